@@ -1,0 +1,37 @@
+# newsworker: `make run` and `make test` set everything up themselves.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck eval bench faults clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/newsworker run $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/ruff check worker tests
+	$(BIN)/mypy
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check worker tests
+	$(BIN)/mypy
+
+eval: $(STAMP)
+	$(BIN)/python tools/eval_normalise.py
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+faults: $(STAMP)
+	$(BIN)/python -m tests.faults
+
+clean:
+	rm -rf $(VENV) .newsworker .pytest_cache .mypy_cache .ruff_cache

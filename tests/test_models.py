@@ -1,0 +1,72 @@
+"""Event envelope and codec."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from pydantic import ValidationError
+
+from worker.errors import EventDecodeError, UnknownEventType
+from worker.models import (
+    Article,
+    Source,
+    article_event,
+    decode,
+    encode,
+    failure_event,
+    uuid7,
+)
+
+
+def _article() -> Article:
+    return Article(title="T", body=("p1", "p2"), source=Source(kind="file", location="/x"))
+
+
+def test_roundtrip_and_flat_routing_fields() -> None:
+    ev = article_event(_article(), version=1, correlation_id="c")
+    fields = encode(ev)
+    assert fields["type"] == b"article.ingested" and fields["version"] == b"1"
+    assert fields["article_id"] == ev.article_id.encode()  # type: ignore[union-attr]
+    assert decode("1-0", fields) == ev
+
+
+def test_events_are_frozen() -> None:
+    ev = failure_event(Source(kind="file", location="/x"), "empty")
+    with pytest.raises(ValidationError):
+        ev.version = 3  # type: ignore[misc]
+
+
+def test_uuid7_is_time_ordered() -> None:
+    ids = [uuid7() for _ in range(50)]
+    assert all(i[14] == "7" for i in ids)
+    assert [i[:13] for i in ids] == sorted(i[:13] for i in ids)
+
+
+@pytest.mark.parametrize("fields,exc", [
+    ({b"type": b"article.ingested"}, EventDecodeError),
+    ({b"body": b"{not json"}, EventDecodeError),
+    ({b"body": b"[1]"}, EventDecodeError),
+    ({b"body": orjson.dumps({"type": "article.deleted"})}, UnknownEventType),
+    ({b"body": orjson.dumps({"type": "article.ingested", "schema_version": 2})}, EventDecodeError),
+    ({b"body": orjson.dumps({"type": "article.ingested", "schema_version": 99})},
+     UnknownEventType),
+])
+def test_bad_entries_raise_our_error_keeping_raw(fields: dict[bytes, bytes],
+                                                 exc: type[Exception]) -> None:
+    with pytest.raises(exc) as info:
+        decode(b"5-1", fields)
+    assert isinstance(info.value, EventDecodeError)
+    assert info.value.raw == fields and info.value.entry_id == "5-1"
+
+
+def test_v1_article_is_upcast_on_read() -> None:
+    body = {"type": "article.ingested", "schema_version": 1, "event_id": uuid7(),
+            "occurred_at": "2024-01-01T00:00:00Z", "article_id": "abc", "version": 1,
+            "source": {"kind": "file", "location": "/x"},
+            "data": {"title": "Old", "body": "one\n\ntwo", "source": {"kind": "file",
+                                                               "location": "/x"},
+                     "images": [{"file": "a.jpg", "caption": "cap"}]}}
+    ev = decode("1-0", {b"body": orjson.dumps(body)})
+    assert ev.schema_version == 2
+    assert ev.data.body == ("one", "two")  # type: ignore[union-attr]
+    assert ev.data.images[0].src == "a.jpg"  # type: ignore[union-attr]

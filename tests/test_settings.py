@@ -1,0 +1,45 @@
+"""Settings: file defaults, environment overrides, one clear line on bad values."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from worker.errors import ConfigError
+from worker.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_env_overrides_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "nw.toml"
+    cfg.write_text('key_prefix = "fromfile"\nconsumer_batch = 7\n')
+    monkeypatch.setenv("NEWSWORKER_CONFIG", str(cfg))
+    monkeypatch.setenv("NEWSWORKER_CONSUMER_BATCH", "9")
+    s = load_settings()
+    assert s.key_prefix == "fromfile" and s.consumer_batch == 9
+
+
+def test_invalid_value_names_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWORKER_CONSUMER_BATCH", "lots")
+    with pytest.raises(ConfigError, match=r"consumer_batch.*NEWSWORKER_CONSUMER_BATCH"):
+        load_settings()
+
+
+def test_cli_reports_bad_setting_in_one_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "NEWSWORKER_REDIS_URL": "http://nope",
+           "NEWSWORKER_CONFIG": str(ROOT / "config" / "newsworker.toml")}
+    proc = subprocess.run([sys.executable, "-m", "worker", "events"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "redis_url" in lines[0], proc.stderr
+
+
+def test_documented_defaults_load() -> None:
+    s = load_settings(_env_file=None) if False else load_settings()
+    assert s.max_body_bytes == 15 * 1024 * 1024 and s.fetch_timeout_s > 0

@@ -1,0 +1,96 @@
+"""Event store guarantees against a real Redis: dedupe, versions, conflicts, failures."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from worker.errors import VersionConflict
+from worker.models import Article, Source, content_hash
+from worker.store import EventStore
+
+
+def make_article(body: str = "First paragraph.", *, location: str = "/in/a.txt",
+                 title: str = "A title", url: str | None = None) -> Article:
+    paras = (body,)
+    return Article(title=title, body=paras, source=Source(kind="file", location=location),
+                   url=url, word_count=len(body.split()), content_hash=content_hash(title, paras))
+
+
+def test_first_append_is_ingested_v1(store: EventStore) -> None:
+    res = store.append(make_article())
+    assert (res.status, res.version, res.type) == ("appended", 1, "article.ingested")
+    [(eid, event)] = store.read()
+    assert eid == res.entry_id and event.type == "article.ingested" and event.version == 1
+
+
+def test_same_content_appends_nothing(store: EventStore) -> None:
+    first = store.append(make_article())
+    again = store.append(make_article())
+    assert again.status == "unchanged" and again.entry_id == first.entry_id
+    assert store.length() == 1
+
+
+def test_changed_content_is_revised_v2(store: EventStore) -> None:
+    store.append(make_article("one"))
+    res = store.append(make_article("two"))
+    assert (res.status, res.version, res.type) == ("appended", 2, "article.revised")
+    assert [e.version for _, e in store.read()] == [1, 2]
+
+
+def test_identity_prefers_canonical_url(store: EventStore) -> None:
+    a = make_article("one", location="/a.txt", url="https://example.com/x")
+    b = make_article("two", location="/elsewhere.txt", url="https://example.com/x")
+    store.append(a)
+    assert store.append(b).version == 2
+
+
+def test_expected_version_mismatch_raises(store: EventStore) -> None:
+    store.append(make_article("one"))
+    with pytest.raises(VersionConflict):
+        store.append(make_article("two"), expected_version=0)
+    assert store.append(make_article("two"), expected_version=1).version == 2
+
+
+def test_concurrent_revisions_never_share_a_version(store: EventStore) -> None:
+    # Given one article, when 8 threads append 8 different revisions at once,
+    # then the versions are exactly 1..9 with no duplicates.
+    store.append(make_article("base"))
+    barrier = threading.Barrier(8)
+
+    def revise(i: int) -> None:
+        s = EventStore(store.redis.__class__(connection_pool=store.redis.connection_pool),
+                       store.keys)
+        barrier.wait()
+        s.append(make_article(f"revision {i}"))
+
+    threads = [threading.Thread(target=revise, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    versions = [e.version for _, e in store.read()]
+    assert sorted(versions) == list(range(1, 10))
+
+
+def test_append_many_in_one_batch_keeps_order(store: EventStore) -> None:
+    res = store.append_many([make_article("a", location="/1"), make_article("b", location="/2"),
+                             make_article("a", location="/1")])
+    assert [r.status for r in res] == ["appended", "appended", "unchanged"]
+
+
+def test_failures_go_to_their_own_stream_once_per_submission(store: EventStore) -> None:
+    src = Source(kind="file", location="/in/empty.txt")
+    first = store.record_failure(src, "empty file", code="empty", correlation_id="sub-1")
+    again = store.record_failure(src, "empty file", code="empty", correlation_id="sub-1")
+    assert first and again is None
+    [(_, ev)] = store.read_failures()
+    assert ev.type == "ingestion.failed" and ev.data.reason == "empty file"
+    assert ev.source.location == "/in/empty.txt" and store.length() == 0
+
+
+def test_keys_share_one_hash_tag(store: EventStore) -> None:
+    store.append(make_article())
+    keys = [k.decode() for k in store.redis.scan_iter(match=store.keys.tag + ":*")]
+    assert keys and all(k.startswith("{" + store.keys.prefix + "}:") for k in keys)

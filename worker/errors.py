@@ -1,0 +1,136 @@
+"""Every error newsworker raises on purpose derives from one root.
+
+::
+
+    NewsworkerError
+    ├── ConfigError                 invalid setting; message names the key
+    ├── RejectedInput               an input we refuse; ``reason`` is user-facing
+    │   ├── EmptyInput
+    │   ├── BinaryInput
+    │   ├── UndecodableInput
+    │   ├── TooLarge
+    │   ├── NotAnArticle
+    │   ├── OutsideInputRoots
+    │   └── FetchRefused            URL scheme / address not allowed
+    ├── FetchError                  network trouble reaching a source
+    ├── EventDecodeError            a stream entry we cannot decode (keeps ``raw``)
+    │   └── UnknownEventType
+    ├── StoreError                  event-store invariants
+    │   └── VersionConflict         expected version did not match
+    └── HandlerError                raised by a handler; counted toward dead-lettering
+        └── PermanentHandlerError   retrying cannot help: dead-lettered at once
+
+Retry control flow is *not* modelled as errors of this tree: transient infrastructure
+failures (``redis.ConnectionError``, ``OSError``) are left as they are so Celery's
+``autoretry_for`` can retry them, and ``Retryable`` marks the few we raise ourselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class NewsworkerError(Exception):
+    """Root of every newsworker error."""
+
+
+class ConfigError(NewsworkerError):
+    """A setting has an invalid value."""
+
+
+class RejectedInput(NewsworkerError):
+    """An input that cannot become an article. ``reason`` is short and user-facing."""
+
+    code = "rejected"
+
+    def __init__(self, reason: str, *, location: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}" if self.location else self.reason
+
+
+class EmptyInput(RejectedInput):
+    code = "empty"
+
+
+class BinaryInput(RejectedInput):
+    code = "binary"
+
+
+class UndecodableInput(RejectedInput):
+    code = "undecodable"
+
+
+class TooLarge(RejectedInput):
+    code = "too_large"
+
+
+class NotAnArticle(RejectedInput):
+    code = "not_article"
+
+
+class OutsideInputRoots(RejectedInput):
+    code = "outside_roots"
+
+
+class MissingInput(RejectedInput):
+    code = "missing"
+
+
+class FetchRefused(RejectedInput):
+    code = "fetch_refused"
+
+
+class FetchError(NewsworkerError):
+    """A source could not be fetched (timeouts, HTTP errors, oversize bodies)."""
+
+    def __init__(self, reason: str, *, status: int | None = None,
+                 retry_after_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.retry_after_s = retry_after_s
+
+
+class EventDecodeError(NewsworkerError):
+    """A stream entry that cannot be decoded. ``raw`` keeps the entry untouched."""
+
+    def __init__(self, message: str, *, raw: Any, entry_id: str | None = None) -> None:
+        super().__init__(message)
+        self.raw = raw
+        self.entry_id = entry_id
+
+
+class UnknownEventType(EventDecodeError):
+    """The entry's ``type`` (or schema version) is not one we know."""
+
+
+class StoreError(NewsworkerError):
+    """The event store refused an operation."""
+
+
+class VersionConflict(StoreError):
+    def __init__(self, article_id: str, expected: int, actual: int) -> None:
+        super().__init__(f"article {article_id}: expected version {expected}, found {actual}")
+        self.article_id = article_id
+        self.expected = expected
+        self.actual = actual
+
+
+class HandlerError(NewsworkerError):
+    """A handler failed on an event."""
+
+
+class PermanentHandlerError(HandlerError):
+    """The event can never succeed as it is (e.g. a webhook 4xx): dead-letter it now."""
+
+
+class Retryable(Exception):
+    """Raise to ask for a retry later; not a failure of the input."""
+
+    def __init__(self, reason: str, *, countdown_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.countdown_s = countdown_s

@@ -1,0 +1,214 @@
+"""The Redis event store: idempotent, versioned appends and reads by id range.
+
+Appends are optimistic: read the article's current version, build the event for
+``version + 1``, and let ``append.lua`` check atomically that the content changed and the
+version is still the expected one. On a conflict we re-read and try again, so two
+concurrent revisions can never produce two events with the same version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import redis
+
+from worker.errors import EventDecodeError, StoreError, VersionConflict
+from worker.keys import Keys
+from worker.models import (
+    Article,
+    ArticleIngested,
+    ArticleRevised,
+    IngestionFailed,
+    Source,
+    article_event,
+    decode,
+    encode,
+    failure_event,
+)
+from worker.settings import Settings
+
+log = logging.getLogger(__name__)
+
+AnyEvent = ArticleIngested | ArticleRevised | IngestionFailed
+FAILURE_DEDUPE_TTL_S = 7 * 24 * 3600
+
+
+def connect(url: str, **kwargs: Any) -> redis.Redis:
+    """A Redis client for ``url`` (redis://, rediss:// with TLS, unix://; AUTH in the URL)."""
+    kwargs.setdefault("health_check_interval", 30)
+    kwargs.setdefault("socket_connect_timeout", 5)
+    kwargs.setdefault("retry_on_timeout", True)
+    return redis.Redis.from_url(url, **kwargs)
+
+
+def _script(name: str) -> str:
+    return (Path(__file__).parent / name).read_text()
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    status: Literal["appended", "unchanged"]
+    article_id: str
+    version: int
+    entry_id: str
+    event_id: str
+    type: str
+    title: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "article_id": self.article_id, "version": self.version,
+                "entry_id": self.entry_id, "event_id": self.event_id, "type": self.type,
+                "title": self.title}
+
+
+def _s(v: Any) -> str:
+    return v.decode() if isinstance(v, bytes) else ("" if v is None else str(v))
+
+
+class EventStore:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis = client
+        self.keys = keys
+        self._append = client.register_script(_script("append.lua"))
+        self._fail = client.register_script(_script("fail.lua"))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EventStore:
+        return cls(connect(settings.store_url), Keys(settings.key_prefix))
+
+    # --- writing --------------------------------------------------------------------------
+    def append(self, article: Article, *, correlation_id: str | None = None,
+               expected_version: int | None = None) -> AppendResult:
+        """Append one article. With ``expected_version`` a mismatch raises VersionConflict."""
+        if expected_version is not None:
+            res = self._try(self.redis, article, expected_version, correlation_id)
+            out = self._result(article, res)
+            if out is None:
+                raise VersionConflict(article.article_id, expected_version, int(_s(res[1])))
+            return out
+        return self.append_many([article], correlation_id=correlation_id)[0]
+
+    def append_many(self, articles: Sequence[Article], *,
+                    correlation_id: str | None = None,
+                    max_rounds: int = 10) -> list[AppendResult]:
+        """Append many articles in pipelines: one read round trip, one script round trip.
+
+        An article appearing twice in one batch is appended in order, in a later round.
+        """
+        results: list[AppendResult | None] = [None] * len(articles)
+        todo = list(range(len(articles)))
+        for _ in range(max_rounds):
+            if not todo:
+                break
+            # Only the first occurrence of each article this round; repeats wait a round.
+            seen: set[str] = set()
+            this_round: list[int] = []
+            later: list[int] = []
+            for i in todo:
+                aid = articles[i].article_id
+                (later if aid in seen else this_round).append(i)
+                seen.add(aid)
+            versions = self._versions([articles[i].article_id for i in this_round])
+            pipe = self.redis.pipeline(transaction=False)
+            for i, v in zip(this_round, versions, strict=True):
+                self._try(pipe, articles[i], v, correlation_id)
+            replies = pipe.execute()
+            conflicts = []
+            for i, res in zip(this_round, replies, strict=True):
+                out = self._result(articles[i], res)
+                if out is None:
+                    conflicts.append(i)
+                else:
+                    results[i] = out
+            if conflicts:
+                log.debug("append: %d version conflicts, retrying", len(conflicts))
+            todo = sorted(conflicts + later)
+        if todo:
+            raise StoreError(f"append: {len(todo)} articles still conflicting after {max_rounds} "
+                             "rounds")
+        return [r for r in results if r is not None]
+
+    def _versions(self, article_ids: list[str]) -> list[int]:
+        pipe = self.redis.pipeline(transaction=False)
+        for aid in article_ids:
+            pipe.hget(self.keys.article(aid), "version")
+        return [int(v or 0) for v in pipe.execute()]
+
+    def _try(self, client: Any, article: Article, current: int,
+             correlation_id: str | None) -> Any:
+        event = article_event(article, version=current + 1, correlation_id=correlation_id)
+        fields = encode(event)
+        return self._append(
+            keys=[self.keys.events, self.keys.article(article.article_id), self.keys.counters],
+            args=[article.content_hash, current, event.type, event.event_id,
+                  event.article_id or "", event.schema_version, fields["body"]],
+            client=client)
+
+    @staticmethod
+    def _result(article: Article, res: Any) -> AppendResult | None:
+        status, version, entry_id, event_id = (_s(x) for x in res)
+        if status == "conflict":
+            return None
+        v = int(version)
+        return AppendResult(status="appended" if status == "appended" else "unchanged",
+                            article_id=article.article_id, version=v, entry_id=entry_id,
+                            event_id=event_id,
+                            type="article.ingested" if v == 1 else "article.revised",
+                            title=article.title)
+
+    def record_failure(self, source: Source, reason: str, *, code: str = "rejected",
+                       correlation_id: str | None = None,
+                       detail: str | None = None) -> str | None:
+        """Append an ``ingestion.failed`` event; once per (submission, source) on retries.
+
+        Returns the entry id, or None when this submission's failure was already recorded.
+        """
+        event = failure_event(source, reason, code=code, correlation_id=correlation_id,
+                              detail=detail)
+        ident = f"{correlation_id or event.event_id}|{source.kind}|{source.location}"
+        marker = self.keys.failure_marker(hashlib.sha256(ident.encode()).hexdigest()[:32])
+        flat: list[Any] = []
+        for k, v in encode(event).items():
+            flat += [k, v]
+        res = self._fail(keys=[self.keys.failures, marker, self.keys.counters],
+                         args=[FAILURE_DEDUPE_TTL_S, code, *flat])
+        log.info("ingestion failed: %s: %s", source.location, reason)
+        return _s(res) if res else None
+
+    # --- reading --------------------------------------------------------------------------
+    def version_of(self, article_id: str) -> int:
+        return int(self.redis.hget(self.keys.article(article_id), "version") or 0)
+
+    def read(self, start: str = "-", end: str = "+", count: int | None = None, *,
+             stream: str | None = None) -> list[tuple[str, AnyEvent]]:
+        """Events with ids in [start, end]. Undecodable entries raise EventDecodeError."""
+        raw = self.redis.xrange(stream or self.keys.events, start, end, count=count)
+        return [(_s(eid), decode(eid, fields)) for eid, fields in raw]
+
+    def read_failures(self, start: str = "-", end: str = "+",
+                      count: int | None = None) -> list[tuple[str, AnyEvent]]:
+        return self.read(start, end, count, stream=self.keys.failures)
+
+    def iter_all(self, start: str = "-", *, stream: str | None = None,
+                 page: int = 1000) -> Iterator[tuple[str, AnyEvent | EventDecodeError]]:
+        """Walk the whole stream in pages; bad entries are yielded as their error."""
+        key = stream or self.keys.events
+        cursor = start
+        while True:
+            raw = self.redis.xrange(key, cursor, "+", count=page)
+            for eid, fields in raw:
+                try:
+                    yield _s(eid), decode(eid, fields)
+                except EventDecodeError as exc:
+                    yield _s(eid), exc
+            if len(raw) < page:
+                return
+            cursor = "(" + _s(raw[-1][0])
+
+    def length(self) -> int:
+        return int(self.redis.xlen(self.keys.events))

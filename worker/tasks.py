@@ -1,0 +1,150 @@
+"""Celery tasks: files and text in, events out.
+
+Each task returns a JSON-able result naming what happened to every input: ``appended``,
+``unchanged`` or ``failed`` with a reason. Rejected inputs also become ``ingestion.failed``
+events. Only infrastructure errors (Redis down) are retried, with exponential back-off.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from worker import metrics
+from worker.celeryapp import app
+from worker.errors import RejectedInput
+from worker.models import Article, Source
+from worker.settings import get_settings
+from worker.sources import articles_from_bytes, articles_from_file, file_source
+from worker.store import EventStore
+
+log = logging.getLogger(__name__)
+
+RETRY_ON = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+RETRY_OPTS: dict[str, Any] = {
+    "autoretry_for": RETRY_ON,
+    "retry_backoff": 1,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": get_settings().task_max_retries,
+}
+
+
+@lru_cache(maxsize=1)
+def store() -> EventStore:
+    return EventStore.from_settings(get_settings())
+
+
+def _failed(source: Source, exc: RejectedInput, correlation_id: str | None) -> dict[str, Any]:
+    reason = exc.reason
+    store().record_failure(source, reason, code=exc.code, correlation_id=correlation_id)
+    metrics.INGEST_FAILURES.labels(reason=exc.code).inc()
+    return {"status": "failed", "source": source.location, "reason": reason, "code": exc.code}
+
+
+def _append(source: Source, articles: list[Article], correlation_id: str | None,
+            input_name: str) -> list[dict[str, Any]]:
+    if not articles:
+        return [_failed(source, RejectedInput("no articles found"), correlation_id)]
+    results = store().append_many(articles, correlation_id=correlation_id)
+    out = []
+    for art, res in zip(articles, results, strict=True):
+        if res.status == "appended":
+            metrics.EVENTS_APPENDED.labels(type=res.type).inc()
+        out.append({**res.as_dict(), "source": input_name, "dateline": art.dateline,
+                    "word_count": art.word_count})
+    return out
+
+
+def ingest_path(path: str, correlation_id: str | None) -> list[dict[str, Any]]:
+    """Normalise and append one file; never raises for bad input."""
+    try:
+        source, articles = articles_from_file(path, get_settings())
+    except RejectedInput as exc:
+        return [_failed(Source(kind="file", location=exc.location or path), exc, correlation_id)]
+    return _append(source, articles, correlation_id, path)
+
+
+@app.task(name="newsworker.ingest_file", bind=True, **RETRY_OPTS)
+def ingest_file(self: Any, path: str, correlation_id: str | None = None) -> dict[str, Any]:
+    """Ingest one file (an article, or every entry of a feed file)."""
+    started = time.perf_counter()
+    cid = correlation_id or self.request.id
+    results = ingest_path(path, cid)
+    metrics.TASK_DURATION.labels(task="ingest_file").observe(time.perf_counter() - started)
+    first = results[0] if len(results) == 1 else {"status": "batch"}
+    return {**first, "path": path, "results": results}
+
+
+APPEND_CHUNK = 500  # articles per pipeline: bounds memory; a redelivery dedupes what landed
+
+
+@app.task(name="newsworker.ingest_files", bind=True, **RETRY_OPTS)
+def ingest_files(self: Any, paths: list[str],
+                 correlation_id: str | None = None) -> dict[str, Any]:
+    """Ingest many files, appending their articles in pipelines of APPEND_CHUNK."""
+    started = time.perf_counter()
+    cid = correlation_id or self.request.id
+    settings = get_settings()
+    results: list[dict[str, Any]] = []
+    batch: list[Article] = []
+    names: list[str] = []
+
+    def flush() -> None:
+        appended = store().append_many(batch, correlation_id=cid)
+        for art, res, name in zip(batch, appended, names, strict=True):
+            if res.status == "appended":
+                metrics.EVENTS_APPENDED.labels(type=res.type).inc()
+            results.append({**res.as_dict(), "source": name, "dateline": art.dateline,
+                            "word_count": art.word_count})
+        batch.clear()
+        names.clear()
+
+    for path in paths:
+        try:
+            _source, articles = articles_from_file(path, settings)
+        except RejectedInput as exc:
+            results.append(_failed(Source(kind="file", location=exc.location or path), exc, cid))
+            continue
+        batch.extend(articles)
+        names.extend([path] * len(articles))
+        if len(batch) >= APPEND_CHUNK:
+            flush()
+    if batch:
+        flush()
+    metrics.TASK_DURATION.labels(task="ingest_files").observe(time.perf_counter() - started)
+    return {"status": "batch", "results": results}
+
+
+@app.task(name="newsworker.ingest_text", bind=True, **RETRY_OPTS)
+def ingest_text(self: Any, text: str, name: str = "text", url: str | None = None,
+                kind: str | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+    """Ingest an article given as text (HTTP API, Python client)."""
+    cid = correlation_id or self.request.id
+    source = Source(kind="text", location=name)
+    raw = text.encode("utf-8", "surrogatepass")
+    try:
+        if url or kind:
+            from worker import normalise
+
+            articles = [normalise.normalise(raw, source=source, kind=kind, url=url,
+                                            max_bytes=get_settings().max_body_bytes)]
+        else:
+            articles = articles_from_bytes(raw, source, get_settings())
+    except RejectedInput as exc:
+        return _failed(source, exc, cid)
+    results = _append(source, articles, cid, name)
+    return {**results[0], "results": results}
+
+
+def submit_file(path: str | Path) -> Any:
+    """Queue one file; returns the Celery AsyncResult."""
+    return ingest_file.delay(str(Path(path).resolve()))
+
+
+__all__ = ["app", "file_source", "ingest_file", "ingest_files", "ingest_text", "submit_file"]
