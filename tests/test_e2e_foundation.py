@@ -6,6 +6,7 @@ Every test here runs a real `celery -A worker worker` process against the real R
 from __future__ import annotations
 
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -130,3 +131,33 @@ def test_consumer_hands_events_to_log_handler(
                timeout=30, message="acked")
     assert consumer.stop() == 0
     assert "China's Xi says willing" in consumer.output()
+
+
+def test_run_with_embedded_redis_twice(tmp_path: Path) -> None:
+    # Given a fresh directory with the seed and no Redis configured,
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("NEWSWORKER_")}
+    env["COLUMNS"] = "200"
+    cmd = [sys.executable, "-m", "worker", "run"]
+
+    # when `newsworker run` runs, then it starts everything, ingests and shows the article,
+    first = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=110)
+    assert first.returncode == 0, first.stderr + first.stdout
+    assert "China's Xi says willing to put South Korea ties back on track" in first.stdout
+    assert "BEIJING" in first.stdout and "article.ingested v1" in first.stdout
+    body = first.stdout.split("body", 1)[1]
+    for furniture in ("You are here", "Xi Jinping.jpg", "Market voices on:"):
+        assert furniture not in body
+    assert "image      Xi Jinping.jpg: Mr Xi Jinping told Lee Hae Chan" in first.stdout
+    assert "Traceback" not in first.stderr
+
+    # and a second run appends nothing and says the article was unchanged.
+    second = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=110)
+    assert second.returncode == 0, second.stderr + second.stdout
+    assert "unchanged" in second.stdout and "0 appended" in second.stdout
+    # and nothing it started is left running.
+    left = subprocess.run(["pgrep", "-f", str(tmp_path / ".newsworker")], capture_output=True)
+    assert left.returncode == 1, left.stdout
