@@ -73,8 +73,13 @@ def make_app(settings: Settings | None = None) -> Celery:
     except ConfigError as exc:
         # Celery would print a traceback; an operator needs the key.
         sys.exit(f"newsworker: {exc}")
-    app = Celery("newsworker", include=["worker.tasks"])
+    app = Celery("newsworker", include=["worker.tasks", "worker.feedtasks"])
     configure(app, settings)
+    # `celery beat` polls the feed schedule; poll_due_feeds only queues feeds that are due.
+    app.conf.beat_schedule = {
+        "poll-due-feeds": {"task": "newsworker.poll_due_feeds", "schedule": 30.0,
+                           "options": {"queue": settings.feeds_queue, "expires": 25}},
+    }
     return app
 
 
