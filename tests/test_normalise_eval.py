@@ -1,0 +1,48 @@
+"""Quality floors on the labelled dev set (tools/eval_normalise.py, ``make eval``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load() -> Any:
+    spec = importlib.util.spec_from_file_location("eval_normalise",
+                                                  ROOT / "tools" / "eval_normalise.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["eval_normalise"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_dev_set_floors() -> None:
+    ev = _load()
+    result = ev.evaluate()
+    s = result["summary"]
+    assert s["text"]["n"] >= 22 and s["html"]["n"] >= 10 and s["json"]["n"] >= 10
+    assert s["text"]["f1"] >= 0.95
+    assert s["html"]["f1"] >= 0.95
+    assert s["json"]["f1"] >= 0.95
+    assert s["all"]["title_exact"] >= 0.9
+    assert s["all"]["dateline_exact"] >= 0.9
+    assert s["all"]["date_exact"] >= 0.9
+    # the cleanup must beat keeping every line by a wide margin
+    assert s["text"]["f1"] - s["text"]["baseline_f1"] >= 0.1
+
+
+def test_shingle_f1() -> None:
+    ev = _load()
+    assert ev.prf("a b c d e", "a b c d e") == (1.0, 1.0, 1.0)
+    p, r, _ = ev.prf("a b c d", "a b c d e f g h")
+    assert p == 1.0 and 0 < r < 1
+
+
+def test_cli_json(capsys: Any) -> None:
+    ev = _load()
+    assert ev.main(["--json"]) == 0
+    assert '"summary"' in capsys.readouterr().out

@@ -1,0 +1,46 @@
+"""Property tests: any input either normalises or is rejected with a reason, deterministically."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from worker.errors import RejectedInput
+from worker.models import Article, Source
+from worker.normalise import normalise, normalise_text
+
+SRC = Source(kind="file", location="prop")
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+_words = st.sampled_from(["the", "council", "said", "on", "Friday", "Home", "Share", "By Jane Doe",
+                          "LONDON (Reuters) -", "Advertisement", "2024", "—", "“No,”", "he said.",
+                          "<p>", "</div>", "{", "\"title\":", "\n", "\n\n", "©", "Read more:"])
+_pagey = st.lists(_words, max_size=120).map(" ".join)
+
+
+def _outcome(fn: object, *args: object, **kw: object) -> Article | str:
+    try:
+        return fn(*args, **kw)  # type: ignore[operator, no-any-return]
+    except RejectedInput as exc:
+        assert exc.reason
+        return f"{type(exc).__name__}: {exc.reason}"
+
+
+@FAST
+@given(st.binary(max_size=3000))
+def test_any_bytes(raw: bytes) -> None:
+    a = _outcome(normalise, raw, source=SRC)
+    assert a == _outcome(normalise, raw, source=SRC)
+
+
+@FAST
+@given(st.one_of(st.text(max_size=3000), _pagey))
+def test_any_text(text: str) -> None:
+    for kind in (None, "text", "html", "json"):
+        a = _outcome(normalise, text.encode("utf-8", "surrogatepass"), source=SRC, kind=kind)
+        assert a == _outcome(normalise, text.encode("utf-8", "surrogatepass"), source=SRC,
+                             kind=kind)
+    b = _outcome(normalise_text, text, source=SRC)
+    assert b == _outcome(normalise_text, text, source=SRC)
+    if isinstance(b, Article):
+        assert b.body and all(p.strip() for p in b.body)

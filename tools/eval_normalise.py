@@ -1,0 +1,135 @@
+"""Score the normaliser on the labelled dev set in tests/fixtures/articles (``make eval``).
+
+Body F1 uses 4-word shingles over lower-case word tokens; precision and recall are
+computed per document and averaged over documents (F1 from the averages, and the mean of
+per-document F1). Title, dateline and date are exact-match rates. The keep-every-line
+baseline shows how much the cleanup adds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from worker.errors import RejectedInput  # noqa: E402
+from worker.models import Source  # noqa: E402
+from worker.normalise import normalise  # noqa: E402
+from worker.textdecode import decode_bytes  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
+_TOKEN_RE = re.compile(r"\w+")
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    toks = _TOKEN_RE.findall(text.lower())
+    if len(toks) < n:
+        return Counter([tuple(toks)]) if toks else Counter()
+    return Counter(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
+
+
+def prf(pred: str, gold: str) -> tuple[float, float, float]:
+    p, g = shingles(pred), shingles(gold)
+    if not p and not g:
+        return 1.0, 1.0, 1.0
+    overlap = sum((p & g).values())
+    prec = overlap / sum(p.values()) if p else 0.0
+    rec = overlap / sum(g.values()) if g else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return prec, rec, f1
+
+
+def _baseline_text(path: Path, kind: str) -> str:
+    """Keep everything: every visible line of the input."""
+    text = decode_bytes(path.read_bytes())
+    if kind == "html":
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+        text = re.sub(r"<[^>]+>", "\n", text)
+    if kind == "json":
+        return text
+    return text
+
+
+def evaluate() -> dict[str, Any]:
+    docs: list[dict[str, Any]] = []
+    for path in sorted(FIXTURES.iterdir()):
+        kind = KINDS.get(path.suffix)
+        if kind is None:
+            continue
+        exp_path = path.with_name(path.stem + ".expected.json")
+        if not exp_path.is_file():
+            continue
+        exp = json.loads(exp_path.read_text(encoding="utf-8"))
+        gold = "\n".join(exp["body"])
+        row: dict[str, Any] = {"name": path.name, "kind": kind}
+        try:
+            art = normalise(path.read_bytes(), source=Source(kind="file", location=str(path)))
+            pred = "\n".join(art.body)
+            row.update(title_ok=art.title == exp.get("title"),
+                       dateline_ok=art.dateline == exp.get("dateline"),
+                       date_ok=(art.published_at.date().isoformat() if art.published_at
+                                else None) == exp.get("published"),
+                       title=art.title, dateline=art.dateline,
+                       published=art.published_at.isoformat() if art.published_at else None)
+        except RejectedInput as exc:
+            pred = ""
+            row.update(title_ok=False, dateline_ok=False, date_ok=False, error=exc.reason)
+        row["p"], row["r"], row["f1"] = prf(pred, gold)
+        row["baseline_f1"] = prf(_baseline_text(path, kind), gold)[2]
+        docs.append(row)
+    return {"docs": docs, "summary": summarise(docs)}
+
+
+def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind in ("all", "text", "html", "json"):
+        sel = [d for d in docs if kind == "all" or d["kind"] == kind]
+        if not sel:
+            continue
+        n = len(sel)
+        p = sum(d["p"] for d in sel) / n
+        r = sum(d["r"] for d in sel) / n
+        out[kind] = {
+            "n": n, "precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "mean_doc_f1": round(sum(d["f1"] for d in sel) / n, 4),
+            "baseline_f1": round(sum(d["baseline_f1"] for d in sel) / n, 4),
+            "title_exact": round(sum(d["title_ok"] for d in sel) / n, 4),
+            "dateline_exact": round(sum(d["dateline_ok"] for d in sel) / n, 4),
+            "date_exact": round(sum(d["date_ok"] for d in sel) / n, 4),
+        }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    args = ap.parse_args(argv)
+    result = evaluate()
+    if args.json:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+        return 0
+    print(f"{'document':38} {'P':>5} {'R':>5} {'F1':>5} {'base':>5}  T D d")
+    for d in result["docs"]:
+        flags = " ".join("." if d[k] else "x" for k in ("title_ok", "dateline_ok", "date_ok"))
+        print(f"{d['name'][:38]:38} {d['p']:5.2f} {d['r']:5.2f} {d['f1']:5.2f} "
+              f"{d['baseline_f1']:5.2f}  {flags}  {d.get('error', '')}")
+    print()
+    for kind, s in result["summary"].items():
+        print(f"{kind:5} n={s['n']:3} P={s['precision']:.3f} R={s['recall']:.3f} "
+              f"F1={s['f1']:.3f} (mean doc F1 {s['mean_doc_f1']:.3f}, keep-all "
+              f"{s['baseline_f1']:.3f})  title={s['title_exact']:.2f} "
+              f"dateline={s['dateline_exact']:.2f} date={s['date_exact']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

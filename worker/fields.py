@@ -1,0 +1,344 @@
+"""Field parsers shared by every input kind: URLs, dates, language, datelines, bylines."""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+log = logging.getLogger(__name__)
+
+# --- URLs --------------------------------------------------------------------------------
+
+_TRACKING_RE = re.compile(
+    r"^(utm_\w*|fbclid|gclid|gclsrc|dclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid|"
+    r"mkt_tok|oly_anon_id|oly_enc_id|vero_id|wickedid|__s|_hsenc|_hsmi|hsctatracking|"
+    r"ref_src|ref_url|cmpid|ocid|sr_share|s_cid|icid|ncid)$",
+    re.IGNORECASE,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no default port or fragment, tracking params removed."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return url
+    if not host:
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{port}"
+    if parts.username:
+        cred = parts.username + (f":{parts.password}" if parts.password else "")
+        netloc = f"{cred}@{netloc}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if not _TRACKING_RE.match(k)]
+        if len(kept) != len(pairs):
+            query = urlencode(kept, doseq=False)
+    return urlunsplit((scheme, netloc, parts.path, query, ""))
+
+
+# --- dates -------------------------------------------------------------------------------
+
+def _fixed(hours: float) -> tzinfo:
+    return timezone(timedelta(hours=hours))
+
+
+_NY, _CHI, _DEN, _LA = (ZoneInfo(z) for z in
+                        ("America/New_York", "America/Chicago", "America/Denver",
+                         "America/Los_Angeles"))
+# Named zones seen in news pages. Bare "ET"/"PT" follow daylight saving via the tz database.
+_ZONES: dict[str, tzinfo] = {
+    "UTC": UTC, "GMT": UTC, "UT": UTC, "Z": UTC, "WET": UTC,
+    "ET": _NY, "EST": _fixed(-5), "EDT": _fixed(-4), "CT": _CHI, "CST": _fixed(-6),
+    "CDT": _fixed(-5), "MT": _DEN, "MST": _fixed(-7), "MDT": _fixed(-6), "PT": _LA,
+    "PST": _fixed(-8), "PDT": _fixed(-7), "AKST": _fixed(-9), "AKDT": _fixed(-8),
+    "HST": _fixed(-10), "BST": _fixed(1), "IST": _fixed(5.5), "WEST": _fixed(1),
+    "CET": _fixed(1), "CEST": _fixed(2), "MEZ": _fixed(1), "MESZ": _fixed(2), "EET": _fixed(2),
+    "EEST": _fixed(3), "MSK": _fixed(3), "SAST": _fixed(2), "GST": _fixed(4),
+    "PKT": _fixed(5), "WIB": _fixed(7), "ICT": _fixed(7), "HKT": _fixed(8), "SGT": _fixed(8),
+    "PHT": _fixed(8), "AWST": _fixed(8), "CCT": _fixed(8), "JST": _fixed(9),
+    "KST": _fixed(9), "ACST": _fixed(9.5), "AEST": _fixed(10), "AEDT": _fixed(11),
+    "NZST": _fixed(12), "NZDT": _fixed(13),
+}
+_LABEL_RE = re.compile(
+    r"^\W*(?:(?:first|originally|last)\s+)?(?:published|updated|posted|modified|created|"
+    r"date|dated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)"
+    r"(?:\s+(?:on|at|am|le))?\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+_AMPM_RE = re.compile(r"\b([ap])\.\s?m\.?(?=\W|$)", re.IGNORECASE)
+_H_TIME_RE = re.compile(r"\b(\d{1,2})\s?h\s?(\d{2})\b")
+_DOT_TIME_RE = re.compile(r"(?<=\d{4}),?\s+(\d{1,2})\.(\d{2})\b")
+_HAS_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
+_NOISE_RE = re.compile(r"[|·•]|\bat\b|\bUm\b|\bà\b", re.IGNORECASE)
+_FOREIGN_MONTHS = {
+    "januar": "january", "februar": "february", "märz": "march", "mai": "may",
+    "juni": "june", "juli": "july", "oktober": "october", "dezember": "december",
+    "janvier": "january", "février": "february", "mars": "march", "avril": "april",
+    "juin": "june", "juillet": "july", "août": "august", "septembre": "september",
+    "octobre": "october", "novembre": "november", "décembre": "december",
+    "enero": "january", "febrero": "february", "marzo": "march", "abril": "april",
+    "mayo": "may", "junio": "june", "julio": "july", "agosto": "august",
+    "septiembre": "september", "octubre": "october", "noviembre": "november",
+    "diciembre": "december",
+}
+_HAS_DAY_RE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez|janv|févr|avr|"
+    r"juil|déc|ene|abr|ago|dic|" + "|".join(_FOREIGN_MONTHS) + r")"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}",
+    re.IGNORECASE,
+)
+_FOREIGN_RE = re.compile(r"\b(" + "|".join(_FOREIGN_MONTHS) + r")\b|\bde\b|\bdel\b",
+                         re.IGNORECASE)
+_FUTURE_SLACK = timedelta(days=2)
+
+
+def _tzinfos(name: str | None, offset: int | None) -> tzinfo | None:
+    if name and name.upper() in _ZONES:
+        return _ZONES[name.upper()]
+    if offset is not None:
+        return timezone(timedelta(seconds=offset))
+    return None
+
+
+def _foreign(m: re.Match[str]) -> str:
+    word = m.group(0).lower()
+    return _FOREIGN_MONTHS.get(word, " ")
+
+
+def _parse_any(s: str, dayfirst: bool) -> datetime | None:
+    if s.isdigit() and 9 <= len(s) <= 13:  # epoch seconds or milliseconds
+        n = int(s)
+        return datetime.fromtimestamp(n / 1000 if len(s) > 11 else n, UTC)
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
+    except ValueError:
+        pass
+    if not _HAS_YEAR_RE.search(s) or not _HAS_DAY_RE.search(s):
+        return None  # a bare year or a number is not a publication date
+    if "," in s[:5] or s[-5:].lstrip("+-").isdigit():
+        try:
+            return parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            pass
+    from dateutil import parser as du  # type: ignore[import-untyped]  # lazy: free-form only
+
+    s = _FOREIGN_RE.sub(_foreign, s)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dateutil warns about unknown zone names
+        try:
+            dt: Any = du.parse(s, tzinfos=_tzinfos, dayfirst=dayfirst)
+            return dt if isinstance(dt, datetime) else None
+        except (ValueError, OverflowError, TypeError, LookupError):
+            pass
+        try:
+            dt, _ = du.parse(s, tzinfos=_tzinfos, fuzzy_with_tokens=True,
+                             dayfirst=dayfirst)
+            return dt if isinstance(dt, datetime) else None
+        except (ValueError, OverflowError, TypeError, LookupError):
+            return None
+
+
+def parse_date(value: str, *, now: datetime | None = None) -> datetime | None:
+    """Parse a date as written in pages and feeds into an aware UTC datetime, or None.
+
+    Naive times are taken as UTC; dates more than two days ahead of ``now`` are dropped.
+    """
+    return parse_date_hint(value, now=now)
+
+
+def parse_date_hint(value: str, *, now: datetime | None = None,
+                    dayfirst: bool = False) -> datetime | None:
+    """``parse_date`` with a hint for 01/02/2024: day first outside the US-English world."""
+    if not isinstance(value, str):
+        return None
+    s = " ".join(value.split())[:120]
+    if not s:
+        return None
+    s = _LABEL_RE.sub("", s)
+    s = _AMPM_RE.sub(lambda m: m.group(1).upper() + "M", s)
+    s = _DOT_TIME_RE.sub(r" \1:\2", s)
+    s = _H_TIME_RE.sub(r"\1:\2", s)
+    s = _NOISE_RE.sub(" ", s).strip(" ,;-–—")
+    try:
+        dt = _parse_any(s, dayfirst)
+    except (ValueError, OverflowError, OSError, TypeError):
+        dt = None
+    except Exception:  # dateutil has odd corners; a bad date must never fail an article
+        log.debug("unparseable date %r", value, exc_info=True)
+        dt = None
+    if dt is None or not 1900 <= dt.year <= 2999:
+        return None
+    try:
+        dt = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    ref = now or datetime.now(UTC)
+    if ref.tzinfo is None:
+        ref = ref.replace(tzinfo=UTC)
+    if dt > ref + _FUTURE_SLACK:
+        log.warning("dropping date %r: %s is in the future", value, dt.isoformat())
+        return None
+    return dt
+
+
+# --- language ----------------------------------------------------------------------------
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split()) for lang, words in {
+        "en": "the of and to in is that for it was on with he as be by at from his an have "
+              "are this not but had they has were which she her their been would said will "
+              "who its after when more than also about there into after",
+        "de": "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine "
+              "als auch es an werden aus er hat dass sie nach wird bei einer um am sind noch "
+              "wie einem über so zum war haben nur oder aber vor zur bis mehr durch",
+        "fr": "le la les de des et du un une en est que qui dans pour pas au sur avec il "
+              "elle se ce sont ont par plus aux été son sa ses mais ou cette leur nous vous "
+              "lui était avait comme",
+        "es": "el la los las de del y en que un una es por con para se no al lo como más "
+              "pero sus su le ha fue este esta entre cuando muy sin sobre también hasta hay "
+              "donde desde todo nos durante",
+        "it": "il la di che e un una per non del della dei delle con sono è si le gli nel "
+              "nella alla al da lo ha anche come ma più questo questa essere stato era",
+        "pt": "o a os as de do da dos das e em um uma que para com não por mais se na no "
+              "ao foi como mas seu sua ele ela são pelo pela também já está entre",
+        "nl": "de het een en van in is dat op te zijn met voor niet aan er die ook als bij "
+              "door om maar was wordt naar heeft nog dan worden uit over hij zij",
+        "sv": "och att det som en på är av för med till den har inte om ett han men var "
+              "jag sig från vi så kan när hade skulle eller också efter",
+        "pl": "i w na z że się do nie jest to jak od po za o przez co ale dla tak jego już "
+              "oraz był są może także które który która",
+        "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena "
+              "ada oleh sudah saat bisa mereka kami",
+        "tr": "ve bir bu da de için ile olarak çok daha gibi olan sonra en kadar ama her "
+              "değil ancak göre şu",
+    }.items()
+}
+ALL_STOPWORDS: frozenset[str] = frozenset().union(*_STOPWORDS.values())
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_SCRIPTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[\u3040-\u30ff]"), "ja"), (re.compile(r"[\uac00-\ud7af]"), "ko"),
+    (re.compile(r"[\u4e00-\u9fff]"), "zh"), (re.compile(r"[\u0400-\u04ff]"), "ru"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"), (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0590-\u05ff]"), "he"), (re.compile(r"[\u0900-\u097f]"), "hi"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+)
+
+
+_LANGS_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _w in _words:
+        _LANGS_OF[_w] = (*_LANGS_OF.get(_w, ()), _lang)
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code from script, then stop-word counts; None when unsure."""
+    sample = text[:1200]
+    if not sample.isascii():
+        for pattern, lang in _SCRIPTS:
+            if len(pattern.findall(sample)) > len(sample) * 0.15:
+                return lang
+    words = _WORD_RE.findall(sample.lower())
+    if len(words) < 5:
+        return None
+    counts: dict[str, int] = {}
+    for w in words:
+        langs = _LANGS_OF.get(w)
+        if langs:
+            for lang in langs:
+                counts[lang] = counts.get(lang, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    best, n = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if n >= 3 and n >= 0.08 * len(words) and n > 1.2 * runner_up:
+        return best
+    return None
+
+
+def norm_language(value: str | None) -> str | None:
+    """'en-GB', 'en_US', 'EN' -> 'en'."""
+    if not value or not isinstance(value, str):
+        return None
+    code = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
+
+
+# --- datelines and bylines -----------------------------------------------------------------
+
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_CITY = rf"[{_UP}][{_UP}.'’ -]{{1,38}}?"
+_AGENCY = r"(?:\((?:[A-Za-z][\w.&/ -]{0,30})\)|/\s?[A-Z][\w .-]{1,30}/)"
+_WHEN = (r"(?:,\s*(?:[A-Z][a-zé]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?[A-Za-zéû]{3,9}\.?)"
+         r"(?:,?\s+\d{4})?)?")
+_REGION = r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"  # ", Ill." / ", British Columbia"
+_DATELINE_RES = (
+    re.compile(rf"^\[\s*([{_UP}][\w .,'’-]{{1,40}}?)\s*\]\s*[-—–:]*\s*"),  # [BEIJING]
+    # LONDON, March 3 (Reuters) -  /  Berlin (dpa) -  /  CITY, Ohio, May 14, 2024 /PRNewswire/ --
+    re.compile(rf"^([{_UP}][\w.'’ -]{{1,38}}?{_REGION}){_WHEN}\s*{_AGENCY}\s*[-—–:]+\s*"),
+    # WASHINGTON —   /   SPRINGFIELD, Ill. —   /   NEW YORK --
+    re.compile(rf"^({_CITY}{_REGION}){_WHEN}\s*(?:[—–]+|--|-(?=\s))\s+"),
+)
+
+
+def split_dateline(para: str) -> tuple[str | None, str]:
+    """('BEIJING', rest) for '[BEIJING] rest', 'BEIJING (Reuters) - rest', 'WASHINGTON — rest'."""
+    for i, pattern in enumerate(_DATELINE_RES):
+        m = pattern.match(para)
+        if not m:
+            continue
+        city = m.group(1).split(",")[0].strip(" .-")
+        rest = para[m.end():].strip()
+        if not city or not rest or len(city.split()) > 4:
+            continue
+        if i == 2 and not city.replace(".", "").replace(" ", "").replace("'", "").isupper():
+            continue  # an all-caps place is what tells "WASHINGTON —" from prose with a dash
+        if i == 1 and not (city.isupper() or len(city.split()) <= 3):
+            continue
+        return city, rest[:1].upper() + rest[1:]
+    return None, para
+
+
+_BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|written by|words by|von|par|por|di|door|av)\s+",
+                               re.IGNORECASE)
+_BYLINE_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b)\s*")
+_BYLINE_CUT_RE = re.compile(r"\s+(?:[|•·/]|[-–—]{1,2})\s+|\s+(?:in|for|at|im|à|en)\s+[A-Z]"
+                            r"|\bpublished\b|\bupdated\b|\bposted\b", re.IGNORECASE)
+_NOT_A_NAME_RE = re.compile(
+    r"\b(?:reuters|associated press|ap|afp|dpa|bloomberg|staff|writer|correspondent|editor|"
+    r"reporter|news|agency|desk|team|contributor|columnist|published|updated|analyst|"
+    r"press|times|post|journal|daily|media|online|bureau|senior|chief)\b|\d",
+    re.IGNORECASE,
+)
+_NAME_RE = re.compile(r"^[A-ZÀ-Þ][\w.'’-]*(?:\s+(?:(?:de|da|van|von|der|den|del|la|le|bin|al|"
+                      r"ibn|du|dos|di)\s+)*[A-ZÀ-Þ][\w.'’-]*){0,4}$")
+
+
+def parse_byline(line: str) -> list[str]:
+    """'By Jane Doe and John Roe' -> ['Jane Doe', 'John Roe']; agencies and roles dropped."""
+    text = _BYLINE_PREFIX_RE.sub("", " ".join(line.split()))
+    text = _BYLINE_CUT_RE.split(text, maxsplit=1)[0]
+    names: list[str] = []
+    for part in _BYLINE_SPLIT_RE.split(text):
+        part = part.strip(" .:-–—")
+        if part and not _NOT_A_NAME_RE.search(part) and _NAME_RE.match(part) \
+                and part not in names:
+            names.append(part)
+    return names

@@ -1,0 +1,264 @@
+"""HTML pages -> article parts: metadata from meta tags and JSON-LD, text from trafilatura.
+
+trafilatura is imported lazily (it is slow to import and only HTML needs it). When it finds
+no main text, the page is flattened to lines and run through the plain-text classifier.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from worker.errors import NotAnArticle
+from worker.textclean import extract_parts, is_furniture
+
+log = logging.getLogger(__name__)
+
+MAX_DEPTH = 400  # real pages nest < 100 deep; deeper trees exhaust lxml / recursion
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+def _words(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+# Void elements and those whose end tag may be omitted do not deepen the tree reliably.
+_NO_DEPTH = _words(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd tr td th "
+     "option optgroup thead tbody tfoot colgroup rb rt rp html head body")
+_BLOCK = _words(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre section article header footer nav "
+     "aside table tr td th dl dt dd figure figcaption main form hr address details summary "
+     "title")
+_DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "button",
+         "select", "head")
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class HtmlParts:
+    title: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    language: str | None = None
+    description: str | None = None
+    url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    byline_lines: list[str] = field(default_factory=list)
+    date_lines: list[str] = field(default_factory=list)
+
+
+def declared_charset(raw: bytes) -> str | None:
+    m = _META_CHARSET_RE.search(raw[:4096])
+    return m.group(1).decode("ascii", "ignore").lower() if m else None
+
+
+def check_depth(html: str) -> None:
+    depth = 0
+    for m in _TAG_RE.finditer(html):
+        name = m.group(2).lower()
+        if m.group(3) or name in _NO_DEPTH:
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NotAnArticle(f"HTML is nested more than {MAX_DEPTH} elements deep")
+
+
+def _parse(html: str) -> Any:
+    import lxml.html  # type: ignore[import-untyped]
+
+    # lxml refuses str input with an XML encoding declaration.
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ValueError, TypeError) as exc:  # lxml raises ParserError (a ValueError) on empty docs
+        raise NotAnArticle(f"HTML could not be parsed ({exc})") from None
+
+
+def _lines(root: Any) -> list[str]:
+    """Visible text, one line per block element."""
+    for el in root.iter(*_DROP):
+        el.drop_tree() if el.getparent() is not None else None
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            el.text = ""  # comments / processing instructions
+            continue
+        if el.tag in _BLOCK:
+            el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
+    text: str = root.text_content()
+    return [" ".join(s.split()) for s in text.split("\n") if s.strip()]
+
+
+def html_to_paragraphs(html: str) -> list[str]:
+    """Paragraphs of an HTML fragment (a feed entry's content), furniture lines dropped."""
+    if not html or not html.strip():
+        return []
+    if "<" not in html:
+        return [" ".join(p.split()) for p in re.split(r"\n\s*\n", html) if p.strip()]
+    check_depth(html)
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, TypeError):
+        return []
+    for el in root.iter("figcaption"):
+        el.drop_tree()
+    return [ln for ln in _lines(root) if not is_furniture(ln)]
+
+
+def _meta(root: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower().strip()
+        val = (el.get("content") or "").strip()
+        if key and val and key not in out:
+            out[key] = val
+    return out
+
+
+def _ld_articles(root: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > 6:
+            return
+        if isinstance(node, list):
+            for n in node:
+                walk(n, depth + 1)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and ("Article" in k or k in ("BlogPosting", "Report",
+                                                                   "ReportageNews"))
+                   for k in kinds):
+                found.append(node)
+            walk(node.get("@graph"), depth + 1)
+
+    for el in root.iter("script"):
+        if (el.get("type") or "").lower() == "application/ld+json" and el.text:
+            try:
+                walk(orjson.loads(el.text.strip()), 0)
+            except orjson.JSONDecodeError:
+                continue
+    return found
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _split_tags(value: str) -> list[str]:
+    return [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
+
+
+def extract_html(html: str, url: str | None = None) -> HtmlParts:
+    check_depth(html)
+    root = _parse(html)
+    parts = HtmlParts()
+    meta = _meta(root)
+    ld = _ld_articles(root)
+    art = ld[0] if ld else {}
+    og_title = meta.get("og:title") or meta.get("twitter:title")
+    h1s = [" ".join(h.text_content().split()) for h in root.iter("h1")]
+    headline = art.get("headline") if isinstance(art.get("headline"), str) else None
+    publisher = _names(art.get("publisher"))
+    parts.site_name = meta.get("og:site_name") or (publisher[0] if publisher else None)
+    for cand in (headline, og_title, h1s[0] if len(h1s) == 1 else None):
+        if cand and cand.strip():
+            parts.title = _strip_site(cand.strip(), parts.site_name)
+            break
+    parts.authors = _names(art.get("author")) or _split_tags(meta.get("author", ""))[:1]
+    for key in ("datePublished", "dateCreated"):
+        if isinstance(art.get(key), str):
+            parts.published.append(art[key])
+    parts.published += [meta[k] for k in ("article:published_time", "og:published_time",
+                                          "pubdate", "publishdate", "date", "dc.date",
+                                          "dcterms.created", "sailthru.date") if k in meta]
+    if isinstance(art.get("dateModified"), str):
+        parts.updated.append(art["dateModified"])
+    parts.updated += [meta[k] for k in ("article:modified_time", "og:updated_time",
+                                        "lastmod") if k in meta]
+    parts.published += [t.get("datetime") for t in root.iter("time") if t.get("datetime")][:2]
+    parts.language = root.get("lang") or meta.get("og:locale") or meta.get("language")
+    parts.description = meta.get("description") or meta.get("og:description")
+    canon = [ln.get("href") for ln in root.iter("link")
+             if (ln.get("rel") or "").lower() == "canonical" and ln.get("href")]
+    parts.url = meta.get("og:url") or (canon[0] if canon else None)
+    tags = [meta[k] for k in ("keywords", "news_keywords") if k in meta]
+    parts.tags = [t for v in tags for t in _split_tags(v)]
+    parts.tags += [el.get("content", "").strip() for el in root.iter("meta")
+                   if el.get("property") == "article:tag" and el.get("content")]
+    if isinstance(art.get("keywords"), list):
+        parts.tags += [k for k in art["keywords"] if isinstance(k, str)]
+    elif isinstance(art.get("keywords"), str):
+        parts.tags += _split_tags(art["keywords"])
+    image = meta.get("og:image")
+    if image:
+        parts.images.append((image, meta.get("og:image:alt"), None))
+    _main_text(html, url or parts.url, parts, root)
+    return parts
+
+
+def _strip_site(title: str, site: str | None) -> str:
+    for sep in (" | ", " - ", " – ", " — ", " :: "):
+        head, _, tail = title.rpartition(sep)
+        if head and ((site and tail.strip().lower() == site.lower()) or (len(tail.split()) <= 3
+                     and len(head) > 2 * len(tail))):
+            return head.strip()
+    return title
+
+
+def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
+    import trafilatura
+
+    doc: Any = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        include_images=False, deduplicate=False,
+        date_extraction_params={"extensive_search": False, "original_date": True})
+    text = getattr(doc, "text", None) or ""
+    lines = [" ".join(s.split()) for s in text.split("\n") if s.strip()]
+    lines = [ln[2:] if ln.startswith("- ") else ln for ln in lines]
+    if doc is not None:
+        parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
+        parts.site_name = parts.site_name or doc.sitename
+        if not parts.authors and doc.author:
+            parts.authors = [a.strip() for a in doc.author.split(";") if a.strip()]
+        if doc.date and not doc.date.endswith("-01-01"):
+            parts.published.append(doc.date)
+        parts.description = parts.description or doc.description
+        parts.tags += [t for t in (doc.categories or []) + (doc.tags or [])
+                       if isinstance(t, str)]
+        parts.tags = [t for v in parts.tags for t in _split_tags(v)]
+        parts.language = parts.language or doc.language
+    words = sum(len(ln.split()) for ln in lines)
+    if words >= 25:
+        parts.paragraphs = lines
+        return
+    # trafilatura found (almost) nothing: classify the page's visible lines instead.
+    log.debug("trafilatura found %d words; falling back to line classification", words)
+    found = extract_parts("\n\n".join(_lines(root)))
+    if sum(len(p.split()) for p in found.body) > words:
+        parts.paragraphs = found.body
+        parts.title = parts.title or found.title
+        parts.byline_lines = found.authors
+        parts.date_lines = found.date_lines
+    else:
+        parts.paragraphs = lines

@@ -1,0 +1,395 @@
+"""Plain-text page dumps -> article parts, by classifying lines with cheap features.
+
+A dump is a page's visible text: menus, breadcrumbs, share bars, the headline, the story,
+related links, comments, footer. Each logical line (hard-wrapped lines rejoined) gets
+features — length, sentence punctuation, stop-word density, link-likeness, repetition and
+a few short phrase cues — and a weight: prose counts for its words, furniture against.
+The article is the maximum-weight run of lines (the densest prose region); inside it only
+sentence-like lines and plausible subheads survive. The headline is the most title-like
+short line just above that run. No site-specific rules: the held-out pages are unseen.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from worker.fields import ALL_STOPWORDS
+from worker.textcues import (
+    BOUNDARY_KEYS,
+    BOUNDARY_RE,
+    BY_INSIDE_RE,
+    BYLINE_RE,
+    CJK_RE,
+    COMMENT_KEYS,
+    COMMENT_META_RE,
+    CREDIT_KEYS,
+    CREDIT_RE,
+    DATE_HINT_RE,
+    DATE_LINE_RE,
+    DIGIT_RE,
+    FULL_STOP_RE,
+    IMAGE_EXTS,
+    IMAGE_RE,
+    SEP_CHARS,
+    SEP_RE,
+    SHORT_CUE_RE,
+    SHORT_KEYS,
+    STRONG_KEYS,
+    STRONG_RE,
+    TITLE_SUFFIX_RE,
+    URL_HINTS,
+    URL_RE,
+    WEAK_KEYS,
+    WEAK_RE,
+)
+
+log = logging.getLogger(__name__)
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    gap: bool  # a blank line precedes it
+    words: int = 0
+    stop: float = 0.0
+    sentence: bool = False
+    prose: bool = False
+    linky: bool = False
+    strong: bool = False
+    weak: bool = False
+    boundary: bool = False
+    repeated: bool = False
+    meta: bool = False  # comment metadata: "Jane says:", "3 hours ago", "Reply"
+    credit: bool = False  # ends with / is a photo credit
+    kind: str = ""  # "image" | "caption" | "credit" once claimed
+
+
+@dataclass(slots=True)
+class TextParts:
+    title: str = ""
+    body: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    date_lines: list[str] = field(default_factory=list)
+    images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    site_name: str | None = None
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The column a hard-wrapped dump is wrapped at, or 0 when it is not wrapped."""
+    lens = [len(s) for s in lines if s]
+    n = len(lens)
+    if n < 5:
+        return 0
+    hist = [0] * 102
+    for k in lens:
+        hist[min(k, 101)] += 1
+    upto = [0] * 102  # upto[w] = lines no longer than w
+    acc = 0
+    for w in range(102):
+        acc += hist[w]
+        upto[w] = acc
+    for width in range(45, 101):  # the narrowest width almost every line fits in
+        if n - upto[width] <= 0.1 * n:
+            if upto[width] - upto[width - 12] >= max(3, 0.3 * n):
+                return max(w for w in range(width + 1) if hist[w])
+            return 0
+    return 0
+
+
+def logical_lines(text: str) -> list[Line]:
+    """Split into lines, rejoining hard-wrapped ones (the next word would have fitted).
+
+    Without blank lines between paragraphs, a line ending a sentence followed by a
+    capitalised line is taken as a paragraph end: splitting a paragraph costs nothing,
+    merging furniture into prose does.
+    """
+    raw = [s.strip() for s in text.split("\n")]
+    width = _wrap_width(raw)
+    blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
+    out: list[Line] = []
+    gap = False
+    cur: str | None = None
+    last = ""
+    for s in raw:
+        if not s:
+            gap = True
+            cur = None
+            continue
+        first = s.split(None, 1)[0]
+        if (cur is not None and width and not gap
+                and len(last) + 1 + len(first) > width
+                and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
+                and not (blank_seps < 3 and FULL_STOP_RE.search(last)
+                         and not s[:1].islower())):
+            cur = cur + s if cur.endswith("-") else f"{cur} {s}"
+            out[-1].text = cur
+            last = s
+            continue
+        out.append(Line(s, gap or not out))
+        cur = s if width else None
+        last = s
+        gap = False
+    return out
+
+
+_NO_KEYS: frozenset[str] = frozenset()
+_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…¿¡·•›‹„"
+
+
+def _features(lines: list[Line]) -> None:
+    counts = Counter(ln.text.lower() for ln in lines)
+    for ln in lines:
+        t = ln.text
+        low = t.lower()
+        # split+strip is faster than a word regex; long lines only need a sample of words
+        raw = low.split()
+        long_line = len(raw) > 60
+        toks = [w for w in (w.strip(_PUNCT) for w in (raw[:40] if long_line else raw)) if w]
+        keys = _NO_KEYS if long_line else frozenset(toks)
+        cjk = 0 if t.isascii() else len(CJK_RE.findall(t))
+        n = ln.words = (len(raw) if long_line else len(toks)) + cjk // 2
+        ln.stop = len([w for w in toks if w in ALL_STOPWORDS]) / len(toks) if toks else 0.0
+        if cjk > 10:
+            ln.stop = max(ln.stop, 0.3)
+        ln.sentence = (bool(FULL_STOP_RE.search(t)) and not t.isupper()) or cjk > 10
+        if n <= 8:
+            caps = sum(1 for w in t.split() if w[:1].isupper())
+            titleish = len(toks) >= 2 and caps / len(toks) > 0.75 and ln.stop < 0.15
+        else:
+            titleish = False
+        ln.linky = n <= 40 and (
+            (any(h in low for h in URL_HINTS) and bool(URL_RE.search(t)))
+            or (not SEP_CHARS.isdisjoint(t) and len(SEP_RE.findall(t)) >= 2)
+            or (titleish and n <= 6 and not ln.sentence)
+            or (t.isupper() and 3 < n < 20 and not ln.sentence))
+        ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
+                     and bool(STRONG_RE.search(t))) or \
+            (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t)))
+        ln.weak = n <= 6 and not ln.sentence and not keys.isdisjoint(WEAK_KEYS) \
+            and bool(WEAK_RE.search(t))
+        ln.boundary = n <= 8 and (not keys.isdisjoint(BOUNDARY_KEYS) or "©" in t) \
+            and bool(BOUNDARY_RE.search(t))
+        ln.repeated = n < 25 and counts[low] > 1
+        ln.meta = n <= 12 and not keys.isdisjoint(COMMENT_KEYS) \
+            and bool(COMMENT_META_RE.search(t))
+        ln.credit = n <= 60 and (not keys.isdisjoint(CREDIT_KEYS) or "/" in t) \
+            and bool(CREDIT_RE.search(t))
+        ln.prose = (not ln.linky and not ln.strong and not ln.repeated
+                    and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
+                         or (n >= 20 and ln.stop >= 0.2)))
+
+
+def _claim_images(lines: list[Line], parts: TextParts) -> None:
+    """Image file names take the caption that follows them (same paragraph) and credits."""
+    for i, ln in enumerate(lines):
+        if ln.kind:
+            continue
+        if ln.words <= 25 and ln.text.lower().endswith(IMAGE_EXTS) \
+                and IMAGE_RE.match(ln.text):
+            ln.kind = "image"
+            caption: str | None = None
+            credit: str | None = None
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if nxt and not nxt.kind and (not nxt.gap or nxt.credit) \
+                    and not IMAGE_RE.match(nxt.text):
+                nxt.kind = "caption"
+                caption, credit = _split_credit(nxt.text)
+                after = lines[i + 2] if i + 2 < len(lines) else None
+                if credit is None and after and not after.kind and after.words <= 8 \
+                        and after.credit:
+                    after.kind = "credit"
+                    credit = _split_credit(after.text)[1]
+            parts.images.append((ln.text, caption, credit))
+        elif ln.credit and not ln.text.endswith("."):
+            # A caption or bare credit without a file name: metadata, not story text.
+            caption, credit = _split_credit(ln.text)
+            if credit and (ln.words <= 8 or "(" in ln.text[-len(credit) - 3:]
+                           or ln.text.isupper() or ln.text.rstrip(")").endswith(credit)):
+                ln.kind = "credit"
+                if parts.images and parts.images[-1][2] is None and caption is None:
+                    src, cap, _ = parts.images[-1]
+                    parts.images[-1] = (src, cap, credit)
+
+
+def _split_credit(text: str) -> tuple[str | None, str | None]:
+    m = CREDIT_RE.search(text)
+    if not m:
+        return text, None
+    credit = (m.group(1) or m.group(2) or m.group(3) or "").strip(" )]")
+    caption = text[: m.start()].strip(" -–—|") or None
+    return caption, credit or None
+
+
+def _weight(ln: Line) -> float:
+    if ln.kind:
+        return -8.0
+    if ln.boundary:
+        return -50.0
+    if ln.prose:
+        return float(ln.words)
+    if ln.strong or ln.weak or ln.linky or ln.repeated or ln.meta:
+        return -max(10.0, ln.words / 2)
+    if ln.sentence and ln.stop > 0:
+        return 0.0  # short sentence: kept inside the story, never extends it
+    return -4.0
+
+
+def _region(lines: list[Line]) -> tuple[int, int]:
+    """Maximum-weight contiguous run of lines (Kadane); (start, end) inclusive."""
+    best, best_span = 0.0, (0, -1)
+    run, start = 0.0, 0
+    for i, ln in enumerate(lines):
+        w = _weight(ln)
+        if run <= 0:
+            run, start = w, i
+        else:
+            run += w
+        if run > best:
+            best, best_span = run, (start, i)
+    a, b = best_span
+    if b < 0:
+        return 0, -1
+    # A comment/related/footer header ends the story once most of the prose is above it.
+    total = sum(ln.words for ln in lines[a : b + 1] if ln.prose)
+    seen = 0
+    for i in range(a, b + 1):
+        if lines[i].boundary and seen >= 0.4 * total:
+            return a, i - 1
+        if lines[i].prose:
+            seen += lines[i].words
+    return a, b
+
+
+def _is_junk(ln: Line) -> bool:
+    return bool(ln.kind or ln.boundary or ln.strong or ln.weak or ln.linky or ln.repeated
+                or ln.meta)
+
+
+def _title_score(ln: Line, distance: int) -> float:
+    t = ln.text
+    if not 2 <= ln.words <= 30 or not 10 <= len(t) <= 250 or ln.kind or ln.boundary:
+        return -1.0
+    if ln.strong or ln.weak or URL_RE.search(t) or BYLINE_RE.match(t):
+        return -1.0
+    if t.endswith((".", ":", ",", ";")) and not t.endswith("..."):
+        return -1.0
+    if (DIGIT_RE.search(t) and ((DATE_HINT_RE.search(t) and ln.words <= 8)
+                                 or DATE_LINE_RE.search(t))) or BY_INSIDE_RE.search(t):
+        return -1.0
+    score = 10.0 - 0.7 * distance
+    score += min(ln.words, 12) * 0.5 - max(0, ln.words - 18) * 0.5
+    if ln.stop > 0:
+        score += 2.0
+    if len(SEP_RE.findall(t)) or ln.repeated:
+        score -= 3.0
+    if ln.linky:
+        score -= 4.0
+    return score
+
+
+def _pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
+    best, best_i = 0.0, None
+    lo = max(0, a - 25)
+    for i in range(a - 1, lo - 1, -1):
+        s = _title_score(lines[i], a - 1 - i)
+        if s > best:
+            best, best_i = s, i
+    if best_i is None:
+        return None
+    # Headline then standfirst: both title-like, the first one is the headline.
+    prev = best_i - 1
+    if prev >= lo and lines[prev].words >= 5 and not lines[prev].linky \
+            and not SEP_RE.search(lines[prev].text) \
+            and _title_score(lines[prev], a - 1 - prev) > 0:
+        best_i = prev
+    title = lines[best_i].text
+    m = TITLE_SUFFIX_RE.match(title)
+    if m and len(m.group(2).split()) <= 4:
+        title, parts.site_name = m.group(1), m.group(2)
+    parts.title = title
+    return best_i
+
+
+def _meta_line(ln: Line, parts: TextParts) -> bool:
+    """Bylines and date lines near the headline: recorded, not body."""
+    t = ln.text
+    if ln.words <= 20 and BYLINE_RE.match(t):
+        parts.authors.append(t)
+        if DATE_HINT_RE.search(t):
+            parts.date_lines.append(t)
+        return True
+    if ln.words <= 14 and not ln.prose and DIGIT_RE.search(t) and DATE_HINT_RE.search(t):
+        parts.date_lines.append(t)
+        return True
+    return False
+
+
+def extract_parts(text: str) -> TextParts:
+    """Classify a plain-text dump's lines and return the article's parts."""
+    parts = TextParts()
+    lines = logical_lines(text)
+    if not lines:
+        return parts
+    _features(lines)
+    _claim_images(lines, parts)
+    a, b = _region(lines)
+    if b < a:
+        return parts
+    title_i = _pick_title(lines, a, parts)
+    for i in range((title_i - 3 if title_i is not None else a - 4), a):
+        if i >= 0 and i != title_i and not lines[i].kind:
+            _meta_line(lines[i], parts)
+    body: list[str] = []
+    seen: set[str] = set()
+    for i in range(a, b + 1):
+        ln = lines[i]
+        if ln.kind:
+            continue
+        if not body and i - a < 4 and not ln.prose and _meta_line(ln, parts):
+            continue
+        if not parts.title and not body and not ln.prose and not _is_junk(ln) \
+                and _title_score(ln, 0) > 0:
+            parts.title = ln.text
+            continue
+        if _keep(lines, i, b):
+            key = ln.text.lower()
+            if key not in seen:  # pull quotes repeat a paragraph
+                seen.add(key)
+                body.append(ln.text)
+    # A trailing subhead with nothing under it is furniture.
+    while body and not FULL_STOP_RE.search(body[-1]) and len(body[-1].split()) < 10:
+        body.pop()
+    parts.body = body
+    return parts
+
+
+def _keep(lines: list[Line], i: int, b: int) -> bool:
+    ln = lines[i]
+    if ln.prose:
+        return True
+    if _is_junk(ln):
+        return False
+    if ln.sentence and ln.stop > 0 and not ln.text.endswith(":"):
+        return True
+    # Subhead: a short title-like line directly followed by prose.
+    if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b:
+        nxt = lines[i + 1]
+        return nxt.prose and not (DIGIT_RE.search(ln.text) and DATE_HINT_RE.search(ln.text))
+    return ln.words >= 15 and ln.stop >= 0.15
+
+
+_FEED_TAIL_RE = re.compile(r"appeared first on|^continue reading|^the post .{3,200} appeared",
+                           re.IGNORECASE)
+
+
+def is_furniture(text: str) -> bool:
+    """True for a standalone line that is page furniture (for feed-entry HTML)."""
+    ln = Line(text, True)
+    _features([ln])
+    if IMAGE_RE.match(text) or _FEED_TAIL_RE.search(text):
+        return True
+    if ln.words <= 12 and CREDIT_RE.search(text) and not ln.sentence:
+        return True
+    return ln.boundary or ln.strong or ln.weak or ln.meta

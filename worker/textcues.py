@@ -1,0 +1,123 @@
+"""Cues for plain-text line classification: regexes and the word sets that gate them.
+
+The phrase cues are features, not rules: a cue only counts against short or non-sentence
+lines (see ``textclean._features``). The word sets let the slow alternations run only on
+lines that contain one of their key words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+log = logging.getLogger(__name__)
+
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+SENT_END_RE = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
+FULL_STOP_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+URL_RE = re.compile(r"https?://|www\.\w|\w\.(?:com|org|net|co\.uk|io)\b/?|\S@\w+\.\w")
+SEP_RE = re.compile(r"(?:^|\s)[|›»•·>/◦▸►→«‹](?:\s|$)")
+IMAGE_RE = re.compile(r"^[^\s/]?.{0,200}\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?|heic)$",
+                       re.IGNORECASE)
+# Photo credits: "(Photo: Reuters)", "PHOTO: AFP", "Photograph: X/Getty Images", "(AP Photo/X)"
+IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp", ".tif", ".tiff",
+               ".heic")
+CREDIT_RE = re.compile(
+    r"[(\[]?\b(?:(?:photo|image|picture|pic|foto|photograph|illustration|graphic|credit|"
+    r"bild|video)s?(?:\s+(?:credit|by))?\s*[:/]|\w+ photo/|photo by\b)\s*([^()\[\]]{1,80})[)\]]?$"
+    r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg)(?:\s+via [^)]*)?"
+    r"[)\]]?$|\b([A-Z]{2,}(?:/[A-Z][\w. -]{1,40}){1,3})(?:\s+Purchase Licensing Rights)?$",
+    re.IGNORECASE,
+)
+# Furniture cues that rarely occur in story prose: count against lines up to ~40 words.
+STRONG_RE = re.compile(
+    r"newsletter|subscribe\b|subscription|subscribers? only|sign(?:ed)? up (?:for|to|now)|"
+    r"\bcookies?\b|advertisement|all rights reserved|©|\(c\)\s*\d{4}|copyright\s*(?:\d|©)|"
+    r"privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|"
+    r"\bread (?:more|also|next|the full)\b|click here|download (?:the|our)|javascript|"
+    r"your browser|unsubscribe|in your inbox|to your inbox|paywall|free trial|"
+    r"listen to (?:this|the) article|\bshare (?:this|on|via)\b|\bskip to\b|licensing rights|"
+    # the same furniture in the other languages the detector knows
+    r"^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame)\W*$|"
+    r"^(?:lire aussi|à lire aussi|voir aussi|lea también|lee también|te puede interesar|"
+    r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook)\b|"
+    r"tous droits réservés|alle rechte vorbehalten|todos los derechos reservados",
+    re.IGNORECASE,
+)
+# Cues that only mark short lines (prose says "comments" or "related" all the time).
+SHORT_CUE_RE = re.compile(
+    r"\bsee also\b|^related\b|^more\b.{0,30}:|follow us|sign in|log ?in\b|you are here|"
+    r"back to top|\bmin(?:ute)?s? read\b|\bcomments?\b|\bpodcast\b|sponsored|\bpromo|"
+    r"^(?:watch|listen|also read|more|recommended|trending|topics|tags|filed under)\b\W",
+    re.IGNORECASE,
+)
+# Weak cues: only count on short non-sentence lines (navigation / button labels).
+WEAK_RE = re.compile(
+    r"\b(?:share|tweet|e-?mail|print|facebook|twitter|linkedin|whatsapp|reddit|pinterest|"
+    r"instagram|youtube|tiktok|telegram|menu|search|home|reply|report|like|follow|save|"
+    r"copy link|next|previous|prev|close|open|register|top|latest|video|audio|gallery|"
+    r"photos?|more|sections?|news|opinion|sport|business|weather|contact|about us|"
+    r"loading|toggle|navigation|accessibility|edition|account|profile|bookmark)\b",
+    re.IGNORECASE,
+)
+# Lines that end the article when they stand alone: comment/related/footer headers.
+BOUNDARY_RE = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s*\(\d+\))?\W*$|^leave a (?:comment|reply)|"
+    r"^join the (?:conversation|discussion)|^related(?: \w+)?\W*$|^more (?:from|on|in|stories|"
+    r"news|like this)\b|^(?:recommended|you (?:may|might) (?:also )?like|most (?:read|popular|"
+    r"viewed|shared)|trending|read next|what to read next|further reading|about the author|"
+    r"latest (?:news|stories)|top stories|popular now|more stories)\b|^©|^copyright\b",
+    re.IGNORECASE,
+)
+COMMENT_META_RE = re.compile(
+    r"^\S.{0,40}\s(?:says|said|wrote|replied)\s*:?$|^\d+\s+(?:minutes?|hours?|days?|weeks?|"
+    r"months?|years?)\s+ago\b|^(?:reply|report|like|flag|permalink|upvote|\d+ likes?)\W*$",
+    re.IGNORECASE,
+)
+BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av)\s+(?=\S)",
+                        re.IGNORECASE)
+DATE_HINT_RE = re.compile(
+    r"\b(?:19|20)\d\d\b.*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)[a-z]*\.? \d", re.IGNORECASE)
+MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+DATE_LINE_RE = re.compile(
+    rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
+    r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)", re.IGNORECASE)
+BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
+DIGIT_RE = re.compile(r"\d")
+TITLE_SUFFIX_RE = re.compile(r"^(.{15,}?)\s+[|–—-]\s+([^|–—-]{2,40})$")
+
+
+# Word-set prefilters: the cue regexes are slow alternations, so they only run on lines
+# containing one of their key words (keeps plain text at thousands of articles a second).
+def _keyset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+STRONG_KEYS = _keyset(
+    "newsletter newsletters subscribe subscription subscriber subscribers sign signed "
+    "cookie cookies advertisement reserved copyright c privacy terms read click download "
+    "javascript browser unsubscribe inbox paywall trial listen share skip licensing anzeige "
+    "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
+    "interesar thema interessant leggi leia lees droits rechte derechos")
+SHORT_KEYS = _keyset(
+    "see related more follow sign log login you back min mins minute minutes comment "
+    "comments podcast sponsored promo promoted watch listen also recommended trending "
+    "topics tags filed")
+WEAK_KEYS = _keyset(
+    "share tweet email e mail print facebook twitter linkedin whatsapp reddit pinterest "
+    "instagram youtube tiktok telegram menu search home reply report like follow save copy "
+    "next previous prev close open register top latest video audio gallery photo photos "
+    "more section sections news opinion sport business weather contact about loading toggle "
+    "navigation accessibility edition account profile bookmark")
+BOUNDARY_KEYS = _keyset(
+    "comment comments response responses replies leave join related more recommended you "
+    "most trending read what further about latest top popular copyright")
+COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag permalink upvote "
+                        "likes")
+CREDIT_KEYS = _keyset(
+    "photo photos image images picture pic foto photograph illustration graphic credit bild "
+    "video getty shutterstock afp reuters ap epa alamy dpa bloomberg")
+URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".co.uk", ".io")
+SEP_CHARS = frozenset("|›»•·>/◦▸►→«‹")
