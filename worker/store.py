@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 AnyEvent = ArticleIngested | ArticleRevised | IngestionFailed
 FAILURE_DEDUPE_TTL_S = 7 * 24 * 3600
+PIPELINE_CHUNK = 500  # articles per append pipeline (memory bound; ~2 MB of commands)
 
 
 def connect(url: str, **kwargs: Any) -> redis.Redis:
@@ -99,7 +100,17 @@ class EventStore:
         """Append many articles in pipelines: one read round trip, one script round trip.
 
         An article appearing twice in one batch is appended in order, in a later round.
+        Big batches go in chunks of PIPELINE_CHUNK, one after the other (order kept): a
+        pipeline buffers every command and reply, so one pipeline per 50,000-entry feed
+        made worker memory grow with the feed.
         """
+        if len(articles) > PIPELINE_CHUNK:
+            done: list[AppendResult] = []
+            for k in range(0, len(articles), PIPELINE_CHUNK):
+                done += self.append_many(articles[k:k + PIPELINE_CHUNK],
+                                         correlation_id=correlation_id, max_rounds=max_rounds)
+            return done
+        ids = [a.article_id for a in articles]  # a blake2b per call: compute once
         results: list[AppendResult | None] = [None] * len(articles)
         todo = list(range(len(articles)))
         for _ in range(max_rounds):
@@ -110,17 +121,17 @@ class EventStore:
             this_round: list[int] = []
             later: list[int] = []
             for i in todo:
-                aid = articles[i].article_id
+                aid = ids[i]
                 (later if aid in seen else this_round).append(i)
                 seen.add(aid)
-            versions = self._versions([articles[i].article_id for i in this_round])
-            pipe = self.redis.pipeline(transaction=False)
+            versions = self._versions([ids[i] for i in this_round])
+            pipe = self._pipeline()
             for i, v in zip(this_round, versions, strict=True):
-                self._try(pipe, articles[i], v, correlation_id)
+                self._try(pipe, articles[i], v, correlation_id, ids[i])
             replies = pipe.execute()
             conflicts = []
             for i, res in zip(this_round, replies, strict=True):
-                out = self._result(articles[i], res)
+                out = self._result(articles[i], res, ids[i])
                 if out is None:
                     conflicts.append(i)
                 else:
@@ -133,30 +144,40 @@ class EventStore:
                              "rounds")
         return [r for r in results if r is not None]
 
+    def _pipeline(self) -> Any:
+        """A non-transactional pipeline. On Redis Cluster it runs on the node owning our hash
+        tag's slot: cluster pipelines refuse scripts, and every key we touch is in that slot."""
+        client: Any = self.redis
+        if hasattr(client, "get_node_from_key"):  # redis.cluster.RedisCluster
+            client = client.get_redis_connection(client.get_node_from_key(self.keys.events))
+        return client.pipeline(transaction=False)
+
     def _versions(self, article_ids: list[str]) -> list[int]:
-        pipe = self.redis.pipeline(transaction=False)
+        pipe = self._pipeline()
         for aid in article_ids:
             pipe.hget(self.keys.article(aid), "version")
         return [int(v or 0) for v in pipe.execute()]
 
     def _try(self, client: Any, article: Article, current: int,
-             correlation_id: str | None) -> Any:
+             correlation_id: str | None, article_id: str | None = None) -> Any:
         event = article_event(article, version=current + 1, correlation_id=correlation_id)
         fields = encode(event)
+        aid = article_id or event.article_id or ""
         return self._append(
-            keys=[self.keys.events, self.keys.article(article.article_id), self.keys.counters],
+            keys=[self.keys.events, self.keys.article(aid), self.keys.counters],
             args=[article.content_hash, current, event.type, event.event_id,
-                  event.article_id or "", event.schema_version, fields["body"]],
+                  aid, event.schema_version, fields["body"]],
             client=client)
 
     @staticmethod
-    def _result(article: Article, res: Any) -> AppendResult | None:
+    def _result(article: Article, res: Any, article_id: str | None = None) -> AppendResult | None:
         status, version, entry_id, event_id = (_s(x) for x in res)
         if status == "conflict":
             return None
         v = int(version)
         return AppendResult(status="appended" if status == "appended" else "unchanged",
-                            article_id=article.article_id, version=v, entry_id=entry_id,
+                            article_id=article_id or article.article_id, version=v,
+                            entry_id=entry_id,
                             event_id=event_id,
                             type="article.ingested" if v == 1 else "article.revised",
                             title=article.title)
