@@ -30,7 +30,7 @@ from typing import Any
 import redis
 
 from worker import metrics
-from worker.errors import EventDecodeError, PermanentHandlerError
+from worker.errors import PermanentHandlerError
 from worker.handlers import AnyEvent, HandlerSpec
 from worker.keys import Keys
 from worker.models import decode
@@ -348,7 +348,7 @@ class Consumer:
                 continue
             try:
                 event = decode(eid, fields)
-            except EventDecodeError as exc:
+            except Exception as exc:  # one bad entry must not sink its batch
                 # Decoding is deterministic: retrying can't help, park it at once.
                 dead.append(self._dead_letter(eid, fields, f"decode: {exc}", deliveries))
                 acks.append(eid)

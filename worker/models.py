@@ -136,7 +136,8 @@ Event = Annotated[ArticleIngested | ArticleRevised | IngestionFailed, Field(disc
 ArticleEvent = ArticleIngested | ArticleRevised
 EVENT_TYPES = (ARTICLE_INGESTED, ARTICLE_REVISED, INGESTION_FAILED)
 # mypy cannot see an Annotated discriminated union as a type; pydantic can.
-_EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)  # type: ignore[arg-type]
+_EVENT_SCHEMA: Any = Event
+_EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(_EVENT_SCHEMA)
 
 
 def article_event(article: Article, *, version: int, correlation_id: str | None) -> ArticleEvent:
@@ -208,7 +209,9 @@ def upcast(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _s(v: Any) -> str:
-    return v.decode() if isinstance(v, bytes) else str(v)
+    # Entries are written by anyone with XADD access: never let bad bytes escape as
+    # UnicodeDecodeError (the raw entry is kept on the error for inspection).
+    return v.decode(errors="replace") if isinstance(v, bytes) else str(v)
 
 
 def decode(entry_id: str | bytes, fields: Mapping[Any, Any]) -> AnyEvent:
@@ -238,7 +241,7 @@ def decode(entry_id: str | bytes, fields: Mapping[Any, Any]) -> AnyEvent:
         return _EVENT_ADAPTER.validate_python(body)
     except UnknownEventType as exc:
         raise UnknownEventType(str(exc), raw=fields, entry_id=eid) from None
-    except (ValidationError, ValueError, TypeError) as exc:
+    except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
         msg = str(exc).splitlines()[0]
         raise EventDecodeError(f"entry {eid}: malformed {etype}: {msg}", raw=fields,
                                entry_id=eid) from None
