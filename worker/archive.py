@@ -52,6 +52,7 @@ def iter_archive(root: Path) -> Iterator[dict[str, Any]]:
 
 
 class ArchiveHandler:
+    idempotent = True  # dedupes by event id under a file lock
     """Writes each event once to ``<archive_path>/YYYY-MM-DD.jsonl``."""
 
     def __init__(self, ctx: HandlerContext) -> None:

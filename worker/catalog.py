@@ -201,6 +201,7 @@ class CatalogHandler:
     """Consumer-group handler keeping the catalog current."""
 
     event_types = frozenset({ARTICLE_INGESTED, ARTICLE_REVISED})
+    idempotent = True  # applies an event only if its version is newer
 
     def __init__(self, ctx: HandlerContext) -> None:
         self.catalog = Catalog(ctx.redis, ctx.keys)

@@ -324,6 +324,7 @@ class Consumer:
         event_ids = [e[1].get(b"event_id") or b"-" for e in entries]
         marks = self.redis.zmscore(self.keys.processed(self.group), event_ids)
         acks: list[bytes] = []
+        new_marks: dict[bytes, float] = {}
         dead: list[dict[bytes, bytes]] = []
         failed = False
         for (eid, fields), event_id, mark in zip(entries, event_ids, marks, strict=True):
@@ -370,14 +371,17 @@ class Consumer:
                 else:
                     failed = True
                 continue
-            # Mark now, not with the batch ack: a crash later in the batch must not
-            # make the reclaiming consumer repeat this event.
-            self.redis.zadd(self.keys.processed(self.group),
-                            {event_id: float(sid.partition("-")[0])})
+            if self.handler.idempotent:
+                new_marks[event_id] = float(sid.partition("-")[0])
+            else:
+                # Mark now, not with the batch ack: a crash later in the batch must not
+                # make the reclaiming consumer repeat this event.
+                self.redis.zadd(self.keys.processed(self.group),
+                                {event_id: float(sid.partition("-")[0])})
             acks.append(eid)
             self.stats.handled += 1
             metrics.HANDLED.labels(group=self.group, outcome="ok").inc()
-        self._ack(acks, dead)
+        self._ack(acks, dead, new_marks)
         if failed and self._retry_at is None:
             self._retry_at = time.monotonic() + self._retry_delay_s()
 
@@ -392,11 +396,14 @@ class Consumer:
     def _retry_delay_s(self) -> float:
         return min(1.0, self.settings.claim_idle_s / 4)
 
-    def _ack(self, acks: list[bytes], dead: list[dict[bytes, bytes]]) -> None:
-        """One MULTI: dead letters and acks — a crash never leaves one without the other."""
+    def _ack(self, acks: list[bytes], dead: list[dict[bytes, bytes]],
+             marks: dict[bytes, float] | None = None) -> None:
+        """One MULTI: dead letters, processed marks and acks — all or nothing."""
         if not acks:
             return
         pipe = self.redis.pipeline(transaction=True)
+        if marks:
+            pipe.zadd(self.keys.processed(self.group), marks)
         for entry in dead:
             pipe.xadd(self.keys.dead_letters, entry)
         pipe.xack(self.stream, self.group, *acks)

@@ -48,6 +48,9 @@ class HandlerSpec:
     fn: HandlerFn
     event_types: frozenset[str] | None = None
     close: Callable[[], Any] | None = None
+    # True when the handler itself makes a repeat harmless (dedupes by event id or
+    # version): the consumer then records processed ids once per batch, not per event.
+    idempotent: bool = False
 
     def wants(self, event_type: str) -> bool:
         return self.event_types is None or event_type in self.event_types
@@ -76,6 +79,9 @@ BUILTINS: dict[str, str] = {
 
 def noop(event: AnyEvent) -> None:
     """Does nothing; for benchmarks and smoke tests."""
+
+
+noop.idempotent = True  # type: ignore[attr-defined]
 
 
 def _import(path: str) -> Any:
@@ -108,4 +114,5 @@ def resolve(name: str, ctx: HandlerContext) -> HandlerSpec:
         types = [types]
     close = getattr(obj, "close", None)
     return HandlerSpec(name=name, fn=obj, event_types=frozenset(types) if types else None,
+                       idempotent=bool(getattr(obj, "idempotent", False)),
                        close=close if callable(close) else None)
