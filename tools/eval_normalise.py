@@ -4,6 +4,10 @@ Body F1 uses 4-word shingles over lower-case word tokens; precision and recall a
 computed per document and averaged over documents (F1 from the averages, and the mean of
 per-document F1). Title, dateline and date are exact-match rates. The keep-every-line
 baseline shows how much the cleanup adds.
+
+Groups: ``text``/``html``/``json`` (and ``all``) are the original dev set; fixtures named
+``h21_`` .. ``h89_`` are the hard full-page dumps (``text-hard``, ``html-hard``), ``h9x_``
+were written after tuning and never tuned on (``fresh``); ``overall`` is every document.
 """
 
 from __future__ import annotations
@@ -27,6 +31,17 @@ from worker.textdecode import decode_bytes  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
+_HARD_RE = re.compile(r"h(\d\d)_")
+
+
+def group(name: str, kind: str) -> str:
+    """Dev-set group of a fixture: its kind, or a hard/fresh group by filename prefix."""
+    m = _HARD_RE.match(name)
+    if m is None or int(m.group(1)) < 21:
+        return kind
+    if int(m.group(1)) >= 90:
+        return "fresh"
+    return f"{kind}-hard"
 
 
 def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
@@ -69,7 +84,8 @@ def evaluate() -> dict[str, Any]:
             continue
         exp = json.loads(exp_path.read_text(encoding="utf-8"))
         gold = "\n".join(exp["body"])
-        row: dict[str, Any] = {"name": path.name, "kind": kind}
+        row: dict[str, Any] = {"name": path.name, "kind": kind,
+                               "group": group(path.name, kind)}
         try:
             art = normalise(path.read_bytes(), source=Source(kind="file", location=str(path)))
             pred = "\n".join(art.body)
@@ -90,8 +106,10 @@ def evaluate() -> dict[str, Any]:
 
 def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ("all", "text", "html", "json"):
-        sel = [d for d in docs if kind == "all" or d["kind"] == kind]
+    dev = {"text", "html", "json"}
+    for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "overall"):
+        sel = [d for d in docs if kind == "overall" or d["group"] == kind
+               or (kind == "all" and d["group"] in dev)]
         if not sel:
             continue
         n = len(sel)
@@ -124,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{d['baseline_f1']:5.2f}  {flags}  {d.get('error', '')}")
     print()
     for kind, s in result["summary"].items():
-        print(f"{kind:5} n={s['n']:3} P={s['precision']:.3f} R={s['recall']:.3f} "
+        print(f"{kind:9} n={s['n']:3} P={s['precision']:.3f} R={s['recall']:.3f} "
               f"F1={s['f1']:.3f} (mean doc F1 {s['mean_doc_f1']:.3f}, keep-all "
               f"{s['baseline_f1']:.3f})  title={s['title_exact']:.2f} "
               f"dateline={s['dateline_exact']:.2f} date={s['date_exact']:.2f}")

@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 
 from worker.fields import ALL_STOPWORDS
 from worker.textcues import (
+    BIO_RE,
     BOUNDARY_KEYS,
     BOUNDARY_RE,
+    BULLET_RE,
     BY_INSIDE_RE,
     BYLINE_RE,
     CJK_RE,
     COMMENT_KEYS,
     COMMENT_META_RE,
+    CONSENT_RE,
     CREDIT_KEYS,
     CREDIT_RE,
     DATE_HINT_RE,
@@ -45,6 +48,7 @@ from worker.textcues import (
     WEAK_KEYS,
     WEAK_RE,
 )
+from worker.textlines import drop_pull_quotes, wrap_width
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,7 @@ class Line:
     repeated: bool = False
     meta: bool = False  # comment metadata: "Jane says:", "3 hours ago", "Reply"
     credit: bool = False  # ends with / is a photo credit
+    bio: bool = False  # "Jane Doe is a reporter ...": author box, ends the story
     kind: str = ""  # "image" | "caption" | "credit" once claimed
 
 
@@ -76,28 +81,6 @@ class TextParts:
     site_name: str | None = None
 
 
-def _wrap_width(lines: list[str]) -> int:
-    """The column a hard-wrapped dump is wrapped at, or 0 when it is not wrapped."""
-    lens = [len(s) for s in lines if s]
-    n = len(lens)
-    if n < 5:
-        return 0
-    hist = [0] * 102
-    for k in lens:
-        hist[min(k, 101)] += 1
-    upto = [0] * 102  # upto[w] = lines no longer than w
-    acc = 0
-    for w in range(102):
-        acc += hist[w]
-        upto[w] = acc
-    for width in range(45, 101):  # the narrowest width almost every line fits in
-        if n - upto[width] <= 0.1 * n:
-            if upto[width] - upto[width - 12] >= max(3, 0.3 * n):
-                return max(w for w in range(width + 1) if hist[w])
-            return 0
-    return 0
-
-
 def logical_lines(text: str) -> list[Line]:
     """Split into lines, rejoining hard-wrapped ones (the next word would have fitted).
 
@@ -106,7 +89,7 @@ def logical_lines(text: str) -> list[Line]:
     merging furniture into prose does.
     """
     raw = [s.strip() for s in text.split("\n")]
-    width = _wrap_width(raw)
+    width = wrap_width(raw)
     blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
     out: list[Line] = []
     gap = False
@@ -135,6 +118,9 @@ def logical_lines(text: str) -> list[Line]:
 
 
 _NO_KEYS: frozenset[str] = frozenset()
+_REF_RE = re.compile(r"\[\d{1,4}\]\w")  # lynx -dump link markers: "[12]Donate"
+_MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")  # a date line, not a live-blog time stamp
 _PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…¿¡·•›‹„"
 
 
@@ -163,10 +149,12 @@ def _features(lines: list[Line]) -> None:
             (any(h in low for h in URL_HINTS) and bool(URL_RE.search(t)))
             or (not SEP_CHARS.isdisjoint(t) and len(SEP_RE.findall(t)) >= 2)
             or (titleish and n <= 6 and not ln.sentence)
-            or (t.isupper() and 3 < n < 20 and not ln.sentence))
+            or (t.isupper() and 3 < n < 20 and not ln.sentence)
+            or ("[" in t and 4 * len(_REF_RE.findall(t)) >= n))
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
                      and bool(STRONG_RE.search(t))) or \
-            (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t)))
+            (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
+            (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t)))
         ln.weak = n <= 6 and not ln.sentence and not keys.isdisjoint(WEAK_KEYS) \
             and bool(WEAK_RE.search(t))
         ln.boundary = n <= 8 and (not keys.isdisjoint(BOUNDARY_KEYS) or "©" in t) \
@@ -176,7 +164,8 @@ def _features(lines: list[Line]) -> None:
             and bool(COMMENT_META_RE.search(t))
         ln.credit = n <= 60 and (not keys.isdisjoint(CREDIT_KEYS) or "/" in t) \
             and bool(CREDIT_RE.search(t))
-        ln.prose = (not ln.linky and not ln.strong and not ln.repeated
+        ln.bio = 8 <= n <= 80 and t[:1].isupper() and bool(BIO_RE.match(t))
+        ln.prose = (not ln.linky and not ln.strong and not ln.repeated and not ln.bio
                     and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
                          or (n >= 20 and ln.stop >= 0.2)))
 
@@ -229,7 +218,7 @@ def _weight(ln: Line) -> float:
         return -50.0
     if ln.prose:
         return float(ln.words)
-    if ln.strong or ln.weak or ln.linky or ln.repeated or ln.meta:
+    if ln.strong or ln.weak or ln.linky or ln.repeated or ln.meta or ln.bio:
         return -max(10.0, ln.words / 2)
     if ln.sentence and ln.stop > 0:
         return 0.0  # short sentence: kept inside the story, never extends it
@@ -255,7 +244,7 @@ def _region(lines: list[Line]) -> tuple[int, int]:
     total = sum(ln.words for ln in lines[a : b + 1] if ln.prose)
     seen = 0
     for i in range(a, b + 1):
-        if lines[i].boundary and seen >= 0.4 * total:
+        if (lines[i].boundary or lines[i].bio) and seen >= 0.4 * total:
             return a, i - 1
         if lines[i].prose:
             seen += lines[i].words
@@ -264,7 +253,7 @@ def _region(lines: list[Line]) -> tuple[int, int]:
 
 def _is_junk(ln: Line) -> bool:
     return bool(ln.kind or ln.boundary or ln.strong or ln.weak or ln.linky or ln.repeated
-                or ln.meta)
+                or ln.meta or ln.bio)
 
 
 def _title_score(ln: Line, distance: int) -> float:
@@ -304,7 +293,7 @@ def _pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
             and not SEP_RE.search(lines[prev].text) \
             and _title_score(lines[prev], a - 1 - prev) > 0:
         best_i = prev
-    title = lines[best_i].text
+    title = _MD_HEAD_RE.sub("", lines[best_i].text)
     m = TITLE_SUFFIX_RE.match(title)
     if m and len(m.group(2).split()) <= 4:
         title, parts.site_name = m.group(1), m.group(2)
@@ -343,9 +332,13 @@ def extract_parts(text: str) -> TextParts:
             _meta_line(lines[i], parts)
     body: list[str] = []
     seen: set[str] = set()
+    skip_to = _standfirst_end(lines, a, b)
     for i in range(a, b + 1):
         ln = lines[i]
         if ln.kind:
+            continue
+        if i < skip_to:
+            _meta_line(ln, parts)
             continue
         if not body and i - a < 4 and not ln.prose and _meta_line(ln, parts):
             continue
@@ -358,11 +351,26 @@ def extract_parts(text: str) -> TextParts:
             if key not in seen:  # pull quotes repeat a paragraph
                 seen.add(key)
                 body.append(ln.text)
+    body = drop_pull_quotes(body)
     # A trailing subhead with nothing under it is furniture.
     while body and not FULL_STOP_RE.search(body[-1]) and len(body[-1].split()) < 10:
         body.pop()
     parts.body = body
     return parts
+
+
+def _standfirst_end(lines: list[Line], a: int, b: int) -> int:
+    """A standfirst can open the prose run with the byline/date under it: the story starts
+    after those meta lines. Returns the first index of the story (``a`` when no such)."""
+    for j in range(a + 1, min(b, a + 3) + 1):
+        t = lines[j].text
+        if lines[j].words <= 14 and not lines[j].prose and (
+                BYLINE_RE.match(t) or (_YEAR_RE.search(t) and DATE_LINE_RE.search(t))):
+            k = j + 1
+            while k <= b and not lines[k].prose and (lines[k].words <= 14 or _is_junk(lines[k])):
+                k += 1
+            return k if k <= b else a
+    return a
 
 
 def _keep(lines: list[Line], i: int, b: int) -> bool:
@@ -373,6 +381,8 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
         return False
     if ln.sentence and ln.stop > 0 and not ln.text.endswith(":"):
         return True
+    if ln.words >= 5 and ln.stop >= 0.15 and BULLET_RE.match(ln.text):
+        return True  # a list item inside the story
     # Subhead: a short title-like line directly followed by prose.
     if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b:
         nxt = lines[i + 1]

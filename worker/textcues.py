@@ -25,7 +25,8 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp",
                ".heic")
 CREDIT_RE = re.compile(
     r"[(\[]?\b(?:(?:photo|image|picture|pic|foto|photograph|illustration|graphic|credit|"
-    r"bild|video)s?(?:\s+(?:credit|by))?\s*[:/]|\w+ photo/|photo by\b)\s*([^()\[\]]{1,80})[)\]]?$"
+    r"bild|video)s?(?:\s+(?:credit|by))?\s*[:/]|\w+ photo/|photo by\b)\s*"
+    r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"
     r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg)(?:\s+via [^)]*)?"
     r"[)\]]?$|\b([A-Z]{2,}(?:/[A-Z][\w. -]{1,40}){1,3})(?:\s+Purchase Licensing Rights)?$",
     re.IGNORECASE,
@@ -42,7 +43,8 @@ STRONG_RE = re.compile(
     r"^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame)\W*$|"
     r"^(?:lire aussi|à lire aussi|voir aussi|lea también|lee también|te puede interesar|"
     r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook)\b|"
-    r"tous droits réservés|alle rechte vorbehalten|todos los derechos reservados",
+    r"tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|"
+    r"views expressed (?:in|here)|do not necessarily reflect",
     re.IGNORECASE,
 )
 # Cues that only mark short lines (prose says "comments" or "related" all the time).
@@ -67,7 +69,9 @@ BOUNDARY_RE = re.compile(
     r"^join the (?:conversation|discussion)|^related(?: \w+)?\W*$|^more (?:from|on|in|stories|"
     r"news|like this)\b|^(?:recommended|you (?:may|might) (?:also )?like|most (?:read|popular|"
     r"viewed|shared)|trending|read next|what to read next|further reading|about the author|"
-    r"latest (?:news|stories)|top stories|popular now|more stories)\b|^©|^copyright\b",
+    r"latest (?:news|stories)|top stories|popular now|more stories)\b|^©|^copyright\b|"
+    r"^read more\W*$|^(?:meistgelesen|mehr zum thema|mehr aus|lo más (?:visto|leído)|"
+    r"te puede interesar|à lire aussi|lire aussi|articles récents|les plus lus)\b",
     re.IGNORECASE,
 )
 COMMENT_META_RE = re.compile(
@@ -86,6 +90,18 @@ DATE_LINE_RE = re.compile(
     r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)", re.IGNORECASE)
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
 DIGIT_RE = re.compile(r"\d")
+# Author bio, usually after the story: "Jane Doe is a senior correspondent covering ..."
+BIO_RE = re.compile(
+    r"^(?:[A-Z][\w'’.-]+\s+){1,4}(?:is|was|ist|es|est|è)\s+(?:an?|the|ein|eine|un|una|une)\s"
+    r".{0,80}?\b(?:writer|reporter|correspondent|editor|journalist|columnist|researcher|"
+    r"contributor|author|analyst|reviewer|producer|critic|redakteurin?|korrespondentin?|"
+    r"periodista|redactora?|journaliste|rédact(?:eur|rice)|giornalista)s?\b")
+# Cookie consent paragraphs are long, so they get their own cue without the length cap.
+CONSENT_RE = re.compile(
+    r"\bcookies?\b.{0,400}\b(?:consent|accept|agree|partners|withdraw|preferences|"
+    r"einverstanden|zustimm|einwilligung|acept|consiente|accepte[zr]?|consentement)",
+    re.IGNORECASE)
+BULLET_RE = re.compile(r"^(?:[-*•–]|\d{1,2}[.)])\s")
 TITLE_SUFFIX_RE = re.compile(r"^(.{15,}?)\s+[|–—-]\s+([^|–—-]{2,40})$")
 
 
@@ -100,7 +116,8 @@ STRONG_KEYS = _keyset(
     "cookie cookies advertisement reserved copyright c privacy terms read click download "
     "javascript browser unsubscribe inbox paywall trial listen share skip licensing anzeige "
     "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
-    "interesar thema interessant leggi leia lees droits rechte derechos")
+    "interesar thema interessant leggi leia lees droits rechte derechos views "
+    "necessarily")
 SHORT_KEYS = _keyset(
     "see related more follow sign log login you back min mins minute minutes comment "
     "comments podcast sponsored promo promoted watch listen also recommended trending "
@@ -113,7 +130,8 @@ WEAK_KEYS = _keyset(
     "navigation accessibility edition account profile bookmark")
 BOUNDARY_KEYS = _keyset(
     "comment comments response responses replies leave join related more recommended you "
-    "most trending read what further about latest top popular copyright")
+    "most trending read what further about latest top popular copyright meistgelesen "
+    "mehr lo te à lire articles les")
 COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag permalink upvote "
                         "likes")
 CREDIT_KEYS = _keyset(

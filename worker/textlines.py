@@ -1,0 +1,64 @@
+"""Line-level helpers for plain-text dumps: the hard-wrap width and pull-quote repeats."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+log = logging.getLogger(__name__)
+
+_NORM_RE = re.compile(r"[^\w]+")
+
+
+def wrap_width(lines: list[str]) -> int:
+    """The column a hard-wrapped dump is wrapped at, or 0 when it is not wrapped."""
+    lens = [len(s) for s in lines if s]
+    n = len(lens)
+    if n < 5:
+        return 0
+    hist = [0] * 102
+    for k in lens:
+        hist[min(k, 101)] += 1
+    upto = [0] * 102  # upto[w] = lines no longer than w
+    acc = 0
+    for w in range(102):
+        acc += hist[w]
+        upto[w] = acc
+    for width in range(45, 101):  # the narrowest width almost every line fits in
+        if n - upto[width] <= 0.1 * n:
+            # near-width lines dominate the longer lines (menus and link lists are short)
+            if upto[width] - upto[width - 12] >= max(3, 0.3 * (n - upto[width // 2])) \
+                    and _continues(lines, width - 12, width):
+                return max(w for w in range(width + 1) if hist[w])
+            return 0
+    return 0
+
+
+def _continues(lines: list[str], lo: int, hi: int) -> bool:
+    """Wrapped prose: lines near the width often run on into a lower-case word (a list
+    of headlines of similar length never does)."""
+    near = low = 0
+    for i in range(len(lines) - 1):
+        if lo < len(lines[i]) <= hi and lines[i + 1]:
+            near += 1
+            low += lines[i + 1][:1].islower()
+    return low >= 0.25 * near
+
+
+def drop_pull_quotes(body: list[str]) -> list[str]:
+    """Pull quotes repeat a sentence of the story: drop a short paragraph whose words all
+    appear, in order, inside a longer one."""
+    drop: set[int] = set()
+    for i, p in enumerate(body):
+        if not 20 <= len(p) < 300:
+            continue
+        mid = p[len(p) // 2 - 8: len(p) // 2 + 8]  # cheap probe before normalising
+        for j, q in enumerate(body):
+            if j != i and len(q) > len(p) and mid in q and _norm(p) in _norm(q):
+                drop.add(i)
+                break
+    return [p for i, p in enumerate(body) if i not in drop] if drop else body
+
+
+def _norm(text: str) -> str:
+    return _NORM_RE.sub(" ", text.lower()).strip()
