@@ -26,6 +26,7 @@ from worker.celeryapp import app
 from worker.errors import ConfigError, FetchError, RejectedInput
 from worker.feeds import FeedConfig, feed_id_for, load_schedule, parse_feed, passes_filters
 from worker.fetch import fetch
+from worker.keys import Keys
 from worker.models import Article, Source
 from worker.settings import Settings, get_settings
 from worker.store import EventStore
@@ -112,7 +113,7 @@ def poll(target: str, settings: Settings, st: EventStore, *, options: dict[str, 
         except (RejectedInput, FetchError) as exc:
             return _failed(st, fid, url, state, exc, settings, correlation_id, now)
         result = {**base, **result}
-        _record_ok(client, keys.feed(fid), result, cfg, now)
+        _record_ok(client, keys, fid, result, cfg, now)
         return result
 
 
@@ -173,8 +174,9 @@ def _append_changed(st: EventStore, fid: str, articles: list[Article],
             "new_urls": [[a.url, a.source.location] for _, a in ingested if a.url]}
 
 
-def _record_ok(client: redis.Redis, key: str, result: dict[str, Any], cfg: FeedConfig,
-               now: float) -> None:
+def _record_ok(client: redis.Redis, keys: Keys, fid: str, result: dict[str, Any],
+               cfg: FeedConfig, now: float) -> None:
+    key = keys.feed(fid)
     update = {k: v for k, v in result.pop("state", {}).items() if v is not None}
     mapping = {**update, "last_poll_at": f"{now:.3f}", "last_result": result["status"],
                "last_error": "", "error_count": 0, "parked": 0, "parked_reason": "",
@@ -184,6 +186,7 @@ def _record_ok(client: redis.Redis, key: str, result: dict[str, Any], cfg: FeedC
     pipe.hsetnx(key, "url", result["url"])
     pipe.hincrby(key, "entries_seen", int(result.get("entries", 0)))
     pipe.hincrby(key, "events_appended", int(result.get("appended", 0)))
+    pipe.hincrby(keys.counters, f"feed_polls:{result['status']}", 1)
     pipe.execute()
 
 
@@ -203,7 +206,10 @@ def _failed(st: EventStore, fid: str, url: str, state: dict[str, str],
         "last_error": exc.reason, "error_count": errors, "next_due_at": f"{now + delay:.3f}",
         "parked": int(parked),
         "parked_reason": f"{errors} failures in a row; last: {exc.reason}" if parked else ""}
-    st.redis.hset(st.keys.feed(fid), mapping=mapping)
+    pipe = st.redis.pipeline(transaction=True)
+    pipe.hset(st.keys.feed(fid), mapping=mapping)
+    pipe.hincrby(st.keys.counters, f"feed_polls:{'parked' if parked else 'error'}", 1)
+    pipe.execute()
     if parked:
         log.warning("feed %s parked after %d failures: %s", url, errors, exc.reason)
     return {"feed_id": fid, "url": url, "status": "failed", "reason": exc.reason, "code": code,

@@ -1,0 +1,129 @@
+"""Monitoring against real Redis and real worker processes: `newsworker status` as a
+healthcheck, and figures that equal what Redis itself reports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from tests.conftest import SEED, Proc, settings_env, wait_until, worker_argv
+from tests.test_store import make_article
+from worker import monitor
+from worker.consume import ensure_group
+from worker.models import Source
+from worker.settings import Settings
+from worker.store import EventStore
+
+
+def status(settings: Settings, *extra: str) -> tuple[int, dict[str, Any]]:
+    env = settings_env(settings) | {"NEWSWORKER_WORKER_PING_TIMEOUT_S": "0.5"}
+    proc = subprocess.run([sys.executable, "-m", "worker", "status", "--json", *extra],
+                          env=env, capture_output=True, timeout=60, check=False)
+    assert proc.stdout, proc.stderr.decode()
+    return proc.returncode, json.loads(proc.stdout)
+
+
+@pytest.mark.e2e
+def test_status_is_a_healthcheck_queue_depth_and_workers(
+        settings: Settings, celery_app: Any, spawn: Callable[..., Proc], tmp_path: Path) -> None:
+    # Given 50 queued ingest tasks and no worker (two of them at a non-default priority,
+    # which kombu keeps in a sibling list)
+    seed = tmp_path / "seed.txt"
+    seed.write_bytes(SEED.read_bytes())
+    for i in range(50):
+        celery_app.send_task("newsworker.ingest_file", args=[str(seed)],
+                             queue=settings.ingest_queue, priority=5 if i < 2 else None)
+
+    # When status runs, then it shows 50 waiting, 0 live workers, and exits 1.
+    code, snap = status(settings)
+    assert snap["queues"][settings.ingest_queue] == 50
+    assert snap["queues"][settings.feeds_queue] == 0
+    assert snap["workers"]["live"] == 0
+    assert [a["kind"] for a in snap["alerts"]] == ["workers"]
+    assert code == 1
+
+    # When a worker starts and drains the queue, then status exits 0.
+    worker = spawn(worker_argv(settings), settings_env(settings), name="celery")
+    client = redis.Redis.from_url(settings.store_url)
+    wait_until(lambda: sum(client.llen(k) for k in
+                           monitor.queue_keys(settings, settings.ingest_queue)) == 0
+               and client.hlen(settings.celery_key_prefix + "unacked") == 0,
+               timeout=90, message="worker drains the queue")
+    code, snap = status(settings)
+    assert snap["queues"][settings.ingest_queue] == 0, snap
+    assert snap["workers"]["live"] == 1 and snap["alerts"] == [], snap
+    assert snap["stream"]["length"] == 1  # one article; 49 redeliveries were unchanged
+    assert snap["counters"]["appended"] == {"article.ingested": 1}
+    assert code == 0, worker.output()[-2000:]
+
+
+def test_group_figures_equal_what_redis_reports(settings: Settings, store: EventStore) -> None:
+    # Given a group that read 3 of 8 events without acknowledging them
+    client = store.redis
+    keys = store.keys
+    ensure_group(client, keys.events, "g1")
+    ensure_group(client, keys.events, "idle")
+    store.append_many([make_article(f"Body {i}.", location=f"/in/{i}.txt") for i in range(8)])
+    client.xreadgroup("g1", "c1", {keys.events: ">"}, count=3)
+
+    # When the monitor collects (without the worker broadcast)
+    snap = monitor.collect(settings, client=client, include_workers=False)
+
+    # Then lag / pending / oldest pending are XINFO GROUPS' and XPENDING's figures.
+    groups = {g["name"]: g for g in snap["groups"]}
+    info = {g["name"].decode(): g for g in client.xinfo_groups(keys.events)}
+    pending = client.xpending(keys.events, "g1")
+    assert groups["g1"]["pending"] == pending["pending"] == info["g1"]["pending"] == 3
+    assert groups["g1"]["lag"] == 5 and groups["idle"]["lag"] == 8
+    if info["g1"].get("lag") is not None:  # Redis >= 7 reports it itself
+        assert groups["g1"]["lag"] == info["g1"]["lag"]
+    assert groups["g1"]["oldest_pending_id"] == pending["min"].decode()
+    assert groups["idle"]["pending"] == 0 and groups["idle"]["oldest_pending_id"] is None
+    assert snap["stream"]["length"] == 8
+    assert snap["stream"]["events_per_minute"] == pytest.approx(8 / 5)
+    assert 0 <= snap["stream"]["newest_age_s"] < 60
+
+    # And a lag above alert_max_lag is an alert.
+    strict = settings.model_copy(update={"alert_max_lag": 4})
+    kinds = [(a["kind"], a["subject"]) for a in monitor.collect(
+        strict, client=client, include_workers=False)["alerts"]]
+    assert kinds == [("lag", "idle"), ("lag", "g1")] or kinds == [("lag", "g1"), ("lag", "idle")]
+
+
+def test_dead_letters_failures_counters_and_feeds(settings: Settings, store: EventStore) -> None:
+    # Given a dead letter, a recorded failure and a feed's state hash
+    client, keys = store.redis, store.keys
+    client.xadd(keys.dead_letters, {"type": "article.ingested", "dlq_group": "g",
+                                    "dlq_handler": "webhook", "dlq_error": "HTTP 410",
+                                    "dlq_deliveries": "5", "dlq_entry_id": "1-0",
+                                    "dlq_at": "1700000000000"})
+    store.record_failure(Source(kind="file", location="/in/x.bin"), "binary file",
+                         code="binary", correlation_id="c1")
+    client.sadd(keys.feeds_index, "f1")
+    client.hset(keys.feed("f1"), mapping={"url": "https://example.com/feed.xml",
+                                          "last_poll_at": "1700000000.5", "last_result": "parked",
+                                          "error_count": "10", "parked": "1",
+                                          "parked_reason": "10 failures in a row"})
+    client.hincrby(keys.counters, "feed_polls:ok", 3)
+
+    snap = monitor.collect(settings, client=client, include_workers=False)
+
+    assert snap["dead_letters"]["length"] == 1
+    assert snap["dead_letters"]["recent"][0]["error"] == "HTTP 410"
+    assert snap["failures"]["length"] == 1
+    assert snap["failures"]["recent"][0] | {"entry_id": ""} == {
+        "entry_id": "", "reason": "binary file", "code": "binary", "source": "/in/x.bin"}
+    assert snap["counters"]["failures"] == {"binary": 1}
+    assert snap["counters"]["feed_polls"] == {"ok": 3}
+    [feed] = snap["feeds"]
+    assert (feed["url"], feed["parked"], feed["error_count"], feed["last_poll_at"]) == \
+        ("https://example.com/feed.xml", True, 10, 1700000000.5)
+    # alert_max_dlq is 0: one dead letter is an alert
+    assert [a["kind"] for a in snap["alerts"]] == ["dlq"]
