@@ -214,6 +214,9 @@ def test_poll_appends_then_304_then_revision(feed_server: FeedServer, ps: Settin
     r2 = poll(url, ps, st, options={"force": True})
     assert r2["status"] == "not_modified" and st.length() == 3
     assert feed_server.seen("/f.xml")[-1].headers["if-none-match"] == '"1"'
+    # and both polls are counted by result (newsworker_feed_polls_total reads these)
+    counters = st.redis.hgetall(st.keys.counters)
+    assert (counters[b"feed_polls:ok"], counters[b"feed_polls:not_modified"]) == (b"1", b"1")
     # When one entry's content changes: exactly one article.revised v2
     edited = [ITEMS[0], ("b", "Beta", "<p>Beta body, corrected.</p>"), ITEMS[2]]
     feed_server.routes["/f.xml"] = Route(rss(edited).encode(), etag='"2"')
