@@ -7,7 +7,9 @@ baseline shows how much the cleanup adds.
 
 Groups: ``text``/``html``/``json`` (and ``all``) are the original dev set; fixtures named
 ``h21_`` .. ``h89_`` are the hard full-page dumps (``text-hard``, ``html-hard``), ``h9x_``
-were written after tuning and never tuned on (``fresh``); ``overall`` is every document.
+were written after tuning and never tuned on (``fresh``); ``b01_`` .. ``b99_`` are
+plain-text page dumps written blind, without reading the classifier (``blind``);
+``overall`` is every document.
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
+_BLIND_RE = re.compile(r"b\d\d_")
 
 
 def group(name: str, kind: str) -> str:
     """Dev-set group of a fixture: its kind, or a hard/fresh group by filename prefix."""
+    if _BLIND_RE.match(name):
+        return "blind"
     m = _HARD_RE.match(name)
     if m is None or int(m.group(1)) < 21:
         return kind
@@ -107,7 +112,8 @@ def evaluate() -> dict[str, Any]:
 def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
-    for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "overall"):
+    for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
+                 "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if not sel:

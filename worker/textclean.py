@@ -100,6 +100,9 @@ def logical_lines(text: str) -> list[Line]:
             gap = True
             cur = None
             continue
+        if out and len(last) == 1 and last.isupper() and s[:1].islower() and not gap:
+            out[-1].text = last = cur = last + s  # drop cap: "T" + "he first thing ..."
+            continue
         first = s.split(None, 1)[0]
         if (cur is not None and width and not gap
                 and len(last) + 1 + len(first) > width
@@ -120,6 +123,7 @@ def logical_lines(text: str) -> list[Line]:
 _NO_KEYS: frozenset[str] = frozenset()
 _REF_RE = re.compile(r"\[\d{1,4}\]\w")  # lynx -dump link markers: "[12]Donate"
 _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
+_MD_LINK_RE = re.compile(r"\]\([^)\s]*\)")
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")  # a date line, not a live-blog time stamp
 _PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…¿¡·•›‹„"
 
@@ -128,6 +132,8 @@ def _features(lines: list[Line]) -> None:
     counts = Counter(ln.text.lower() for ln in lines)
     for ln in lines:
         t = ln.text
+        if "](" in t:  # html2text markdown: judge "[text](url)" by its text
+            t = _MD_LINK_RE.sub("]", t)
         low = t.lower()
         # split+strip is faster than a word regex; long lines only need a sample of words
         raw = low.split()
@@ -150,7 +156,8 @@ def _features(lines: list[Line]) -> None:
             or (not SEP_CHARS.isdisjoint(t) and len(SEP_RE.findall(t)) >= 2)
             or (titleish and n <= 6 and not ln.sentence)
             or (t.isupper() and 3 < n < 20 and not ln.sentence)
-            or ("[" in t and 4 * len(_REF_RE.findall(t)) >= n))
+            or ("[" in t and 4 * len(_REF_RE.findall(t)) >= n)
+            or (t[:1] == "[" and t[-1:] == "]"))  # w3m/lynx image alt or button label
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
                      and bool(STRONG_RE.search(t))) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
@@ -281,15 +288,19 @@ def _title_score(ln: Line, distance: int) -> float:
 def _pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
     best, best_i = 0.0, None
     lo = max(0, a - 25)
+    head, in_head = lines[0].text, None
     for i in range(a - 1, lo - 1, -1):
         s = _title_score(lines[i], a - 1 - i)
+        if s > 0 and i and len(lines[i].text) >= 15 and head.startswith(lines[i].text):
+            s += 6.0  # the page <title> usually opens a dump and the headline repeats it
+            in_head = i
         if s > best:
             best, best_i = s, i
     if best_i is None:
         return None
     # Headline then standfirst: both title-like, the first one is the headline.
     prev = best_i - 1
-    if prev >= lo and lines[prev].words >= 5 and not lines[prev].linky \
+    if best_i != in_head and prev >= lo and lines[prev].words >= 5 and not lines[prev].linky \
             and not SEP_RE.search(lines[prev].text) \
             and _title_score(lines[prev], a - 1 - prev) > 0:
         best_i = prev
@@ -330,6 +341,12 @@ def extract_parts(text: str) -> TextParts:
     for i in range((title_i - 3 if title_i is not None else a - 4), a):
         if i >= 0 and i != title_i and not lines[i].kind:
             _meta_line(lines[i], parts)
+    if not parts.date_lines:  # no date by the headline: the nearest one above the story
+        for i in range(a - 1, max(-1, a - 40), -1):
+            t = lines[i].text
+            if lines[i].words <= 14 and _YEAR_RE.search(t) and DATE_LINE_RE.search(t):
+                parts.date_lines.append(t)
+                break
     body: list[str] = []
     seen: set[str] = set()
     skip_to = _standfirst_end(lines, a, b)
@@ -350,7 +367,7 @@ def extract_parts(text: str) -> TextParts:
             key = ln.text.lower()
             if key not in seen:  # pull quotes repeat a paragraph
                 seen.add(key)
-                body.append(ln.text)
+                body.append(_MD_HEAD_RE.sub("", ln.text) if ln.text[:1] == "#" else ln.text)
     body = drop_pull_quotes(body)
     # A trailing subhead with nothing under it is furniture.
     while body and not FULL_STOP_RE.search(body[-1]) and len(body[-1].split()) < 10:

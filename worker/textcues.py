@@ -27,8 +27,9 @@ CREDIT_RE = re.compile(
     r"[(\[]?\b(?:(?:photo|image|picture|pic|foto|photograph|illustration|graphic|credit|"
     r"bild|video)s?(?:\s+(?:credit|by))?\s*[:/]|\w+ photo/|photo by\b)\s*"
     r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"
-    r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg)(?:\s+via [^)]*)?"
-    r"[)\]]?$|\b([A-Z]{2,}(?:/[A-Z][\w. -]{1,40}){1,3})(?:\s+Purchase Licensing Rights)?$",
+    r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg|EFE|ANSA|Xinhua)"
+    r"(?:\s+via [^)]*)?"
+    r"[)\]]?$|\b([A-Z]{2,}(?:/ ?[A-Z][\w. -]{1,40}){1,3})(?:\s+Purchase Licensing Rights)?$",
     re.IGNORECASE,
 )
 # Furniture cues that rarely occur in story prose: count against lines up to ~40 words.
@@ -44,7 +45,11 @@ STRONG_RE = re.compile(
     r"^(?:lire aussi|à lire aussi|voir aussi|lea también|lee también|te puede interesar|"
     r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook)\b|"
     r"tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|"
-    r"views expressed (?:in|here)|do not necessarily reflect",
+    r"views expressed (?:in|here)|do not necessarily reflect|"
+    # wire contributor lines and correction notes sit after the story, never in it
+    r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|"
+    r"^(?:this|the) (?:article|story) (?:was|has been) (?:amended|corrected|updated)\b|"
+    r"^(?:lesen sie (?:auch|mehr)|siehe auch|weiterlesen|leggi anche)\b",
     re.IGNORECASE,
 )
 # Cues that only mark short lines (prose says "comments" or "related" all the time).
@@ -117,7 +122,7 @@ STRONG_KEYS = _keyset(
     "javascript browser unsubscribe inbox paywall trial listen share skip licensing anzeige "
     "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
     "interesar thema interessant leggi leia lees droits rechte derechos views "
-    "necessarily")
+    "necessarily contributed amended corrected updated lesen siehe weiterlesen")
 SHORT_KEYS = _keyset(
     "see related more follow sign log login you back min mins minute minutes comment "
     "comments podcast sponsored promo promoted watch listen also recommended trending "
@@ -136,6 +141,6 @@ COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag perma
                         "likes")
 CREDIT_KEYS = _keyset(
     "photo photos image images picture pic foto photograph illustration graphic credit bild "
-    "video getty shutterstock afp reuters ap epa alamy dpa bloomberg")
+    "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua")
 URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".co.uk", ".io")
 SEP_CHARS = frozenset("|›»•·>/◦▸►→«‹")

@@ -8,6 +8,7 @@ import re
 log = logging.getLogger(__name__)
 
 _NORM_RE = re.compile(r"[^\w]+")
+_SENT_RE = re.compile(r"(?<=[.!?…])[\"'”’]?\s+")
 
 
 def wrap_width(lines: list[str]) -> int:
@@ -53,10 +54,20 @@ def drop_pull_quotes(body: list[str]) -> list[str]:
         if not 20 <= len(p) < 300:
             continue
         mid = p[len(p) // 2 - 8: len(p) // 2 + 8]  # cheap probe before normalising
+        # an elided quote ("A. [...] B.") repeats each of its sentences, not the whole
+        sents = [_norm(x) for x in _SENT_RE.split(p)]
+        probe = p[:12]
         for j, q in enumerate(body):
-            if j != i and len(q) > len(p) and mid in q and _norm(p) in _norm(q):
+            if j == i or len(q) <= len(p):
+                continue
+            if mid in q and _norm(p) in _norm(q):
                 drop.add(i)
                 break
+            if len(sents) > 1 and probe.strip("“\"'‘ ") in q:
+                nq = _norm(q)
+                if all(x in nq for x in sents if x):
+                    drop.add(i)
+                    break
     return [p for i, p in enumerate(body) if i not in drop] if drop else body
 
 
