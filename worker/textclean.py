@@ -34,7 +34,6 @@ from worker.textcues import (
     DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
-    IMAGE_EXTS,
     IMAGE_RE,
     SEP_CHARS,
     SEP_RE,
@@ -48,7 +47,7 @@ from worker.textcues import (
     WEAK_KEYS,
     WEAK_RE,
 )
-from worker.textlines import drop_pull_quotes, wrap_width
+from worker.textlines import claim_images, drop_pull_quotes, wrap_width
 
 log = logging.getLogger(__name__)
 
@@ -177,47 +176,6 @@ def _features(lines: list[Line]) -> None:
                          or (n >= 20 and ln.stop >= 0.2)))
 
 
-def _claim_images(lines: list[Line], parts: TextParts) -> None:
-    """Image file names take the caption that follows them (same paragraph) and credits."""
-    for i, ln in enumerate(lines):
-        if ln.kind:
-            continue
-        if ln.words <= 25 and ln.text.lower().endswith(IMAGE_EXTS) \
-                and IMAGE_RE.match(ln.text):
-            ln.kind = "image"
-            caption: str | None = None
-            credit: str | None = None
-            nxt = lines[i + 1] if i + 1 < len(lines) else None
-            if nxt and not nxt.kind and (not nxt.gap or nxt.credit) \
-                    and not IMAGE_RE.match(nxt.text):
-                nxt.kind = "caption"
-                caption, credit = _split_credit(nxt.text)
-                after = lines[i + 2] if i + 2 < len(lines) else None
-                if credit is None and after and not after.kind and after.words <= 8 \
-                        and after.credit:
-                    after.kind = "credit"
-                    credit = _split_credit(after.text)[1]
-            parts.images.append((ln.text, caption, credit))
-        elif ln.credit and not ln.text.endswith("."):
-            # A caption or bare credit without a file name: metadata, not story text.
-            caption, credit = _split_credit(ln.text)
-            if credit and (ln.words <= 8 or "(" in ln.text[-len(credit) - 3:]
-                           or ln.text.isupper() or ln.text.rstrip(")").endswith(credit)):
-                ln.kind = "credit"
-                if parts.images and parts.images[-1][2] is None and caption is None:
-                    src, cap, _ = parts.images[-1]
-                    parts.images[-1] = (src, cap, credit)
-
-
-def _split_credit(text: str) -> tuple[str | None, str | None]:
-    m = CREDIT_RE.search(text)
-    if not m:
-        return text, None
-    credit = (m.group(1) or m.group(2) or m.group(3) or "").strip(" )]")
-    caption = text[: m.start()].strip(" -–—|") or None
-    return caption, credit or None
-
-
 def _weight(ln: Line) -> float:
     if ln.kind:
         return -8.0
@@ -333,7 +291,7 @@ def extract_parts(text: str) -> TextParts:
     if not lines:
         return parts
     _features(lines)
-    _claim_images(lines, parts)
+    claim_images(lines, parts)
     a, b = _region(lines)
     if b < a:
         return parts

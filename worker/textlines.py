@@ -1,9 +1,15 @@
-"""Line-level helpers for plain-text dumps: the hard-wrap width and pull-quote repeats."""
+"""Line-level helpers for plain-text dumps: hard-wrap width, pull-quote repeats, images."""
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
+
+from worker.textcues import CREDIT_RE, IMAGE_EXTS, IMAGE_RE
+
+if TYPE_CHECKING:  # textclean imports this module; the types are only for annotations
+    from worker.textclean import Line, TextParts
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +79,44 @@ def drop_pull_quotes(body: list[str]) -> list[str]:
 
 def _norm(text: str) -> str:
     return _NORM_RE.sub(" ", text.lower()).strip()
+
+
+def claim_images(lines: list[Line], parts: TextParts) -> None:
+    """Image file names take the caption that follows them (same paragraph) and credits."""
+    for i, ln in enumerate(lines):
+        if ln.kind:
+            continue
+        if ln.words <= 25 and ln.text.lower().endswith(IMAGE_EXTS) \
+                and IMAGE_RE.match(ln.text):
+            ln.kind = "image"
+            caption: str | None = None
+            credit: str | None = None
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if nxt and not nxt.kind and (not nxt.gap or nxt.credit) \
+                    and not IMAGE_RE.match(nxt.text):
+                nxt.kind = "caption"
+                caption, credit = split_credit(nxt.text)
+                after = lines[i + 2] if i + 2 < len(lines) else None
+                if credit is None and after and not after.kind and after.words <= 8 \
+                        and after.credit:
+                    after.kind = "credit"
+                    credit = split_credit(after.text)[1]
+            parts.images.append((ln.text, caption, credit))
+        elif ln.credit and not ln.text.endswith("."):
+            # A caption or bare credit without a file name: metadata, not story text.
+            caption, credit = split_credit(ln.text)
+            if credit and (ln.words <= 8 or "(" in ln.text[-len(credit) - 3:]
+                           or ln.text.isupper() or ln.text.rstrip(")").endswith(credit)):
+                ln.kind = "credit"
+                if parts.images and parts.images[-1][2] is None and caption is None:
+                    src, cap, _ = parts.images[-1]
+                    parts.images[-1] = (src, cap, credit)
+
+
+def split_credit(text: str) -> tuple[str | None, str | None]:
+    m = CREDIT_RE.search(text)
+    if not m:
+        return text, None
+    credit = (m.group(1) or m.group(2) or m.group(3) or "").strip(" )]")
+    caption = text[: m.start()].strip(" -–—|") or None
+    return caption, credit or None
