@@ -14,7 +14,6 @@ collapse into one article and revise each other on every poll).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import re
@@ -22,16 +21,18 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 import orjson
 
-from worker.errors import ConfigError, EmptyInput, NotAnArticle, RejectedInput
+from worker.errors import EmptyInput, NotAnArticle, RejectedInput
 from worker.fields import detect_language, norm_language
 from worker.models import Article, Image, Source, content_hash
 from worker.normalise import NORMALISER_VERSION, canonical_url, html_to_paragraphs, parse_date
+
+# The schedule lives in worker.schedule; re-exported for callers that import it from here.
+from worker.schedule import FeedConfig, feed_id_for, load_schedule, passes_filters  # noqa: F401
 from worker.settings import Settings
 from worker.textdecode import clean_text
 
@@ -386,70 +387,3 @@ def _struct_date(value: Any) -> datetime | None:
 
 def _date(value: Any) -> datetime | None:
     return parse_date(value) if isinstance(value, str) else None
-
-
-# --- schedule (config/feeds.toml) -------------------------------------------------------
-
-@dataclass(frozen=True)
-class FeedConfig:
-    url: str
-    interval_s: float = 900.0
-    tags: tuple[str, ...] = ()
-    fulltext: bool = False
-    keep: tuple[str, ...] = ()
-    block: tuple[str, ...] = ()
-
-    def as_options(self) -> dict[str, Any]:
-        return {"interval_s": self.interval_s, "tags": list(self.tags),
-                "fulltext": self.fulltext, "keep": list(self.keep), "block": list(self.block)}
-
-    @classmethod
-    def from_options(cls, url: str, options: Mapping[str, Any]) -> FeedConfig:
-        return cls(url=url, interval_s=float(options.get("interval_s") or 900.0),
-                   tags=tuple(str(t) for t in options.get("tags") or ()),
-                   fulltext=bool(options.get("fulltext", False)),
-                   keep=tuple(str(r) for r in options.get("keep") or ()),
-                   block=tuple(str(r) for r in options.get("block") or ()))
-
-
-def load_schedule(path: Path | str) -> list[FeedConfig]:
-    """Feeds listed in a TOML file (``[[feed]]`` tables). Missing file = no feeds."""
-    import tomllib
-
-    p = Path(path)
-    if not p.is_file():
-        return []
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"invalid feeds file {p}: {exc}") from None
-    out: list[FeedConfig] = []
-    for i, item in enumerate(doc.get("feed") or []):
-        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-            raise ConfigError(f"invalid feeds file {p}: [[feed]] #{i + 1} needs a url string")
-        try:
-            cfg = FeedConfig.from_options(item["url"].strip(), item)
-            for rx in (*cfg.keep, *cfg.block):
-                re.compile(rx)
-        except (TypeError, ValueError, re.error) as exc:
-            raise ConfigError(f"invalid feeds file {p}: feed {item['url']}: {exc}") from None
-        if cfg.interval_s < 1:
-            raise ConfigError(f"invalid feeds file {p}: feed {cfg.url}: interval_s must be >= 1")
-        out.append(cfg)
-    return out
-
-
-def passes_filters(article: Article, keep: Iterable[str], block: Iterable[str]) -> bool:
-    """keep: at least one regex must match; block: none may (title, URL or text)."""
-    keep, block = list(keep), list(block)
-    if not keep and not block:
-        return True
-    hay = "\n".join((article.title, article.url or "", article.text))
-    if keep and not any(re.search(rx, hay, re.IGNORECASE) for rx in keep):
-        return False
-    return not any(re.search(rx, hay, re.IGNORECASE) for rx in block)
-
-
-def feed_id_for(url: str) -> str:
-    """Stable id of a configured feed URL (or path)."""
-    return hashlib.blake2b(url.strip().encode(), digest_size=8).hexdigest()

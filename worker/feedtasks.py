@@ -24,10 +24,11 @@ import redis
 from worker import metrics
 from worker.celeryapp import app
 from worker.errors import ConfigError, FetchError, RejectedInput
-from worker.feeds import FeedConfig, feed_id_for, load_schedule, parse_feed, passes_filters
+from worker.feeds import parse_feed
 from worker.fetch import fetch
 from worker.keys import Keys
 from worker.models import Article, Source
+from worker.schedule import FeedConfig, feed_id_for, load_schedule, passes_filters
 from worker.settings import Settings, get_settings
 from worker.store import EventStore
 from worker.tasks import RETRY_OPTS, store
