@@ -81,6 +81,15 @@ def normalize(
 
 
 # --- submit -------------------------------------------------------------------------------
+def _require_broker() -> None:
+    """Fail fast with one line when the broker is down (Celery would retry, then traceback)."""
+    from worker.store import connect
+
+    url = get_settings().celery_broker
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        connect(url, socket_connect_timeout=3, retry_on_timeout=False).ping()
+
+
 def _wait_and_report(results: list[tuple[str, Any]], timeout_s: float) -> int:
     from rich.progress import Progress
 
@@ -120,6 +129,8 @@ def submit_file(
     from worker.sources import iter_files
     from worker.tasks import ingest_file, ingest_files
 
+    _require_broker()
+
     files = [str(p.resolve()) for p in iter_files(paths)]
     results: list[tuple[str, Any]] = []
     if batch <= 1:
@@ -158,6 +169,8 @@ def submit_text(
     """Queue an article given as text."""
     from worker.tasks import ingest_text
 
+    _require_broker()
+
     if text == "-":
         text = sys.stdin.read()
     res = ingest_text.delay(text, name=name, url=url)
@@ -175,6 +188,8 @@ def submit_feed(
 ) -> None:
     """Poll a feed now (ignores its schedule, back-off and parking; success unparks it)."""
     from worker.feedtasks import is_url, poll_feed, summary_line
+
+    _require_broker()
 
     if not is_url(target):
         target = str(Path(target).resolve())
