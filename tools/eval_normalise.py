@@ -9,6 +9,8 @@ Groups: ``text``/``html``/``json`` (and ``all``) are the original dev set; fixtu
 ``h21_`` .. ``h89_`` are the hard full-page dumps (``text-hard``, ``html-hard``), ``h9x_``
 were written after tuning and never tuned on (``fresh``); ``b01_`` .. ``b99_`` are
 plain-text page dumps written blind, without reading the classifier (``blind``);
+``c01_`` .. ``c99_`` are a second blind set of unusual page shapes (CJK, live text,
+obituaries, Q&A, recipes, numbered statements, pagination, forums, hard-wrapped dumps) (``c``);
 ``overall`` is every document.
 """
 
@@ -35,12 +37,15 @@ KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
 _BLIND_RE = re.compile(r"b\d\d_")
+_BLIND2_RE = re.compile(r"c\d\d_")
 
 
 def group(name: str, kind: str) -> str:
     """Dev-set group of a fixture: its kind, or a hard/fresh group by filename prefix."""
     if _BLIND_RE.match(name):
         return "blind"
+    if _BLIND2_RE.match(name):
+        return "c"
     m = _HARD_RE.match(name)
     if m is None or int(m.group(1)) < 21:
         return kind
@@ -113,7 +118,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "overall"):
+                 "c", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if not sel:

@@ -82,6 +82,9 @@ _LABEL_RE = re.compile(
     r"(?:\s+(?:on|at|am|le))?\s*[:\-–—]?\s*",
     re.IGNORECASE,
 )
+_CJK_DATE_RE = re.compile(
+    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일](?:\s*[(（][^)）]{1,4}[)）])?")
+_CJK_TIME_RE = re.compile(r"(\d{1,2})\s*[時时시]\s*(\d{1,2})\s*[分분]")
 _AMPM_RE = re.compile(r"\b([ap])\.\s?m\.?(?=\W|$)", re.IGNORECASE)
 _H_TIME_RE = re.compile(r"\b(\d{1,2})\s?h\s?(\d{2})\b")
 _DOT_TIME_RE = re.compile(r"(?<=\d{4}),?\s+(\d{1,2})\.(\d{2})\b")
@@ -221,6 +224,8 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
     if not s:
         return None
     s = _LABEL_RE.sub("", s)
+    if not s.isascii():  # 2024年11月20日 18時45分 / 2024년 11월 20일
+        s = _CJK_TIME_RE.sub(r" \1:\2", _CJK_DATE_RE.sub(r"\1-\2-\3 ", s)).strip()
     s = _AMPM_RE.sub(lambda m: m.group(1).upper() + "M", s)
     s = _DOT_TIME_RE.sub(r" \1:\2", s)
     s = _H_TIME_RE.sub(r"\1:\2", s)

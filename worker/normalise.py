@@ -29,6 +29,7 @@ from worker.fields import (
 from worker.htmlpage import declared_charset, extract_html, html_to_paragraphs
 from worker.models import Article, Image, Source, content_hash
 from worker.textclean import extract_parts, is_furniture
+from worker.textcues import CJK_RE
 from worker.textdecode import clean_text, decode_bytes
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,12 @@ _BYLINE_START_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNOREC
 _UPDATED_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|actualizado", re.I)
 _HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
 _MIN_WORDS = 12
+
+
+def _count_words(text: str) -> int:
+    """Whitespace words, plus about one word per two CJK characters (no spaces there)."""
+    n = len(text.split())
+    return n if text.isascii() else n + len(CJK_RE.findall(text)) // 2
 
 
 def _ext(location: str) -> str:
@@ -309,8 +316,9 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
     dateline: str | None = None
     if body:
         dateline, body[0] = split_dateline(body[0])
-    words = sum(len(p.split()) for p in body)
-    if not body or (words < _MIN_WORDS and not any(len(p.split()) >= 8 for p in body)):
+    counts = [_count_words(p) for p in body]
+    words = sum(counts)
+    if not body or (words < _MIN_WORDS and not any(n >= 8 for n in counts)):
         raise NotAnArticle("no article text found" if not title
                            else "no article text found under the title")
     if not title:

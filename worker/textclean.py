@@ -22,7 +22,6 @@ from worker.textcues import (
     BOUNDARY_KEYS,
     BOUNDARY_RE,
     BULLET_RE,
-    BY_INSIDE_RE,
     BYLINE_RE,
     CJK_RE,
     COMMENT_KEYS,
@@ -41,13 +40,15 @@ from worker.textcues import (
     SHORT_KEYS,
     STRONG_KEYS,
     STRONG_RE,
-    TITLE_SUFFIX_RE,
     URL_HINTS,
     URL_RE,
     WEAK_KEYS,
     WEAK_RE,
 )
 from worker.textlines import claim_images, drop_pull_quotes, wrap_width
+from worker.texttitle import PUNCT as _PUNCT
+from worker.texttitle import pick_title as _pick_title
+from worker.texttitle import title_score as _title_score
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +124,10 @@ _NO_KEYS: frozenset[str] = frozenset()
 _REF_RE = re.compile(r"\[\d{1,4}\]\w")  # lynx -dump link markers: "[12]Donate"
 _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
 _MD_LINK_RE = re.compile(r"\]\([^)\s]*\)")
-_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")  # a date line, not a live-blog time stamp
-_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…¿¡·•›‹„"
+# a date line, not a live-blog time stamp
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d(?:\b|(?=[年년]))")
+_DATE_LABEL_RE = re.compile(r"^(?:published|posted|updated|modified|last updated)\b",
+                            re.IGNORECASE)
 
 
 def _features(lines: list[Line]) -> None:
@@ -144,7 +147,9 @@ def _features(lines: list[Line]) -> None:
         ln.stop = len([w for w in toks if w in ALL_STOPWORDS]) / len(toks) if toks else 0.0
         if cjk > 10:
             ln.stop = max(ln.stop, 0.3)
-        ln.sentence = (bool(FULL_STOP_RE.search(t)) and not t.isupper()) or cjk > 10
+        # CJK prose has no spaces but does have sentence stops; headlines and captions don't
+        ln.sentence = (bool(FULL_STOP_RE.search(t)) and not t.isupper()) or (
+            cjk > 10 and any(c in t for c in "。！？"))
         if n <= 8:
             caps = sum(1 for w in t.split() if w[:1].isupper())
             titleish = len(toks) >= 2 and caps / len(toks) > 0.75 and ln.stop < 0.15
@@ -221,55 +226,6 @@ def _is_junk(ln: Line) -> bool:
                 or ln.meta or ln.bio)
 
 
-def _title_score(ln: Line, distance: int) -> float:
-    t = ln.text
-    if not 2 <= ln.words <= 30 or not 10 <= len(t) <= 250 or ln.kind or ln.boundary:
-        return -1.0
-    if ln.strong or ln.weak or URL_RE.search(t) or BYLINE_RE.match(t):
-        return -1.0
-    if t.endswith((".", ":", ",", ";")) and not t.endswith("..."):
-        return -1.0
-    if (DIGIT_RE.search(t) and ((DATE_HINT_RE.search(t) and ln.words <= 8)
-                                 or DATE_LINE_RE.search(t))) or BY_INSIDE_RE.search(t):
-        return -1.0
-    score = 10.0 - 0.7 * distance
-    score += min(ln.words, 12) * 0.5 - max(0, ln.words - 18) * 0.5
-    if ln.stop > 0:
-        score += 2.0
-    if len(SEP_RE.findall(t)) or ln.repeated:
-        score -= 3.0
-    if ln.linky:
-        score -= 4.0
-    return score
-
-
-def _pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
-    best, best_i = 0.0, None
-    lo = max(0, a - 25)
-    head, in_head = lines[0].text, None
-    for i in range(a - 1, lo - 1, -1):
-        s = _title_score(lines[i], a - 1 - i)
-        if s > 0 and i and len(lines[i].text) >= 15 and head.startswith(lines[i].text):
-            s += 6.0  # the page <title> usually opens a dump and the headline repeats it
-            in_head = i
-        if s > best:
-            best, best_i = s, i
-    if best_i is None:
-        return None
-    # Headline then standfirst: both title-like, the first one is the headline.
-    prev = best_i - 1
-    if best_i != in_head and prev >= lo and lines[prev].words >= 5 and not lines[prev].linky \
-            and not SEP_RE.search(lines[prev].text) \
-            and _title_score(lines[prev], a - 1 - prev) > 0:
-        best_i = prev
-    title = _MD_HEAD_RE.sub("", lines[best_i].text)
-    m = TITLE_SUFFIX_RE.match(title)
-    if m and len(m.group(2).split()) <= 4:
-        title, parts.site_name = m.group(1), m.group(2)
-    parts.title = title
-    return best_i
-
-
 def _meta_line(ln: Line, parts: TextParts) -> bool:
     """Bylines and date lines near the headline: recorded, not body."""
     t = ln.text
@@ -302,7 +258,8 @@ def extract_parts(text: str) -> TextParts:
     if not parts.date_lines:  # no date by the headline: the nearest one above the story
         for i in range(a - 1, max(-1, a - 40), -1):
             t = lines[i].text
-            if lines[i].words <= 14 and _YEAR_RE.search(t) and DATE_LINE_RE.search(t):
+            if (lines[i].words <= 14 or (lines[i].words <= 30 and _DATE_LABEL_RE.match(t))) \
+                    and _YEAR_RE.search(t) and DATE_LINE_RE.search(t):
                 parts.date_lines.append(t)
                 break
     body: list[str] = []
@@ -358,6 +315,12 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
         return True
     if ln.words >= 5 and ln.stop >= 0.15 and BULLET_RE.match(ln.text):
         return True  # a list item inside the story
+    t = ln.text
+    if t.endswith(";") and ln.stop > 0 and ln.words >= 3:
+        return True  # one item of a run-on list ("Ann (Bob) Lee of Akron;")
+    if t.endswith(":") and ln.words >= 4 and ln.stop >= 0.15 and i < b \
+            and lines[i + 1].text.endswith((";", ",")) and not _is_junk(lines[i + 1]):
+        return True  # the lead-in of such a list
     # Subhead: a short title-like line directly followed by prose.
     if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b:
         nxt = lines[i + 1]

@@ -71,7 +71,9 @@ WEAK_RE = re.compile(
 # Lines that end the article when they stand alone: comment/related/footer headers.
 BOUNDARY_RE = re.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s*\(\d+\))?\W*$|^leave a (?:comment|reply)|"
-    r"^join the (?:conversation|discussion)|^related(?: \w+)?\W*$|^more (?:from|on|in|stories|"
+    r"^join the (?:conversation|discussion)|^sort(?:ed)? by\W|"
+    r"^(?:view|show|load|see|search|read) (?:all |more )?(?:[\d.,]+k?\s+)?comments\W*$|"
+    r"^[\d.,]+k?\s+comments\W*$|^related(?: \w+)?\W*$|^more (?:from|on|in|stories|"
     r"news|like this)\b|^(?:recommended|you (?:may|might) (?:also )?like|most (?:read|popular|"
     r"viewed|shared)|trending|read next|what to read next|further reading|about the author|"
     r"latest (?:news|stories)|top stories|popular now|more stories)\b|^©|^copyright\b|"
@@ -81,18 +83,21 @@ BOUNDARY_RE = re.compile(
 )
 COMMENT_META_RE = re.compile(
     r"^\S.{0,40}\s(?:says|said|wrote|replied)\s*:?$|^\d+\s+(?:minutes?|hours?|days?|weeks?|"
-    r"months?|years?)\s+ago\b|^(?:reply|report|like|flag|permalink|upvote|\d+ likes?)\W*$",
+    r"months?|years?)\s+ago\b|^(?:reply|report|like|flag|permalink|upvote|\d+ likes?)\W*$|"
+    # a commenter's handle line: "u/name · 6 hr. ago", "@name 2h ago"
+    r"^[@\w/.-]{2,40}\s*[·•|-]?\s*\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)s?\.?\s+ago\b",
     re.IGNORECASE,
 )
 BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av)\s+(?=\S)",
                         re.IGNORECASE)
 DATE_HINT_RE = re.compile(
-    r"\b(?:19|20)\d\d\b.*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"\b(?:19|20)\d\d(?:\b|(?=[年년])).*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
     r"dec)[a-z]*\.? \d", re.IGNORECASE)
 MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
 DATE_LINE_RE = re.compile(
     rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
-    r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)", re.IGNORECASE)
+    r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
+    r"\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]", re.IGNORECASE)  # CJK: 11月20日
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
 DIGIT_RE = re.compile(r"\d")
 # Author bio, usually after the story: "Jane Doe is a senior correspondent covering ..."
@@ -136,9 +141,11 @@ WEAK_KEYS = _keyset(
 BOUNDARY_KEYS = _keyset(
     "comment comments response responses replies leave join related more recommended you "
     "most trending read what further about latest top popular copyright meistgelesen "
-    "mehr lo te à lire articles les")
+    "mehr lo te à lire articles les sort sorted view show load see search")
 COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag permalink upvote "
                         "likes")
+# Photo captions in CJK pages: "写真：…", "图片：…", "사진=…"
+CJK_CAPTION_RE = re.compile(r"^[(（\[【]?(?:写真|画像|図|图|图片|圖片|照片|사진)\s*[:：=]")
 CREDIT_KEYS = _keyset(
     "photo photos image images picture pic foto photograph illustration graphic credit bild "
     "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua")

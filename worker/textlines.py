@@ -6,7 +6,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from worker.textcues import CREDIT_RE, IMAGE_EXTS, IMAGE_RE
+from worker.textcues import CJK_CAPTION_RE, CREDIT_RE, IMAGE_EXTS, IMAGE_RE
 
 if TYPE_CHECKING:  # textclean imports this module; the types are only for annotations
     from worker.textclean import Line, TextParts
@@ -85,6 +85,9 @@ def claim_images(lines: list[Line], parts: TextParts) -> None:
     """Image file names take the caption that follows them (same paragraph) and credits."""
     for i, ln in enumerate(lines):
         if ln.kind:
+            continue
+        if not ln.text.isascii() and CJK_CAPTION_RE.match(ln.text):
+            ln.kind = "caption"
             continue
         if ln.words <= 25 and ln.text.lower().endswith(IMAGE_EXTS) \
                 and IMAGE_RE.match(ln.text):

@@ -1,0 +1,116 @@
+"""Headline choice for plain-text dumps: the most title-like short line above the story.
+
+Scores length, stop words and distance to the story, then layout around the candidate: a
+date or byline right under it, or a row of button labels around it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from worker.textcues import (
+    BY_INSIDE_RE,
+    BYLINE_RE,
+    DATE_HINT_RE,
+    DATE_LINE_RE,
+    DIGIT_RE,
+    SEP_RE,
+    TITLE_SUFFIX_RE,
+    URL_RE,
+)
+
+if TYPE_CHECKING:  # textclean imports this module; the types are only for annotations
+    from worker.textclean import Line, TextParts
+
+log = logging.getLogger(__name__)
+
+PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…¿¡·•›‹„"
+_MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
+
+
+def title_score(ln: Line, distance: int) -> float:
+    t = ln.text
+    if not 2 <= ln.words <= 30 or not 10 <= len(t) <= 250 or ln.kind or ln.boundary:
+        return -1.0
+    if ln.strong or ln.weak or URL_RE.search(t) or BYLINE_RE.match(t):
+        return -1.0
+    if t.endswith((".", ":", ",", ";")) and not t.endswith("..."):
+        return -1.0
+    if (DIGIT_RE.search(t) and ((DATE_HINT_RE.search(t) and ln.words <= 8)
+                                 or DATE_LINE_RE.search(t))) or BY_INSIDE_RE.search(t):
+        return -1.0
+    toks = t.split() if DIGIT_RE.search(t) else []
+    nums = sum(1 for w in toks if w.strip(PUNCT).replace(".", "").replace(",", "")
+               .rstrip("%").isdigit())
+    if (nums >= 2 and 3 * nums >= len(toks)) or (nums and len(toks) <= 4
+                                                  and toks[-1].strip(PUNCT).isdigit()):
+        return -1.0  # a table row or score line ("Shots on target 6 3", "Rovers 1")
+    score = 10.0 - 0.7 * distance
+    score += min(ln.words, 12) * 0.5 - max(0, ln.words - 18) * 0.5
+    if ln.stop > 0:
+        score += 2.0
+    if len(SEP_RE.findall(t)) or ln.repeated:
+        score -= 3.0
+    if ln.linky:
+        score -= 4.0
+    return score
+
+
+def _menu_block(lines: list[Line], i: int) -> bool:
+    """The line sits among short label lines in one block (a button row or menu)."""
+    def label(j: int) -> bool:
+        ln = lines[j]
+        return ln.words <= 4 and not ln.sentence and not DIGIT_RE.search(ln.text)
+    prev = i > 0 and not lines[i].gap and label(i - 1)
+    nxt = i + 1 < len(lines) and not lines[i + 1].gap and label(i + 1)
+    return bool(prev or nxt)
+
+
+def _title_context(lines: list[Line], i: int, a: int) -> float:
+    """Layout around a headline candidate: a date or byline just under it counts for it, a
+    row of button labels against it; title case alone is not a menu when it stands apart."""
+    ln = lines[i]
+    adj = 0.0
+    for j in range(i + 1, min(i + 3, a)):
+        t = lines[j].text
+        if lines[j].words <= 20 and (BYLINE_RE.match(t) or (
+                DIGIT_RE.search(t) and DATE_LINE_RE.search(t))):
+            adj += 3.0
+            break
+    menu = _menu_block(lines, i)
+    if menu and ln.words <= 4:
+        adj -= 5.0
+    elif ln.linky and not menu and not SEP_RE.search(ln.text) and ln.words >= 2:
+        adj += 2.0  # a lone title-case line: half the menu penalty back
+    return adj
+
+
+def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
+    best, best_i = 0.0, None
+    lo = max(0, a - 25)
+    head, in_head = lines[0].text, None
+    for i in range(a - 1, lo - 1, -1):
+        s = title_score(lines[i], a - 1 - i)
+        if s > 0:
+            s += _title_context(lines, i, a)
+        if s > 0 and i and len(lines[i].text) >= 15 and head.startswith(lines[i].text):
+            s += 6.0  # the page <title> usually opens a dump and the headline repeats it
+            in_head = i
+        if s > best:
+            best, best_i = s, i
+    if best_i is None:
+        return None
+    # Headline then standfirst: both title-like, the first one is the headline.
+    prev = best_i - 1
+    if best_i != in_head and prev >= lo and lines[prev].words >= 5 and not lines[prev].linky \
+            and not SEP_RE.search(lines[prev].text) \
+            and title_score(lines[prev], a - 1 - prev) > 0:
+        best_i = prev
+    title = _MD_HEAD_RE.sub("", lines[best_i].text)
+    m = TITLE_SUFFIX_RE.match(title)
+    if m and len(m.group(2).split()) <= 4:
+        title, parts.site_name = m.group(1), m.group(2)
+    parts.title = title
+    return best_i
