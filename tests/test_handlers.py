@@ -198,3 +198,66 @@ def test_webhook_4xx_is_dead_lettered_at_once(make_settings: Callable[..., Setti
     (letter,) = dlq_list(st.redis, st.keys)
     assert letter.deliveries == 1 and "422" in letter.error and letter.group == "hooks"
     assert st.redis.xpending(st.keys.events, "hooks")["pending"] == 0
+
+
+# --- batches -------------------------------------------------------------------------------------
+def test_archive_batch_is_exactly_once_after_a_crash_between_write_and_ack(
+        settings: Settings, store: EventStore) -> None:
+    # Given a batch written by one process that died before acking, the next event's line torn
+    a = ArchiveHandler(ctx(settings, store))
+    e1, e2, e3, e4 = event(1), event(2), event(3), event(4)
+    a.handle_batch([e1, e2])
+    path = next(settings.archive_path.glob("*.jsonl"))
+    with path.open("ab") as fh:
+        fh.write(orjson.dumps(e3.model_dump(mode="json"))[:40])
+    # When another process gets the whole batch redelivered, plus a new event, with a repeat
+    b = ArchiveHandler(ctx(settings, store))
+    b.handle_batch([e1, e2, e3, e3, e4])
+    # Then every id is there once, in order, parseable; only the new ones were written
+    lines = path.read_bytes().splitlines()
+    assert [orjson.loads(x)["event_id"] for x in lines] == [e.event_id for e in (e1, e2, e3, e4)]
+    assert (b.written, b.duplicates) == (2, 3)
+
+
+class BatchFailsOnBad:
+    """Archives by batch; a batch holding the event titled "Story 3" fails as a whole."""
+
+    idempotent = True
+
+    def __init__(self, c: HandlerContext) -> None:
+        self.archive = ArchiveHandler(c)
+        self.batches = 0
+
+    def handle_batch(self, events: list[Any]) -> None:
+        self.batches += 1
+        if any(e.data.title == "Story 3" for e in events):
+            raise HandlerError("batch refused")
+        self.archive.handle_batch(events)
+
+    def __call__(self, ev: Any) -> None:
+        if ev.data.title == "Story 3":
+            raise PermanentHandlerError("cannot archive this one")
+        self.archive(ev)
+
+
+def test_consumer_uses_handle_batch_and_isolates_a_failing_event(settings: Settings,
+                                                                  store: EventStore) -> None:
+    # Given 5 events, one of which fails its batch
+    store.append_many([make_article(i) for i in range(1, 6)])
+    handler = BatchFailsOnBad(ctx(settings, store))
+    spec = HandlerSpec("x", handler, idempotent=True, batch=handler.handle_batch)
+    # When one consumer batch takes them all
+    stats = Consumer(store.redis, store.keys, "g", spec, settings, batch=10).run(until_idle=True)
+    # Then the batch call failed, the others were archived one by one, the culprit parked
+    assert handler.batches == 1
+    assert (stats.handled, stats.dead_lettered) == (4, 1)
+    archived = [row["data"]["title"] for row in iter_archive(settings.archive_path)]
+    assert sorted(archived) == ["Story 1", "Story 2", "Story 4", "Story 5"]
+    assert store.redis.xpending(store.keys.events, "g")["pending"] == 0
+    assert len(dlq_list(store.redis, store.keys)) == 1
+
+
+def test_resolve_finds_handle_batch(settings: Settings, store: EventStore) -> None:
+    spec = resolve("archive", ctx(settings, store))
+    assert spec.batch is not None and spec.idempotent
+    assert resolve("noop", ctx(settings, store)).batch is None

@@ -94,3 +94,49 @@ def test_keys_share_one_hash_tag(store: EventStore) -> None:
     store.append(make_article())
     keys = [k.decode() for k in store.redis.scan_iter(match=store.keys.tag + ":*")]
     assert keys and all(k.startswith("{" + store.keys.prefix + "}:") for k in keys)
+
+
+# --- batched append.lua ---------------------------------------------------------------------
+def test_repeats_in_one_batch_are_applied_in_order(store: EventStore) -> None:
+    # Given one article three times in a batch (x, y, x again) among others
+    res = store.append_many([make_article("x", location="/1"), make_article("b", location="/2"),
+                             make_article("y", location="/1"), make_article("x", location="/1"),
+                             make_article("b", location="/2")])
+    # Then each revision lands in input order, the repeat of /2 is unchanged
+    assert [(r.status, r.version) for r in res] == [
+        ("appended", 1), ("appended", 1), ("appended", 2), ("appended", 3), ("unchanged", 1)]
+    one = [e for _, e in store.read() if e.source.location == "/1"]
+    assert [(e.version, e.data.body) for e in one] == [(1, ("x",)), (2, ("y",)), (3, ("x",))]
+
+
+def test_batch_larger_than_one_script_call_keeps_input_order(store: EventStore) -> None:
+    from worker.store import SCRIPT_BATCH
+
+    arts = [make_article(f"p{i}", location=f"/{i}") for i in range(2 * SCRIPT_BATCH + 5)]
+    res = store.append_many(arts)
+    assert [e.source.location for _, e in store.read()] == [a.source.location for a in arts]
+    assert [r.entry_id for r in res] == [eid for eid, _ in store.read()]
+
+
+def test_revision_of_an_unknown_version_is_retried_with_the_current_one(
+        store: EventStore) -> None:
+    # Given an article at v2, written by another store instance
+    store.append(make_article("one"))
+    store.append(make_article("two"))
+    fresh = EventStore(store.redis, store.keys)
+    # When a store that never read it appends a revision (its optimistic first try conflicts)
+    [res] = fresh.append_many([make_article("three")])
+    # Then it lands as v3, and a stale expected version still raises
+    assert (res.status, res.version, res.type) == ("appended", 3, "article.revised")
+    with pytest.raises(VersionConflict):
+        fresh.append(make_article("four"), expected_version=2)
+    assert [e.version for _, e in store.read()] == [1, 2, 3]
+    counters = store.redis.hgetall(store.keys.counters)
+    assert counters[b"appended:article.ingested"] == b"1"
+    assert counters[b"appended:article.revised"] == b"2"
+
+
+def test_append_recovers_when_the_script_is_not_loaded(store: EventStore) -> None:
+    store.append(make_article("one"))
+    store._sha = "0" * 40  # as after a Redis restart: NOSCRIPT
+    assert store.append(make_article("two")).version == 2

@@ -1,21 +1,37 @@
--- Idempotent, versioned append of one article event. Atomic: runs as one script.
--- KEYS[1] event stream, KEYS[2] article state hash, KEYS[3] counters hash
--- ARGV[1] content_hash  ARGV[2] expected current version  ARGV[3] event type
--- ARGV[4] event_id  ARGV[5] article_id  ARGV[6] schema_version  ARGV[7] body (JSON)
--- Returns {status, version, entry_id, event_id}; status is appended | unchanged | conflict.
-local cur = redis.call('HMGET', KEYS[2], 'version', 'content_hash', 'entry_id', 'event_id')
-local version = tonumber(cur[1]) or 0
-if cur[2] == ARGV[1] then
-  return {'unchanged', tostring(version), cur[3], cur[4]}
+-- Idempotent, versioned append of up to N article events in one script call: the same
+-- per-article checks as append.lua, applied in order, so one round trip serves a batch.
+-- KEYS[1] event stream, KEYS[2] counters hash, KEYS[2+i] state hash of article i
+-- ARGV per article i, 7 values from 7*(i-1)+1: content_hash, expected current version,
+--   event type, event_id, article_id, schema_version, body (JSON)
+-- Returns 4 values per article: status, version, entry_id, event_id;
+-- status is appended | unchanged | conflict (a conflict changes nothing: the caller retries it).
+-- The caller sends each article at most once per call (a repeat waits for the next call).
+local out = {}
+local counts = {}
+for i = 1, #KEYS - 2 do
+  local a = 7 * (i - 1)
+  local key = KEYS[2 + i]
+  local cur = redis.call('HMGET', key, 'version', 'content_hash', 'entry_id', 'event_id')
+  local version = tonumber(cur[1]) or 0
+  local n = #out
+  if cur[2] == ARGV[a + 1] then
+    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'unchanged', tostring(version), cur[3], cur[4]
+  elseif tonumber(ARGV[a + 2]) ~= version then
+    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'conflict', tostring(version), cur[3] or '',
+      cur[4] or ''
+  else
+    local new_version = tostring(version + 1)
+    local etype = ARGV[a + 3]
+    local id = redis.call('XADD', KEYS[1], '*',
+      'type', etype, 'article_id', ARGV[a + 5], 'version', new_version,
+      'event_id', ARGV[a + 4], 'schema_version', ARGV[a + 6], 'body', ARGV[a + 7])
+    redis.call('HSET', key, 'version', new_version, 'content_hash', ARGV[a + 1],
+      'entry_id', id, 'event_id', ARGV[a + 4], 'type', etype)
+    counts[etype] = (counts[etype] or 0) + 1
+    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'appended', new_version, id, ARGV[a + 4]
+  end
 end
-if tonumber(ARGV[2]) ~= version then
-  return {'conflict', tostring(version), cur[3] or '', cur[4] or ''}
+for etype, c in pairs(counts) do
+  redis.call('HINCRBY', KEYS[2], 'appended:' .. etype, c)
 end
-local new_version = version + 1
-local id = redis.call('XADD', KEYS[1], '*',
-  'type', ARGV[3], 'article_id', ARGV[5], 'version', tostring(new_version),
-  'event_id', ARGV[4], 'schema_version', ARGV[6], 'body', ARGV[7])
-redis.call('HSET', KEYS[2], 'version', new_version, 'content_hash', ARGV[1],
-  'entry_id', id, 'event_id', ARGV[4], 'type', ARGV[3])
-redis.call('HINCRBY', KEYS[3], 'appended:' .. ARGV[3], 1)
-return {'appended', tostring(new_version), id, ARGV[4]}
+return out

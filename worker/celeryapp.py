@@ -47,7 +47,9 @@ def configure(app: Celery, settings: Settings) -> None:
         task_soft_time_limit=settings.task_soft_time_limit_s,
         task_track_started=True,
         result_expires=24 * 3600,
-        result_extended=True,
+        # Off: it stored every task's args (a whole article for ingest_text) with its result
+        # and nothing reads them back.
+        result_extended=False,
         task_default_queue=settings.ingest_queue,
         task_queues=[Queue(settings.ingest_queue), Queue(settings.feeds_queue)],
         task_routes={
@@ -59,8 +61,10 @@ def configure(app: Celery, settings: Settings) -> None:
         broker_transport_options=transport_options(settings),
         result_backend_transport_options={"visibility_timeout": settings.visibility_timeout_s},
         broker_connection_retry_on_startup=True,
-        worker_send_task_events=True,
-        task_send_sent_event=True,
+        worker_send_task_events=True,  # Flower and `celery events` need only these
+        # Off: a "task-sent" event was one more broker publish per submitted task, on the
+        # submitter's path (the API request, a feed task queueing fetches).
+        task_send_sent_event=False,
         worker_hijack_root_logger=False,
         enable_utc=True,
         timezone="UTC",

@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 
 Entry = tuple[bytes, dict[bytes, bytes]]
 RETRY_GROUP_FIELD = b"retry_group"  # on a `dlq retry` copy: only this group handles it
+# (entry id, fields, event id, deliveries, event, handled by handle_batch)
+_Ready = tuple[bytes, dict[bytes, bytes], bytes, int, AnyEvent, bool]
 
 def _s(v: Any) -> str:
     return v.decode() if isinstance(v, bytes) else str(v)
@@ -249,6 +251,7 @@ class Consumer:
         acks: list[bytes] = []
         new_marks: dict[bytes, float] = {}
         dead: list[dict[bytes, bytes]] = []
+        ready: list[_Ready] = []  # decoded events for the handler, in stream order
         failed = False
         for (eid, fields), event_id, mark in zip(entries, event_ids, marks, strict=True):
             sid = _s(eid)
@@ -277,6 +280,13 @@ class Consumer:
                 dead.append(self._dead_letter(eid, fields, f"decode: {exc}", deliveries))
                 acks.append(eid)
                 continue
+            ready.append((eid, fields, event_id, deliveries, event, False))
+        if len(ready) > 1 and self.handler.batch is not None:
+            ready = self._call_batch(ready, new_marks)
+            acks += [r[0] for r in ready if r[5]]
+            ready = [r for r in ready if not r[5]]
+        for eid, fields, event_id, deliveries, event, _ in ready:
+            sid = _s(eid)
             try:
                 self._call(event)
             except Exception as exc:
@@ -307,6 +317,25 @@ class Consumer:
         self._ack(acks, dead, new_marks)
         if failed and self._retry_at is None:
             self._retry_at = time.monotonic() + self._retry_delay_s()
+
+    def _call_batch(self, ready: list[_Ready], marks: dict[bytes, float]) -> list[_Ready]:
+        """One ``handle_batch`` call for the whole batch. Returns ``ready`` with its last
+        element True when handled; on an exception all stay False, for one-by-one calls."""
+        assert self.handler.batch is not None
+        try:
+            self.handler.batch([r[4] for r in ready])
+        except Exception as exc:
+            log.warning("handler %s: batch of %d failed (%s: %s); retrying one by one",
+                        self.handler.name, len(ready), exc.__class__.__name__, exc)
+            return ready
+        done = {r[2]: float(_s(r[0]).partition("-")[0]) for r in ready}
+        if self.handler.idempotent:
+            marks.update(done)
+        else:  # as for single calls: marked before the ack, the batch being one effect
+            self.redis.zadd(self.keys.processed(self.group), done)
+        self.stats.handled += len(ready)
+        metrics.HANDLED.labels(group=self.group, outcome="ok").inc(len(ready))
+        return [(*r[:5], True) for r in ready]
 
     def _log_skip(self, etype: str) -> None:
         level = logging.DEBUG if etype in self._skipped_types else logging.INFO

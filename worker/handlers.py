@@ -5,7 +5,10 @@ A handler is a plain callable taking one decoded, typed event. It may carry an
 acknowledged and skipped with a debug log line. Handlers are named in config
 (``handlers = {name = "module:callable"}``) or given as a dotted path. A class is
 instantiated with a ``HandlerContext`` when its constructor takes one argument, else with none;
-instances are called per event and may have a ``close()`` run when the consumer stops.
+instances are called per event and may have a ``close()`` run when the consumer stops. A
+handler may also define ``handle_batch(events)`` (a list, in stream order): the consumer then
+calls it once per batch and, if it raises, retries the events one by one through the plain
+call, so it must be as idempotent as the plain call.
 
 Contract: a handler is called at least once per event and group (redeliveries after crashes,
 ``replay``), and with several consumers per group events of one article may arrive out of
@@ -51,6 +54,9 @@ class HandlerSpec:
     # True when the handler itself makes a repeat harmless (dedupes by event id or
     # version): the consumer then records processed ids once per batch, not per event.
     idempotent: bool = False
+    # Optional ``handle_batch(events)``: the consumer hands it every event of a batch at once
+    # (and falls back to one call per event, to isolate the culprit, when it raises).
+    batch: Callable[[list[AnyEvent]], Any] | None = None
 
     def wants(self, event_type: str) -> bool:
         return self.event_types is None or event_type in self.event_types
@@ -113,6 +119,8 @@ def resolve(name: str, ctx: HandlerContext) -> HandlerSpec:
     if isinstance(types, str):
         types = [types]
     close = getattr(obj, "close", None)
+    batch = getattr(obj, "handle_batch", None)
     return HandlerSpec(name=name, fn=obj, event_types=frozenset(types) if types else None,
                        idempotent=bool(getattr(obj, "idempotent", False)),
-                       close=close if callable(close) else None)
+                       close=close if callable(close) else None,
+                       batch=batch if callable(batch) else None)

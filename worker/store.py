@@ -1,9 +1,11 @@
 """The Redis event store: idempotent, versioned appends and reads by id range.
 
-Appends are optimistic: read the article's current version, build the event for
-``version + 1``, and let ``append.lua`` check atomically that the content changed and the
-version is still the expected one. On a conflict we re-read and try again, so two
-concurrent revisions can never produce two events with the same version.
+Appends are optimistic: build the event for ``version + 1`` of the version we believe
+current, and let ``append.lua`` check atomically, per article, that the content changed and
+the version is still the expected one. A conflict reports the current version and we try
+again with it, so two concurrent revisions can never produce two events with the same
+version. ``append.lua`` takes a batch of articles per call (every key shares our hash tag,
+so it stays cluster-safe).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from worker.models import (
     ArticleRevised,
     IngestionFailed,
     Source,
-    article_event,
     decode,
     encode,
     failure_event,
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 AnyEvent = ArticleIngested | ArticleRevised | IngestionFailed
 FAILURE_DEDUPE_TTL_S = 7 * 24 * 3600
 PIPELINE_CHUNK = 500  # articles per append pipeline (memory bound; ~2 MB of commands)
+SCRIPT_BATCH = 32  # articles per append.lua call: fewer calls, yet short enough not to
+# stall other Redis clients (the script runs atomically)
 
 
 def connect(url: str, **kwargs: Any) -> redis.Redis:
@@ -75,7 +78,8 @@ class EventStore:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.redis = client
         self.keys = keys
-        self._append = client.register_script(_script("append.lua"))
+        self._append_src = _script("append.lua")
+        self._sha: str | None = None  # of append.lua, loaded on first use
         self._fail = client.register_script(_script("fail.lua"))
 
     @classmethod
@@ -87,22 +91,26 @@ class EventStore:
                expected_version: int | None = None) -> AppendResult:
         """Append one article. With ``expected_version`` a mismatch raises VersionConflict."""
         if expected_version is not None:
-            res = self._try(self.redis, article, expected_version, correlation_id)
-            out = self._result(article, res)
+            aid = article.article_id
+            [res] = self._run([(article, aid, expected_version)], correlation_id)
+            out = self._result(article, res, aid)
             if out is None:
-                raise VersionConflict(article.article_id, expected_version, int(_s(res[1])))
+                raise VersionConflict(aid, expected_version, int(_s(res[1])))
             return out
         return self.append_many([article], correlation_id=correlation_id)[0]
 
     def append_many(self, articles: Sequence[Article], *,
                     correlation_id: str | None = None,
                     max_rounds: int = 10) -> list[AppendResult]:
-        """Append many articles in pipelines: one read round trip, one script round trip.
+        """Append many articles: one round trip per round, ``SCRIPT_BATCH`` per script call.
 
-        An article appearing twice in one batch is appended in order, in a later round.
-        Big batches go in chunks of PIPELINE_CHUNK, one after the other (order kept): a
-        pipeline buffers every command and reply, so one pipeline per 50,000-entry feed
-        made worker memory grow with the feed.
+        Optimistic: an article we know nothing about is sent as new (version 0), so new and
+        unchanged articles need no read first; a revision comes back as a conflict carrying
+        the current version and goes again next round (that first round is not counted in
+        ``max_rounds``). An article appearing twice in one batch is appended in order, in a
+        later round. Big batches go in chunks of PIPELINE_CHUNK, one after the other (order
+        kept): a pipeline buffers every command and reply, so one pipeline per 50,000-entry
+        feed made worker memory grow with the feed.
         """
         if len(articles) > PIPELINE_CHUNK:
             done: list[AppendResult] = []
@@ -111,9 +119,10 @@ class EventStore:
                                          correlation_id=correlation_id, max_rounds=max_rounds)
             return done
         ids = [a.article_id for a in articles]  # a blake2b per call: compute once
+        known: dict[str, int] = {}  # current version per article, as last reported by Redis
         results: list[AppendResult | None] = [None] * len(articles)
         todo = list(range(len(articles)))
-        for _ in range(max_rounds):
+        for _ in range(max_rounds + 1):
             if not todo:
                 break
             # Only the first occurrence of each article this round; repeats wait a round.
@@ -124,60 +133,90 @@ class EventStore:
                 aid = ids[i]
                 (later if aid in seen else this_round).append(i)
                 seen.add(aid)
-            versions = self._versions([ids[i] for i in this_round])
-            pipe = self._pipeline()
-            for i, v in zip(this_round, versions, strict=True):
-                self._try(pipe, articles[i], v, correlation_id, ids[i])
-            replies = pipe.execute()
+            replies = self._run([(articles[i], ids[i], known.get(ids[i], 0))
+                                 for i in this_round], correlation_id)
             conflicts = []
             for i, res in zip(this_round, replies, strict=True):
                 out = self._result(articles[i], res, ids[i])
                 if out is None:
+                    known[ids[i]] = int(_s(res[1]))
                     conflicts.append(i)
                 else:
+                    known[ids[i]] = out.version
                     results[i] = out
-            if conflicts:
-                log.debug("append: %d version conflicts, retrying", len(conflicts))
             todo = sorted(conflicts + later)
         if todo:
             raise StoreError(f"append: {len(todo)} articles still conflicting after {max_rounds} "
                              "rounds")
         return [r for r in results if r is not None]
 
-    def _pipeline(self) -> Any:
-        """A non-transactional pipeline. On Redis Cluster it runs on the node owning our hash
-        tag's slot: cluster pipelines refuse scripts, and every key we touch is in that slot."""
+    def _node(self) -> Any:
+        """The client to write through. On Redis Cluster: the node owning our hash tag's slot
+        (every key we touch is in that slot; cluster pipelines refuse scripts)."""
         client: Any = self.redis
         if hasattr(client, "get_node_from_key"):  # redis.cluster.RedisCluster
             client = client.get_redis_connection(client.get_node_from_key(self.keys.events))
-        return client.pipeline(transaction=False)
+        return client
 
-    def _versions(self, article_ids: list[str]) -> list[int]:
-        pipe = self._pipeline()
-        for aid in article_ids:
-            pipe.hget(self.keys.article(aid), "version")
-        return [int(v or 0) for v in pipe.execute()]
+    def _run(self, batch: list[tuple[Article, str, int]],
+             correlation_id: str | None) -> list[Any]:
+        """Send ``(article, article_id, current version)`` triples through ``append.lua``,
+        SCRIPT_BATCH per call. One reply (4 values) per article.
 
-    def _try(self, client: Any, article: Article, current: int,
-             correlation_id: str | None, article_id: str | None = None) -> Any:
-        event = article_event(article, version=current + 1, correlation_id=correlation_id)
-        fields = encode(event)
-        aid = article_id or event.article_id or ""
-        return self._append(
-            keys=[self.keys.events, self.keys.article(aid), self.keys.counters],
-            args=[article.content_hash, current, event.type, event.event_id,
-                  aid, event.schema_version, fields["body"]],
-            client=client)
+        Each call is written to the socket as soon as it is encoded and the replies are read
+        at the end, so Redis runs call k while we encode call k+1 (a pipeline would send
+        nothing before everything is encoded).
+        """
+        client = self._node()
+        if self._sha is None:
+            self._sha = str(client.script_load(self._append_src))
+        pool = client.connection_pool
+        conn = pool.get_connection()
+        try:
+            calls = 0
+            for k in range(0, len(batch), SCRIPT_BATCH):
+                keys = [self.keys.events, self.keys.counters]
+                args: list[Any] = []
+                for article, aid, current in batch[k:k + SCRIPT_BATCH]:
+                    cls = ArticleIngested if current == 0 else ArticleRevised
+                    event = cls(article_id=aid, version=current + 1,
+                                correlation_id=correlation_id, source=article.source,
+                                data=article)
+                    keys.append(self.keys.article(aid))
+                    args += [article.content_hash, current, event.type, event.event_id, aid,
+                             event.schema_version, encode(event)["body"]]
+                conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
+                calls += 1
+            replies: list[Any] = []
+            error: redis.ResponseError | None = None
+            for _ in range(calls):  # read every reply, even after an error: keep the
+                try:                # connection in step
+                    replies.append(conn.read_response())
+                except redis.ResponseError as exc:
+                    error = error or exc
+        except BaseException:
+            conn.disconnect()  # replies may be unread: never reuse this connection
+            raise
+        finally:
+            pool.release(conn)
+        if error is not None:
+            if not isinstance(error, redis.exceptions.NoScriptError):
+                raise error
+            # Script cache flushed (Redis restarted): load it and go again; safe, as an
+            # article that did land comes back unchanged.
+            self._sha = None
+            return self._run(batch, correlation_id)
+        flat = [x for reply in replies for x in reply]
+        return [flat[j:j + 4] for j in range(0, len(flat), 4)]
 
     @staticmethod
-    def _result(article: Article, res: Any, article_id: str | None = None) -> AppendResult | None:
+    def _result(article: Article, res: Any, article_id: str) -> AppendResult | None:
         status, version, entry_id, event_id = (_s(x) for x in res)
         if status == "conflict":
             return None
         v = int(version)
         return AppendResult(status="appended" if status == "appended" else "unchanged",
-                            article_id=article_id or article.article_id, version=v,
-                            entry_id=entry_id,
+                            article_id=article_id, version=v, entry_id=entry_id,
                             event_id=event_id,
                             type="article.ingested" if v == 1 else "article.revised",
                             title=article.title)
