@@ -99,6 +99,7 @@ class Consumer:
         self.batch = batch or settings.consumer_batch
         self.stop_event = threading.Event()
         self.stats = Stats()
+        self._ok_metric = metrics.HANDLED.labels(group=group, outcome="ok")  # labels() is slow
         self._claim_every = max(settings.claim_idle_s / 2, 0.05)
         self._maint_every = max(settings.claim_idle_s, 1.0)
         self._next_claim = 0.0
@@ -125,7 +126,8 @@ class Consumer:
         try:
             while not self.stop_event.is_set():
                 try:
-                    did = self.step()
+                    # until_idle never blocks: an empty read means the work is done.
+                    did = self.step(block=not until_idle)
                     if until_idle and did == 0 and not self._has_own_pending():
                         break
                     outage = 0
@@ -313,7 +315,7 @@ class Consumer:
                                 {event_id: float(sid.partition("-")[0])})
             acks.append(eid)
             self.stats.handled += 1
-            metrics.HANDLED.labels(group=self.group, outcome="ok").inc()
+            self._ok_metric.inc()
         self._ack(acks, dead, new_marks)
         if failed and self._retry_at is None:
             self._retry_at = time.monotonic() + self._retry_delay_s()
@@ -334,7 +336,7 @@ class Consumer:
         else:  # as for single calls: marked before the ack, the batch being one effect
             self.redis.zadd(self.keys.processed(self.group), done)
         self.stats.handled += len(ready)
-        metrics.HANDLED.labels(group=self.group, outcome="ok").inc(len(ready))
+        self._ok_metric.inc(len(ready))
         return [(*r[:5], True) for r in ready]
 
     def _log_skip(self, etype: str) -> None:
