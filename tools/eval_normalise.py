@@ -11,6 +11,8 @@ were written after tuning and never tuned on (``fresh``); ``b01_`` .. ``b99_`` a
 plain-text page dumps written blind, without reading the classifier (``blind``);
 ``c01_`` .. ``c99_`` are a second blind set of unusual page shapes (CJK, live text,
 obituaries, Q&A, recipes, numbered statements, pagination, forums, hard-wrapped dumps) (``c``);
+``d01_`` .. ``d99_`` are a third blind set of scraper outputs (BeautifulSoup fragments, pdftotext
+pages, Cyrillic/Arabic/Italian/Portuguese, tickers, social embeds, alert bullets) (``d``);
 ``overall`` is every document.
 """
 
@@ -38,6 +40,7 @@ _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
 _BLIND_RE = re.compile(r"b\d\d_")
 _BLIND2_RE = re.compile(r"c\d\d_")
+_BLIND3_RE = re.compile(r"d\d\d_")
 
 
 def group(name: str, kind: str) -> str:
@@ -46,6 +49,8 @@ def group(name: str, kind: str) -> str:
         return "blind"
     if _BLIND2_RE.match(name):
         return "c"
+    if _BLIND3_RE.match(name):
+        return "d"
     m = _HARD_RE.match(name)
     if m is None or int(m.group(1)) < 21:
         return kind
@@ -118,7 +123,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "c", "overall"):
+                 "c", "d", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if not sel:

@@ -11,6 +11,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+from worker.stopwords import STOPWORDS
+
 log = logging.getLogger(__name__)
 
 # --- URLs --------------------------------------------------------------------------------
@@ -99,7 +101,15 @@ _FOREIGN_MONTHS = {
     "enero": "january", "febrero": "february", "marzo": "march", "abril": "april",
     "mayo": "may", "junio": "june", "julio": "july", "agosto": "august",
     "septiembre": "september", "octubre": "october", "noviembre": "november",
-    "diciembre": "december",
+    "diciembre": "december", "gennaio": "january", "febbraio": "february",
+    "aprile": "april", "maggio": "may", "giugno": "june", "luglio": "july", "settembre":
+    "september", "ottobre": "october", "dicembre": "december", "janeiro": "january",
+    "fevereiro": "february", "março": "march", "maio": "may", "junho": "june", "julho":
+    "july", "setembro": "september", "outubro": "october", "novembro": "november",
+    "dezembro": "december", "января": "january", "февраля": "february", "марта": "march",
+    "апреля": "april", "мая": "may", "июня": "june", "июля": "july", "августа": "august",
+    "сентября": "september", "октября": "october", "ноября": "november", "декабря":
+    "december",
 }
 _HAS_DAY_RE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez|janv|févr|avr|"
@@ -254,37 +264,6 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
 
 # --- language ----------------------------------------------------------------------------
 
-_STOPWORDS: dict[str, frozenset[str]] = {
-    lang: frozenset(words.split()) for lang, words in {
-        "en": "the of and to in is that for it was on with he as be by at from his an have "
-              "are this not but had they has were which she her their been would said will "
-              "who its after when more than also about there into after",
-        "de": "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine "
-              "als auch es an werden aus er hat dass sie nach wird bei einer um am sind noch "
-              "wie einem über so zum war haben nur oder aber vor zur bis mehr durch",
-        "fr": "le la les de des et du un une en est que qui dans pour pas au sur avec il "
-              "elle se ce sont ont par plus aux été son sa ses mais ou cette leur nous vous "
-              "lui était avait comme",
-        "es": "el la los las de del y en que un una es por con para se no al lo como más "
-              "pero sus su le ha fue este esta entre cuando muy sin sobre también hasta hay "
-              "donde desde todo nos durante",
-        "it": "il la di che e un una per non del della dei delle con sono è si le gli nel "
-              "nella alla al da lo ha anche come ma più questo questa essere stato era",
-        "pt": "o a os as de do da dos das e em um uma que para com não por mais se na no "
-              "ao foi como mas seu sua ele ela são pelo pela também já está entre",
-        "nl": "de het een en van in is dat op te zijn met voor niet aan er die ook als bij "
-              "door om maar was wordt naar heeft nog dan worden uit over hij zij",
-        "sv": "och att det som en på är av för med till den har inte om ett han men var "
-              "jag sig från vi så kan när hade skulle eller också efter",
-        "pl": "i w na z że się do nie jest to jak od po za o przez co ale dla tak jego już "
-              "oraz był są może także które który która",
-        "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena "
-              "ada oleh sudah saat bisa mereka kami",
-        "tr": "ve bir bu da de için ile olarak çok daha gibi olan sonra en kadar ama her "
-              "değil ancak göre şu",
-    }.items()
-}
-ALL_STOPWORDS: frozenset[str] = frozenset().union(*_STOPWORDS.values())
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _SCRIPTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\u3040-\u30ff]"), "ja"), (re.compile(r"[\uac00-\ud7af]"), "ko"),
@@ -296,7 +275,7 @@ _SCRIPTS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 _LANGS_OF: dict[str, tuple[str, ...]] = {}
-for _lang, _words in _STOPWORDS.items():
+for _lang, _words in STOPWORDS.items():
     for _w in _words:
         _LANGS_OF[_w] = (*_LANGS_OF.get(_w, ()), _lang)
 
@@ -349,7 +328,10 @@ _DATELINE_RES = (
     re.compile(rf"^([{_UP}][\w.'’ -]{{1,38}}?{_REGION}){_WHEN}\s*{_AGENCY}\s*[-—–:]+\s*"),
     # WASHINGTON —   /   SPRINGFIELD, Ill. —   /   NEW YORK --
     re.compile(rf"^({_CITY}{_REGION}){_WHEN}\s*(?:[—–]+|--|-(?=\s))\s+"),
+    re.compile(rf"^({_CITY}):\s+(?=[A-Z])"),  # NEW DELHI: The ... (Indian wire style)
 )
+_NOT_PLACE = {"BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "WATCH", "CORRECTION", "WARNING",
+              "ALERT", "NOTE", "EDITOR'S NOTE", "LIVE", "VIDEO", "PHOTOS", "ANALYSIS", "OPINION"}
 
 
 def split_dateline(para: str) -> tuple[str | None, str]:
@@ -362,7 +344,9 @@ def split_dateline(para: str) -> tuple[str | None, str]:
         rest = para[m.end():].strip()
         if not city or not rest or len(city.split()) > 4:
             continue
-        if i == 2 and not city.replace(".", "").replace(" ", "").replace("'", "").isupper():
+        if i == 3 and city in _NOT_PLACE:
+            continue
+        if i >= 2 and not city.replace(".", "").replace(" ", "").replace("'", "").isupper():
             continue  # an all-caps place is what tells "WASHINGTON —" from prose with a dash
         if i == 1 and not (city.isupper() or len(city.split()) <= 3):
             continue

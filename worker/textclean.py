@@ -16,8 +16,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from worker.fields import ALL_STOPWORDS
+from worker.stopwords import ALL_STOPWORDS
 from worker.textcues import (
+    ARABIC_RE,
     BIO_RE,
     BOUNDARY_KEYS,
     BOUNDARY_RE,
@@ -95,7 +96,7 @@ def logical_lines(text: str) -> list[Line]:
     gap = False
     cur: str | None = None
     last = ""
-    for s in raw:
+    for i, s in enumerate(raw):
         if not s:
             gap = True
             cur = None
@@ -103,13 +104,19 @@ def logical_lines(text: str) -> list[Line]:
         if out and len(last) == 1 and last.isupper() and s[:1].islower() and not gap:
             out[-1].text = last = cur = last + s  # drop cap: "T" + "he first thing ..."
             continue
+        if out and not gap and _fragment(out[-1].text, s, raw, i):
+            joined = out[-1].text
+            out[-1].text = last = _dehyphen(joined, s) if joined.endswith("-") else \
+                joined + ("" if s[:1] in _GLUE else " ") + s
+            cur = out[-1].text if width else None
+            continue
         first = s.split(None, 1)[0]
         if (cur is not None and width and not gap
                 and len(last) + 1 + len(first) > width
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
                 and not (blank_seps < 3 and FULL_STOP_RE.search(last)
                          and not s[:1].islower())):
-            cur = cur + s if cur.endswith("-") else f"{cur} {s}"
+            cur = _dehyphen(cur, s) if cur.endswith("-") else f"{cur} {s}"
             out[-1].text = cur
             last = s
             continue
@@ -118,6 +125,42 @@ def logical_lines(text: str) -> list[Line]:
         last = s
         gap = False
     return out
+
+
+_GLUE = frozenset(",.;:)!?»”")
+_LINK_RUN_RE = re.compile(r"[\w'’]$")
+
+
+def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
+    """An inline link cut out of its sentence (``get_text("\\n")`` dumps): the sentence
+    goes on in lower case or with its punctuation on the next line."""
+    if len(prev) < 25 or FULL_STOP_RE.search(prev) or prev.endswith(":"):
+        return False
+    if prev.endswith("-"):  # a word hyphenated across a line break
+        return prev[-2:-1].islower() and s[:1].islower()
+    if not _LINK_RUN_RE.search(prev):
+        return False
+    if s[:1] in _GLUE or (s[:1].islower() and len(s) > 2):
+        return True
+    # a capitalised link ("... students of the" / "University of X" / ", who ..."):
+    # only when the sentence visibly carries on after it
+    nxt = raw[i + 1] if i + 1 < len(raw) else ""
+    return len(s) > 1 and len(s.split()) <= 6 and not FULL_STOP_RE.search(s) and bool(nxt) \
+        and (nxt[:1] in _GLUE or nxt[:1].islower()) and prev[-1:].islower()
+
+
+_SUFFIX_RE = re.compile(r"(?:ing|ment|ments|tions?|sions?|tures?|ly|ed|ers?|ity|ness|ance|"
+                        r"ence|able|ible|ous|ive|al)\b")
+_HEAD_RE = re.compile(r"(?:^|\W)\w{1,3}-$")
+
+
+def _dehyphen(cur: str, s: str) -> str:
+    """'govern-' + 'ment' -> 'government', 'rec-' + 'ommended' -> 'recommended' (print
+    line breaks); a compound ('fast-' + 'growing', 'long-' + 'term') keeps its hyphen."""
+    if cur[-2:-1].islower() and s[:1].islower() and (
+            _SUFFIX_RE.match(s) or _HEAD_RE.search(cur)):
+        return cur[:-1] + s
+    return cur + s
 
 
 _NO_KEYS: frozenset[str] = frozenset()
@@ -147,6 +190,8 @@ def _features(lines: list[Line]) -> None:
         ln.stop = len([w for w in toks if w in ALL_STOPWORDS]) / len(toks) if toks else 0.0
         if cjk > 10:
             ln.stop = max(ln.stop, 0.3)
+        elif n >= 12 and ln.stop < 0.15 and len(ARABIC_RE.findall(t)) > 40:
+            ln.stop = 0.15  # Arabic glues its particles to words: few stand-alone stop words
         # CJK prose has no spaces but does have sentence stops; headlines and captions don't
         ln.sentence = (bool(FULL_STOP_RE.search(t)) and not t.isupper()) or (
             cjk > 10 and any(c in t for c in "。！？"))
@@ -221,6 +266,14 @@ def _region(lines: list[Line]) -> tuple[int, int]:
     return a, b
 
 
+def _inline_leadins(lines: list[Line]) -> None:
+    """"Read more:" over a few links with the story going on right after is an inline
+    related-links box, not the end of the story."""
+    for i, ln in enumerate(lines):
+        if ln.boundary and ln.text.endswith(":"):
+            ln.boundary = not any(x.prose and x.words >= 15 for x in lines[i + 1 : i + 5])
+
+
 def _is_junk(ln: Line) -> bool:
     return bool(ln.kind or ln.boundary or ln.strong or ln.weak or ln.linky or ln.repeated
                 or ln.meta or ln.bio)
@@ -247,6 +300,7 @@ def extract_parts(text: str) -> TextParts:
     if not lines:
         return parts
     _features(lines)
+    _inline_leadins(lines)
     claim_images(lines, parts)
     a, b = _region(lines)
     if b < a:

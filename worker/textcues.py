@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
 SENT_END_RE = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
 FULL_STOP_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 URL_RE = re.compile(r"https?://|www\.\w|\w\.(?:com|org|net|co\.uk|io)\b/?|\S@\w+\.\w")
@@ -34,7 +35,8 @@ CREDIT_RE = re.compile(
 )
 # Furniture cues that rarely occur in story prose: count against lines up to ~40 words.
 STRONG_RE = re.compile(
-    r"newsletter|subscribe\b|subscription|subscribers? only|sign(?:ed)? up (?:for|to|now)|"
+    r"newsletter|subscribe\b|subscription|subscribers? only|"
+    r"^sign(?:ed)? up\b|\bsign up (?:for|to) (?:our|free)\b|\bsign up (?:now|today)\b|"
     r"\bcookies?\b|advertisement|all rights reserved|©|\(c\)\s*\d{4}|copyright\s*(?:\d|©)|"
     r"privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|"
     r"\bread (?:more|also|next|the full)\b|click here|download (?:the|our)|javascript|"
@@ -49,7 +51,10 @@ STRONG_RE = re.compile(
     # wire contributor lines and correction notes sit after the story, never in it
     r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|"
     r"^(?:this|the) (?:article|story) (?:was|has been) (?:amended|corrected|updated)\b|"
-    r"^(?:lesen sie (?:auch|mehr)|siehe auch|weiterlesen|leggi anche)\b",
+    r"^(?:lesen sie (?:auch|mehr)|siehe auch|weiterlesen|leggi anche)\b|"
+    # an inline link lead-in with its headline; print jump lines; social-embed labels
+    r"^(?:related|also read|read more|see also)\s*:\s*\S|^continued (?:on|from) page\b|"
+    r"\bpost shared by\b",
     re.IGNORECASE,
 )
 # Cues that only mark short lines (prose says "comments" or "related" all the time).
@@ -127,7 +132,8 @@ STRONG_KEYS = _keyset(
     "javascript browser unsubscribe inbox paywall trial listen share skip licensing anzeige "
     "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
     "interesar thema interessant leggi leia lees droits rechte derechos views "
-    "necessarily contributed amended corrected updated lesen siehe weiterlesen")
+    "necessarily contributed amended corrected updated lesen siehe weiterlesen related see "
+    "continued shared")
 SHORT_KEYS = _keyset(
     "see related more follow sign log login you back min mins minute minutes comment "
     "comments podcast sponsored promo promoted watch listen also recommended trending "

@@ -1,0 +1,45 @@
+"""Stop words per language: prose density for the line classifier, language detection."""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split()) for lang, words in {
+        "en": "the of and to in is that for it was on with he as be by at from his an have "
+              "are this not but had they has were which she her their been would said will "
+              "who its after when more than also about there into after",
+        "de": "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine "
+              "als auch es an werden aus er hat dass sie nach wird bei einer um am sind noch "
+              "wie einem über so zum war haben nur oder aber vor zur bis mehr durch",
+        "fr": "le la les de des et du un une en est que qui dans pour pas au sur avec il "
+              "elle se ce sont ont par plus aux été son sa ses mais ou cette leur nous vous "
+              "lui était avait comme",
+        "es": "el la los las de del y en que un una es por con para se no al lo como más "
+              "pero sus su le ha fue este esta entre cuando muy sin sobre también hasta hay "
+              "donde desde todo nos durante",
+        "it": "il la di che e un una per non del della dei delle con sono è si le gli nel "
+              "nella alla al da lo ha anche come ma più questo questa essere stato era",
+        "pt": "o a os as de do da dos das e em um uma que para com não por mais se na no "
+              "ao foi como mas seu sua ele ela são pelo pela também já está entre",
+        "nl": "de het een en van in is dat op te zijn met voor niet aan er die ook als bij "
+              "door om maar was wordt naar heeft nog dan worden uit over hij zij",
+        "sv": "och att det som en på är av för med till den har inte om ett han men var "
+              "jag sig från vi så kan när hade skulle eller också efter",
+        "pl": "i w na z że się do nie jest to jak od po za o przez co ale dla tak jego już "
+              "oraz był są może także które który która",
+        "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena "
+              "ada oleh sudah saat bisa mereka kami",
+        "tr": "ve bir bu da de için ile olarak çok daha gibi olan sonra en kadar ama her "
+              "değil ancak göre şu",
+        # scripts without these words would otherwise show no prose at all
+        "ru": "и в не на что с по как это из за от для к о у же все но его она они был "
+              "было были также уже при после или только ещё если так до а бы их мы вы",
+        "ar": "في من على إلى أن عن مع هذا هذه التي الذي كان قد ما لا أو بين بعد كما ذلك "
+              "إن خلال حيث عند وفي ومن كانت أي منذ",
+        "he": "של את על עם לא זה כי גם הוא היא הם או אם כל אבל רק מה יש אחרי לפני בין",
+    }.items()
+}
+ALL_STOPWORDS: frozenset[str] = frozenset().union(*STOPWORDS.values())
