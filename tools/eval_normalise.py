@@ -41,6 +41,7 @@ _HARD_RE = re.compile(r"h(\d\d)_")
 _BLIND_RE = re.compile(r"b\d\d_")
 _BLIND2_RE = re.compile(r"c\d\d_")
 _BLIND3_RE = re.compile(r"d\d\d_")
+_BLIND4_RE = re.compile(r"e\d\d_")
 
 
 def group(name: str, kind: str) -> str:
@@ -51,6 +52,8 @@ def group(name: str, kind: str) -> str:
         return "c"
     if _BLIND3_RE.match(name):
         return "d"
+    if _BLIND4_RE.match(name):
+        return "e"
     m = _HARD_RE.match(name)
     if m is None or int(m.group(1)) < 21:
         return kind
@@ -123,7 +126,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "c", "d", "overall"):
+                 "c", "d", "e", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if not sel:

@@ -90,6 +90,10 @@ _CJK_TIME_RE = re.compile(r"(\d{1,2})\s*[時时시]\s*(\d{1,2})\s*[分분]")
 _AMPM_RE = re.compile(r"\b([ap])\.\s?m\.?(?=\W|$)", re.IGNORECASE)
 _H_TIME_RE = re.compile(r"\b(\d{1,2})\s?h\s?(\d{2})\b")
 _DOT_TIME_RE = re.compile(r"(?<=\d{4}),?\s+(\d{1,2})\.(\d{2})\b")
+# "Published X. Updated Y" on one line: the first date is the publication date
+_SECOND_LABEL_RE = re.compile(r"[,;|·]?\s+(?:last\s+)?(?:updated|modified|mis à jour|"
+                              r"aktualisiert|actualizado|aggiornato|atualizado)\b",
+                              re.IGNORECASE)
 _HAS_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 _NOISE_RE = re.compile(r"[|·•]|\bat\b|\bUm\b|\bà\b", re.IGNORECASE)
 _FOREIGN_MONTHS = {
@@ -234,6 +238,9 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
     if not s:
         return None
     s = _LABEL_RE.sub("", s)
+    head = _SECOND_LABEL_RE.split(s, 1)[0]
+    if head != s and _HAS_YEAR_RE.search(head):
+        s = head
     if not s.isascii():  # 2024年11月20日 18時45分 / 2024년 11월 20일
         s = _CJK_TIME_RE.sub(r" \1:\2", _CJK_DATE_RE.sub(r"\1-\2-\3 ", s)).strip()
     s = _AMPM_RE.sub(lambda m: m.group(1).upper() + "M", s)
@@ -354,7 +361,8 @@ def split_dateline(para: str) -> tuple[str | None, str]:
     return None, para
 
 
-_BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|written by|words by|von|par|por|di|door|av)\s+",
+_BYLINE_PREFIX_RE = re.compile(
+    r"^\s*(?:by|written by|words by|von|par|por|di|door|av)(?::\s*|\s+)",
                                re.IGNORECASE)
 _BYLINE_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b)\s*")
 _BYLINE_CUT_RE = re.compile(r"\s+(?:[|•·/]|[-–—]{1,2})\s+|\s+(?:in|for|at|im|à|en)\s+[A-Z]"

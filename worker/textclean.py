@@ -287,7 +287,8 @@ def _meta_line(ln: Line, parts: TextParts) -> bool:
         if DATE_HINT_RE.search(t):
             parts.date_lines.append(t)
         return True
-    if ln.words <= 14 and not ln.prose and DIGIT_RE.search(t) and DATE_HINT_RE.search(t):
+    if (ln.words <= 14 or (ln.words <= 30 and _DATE_LABEL_RE.match(t))) and not ln.prose \
+            and DIGIT_RE.search(t) and DATE_HINT_RE.search(t):
         parts.date_lines.append(t)
         return True
     return False

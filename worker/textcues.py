@@ -82,7 +82,8 @@ BOUNDARY_RE = re.compile(
     r"news|like this)\b|^(?:recommended|you (?:may|might) (?:also )?like|most (?:read|popular|"
     r"viewed|shared)|trending|read next|what to read next|further reading|about the author|"
     r"latest (?:news|stories)|top stories|popular now|more stories)\b|^©|^copyright\b|"
-    r"^read more\W*$|^(?:meistgelesen|mehr zum thema|mehr aus|lo más (?:visto|leído)|"
+    r"^read more\W*$|^about (?:the (?-i:[A-Z])|us$)|"
+    r"^(?:meistgelesen|mehr zum thema|mehr aus|lo más (?:visto|leído)|"
     r"te puede interesar|à lire aussi|lire aussi|articles récents|les plus lus)\b",
     re.IGNORECASE,
 )
@@ -93,7 +94,7 @@ COMMENT_META_RE = re.compile(
     r"^[@\w/.-]{2,40}\s*[·•|-]?\s*\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)s?\.?\s+ago\b",
     re.IGNORECASE,
 )
-BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av)\s+(?=\S)",
+BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av)(?::\s*|\s+)(?=\S)",
                         re.IGNORECASE)
 DATE_HINT_RE = re.compile(
     r"\b(?:19|20)\d\d(?:\b|(?=[年년])).*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…¿¡·•›‹„"
 _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
+# A photo caption: a sentence then its credit, "(Jane Doe / Agency)" or "| AGENCY"
+_CAPTION_TAIL_RE = re.compile(
+    r"[.!?]\s+(?:\([^()]{2,60}/[^()]{2,60}\)|\|\s+[A-Z][A-Z .&'-]{1,40})$")
 
 
 def title_score(ln: Line, distance: int) -> float:
@@ -37,6 +40,8 @@ def title_score(ln: Line, distance: int) -> float:
     if ln.strong or ln.weak or URL_RE.search(t) or BYLINE_RE.match(t):
         return -1.0
     if t.endswith((".", ":", ",", ";")) and not t.endswith("..."):
+        return -1.0
+    if (t.endswith(")") or "|" in t) and _CAPTION_TAIL_RE.search(t):
         return -1.0
     if (DIGIT_RE.search(t) and ((DATE_HINT_RE.search(t) and ln.words <= 8)
                                  or DATE_LINE_RE.search(t))) or BY_INSIDE_RE.search(t):
@@ -98,6 +103,8 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
         if s > 0 and i and len(lines[i].text) >= 15 and head.startswith(lines[i].text):
             s += 6.0  # the page <title> usually opens a dump and the headline repeats it
             in_head = i
+        if s > 0 and lines[i].text.startswith("# "):
+            s += 6.0  # html2text/markdown h1: the page's one top-level heading
         if s > best:
             best, best_i = s, i
     if best_i is None:
@@ -106,6 +113,7 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
     prev = best_i - 1
     if best_i != in_head and prev >= lo and lines[prev].words >= 5 and not lines[prev].linky \
             and not SEP_RE.search(lines[prev].text) \
+            and not (prev and lines[prev - 1].boundary) \
             and title_score(lines[prev], a - 1 - prev) > 0:
         best_i = prev
     title = _MD_HEAD_RE.sub("", lines[best_i].text)
