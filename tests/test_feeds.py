@@ -157,6 +157,84 @@ def test_ten_thousand_entries() -> None:
     assert len(arts) == 10_000 and len({a.article_id for a in arts}) == 10_000
 
 
+PLAIN_RSS = b"""<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T &amp; Co</title>
+<language>de</language>
+<item><title>AT&amp;T &lt;b&gt;bold&lt;/b&gt; story</title>
+<link> https://e.com/a?utm_source=x </link><author>Jo Bloggs</author>
+<description>&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two &amp;amp; 3&lt;/p&gt;</description>
+<pubDate>Mon, 01 Jan 2024 10:00:00 EST</pubDate><category>x</category><category></category></item>
+<item><guid>https://e.com/perma</guid><title>Perma</title><description>text</description>
+<pubDate>garbage date</pubDate><enclosure url="/i.png" type="image/png"/></item>
+<item><guid isPermaLink="false">k1</guid><title>Same link</title><link>https://e.com/s</link>
+<description>a</description><dc:creator>Ann Writer</dc:creator></item>
+<item><guid isPermaLink="false">k2</guid><title>Same link 2</title><link>https://e.com/s</link>
+<content:encoded><![CDATA[<p>Full <b>text</b></p><script>x()</script>]]></content:encoded>
+<description>b</description></item>
+<item><title></title><description></description></item>
+<item><description>No title but body words here</description></item>
+<item><guid>k1</guid><title>Later copy</title><description>wins</description></item>
+<item><description>No title but body words here</description></item>
+<item><title>Future</title><pubDate>Mon, 01 Jan 2224 10:00:00 GMT</pubDate></item>
+</channel></rss>"""
+
+
+def _dump(raw: bytes, location: str) -> Any:
+    try:
+        p = parse_feed(raw, source=Source(kind="feed", location=location), settings=SETTINGS)
+    except RejectedInput as exc:
+        return exc.reason
+    return [a.model_dump() for a in p.articles], p.title, p.skipped, p.duplicates
+
+
+@pytest.mark.parametrize("name", ["plain", "duplicate_guids.xml", "rss2.xml", "atom.xml",
+                                  "xxe.xml", "billion_laughs.xml", "malformed.xml"])
+@pytest.mark.parametrize("location", ["https://feeds.example.com/f.xml", "/srv/f.rss"])
+def test_streaming_rss_path_gives_what_feedparser_gives(
+        name: str, location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from worker import feedfast
+    from worker.feeds import open_feed
+
+    raw = PLAIN_RSS if name == "plain" else (FIX / name).read_bytes()
+    # Given the same bytes through feedparser and through the lxml streaming path
+    slow = _dump(raw, location)
+    monkeypatch.setattr(feedfast, "MIN_BYTES", 0)
+    fast = _dump(raw, location)
+    # Then every article field, count and rejection is identical
+    assert fast == slow
+    stream = open_feed(raw, source=Source(kind="feed", location=location), settings=SETTINGS)
+    used = isinstance(stream._entries, feedfast.FastRss)
+    # and the plain feeds really took the fast path; DOCTYPE/XXE/Atom/broken ones did not
+    assert used == (name in ("plain", "duplicate_guids.xml"))
+
+
+def test_large_entity_feed_never_takes_the_streaming_path() -> None:
+    # Given a billion-laughs feed padded past the fast path's size threshold
+    raw = (FIX / "billion_laughs.xml").read_bytes().replace(
+        b"</channel>", b"<!--" + b"x" * (2 << 20) + b"--></channel>")
+    started = time.monotonic()
+    with contextlib.suppress(RejectedInput):
+        arts = articles_from_feed_bytes(raw, source=Source(kind="feed", location="b"),
+                                        settings=SETTINGS)
+        assert all(len(a.title) < 1000 and a.word_count < 1000 for a in arts)
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 1000])
+def test_chunks_keep_order_and_last_copy_at_any_size(size: int) -> None:
+    from worker.feeds import open_feed
+
+    items = [("a", "A0", "x"), ("b", "B", "x"), ("a", "A1", "x"), ("c", "C0", "x"),
+             ("d", "D", "x"), ("c", "C1", "x"), ("a", "A2", "x"), ("e", "E", "x")]
+    src = Source(kind="feed", location="o")
+    stream = open_feed(rss(items).encode(), source=src, settings=SETTINGS)
+    chunks = list(stream.chunks(size))
+    # The last copy of each GUID wins, in the position of its first copy
+    assert [a.title for c in chunks for a in c] == ["A2", "B", "C1", "D", "E"]
+    assert stream.duplicates == 3
+    assert all(len(c) >= min(size, 1) for c in chunks)
+
+
 def test_cli_normalize_json_over_fixtures() -> None:
     proc = subprocess.run([sys.executable, "-m", "worker.cli", "normalize", "--json", str(FIX)],
                           capture_output=True, cwd=ROOT, timeout=100)

@@ -202,3 +202,63 @@ def test_http_error_and_connection_refused(feed_server: FeedServer, local: Setti
     sock.close()
     with pytest.raises(FetchError, match="request failed"):
         fetch(f"http://127.0.0.1:{port}/", local)
+
+
+# --- pooled connections ---------------------------------------------------------------------
+
+@pytest.fixture
+def keepalive_server() -> Any:
+    """HTTP/1.1 keep-alive server recording each request's client port; /drip trickles."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    ports: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            ports.append(self.client_address[1])
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(FEED)))
+            self.end_headers()
+            drip = self.path == "/drip"
+            try:
+                for chunk in [FEED[i:i + 1] for i in range(len(FEED))] if drip else [FEED]:
+                    self.wfile.write(chunk)
+                    time.sleep(0.05 if drip else 0)
+            except OSError:  # the client gave up (deadline)
+                self.close_connection = True
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_address[1], ports
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_connections_are_reused_only_under_the_same_policy(
+        keepalive_server: Any, make_settings: Callable[..., Settings]) -> None:
+    port, ports = keepalive_server
+    url = f"http://localhost:{port}/feed"
+    allowed = make_settings(fetch_allow_hosts=["localhost"], fetch_deadline_s=1.0)
+    # Given two fetches under one policy: the second reuses the checked connection
+    assert fetch(url, allowed).content == FEED
+    assert fetch(url, allowed).content == FEED
+    assert len(ports) == 2 and ports[0] == ports[1]
+    # When the policy no longer allows the host, the pooled connection is not used: the
+    # name is resolved and refused again
+    with pytest.raises(FetchRefused, match="loopback"):
+        fetch(url, make_settings(fetch_allow_hosts=[]))
+    assert len(ports) == 2
+    # And a trickling response on a pooled connection still hits the total deadline,
+    # after which the next fetch starts from a fresh connection
+    assert fetch(url, allowed).content == FEED
+    with pytest.raises(FetchError, match="deadline exceeded"):
+        fetch(f"http://localhost:{port}/drip", allowed)
+    assert fetch(url, allowed).content == FEED
+    assert ports[-2] == ports[-3] != ports[-1]  # the drip ran on a pooled connection

@@ -10,6 +10,11 @@ Entry identity: GUID, else link, else a hash of title + content. It is carried i
 source location (``<feed>#<key>``) and, when the entry has its own link, in the article
 URL. A link shared by several entries of one feed is not used as their URL (they would
 collapse into one article and revise each other on every poll).
+
+Large plain RSS 2.0 feeds skip feedparser: ``worker.feedfast`` streams them item by item
+(feedparser's tree is ~4 KB per entry), and ``open_feed`` + ``feed_chunks`` hand out the
+articles in chunks (``worker.feedentries.FeedStream``), so memory does not grow with the
+number of entries.
 """
 
 from __future__ import annotations
@@ -17,35 +22,28 @@ from __future__ import annotations
 import io
 import logging
 import re
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
 
 import orjson
 
 from worker.errors import EmptyInput, NotAnArticle, RejectedInput
-from worker.fields import detect_language, norm_language
-from worker.models import Article, Image, Source, content_hash
-from worker.normalise import NORMALISER_VERSION, canonical_url, html_to_paragraphs, parse_date
+from worker.feedentries import Entry, FeedStream, _date, _opt, _str, _strip, _struct_date
+from worker.fields import norm_language
+from worker.models import Article, Image, Source
 
 # The schedule lives in worker.schedule; re-exported for callers that import it from here.
 from worker.schedule import FeedConfig, feed_id_for, load_schedule, passes_filters  # noqa: F401
 from worker.settings import Settings
-from worker.textdecode import clean_text
 
 log = logging.getLogger(__name__)
 
-_HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
-_TAG_RE = re.compile(r"<[^>]*>")
 _XML_DECL_RE = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])([A-Za-z0-9._:-]+)([\"'])")
 _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _SINGLE_BYTE_RE = re.compile(r"^(?:iso[-_]?8859[-_]?\d+|latin[-_]?\d|l\d|windows[-_]?125\d|"
                              r"cp125\d|us-ascii|ascii)$", re.IGNORECASE)
 _JSONFEED = "https://jsonfeed.org/version/"
-TITLE_WORDS = 12
 
 
 @dataclass
@@ -55,21 +53,6 @@ class ParsedFeed:
     skipped: int = 0  # entries whose normalisation failed
     duplicates: int = 0  # repeated entry keys dropped (the last occurrence wins)
     reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Entry:
-    key: str  # guid / link / hash
-    title: str
-    html: str | None  # HTML content
-    text: str | None  # plain-text content
-    link: str | None
-    published: datetime | None = None
-    updated: datetime | None = None
-    authors: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    images: list[Image] = field(default_factory=list)
-    language: str | None = None
 
 
 def articles_from_feed_bytes(raw: bytes, *, source: Source, settings: Settings,
@@ -83,21 +66,49 @@ def articles_from_feed_bytes(raw: bytes, *, source: Source, settings: Settings,
 def parse_feed(raw: bytes, *, source: Source, settings: Settings,
                headers: Mapping[str, str] | None = None,
                tags: Iterable[str] = ()) -> ParsedFeed:
+    """The whole feed at once (see ``open_feed`` for the chunked form)."""
+    stream = open_feed(raw, source=source, settings=settings, headers=headers, tags=tags)
+    articles = [a for chunk in _guarded(stream.chunks(), source) for a in chunk]
+    return ParsedFeed(articles=articles, title=stream.title, skipped=stream.skipped,
+                      duplicates=stream.duplicates, reasons=stream.reasons)
+
+
+def open_feed(raw: bytes, *, source: Source, settings: Settings,
+              headers: Mapping[str, str] | None = None,
+              tags: Iterable[str] = ()) -> FeedStream:
+    """A FeedStream over the feed; iterate ``feed_chunks(stream, source)`` for articles."""
     try:
         return _parse_feed(raw, source, settings, dict(headers or {}), tuple(tags))
-    except RejectedInput:
-        raise
-    except RecursionError:
-        raise NotAnArticle("malformed feed: nested too deeply") from None
-    except Exception as exc:  # a parser bug must not take the worker down with a traceback
-        # One line at WARNING (CLI output stays traceback-free); the stack at DEBUG.
-        log.warning("feed parser failed on %s: %r", source.location, exc)
-        log.debug("feed parser failure", exc_info=True)
-        raise NotAnArticle(f"malformed feed: {exc.__class__.__name__}") from None
+    except Exception as exc:
+        raise _rejected(exc, source) from None
+
+
+def feed_chunks(stream: FeedStream, source: Source, size: int = 500) -> Iterator[list[Article]]:
+    """``stream.chunks(size)`` with the same error contract as ``parse_feed``."""
+    return _guarded(stream.chunks(size), source)
+
+
+def _guarded(it: Iterator[list[Article]], source: Source) -> Iterator[list[Article]]:
+    try:
+        yield from it
+    except Exception as exc:
+        raise _rejected(exc, source) from None
+
+
+def _rejected(exc: Exception, source: Source) -> RejectedInput:
+    """Only RejectedInput escapes: parser bugs become NotAnArticle, one line at WARNING."""
+    if isinstance(exc, RejectedInput):
+        return exc
+    if isinstance(exc, RecursionError):
+        return NotAnArticle("malformed feed: nested too deeply")
+    # A parser bug must not take the worker down with a traceback; the stack at DEBUG.
+    log.warning("feed parser failed on %s: %r", source.location, exc)
+    log.debug("feed parser failure", exc_info=exc)
+    return NotAnArticle(f"malformed feed: {exc.__class__.__name__}")
 
 
 def _parse_feed(raw: bytes, source: Source, settings: Settings, headers: dict[str, str],
-                tags: tuple[str, ...]) -> ParsedFeed:
+                tags: tuple[str, ...]) -> FeedStream:
     if len(raw) > settings.max_body_bytes:
         from worker.errors import TooLarge
 
@@ -105,12 +116,33 @@ def _parse_feed(raw: bytes, source: Source, settings: Settings, headers: dict[st
     head = raw[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         raise EmptyInput("feed is empty")
-    if head.startswith((b"{", b"[")):
-        title, lang, entries = _json_feed(raw)
-    else:
-        title, lang, entries = _xml_feed(raw, headers)
     base = source.location.split("#", 1)[0]
-    return _to_articles(entries, base=base, site=title, feed_lang=lang, extra_tags=tags)
+    if not head.startswith((b"{", b"[")):
+        stream = _fast_stream(raw, headers, base, tags)
+        if stream is not None:
+            return stream
+    title, lang, entries = _json_feed(raw) if head.startswith((b"{", b"[")) \
+        else _xml_feed(raw, headers)
+    return FeedStream(lambda: iter(entries), base=base, site=title, feed_lang=lang,
+                      extra_tags=tags)
+
+
+def _fast_stream(raw: bytes, headers: dict[str, str], base: str,
+                 tags: tuple[str, ...]) -> FeedStream | None:
+    from worker import feedfast
+
+    raw, headers = _fix_lying_encoding(raw, headers)
+    if not feedfast.eligible(raw, headers):
+        return None
+    fast = feedfast.FastRss(raw)
+    try:
+        stream = FeedStream(fast, base=base, site=None, feed_lang=None, extra_tags=tags)
+    except feedfast.Unsupported as exc:
+        log.info("feed needs the full parser: %s", exc)
+        return None
+    stream.title = _strip(fast.title or "") or None
+    stream.set_language(feedfast.channel_language(fast))
+    return stream
 
 
 # --- XML feeds (feedparser) -------------------------------------------------------------
@@ -140,7 +172,7 @@ def _fix_lying_encoding(raw: bytes, headers: dict[str, str]) -> tuple[bytes, dic
 
 
 def _xml_feed(raw: bytes, headers: dict[str, str]) -> tuple[str | None, str | None,
-                                                             list[_Entry]]:
+                                                             list[Entry]]:
     import feedparser
 
     raw, headers = _fix_lying_encoding(raw, headers)
@@ -171,7 +203,7 @@ def _xml_feed(raw: bytes, headers: dict[str, str]) -> tuple[str | None, str | No
     return title, lang, out
 
 
-def _xml_entry(e: Any) -> _Entry:
+def _xml_entry(e: Any) -> Entry:
     html, text = None, None
     contents = [c for c in e.get("content") or [] if c.get("value")]
     htmls = [c for c in contents if "html" in str(c.get("type", ""))]
@@ -207,7 +239,7 @@ def _xml_entry(e: Any) -> _Entry:
             images.append(Image(src=str(thumb["url"])))
     lang = norm_language(title_d.get("language") or summary.get("language")
                          or next((c.get("language") for c in contents), None))
-    return _Entry(key=str(guid or link or ""), title=title, html=html, text=text,
+    return Entry(key=str(guid or link or ""), title=title, html=html, text=text,
                   link=str(link) if link else None,
                   published=_struct_date(e.get("published_parsed")) or _date(e.get("published")),
                   # dict.get: feedparser's own get() maps updated -> published with a warning
@@ -221,7 +253,7 @@ def _xml_entry(e: Any) -> _Entry:
 
 # --- JSON Feed ------------------------------------------------------------------------------
 
-def _json_feed(raw: bytes) -> tuple[str | None, str | None, list[_Entry]]:
+def _json_feed(raw: bytes) -> tuple[str | None, str | None, list[Entry]]:
     try:
         doc = orjson.loads(raw.lstrip(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError as exc:
@@ -249,7 +281,7 @@ def _json_feed(raw: bytes) -> tuple[str | None, str | None, list[_Entry]]:
                 images.append(Image(src=str(att["url"]), caption=_opt(att.get("title"))))
         raw_tags = item.get("tags")
         tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
-        out.append(_Entry(
+        out.append(Entry(
             key=key, title=" ".join(_strip(_str(item.get("title")) or "").split()),
             html=_str(item.get("content_html")),
             text=_str(item.get("content_text")) or _str(item.get("summary")),
@@ -267,123 +299,3 @@ def _json_authors(obj: dict[str, Any]) -> list[str]:
     return [str(a["name"]) for a in items if isinstance(a, dict) and _str(a.get("name"))]
 
 
-# --- entries -> articles ------------------------------------------------------------------
-
-def _to_articles(entries: list[_Entry], *, base: str, site: str | None,
-                 feed_lang: str | None, extra_tags: tuple[str, ...]) -> ParsedFeed:
-    result = ParsedFeed(articles=[], title=site)
-    if not entries:
-        raise NotAnArticle("feed has no entries")
-    # Last occurrence of a key wins; dict order keeps the first position (deterministic).
-    by_key: dict[str, tuple[_Entry, list[str]]] = {}
-    for entry in entries:
-        try:
-            body = _body(entry)
-        except RejectedInput as exc:
-            result.skipped += 1
-            result.reasons.append(exc.reason)
-            log.warning("skipping feed entry %r: %s", entry.key or entry.title[:60], exc.reason)
-            continue
-        key = entry.key or "sha256:" + content_hash(entry.title, body)[:32]
-        if key in by_key:
-            result.duplicates += 1
-        by_key[key] = (entry, body)
-    link_count: dict[str, int] = {}
-    urls: dict[str, str | None] = {}
-    for key, (entry, _) in by_key.items():
-        url = _entry_url(entry.link, base)
-        urls[key] = url
-        if url:
-            link_count[url] = link_count.get(url, 0) + 1
-    for key, (entry, body) in by_key.items():
-        url = urls[key]
-        if url and link_count[url] > 1:
-            url = None  # shared link: identity falls back to <feed>#<guid>
-        try:
-            result.articles.append(_article(entry, body, key=key, url=url, base=base,
-                                            site=site, feed_lang=feed_lang,
-                                            extra_tags=extra_tags))
-        except Exception as exc:  # skip the entry, keep the feed
-            result.skipped += 1
-            result.reasons.append(f"{exc.__class__.__name__}")
-            log.warning("skipping feed entry %r: %s", key, exc)
-    if not result.articles:
-        why = f" ({result.skipped} skipped: {result.reasons[0]})" if result.reasons else ""
-        raise NotAnArticle(f"feed has no usable entries{why}")
-    return result
-
-
-def _body(entry: _Entry) -> list[str]:
-    if entry.html:
-        paras = html_to_paragraphs(clean_text(entry.html))
-    elif entry.text:
-        paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", clean_text(entry.text))]
-    else:
-        paras = []
-    paras = [p for p in paras if p]
-    if not paras and not entry.title:
-        raise NotAnArticle("entry has neither title nor content")
-    return paras
-
-
-def _article(entry: _Entry, body: list[str], *, key: str, url: str | None, base: str,
-             site: str | None, feed_lang: str | None, extra_tags: tuple[str, ...]) -> Article:
-    title = clean_text(entry.title).strip()
-    if not title:
-        words = " ".join(body).split()
-        title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
-    if not body:
-        body = [title]  # headline-only entries (link blogs) are still news items
-    lang = entry.language or feed_lang or detect_language(title + "\n" + "\n".join(body[:10]))
-    now = datetime.now(UTC) + timedelta(days=2)
-    published = entry.published if entry.published and entry.published <= now else None
-    updated = entry.updated if entry.updated and entry.updated <= now else None
-    images = tuple(dict.fromkeys(Image(src=urljoin(base, i.src) if _HTTP_RE.match(base)
-                                       else i.src, caption=i.caption) for i in entry.images))
-    return Article(
-        title=title, body=tuple(body), lede=body[0], authors=tuple(dict.fromkeys(entry.authors)),
-        published_at=published or updated, updated_at=updated, url=url, site_name=site,
-        source=Source(kind="feed", location=f"{base}#{key}"), language=lang,
-        images=images[:20], tags=tuple(dict.fromkeys(t for t in (*entry.tags, *extra_tags)
-                                                     if t))[:50],
-        word_count=sum(len(p.split()) for p in body),
-        content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION)
-
-
-def _entry_url(link: str | None, base: str) -> str | None:
-    if not link:
-        return None
-    link = link.strip()
-    if not _HTTP_RE.match(link) and _HTTP_RE.match(base):
-        link = urljoin(base, link)
-    return canonical_url(link) if _HTTP_RE.match(link) else None
-
-
-# --- small helpers ----------------------------------------------------------------------
-
-def _strip(value: str) -> str:
-    if "<" in value:
-        paras = html_to_paragraphs(value)
-        value = " ".join(paras) if paras else _TAG_RE.sub(" ", value)
-    return " ".join(value.split())
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _opt(value: Any) -> str | None:
-    return " ".join(value.split()) or None if isinstance(value, str) else None
-
-
-def _struct_date(value: Any) -> datetime | None:
-    if not isinstance(value, time.struct_time):
-        return None
-    try:
-        return datetime(*value[:6], tzinfo=UTC)
-    except (ValueError, TypeError, OverflowError):
-        return None
-
-
-def _date(value: Any) -> datetime | None:
-    return parse_date(value) if isinstance(value, str) else None

@@ -10,6 +10,10 @@ Guarantees, whatever the server does:
   slip through. ``settings.fetch_allow_hosts`` (hostnames or CIDRs) exempts hosts;
 * a total deadline: a watchdog shuts the sockets down at ``fetch_deadline_s``, so even a
   server dripping headers byte by byte cannot hold the worker;
+* connections are pooled per thread (one client per allow-list) and reused only for the
+  same scheme/host/port, i.e. to an address that was checked when it was dialled. One
+  shared watchdog thread serves every fetch; a session whose fetch hit the deadline or
+  failed is thrown away;
 * the body cap counts *decompressed* bytes: we decode gzip/deflate ourselves with a
   bounded ``max_length``, so a gzip bomb costs at most the cap in memory.
 """
@@ -20,9 +24,6 @@ import contextlib
 import functools
 import ipaddress
 import logging
-import socket
-import ssl
-import threading
 import time
 import zlib
 from collections.abc import Iterable
@@ -35,14 +36,16 @@ import httpcore
 import httpx
 
 from worker.errors import FetchError, FetchRefused, TooLarge
+from worker.netguard import AddressPolicy, GuardedBackend, drop_session, session, watchdog
 from worker.settings import Settings
+
+__all__ = ["AddressPolicy", "FetchResult", "check_url", "fetch", "retry_after"]
 
 log = logging.getLogger(__name__)
 
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
 RETRY_AFTER_CAP_S = 7 * 24 * 3600.0
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,138 +58,6 @@ class FetchResult:
     last_modified: str | None = None
     permanent_redirect_to: str | None = None  # set when every hop was 301/308
     not_modified: bool = False
-
-
-# --- address policy -------------------------------------------------------------------------
-
-def _forbidden_kind(ip: IPAddress) -> str | None:
-    """Why ``ip`` may not be fetched, or None when it is a public unicast address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return "IPv4-mapped"
-    checks = (("unspecified", ip.is_unspecified), ("loopback", ip.is_loopback),
-              ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
-              ("private", ip.is_private), ("reserved", ip.is_reserved))
-    for name, hit in checks:
-        if hit:
-            return name
-    if not ip.is_global:  # shared address space 100.64/10, 6to4/teredo oddities, ...
-        return "non-global"
-    return None
-
-
-class AddressPolicy:
-    """Decides whether a host (and each address it resolves to) may be contacted."""
-
-    def __init__(self, allow: Iterable[str]) -> None:
-        self.hosts: set[str] = set()
-        self.nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
-        for item in allow:
-            item = item.strip().lower()
-            try:
-                self.nets.append(ipaddress.ip_network(item, strict=False))
-            except ValueError:
-                self.hosts.add(item.rstrip("."))
-
-    def host_allowed(self, host: str) -> bool:
-        """Exact hostname, or a ``.example.com`` / ``*.example.com`` entry for subdomains."""
-        host = host.lower().rstrip(".").strip("[]")
-        if host in self.hosts:
-            return True
-        return any(host.endswith(h.lstrip("*")) for h in self.hosts if h.startswith((".", "*.")))
-
-    def check_address(self, host: str, ip: IPAddress) -> None:
-        if self.host_allowed(host) or any(ip in net for net in self.nets):
-            return
-        kind = _forbidden_kind(ip)
-        if kind is not None:
-            shown = host if host == str(ip) else f"{host} ({ip})"
-            raise FetchRefused(f"refusing to fetch {shown}: {kind} address")
-
-    def resolve(self, host: str, port: int) -> list[IPAddress]:
-        """Resolve and check every address; refuse the host if any address is forbidden."""
-        bare = host.strip("[]")
-        try:
-            literal: IPAddress | None = ipaddress.ip_address(bare)
-        except ValueError:
-            literal = None
-        if literal is not None:
-            self.check_address(bare, literal)
-            return [literal]
-        try:
-            infos = socket.getaddrinfo(bare, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError, OSError) as exc:
-            raise FetchError(f"cannot resolve host {bare}: {exc}") from None
-        out: list[IPAddress] = []
-        for info in infos:
-            ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-            self.check_address(bare, ip)  # one bad answer refuses the host: no mixing
-            if ip not in out:
-                out.append(ip)
-        if not out:
-            raise FetchError(f"host {bare} has no addresses")
-        return out
-
-
-class _GuardedBackend(httpcore.SyncBackend):
-    """Resolves, checks, then connects to the checked address (DNS pinning by construction).
-
-    TLS still verifies the certificate against the URL's hostname: httpcore passes the
-    origin host as ``server_hostname`` to ``start_tls``, not the address we dialled.
-    Opened sockets are remembered so the deadline watchdog can shut them down.
-    """
-
-    def __init__(self, policy: AddressPolicy) -> None:
-        self.policy = policy
-        self.sockets: list[socket.socket] = []
-        self.lock = threading.Lock()
-        self.expired = False
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
-        last: Exception | None = None
-        for ip in self.policy.resolve(host, port):
-            if self.expired:
-                break
-            try:
-                stream = super().connect_tcp(str(ip), port, timeout, local_address,
-                                             socket_options)
-            except httpcore.ConnectError as exc:
-                last = exc
-                continue
-            sock = stream.get_extra_info("socket")
-            with self.lock:
-                self.sockets.append(sock)
-            if self.expired:  # the watchdog fired while we were connecting
-                _shutdown(sock)
-            return stream
-        raise last or httpcore.ConnectError(f"could not connect to {host}")
-
-    def expire(self) -> None:
-        with self.lock:
-            self.expired = True
-            for sock in self.sockets:
-                _shutdown(sock)
-
-
-def _shutdown(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)  # unblocks a recv() in the fetching thread
-
-
-@functools.lru_cache(maxsize=1)
-def _ssl_context() -> ssl.SSLContext:
-    """Loading the CA bundle costs ~20 ms: once per process (contexts are thread-safe)."""
-    return httpx.create_ssl_context()
-
-
-class _GuardedTransport(httpx.HTTPTransport):
-    def __init__(self, backend: _GuardedBackend) -> None:
-        ctx = _ssl_context()
-        super().__init__(verify=ctx, trust_env=False)
-        # httpx has no public hook for the network backend; the pool is rebuilt with ours.
-        self._pool = httpcore.ConnectionPool(ssl_context=ctx, max_connections=4,
-                                             network_backend=backend)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -263,11 +134,9 @@ class _Decoder:
 def fetch(url: str, settings: Settings, *, etag: str | None = None,
           last_modified: str | None = None) -> FetchResult:
     """GET ``url`` safely. Raises FetchRefused / TooLarge (RejectedInput) or FetchError."""
-    policy = AddressPolicy(settings.fetch_allow_hosts)
-    backend = _GuardedBackend(policy)
+    sess = session(settings)
+    backend, policy = sess.backend, sess.policy
     deadline = time.monotonic() + settings.fetch_deadline_s
-    watchdog = threading.Timer(settings.fetch_deadline_s, backend.expire)
-    watchdog.daemon = True
     headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate",
                "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
                          "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}
@@ -276,11 +145,15 @@ def fetch(url: str, settings: Settings, *, etag: str | None = None,
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     timeout = httpx.Timeout(settings.fetch_timeout_s, connect=settings.fetch_connect_timeout_s)
-    watchdog.start()
+    generation = backend.begin()
+    token = watchdog.arm(settings.fetch_deadline_s,
+                          functools.partial(backend.expire, generation))
+    ok = False
     try:
-        with httpx.Client(transport=_GuardedTransport(backend), timeout=timeout,
-                          follow_redirects=False, trust_env=False) as client:
-            return _follow(client, url, headers, settings, policy, deadline, backend)
+        result = _follow(sess.client, url, headers, settings, policy, deadline, backend,
+                         timeout)
+        ok = not backend.expired
+        return result
     except httpx.TimeoutException as exc:
         if backend.expired:
             raise _deadline(settings) from None
@@ -290,7 +163,9 @@ def fetch(url: str, settings: Settings, *, etag: str | None = None,
             raise _deadline(settings) from None
         raise FetchError(f"request failed: {exc.__class__.__name__}: {exc}") from None
     finally:
-        watchdog.cancel()
+        watchdog.disarm(token)
+        if not ok:  # unknown connection state: start the next fetch from a clean pool
+            drop_session()
 
 
 def _deadline(settings: Settings) -> FetchError:
@@ -299,7 +174,8 @@ def _deadline(settings: Settings) -> FetchError:
 
 
 def _follow(client: httpx.Client, url: str, headers: dict[str, str], settings: Settings,
-            policy: AddressPolicy, deadline: float, backend: _GuardedBackend) -> FetchResult:
+            policy: AddressPolicy, deadline: float, backend: GuardedBackend,
+            timeout: httpx.Timeout) -> FetchResult:
     seen: set[str] = set()
     all_permanent = True
     hops = 0
@@ -308,7 +184,7 @@ def _follow(client: httpx.Client, url: str, headers: dict[str, str], settings: S
         if url in seen:
             raise FetchError(f"redirect loop at {url}")
         seen.add(url)
-        with client.stream("GET", url, headers=headers) as resp:
+        with client.stream("GET", url, headers=headers, timeout=timeout) as resp:
             status = resp.status_code
             if status in REDIRECTS:
                 location = resp.headers.get("location")
@@ -323,6 +199,8 @@ def _follow(client: httpx.Client, url: str, headers: dict[str, str], settings: S
                 continue
             permanent = url if hops and all_permanent else None
             if status == 304:
+                resp.read()  # no body by definition; completes the exchange so the
+                # connection goes back to the pool instead of being closed
                 return FetchResult(status=304, url=url, content=b"", headers=dict(resp.headers),
                                    etag=resp.headers.get("etag"),
                                    last_modified=resp.headers.get("last-modified"),
@@ -340,7 +218,7 @@ def _follow(client: httpx.Client, url: str, headers: dict[str, str], settings: S
 
 
 def _read_body(resp: httpx.Response, settings: Settings, deadline: float,
-               backend: _GuardedBackend) -> bytes:
+               backend: GuardedBackend) -> bytes:
     cap = settings.max_body_bytes
     declared = resp.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap and "content-encoding" not in resp.headers:
