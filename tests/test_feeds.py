@@ -421,6 +421,25 @@ def test_queue_due_respects_schedule(tmp_path: Path, feed_server: FeedServer,
     assert queue_due(s, st, lambda u, o: sent.append((u, o)))["queued"] == 0
 
 
+def test_scheduled_poll_is_not_refused_as_not_due(tmp_path: Path, feed_server: FeedServer,
+                                                  make_settings: Callable[..., Settings]) -> None:
+    # Given a scheduled feed that beat has just queued (its slot claimed),
+    feed_server.routes["/sched.xml"] = Route(rss(ITEMS).encode(), etag='"s"')
+    url = feed_server.url("/sched.xml")
+    f = tmp_path / "feeds.toml"
+    f.write_text(f'[[feed]]\nurl = "{url}"\ninterval_s = 300\n')
+    s = make_settings(feeds_file=f)
+    st = EventStore.from_settings(s)
+    sent: list[tuple[str, dict[str, Any]]] = []
+    assert queue_due(s, st, lambda u, o: sent.append((u, o)))["queued"] == 1
+    # when the queued poll runs, then it fetches and appends (not "skipped_not_due"),
+    [(u, opts)] = sent
+    result = poll(u, s, st, options=opts)
+    assert (result["status"], result["appended"]) == ("ok", 3)
+    # while an unscheduled, unforced poll before the next slot is still refused.
+    assert poll(url, s, st)["status"] == "skipped_not_due"
+
+
 def test_host_rate_reservation(st: EventStore) -> None:
     key = st.keys.host_rate("example.com")
     waits = [int(st.redis.eval(_RESERVE, 1, key, 1000)) for _ in range(3)]

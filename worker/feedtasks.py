@@ -89,6 +89,9 @@ def poll(target: str, settings: Settings, st: EventStore, *, options: dict[str, 
     """Poll one feed (URL or local path). Never raises for bad input or network trouble."""
     opts = dict(options or {})
     force = bool(opts.pop("force", False))
+    # queue_due already judged the feed due and claimed its slot (moving next_due_at on):
+    # the poll it queued must not then refuse itself as "not due".
+    scheduled = bool(opts.pop("scheduled", False))
     if not {"interval_s", "tags", "keep", "block", "fulltext"} & opts.keys():
         found = find_config(target, settings)
         opts = {**(found.as_options() if found else {}), **opts}
@@ -112,7 +115,7 @@ def poll(target: str, settings: Settings, st: EventStore, *, options: dict[str, 
         now = time.time()
         if not force and state.get("parked") == "1":
             return {**base, "status": "skipped_parked", "reason": state.get("parked_reason", "")}
-        if not force and float(state.get("next_due_at") or 0) > now + 1:
+        if not (force or scheduled) and float(state.get("next_due_at") or 0) > now + 1:
             return {**base, "status": "skipped_not_due", "reason": "not due yet"}
         url = state.get("url") or target
         try:
@@ -297,7 +300,7 @@ def queue_due(settings: Settings, st: EventStore,
         claim.hset(st.keys.feed(fid), "next_due_at", f"{now + cfg.interval_s:.3f}")
         claim.hsetnx(st.keys.feed(fid), "url", cfg.url)
         claim.sadd(st.keys.feeds_index, fid)
-        send(cfg.url, cfg.as_options())
+        send(cfg.url, {**cfg.as_options(), "scheduled": True})
         queued.append(cfg.url)
     if queued:
         claim.execute()
