@@ -1,0 +1,44 @@
+# newsworker image: one image for every service (worker, beat, consumers, api, flower).
+# Build: docker compose build   (or: docker build -t newsworker .)
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    NEWSWORKER_DATA_DIR=/data \
+    NEWSWORKER_CONFIG=/app/config/newsworker.toml
+
+# Unprivileged user with a fixed uid, so volume ownership is predictable across rebuilds.
+RUN groupadd --system --gid 10001 newsworker \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin newsworker
+
+WORKDIR /app
+
+# Dependencies in their own layer: it is rebuilt only when pyproject.toml changes, not on
+# every code edit. The list is read from pyproject.toml so there is one source of truth.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+print('\n'.join(p['dependencies'] + p['optional-dependencies']['monitoring']))" \
+      > /tmp/requirements.txt \
+ && pip install -r /tmp/requirements.txt \
+ && rm /tmp/requirements.txt
+
+# The code, installed without touching the dependency layer (puts `newsworker` on PATH).
+COPY README.md ./
+COPY worker ./worker
+RUN pip install --no-deps . && rm -rf build ./*.egg-info
+COPY config ./config
+COPY seeds ./seeds
+
+# /data: archive, beat schedule, logs. A named volume mounted here inherits this ownership.
+RUN mkdir -p /data/archive /data/inbox && chown -R newsworker:newsworker /data
+
+USER 10001:10001
+
+# Generic liveness: the event store answers. Services override it in docker-compose.yml
+# (the worker pings itself through the broker, the api answers HTTP).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+  CMD ["python", "-c", "import redis; from worker.settings import get_settings; redis.Redis.from_url(get_settings().store_url, socket_timeout=5).ping()"]
+
+CMD ["newsworker", "--help"]
