@@ -105,3 +105,27 @@ def test_fourth_blind_set_floors() -> None:
     assert s["e"]["title_exact"] >= 0.97
     assert s["e"]["dateline_exact"] >= 0.97
     assert s["e"]["date_exact"] >= 0.89
+
+
+def test_html_pages_vs_bare_trafilatura() -> None:
+    # g01..g10: full HTML pages from different CMSs (WordPress, Next.js div soup, Guardian-
+    # and BBC-like, Medium, AMP, ad-split, live blog, tables, Spanish JSON-LD) written blind.
+    # Scored before any change: ours mean doc F1 0.985, bare trafilatura.extract 0.966;
+    # after general fixes (standfirst, orphan related headings, table rows) 0.995.
+    # Floors: 0.03 under the reached F1, and never more than 0.01 under bare trafilatura.
+    s = _load().evaluate()["summary"]
+    assert s["g"]["n"] >= 10
+    assert s["g"]["f1"] >= 0.965
+    assert s["g"]["title_exact"] >= 0.97
+    spec = importlib.util.spec_from_file_location("compare_trafilatura",
+                                                  ROOT / "tools" / "compare_trafilatura.py")
+    assert spec and spec.loader
+    cmp = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cmp)
+    rows = cmp.compare()
+    assert len(rows) >= 10
+    ours = sum(r["ours"] for r in rows) / len(rows)
+    bare = sum(r["bare"] for r in rows) / len(rows)
+    assert bare >= 0.9  # the comparison itself ran (trafilatura extracted the pages)
+    assert ours >= bare - 0.01
+    assert ours >= 0.965

@@ -13,7 +13,8 @@ plain-text page dumps written blind, without reading the classifier (``blind``);
 obituaries, Q&A, recipes, numbered statements, pagination, forums, hard-wrapped dumps) (``c``);
 ``d01_`` .. ``d99_`` are a third blind set of scraper outputs (BeautifulSoup fragments, pdftotext
 pages, Cyrillic/Arabic/Italian/Portuguese, tickers, social embeds, alert bullets) (``d``);
-``overall`` is every document.
+``g01_`` .. ``g99_`` are full HTML pages from different CMSs written blind, scored against bare
+trafilatura with tools/compare_trafilatura.py (``g``); ``overall`` is every document.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _BLIND_RE = re.compile(r"b\d\d_")
 _BLIND2_RE = re.compile(r"c\d\d_")
 _BLIND3_RE = re.compile(r"d\d\d_")
 _BLIND4_RE = re.compile(r"e\d\d_")
+_BLIND5_RE = re.compile(r"g\d\d_")
 
 
 def group(name: str, kind: str) -> str:
@@ -54,6 +56,8 @@ def group(name: str, kind: str) -> str:
         return "d"
     if _BLIND4_RE.match(name):
         return "e"
+    if _BLIND5_RE.match(name):
+        return "g"
     m = _HARD_RE.match(name)
     if m is None or int(m.group(1)) < 21:
         return kind
@@ -126,7 +130,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "c", "d", "e", "overall"):
+                 "c", "d", "e", "g", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if not sel:

@@ -243,8 +243,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         include_tables=True, include_images=False, deduplicate=False,
         date_extraction_params={"extensive_search": False, "original_date": True})
     text = getattr(doc, "text", None) or ""
-    lines = [" ".join(s.split()) for s in text.split("\n") if s.strip()]
-    lines = [ln[2:] if ln.startswith("- ") else ln for ln in lines]
+    lines = _clean_lines(text, root, parts.description, parts.title)
     if doc is not None:
         parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
         parts.site_name = parts.site_name or doc.sitename
@@ -271,3 +270,71 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         parts.date_lines = found.date_lines
     else:
         parts.paragraphs = lines
+
+
+# Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
+_TABLE_RULE_RE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
+# A related-links heading whose link list trafilatura dropped ("Related topics",
+# "Noticias relacionadas", "Lesen Sie auch", ...): short, so real prose is never hit.
+_RELATED_RE = re.compile(
+    r"^(?:related|more on this|see also|read (?:more|also)|noticias relacionadas|"
+    r"relacionad[ao]s|te puede interesar|lee tambi[eé]n|mehr zum thema|lesen sie auch|"
+    r"[àa] lire aussi|sur le m[eê]me sujet|leggi anche|articoli correlati|"
+    r"leia tamb[eé]m)\b", re.IGNORECASE)
+# Class names of the standfirst / dek / subtitle printed under a headline, outside the text.
+_DEK_CLASS_RE = re.compile(
+    r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
+    r"chapeau|\bdeck\b|teaser-text|article-summary", re.IGNORECASE)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).rstrip(".").lower()
+
+
+def _table_row(line: str) -> str:
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    return " | ".join(c for c in cells if c)
+
+
+def _is_standfirst(line: str, root: Any, description: str | None) -> bool:
+    """The headline's dek that trafilatura kept as the first paragraph.
+
+    Only dropped when the page marks it as such: a heading repeating the meta description,
+    or an element with a standfirst / dek / subtitle class. A lede that merely repeats the
+    meta description (common) is a ``<p>`` and stays.
+    """
+    target = _norm(line)
+    if len(target.split()) > 45:
+        return False
+    desc = _norm(description) if description else None
+    for el in root.iter("h2", "h3", "h4", "p", "div", "span"):
+        if _norm(el.text_content()) != target:
+            continue
+        if el.tag in ("h2", "h3", "h4") and target == desc:
+            return True
+        if _DEK_CLASS_RE.search(el.get("class") or ""):
+            return True
+    return False
+
+
+def _clean_lines(text: str, root: Any, description: str | None, title: str) -> list[str]:
+    """trafilatura's text -> paragraphs: list markers, markdown tables, orphan headings."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        ln = " ".join(raw.split())
+        if not ln or _TABLE_RULE_RE.match(ln):
+            continue
+        if ln.startswith("- "):
+            ln = ln[2:]
+        elif ln.startswith("|") and ln.endswith("|"):
+            ln = _table_row(ln)
+            if not ln:
+                continue
+        if len(ln.split()) <= 4 and _RELATED_RE.match(ln) and ln[-1] not in ".!?:":
+            continue
+        lines.append(ln)
+    # The dek follows the headline, which trafilatura often keeps as the first line.
+    first = 1 if lines and title and _norm(lines[0]) == _norm(title) else 0
+    if len(lines) > first + 1 and _is_standfirst(lines[first], root, description):
+        del lines[first]
+    return lines
