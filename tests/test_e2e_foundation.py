@@ -161,3 +161,31 @@ def test_run_with_embedded_redis_twice(tmp_path: Path) -> None:
     # and nothing it started is left running.
     left = subprocess.run(["pgrep", "-f", str(tmp_path / ".newsworker")], capture_output=True)
     assert left.returncode == 1, left.stdout
+
+
+def test_a_task_that_keeps_coming_back_gives_up_with_a_failure_event(
+        make_settings: Callable[..., Settings], spawn: Callable[..., Proc],
+        tmp_path: Path) -> None:
+    # Given a worker that allows one run per task id,
+    settings = make_settings(task_max_deliveries=1)
+    store = EventStore.from_settings(settings)
+    env = {**settings_env(settings), "NEWSWORKER_TASK_MAX_DELIVERIES": "1"}
+    proc = spawn(worker_argv(settings, concurrency=1), env, name="w")
+    wait_until(lambda: "ready." in proc.output(), timeout=60, message="worker ready")
+    from worker.celeryapp import make_app
+
+    client = make_app(settings)
+    seed = tmp_path / "seed.txt"
+    seed.write_bytes(SEED.read_bytes())
+    # when the same task id is delivered twice (as an unacked message is after a crash),
+    first = client.send_task("newsworker.ingest_file", args=[str(seed)], task_id="t-loop",
+                             queue=settings.ingest_queue).get(timeout=60)
+    assert first["status"] == "appended"
+    client.backend.forget("t-loop")
+    second = client.send_task("newsworker.ingest_file", args=[str(seed)], task_id="t-loop",
+                              queue=settings.ingest_queue).get(timeout=60)
+    # then the second run gives up by name, with a failure event, and appends nothing.
+    assert second["status"] == "failed" and "gave up after 1 runs" in second["reason"]
+    [(_, failure)] = store.read_failures()
+    assert "gave up" in failure.data.reason  # type: ignore[union-attr]
+    assert store.length() == 1

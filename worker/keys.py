@@ -31,6 +31,10 @@ class Keys:
         """Marks a (submission, source) failure as recorded, so task retries add no twin."""
         return f"{self.tag}:failed:{digest}"
 
+    def task_runs(self, task_id: str) -> str:
+        """Counter of one Celery task id's runs (retries and redeliveries)."""
+        return f"{self.tag}:task_runs:{task_id}"
+
     @property
     def dead_letters(self) -> str:
         return f"{self.tag}:dlq"

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     task_time_limit_s: int = Field(default=300, ge=1)
     task_soft_time_limit_s: int = Field(default=240, ge=1)
     task_max_retries: int = Field(default=10, ge=0)
+    task_max_deliveries: int = Field(
+        default=25, ge=1,
+        description="Runs of one task id (retries and redeliveries) before it gives up")
     worker_concurrency: int = Field(default=2, ge=1)
 
     # --- files -----------------------------------------------------------------------------

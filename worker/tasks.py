@@ -61,6 +61,34 @@ def _append(source: Source, articles: list[Article], correlation_id: str | None,
     return out
 
 
+TASK_RUNS_TTL_S = 7 * 24 * 3600
+
+
+def give_up_after(task: Any, sources: list[Source], correlation_id: str | None
+                  ) -> list[dict[str, Any]] | None:
+    """Count this run of the task id; past ``task_max_deliveries`` record each input as failed.
+
+    Unacked-on-failure messages come back until they succeed; an input that crashes or times
+    out the worker every time must end as a named failure, not as an endless loop.
+    """
+    task_id = getattr(task.request, "id", None)
+    if not task_id:  # called directly, not through Celery
+        return None
+    st = store()
+    key = st.keys.task_runs(task_id)
+    pipe = st.redis.pipeline(transaction=True)
+    pipe.incr(key)
+    pipe.expire(key, TASK_RUNS_TTL_S)
+    runs = int(pipe.execute()[0])
+    limit = get_settings().task_max_deliveries
+    if runs <= limit:
+        return None
+    log.error("task %s gave up after %d runs", task_id, runs - 1)
+    reason = (f"gave up after {runs - 1} runs of task {task_id} "
+              "(it crashed, timed out or lost Redis every time)")
+    return [_failed(s, RejectedInput(reason), correlation_id) for s in sources]
+
+
 def ingest_path(path: str, correlation_id: str | None) -> list[dict[str, Any]]:
     """Normalise and append one file; never raises for bad input."""
     try:
@@ -75,7 +103,7 @@ def ingest_file(self: Any, path: str, correlation_id: str | None = None) -> dict
     """Ingest one file (an article, or every entry of a feed file)."""
     started = time.perf_counter()
     cid = correlation_id or self.request.id
-    results = ingest_path(path, cid)
+    results = give_up_after(self, [file_source(path)], cid) or ingest_path(path, cid)
     metrics.TASK_DURATION.labels(task="ingest_file").observe(time.perf_counter() - started)
     first = results[0] if len(results) == 1 else {"status": "batch"}
     return {**first, "path": path, "results": results}
@@ -90,6 +118,9 @@ def ingest_files(self: Any, paths: list[str],
     """Ingest many files, appending their articles in pipelines of APPEND_CHUNK."""
     started = time.perf_counter()
     cid = correlation_id or self.request.id
+    gave_up = give_up_after(self, [file_source(p) for p in paths], cid)
+    if gave_up is not None:
+        return {"status": "batch", "results": gave_up}
     settings = get_settings()
     results: list[dict[str, Any]] = []
     batch: list[Article] = []
@@ -127,6 +158,9 @@ def ingest_text(self: Any, text: str, name: str = "text", url: str | None = None
     """Ingest an article given as text (HTTP API, Python client)."""
     cid = correlation_id or self.request.id
     source = Source(kind="text", location=name)
+    gave_up = give_up_after(self, [source], cid)
+    if gave_up is not None:
+        return {**gave_up[0], "results": gave_up}
     raw = text.encode("utf-8", "surrogatepass")
     try:
         if url or kind:
