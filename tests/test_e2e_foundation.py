@@ -178,11 +178,12 @@ def test_a_task_that_keeps_coming_back_gives_up_with_a_failure_event(
     seed = tmp_path / "seed.txt"
     seed.write_bytes(SEED.read_bytes())
     # when the same task id is delivered twice (as an unacked message is after a crash),
-    first = client.send_task("newsworker.ingest_file", args=[str(seed)], task_id="t-loop",
+    task_id = f"t-loop-{settings.key_prefix}"
+    first = client.send_task("newsworker.ingest_file", args=[str(seed)], task_id=task_id,
                              queue=settings.ingest_queue).get(timeout=60)
     assert first["status"] == "appended"
-    client.backend.forget("t-loop")
-    second = client.send_task("newsworker.ingest_file", args=[str(seed)], task_id="t-loop",
+    client.backend.forget(task_id)
+    second = client.send_task("newsworker.ingest_file", args=[str(seed)], task_id=task_id,
                               queue=settings.ingest_queue).get(timeout=60)
     # then the second run gives up by name, with a failure event, and appends nothing.
     assert second["status"] == "failed" and "gave up after 1 runs" in second["reason"]
