@@ -41,11 +41,6 @@ def configure(app: Celery, settings: Settings) -> None:
         accept_content=["json"],  # a pickled message is rejected, never executed
         result_accept_content=["json"],
         task_acks_late=True,
-        # A task that raised was hit by infrastructure (our tasks turn bad input into results):
-        # leave its message unacked so it is redelivered, instead of acking it away. That is
-        # how a task survives Redis vanishing while its retry could not even be published.
-        # Endless redelivery is cut by the per-task run counter (tasks.give_up_after).
-        task_acks_on_failure_or_timeout=False,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_time_limit=settings.task_time_limit_s,

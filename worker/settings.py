@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     task_time_limit_s: int = Field(default=300, ge=1)
     task_soft_time_limit_s: int = Field(default=240, ge=1)
     task_max_retries: int = Field(default=10, ge=0)
+    redis_wait_s: float = Field(
+        default=120.0, ge=0,
+        description="How long a running task waits for Redis to come back before it fails "
+        "over to Celery's retry (which needs the broker itself)")
     task_max_deliveries: int = Field(
         default=25, ge=1,
         description="Runs of one task id (retries and redeliveries) before it gives up")

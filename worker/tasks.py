@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 
@@ -62,6 +63,27 @@ def _append(source: Source, articles: list[Article], correlation_id: str | None,
 
 
 TASK_RUNS_TTL_S = 7 * 24 * 3600
+T = TypeVar("T")
+
+
+def patiently(fn: Callable[[], T]) -> T:
+    """Run ``fn``, re-running it while Redis is unreachable, for up to ``redis_wait_s``.
+
+    Celery's own retry must publish a new message, which fails while the broker (the same
+    Redis) is down, and the task would then fail for good. The task bodies are idempotent
+    (appends dedupe by content hash), so re-running one in place is safe.
+    """
+    deadline = time.monotonic() + get_settings().redis_wait_s
+    delay = 0.2
+    while True:
+        try:
+            return fn()
+        except RETRY_ON as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("Redis unavailable (%s); retrying in %.1fs", exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def give_up_after(task: Any, sources: list[Source], correlation_id: str | None
@@ -103,7 +125,8 @@ def ingest_file(self: Any, path: str, correlation_id: str | None = None) -> dict
     """Ingest one file (an article, or every entry of a feed file)."""
     started = time.perf_counter()
     cid = correlation_id or self.request.id
-    results = give_up_after(self, [file_source(path)], cid) or ingest_path(path, cid)
+    results = (patiently(lambda: give_up_after(self, [file_source(path)], cid))
+               or patiently(lambda: ingest_path(path, cid)))
     metrics.TASK_DURATION.labels(task="ingest_file").observe(time.perf_counter() - started)
     first = results[0] if len(results) == 1 else {"status": "batch"}
     return {**first, "path": path, "results": results}
@@ -118,9 +141,13 @@ def ingest_files(self: Any, paths: list[str],
     """Ingest many files, appending their articles in pipelines of APPEND_CHUNK."""
     started = time.perf_counter()
     cid = correlation_id or self.request.id
-    gave_up = give_up_after(self, [file_source(p) for p in paths], cid)
+    gave_up = patiently(lambda: give_up_after(self, [file_source(p) for p in paths], cid))
     if gave_up is not None:
         return {"status": "batch", "results": gave_up}
+    return patiently(lambda: _ingest_files(paths, cid, started))
+
+
+def _ingest_files(paths: list[str], cid: str | None, started: float) -> dict[str, Any]:
     settings = get_settings()
     results: list[dict[str, Any]] = []
     batch: list[Article] = []
@@ -158,9 +185,14 @@ def ingest_text(self: Any, text: str, name: str = "text", url: str | None = None
     """Ingest an article given as text (HTTP API, Python client)."""
     cid = correlation_id or self.request.id
     source = Source(kind="text", location=name)
-    gave_up = give_up_after(self, [source], cid)
+    gave_up = patiently(lambda: give_up_after(self, [source], cid))
     if gave_up is not None:
         return {**gave_up[0], "results": gave_up}
+    return patiently(lambda: _ingest_text(text, name, url, kind, cid, source))
+
+
+def _ingest_text(text: str, name: str, url: str | None, kind: str | None, cid: str | None,
+                 source: Source) -> dict[str, Any]:
     raw = text.encode("utf-8", "surrogatepass")
     try:
         if url or kind:

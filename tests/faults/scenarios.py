@@ -219,6 +219,7 @@ def redis_outage(base: Path, scale: float, outage_s: float = 10.0) -> Row:
         row.notes.append(
             f"{len(sent)} tasks sent, {_count_log(workers, '] received') - len(sent)} "
             f"redeliveries, {_count_log(workers, 'retry: Retry in')} task retries, "
+            f"{_count_log(workers, 'Redis unavailable')} in-task waits for Redis, "
             f"{_count_log(workers, 'Connection to broker lost')} broker reconnects")
     finally:
         c.close()
@@ -234,9 +235,8 @@ MALFORMED: list[dict[Any, Any]] = [
      "body": '{"type": "article.ingested", "schema_version": 99}'},
     {"type": "ingestion.failed", "event_id": "bad-5", "body": '{"type": "ingestion.failed"}'},
 ]
-# Known bug (models.decode): a non-UTF-8 field *name* raises UnicodeDecodeError, which
-# crashes the consumer until the poison path parks the entry, taking innocent events of the
-# same batch with it. Kept as its own row so the main poison row stays readable.
+# A non-UTF-8 field *name* once raised UnicodeDecodeError in models.decode, crashing the
+# consumer and dead-lettering innocent events of its batch; kept as a regression row.
 NON_UTF8 = [{b"\x80\xff": b"x", b"event_id": b"bad-6", b"body": b"{}"}]
 
 
@@ -346,5 +346,5 @@ SCENARIOS: dict[str, Callable[[Path, float], Row]] = {
     "celery-kill": celery_kill, "consumer-kill": consumer_kill, "redis-kill": redis_kill,
     "redis-outage": redis_outage, "poison": poison, "concurrent": concurrent_clients,
     "poison-non-utf8": lambda base, scale: poison(
-        base, scale, malformed=NON_UTF8, name="5b non-UTF-8 field name (known bug)"),
+        base, scale, malformed=NON_UTF8, name="5b non-UTF-8 field name"),
 }
