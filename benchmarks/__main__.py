@@ -30,6 +30,7 @@ def _benches() -> dict[str, tuple[Callable[[Bench], list[Row]], list[str]]]:
         "normalise": (bench_normalise.bench_normalise, ["normalise_text", "normalise_html"]),
         "consume": (bench_store.bench_consume, ["consume"]),
         "feed_polls": (bench_feeds.bench_feed_polls, ["feed_polls"]),
+        "feed_parse": (bench_feeds.bench_feed_parse, ["feed_parse"]),
         "latency": (bench_pipeline.bench_latency,
                     ["latency_single", "latency_single_p50", "latency_single_p95"]),
         "end_to_end": (bench_pipeline.bench_end_to_end, ["end_to_end_batch"]),

@@ -54,3 +54,36 @@ def bench_feed_polls(b: Bench) -> list[Row]:
     return [row("feed_polls", nfeeds / poll_s, "polls/s", nfeeds / raw_s, ">= 300/s",
                 feeds=nfeeds, outcomes=statuses, path="feedtasks.poll in-process, 1 thread",
                 baseline_is="httpx.Client (keep-alive) conditional GET, 1 thread")]
+
+
+def bench_feed_parse(b: Bench) -> list[Row]:
+    """``feed_parse``: parse + normalise + append of one big feed vs bare ``feedparser.parse``
+    of the same bytes (issue goal: within 1.5x, i.e. ratio >= 0.67)."""
+    import feedparser
+
+    from benchmarks.data import rss_feed
+    from worker.feeds import articles_from_feed_bytes
+    from worker.models import Source
+
+    n = b.n(10_000, minimum=50)
+    raw = rss_feed(n, feed_no=7)
+    ours_s = bare_s = 0.0
+    for k in range(2):
+        s = b.settings(max_body_bytes=64 * 1024 * 1024, max_file_bytes=64 * 1024 * 1024)
+        st = EventStore.from_settings(s)
+        t = time.perf_counter()
+        articles = articles_from_feed_bytes(raw, source=Source(kind="feed", location=f"b{k}"),
+                                            settings=s)
+        st.append_many(articles)
+        ours_s += time.perf_counter() - t
+        assert len(articles) == n and st.length() == n, (len(articles), st.length())
+        del articles
+        t = time.perf_counter()
+        parsed = feedparser.parse(raw)
+        bare_s += time.perf_counter() - t
+        assert len(parsed.entries) == n
+        del parsed
+    return [row("feed_parse", 2 * n / ours_s, "entries/s", 2 * n / bare_s,
+                "ratio >= 0.67 (within 1.5x of bare feedparser)", entries=n,
+                feed_bytes=len(raw), path="articles_from_feed_bytes + append_many",
+                baseline_is="feedparser.parse(bytes)")]

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ROW_KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "extra"}
-EXPECTED = {"append", "normalise_text", "normalise_html", "consume", "feed_polls",
+EXPECTED = {"append", "normalise_text", "normalise_html", "consume", "feed_polls", "feed_parse",
             "latency_single", "end_to_end_batch", "worker_rss"}
 
 
