@@ -11,7 +11,9 @@ Redelivery guard: right after a handler succeeds the event id goes into the grou
 between handling and acking leaves its entries pending; whoever reclaims them skips the ones
 already marked. The window left (effect done, marker not yet written) is one round trip, which
 is why the built-in handlers are idempotent themselves. The set is trimmed below the group's
-oldest in-flight entry, so it only ever holds the recent window.
+oldest in-flight entry, so it only ever holds the recent window. Handlers that declare
+``idempotent = True`` (archive, catalog, noop) dedupe by themselves, so for them the consumer
+neither reads nor writes the markers and a batch costs what a raw XREADGROUP + XACK costs.
 """
 
 from __future__ import annotations
@@ -249,9 +251,9 @@ class Consumer:
         self.stats.batches += 1
         counts = {} if fresh else self._delivery_counts([e[0] for e in entries])
         event_ids = [e[1].get(b"event_id") or b"-" for e in entries]
-        marks = self.redis.zmscore(self.keys.processed(self.group), event_ids)
+        marks = ([None] * len(event_ids) if self.handler.idempotent
+                 else self.redis.zmscore(self.keys.processed(self.group), event_ids))
         acks: list[bytes] = []
-        new_marks: dict[bytes, float] = {}
         dead: list[dict[bytes, bytes]] = []
         ready: list[_Ready] = []  # decoded events for the handler, in stream order
         failed = False
@@ -284,7 +286,7 @@ class Consumer:
                 continue
             ready.append((eid, fields, event_id, deliveries, event, False))
         if len(ready) > 1 and self.handler.batch is not None:
-            ready = self._call_batch(ready, new_marks)
+            ready = self._call_batch(ready)
             acks += [r[0] for r in ready if r[5]]
             ready = [r for r in ready if not r[5]]
         for eid, fields, event_id, deliveries, event, _ in ready:
@@ -306,9 +308,7 @@ class Consumer:
                 else:
                     failed = True
                 continue
-            if self.handler.idempotent:
-                new_marks[event_id] = float(sid.partition("-")[0])
-            else:
+            if not self.handler.idempotent:
                 # Mark now, not with the batch ack: a crash later in the batch must not
                 # make the reclaiming consumer repeat this event.
                 self.redis.zadd(self.keys.processed(self.group),
@@ -316,11 +316,11 @@ class Consumer:
             acks.append(eid)
             self.stats.handled += 1
             self._ok_metric.inc()
-        self._ack(acks, dead, new_marks)
+        self._ack(acks, dead)
         if failed and self._retry_at is None:
             self._retry_at = time.monotonic() + self._retry_delay_s()
 
-    def _call_batch(self, ready: list[_Ready], marks: dict[bytes, float]) -> list[_Ready]:
+    def _call_batch(self, ready: list[_Ready]) -> list[_Ready]:
         """One ``handle_batch`` call for the whole batch. Returns ``ready`` with its last
         element True when handled; on an exception all stay False, for one-by-one calls."""
         assert self.handler.batch is not None
@@ -331,9 +331,7 @@ class Consumer:
                         self.handler.name, len(ready), exc.__class__.__name__, exc)
             return ready
         done = {r[2]: float(_s(r[0]).partition("-")[0]) for r in ready}
-        if self.handler.idempotent:
-            marks.update(done)
-        else:  # as for single calls: marked before the ack, the batch being one effect
+        if not self.handler.idempotent:  # marked before the ack, the batch being one effect
             self.redis.zadd(self.keys.processed(self.group), done)
         self.stats.handled += len(ready)
         self._ok_metric.inc(len(ready))
@@ -350,14 +348,11 @@ class Consumer:
     def _retry_delay_s(self) -> float:
         return min(1.0, self.settings.claim_idle_s / 4)
 
-    def _ack(self, acks: list[bytes], dead: list[dict[bytes, bytes]],
-             marks: dict[bytes, float] | None = None) -> None:
-        """One MULTI: dead letters, processed marks and acks — all or nothing."""
+    def _ack(self, acks: list[bytes], dead: list[dict[bytes, bytes]]) -> None:
+        """One MULTI: dead letters and acks — a crash never leaves one without the other."""
         if not acks:
             return
         pipe = self.redis.pipeline(transaction=True)
-        if marks:
-            pipe.zadd(self.keys.processed(self.group), marks)
         for entry in dead:
             pipe.xadd(self.keys.dead_letters, entry)
         pipe.xack(self.stream, self.group, *acks)
