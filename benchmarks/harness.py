@@ -180,16 +180,8 @@ class Bench:
 
     def env(self, s: Any, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWORKER_")}
+        env.update(s.as_env())
         env.update({
-            "NEWSWORKER_REDIS_URL": s.store_url, "NEWSWORKER_KEY_PREFIX": s.key_prefix,
-            "NEWSWORKER_INGEST_QUEUE": s.ingest_queue, "NEWSWORKER_FEEDS_QUEUE": s.feeds_queue,
-            "NEWSWORKER_CELERY_KEY_PREFIX": s.celery_key_prefix,
-            "NEWSWORKER_DATA_DIR": str(s.data_dir),
-            "NEWSWORKER_FEEDS_FILE": str(s.feeds_file),
-            "NEWSWORKER_CONSUMER_BLOCK_MS": str(s.consumer_block_ms),
-            "NEWSWORKER_MAX_FILE_BYTES": str(s.max_file_bytes),
-            "NEWSWORKER_MAX_BODY_BYTES": str(s.max_body_bytes),
-            "NEWSWORKER_FETCH_ALLOW_HOSTS": '["127.0.0.1", "localhost"]',
             "NEWSWORKER_CONFIG": str(ROOT / "config" / "newsworker.toml"),
             "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
             "PYTHONUNBUFFERED": "1",

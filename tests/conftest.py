@@ -90,23 +90,9 @@ def store(settings: Settings) -> EventStore:
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment a child process needs to see ``settings``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWORKER_")}
-    env.update({
-        "NEWSWORKER_REDIS_URL": settings.store_url,
-        "NEWSWORKER_KEY_PREFIX": settings.key_prefix,
-        "NEWSWORKER_INGEST_QUEUE": settings.ingest_queue,
-        "NEWSWORKER_FEEDS_QUEUE": settings.feeds_queue,
-        "NEWSWORKER_CELERY_KEY_PREFIX": settings.celery_key_prefix,
-        "NEWSWORKER_VISIBILITY_TIMEOUT_S": str(settings.visibility_timeout_s),
-        "NEWSWORKER_DATA_DIR": str(settings.data_dir),
-        "NEWSWORKER_CLAIM_IDLE_S": str(settings.claim_idle_s),
-        "NEWSWORKER_CONSUMER_BLOCK_MS": str(settings.consumer_block_ms),
-        "NEWSWORKER_MAX_DELIVERIES": str(settings.max_deliveries),
-        "NEWSWORKER_FETCH_ALLOW_HOSTS": '["127.0.0.1", "localhost"]',
-        "NEWSWORKER_CONFIG": str(ROOT / "config" / "newsworker.toml"),
-        "PYTHONUNBUFFERED": "1",
-    })
-    if settings.input_roots:
-        env["NEWSWORKER_INPUT_ROOTS"] = "[" + ",".join(f'"{p}"' for p in settings.input_roots) + "]"
+    env.update(settings.as_env())
+    env.update({"NEWSWORKER_CONFIG": str(ROOT / "config" / "newsworker.toml"),
+                "PYTHONUNBUFFERED": "1"})
     return env
 
 

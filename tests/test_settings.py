@@ -43,3 +43,15 @@ def test_cli_reports_bad_setting_in_one_line(tmp_path: Path) -> None:
 def test_documented_defaults_load() -> None:
     s = load_settings(_env_file=None) if False else load_settings()
     assert s.max_body_bytes == 15 * 1024 * 1024 and s.fetch_timeout_s > 0
+
+
+def test_as_env_reproduces_the_settings_in_a_child(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    # Given settings that differ from the defaults in every kind of field,
+    s = load_settings(redis_url="redis://127.0.0.1:6379/5", key_prefix="kid",
+                      input_roots=[tmp_path], fetch_allow_hosts=["10.0.0.0/8"],
+                      handlers={"mine": "pkg.mod:fn"}, claim_idle_s=2.5, stream_maxlen=9)
+    # when a child loads its settings from as_env() alone, then it sees the same values.
+    for k, v in s.as_env().items():
+        monkeypatch.setenv(k, v)
+    assert load_settings() == s

@@ -6,6 +6,7 @@ the TOML file (``NEWSWORKER_CONFIG`` or ``config/newsworker.toml``), then the de
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from functools import lru_cache
@@ -146,6 +147,17 @@ class Settings(BaseSettings):
     @property
     def archive_path(self) -> Path:
         return self.archive_dir or self.data_dir / "archive"
+
+    def as_env(self) -> dict[str, str]:
+        """``NEWSWORKER_*`` variables that make a child process load exactly these settings
+        (environment beats the config file, so every field is carried)."""
+        env: dict[str, str] = {}
+        for name, value in self.model_dump(mode="json").items():
+            if value is not None:
+                env[f"NEWSWORKER_{name.upper()}"] = (
+                    json.dumps(value) if isinstance(value, list | dict) else str(value))
+        env["NEWSWORKER_REDIS_URL"] = self.store_url  # resolved, so the child needs no lookup
+        return env
 
     @property
     def celery_broker(self) -> str:

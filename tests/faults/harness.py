@@ -7,7 +7,6 @@ its own session so a SIGKILL takes its whole tree (Celery's pool children too).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import subprocess
@@ -142,22 +141,10 @@ class Cluster:
 
     # --- environment and processes ------------------------------------------------------------
     def env(self) -> dict[str, str]:
-        s = self.settings
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWORKER_")}
-        env.update({
-            "NEWSWORKER_REDIS_URL": s.store_url, "NEWSWORKER_KEY_PREFIX": s.key_prefix,
-            "NEWSWORKER_INGEST_QUEUE": s.ingest_queue, "NEWSWORKER_FEEDS_QUEUE": s.feeds_queue,
-            "NEWSWORKER_CELERY_KEY_PREFIX": s.celery_key_prefix,
-            "NEWSWORKER_VISIBILITY_TIMEOUT_S": str(s.visibility_timeout_s),
-            "NEWSWORKER_DATA_DIR": str(s.data_dir),
-            "NEWSWORKER_INPUT_ROOTS": json.dumps([str(p) for p in s.input_roots]),
-            "NEWSWORKER_CLAIM_IDLE_S": str(s.claim_idle_s),
-            "NEWSWORKER_CONSUMER_BLOCK_MS": str(s.consumer_block_ms),
-            "NEWSWORKER_MAX_DELIVERIES": str(s.max_deliveries),
-            "NEWSWORKER_TASK_MAX_RETRIES": str(s.task_max_retries),
-            "NEWSWORKER_CONFIG": str(ROOT / "config" / "newsworker.toml"),
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(self.settings.as_env())
+        env.update({"NEWSWORKER_CONFIG": str(ROOT / "config" / "newsworker.toml"),
+                    "PYTHONUNBUFFERED": "1"})
         return env
 
     def _spawn(self, name: str, argv: list[str]) -> Proc:
