@@ -156,6 +156,19 @@ def test_bylines(line: str, names: list[str]) -> None:
     assert parse_byline(line) == names
 
 
+@pytest.mark.timeout(30, method="thread")
+@pytest.mark.parametrize("raw", [
+    b"<p> By Jane Doe <p> By Jane Doe <p>",
+    b"\n\n \n\n By Jane Doe Share \n\n By Jane Doe on \n\n",
+])
+def test_repeated_bylines_terminate(raw: bytes) -> None:
+    """Regression: a second byline paragraph once looped forever (found by hypothesis in CI)."""
+    # Given a page of nothing but bylines, When it is normalised, Then it is rejected, not hung.
+    for kind in (None, "html", "text"):
+        with pytest.raises(RejectedInput):
+            normalise(raw, source=Source(kind="file", location="bylines"), kind=kind)
+
+
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from worker.errors import RejectedInput
 from worker.models import Article, Source
 from worker.normalise import normalise, normalise_text
+
+# Hypothesis re-runs a hanging example while shrinking, so a SIGALRM timeout cannot end it:
+# the thread method kills the run instead, so a hang fails CI fast rather than eating its budget.
+pytestmark = pytest.mark.timeout(300, method="thread")
 
 SRC = Source(kind="file", location="prop")
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -31,6 +31,10 @@ from worker.models import (
     encode,
 )
 
+# Hypothesis re-runs a hanging example while shrinking, so a SIGALRM timeout cannot end it:
+# the thread method kills the run instead, so a hang fails CI fast rather than eating its budget.
+pytestmark = pytest.mark.timeout(300, method="thread")
+
 PROPS = settings(max_examples=200, deadline=None)
 
 # Any unicode but lone surrogates (not representable in UTF-8, so never in an event).

@@ -312,7 +312,11 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
         body.pop(0)
     # A byline left at the top of the text (JSON / HTML bodies) is metadata.
     while body and len(body[0].split()) <= 12 and _BYLINE_START_RE.match(body[0]):
-        authors = authors or parse_byline(body.pop(0))
+        # Pop before parsing: `authors or parse_byline(body.pop(0))` would short-circuit
+        # and never pop once authors are known, looping forever.
+        byline = body.pop(0)
+        if not authors:
+            authors = parse_byline(byline)
     dateline: str | None = None
     if body:
         dateline, body[0] = split_dateline(body[0])
