@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+import uuid
+from typing import Any
 
-from celery import Celery
+import redis
+from celery import Celery, signals
 from kombu import Queue
 
 from worker.errors import ConfigError
+from worker.journal import JOURNALED, Entry, Journal, Keeper
+from worker.keys import Keys
 from worker.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -71,13 +77,120 @@ def configure(app: Celery, settings: Settings) -> None:
     )
 
 
+# kombu's Redis transport keeps priorities 3, 6 and 9 in lists of their own.
+_PRIORITY_SUFFIXES = ("", "\x06\x163", "\x06\x166", "\x06\x169")
+
+
+class NewsworkerCelery(Celery):  # type: ignore[misc]
+    """Celery that journals ingest submissions before publishing them (worker/journal.py)."""
+
+    settings: Settings
+    _journal_client: Journal | None = None
+    keeper: Keeper | None = None
+
+    def journal(self) -> Journal | None:
+        if not self.settings.journal or not self.settings.celery_broker.startswith(
+                ("redis://", "rediss://", "unix://")):
+            return None
+        if self._journal_client is None:
+            from worker.store import connect
+
+            client = connect(self.settings.celery_broker, socket_timeout=5)
+            self._journal_client = Journal(client, Keys(self.settings.key_prefix))
+        return self._journal_client
+
+    def _queue_for(self, name: str, args: Any, kwargs: Any, options: dict[str, Any]) -> str:
+        q = options.get("queue")
+        if q is None:
+            q = self.amqp.router.route(dict(options), name, args, kwargs).get("queue")
+        return str(getattr(q, "name", q) or self.conf.task_default_queue)
+
+    def send_task(self, name: str, args: Any = None, kwargs: Any = None,
+                  **options: Any) -> Any:
+        resends = int(options.pop("journal_resends", 0))
+        journal = self.journal() if name in JOURNALED else None
+        if journal is not None:
+            options["task_id"] = options.get("task_id") or str(uuid.uuid4())
+            entry = Entry(options["task_id"], name, list(args or ()), dict(kwargs or {}),
+                          self._queue_for(name, args, kwargs, options), resends)
+            # Journal first: a message published but never journaled could be lost unseen.
+            for delay in (0.2, 0.5, 1.0, 2.0, None):
+                try:
+                    journal.record(entry)
+                    break
+                except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
+                    if delay is None:
+                        raise
+                    time.sleep(delay)
+        return super().send_task(name, args, kwargs, **options)
+
+    def broker_queue_len(self, queue: str) -> int:
+        journal = self.journal()
+        if journal is None:
+            return 0
+        pipe = journal.redis.pipeline(transaction=False)
+        for suffix in _PRIORITY_SUFFIXES:
+            pipe.llen(f"{self.settings.celery_key_prefix}{queue}{suffix}")
+        return sum(int(n) for n in pipe.execute())
+
+    def resend(self, entry: Entry) -> None:
+        self.send_task(entry.name, entry.args, entry.kwargs, task_id=entry.task_id,
+                       queue=entry.queue, journal_resends=entry.resends + 1)
+
+
+def _app_of(sender: Any) -> NewsworkerCelery | None:
+    app = getattr(sender, "app", None)
+    return app if isinstance(app, NewsworkerCelery) else None
+
+
+def _start_keeper(sender: Any = None, **_: Any) -> None:
+    app = _app_of(sender)
+    if app is None or app.keeper is not None:
+        return
+    journal = app.journal()
+    if journal is None:
+        return
+    # A client of its own, with short timeouts: this thread must never wedge on Redis.
+    from worker.store import connect
+
+    own = Journal(connect(app.settings.celery_broker, socket_timeout=2,
+                          socket_connect_timeout=2), journal.keys)
+    s = app.settings
+    app.keeper = Keeper(own, resend=app.resend, queues=[s.ingest_queue],
+                        queue_len=app.broker_queue_len, resend_after_s=s.journal_resend_after_s,
+                        max_resends=s.journal_max_resends,
+                        reap_every_s=min(5.0, max(0.5, s.journal_resend_after_s / 4)))
+    app.keeper.start()
+
+
+def _receipt(sender: Any = None, request: Any = None, **_: Any) -> None:
+    # Runs in the consumer's event loop: only a deque append, the thread does the I/O.
+    app = _app_of(sender)
+    if (app is not None and app.keeper is not None and request is not None
+            and getattr(request, "name", None) in JOURNALED):
+        app.keeper.receipt(request.id)
+
+
+def _stop_keeper(sender: Any = None, **_: Any) -> None:
+    app = _app_of(sender)
+    if app is not None and app.keeper is not None:
+        app.keeper.stop()
+        app.keeper.join(timeout=5)
+
+
+signals.worker_ready.connect(_start_keeper)
+signals.task_received.connect(_receipt)
+signals.worker_shutdown.connect(_stop_keeper)
+
+
 def make_app(settings: Settings | None = None) -> Celery:
     try:
         settings = settings or get_settings()
     except ConfigError as exc:
         # Celery would print a traceback; an operator needs the key.
         sys.exit(f"newsworker: {exc}")
-    app = Celery("newsworker", include=["worker.tasks", "worker.feedtasks"])
+    app = NewsworkerCelery("newsworker", include=["worker.tasks", "worker.feedtasks"])
+    app.settings = settings
     configure(app, settings)
     # `celery beat` polls the feed schedule; poll_due_feeds only queues feeds that are due.
     app.conf.beat_schedule = {

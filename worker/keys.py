@@ -35,6 +35,10 @@ class Keys:
         """Counter of one Celery task id's runs (retries and redeliveries)."""
         return f"{self.tag}:task_runs:{task_id}"
 
+    def journal(self, part: str) -> str:
+        """Submission journal (on the broker's Redis): task messages not yet received."""
+        return f"{self.tag}:journal:{part}"
+
     @property
     def dead_letters(self) -> str:
         return f"{self.tag}:dlq"
