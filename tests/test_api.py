@@ -150,6 +150,7 @@ def test_metrics_are_computed_from_redis(http: TestClient, store: EventStore,
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
                for fam in text_string_to_metric_families(text) for s in fam.samples}
     assert samples[("newsworker_queue_length", (("queue", settings.ingest_queue),))] == 3
+    assert samples[("newsworker_journal_pending", ())] == 3
     assert samples[("newsworker_group_lag", (("group", "idx"),))] == 4
     assert samples[("newsworker_group_pending", (("group", "idx"),))] == 0
     assert samples[("newsworker_stream_length", ())] == 4

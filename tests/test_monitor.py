@@ -17,6 +17,7 @@ from tests.conftest import SEED, Proc, settings_env, wait_until, worker_argv
 from tests.test_store import make_article
 from worker import monitor
 from worker.consume import ensure_group
+from worker.keys import Keys
 from worker.models import Source
 from worker.settings import Settings
 from worker.store import EventStore
@@ -46,6 +47,7 @@ def test_status_is_a_healthcheck_queue_depth_and_workers(
     assert snap["queues"][settings.ingest_queue] == 50
     assert snap["queues"][settings.feeds_queue] == 0
     assert snap["workers"]["live"] == 0
+    assert snap["journal_pending"] == 50  # journaled, no worker has received them
     assert [a["kind"] for a in snap["alerts"]] == ["workers"]
     assert code == 1
 
@@ -54,10 +56,12 @@ def test_status_is_a_healthcheck_queue_depth_and_workers(
     client = redis.Redis.from_url(settings.store_url)
     wait_until(lambda: sum(client.llen(k) for k in
                            monitor.queue_keys(settings, settings.ingest_queue)) == 0
-               and client.hlen(settings.celery_key_prefix + "unacked") == 0,
-               timeout=90, message="worker drains the queue")
+               and client.hlen(settings.celery_key_prefix + "unacked") == 0
+               and client.hlen(Keys(settings.key_prefix).journal("msg")) == 0,
+               timeout=90, message="worker drains the queue and records receipts")
     code, snap = status(settings)
     assert snap["queues"][settings.ingest_queue] == 0, snap
+    assert snap["journal_pending"] == 0
     assert snap["workers"]["live"] == 1 and snap["alerts"] == [], snap
     assert snap["stream"]["length"] == 1  # one article; 49 redeliveries were unchanged
     assert snap["counters"]["appended"] == {"article.ingested": 1}

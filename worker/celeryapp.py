@@ -77,10 +77,6 @@ def configure(app: Celery, settings: Settings) -> None:
     )
 
 
-# kombu's Redis transport keeps priorities 3, 6 and 9 in lists of their own.
-_PRIORITY_SUFFIXES = ("", "\x06\x163", "\x06\x166", "\x06\x169")
-
-
 class NewsworkerCelery(Celery):  # type: ignore[misc]
     """Celery that journals ingest submissions before publishing them (worker/journal.py)."""
 
@@ -128,9 +124,11 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
         journal = self.journal()
         if journal is None:
             return 0
+        from worker.monitor import queue_keys
+
         pipe = journal.redis.pipeline(transaction=False)
-        for suffix in _PRIORITY_SUFFIXES:
-            pipe.llen(f"{self.settings.celery_key_prefix}{queue}{suffix}")
+        for key in queue_keys(self.settings, queue):
+            pipe.llen(key)
         return sum(int(n) for n in pipe.execute())
 
     def resend(self, entry: Entry) -> None:

@@ -180,6 +180,8 @@ def collect(settings: Settings, *, app: Any = None, client: redis.Redis | None =
     snap: dict[str, Any] = {"at": round(now, 3), "key_prefix": settings.key_prefix}
     snap["queues"] = queue_depths(broker, settings)
     snap["unacked"] = int(broker.hlen(settings.celery_key_prefix + "unacked"))
+    # Journaled submissions no worker has received yet (queued, or lost and due a re-send).
+    snap["journal_pending"] = int(broker.hlen(keys.journal("msg")))
     if include_workers:
         if app is None:
             from worker.celeryapp import make_app
@@ -235,6 +237,7 @@ def render(snap: dict[str, Any]) -> Any:
     for name, depth in snap["queues"].items():
         q.add_row(name, str(depth))
     q.add_row("(unacked, all queues)", str(snap["unacked"]))
+    q.add_row("(submissions not yet received)", str(snap.get("journal_pending", 0)))
     q.add_row("live workers", str(w["live"]))
     q.add_row("active tasks", str(w["active"]))
     parts.append(q)
@@ -308,6 +311,10 @@ class RedisCollector:
             lag.add_metric([g.name], g.lag)
             pending.add_metric([g.name], g.pending)
         families: list[Any] = [q, lag, pending]
+        families.append(GaugeMetricFamily(
+            "newsworker_journal_pending",
+            "Journaled submissions no worker has received yet (queued or awaiting re-send)",
+            value=int(broker.hlen(keys.journal("msg")))))
         families.append(GaugeMetricFamily("newsworker_stream_length", "Entries in the event stream",
                                           value=int(c.xlen(keys.events))))
         families.append(GaugeMetricFamily("newsworker_dlq_length", "Dead-lettered entries",

@@ -220,7 +220,8 @@ def redis_outage(base: Path, scale: float, outage_s: float = 10.0) -> Row:
             f"{len(sent)} tasks sent, {_count_log(workers, '] received') - len(sent)} "
             f"redeliveries, {_count_log(workers, 'retry: Retry in')} task retries, "
             f"{_count_log(workers, 'Redis unavailable')} in-task waits for Redis, "
-            f"{_count_log(workers, 'Connection to broker lost')} broker reconnects")
+            f"{_count_log(workers, 'Connection to broker lost')} broker reconnects, "
+            f"{_count_log(workers, 'was lost by the broker')} journal re-sends")
     finally:
         c.close()
     return row

@@ -63,6 +63,7 @@ function renderStatus(s) {
   setText("workers-live", s.workers.live);
   setText("workers-active", s.workers.active);
   setText("unacked", s.unacked);
+  setText("journal-pending", s.journal_pending);
   setText("worker-names", (s.workers.names || []).join(", ") || "no live worker");
   setText("stream-length", s.stream.length);
   setText("stream-last", s.stream.last_id);
