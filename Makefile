@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval bench faults clean
+.PHONY: run test lint typecheck eval bench faults fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,13 @@ bench: $(STAMP)
 
 faults: $(STAMP)
 	$(BIN)/python -m tests.faults
+
+# Property tests with fresh random examples (`make test` replays a fixed set).
+FUZZ_ROUNDS ?= 5
+fuzz: $(STAMP)
+	for i in $$(seq $(FUZZ_ROUNDS)); do \
+	  HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider \
+	    tests/test_normalise_props.py tests/test_properties.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .newsworker .pytest_cache .mypy_cache .ruff_cache

@@ -17,10 +17,17 @@ from typing import Any
 
 import pytest
 import redis
+from hypothesis import settings as hypothesis_settings
 
 from worker.keys import Keys
 from worker.settings import Settings, load_settings
 from worker.store import EventStore, connect
+
+# `make test` (and CI) replays the same Hypothesis examples on every run, so a result never
+# depends on the draw; `make fuzz` explores fresh random examples, many more of them.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("fuzz", derandomize=False, max_examples=3000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))

@@ -12,10 +12,12 @@ from worker.normalise import normalise, normalise_text
 
 # Hypothesis re-runs a hanging example while shrinking, so a SIGALRM timeout cannot end it:
 # the thread method kills the run instead, so a hang fails CI fast rather than eating its budget.
-pytestmark = pytest.mark.timeout(300, method="thread")
+pytestmark = pytest.mark.timeout(300 * max(1, settings().max_examples // 150), method="thread")
 
 SRC = Source(kind="file", location="prop")
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The active profile can only raise the count (`make fuzz`).
+FAST = settings(max_examples=max(150, settings().max_examples), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 _words = st.sampled_from(["the", "council", "said", "on", "Friday", "Home", "Share", "By Jane Doe",
                           "LONDON (Reuters) -", "Advertisement", "2024", "—", "“No,”", "he said.",

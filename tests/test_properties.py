@@ -33,9 +33,10 @@ from worker.models import (
 
 # Hypothesis re-runs a hanging example while shrinking, so a SIGALRM timeout cannot end it:
 # the thread method kills the run instead, so a hang fails CI fast rather than eating its budget.
-pytestmark = pytest.mark.timeout(300, method="thread")
+pytestmark = pytest.mark.timeout(300 * max(1, settings().max_examples // 150), method="thread")
 
-PROPS = settings(max_examples=200, deadline=None)
+# The active profile can only raise the count (`make fuzz`).
+PROPS = settings(max_examples=max(200, settings().max_examples), deadline=None)
 
 # Any unicode but lone surrogates (not representable in UTF-8, so never in an event).
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
