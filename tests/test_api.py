@@ -13,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import SEED, Proc, wait_until
 from tests.test_store import make_article
+from worker import metrics
 from worker.api import check_bind, create_app
 from worker.consume import ensure_group
 from worker.errors import ConfigError
@@ -159,6 +160,32 @@ def test_metrics_are_computed_from_redis(http: TestClient, store: EventStore,
     assert samples[("newsworker_ingest_failures_total", (("reason", "binary"),))] == 2
     assert samples[("newsworker_feed_polls_total", (("result", "not_modified"),))] == 1
     assert "# TYPE newsworker_task_duration_seconds histogram" in text
+
+
+def test_task_durations_of_all_workers_are_one_histogram(
+        http: TestClient, store: EventStore) -> None:
+    # Given runs recorded by two different processes' tasks (here: two direct calls)
+    metrics.record_task_duration(store.redis, store.keys, "ingest_file", 0.02)
+    metrics.record_task_duration(store.redis, store.keys, "ingest_file", 3.0)
+    metrics.record_task_duration(store.redis, store.keys, "poll_feed", 400.0)
+
+    # When /metrics is scraped, Then it is one cumulative histogram per task
+    text = http.get("/metrics", headers=AUTH).text
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for fam in text_string_to_metric_families(text) for s in fam.samples}
+    name = "newsworker_task_duration_seconds"
+
+    def bucket(task: str, le: str) -> float:
+        return samples[(f"{name}_bucket", (("le", le), ("task", task)))]
+
+    assert bucket("ingest_file", "0.01") == 0
+    assert bucket("ingest_file", "0.025") == 1
+    assert bucket("ingest_file", "2.5") == 1
+    assert bucket("ingest_file", "5.0") == 2
+    assert bucket("ingest_file", "+Inf") == 2
+    assert samples[(f"{name}_count", (("task", "ingest_file"),))] == 2
+    assert samples[(f"{name}_sum", (("task", "ingest_file"),))] == pytest.approx(3.02)
+    assert bucket("poll_feed", "300.0") == 0 and bucket("poll_feed", "+Inf") == 1
 
 
 @pytest.mark.e2e

@@ -18,6 +18,7 @@ from tests.test_store import make_article
 from worker import monitor
 from worker.consume import ensure_group
 from worker.keys import Keys
+from worker.metrics import read_task_durations
 from worker.models import Source
 from worker.settings import Settings
 from worker.store import EventStore
@@ -65,6 +66,9 @@ def test_status_is_a_healthcheck_queue_depth_and_workers(
     assert snap["workers"]["live"] == 1 and snap["alerts"] == [], snap
     assert snap["stream"]["length"] == 1  # one article; 49 redeliveries were unchanged
     assert snap["counters"]["appended"] == {"article.ingested": 1}
+    # and every run the worker's pool processes made is in the shared duration histogram
+    durations = read_task_durations(client, Keys(settings.key_prefix))
+    assert durations["ingest_file"][2] >= 50
     assert code == 0, worker.output()[-2000:]
 
 

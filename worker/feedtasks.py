@@ -263,7 +263,6 @@ def _failed(st: EventStore, fid: str, url: str, state: dict[str, str],
 def poll_feed(self: Any, url_or_path: str, correlation_id: str | None = None,
               options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Poll one feed; returns a summary (status ok/not_modified/skipped_*/failed)."""
-    started = time.perf_counter()
     settings = get_settings()
     result = poll(url_or_path, settings, store(), options=options,
                   correlation_id=correlation_id or self.request.id)
@@ -273,7 +272,6 @@ def poll_feed(self: Any, url_or_path: str, correlation_id: str | None = None,
                                    kwargs={"correlation_id": correlation_id or self.request.id},
                                    queue=settings.feeds_queue)
     result["fulltext_queued"] = len(new_urls) if fulltext else 0
-    metrics.TASK_DURATION.labels(task="poll_feed").observe(time.perf_counter() - started)
     return result
 
 

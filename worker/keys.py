@@ -95,6 +95,11 @@ class Keys:
     def counters(self) -> str:
         return f"{self.tag}:counters"
 
+    @property
+    def task_durations(self) -> str:
+        """Hash: ``<task>|<le>`` bucket counts, ``<task>|sum``, ``<task>|count``."""
+        return f"{self.tag}:task_durations"
+
     def all_patterns(self) -> list[str]:
         """Glob patterns matching every key of this prefix (for cleanup in tests/tools)."""
         return [f"{self.tag}:*"]

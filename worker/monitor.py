@@ -294,7 +294,11 @@ class RedisCollector:
         return []  # unchecked collector: families come from Redis at scrape time
 
     def collect(self) -> list[Any]:
-        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+        from prometheus_client.core import (
+            CounterMetricFamily,
+            GaugeMetricFamily,
+            HistogramMetricFamily,
+        )
 
         s, c, keys = self.settings, self.client, self.keys
         broker = c if s.celery_broker == s.store_url else connect(s.celery_broker)
@@ -329,12 +333,19 @@ class RedisCollector:
             for lv, n in sorted(counts.get(kind, {}).items()):
                 fam.add_metric([lv], n)
             families.append(fam)
+        from worker.metrics import read_task_durations
+
+        hist = HistogramMetricFamily("newsworker_task_duration_seconds",
+                                     "Celery task wall time, all workers", labels=["task"])
+        for task, (buckets, total, _n) in read_task_durations(c, keys).items():
+            hist.add_metric([task], buckets=buckets, sum_value=total)
+        families.append(hist)
         return families
 
 
 def metrics_text(settings: Settings, client: redis.Redis) -> tuple[bytes, str]:
-    """Exposition text: the Redis-wide figures plus this process's own registry (which holds
-    ``newsworker_task_duration_seconds``; per-worker histograms need a multiprocess setup)."""
+    """Exposition text: the Redis-wide figures (task durations of every worker included) plus
+    this process's own registry (``newsworker_process_*``)."""
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
     import worker.metrics  # noqa: F401  (registers the in-process families)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import redis
+from celery import signals
 
 from worker import metrics
 from worker.celeryapp import app
@@ -123,11 +124,9 @@ def ingest_path(path: str, correlation_id: str | None) -> list[dict[str, Any]]:
 @app.task(name="newsworker.ingest_file", bind=True, **RETRY_OPTS)
 def ingest_file(self: Any, path: str, correlation_id: str | None = None) -> dict[str, Any]:
     """Ingest one file (an article, or every entry of a feed file)."""
-    started = time.perf_counter()
     cid = correlation_id or self.request.id
     results = (patiently(lambda: give_up_after(self, [file_source(path)], cid))
                or patiently(lambda: ingest_path(path, cid)))
-    metrics.TASK_DURATION.labels(task="ingest_file").observe(time.perf_counter() - started)
     first = results[0] if len(results) == 1 else {"status": "batch"}
     return {**first, "path": path, "results": results}
 
@@ -139,15 +138,14 @@ APPEND_CHUNK = 500  # articles per pipeline: bounds memory; a redelivery dedupes
 def ingest_files(self: Any, paths: list[str],
                  correlation_id: str | None = None) -> dict[str, Any]:
     """Ingest many files, appending their articles in pipelines of APPEND_CHUNK."""
-    started = time.perf_counter()
     cid = correlation_id or self.request.id
     gave_up = patiently(lambda: give_up_after(self, [file_source(p) for p in paths], cid))
     if gave_up is not None:
         return {"status": "batch", "results": gave_up}
-    return patiently(lambda: _ingest_files(paths, cid, started))
+    return patiently(lambda: _ingest_files(paths, cid))
 
 
-def _ingest_files(paths: list[str], cid: str | None, started: float) -> dict[str, Any]:
+def _ingest_files(paths: list[str], cid: str | None) -> dict[str, Any]:
     settings = get_settings()
     results: list[dict[str, Any]] = []
     batch: list[Article] = []
@@ -175,7 +173,6 @@ def _ingest_files(paths: list[str], cid: str | None, started: float) -> dict[str
             flush()
     if batch:
         flush()
-    metrics.TASK_DURATION.labels(task="ingest_files").observe(time.perf_counter() - started)
     return {"status": "batch", "results": results}
 
 
@@ -206,6 +203,33 @@ def _ingest_text(text: str, name: str, url: str | None, kind: str | None, cid: s
         return _failed(source, exc, cid)
     results = _append(source, articles, cid, name)
     return {**results[0], "results": results}
+
+
+_STARTED: dict[str, float] = {}
+
+
+def _task_started(task_id: str | None = None, **_: Any) -> None:
+    if task_id:
+        _STARTED[task_id] = time.perf_counter()
+
+
+def _task_finished(task_id: str | None = None, task: Any = None, **_: Any) -> None:
+    """Every task's wall time, into this process's histogram and the shared one in Redis."""
+    started = _STARTED.pop(task_id or "", None)
+    if started is None or task is None:
+        return
+    seconds = time.perf_counter() - started
+    name = str(getattr(task, "name", "?")).removeprefix("newsworker.")
+    metrics.TASK_DURATION.labels(task=name).observe(seconds)
+    try:
+        st = store()
+        metrics.record_task_duration(st.redis, st.keys, name, seconds)
+    except redis.RedisError as exc:  # a lost sample must never fail the task
+        log.debug("task duration not recorded: %s", exc)
+
+
+signals.task_prerun.connect(_task_started)
+signals.task_postrun.connect(_task_finished)
 
 
 def submit_file(path: str | Path) -> Any:
