@@ -183,8 +183,9 @@ class EventStore:
                                 correlation_id=correlation_id, source=article.source,
                                 data=article)
                     keys.append(self.keys.article(aid))
+                    # Only the body: append.lua writes the flat fields from these args.
                     args += [article.content_hash, current, event.type, event.event_id, aid,
-                             event.schema_version, encode(event)["body"]]
+                             event.schema_version, event.model_dump_json()]
                 conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
                 calls += 1
             replies: list[Any] = []
