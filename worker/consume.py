@@ -258,13 +258,12 @@ class Consumer:
         ready: list[_Ready] = []  # decoded events for the handler, in stream order
         failed = False
         for (eid, fields), event_id, mark in zip(entries, event_ids, marks, strict=True):
-            sid = _s(eid)
             retry_group = fields.get(RETRY_GROUP_FIELD)
             if mark is not None or (retry_group is not None and _s(retry_group) != self.group):
                 acks.append(eid)  # done before, or a dlq-retry copy meant for another group
                 self.stats.skipped += 1
                 continue
-            deliveries = counts.get(sid, 1)
+            deliveries = counts.get(_s(eid), 1) if counts else 1
             if deliveries > self.settings.max_deliveries:
                 # Delivered too often without an outcome: it likely kills its consumers.
                 dead.append(self._dead_letter(eid, fields, "poison: consumer died handling it",
@@ -289,11 +288,12 @@ class Consumer:
             ready = self._call_batch(ready)
             acks += [r[0] for r in ready if r[5]]
             ready = [r for r in ready if not r[5]]
+        handled = 0
         for eid, fields, event_id, deliveries, event, _ in ready:
-            sid = _s(eid)
             try:
                 self._call(event)
             except Exception as exc:
+                sid = _s(eid)
                 err = f"{exc.__class__.__name__}: {exc}"
                 self.stats.failed += 1
                 self.stats.last_error = err
@@ -312,10 +312,12 @@ class Consumer:
                 # Mark now, not with the batch ack: a crash later in the batch must not
                 # make the reclaiming consumer repeat this event.
                 self.redis.zadd(self.keys.processed(self.group),
-                                {event_id: float(sid.partition("-")[0])})
+                                {event_id: float(_s(eid).partition("-")[0])})
             acks.append(eid)
-            self.stats.handled += 1
-            self._ok_metric.inc()
+            handled += 1
+        if handled:  # one metric update per batch, not per event
+            self.stats.handled += handled
+            self._ok_metric.inc(handled)
         self._ack(acks, dead)
         if failed and self._retry_at is None:
             self._retry_at = time.monotonic() + self._retry_delay_s()
