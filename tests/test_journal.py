@@ -81,6 +81,23 @@ def test_only_ingest_submissions_are_journaled(settings: Settings, celery_app: A
     assert [e.task_id for e in j.sent_before(settings.ingest_queue, 2**62)] == [res.id]
 
 
+def test_a_failed_publish_is_not_left_in_the_journal(
+        settings: Settings, celery_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a broker publish that fails after the journal write
+    from celery import Celery
+
+    def refuse(*_a: Any, **_k: Any) -> Any:
+        raise ConnectionRefusedError("broker refused the publish")
+
+    monkeypatch.setattr(Celery, "send_task", refuse)
+
+    # When a submission is made, Then the caller sees the error and nothing is left to re-send
+    with pytest.raises(ConnectionRefusedError):
+        celery_app.send_task("newsworker.ingest_text", ["Headline\n\nBody."],
+                             queue=settings.ingest_queue)
+    assert _journal(settings).pending() == 0
+
+
 TEXT = ("Harbour ferry timetable changes {n}\n\n"
         "The harbour authority said on Friday that ferry number {n} would run every twenty "
         "minutes from next month, after a consultation with commuters and local businesses "

@@ -7,6 +7,7 @@ nothing new.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -118,6 +119,13 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
                     if delay is None:
                         raise
                     time.sleep(delay)
+            try:
+                return super().send_task(name, args, kwargs, **options)
+            except Exception:
+                # The caller is told the submission failed: don't re-send it behind its back.
+                with contextlib.suppress(redis.RedisError):
+                    journal.forget(entry)
+                raise
         return super().send_task(name, args, kwargs, **options)
 
     def broker_queue_len(self, queue: str) -> int:
@@ -154,7 +162,9 @@ def _start_keeper(sender: Any = None, **_: Any) -> None:
     own = Journal(connect(app.settings.celery_broker, socket_timeout=2,
                           socket_connect_timeout=2), journal.keys)
     s = app.settings
-    app.keeper = Keeper(own, resend=app.resend, queues=[s.ingest_queue],
+    consumed = getattr(getattr(app.amqp, "queues", None), "consume_from", None) or {}
+    queues = sorted({s.ingest_queue, *consumed})
+    app.keeper = Keeper(own, resend=app.resend, queues=queues,
                         queue_len=app.broker_queue_len, resend_after_s=s.journal_resend_after_s,
                         max_resends=s.journal_max_resends,
                         reap_every_s=min(5.0, max(0.5, s.journal_resend_after_s / 4)))
