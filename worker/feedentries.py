@@ -8,6 +8,7 @@ first pass.
 
 from __future__ import annotations
 
+import html as htmllib
 import logging
 import re
 import time
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from worker.errors import NotAnArticle, RejectedInput
 from worker.fields import detect_language
@@ -43,7 +44,7 @@ class Entry:
     tags: list[str] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     language: str | None = None
-
+    source_title: str | None = None  # aggregators: the publisher the entry comes from
 
 
 class FeedStream:
@@ -56,10 +57,14 @@ class FeedStream:
     """
 
     def __init__(self, entries: Callable[[], Iterator[Entry]], *, base: str,
-                 site: str | None, feed_lang: str | None, extra_tags: tuple[str, ...]) -> None:
+                 site: str | None, feed_lang: str | None, extra_tags: tuple[str, ...],
+                 site_url: str | None = None) -> None:
         self.title, self.skipped, self.duplicates, self.built = site, 0, 0, 0
         self.reasons: list[str] = []
-        self._entries, self._base, self._lang, self._tags = entries, base, feed_lang, extra_tags
+        self._entries, self._lang, self._tags = entries, feed_lang, extra_tags
+        # Relative links resolve against the feed's URL, else (a file) the site's own link.
+        self._base = base if _HTTP_RE.match(base) or not site_url else site_url.strip()
+        self._location = base
         # key -> (first position, last position, URL of the last copy)
         self._span: dict[str, tuple[int, int, str | None]] = {}
         for i, entry in enumerate(entries()):
@@ -68,13 +73,18 @@ class FeedStream:
                 continue
             first = self._span[key][0] if key in self._span else i
             self.duplicates += key in self._span
-            self._span[key] = (first, i, _entry_url(entry.link, base))
+            self._span[key] = (first, i, self._url(entry))
         if not self._span and not self.skipped:
             raise NotAnArticle("feed has no entries")
         self._links: dict[str, int] = {}
         for _, _, url in self._span.values():
             if url:
                 self._links[url] = self._links.get(url, 0) + 1
+
+    def _url(self, entry: Entry) -> str | None:
+        # No link: a GUID/id that is itself a web address still names the page.
+        link = entry.link or (entry.key if _HTTP_RE.match(entry.key) else None)
+        return _entry_url(link, self._base)
 
     def _key(self, entry: Entry, *, count: bool = False) -> str | None:
         """The entry's identity, or None (counted as skipped) when it has nothing to show."""
@@ -127,11 +137,12 @@ class FeedStream:
 
     def _build(self, key: str, entry: Entry) -> Article | None:
         try:
-            url = _entry_url(entry.link, self._base)
-            if url and self._links[url] > 1:
+            url = self._url(entry)
+            if url and self._links.get(url, 0) > 1:
                 url = None  # shared link: identity falls back to <feed>#<guid>
             art = _article(entry, _body(entry), key=key, url=url, base=self._base,
-                           site=self.title, feed_lang=self._lang, extra_tags=self._tags)
+                           location=self._location, site=self.title, feed_lang=self._lang,
+                           extra_tags=self._tags)
         except Exception as exc:  # skip the entry, keep the feed
             self.skipped += 1
             self.reasons.append(getattr(exc, "reason", exc.__class__.__name__))
@@ -145,24 +156,34 @@ class FeedStream:
 
 
 def _body(entry: Entry) -> list[str]:
-    if entry.html:
-        paras = html_to_paragraphs(clean_text(entry.html))
-    elif entry.text:
-        paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", clean_text(entry.text))]
-    else:
-        paras = []
-    paras = [p for p in paras if p]
+    paras = _paras(entry.html, markup=True) if entry.html else []
+    if not paras and entry.text:  # plain text, or the summary when the content was empty
+        paras = _paras(entry.text, markup=bool(entry.html) and "<" in entry.text)
     if not paras and not entry.title:
         raise NotAnArticle("entry has neither title nor content")
     return paras
 
 
+def _paras(value: str, *, markup: bool) -> list[str]:
+    # Markup escaped twice (``&lt;p&gt;`` left after XML parsing) is still markup.
+    if _ESCAPED_TAG_RE.search(value) and (not markup or "<" not in value):
+        value, markup = htmllib.unescape(value), True
+    if markup and _is_link_list(value):
+        return []  # aggregator blurbs: headline links + publisher names, no prose
+    paras = html_to_paragraphs(clean_text(value)) if markup \
+        else re.split(r"\n\s*\n", clean_text(value))
+    paras = [" ".join(unescape_residual(p).split()) for p in paras]
+    return [p for p in paras if p]
+
+
 def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: str,
-             site: str | None, feed_lang: str | None, extra_tags: tuple[str, ...]) -> Article:
-    title = clean_text(entry.title).strip()
+             location: str, site: str | None, feed_lang: str | None,
+             extra_tags: tuple[str, ...]) -> Article:
+    title = clean_title(clean_text(entry.title), entry.source_title, site)
     if not title:
         words = " ".join(body).split()
         title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+    body, byline = _drop_lead_lines(body)
     if not body:
         body = [title]  # headline-only entries (link blogs) are still news items
     lang = entry.language or feed_lang or detect_language(title + "\n" + "\n".join(body[:10]))
@@ -172,22 +193,167 @@ def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: 
     images = tuple(dict.fromkeys(Image(src=urljoin(base, i.src) if _HTTP_RE.match(base)
                                        else i.src, caption=i.caption) for i in entry.images))
     return Article(
-        title=title, body=tuple(body), lede=body[0], authors=tuple(dict.fromkeys(entry.authors)),
+        title=title, body=tuple(body), lede=body[0], authors=clean_authors(entry.authors or byline),
         published_at=published or updated, updated_at=updated, url=url, site_name=site,
-        source=Source(kind="feed", location=f"{base}#{key}"), language=lang,
+        source=Source(kind="feed", location=f"{location}#{key}"), language=lang,
         images=images[:20], tags=tuple(dict.fromkeys(t for t in (*entry.tags, *extra_tags)
                                                      if t))[:50],
         word_count=sum(len(p.split()) for p in body),
         content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION)
 
 
+_STAMP_RE = re.compile(r"^(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|"
+                       r"publié|mis à jour|publicado|actualizado)\b:?\s*\S.{0,50}$", re.I)
+
+
+def _drop_lead_lines(body: list[str]) -> tuple[list[str], list[str]]:
+    """Leading "By Jane Doe" and "Updated: ..." lines are furniture, not the first paragraph;
+    the byline still names the authors when the feed did not."""
+    byline: list[str] = []
+    while len(body) > 1 and len(body[0].split()) <= 10:
+        m = _BYLINE_RE.match(body[0])
+        name = body[0][m.end():].split(",")[0] if m else ""
+        if name and all(w[:1].isupper() or _AND_RE.fullmatch(f" {w} ")
+                        for w in name.split()) and not name.endswith((".", "!", "?")):
+            byline = [body[0]]
+        elif not _STAMP_RE.match(body[0]):
+            break
+        body = body[1:]
+    return body, byline
+
+
 def _entry_url(link: str | None, base: str) -> str | None:
-    if not link:
-        return None
-    link = link.strip()
-    if not _HTTP_RE.match(link) and _HTTP_RE.match(base):
+    link = (link or "").strip()
+    if link and not _HTTP_RE.match(link) and _HTTP_RE.match(base):
         link = urljoin(base, link)
-    return canonical_url(link) if _HTTP_RE.match(link) else None
+    return canonical_url(_drop_feed_params(_unwrap_redirect(link))) \
+        if _HTTP_RE.match(link) else None
+
+
+# --- entry fields: links, titles, bylines --------------------------------------------------
+
+# Click-tracking wrappers (news aggregators, mail and social redirectors) carry the real
+# address in one query parameter.
+_REDIRECT_KEYS = ("url", "u", "dest", "destination", "target", "redirect", "redirect_url")
+# Publishers tag feed traffic with ?source=rss-…, ?ref=rss, ?from=feed on article links.
+_FEED_PARAM_KEYS = frozenset({"source", "src", "ref", "referrer", "from", "via", "cmp",
+                              "origin", "channel", "mod", "rss"})
+_FEED_VALUE_RE = re.compile(r"^(?:rss|feed|atom)(?:$|[\W_])", re.IGNORECASE)
+
+
+def _unwrap_redirect(link: str) -> str:
+    try:
+        parts = urlsplit(link)
+        params = dict(parse_qsl(parts.query))
+        for key in _REDIRECT_KEYS:
+            target = params.get(key, "").strip()
+            if _HTTP_RE.match(target) and urlsplit(target).hostname not in (None,
+                                                                           parts.hostname):
+                return target
+    except ValueError:  # a malformed address is left to canonical_url
+        pass
+    return link
+
+
+def _drop_feed_params(link: str) -> str:
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return link
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs
+            if not (k.lower() in _FEED_PARAM_KEYS and (_FEED_VALUE_RE.match(v) or k == "rss"))]
+    return urlunsplit(parts._replace(query=urlencode(kept))) if len(kept) < len(pairs) else link
+
+
+_ENTITY_RE = re.compile(r"&(?:#\d{2,7}|#[xX][0-9a-fA-F]{2,6}|[A-Za-z]{2,8}\d?);")
+_ESCAPED_TAG_RE = re.compile(r"&lt;/?(?:p|br|div|span|a|b|i|em|strong|img|ul|ol|li|h[1-6]|"
+                             r"figure|blockquote)\b", re.IGNORECASE)
+
+
+def unescape_residual(text: str) -> str:
+    """Entities still present after XML and HTML decoding were escaped twice: decode them."""
+    for _ in range(2):  # &amp;amp;#8217; needs two rounds
+        if "&" not in text or not _ENTITY_RE.search(text):
+            break
+        text = htmllib.unescape(text)
+    return text
+
+
+_A_RE = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _is_link_list(markup: str) -> bool:
+    """Only links, and at most a few words around each (publisher names), is not a body.
+    Capped at 80 link words: a long round-up post of links with commentary is a post."""
+    links = _A_RE.findall(markup) if "<a" in markup.lower() else []
+    link_words = sum(len(_TAG_RE.sub(" ", a).split()) for a in links)
+    if not links or link_words > 80:
+        return False
+    stripped = _A_RE.sub("<br>", markup)
+    if len(_TAG_RE.sub(" ", stripped).split()) > 2 * link_words:
+        return False  # plainly prose: spare the parse
+    rest = html_to_paragraphs(stripped)
+    return link_words > sum(len(p.split()) for p in rest) and all(len(p.split()) <= 4
+                                                                  for p in rest)
+
+
+_SEPS = (" - ", " – ", " — ", " | ")
+
+
+def clean_title(title: str, source: str | None = None, site: str | None = None) -> str:
+    """Double-escaped entities decoded; a trailing " - Publisher" dropped when it names the
+    aggregator's source, or the site the feed belongs to (its title starts with it)."""
+    if "&" in title:
+        title = unescape_residual(title)
+        if "<" in title:
+            title = _strip(title)
+    title = " ".join(title.split())
+    src, site = " ".join((source or "").split()), " ".join((site or "").split()).casefold()
+    for sep in _SEPS:
+        head, _, tail = title.rpartition(sep)
+        if len(head.split()) >= 2 and len(tail) >= 3 and (
+                tail == src or (site.startswith(tail.casefold()) and len(tail.split()) <= 5)):
+            return head.rstrip()
+    return title
+
+
+_EMAIL_RE = re.compile(r"[^\s@()<>]+@[^\s@()<>]+\.[^\s@()<>]+")
+_BYLINE_RE = re.compile(r"^(?:(by|written by)|von|par|por|door|av|af)[:\s]\s*", re.IGNORECASE)
+_AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en)\s)\s*", re.IGNORECASE)
+# "Sam Jones in Madrid": a reporter's location appended to the byline.
+_IN_PLACE_RE = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*)\s+in\s+"
+                          r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}$")
+_PLACEHOLDER_AUTHORS = frozenset({"unknown", "unknown author", "admin", "administrator",
+                                  "root", "webmaster", "none", "null", "n/a", "noreply"})
+_ROLE_RE = re.compile(r"\b(?:reporter|correspondent|editor|writer|staff|contributor|columnist|"
+                      r"journalist|producer|redakteur\w*|autor\w*|rédact\w*)\b", re.I)
+
+
+def _names(value: str) -> list[str]:
+    """"A, B and C" / "A; B" / "A und B" as names; "Doe, Jane" and "A, Staff Writer" stay."""
+    parts = [p.strip(" ,") for p in _AND_RE.split(value)]
+    if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
+        return [n.strip() for p in parts[:-1] for n in p.split(",")] + [parts[-1]]
+    named = [p.strip() for p in value.split(",") if not _ROLE_RE.search(p)]
+    return named if named and all(2 <= len(p.split()) <= 4 for p in named) else [value]
+
+
+def clean_authors(raw: list[str]) -> tuple[str, ...]:
+    """Person names from feed author fields: no emails, "By", placeholders; lists split."""
+    out: dict[str, str] = {}
+    for value in raw:
+        value = " ".join(unescape_residual(value).split())
+        m = re.fullmatch(r"\S+@\S+\s*\((.+)\)", value)  # RSS 2.0: "mail@x.com (Name)"
+        value = m.group(1) if m else _EMAIL_RE.sub("", value).strip(" ()<>,")
+        m2 = _BYLINE_RE.match(value)
+        if m2 and (m2.group(1) or len(value[m2.end():].split()) >= 2):
+            value = value[m2.end():]
+        for name in _names(value):
+            name = _IN_PLACE_RE.sub(r"\1", name).strip()
+            if name and name.casefold() not in _PLACEHOLDER_AUTHORS:
+                out.setdefault(name.casefold(), name)
+    return tuple(out.values())
 
 
 # --- small helpers ----------------------------------------------------------------------

@@ -20,9 +20,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from feedparser.datetimes import _parse_date
-
-from worker.feedentries import Entry, _date, _strip, _struct_date
+from worker.feedentries import Entry, _strip
+from worker.feeds import entry_date  # feeds imports this module lazily: no cycle
 from worker.fields import norm_language
 from worker.models import Image
 
@@ -39,6 +38,7 @@ _XML_ATTRS = ("{http://www.w3.org/XML/1998/namespace}lang",
 _HEAD_RE = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<rss\s[^>]*"
                       rb"version\s*=\s*[\"']2\.0[\"']", re.DOTALL)
 _ENC_RE = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
+_CHANNEL_LINK_RE = re.compile(rb"<link>\s*(https?://[^<\s]+)\s*</link>", re.IGNORECASE)
 
 
 class Unsupported(Exception):
@@ -126,13 +126,19 @@ def _entry(item: Any) -> Entry:
     title = one.get("title", "")
     title = _strip(title) if "<" in title else " ".join(title.split())
     html = one.get(_CONTENT) or one.get("description") or None
-    published = one.get("pubDate")
-    return Entry(key=str(guid or link or ""), title=title, html=html, text=None, link=link,
-                  published=(_struct_date(_parse_date(published)) or _date(published))
-                  if published else None, updated=None,
-                  authors=[author] if author else [], tags=tags, images=images,
-                  language=None)
+    summary = one.get("description") if one.get(_CONTENT) else None  # as feeds.py does
+    return Entry(key=str(guid or link or ""), title=title, html=html, text=summary or None,
+                 link=link, published=entry_date(one.get("pubDate")), updated=None,
+                 authors=[author] if author else [], tags=tags, images=images, language=None)
 
 
 def channel_language(fast: FastRss) -> str | None:
     return norm_language(fast.language)
+
+
+def channel_link(raw: bytes) -> str | None:
+    """The channel's own <link> (the site), read before the first item: relative item
+    links resolve against it when the feed came from a file."""
+    head = raw[:raw.find(b"<item")] if b"<item" in raw else raw[:4096]
+    m = _CHANNEL_LINK_RE.search(head)
+    return m.group(1).decode("utf-8", "replace") if m else None
