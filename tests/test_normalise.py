@@ -18,7 +18,7 @@ from worker.errors import (
     TooLarge,
     UndecodableInput,
 )
-from worker.fields import parse_byline, split_dateline
+from worker.fields import dateline_date, parse_byline, parse_date_hint, split_dateline
 from worker.models import Source, content_hash
 from worker.normalise import (
     NORMALISER_VERSION,
@@ -141,6 +141,8 @@ def test_encoded_article_end_to_end() -> None:
     ("SPRINGFIELD, Ill. — A judge", "SPRINGFIELD", "A judge"),
     ("NEW YORK -- Stocks fell", "NEW YORK", "Stocks fell"),
     ("The U.S. — and China", None, "The U.S. — and China"),
+    ("DENVER (April 9, 2024) — The plant", "DENVER", "The plant"),
+    ("新华社北京1月11日电（记者王静）中国汽车工业协会11日发布", "北京", "中国汽车工业协会11日发布"),
 ])
 def test_datelines(para: str, city: str | None, rest: str) -> None:
     assert split_dateline(para) == (city, rest)
@@ -183,10 +185,26 @@ NOW = datetime(2024, 6, 1, tzinfo=UTC)
     ("3 March 2024 10:00 JST", datetime(2024, 3, 3, 1, 0, tzinfo=UTC)),
     ("3 March 2024 10:00 CET", datetime(2024, 3, 3, 9, 0, tzinfo=UTC)),
     ("3 May 2024 10:00 BST", datetime(2024, 5, 3, 9, 0, tzinfo=UTC)),
+    # "GMT+8" is UTC+8 on news pages (dateutil alone reads it POSIX-style, as UTC-8)
+    ("May 3, 2024 4:27 PM GMT+8", datetime(2024, 5, 3, 8, 27, tzinfo=UTC)),
+    ("Fri, 03 May 2024 16:27:00 GMT+8", datetime(2024, 5, 3, 8, 27, tzinfo=UTC)),
+    ("Madrid - 16 abr 2024 - 13:20 CEST", datetime(2024, 4, 16, 11, 20, tzinfo=UTC)),
+    ("THE GAZETTE      Thursday, 7 March 2024      Page 3", datetime(2024, 3, 7, tzinfo=UTC)),
+    ("June 4, 1931 - March 2, 2024 and more words", None),  # a life span, not one date
     ("garbage", None), ("", None), ("2024", None), ("99999999999999999999", None),
 ])
 def test_parse_date(value: str, expected: datetime | None) -> None:
     assert parse_date(value, now=NOW) == expected
+
+
+def test_date_hints_keep_page_calendar() -> None:
+    # Y-M-D is never day-first, and the page's own offset keeps the date it printed.
+    assert parse_date_hint("2024-01-11 16:42:08 来源：新华网", dayfirst=True) == \
+        datetime(2024, 1, 11, 16, 42, 8, tzinfo=UTC)
+    evening = parse_date_hint("2024-05-14T21:15:00-07:00", keep_offset=True, now=NOW)
+    assert evening is not None and evening.date().isoformat() == "2024-05-14"
+    assert evening == datetime(2024, 5, 15, 4, 15, tzinfo=UTC)  # same instant
+    assert dateline_date("DENVER (April 9, 2024) — The plant") == datetime(2024, 4, 9, tzinfo=UTC)
 
 
 def test_far_future_date_dropped(caplog: pytest.LogCaptureFixture) -> None:

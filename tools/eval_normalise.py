@@ -14,7 +14,10 @@ obituaries, Q&A, recipes, numbered statements, pagination, forums, hard-wrapped 
 ``d01_`` .. ``d99_`` are a third blind set of scraper outputs (BeautifulSoup fragments, pdftotext
 pages, Cyrillic/Arabic/Italian/Portuguese, tickers, social embeds, alert bullets) (``d``);
 ``g01_`` .. ``g99_`` are full HTML pages from different CMSs written blind, scored against bare
-trafilatura with tools/compare_trafilatura.py (``g``); ``overall`` is every document.
+trafilatura with tools/compare_trafilatura.py (``g``); ``k01_`` .. ``k99_`` are a sixth blind
+set mixing text dumps and HTML pages (cookie banners, wire trailers, tab titles, press releases,
+ES/ZH, live blogs, pdftotext, JSON-LD, <time>-only dates, AMP, kicker/deck) (``k``);
+``overall`` is every document.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ _BLIND2_RE = re.compile(r"c\d\d_")
 _BLIND3_RE = re.compile(r"d\d\d_")
 _BLIND4_RE = re.compile(r"e\d\d_")
 _BLIND5_RE = re.compile(r"g\d\d_")
+_BLIND6_RE = re.compile(r"k\d\d_")
 
 
 def group(name: str, kind: str) -> str:
@@ -58,6 +62,8 @@ def group(name: str, kind: str) -> str:
         return "e"
     if _BLIND5_RE.match(name):
         return "g"
+    if _BLIND6_RE.match(name):
+        return "k"
     m = _HARD_RE.match(name)
     if m is None or int(m.group(1)) < 21:
         return kind
@@ -130,7 +136,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "c", "d", "e", "g", "overall"):
+                 "c", "d", "e", "g", "k", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if not sel:

@@ -114,6 +114,10 @@ _FOREIGN_MONTHS = {
     "апреля": "april", "мая": "may", "июня": "june", "июля": "july", "августа": "august",
     "сентября": "september", "октября": "october", "ноября": "november", "декабря":
     "december",
+    # abbreviations ("16 abr 2024", "3 déc. 2024"); ones that are English words are left out
+    "ene": "jan", "abr": "apr", "dic": "dec", "janv": "jan", "févr": "feb", "avr": "apr",
+    "juil": "jul", "déc": "dec", "mär": "mar", "okt": "oct", "dez": "dec", "gen": "jan",
+    "giu": "jun", "lug": "jul", "ott": "oct",
 }
 _HAS_DAY_RE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez|janv|févr|avr|"
@@ -124,6 +128,17 @@ _HAS_DAY_RE = re.compile(
 _FOREIGN_RE = re.compile(r"\b(" + "|".join(_FOREIGN_MONTHS) + r")\b|\bde\b|\bdel\b",
                          re.IGNORECASE)
 _FUTURE_SLACK = timedelta(days=2)
+# "GMT+8" / "UTC-05:00": dateutil reads these POSIX-style (GMT+8 = UTC-8); pages mean UTC+8.
+_GMT_OFFSET_RE = re.compile(r"\b(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?\b")
+# "7 November 2024" / "Nov. 7, 2024" among other words ("THE GAZETTE  Thursday, 7 November 2024")
+_EMBEDDED_RE = re.compile(r"\b\d{1,2}\.?\s+[^\W\d_]{3,9}\.?,?\s+\d{4}\b|"
+                          r"\b[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b")
+_YMD_RE = re.compile(r"(?<!\d)\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)")
+
+
+def _gmt_offset(m: re.Match[str], sep: str) -> str:
+    sign = "+" if m.group(1) == "+" else "-"
+    return f" {sign}{int(m.group(2)):02d}{sep}{m.group(3) or '00'}"
 
 
 def _tzinfos(name: str | None, offset: int | None) -> tzinfo | None:
@@ -159,6 +174,9 @@ def _parse_any(s: str, dayfirst: bool) -> datetime | None:
     if fast is not None:
         return fast
     from dateutil import parser as du  # type: ignore[import-untyped]  # lazy: free-form only
+
+    if dayfirst and _YMD_RE.search(s):
+        dayfirst = False  # 2024-01-11 is year-month-day everywhere; dateutil would swap it
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dateutil warns about unknown zone names
@@ -230,8 +248,12 @@ def parse_date(value: str, *, now: datetime | None = None) -> datetime | None:
 
 
 def parse_date_hint(value: str, *, now: datetime | None = None,
-                    dayfirst: bool = False) -> datetime | None:
-    """``parse_date`` with a hint for 01/02/2024: day first outside the US-English world."""
+                    dayfirst: bool = False, keep_offset: bool = False) -> datetime | None:
+    """``parse_date`` with a hint for 01/02/2024: day first outside the US-English world.
+
+    ``keep_offset`` keeps the page's own UTC offset (same instant) instead of converting to
+    UTC, so the calendar date stays the one the page printed (21:15 PDT is not "tomorrow").
+    """
     if not isinstance(value, str):
         return None
     s = " ".join(value.split())[:120]
@@ -246,9 +268,16 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
     s = _AMPM_RE.sub(lambda m: m.group(1).upper() + "M", s)
     s = _DOT_TIME_RE.sub(r" \1:\2", s)
     s = _H_TIME_RE.sub(r"\1:\2", s)
+    if "GMT" in s or "UTC" in s:
+        # RFC 2822 ("Wed, 03 Jul ...") wants +0800; elsewhere +0800 would send it down that path
+        sep = "" if "," in s[:5] else ":"
+        s = _GMT_OFFSET_RE.sub(lambda m: _gmt_offset(m, sep), s)
     s = _NOISE_RE.sub(" ", s).strip(" ,;-–—")
     try:
         dt = _parse_any(s, dayfirst)
+        if dt is None and len(s) > 24:  # a date inside other words: a print page header
+            found = _EMBEDDED_RE.findall(s)  # two dates ("June 4, 1931 - March 2, 2024") are a span
+            dt = _fast_date(_FOREIGN_RE.sub(_foreign, found[0])) if len(found) == 1 else None
     except (ValueError, OverflowError, OSError, TypeError):
         dt = None
     except Exception:  # dateutil has odd corners; a bad date must never fail an article
@@ -257,7 +286,12 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
     if dt is None or not 1900 <= dt.year <= 2999:
         return None
     try:
-        dt = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+        if dt.tzinfo is None or dt.utcoffset() is None:
+            dt = dt.replace(tzinfo=UTC)
+        elif keep_offset:  # a fixed offset, not a zone object: the instant as printed
+            dt = dt.astimezone(timezone(dt.utcoffset() or timedelta(0)))
+        else:
+            dt = dt.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
     ref = now or datetime.now(UTC)
@@ -325,7 +359,9 @@ def norm_language(value: str | None) -> str | None:
 
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _CITY = rf"[{_UP}][{_UP}.'’ -]{{1,38}}?"
-_AGENCY = r"(?:\((?:[A-Za-z][\w.&/ -]{0,30})\)|/\s?[A-Z][\w .-]{1,30}/)"
+_PR_DATE = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+[A-Z][a-z]{2,8}\.?\s+\d{4})"
+# "(Reuters)", "/PRNewswire/", or a press release's "(April 9, 2024)"
+_AGENCY = rf"(?:\((?:[A-Za-z][\w.&/ -]{{0,30}}|{_PR_DATE})\)|/\s?[A-Z][\w .-]{{1,30}}/)"
 _WHEN = (r"(?:,\s*(?:[A-Z][a-zé]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?[A-Za-zéû]{3,9}\.?)"
          r"(?:,?\s+\d{4})?)?")
 _REGION = r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"  # ", Ill." / ", British Columbia"
@@ -337,12 +373,21 @@ _DATELINE_RES = (
     re.compile(rf"^({_CITY}{_REGION}){_WHEN}\s*(?:[—–]+|--|-(?=\s))\s+"),
     re.compile(rf"^({_CITY}):\s+(?=[A-Z])"),  # NEW DELHI: The ... (Indian wire style)
 )
+# Chinese wire datelines: 新华社北京1月11日电（记者王静） / 中新网上海3月2日电
+_CJK_DATELINE_RE = re.compile(
+    r"^(?:本报|[\u4e00-\u9fff]{1,5}?[社网報报台])([\u4e00-\u9fff]{2,6}?)\d{1,2}月\d{1,2}日"
+    r"[电讯電訊]\s*(?:[（(][^）)]{0,40}[）)])?\s*")
+_PR_DATE_RE = re.compile(_PR_DATE)
 _NOT_PLACE = {"BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "WATCH", "CORRECTION", "WARNING",
               "ALERT", "NOTE", "EDITOR'S NOTE", "LIVE", "VIDEO", "PHOTOS", "ANALYSIS", "OPINION"}
 
 
 def split_dateline(para: str) -> tuple[str | None, str]:
     """('BEIJING', rest) for '[BEIJING] rest', 'BEIJING (Reuters) - rest', 'WASHINGTON — rest'."""
+    if not para.isascii():
+        m = _CJK_DATELINE_RE.match(para)
+        if m and para[m.end():].strip():
+            return m.group(1), para[m.end():].strip()
     for i, pattern in enumerate(_DATELINE_RES):
         m = pattern.match(para)
         if not m:
@@ -359,6 +404,16 @@ def split_dateline(para: str) -> tuple[str | None, str]:
             continue
         return city, rest[:1].upper() + rest[1:]
     return None, para
+
+
+def dateline_date(para: str) -> datetime | None:
+    """The date a dateline carries with its year ("DENVER (April 9, 2024) —",
+    "COLUMBUS, Ohio, May 14, 2024 /PRNewswire/ --"): the story's date when nothing else is."""
+    city, rest = split_dateline(para)
+    if city is None:
+        return None
+    m = _PR_DATE_RE.search(para[: len(para) - len(rest)])
+    return parse_date_hint(m.group(0), keep_offset=True) if m else None
 
 
 _BYLINE_PREFIX_RE = re.compile(

@@ -9,17 +9,23 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import orjson
 
 from worker.errors import NotAnArticle
 from worker.textclean import extract_parts, is_furniture
+from worker.textcues import BIO_RE
 
 log = logging.getLogger(__name__)
 
 MAX_DEPTH = 400  # real pages nest < 100 deep; deeper trees exhaust lxml / recursion
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+# trafilatura spends 15-150 us an element: a bigger tree (real pages have a few thousand)
+# would take seconds, so it goes straight to the linear line classifier instead.
+MAX_ELEMENTS = 25_000
+# [^<>]: a "<" never closed by ">" must not make every later "<" rescan to the end (O(n^2))
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
 def _words(names: str) -> frozenset[str]:
     return frozenset(names.split())
 
@@ -187,6 +193,10 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
         if cand and cand.strip():
             parts.title = _strip_site(cand.strip(), parts.site_name)
             break
+    # The visible headline beats a metadata variant of it (SEO rewording, a kicker prefix).
+    visible = next((h for h in h1s[:5] if parts.title and _same_story(h, parts.title)), None)
+    if visible:
+        parts.title = visible
     parts.authors = _names(art.get("author")) or _split_tags(meta.get("author", ""))[:1]
     for key in ("datePublished", "dateCreated"):
         if isinstance(art.get(key), str):
@@ -219,6 +229,20 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     return parts
 
 
+def _same_story(h1: str, meta: str) -> bool:
+    """An h1 that words the metadata headline slightly differently, or without its kicker
+    ("Opinion | ...") or site; not one that adds a kicker of its own to it."""
+    a, b = h1.lower().strip(), meta.lower().strip()
+    if not a or a == b or len(a.split()) < 3:
+        return False
+    if b in a:
+        return False  # the h1 is the metadata title plus a label: keep the clean one
+    if a in b:
+        return True
+    wa, wb = set(re.findall(r"\w+", a)), set(re.findall(r"\w+", b))
+    return len(wa & wb) >= 0.6 * len(wa | wb)
+
+
 def _strip_site(title: str, site: str | None) -> str:
     for sep in (" | ", " - ", " – ", " — ", " :: "):
         head, _, tail = title.rpartition(sep)
@@ -238,10 +262,14 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     # Full extraction (trafilatura's own extractor compared with its readability and jusText
     # fallbacks): the held-out quality bar is trafilatura's default, so we don't trade it
     # for speed with fast=True.
-    doc: Any = trafilatura.bare_extraction(
-        root, url=url, with_metadata=need_meta, include_comments=False,
-        include_tables=True, include_images=False, deduplicate=False,
-        date_extraction_params={"extensive_search": False, "original_date": True})
+    doc: Any = None
+    if next(islice(root.iter(), MAX_ELEMENTS, None), None) is None:
+        doc = trafilatura.bare_extraction(
+            root, url=url, with_metadata=need_meta, include_comments=False,
+            include_tables=True, include_images=False, deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True})
+    else:
+        log.info("page has over %d elements: line classification only", MAX_ELEMENTS)
     text = getattr(doc, "text", None) or ""
     lines = _clean_lines(text, root, parts.description, parts.title)
     if doc is not None:
@@ -285,6 +313,14 @@ _RELATED_RE = re.compile(
 _DEK_CLASS_RE = re.compile(
     r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
     r"chapeau|\bdeck\b|teaser-text|article-summary", re.IGNORECASE)
+
+
+_HEADS = ("h2", "h3", "h4", "h5", "h6")
+_COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|replies)"
+                          r"(?:\s*\(\d+\))?:?$|^(?:leave a (?:comment|reply)|join the "
+                          r"(?:conversation|discussion))\b", re.IGNORECASE)
+_LINK_LEADIN_RE = re.compile(r"^(?:related|read more|see also|also read|read also|more on "
+                             r"this)\s*:\s*\S", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
@@ -332,9 +368,38 @@ def _clean_lines(text: str, root: Any, description: str | None, title: str) -> l
                 continue
         if len(ln.split()) <= 4 and _RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
+        if _LINK_LEADIN_RE.match(ln) and len(ln.split()) <= 20 and ln[-1] not in ".!?":
+            continue  # "Related: <headline>", an inline link to another story
         lines.append(ln)
     # The dek follows the headline, which trafilatura often keeps as the first line.
     first = 1 if lines and title and _norm(lines[0]) == _norm(title) else 0
     if len(lines) > first + 1 and _is_standfirst(lines[first], root, description):
         del lines[first]
+    # The author's bio closing an opinion piece: "Jane Doe is a writer and the author of ..."
+    while len(lines) > 2 and 8 <= len(lines[-1].split()) <= 80 and BIO_RE.match(lines[-1]):
+        del lines[-1]
+    return _before_comments(lines, root)
+
+
+def _before_comments(lines: list[str], root: Any) -> list[str]:
+    """Drop the reader comments trafilatura kept from an unlabelled comment list: lines that
+    come after a "Comments (3)" heading which itself follows most of the story."""
+    pos: dict[str, int] = {}
+    heads: list[int] = []
+    for n, el in enumerate(root.iter("p", "li", "blockquote", "div", "span", *_HEADS)):
+        if el.tag in ("div", "span"):
+            text = el.text or ""  # a label's own text, not its whole subtree
+        else:
+            text = el.text_content()
+            pos.setdefault(_norm(text), n)
+        if len(text) < 60 and _COMMENTS_RE.match(" ".join(text.split())):
+            heads.append(n)
+    if not heads:
+        return lines
+    at = [pos.get(_norm(ln)) for ln in lines]
+    words = [len(ln.split()) if p is not None else 0 for ln, p in zip(lines, at, strict=True)]
+    for h in heads:
+        if sum(w for w, p in zip(words, at, strict=True) if p is not None and p < h) \
+                >= 0.5 * sum(words) > 0:
+            return [ln for ln, p in zip(lines, at, strict=True) if p is None or p < h]
     return lines

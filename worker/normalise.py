@@ -19,6 +19,7 @@ import orjson
 from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
 from worker.fields import (
     canonical_url,
+    dateline_date,
     detect_language,
     norm_language,
     parse_byline,
@@ -274,7 +275,7 @@ def _first_date(values: Iterable[Any]) -> datetime | None:
         if isinstance(v, int | float) and not isinstance(v, bool):
             v = str(int(v))
         if isinstance(v, str):
-            dt = parse_date(v)
+            dt = parse_date_hint(v, keep_offset=True)  # the page's own calendar date
             if dt is not None:
                 return dt
     return None
@@ -287,7 +288,7 @@ def _dates_from_lines(lines: list[str], *, dayfirst: bool = False,
     for line in lines:
         # "Published 3 March 2024 | Updated 4 March 2024": each labelled piece on its own.
         for piece in re.split(r"\s[|•·]\s|(?=\bupdated\b)|(?=\bpublished\b)", line, flags=re.I):
-            dt = parse_date_hint(piece, dayfirst=dayfirst)
+            dt = parse_date_hint(piece, dayfirst=dayfirst, keep_offset=True)
             if dt is None:
                 continue
             if _UPDATED_RE.search(piece):
@@ -318,7 +319,15 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
         if not authors:
             authors = parse_byline(byline)
     dateline: str | None = None
+    # A dateline opens the story: short lines above it are the dek or a caption.
+    for k in (1, 2):
+        if len(body) > k and split_dateline(body[k])[0] and not split_dateline(body[0])[0] \
+                and all(_count_words(p) <= 60 for p in body[:k]):
+            del body[:k]
+            break
     if body:
+        if published is None:
+            published = dateline_date(body[0])
         dateline, body[0] = split_dateline(body[0])
     counts = [_count_words(p) for p in body]
     words = sum(counts)

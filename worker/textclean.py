@@ -89,8 +89,10 @@ def logical_lines(text: str) -> list[Line]:
     capitalised line is taken as a paragraph end: splitting a paragraph costs nothing,
     merging furniture into prose does.
     """
-    raw = [s.strip() for s in text.split("\n")]
+    # pdftotext ends each page with a form feed: a break, never a wrapped line
+    raw = [s.strip() for s in text.replace("\f", "\n\n").split("\n")]
     width = wrap_width(raw)
+    vocab = _vocab(text) if "-\n" in text else frozenset()
     blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
     out: list[Line] = []
     gap = False
@@ -104,19 +106,20 @@ def logical_lines(text: str) -> list[Line]:
         if out and len(last) == 1 and last.isupper() and s[:1].islower() and not gap:
             out[-1].text = last = cur = last + s  # drop cap: "T" + "he first thing ..."
             continue
-        if out and not gap and _fragment(out[-1].text, s, raw, i):
+        if out and not gap and len(out[-1].text) < _MAX_JOIN \
+                and _fragment(out[-1].text, s, raw, i):
             joined = out[-1].text
-            out[-1].text = last = _dehyphen(joined, s) if joined.endswith("-") else \
+            out[-1].text = last = _dehyphen(joined, s, vocab) if joined.endswith("-") else \
                 joined + ("" if s[:1] in _GLUE else " ") + s
             cur = out[-1].text if width else None
             continue
         first = s.split(None, 1)[0]
-        if (cur is not None and width and not gap
+        if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
                 and len(last) + 1 + len(first) > width
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
                 and not (blank_seps < 3 and FULL_STOP_RE.search(last)
                          and not s[:1].islower())):
-            cur = _dehyphen(cur, s) if cur.endswith("-") else f"{cur} {s}"
+            cur = _dehyphen(cur, s, vocab) if cur.endswith("-") else f"{cur} {s}"
             out[-1].text = cur
             last = s
             continue
@@ -128,17 +131,22 @@ def logical_lines(text: str) -> list[Line]:
 
 
 _GLUE = frozenset(",.;:)!?»”")
+# No paragraph is this long: past it lines stop being joined, so joining stays linear
+# (each join copies the line, and the checks below look at its end).
+_MAX_JOIN = 10_000
 _LINK_RUN_RE = re.compile(r"[\w'’]$")
 
 
 def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
     """An inline link cut out of its sentence (``get_text("\\n")`` dumps): the sentence
     goes on in lower case or with its punctuation on the next line."""
-    if len(prev) < 25 or FULL_STOP_RE.search(prev) or prev.endswith(":"):
-        return False
+    # the end of prev is enough for the end-anchored regexes (prev can be a long paragraph)
+    if len(prev) < 25 or FULL_STOP_RE.search(prev[-32:]) or prev.endswith(":") \
+            or " | " in prev:
+        return False  # a finished sentence, or "Headline | Site" (a tab title, not prose)
     if prev.endswith("-"):  # a word hyphenated across a line break
         return prev[-2:-1].islower() and s[:1].islower()
-    if not _LINK_RUN_RE.search(prev):
+    if not _LINK_RUN_RE.search(prev[-1:]):
         return False
     if s[:1] in _GLUE or (s[:1].islower() and len(s) > 2):
         return True
@@ -149,17 +157,34 @@ def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
         and (nxt[:1] in _GLUE or nxt[:1].islower()) and prev[-1:].islower()
 
 
-_SUFFIX_RE = re.compile(r"(?:ing|ment|ments|tions?|sions?|tures?|ly|ed|ers?|ity|ness|ance|"
+_SUFFIX_RE = re.compile(r"(?:ing|ment|ments|tions?|sions?|tures?|ly|ed|[a-z]?ers?|ity|ness|ance|"
                         r"ence|able|ible|ous|ive|al)\b")
 _HEAD_RE = re.compile(r"(?:^|\W)\w{1,3}-$")
 
 
-def _dehyphen(cur: str, s: str) -> str:
+_BREAK_RE = re.compile(r"\w+-[ \t]*\n\s*\w+")
+_ALPHA_RE = re.compile(r"[^\W\d_]+")
+
+
+def _vocab(text: str) -> frozenset[str]:
+    """Words the document uses whole (line-break hyphenations left out)."""
+    return frozenset(w.lower() for w in _ALPHA_RE.findall(_BREAK_RE.sub(" ", text)))
+
+
+def _dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset()) -> str:
     """'govern-' + 'ment' -> 'government', 'rec-' + 'ommended' -> 'recommended' (print
-    line breaks); a compound ('fast-' + 'growing', 'long-' + 'term') keeps its hyphen."""
-    if cur[-2:-1].islower() and s[:1].islower() and (
-            _SUFFIX_RE.match(s) or _HEAD_RE.search(cur)):
-        return cur[:-1] + s
+    line breaks); a compound ('fast-' + 'growing', 'long-' + 'term') keeps its hyphen.
+    Beyond the suffix list, the document's own words decide: 'adminis-' + 'tration' joins
+    when 'administration' occurs whole elsewhere in it."""
+    if cur[-2:-1].islower() and s[:1].islower():
+        if _SUFFIX_RE.match(s) or _HEAD_RE.search(cur[-8:]):  # the regex ends at $
+            return cur[:-1] + s
+        if vocab:
+            left = _ALPHA_RE.findall(cur[-40:])[-1].lower()
+            m = _ALPHA_RE.match(s)
+            right = m.group(0).lower() if m else ""
+            if right and left + right in vocab:
+                return cur[:-1] + s
     return cur + s
 
 
@@ -169,6 +194,8 @@ _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
 _MD_LINK_RE = re.compile(r"\]\([^)\s]*\)")
 # a date line, not a live-blog time stamp
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d(?:\b|(?=[年년]))")
+# a live-blog entry's contributor line: "From Aya Tanaka"
+_CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 _DATE_LABEL_RE = re.compile(r"^(?:published|posted|updated|modified|last updated)\b",
                             re.IGNORECASE)
 
@@ -206,7 +233,8 @@ def _features(lines: list[Line]) -> None:
             or (titleish and n <= 6 and not ln.sentence)
             or (t.isupper() and 3 < n < 20 and not ln.sentence)
             or ("[" in t and 4 * len(_REF_RE.findall(t)) >= n)
-            or (t[:1] == "[" and t[-1:] == "]"))  # w3m/lynx image alt or button label
+            or (t[:1] == "[" and t[-1:] == "]")  # w3m/lynx image alt or button label
+            or (n <= 12 and "      " in t))  # a page header/footer laid out in columns
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
                      and bool(STRONG_RE.search(t))) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
@@ -216,14 +244,18 @@ def _features(lines: list[Line]) -> None:
         ln.boundary = n <= 8 and (not keys.isdisjoint(BOUNDARY_KEYS) or "©" in t) \
             and bool(BOUNDARY_RE.search(t))
         ln.repeated = n < 25 and counts[low] > 1
-        ln.meta = n <= 12 and not keys.isdisjoint(COMMENT_KEYS) \
-            and bool(COMMENT_META_RE.search(t))
+        ln.meta = (n <= 12 and not keys.isdisjoint(COMMENT_KEYS)
+                   and bool(COMMENT_META_RE.search(t))) or (n <= 5 and t[:5] == "From "
+                                                             and bool(_CONTRIB_RE.match(t)))
         ln.credit = n <= 60 and (not keys.isdisjoint(CREDIT_KEYS) or "/" in t) \
             and bool(CREDIT_RE.search(t))
         ln.bio = 8 <= n <= 80 and t[:1].isupper() and bool(BIO_RE.match(t))
         ln.prose = (not ln.linky and not ln.strong and not ln.repeated and not ln.bio
                     and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
-                         or (n >= 20 and ln.stop >= 0.2)))
+                         or (n >= 20 and ln.stop >= 0.2))
+                    # "Published Feb. 23, 2024 at 5:48 p.m. Updated ..." reads like a sentence
+                    and not (n <= 20 and _DATE_LABEL_RE.match(t) and _YEAR_RE.search(t)
+                             and DATE_LINE_RE.search(t)))
 
 
 def _weight(ln: Line) -> float:
@@ -320,6 +352,7 @@ def extract_parts(text: str) -> TextParts:
     body: list[str] = []
     seen: set[str] = set()
     skip_to = _standfirst_end(lines, a, b)
+    a = _entry_head(lines, a, title_i)
     for i in range(a, b + 1):
         ln = lines[i]
         if ln.kind:
@@ -346,9 +379,28 @@ def extract_parts(text: str) -> TextParts:
     return parts
 
 
+def _entry_head(lines: list[Line], a: int, title_i: int | None) -> int:
+    """A live blog's first entry: its headline sits under a time stamp just above the prose
+    (a contributor line may come between). Returns the index the story starts at."""
+    j = a - 1
+    if j > 0 and (lines[j].meta or BYLINE_RE.match(lines[j].text)) and lines[j].words <= 8:
+        j -= 1
+    if j < 1 or j == title_i or (title_i is not None and j - 1 <= title_i):
+        return a
+    head, stamp = lines[j], lines[j - 1]
+    if 2 <= head.words <= 12 and not _is_junk(head) and not head.sentence \
+            and not DIGIT_RE.search(head.text[:1]) and stamp.words <= 8 \
+            and bool(re.search(r"\b\d{1,2}[:.]\d\d\b", stamp.text)) \
+            and bool(DATE_LINE_RE.search(stamp.text)) and not head.text.endswith(":"):
+        return j
+    return a
+
+
 def _standfirst_end(lines: list[Line], a: int, b: int) -> int:
     """A standfirst can open the prose run with the byline/date under it: the story starts
     after those meta lines. Returns the first index of the story (``a`` when no such)."""
+    if lines[a].words > 60:
+        return a  # a standfirst is a sentence or two, not a page of story
     for j in range(a + 1, min(b, a + 3) + 1):
         t = lines[j].text
         if lines[j].words <= 14 and not lines[j].prose and (
@@ -356,7 +408,9 @@ def _standfirst_end(lines: list[Line], a: int, b: int) -> int:
             k = j + 1
             while k <= b and not lines[k].prose and (lines[k].words <= 14 or _is_junk(lines[k])):
                 k += 1
-            return k if k <= b else a
+            if k > b:
+                return a
+            return max(j + 1, _entry_head(lines, k, None))  # a live entry's headline stays
     return a
 
 
@@ -376,9 +430,11 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
     if t.endswith(":") and ln.words >= 4 and ln.stop >= 0.15 and i < b \
             and lines[i + 1].text.endswith((";", ",")) and not _is_junk(lines[i + 1]):
         return True  # the lead-in of such a list
-    # Subhead: a short title-like line directly followed by prose.
+    # Subhead: a short title-like line directly followed by prose (or by a byline over it).
     if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b:
         nxt = lines[i + 1]
+        if i + 1 < b and (nxt.meta or BYLINE_RE.match(nxt.text)) and nxt.words <= 8:
+            nxt = lines[i + 2]
         return nxt.prose and not (DIGIT_RE.search(ln.text) and DATE_HINT_RE.search(ln.text))
     return ln.words >= 15 and ln.stop >= 0.15
 

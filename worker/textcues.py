@@ -51,6 +51,9 @@ STRONG_RE = re.compile(
     # wire contributor lines and correction notes sit after the story, never in it
     r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|"
     r"^(?:this|the) (?:article|story) (?:was|has been) (?:amended|corrected|updated)\b|"
+    # editor's notes closing a breaking story or a live blog
+    r"^(?:our|this) live (?:coverage|blog) (?:has|is now) (?:ended|closed|paused)\b|"
+    r"\bgo here (?:to|for) (?:read |follow |see )?(?:the|our) latest\b|"
     r"^(?:lesen sie (?:auch|mehr)|siehe auch|weiterlesen|leggi anche)\b|"
     # an inline link lead-in with its headline; print jump lines; social-embed labels
     r"^(?:related|also read|read more|see also)\s*:\s*\S|^continued (?:on|from) page\b|"
@@ -61,7 +64,7 @@ STRONG_RE = re.compile(
 SHORT_CUE_RE = re.compile(
     r"\bsee also\b|^related\b|^more\b.{0,30}:|follow us|sign in|log ?in\b|you are here|"
     r"back to top|\bmin(?:ute)?s? read\b|\bcomments?\b|\bpodcast\b|sponsored|\bpromo|"
-    r"^(?:watch|listen|also read|more|recommended|trending|topics|tags|filed under)\b\W",
+    r"^(?:watch|listen|also read|more(?! than)|recommended|trending|topics|tags|filed under)\b\W",
     re.IGNORECASE,
 )
 # Weak cues: only count on short non-sentence lines (navigation / button labels).
@@ -69,7 +72,7 @@ WEAK_RE = re.compile(
     r"\b(?:share|tweet|e-?mail|print|facebook|twitter|linkedin|whatsapp|reddit|pinterest|"
     r"instagram|youtube|tiktok|telegram|menu|search|home|reply|report|like|follow|save|"
     r"copy link|next|previous|prev|close|open|register|top|latest|video|audio|gallery|"
-    r"photos?|more|sections?|news|opinion|sport|business|weather|contact|about us|"
+    r"photos?|more(?! than)|sections?|news|opinion|sport|business|weather|contact|about us|"
     r"loading|toggle|navigation|accessibility|edition|account|profile|bookmark)\b",
     re.IGNORECASE,
 )
@@ -108,10 +111,13 @@ BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A
 DIGIT_RE = re.compile(r"\d")
 # Author bio, usually after the story: "Jane Doe is a senior correspondent covering ..."
 BIO_RE = re.compile(
-    r"^(?:[A-Z][\w'’.-]+\s+){1,4}(?:is|was|ist|es|est|è)\s+(?:an?|the|ein|eine|un|una|une)\s"
+    # "es periodista y ...", "est journaliste": the article is optional outside English
+    r"^(?:[A-Z][\w'’.-]+\s+){1,4}(?:(?:is|was)\s+(?:an?|the)\s|"
+    r"(?:ist|es|est|è)\s+(?:(?:ein|eine|un|una|une)\s)?)"
     r".{0,80}?\b(?:writer|reporter|correspondent|editor|journalist|columnist|researcher|"
     r"contributor|author|analyst|reviewer|producer|critic|redakteurin?|korrespondentin?|"
-    r"periodista|redactora?|journaliste|rédact(?:eur|rice)|giornalista)s?\b")
+    r"periodista|redactora?|journaliste|rédact(?:eur|rice)|giornalista|autora?|auteure?|"
+    r"autrice|escritora?|écrivaine?|columnista|chroniqueu(?:r|se)|scritt(?:ore|rice))s?\b")
 # Cookie consent paragraphs are long, so they get their own cue without the length cap.
 CONSENT_RE = re.compile(
     r"\bcookies?\b.{0,400}\b(?:consent|accept|agree|partners|withdraw|preferences|"
@@ -134,7 +140,7 @@ STRONG_KEYS = _keyset(
     "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
     "interesar thema interessant leggi leia lees droits rechte derechos views "
     "necessarily contributed amended corrected updated lesen siehe weiterlesen related see "
-    "continued shared")
+    "continued shared live here")
 SHORT_KEYS = _keyset(
     "see related more follow sign log login you back min mins minute minutes comment "
     "comments podcast sponsored promo promoted watch listen also recommended trending "

@@ -52,25 +52,37 @@ def _continues(lines: list[str], lo: int, hi: int) -> bool:
     return low >= 0.25 * near
 
 
+_PULL_SPAN = 150  # paragraphs either side; real stories are shorter than this
+
+
 def drop_pull_quotes(body: list[str]) -> list[str]:
     """Pull quotes repeat a sentence of the story: drop a short paragraph whose words all
     appear, in order, inside a longer one."""
     drop: set[int] = set()
+    norms: dict[int, str] = {}  # each paragraph normalised once, not once per pair
+
+    def norm(k: int) -> str:
+        if k not in norms:
+            norms[k] = _norm(body[k])
+        return norms[k]
+
     for i, p in enumerate(body):
         if not 20 <= len(p) < 300:
             continue
         mid = p[len(p) // 2 - 8: len(p) // 2 + 8]  # cheap probe before normalising
         # an elided quote ("A. [...] B.") repeats each of its sentences, not the whole
         sents = [_norm(x) for x in _SENT_RE.split(p)]
-        probe = p[:12]
-        for j, q in enumerate(body):
+        probe = p[:12].strip("“\"'‘ ")
+        # A pull quote sits near what it repeats: a window keeps huge bodies linear.
+        for j in range(max(0, i - _PULL_SPAN), min(len(body), i + _PULL_SPAN + 1)):
+            q = body[j]
             if j == i or len(q) <= len(p):
                 continue
-            if mid in q and _norm(p) in _norm(q):
+            if mid in q and norm(i) in norm(j):
                 drop.add(i)
                 break
-            if len(sents) > 1 and probe.strip("“\"'‘ ") in q:
-                nq = _norm(q)
+            if len(sents) > 1 and probe in q:
+                nq = norm(j)
                 if all(x in nq for x in sents if x):
                     drop.add(i)
                     break
@@ -105,7 +117,7 @@ def claim_images(lines: list[Line], parts: TextParts) -> None:
                     after.kind = "credit"
                     credit = split_credit(after.text)[1]
             parts.images.append((ln.text, caption, credit))
-        elif ln.credit and not ln.text.endswith("."):
+        elif ln.credit and not ln.text.endswith(".") and not _mid_phrase(ln.text):
             # A caption or bare credit without a file name: metadata, not story text.
             caption, credit = split_credit(ln.text)
             if credit and (ln.words <= 8 or "(" in ln.text[-len(credit) - 3:]
@@ -114,6 +126,15 @@ def claim_images(lines: list[Line], parts: TextParts) -> None:
                 if parts.images and parts.images[-1][2] is None and caption is None:
                     src, cap, _ = parts.images[-1]
                     parts.images[-1] = (src, cap, credit)
+
+
+def _mid_phrase(text: str) -> bool:
+    """"... With Beach Photos: 'Easiest Yes Ever'" is a headline: a credit's "Photo:" opens
+    the line or follows a sentence, a bracket or a separator."""
+    m = CREDIT_RE.search(text)
+    if m is None or m.group(1) is None or m.start() == 0 or text[m.start()] in "([":
+        return False
+    return text[: m.start()].rstrip()[-1:].isalnum()
 
 
 def split_credit(text: str) -> tuple[str | None, str | None]:

@@ -10,6 +10,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from worker.stopwords import ALL_STOPWORDS
 from worker.textcues import (
     BY_INSIDE_RE,
     BYLINE_RE,
@@ -92,6 +93,42 @@ def _title_context(lines: list[Line], i: int, a: int) -> float:
     return adj
 
 
+def _content(text: str) -> set[str]:
+    return {w for w in (t.strip(PUNCT).lower() for t in text.split())
+            if len(w) > 2 and w not in ALL_STOPWORDS}
+
+
+def _tab_head(text: str) -> str | None:
+    """The headline of a first line shaped like a page title, "Headline | Section | Site"."""
+    m = TITLE_SUFFIX_RE.match(text)
+    if not m or len(m.group(2).split()) > 4:
+        return None
+    head = m.group(1).split(" | ")[0].strip()
+    words = head.split()
+    if len(words) < 5 or head.isupper() or not (
+            not head.isascii() or any(w.lower() in ALL_STOPWORDS for w in words)):
+        return None
+    return head
+
+
+def _weak_for(ln: Line, tab: str) -> bool:
+    """A short label (a category, a section) that shares nothing with the tab title."""
+    mine = _content(ln.text)
+    shared = len(mine & _content(tab)) / len(mine) if mine else 0.0
+    return shared < 0.5 and (ln.words <= 4 or ln.stop == 0)
+
+
+_NOT_TITLE_RE = re.compile(r"\b(?:ago|updated|published|posted)\b", re.IGNORECASE)
+
+
+def _carries_on(prev: Line, cur: Line) -> bool:
+    first = cur.text[:1]
+    return (first.islower() or (not first.isalpha() and first not in "\"'“‘([")) \
+        and prev.words <= 8 and cur.words <= 8 and not prev.text.endswith(tuple(".:;!?,")) \
+        and title_score(prev, 0) > 0 and title_score(cur, 0) > 0 \
+        and not _NOT_TITLE_RE.search(cur.text)
+
+
 def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
     best, best_i = 0.0, None
     lo = max(0, a - 25)
@@ -107,6 +144,12 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
             s += 6.0  # html2text/markdown h1: the page's one top-level heading
         if s > best:
             best, best_i = s, i
+    tab = _tab_head(head) if a > 0 and in_head is None else None
+    if tab and (best_i is None or _weak_for(lines[best_i], tab)):
+        # The page's headline was not copied, only the browser-tab "Headline | Site" line.
+        m = TITLE_SUFFIX_RE.match(head)
+        parts.title, parts.site_name = tab, m.group(2).strip() if m else None
+        return best_i
     if best_i is None:
         return None
     # Headline then standfirst: both title-like, the first one is the headline.
@@ -116,7 +159,14 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
             and not (prev and lines[prev - 1].boundary) \
             and title_score(lines[prev], a - 1 - prev) > 0:
         best_i = prev
-    title = _MD_HEAD_RE.sub("", lines[best_i].text)
+    # A headline wrapped over narrow print columns ("Ferry operator fined" / "£180,000 over
+    # gangway" / "collapse that injured six"): each line carries on the one above it.
+    top, end = best_i, best_i
+    while top > lo and not lines[top].gap and _carries_on(lines[top - 1], lines[top]):
+        top -= 1
+    while end + 1 < a and not lines[end + 1].gap and _carries_on(lines[end], lines[end + 1]):
+        end += 1
+    title = " ".join(_MD_HEAD_RE.sub("", lines[j].text) for j in range(top, end + 1))
     m = TITLE_SUFFIX_RE.match(title)
     if m and len(m.group(2).split()) <= 4:
         title, parts.site_name = m.group(1), m.group(2)
