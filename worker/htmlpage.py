@@ -14,16 +14,18 @@ from typing import Any
 
 import orjson
 
+from worker import justextfast
 from worker.errors import NotAnArticle
-from worker.textclean import extract_parts, is_furniture
+from worker.textclean import MAX_LINES, extract_parts, is_furniture
 from worker.textcues import BIO_RE
 
 log = logging.getLogger(__name__)
 
 MAX_DEPTH = 400  # real pages nest < 100 deep; deeper trees exhaust lxml / recursion
-# trafilatura spends 15-150 us an element: a bigger tree (real pages have a few thousand)
-# would take seconds, so it goes straight to the linear line classifier instead.
-MAX_ELEMENTS = 25_000
+# trafilatura costs 50-500 us an element, so on trees far bigger than real pages (a few thousand
+# elements) it runs without its fallbacks, and past MAX_ELEMENTS the line classifier reads alone.
+FULL_ELEMENTS = 6_000
+MAX_ELEMENTS = 15_000
 # [^<>]: a "<" never closed by ">" must not make every later "<" rescan to the end (O(n^2))
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
 def _words(names: str) -> frozenset[str]:
@@ -88,7 +90,8 @@ def _parse(html: str) -> Any:
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
     try:
         return lxml.html.document_fromstring(html)
-    except (ValueError, TypeError) as exc:  # lxml raises ParserError (a ValueError) on empty docs
+    # ParserError ("Document is empty", e.g. only "</script>") is an LxmlError, not a ValueError
+    except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
         raise NotAnArticle(f"HTML could not be parsed ({exc})") from None
 
 
@@ -119,11 +122,12 @@ def html_to_paragraphs(html: str) -> list[str]:
 
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, TypeError):
+    # a page whose <body> an open <script> swallowed fails lxml's assert (IndexError with -O)
+    except (ValueError, TypeError, AssertionError, IndexError, lxml.etree.LxmlError):
         return []
     for el in root.iter("figcaption"):
         el.drop_tree()
-    return [ln for ln in _lines(root) if not is_furniture(ln)]
+    return [ln for ln in _lines(root)[:MAX_LINES] if not is_furniture(ln)]
 
 
 def _meta(root: Any) -> dict[str, str]:
@@ -255,18 +259,21 @@ def _strip_site(title: str, site: str | None) -> str:
 def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     import trafilatura
 
+    justextfast.install()  # its jusText fallback is quadratic in runs of short blocks
     # The tree we already parsed (trafilatura copies it, so ours stays intact for the
     # fallback). Its metadata pass is ~20% of the time: skipped when the page's own
     # meta / JSON-LD already named the title, a date, an author and the site.
     need_meta = not (parts.title and parts.published and parts.authors and parts.site_name)
     # Full extraction (trafilatura's own extractor compared with its readability and jusText
     # fallbacks): the held-out quality bar is trafilatura's default, so we don't trade it
-    # for speed with fast=True.
+    # for speed with fast=True, except on trees far bigger than real pages.
     doc: Any = None
-    if next(islice(root.iter(), MAX_ELEMENTS, None), None) is None:
+    n_elements = sum(1 for _ in islice(root.iter(), MAX_ELEMENTS + 1))
+    if n_elements <= MAX_ELEMENTS:
         doc = trafilatura.bare_extraction(
-            root, url=url, with_metadata=need_meta, include_comments=False,
-            include_tables=True, include_images=False, deduplicate=False,
+            root, url=url, fast=n_elements > FULL_ELEMENTS, with_metadata=need_meta,
+            include_comments=False, include_tables=True, include_images=False,
+            deduplicate=False,
             date_extraction_params={"extensive_search": False, "original_date": True})
     else:
         log.info("page has over %d elements: line classification only", MAX_ELEMENTS)
@@ -384,6 +391,8 @@ def _clean_lines(text: str, root: Any, description: str | None, title: str) -> l
 def _before_comments(lines: list[str], root: Any) -> list[str]:
     """Drop the reader comments trafilatura kept from an unlabelled comment list: lines that
     come after a "Comments (3)" heading which itself follows most of the story."""
+    if not lines:
+        return lines
     pos: dict[str, int] = {}
     heads: list[int] = []
     for n, el in enumerate(root.iter("p", "li", "blockquote", "div", "span", *_HEADS)):
@@ -398,8 +407,14 @@ def _before_comments(lines: list[str], root: Any) -> list[str]:
         return lines
     at = [pos.get(_norm(ln)) for ln in lines]
     words = [len(ln.split()) if p is not None else 0 for ln, p in zip(lines, at, strict=True)]
+    total = sum(words)
+    # words above each head in one sweep (heads ascend): a sum per head was quadratic
+    placed = sorted((p, w) for p, w in zip(at, words, strict=True) if p is not None)
+    above = k = 0
     for h in heads:
-        if sum(w for w, p in zip(words, at, strict=True) if p is not None and p < h) \
-                >= 0.5 * sum(words) > 0:
+        while k < len(placed) and placed[k][0] < h:
+            above += placed[k][1]
+            k += 1
+        if above >= 0.5 * total > 0:
             return [ln for ln, p in zip(lines, at, strict=True) if p is None or p < h]
     return lines

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -29,7 +30,7 @@ from worker.fields import (
 )
 from worker.htmlpage import declared_charset, extract_html, html_to_paragraphs
 from worker.models import Article, Image, Source, content_hash
-from worker.textclean import extract_parts, is_furniture
+from worker.textclean import MAX_LINES, extract_parts, is_furniture
 from worker.textcues import CJK_RE
 from worker.textdecode import clean_text, decode_bytes
 
@@ -254,18 +255,34 @@ def _from_json(text: str, *, source: Source, url: str | None) -> Article:
 
 
 def _json_paragraphs(value: Any) -> list[str]:
+    """A JSON body's paragraphs: text or HTML strings, lists of them, {"value": ...}. At most
+    MAX_LINES lines are looked at in all (each costs a furniture check), however nested."""
+    out: list[str] = []
+    looked = 0
+    for text in _json_strings(value):
+        if looked >= MAX_LINES:
+            break
+        text = clean_text(text)
+        if "<" in text and _TAGS_RE.search(text):
+            paras = html_to_paragraphs(text)  # looks at MAX_LINES lines at most itself
+            looked += len(paras) + 1
+        else:
+            lines = [" ".join(p.split()) for p in islice(
+                (p for p in text.split("\n") if p.strip()), MAX_LINES - looked)]
+            looked += len(lines) + 1
+            paras = [p for p in lines if not is_furniture(p)]
+        out += paras
+    return out
+
+
+def _json_strings(value: Any) -> Iterator[str]:
     if isinstance(value, list):
-        return [p for v in value for p in _json_paragraphs(v.get("value") if isinstance(v, dict)
-                                                           else v)]
-    if isinstance(value, dict):
-        return _json_paragraphs(value.get("value") or value.get("text"))
-    if not isinstance(value, str) or not value.strip():
-        return []
-    value = clean_text(value)
-    if "<" in value and _TAGS_RE.search(value):
-        return html_to_paragraphs(value)
-    return [" ".join(p.split()) for p in value.split("\n")
-            if p.strip() and not is_furniture(" ".join(p.split()))]
+        for v in value:
+            yield from _json_strings(v.get("value") if isinstance(v, dict) else v)
+    elif isinstance(value, dict):
+        yield from _json_strings(value.get("value") or value.get("text"))
+    elif isinstance(value, str) and value.strip():
+        yield value
 
 
 # --- assembly ------------------------------------------------------------------------------
@@ -312,12 +329,15 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
     if body and title and body[0].lower() == title.lower():
         body.pop(0)
     # A byline left at the top of the text (JSON / HTML bodies) is metadata.
-    while body and len(body[0].split()) <= 12 and _BYLINE_START_RE.match(body[0]):
-        # Pop before parsing: `authors or parse_byline(body.pop(0))` would short-circuit
-        # and never pop once authors are known, looping forever.
-        byline = body.pop(0)
+    # Counted, then cut once: popping the head of the list one by one is quadratic when a
+    # body is thousands of bylines. (The index always advances, so the loop ends.)
+    n_bylines = 0
+    while n_bylines < len(body) and len(body[n_bylines].split()) <= 12 \
+            and _BYLINE_START_RE.match(body[n_bylines]):
         if not authors:
-            authors = parse_byline(byline)
+            authors = parse_byline(body[n_bylines])
+        n_bylines += 1
+    del body[:n_bylines]
     dateline: str | None = None
     # A dateline opens the story: short lines above it are the dek or a caption.
     for k in (1, 2):

@@ -123,6 +123,8 @@ def logical_lines(text: str) -> list[Line]:
             out[-1].text = cur
             last = s
             continue
+        if len(out) >= MAX_LINES:
+            break
         out.append(Line(s, gap or not out))
         cur = s if width else None
         last = s
@@ -131,6 +133,9 @@ def logical_lines(text: str) -> list[Line]:
 
 
 _GLUE = frozenset(",.;:)!?»”")
+# Lines classified per document (~30 us each): an article dump has a few thousand at most, so
+# a longer one is read from its top rather than for tens of seconds.
+MAX_LINES = 20_000
 # No paragraph is this long: past it lines stop being joined, so joining stays linear
 # (each join copies the line, and the checks below look at its end).
 _MAX_JOIN = 10_000
@@ -162,7 +167,7 @@ _SUFFIX_RE = re.compile(r"(?:ing|ment|ments|tions?|sions?|tures?|ly|ed|[a-z]?ers
 _HEAD_RE = re.compile(r"(?:^|\W)\w{1,3}-$")
 
 
-_BREAK_RE = re.compile(r"\w+-[ \t]*\n\s*\w+")
+_BREAK_RE = re.compile(r"\b\w+-[ \t]*\n\s*\w+")  # \b: not from every letter of a long word
 _ALPHA_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -180,10 +185,11 @@ def _dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset()) -> str:
         if _SUFFIX_RE.match(s) or _HEAD_RE.search(cur[-8:]):  # the regex ends at $
             return cur[:-1] + s
         if vocab:
-            left = _ALPHA_RE.findall(cur[-40:])[-1].lower()
+            # none when the letter before "-" is a lower-case symbol such as "ⓐ"
+            lefts = _ALPHA_RE.findall(cur[-40:])
             m = _ALPHA_RE.match(s)
             right = m.group(0).lower() if m else ""
-            if right and left + right in vocab:
+            if lefts and right and lefts[-1].lower() + right in vocab:
                 return cur[:-1] + s
     return cur + s
 
@@ -191,7 +197,7 @@ def _dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset()) -> str:
 _NO_KEYS: frozenset[str] = frozenset()
 _REF_RE = re.compile(r"\[\d{1,4}\]\w")  # lynx -dump link markers: "[12]Donate"
 _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
-_MD_LINK_RE = re.compile(r"\]\([^)\s]*\)")
+_MD_LINK_RE = re.compile(r"\]\([^)\s\]]*\)")  # stops at "]": "](](..." stays linear
 # a date line, not a live-blog time stamp
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d(?:\b|(?=[年년]))")
 # a live-blog entry's contributor line: "From Aya Tanaka"

@@ -94,7 +94,8 @@ COMMENT_META_RE = re.compile(
     r"^\S.{0,40}\s(?:says|said|wrote|replied)\s*:?$|^\d+\s+(?:minutes?|hours?|days?|weeks?|"
     r"months?|years?)\s+ago\b|^(?:reply|report|like|flag|permalink|upvote|\d+ likes?)\W*$|"
     # a commenter's handle line: "u/name · 6 hr. ago", "@name 2h ago"
-    r"^[@\w/.-]{2,40}\s*[·•|-]?\s*\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)s?\.?\s+ago\b",
+    # (one \s* before the optional separator: two around it made long blank runs quadratic)
+    r"^[@\w/.-]{2,40}\s*(?:[·•|-]\s*)?\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)s?\.?\s+ago\b",
     re.IGNORECASE,
 )
 BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av)(?::\s*|\s+)(?=\S)",
@@ -124,7 +125,8 @@ CONSENT_RE = re.compile(
     r"einverstanden|zustimm|einwilligung|acept|consiente|accepte[zr]?|consentement)",
     re.IGNORECASE)
 BULLET_RE = re.compile(r"^(?:[-*•–]|\d{1,2}[.)])\s")
-TITLE_SUFFIX_RE = re.compile(r"^(.{15,}?)\s+[|–—-]\s+([^|–—-]{2,40})$")
+# The head ends in \S so a long blank run is tried once, not from each of its characters.
+TITLE_SUFFIX_RE = re.compile(r"^(.{14,}?\S)\s+[|–—-]\s+([^|–—-]{2,40})$")
 
 
 # Word-set prefilters: the cue regexes are slow alternations, so they only run on lines
