@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from worker.dates import parse_date_hint
 from worker.errors import (
     BinaryInput,
     EmptyInput,
@@ -18,7 +19,7 @@ from worker.errors import (
     TooLarge,
     UndecodableInput,
 )
-from worker.fields import dateline_date, parse_byline, parse_date_hint, split_dateline
+from worker.fields import dateline_date, parse_byline, split_dateline
 from worker.models import Source, content_hash
 from worker.normalise import (
     NORMALISER_VERSION,

@@ -30,9 +30,10 @@ from typing import Any
 import orjson
 from feedparser.datetimes import _parse_date
 
+from worker.dates import _ZONES
 from worker.errors import EmptyInput, NotAnArticle, RejectedInput
 from worker.feedentries import Entry, FeedStream, _date, _opt, _str, _strip, _struct_date
-from worker.fields import _ZONES, norm_language
+from worker.fields import norm_language
 from worker.models import Article, Image, Source
 
 # The schedule lives in worker.schedule; re-exported for callers that import it from here.

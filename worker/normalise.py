@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from worker.dates import parse_date, parse_date_hint
 from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
 from worker.fields import (
     canonical_url,
@@ -24,8 +25,6 @@ from worker.fields import (
     detect_language,
     norm_language,
     parse_byline,
-    parse_date,
-    parse_date_hint,
     split_dateline,
 )
 from worker.htmlpage import declared_charset, extract_html, html_to_paragraphs
