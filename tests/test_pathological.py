@@ -19,7 +19,7 @@ import pytest
 
 from worker import justextfast
 from worker.errors import NotAnArticle, RejectedInput
-from worker.htmlpage import MAX_ELEMENTS
+from worker.htmlpage import FULL_ELEMENTS, MAX_ELEMENTS
 from worker.models import Article, Source
 from worker.normalise import normalise, normalise_html, normalise_text
 from worker.settings import Settings
@@ -56,6 +56,8 @@ CASES: dict[str, tuple[bytes, str | None]] = {
     "punctuation runs": (("." * 200_000 + "\n" + "-" * 200_000 + "\n" + STORY).encode(), None),
     "combining marks": (("a" + "\u0301" * 300_000 + "\n\n" + STORY).encode(), None),
     "mixed RTL": (_rep("שלום abc مرحبا \u202e123\u202c. ", 512 * KB).encode(), None),
+    "lines of a few huge words": (("\n\n".join(["LONDON, A" + "a." * 150_000 + " - more said"]
+                                                  * 3)).encode(), None),
     "200 KB lines": (("\n".join([SENT * 2400] * 5)).encode(), None),
     # hard-wrapped paragraphs: each join once copied the whole growing paragraph
     "one wrapped paragraph of 1 MB": (_rep("a " * 20 + "says:\n", 1024 * KB).encode(), None),
@@ -148,9 +150,11 @@ def test_pathological_file_bytes(name: str) -> None:
     _check(lambda: articles_from_bytes(raw, Source(kind="file", location="x"), Settings()))
 
 
-def test_page_too_big_for_trafilatura_still_yields_its_story() -> None:
-    """Past MAX_ELEMENTS the page skips trafilatura; the line classifier finds the story."""
-    menu = "".join(f"<li><a href='/s{i}'>Section</a></li>" for i in range(MAX_ELEMENTS))
+@pytest.mark.parametrize("items", [1000, FULL_ELEMENTS // 2 + 1000, MAX_ELEMENTS])
+def test_big_page_still_yields_its_story(items: int) -> None:
+    """Full trafilatura, trafilatura without fallbacks past FULL_ELEMENTS, and past
+    MAX_ELEMENTS the line classifier alone: each finds the story under a huge menu."""
+    menu = "".join(f"<li><a href='/s{i}'>Section</a></li>" for i in range(items))
     story = "".join(f"<p>{SENT}Paragraph {i} says more about the vote.</p>" for i in range(6))
     page = (f"<html><head><title>Budget vote</title></head><body><ul>{menu}</ul>"
             f"<article><h1>Council passes the budget after a long night</h1>{story}</article>"

@@ -215,7 +215,9 @@ def _features(lines: list[Line]) -> None:
         low = t.lower()
         # split+strip is faster than a word regex; long lines only need a sample of words
         raw = low.split()
-        long_line = len(raw) > 60
+        # a few huge "words" (a blob, a run of URLs) are no short furniture line either: no
+        # word cues, which also keeps their alternations (~1 us a character) off such lines
+        long_line = len(raw) > 60 or len(t) > 5000
         toks = [w for w in (w.strip(_PUNCT) for w in (raw[:40] if long_line else raw)) if w]
         keys = _NO_KEYS if long_line else frozenset(toks)
         cjk = 0 if t.isascii() else len(CJK_RE.findall(t))
