@@ -46,7 +46,7 @@ from worker.textcues import (
     WEAK_KEYS,
     WEAK_RE,
 )
-from worker.textlines import claim_images, drop_pull_quotes, wrap_width
+from worker.textlines import claim_images, dehyphen, doc_vocab, drop_pull_quotes, wrap_width
 from worker.texttitle import PUNCT as _PUNCT
 from worker.texttitle import pick_title as _pick_title
 from worker.texttitle import title_score as _title_score
@@ -92,7 +92,7 @@ def logical_lines(text: str) -> list[Line]:
     # pdftotext ends each page with a form feed: a break, never a wrapped line
     raw = [s.strip() for s in text.replace("\f", "\n\n").split("\n")]
     width = wrap_width(raw)
-    vocab = _vocab(text) if "-\n" in text else frozenset()
+    vocab = doc_vocab(text) if "-\n" in text else frozenset()
     blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
     out: list[Line] = []
     gap = False
@@ -109,7 +109,7 @@ def logical_lines(text: str) -> list[Line]:
         if out and not gap and len(out[-1].text) < _MAX_JOIN \
                 and _fragment(out[-1].text, s, raw, i):
             joined = out[-1].text
-            out[-1].text = last = _dehyphen(joined, s, vocab) if joined.endswith("-") else \
+            out[-1].text = last = dehyphen(joined, s, vocab) if joined.endswith("-") else \
                 joined + ("" if s[:1] in _GLUE else " ") + s
             cur = out[-1].text if width else None
             continue
@@ -119,7 +119,7 @@ def logical_lines(text: str) -> list[Line]:
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
                 and not (blank_seps < 3 and FULL_STOP_RE.search(last)
                          and not s[:1].islower())):
-            cur = _dehyphen(cur, s, vocab) if cur.endswith("-") else f"{cur} {s}"
+            cur = dehyphen(cur, s, vocab) if cur.endswith("-") else f"{cur} {s}"
             out[-1].text = cur
             last = s
             continue
@@ -160,38 +160,6 @@ def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
     nxt = raw[i + 1] if i + 1 < len(raw) else ""
     return len(s) > 1 and len(s.split()) <= 6 and not FULL_STOP_RE.search(s) and bool(nxt) \
         and (nxt[:1] in _GLUE or nxt[:1].islower()) and prev[-1:].islower()
-
-
-_SUFFIX_RE = re.compile(r"(?:ing|ment|ments|tions?|sions?|tures?|ly|ed|[a-z]?ers?|ity|ness|ance|"
-                        r"ence|able|ible|ous|ive|al)\b")
-_HEAD_RE = re.compile(r"(?:^|\W)\w{1,3}-$")
-
-
-_BREAK_RE = re.compile(r"\b\w+-[ \t]*\n\s*\w+")  # \b: not from every letter of a long word
-_ALPHA_RE = re.compile(r"[^\W\d_]+")
-
-
-def _vocab(text: str) -> frozenset[str]:
-    """Words the document uses whole (line-break hyphenations left out)."""
-    return frozenset(w.lower() for w in _ALPHA_RE.findall(_BREAK_RE.sub(" ", text)))
-
-
-def _dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset()) -> str:
-    """'govern-' + 'ment' -> 'government', 'rec-' + 'ommended' -> 'recommended' (print
-    line breaks); a compound ('fast-' + 'growing', 'long-' + 'term') keeps its hyphen.
-    Beyond the suffix list, the document's own words decide: 'adminis-' + 'tration' joins
-    when 'administration' occurs whole elsewhere in it."""
-    if cur[-2:-1].islower() and s[:1].islower():
-        if _SUFFIX_RE.match(s) or _HEAD_RE.search(cur[-8:]):  # the regex ends at $
-            return cur[:-1] + s
-        if vocab:
-            # none when the letter before "-" is a lower-case symbol such as "ⓐ"
-            lefts = _ALPHA_RE.findall(cur[-40:])
-            m = _ALPHA_RE.match(s)
-            right = m.group(0).lower() if m else ""
-            if lefts and right and lefts[-1].lower() + right in vocab:
-                return cur[:-1] + s
-    return cur + s
 
 
 _NO_KEYS: frozenset[str] = frozenset()

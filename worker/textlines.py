@@ -144,3 +144,37 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     credit = (m.group(1) or m.group(2) or m.group(3) or "").strip(" )]")
     caption = text[: m.start()].strip(" -–—|") or None
     return caption, credit or None
+
+
+# --- print line breaks ---------------------------------------------------------------
+
+_SUFFIX_RE = re.compile(r"(?:ing|ment|ments|tions?|sions?|tures?|ly|ed|[a-z]?ers?|ity|ness|ance|"
+                        r"ence|able|ible|ous|ive|al)\b")
+_HEAD_RE = re.compile(r"(?:^|\W)\w{1,3}-$")
+
+
+_BREAK_RE = re.compile(r"\b\w+-[ \t]*\n\s*\w+")  # \b: not from every letter of a long word
+_ALPHA_RE = re.compile(r"[^\W\d_]+")
+
+
+def doc_vocab(text: str) -> frozenset[str]:
+    """Words the document uses whole (line-break hyphenations left out)."""
+    return frozenset(w.lower() for w in _ALPHA_RE.findall(_BREAK_RE.sub(" ", text)))
+
+
+def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset()) -> str:
+    """'govern-' + 'ment' -> 'government', 'rec-' + 'ommended' -> 'recommended' (print
+    line breaks); a compound ('fast-' + 'growing', 'long-' + 'term') keeps its hyphen.
+    Beyond the suffix list, the document's own words decide: 'adminis-' + 'tration' joins
+    when 'administration' occurs whole elsewhere in it."""
+    if cur[-2:-1].islower() and s[:1].islower():
+        if _SUFFIX_RE.match(s) or _HEAD_RE.search(cur[-8:]):  # the regex ends at $
+            return cur[:-1] + s
+        if vocab:
+            # none when the letter before "-" is a lower-case symbol such as "ⓐ"
+            lefts = _ALPHA_RE.findall(cur[-40:])
+            m = _ALPHA_RE.match(s)
+            right = m.group(0).lower() if m else ""
+            if lefts and right and lefts[-1].lower() + right in vocab:
+                return cur[:-1] + s
+    return cur + s
