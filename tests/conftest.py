@@ -168,6 +168,18 @@ def worker_argv(settings: Settings, concurrency: int = 2, name: str = "w") -> li
             "-l", "INFO"]
 
 
+def load_tool(name: str) -> Any:
+    """Import ``tools/<name>.py`` (the eval scripts are scripts, not package modules)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # dataclasses in the tool look their module up here
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float = 30, interval: float = 0.05,
                message: str = "condition") -> Any:
     deadline = time.monotonic() + timeout

@@ -7,14 +7,12 @@ any field by more than one entry fails here.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.conftest import load_tool
 from worker.feedentries import (
     _drop_lead_lines,
     _entry_url,
@@ -27,19 +25,13 @@ from worker.feeds import _rfc822, articles_from_feed_bytes, entry_date, parse_fe
 from worker.models import Article, Source
 from worker.settings import load_settings
 
-ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = load_settings()
 FLOORS = {"accept": 0.98, "title": 0.98, "url": 0.97, "published": 0.98, "authors": 0.98,
           "first_paragraph": 0.98}
 
 
 def _eval_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_feeds", ROOT / "tools" / "eval_feeds.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["eval_feeds"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_tool("eval_feeds")  # type: ignore[no-any-return]
 
 
 def test_blind_feed_set_scores_stay_above_floors() -> None:

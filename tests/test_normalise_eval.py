@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import load_tool
 
 
 def _load() -> Any:
-    spec = importlib.util.spec_from_file_location("eval_normalise",
-                                                  ROOT / "tools" / "eval_normalise.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["eval_normalise"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_tool("eval_normalise")
 
 
 def test_dev_set_floors() -> None:
@@ -117,12 +108,7 @@ def test_html_pages_vs_bare_trafilatura() -> None:
     assert s["g"]["n"] >= 10
     assert s["g"]["f1"] >= 0.965
     assert s["g"]["title_exact"] >= 0.97
-    spec = importlib.util.spec_from_file_location("compare_trafilatura",
-                                                  ROOT / "tools" / "compare_trafilatura.py")
-    assert spec and spec.loader
-    cmp = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cmp)
-    rows = cmp.compare()
+    rows = load_tool("compare_trafilatura").compare()
     assert len(rows) >= 10
     ours = sum(r["ours"] for r in rows) / len(rows)
     bare = sum(r["bare"] for r in rows) / len(rows)
