@@ -1,5 +1,5 @@
 """``feed_polls``: conditional polls/s of 1,000 local feeds (mostly 304) through
-``worker.feedtasks.poll`` — the function the ``newsworker.poll_feed`` task runs, called
+``worker.tasks.feeds.poll`` — the function the ``newsworker.poll_feed`` task runs, called
 in-process (no Celery), one poller thread — vs raw httpx conditional GETs, same run.
 """
 
@@ -11,13 +11,13 @@ import time
 import httpx
 
 from benchmarks.harness import Bench, Row, free_port, row, wait_until
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
 
 BLOCK = 100
 
 
 def bench_feed_polls(b: Bench) -> list[Row]:
-    from worker.feedtasks import poll
+    from worker.tasks.feeds import poll
 
     nfeeds = b.n(1_000, minimum=40)
     port = free_port()
@@ -62,8 +62,8 @@ def bench_feed_parse(b: Bench) -> list[Row]:
     import feedparser
 
     from benchmarks.data import rss_feed
-    from worker.feeds import articles_from_feed_bytes
-    from worker.models import Source
+    from worker.events.models import Source
+    from worker.feeds.parse import articles_from_feed_bytes
 
     n = b.n(10_000, minimum=50)
     raw = rss_feed(n, feed_no=7)

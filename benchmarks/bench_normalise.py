@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from benchmarks.data import html_page, text_article
 from benchmarks.harness import Bench, Row, row
-from worker.models import Source
+from worker.events.models import Source
 
 BLOCKS = 5
 
@@ -37,7 +37,7 @@ def _interleaved(items: list[bytes], measured: Callable[[bytes], object],
 def bench_normalise(b: Bench) -> list[Row]:
     import trafilatura
 
-    from worker.normalise import normalise
+    from worker.normalise.article import normalise
 
     texts = [text_article(i) for i in range(b.n(3000, minimum=10))]
     src = Source(kind="file", location="/bench/article.txt")

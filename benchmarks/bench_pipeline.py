@@ -12,19 +12,19 @@ from typing import Any
 from benchmarks.data import rss_feed, text_article, write_text_files
 from benchmarks.handlers import handled_key
 from benchmarks.harness import Bench, Row, group_done, peak_rss_mb, row, wait_until
-from worker.keys import Keys
+from worker.store.keys import Keys
 
 FILES_PER_TASK = 500
 
 
 def _feed_task() -> str:
     """poll_feed when the feeds helper's task module is there, else ingest_file."""
-    return ("newsworker.poll_feed" if importlib.util.find_spec("worker.feedtasks")
+    return ("newsworker.poll_feed" if importlib.util.find_spec("worker.tasks.feeds")
             else "newsworker.ingest_file")
 
 
 def _handler() -> str:
-    return "archive" if importlib.util.find_spec("worker.archive") else "noop"
+    return "archive" if importlib.util.find_spec("worker.consumers.builtin.archive") else "noop"
 
 
 def _wait_results(results: list[Any], timeout: float) -> list[Any]:

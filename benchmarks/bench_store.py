@@ -9,9 +9,9 @@ from typing import Any
 
 from benchmarks.data import paragraphs_for
 from benchmarks.harness import Bench, Row, row
-from worker.keys import Keys
-from worker.models import Article, Source, article_event, content_hash, encode
-from worker.store import EventStore
+from worker.events.models import Article, Source, article_event, content_hash, encode
+from worker.store.eventstore import EventStore
+from worker.store.keys import Keys
 
 BATCH = 500
 
@@ -75,8 +75,8 @@ def _fill(b: Bench, n: int) -> tuple[Any, EventStore]:
 
 
 def _consumer_run(b: Bench, s: Any, st: EventStore, group: str) -> float:
-    from worker.consume import Consumer
-    from worker.handlers import HandlerContext, resolve
+    from worker.consumers.consumer import Consumer
+    from worker.consumers.handler import HandlerContext, resolve
 
     spec = resolve("noop", HandlerContext(s, st.keys, b.client, group))
     c = Consumer(b.client, st.keys, group, spec, s, consumer="bench", batch=100)

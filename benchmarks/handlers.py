@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from worker.handlers import AnyEvent, HandlerContext
+from worker.consumers.handler import AnyEvent, HandlerContext
 
 
 def handled_key(prefix: str) -> str:

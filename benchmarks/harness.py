@@ -212,7 +212,7 @@ class Bench:
         return p
 
     def celery_app(self, s: Any) -> Any:
-        from worker.celeryapp import make_app
+        from worker.tasks.app import make_app
 
         return make_app(s)
 

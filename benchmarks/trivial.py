@@ -12,8 +12,8 @@ from typing import Any
 
 import redis
 
-from worker.celeryapp import app
 from worker.settings import get_settings
+from worker.tasks.app import app
 
 
 @lru_cache(maxsize=1)

@@ -19,9 +19,9 @@ import pytest
 import redis
 from hypothesis import settings as hypothesis_settings
 
-from worker.keys import Keys
 from worker.settings import Settings, load_settings
-from worker.store import EventStore, connect
+from worker.store.eventstore import EventStore, connect
+from worker.store.keys import Keys
 
 # `make test` (and CI) replays the same Hypothesis examples on every run, so a result never
 # depends on the draw; `make fuzz` explores fresh random examples, many more of them.
@@ -206,6 +206,6 @@ def celery_worker(settings: Settings, spawn: Callable[..., Proc]) -> Iterator[Pr
 @pytest.fixture
 def celery_app(settings: Settings) -> Any:
     """A Celery client configured like the worker (send tasks by name)."""
-    from worker.celeryapp import make_app
+    from worker.tasks.app import make_app
 
     return make_app(settings)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from worker.archive import ArchiveHandler
-from worker.handlers import AnyEvent, HandlerContext
-from worker.models import Article, Source, content_hash
+from worker.consumers.builtin.archive import ArchiveHandler
+from worker.consumers.handler import AnyEvent, HandlerContext
+from worker.events.models import Article, Source, content_hash
 
 SLOW_S = 0.1
 

@@ -14,11 +14,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.conftest import SEED, Proc, wait_until
 from tests.test_store import make_article
 from worker import metrics
-from worker.api import check_bind, create_app
-from worker.consume import ensure_group
+from worker.api.app import check_bind, create_app
+from worker.consumers.consumer import ensure_group
 from worker.errors import ConfigError
 from worker.settings import Settings
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
 
 with warnings.catch_warnings():
     # Starlette >= 1.x nudges towards the httpx2 package; httpx still works for the test client.
@@ -216,7 +216,7 @@ def test_ingest_text_and_file_then_task_result(
 
 
     # The Python client queues the same tasks by name (signatures), here as one batch.
-    from worker.client import Client
+    from worker.ops.client import Client
 
     client = Client(api_settings)
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from worker.consume import Consumer, group_info
+from worker.consumers.consumer import Consumer, group_info
+from worker.consumers.handler import AnyEvent, HandlerSpec
 from worker.errors import PermanentHandlerError, VersionConflict
-from worker.handlers import AnyEvent, HandlerSpec
-from worker.keys import Keys
-from worker.models import Article, Source, content_hash
-from worker.runner import free_port
+from worker.events.models import Article, Source, content_hash
+from worker.ops.runner import free_port
 from worker.settings import load_settings
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
+from worker.store.keys import Keys
 
 SERVER = shutil.which("redis-server")
 CLI = shutil.which("redis-cli")

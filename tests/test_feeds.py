@@ -17,11 +17,11 @@ import pytest
 from tests.conftest import ROOT, settings_env, wait_until
 from tests.feedserver import FeedServer, Route, feed_server, gzip_bomb, rss
 from worker.errors import RejectedInput
-from worker.feeds import articles_from_feed_bytes, feed_id_for, load_schedule, parse_feed
-from worker.feedtasks import _RESERVE, feed_lock, poll, queue_due
-from worker.models import Article, Source
+from worker.events.models import Article, Source
+from worker.feeds.parse import articles_from_feed_bytes, feed_id_for, load_schedule, parse_feed
 from worker.settings import Settings, load_settings
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
+from worker.tasks.feeds import _RESERVE, feed_lock, poll, queue_due
 
 __all__ = ["feed_server"]
 
@@ -193,8 +193,8 @@ def _dump(raw: bytes, location: str) -> Any:
 @pytest.mark.parametrize("location", ["https://feeds.example.com/f.xml", "/srv/f.rss"])
 def test_streaming_rss_path_gives_what_feedparser_gives(
         name: str, location: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from worker import feedfast
-    from worker.feeds import open_feed
+    from worker.feeds import rss_stream as feedfast
+    from worker.feeds.parse import open_feed
 
     raw = PLAIN_RSS if name == "plain" else (FIX / name).read_bytes()
     # Given the same bytes through feedparser and through the lxml streaming path
@@ -223,7 +223,7 @@ def test_large_entity_feed_never_takes_the_streaming_path() -> None:
 
 @pytest.mark.parametrize("size", [1, 2, 3, 1000])
 def test_chunks_keep_order_and_last_copy_at_any_size(size: int) -> None:
-    from worker.feeds import open_feed
+    from worker.feeds.parse import open_feed
 
     items = [("a", "A0", "x"), ("b", "B", "x"), ("a", "A1", "x"), ("c", "C0", "x"),
              ("d", "D", "x"), ("c", "C1", "x"), ("a", "A2", "x"), ("e", "E", "x")]
@@ -237,7 +237,7 @@ def test_chunks_keep_order_and_last_copy_at_any_size(size: int) -> None:
 
 
 def test_cli_normalize_json_over_fixtures() -> None:
-    proc = subprocess.run([sys.executable, "-m", "worker.cli", "normalize", "--json", str(FIX)],
+    proc = subprocess.run([sys.executable, "-m", "worker.cli.app", "normalize", "--json", str(FIX)],
                           capture_output=True, cwd=ROOT, timeout=100)
     assert proc.returncode == 1  # garbage.xml and empty.xml are rejected
     assert b"Traceback" not in proc.stderr + proc.stdout
@@ -483,7 +483,7 @@ def test_e2e_poll_feed_through_celery(feed_server: FeedServer, settings: Setting
     assert feed_server.seen("/e2e.xml")[-1].headers["if-none-match"] == '"e1"'
     # The CLI: --wait prints the summary; a failure exits 1 with the reason
     env = settings_env(settings)
-    cli = [sys.executable, "-m", "worker.cli"]
+    cli = [sys.executable, "-m", "worker.cli.app"]
     ok = subprocess.run([*cli, "submit", "feed", url, "--wait"], env=env, cwd=ROOT,
                         capture_output=True, text=True, timeout=100)
     assert ok.returncode == 0 and "not_modified" in ok.stdout, ok.stderr

@@ -13,8 +13,8 @@ import pytest
 
 from tests.feedserver import FeedServer, Route, feed_server, gzip_bomb, rss
 from worker.errors import FetchError, FetchRefused, TooLarge
-from worker.fetch import AddressPolicy, fetch, retry_after
 from worker.settings import Settings, load_settings
+from worker.sources.fetch import AddressPolicy, fetch, retry_after
 
 __all__ = ["feed_server"]
 

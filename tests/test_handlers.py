@@ -12,16 +12,16 @@ import orjson
 import pytest
 
 from tests.handlers_for_tests import make_article
-from worker.archive import ArchiveHandler, iter_archive
-from worker.catalog import Catalog
-from worker.consume import Consumer
+from worker.consumers.builtin.archive import ArchiveHandler, iter_archive
+from worker.consumers.builtin.catalog import Catalog
+from worker.consumers.builtin.webhook import WebhookHandler, verify
+from worker.consumers.consumer import Consumer
+from worker.consumers.handler import HandlerContext, HandlerSpec, resolve
+from worker.consumers.replay import dlq_list
 from worker.errors import ConfigError, HandlerError, PermanentHandlerError
-from worker.handlers import HandlerContext, HandlerSpec, resolve
-from worker.models import ArticleIngested, ArticleRevised, article_event
-from worker.replay import dlq_list
+from worker.events.models import ArticleIngested, ArticleRevised, article_event
 from worker.settings import Settings
-from worker.store import EventStore
-from worker.webhook import WebhookHandler, verify
+from worker.store.eventstore import EventStore
 
 
 def ctx(settings: Settings, store: EventStore, group: str = "g") -> HandlerContext:
@@ -118,7 +118,7 @@ def test_catalog_keeps_the_newest_version_whatever_the_order(settings: Settings,
 
 
 def make_settings_like(settings: Settings) -> Any:
-    from worker.keys import Keys
+    from worker.store.keys import Keys
 
     return Keys(settings.key_prefix + "x")
 

@@ -1,8 +1,8 @@
 """Hostile-input corpus: every input is refused with a clear reason or becomes a clean
 article; refusals become ``ingestion.failed`` events; nothing leaks and the worker stays up.
 
-Files go through the task path in-process (``worker.tasks.ingest_path``), URLs through
-``worker.fetch.fetch`` and ``worker.feedtasks.poll``, and one batch through a real Celery
+Files go through the task path in-process (``worker.tasks.ingest.ingest_path``), URLs through
+``worker.sources.fetch.fetch`` and ``worker.tasks.feeds.poll``, and one batch through a real Celery
 worker process that must then still ingest a good file. (More HTTP abuse — 304s, Retry-After,
 TLS — is in tests/test_fetch.py.)
 """
@@ -22,12 +22,12 @@ import pytest
 
 from tests.conftest import Proc, settings_env, wait_until, worker_argv
 from tests.feedserver import FeedServer, Route, feed_server, gzip_bomb, rss
-from worker import tasks
 from worker.errors import FetchError, FetchRefused, RejectedInput, TooLarge
-from worker.fetch import fetch
-from worker.models import IngestionFailed, Source
+from worker.events.models import IngestionFailed, Source
 from worker.settings import Settings
-from worker.store import EventStore
+from worker.sources.fetch import fetch
+from worker.store.eventstore import EventStore
+from worker.tasks import ingest as tasks
 
 __all__ = ["feed_server"]
 
@@ -309,7 +309,7 @@ def test_lying_content_length(feed_server: FeedServer, local: Settings) -> None:
 def test_unsafe_feed_urls_become_failure_events(url: str, settings: Settings,
                                                 store: EventStore) -> None:
     # Through the feed-polling task's code: a failure event, no exception
-    from worker.feedtasks import poll
+    from worker.tasks.feeds import poll
 
     result = poll(url, settings, store, correlation_id="ssrf")
     assert result["status"] == "failed" and result["reason"], result
@@ -322,7 +322,7 @@ def test_unsafe_feed_urls_become_failure_events(url: str, settings: Settings,
 
 def test_redirect_loop_feed_becomes_failure_event(feed_server: FeedServer, local: Settings,
                                                   store: EventStore) -> None:
-    from worker.feedtasks import poll
+    from worker.tasks.feeds import poll
 
     feed_server.routes["/x"] = Route(status=302, headers={"Location": "/y"})
     feed_server.routes["/y"] = Route(status=302, headers={"Location": "/x"})
@@ -333,7 +333,7 @@ def test_redirect_loop_feed_becomes_failure_event(feed_server: FeedServer, local
 
 
 def test_feed_with_100k_entries(make_settings: Callable[..., Settings]) -> None:
-    from worker.feeds import articles_from_feed_bytes
+    from worker.feeds.parse import articles_from_feed_bytes
 
     settings = make_settings()  # default 15 MiB body cap: the feed is ~7 MB
 

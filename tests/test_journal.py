@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import Proc, settings_env, wait_until, worker_argv
-from worker.celeryapp import make_app
-from worker.journal import Entry, Journal, Reaper
-from worker.keys import Keys
 from worker.settings import Settings
-from worker.store import EventStore, connect
+from worker.store.eventstore import EventStore, connect
+from worker.store.keys import Keys
+from worker.tasks.app import make_app
+from worker.tasks.broker import Entry, Journal, Reaper
 
 
 def _journal(settings: Settings) -> Journal:

@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from worker.errors import EventDecodeError, UnknownEventType
-from worker.models import (
+from worker.events.models import (
     Article,
     Source,
     article_event,

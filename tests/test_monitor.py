@@ -15,13 +15,13 @@ import redis
 
 from tests.conftest import SEED, Proc, settings_env, wait_until, worker_argv
 from tests.test_store import make_article
-from worker import monitor
-from worker.consume import ensure_group
-from worker.keys import Keys
+from worker.consumers.consumer import ensure_group
+from worker.events.models import Source
 from worker.metrics import read_task_durations
-from worker.models import Source
+from worker.ops import monitor
 from worker.settings import Settings
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
+from worker.store.keys import Keys
 
 
 def status(settings: Settings, *extra: str) -> tuple[int, dict[str, Any]]:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from worker.dates import parse_date_hint
 from worker.errors import (
     BinaryInput,
     EmptyInput,
@@ -19,9 +18,8 @@ from worker.errors import (
     TooLarge,
     UndecodableInput,
 )
-from worker.fields import dateline_date, parse_byline, split_dateline
-from worker.models import Source, content_hash
-from worker.normalise import (
+from worker.events.models import Source, content_hash
+from worker.normalise.article import (
     NORMALISER_VERSION,
     canonical_url,
     decode_bytes,
@@ -31,6 +29,8 @@ from worker.normalise import (
     normalise_text,
     parse_date,
 )
+from worker.normalise.dates import parse_date_hint
+from worker.normalise.meta import dateline_date, parse_byline, split_dateline
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_ac19e9e0453ebfbc.txt"

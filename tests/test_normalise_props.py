@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from worker.errors import RejectedInput
-from worker.models import Article, Source
-from worker.normalise import normalise, normalise_text
+from worker.events.models import Article, Source
+from worker.normalise.article import normalise, normalise_text
 
 # Hypothesis re-runs a hanging example while shrinking, so a SIGALRM timeout cannot end it:
 # the thread method kills the run instead, so a hang fails CI fast rather than eating its budget.

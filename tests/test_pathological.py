@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-from worker import justextfast
 from worker.errors import NotAnArticle, RejectedInput
-from worker.htmlpage import FULL_ELEMENTS, MAX_ELEMENTS
-from worker.models import Article, Source
-from worker.normalise import normalise, normalise_html, normalise_text
+from worker.events.models import Article, Source
+from worker.normalise import justext_patch as justextfast
+from worker.normalise.article import normalise, normalise_html, normalise_text
+from worker.normalise.html import FULL_ELEMENTS, MAX_ELEMENTS
 from worker.settings import Settings
-from worker.sources import articles_from_bytes
+from worker.sources.files import articles_from_bytes
 
 pytestmark = pytest.mark.timeout(120, method="thread")
 

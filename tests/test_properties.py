@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worker.errors import EventDecodeError
-from worker.models import (
+from worker.events.models import (
     EVENT_TYPES,
     Article,
     Failure,

@@ -13,12 +13,12 @@ import pytest
 from tests.conftest import Proc, settings_env, wait_until
 from tests.handlers_for_tests import make_article
 from tests.test_consume import appended_ids, archived_ids, consume_argv, settled
-from worker.catalog import Catalog, rebuild
-from worker.consume import Consumer, group_info, parse_id
-from worker.handlers import HandlerContext, resolve
-from worker.replay import dlq_list, position_before, replay, safe_minid, trim
+from worker.consumers.builtin.catalog import Catalog, rebuild
+from worker.consumers.consumer import Consumer, group_info, parse_id
+from worker.consumers.handler import HandlerContext, resolve
+from worker.consumers.replay import dlq_list, position_before, replay, safe_minid, trim
 from worker.settings import Settings
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
 
 
 def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
@@ -81,7 +81,7 @@ def test_retry_of_a_trimmed_entry_goes_to_its_group_only(
     (letter,) = dlq_list(store.redis, store.keys)
     store.redis.xdel(store.keys.events, letter.entry_id)
     (settings.data_dir / "fixed").touch()
-    from worker.replay import dlq_retry
+    from worker.consumers.replay import dlq_retry
 
     assert [how for _, how in dlq_retry(store.redis, store.keys)] == ["copied"]
     # When both groups consume

@@ -18,11 +18,11 @@ import pytest
 import redis
 
 from tests.conftest import ROOT, Proc
-from worker.keys import Keys
-from worker.models import Article, Source, content_hash
-from worker.runner import Supervisor, free_port, redis_server_binary, start_embedded_redis
+from worker.events.models import Article, Source, content_hash
+from worker.ops.runner import Supervisor, free_port, redis_server_binary, start_embedded_redis
 from worker.settings import Settings, load_settings
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
+from worker.store.keys import Keys
 
 
 class _MakeDir:
@@ -74,7 +74,7 @@ def test_pickled_message_is_rejected_not_executed(settings: Settings, celery_wor
 
 
 def test_celery_accepts_json_only(settings: Settings) -> None:
-    from worker.celeryapp import make_app
+    from worker.tasks.app import make_app
 
     conf = make_app(settings).conf
     assert conf.accept_content == ["json"] and conf.task_serializer == "json"
@@ -191,7 +191,7 @@ def test_redis_tls(private_redis: Callable[..., int], tmp_path: Path) -> None:
 # --- API, container, binds ------------------------------------------------------------------------
 
 def test_api_requires_a_token(settings: Settings, make_settings: Callable[..., Settings]) -> None:
-    api = pytest.importorskip("worker.api")
+    api = pytest.importorskip("worker.api.app")
     with warnings.catch_warnings():  # Starlette 1.x prefers httpx2; httpx works
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         from fastapi.testclient import TestClient
@@ -208,7 +208,7 @@ def test_api_requires_a_token(settings: Settings, make_settings: Callable[..., S
 
 
 def test_api_without_token_refuses_public_bind(make_settings: Callable[..., Settings]) -> None:
-    api = pytest.importorskip("worker.api")
+    api = pytest.importorskip("worker.api.app")
     from worker.errors import ConfigError
 
     s = make_settings(api_token=None)

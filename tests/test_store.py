@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from worker.errors import VersionConflict
-from worker.models import Article, Source, content_hash
-from worker.store import EventStore
+from worker.events.models import Article, Source, content_hash
+from worker.store.eventstore import EventStore
 
 
 def make_article(body: str = "First paragraph.", *, location: str = "/in/a.txt",
@@ -110,7 +110,7 @@ def test_repeats_in_one_batch_are_applied_in_order(store: EventStore) -> None:
 
 
 def test_batch_larger_than_one_script_call_keeps_input_order(store: EventStore) -> None:
-    from worker.store import SCRIPT_BATCH
+    from worker.store.eventstore import SCRIPT_BATCH
 
     arts = [make_article(f"p{i}", location=f"/{i}") for i in range(2 * SCRIPT_BATCH + 5)]
     res = store.append_many(arts)

@@ -36,11 +36,11 @@ from tests.test_compose import (
     service_argv,
     service_env,
 )
-from worker.archive import iter_archive
-from worker.keys import Keys
-from worker.schedule import feed_id_for
+from worker.consumers.builtin.archive import iter_archive
+from worker.feeds.schedule import feed_id_for
 from worker.settings import Settings
-from worker.store import connect
+from worker.store.eventstore import connect
+from worker.store.keys import Keys
 
 pytestmark = pytest.mark.e2e
 

@@ -10,13 +10,13 @@ import orjson
 
 from tests.conftest import settings_env
 from tests.test_consume import archived_ids
-from worker.archive import iter_archive
-from worker.catalog import Catalog
-from worker.consume import Consumer
-from worker.handlers import AnyEvent, HandlerContext, HandlerSpec, resolve
-from worker.models import ArticleIngested, article_id_for, uuid7
+from worker.consumers.builtin.archive import iter_archive
+from worker.consumers.builtin.catalog import Catalog
+from worker.consumers.consumer import Consumer
+from worker.consumers.handler import AnyEvent, HandlerContext, HandlerSpec, resolve
+from worker.events.models import ArticleIngested, article_id_for, uuid7
 from worker.settings import Settings
-from worker.store import EventStore
+from worker.store.eventstore import EventStore
 
 URL = "https://old.example/v1-story"
 

@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 from eval_normalise import FIXTURES, prf  # noqa: E402
 
 from worker.errors import RejectedInput  # noqa: E402
-from worker.models import Source  # noqa: E402
-from worker.normalise import normalise  # noqa: E402
-from worker.textdecode import decode_bytes  # noqa: E402
+from worker.events.models import Source  # noqa: E402
+from worker.normalise.article import normalise  # noqa: E402
+from worker.normalise.decode import decode_bytes  # noqa: E402
 
 
 def compare(pattern: str = "g*.html") -> list[dict[str, Any]]:

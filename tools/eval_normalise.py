@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from worker.errors import RejectedInput  # noqa: E402
-from worker.models import Source  # noqa: E402
-from worker.normalise import normalise  # noqa: E402
-from worker.textdecode import decode_bytes  # noqa: E402
+from worker.events.models import Source  # noqa: E402
+from worker.normalise.article import normalise  # noqa: E402
+from worker.normalise.decode import decode_bytes  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}

@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> Any:
     if name in ("app", "celery"):
-        from worker.tasks import app
+        from worker.tasks.ingest import app
 
         return app
     raise AttributeError(f"module 'worker' has no attribute {name!r}")

@@ -13,7 +13,7 @@ from typing import Any
 
 from prometheus_client import Counter, Histogram
 
-from worker.keys import Keys
+from worker.store.keys import Keys
 
 EVENTS_APPENDED = Counter("newsworker_process_events_appended", "Events appended by this process",
                           ["type"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from worker.archive import ArchiveHandler
-from worker.handlers import AnyEvent, HandlerContext
-from worker.models import IngestionFailed
+from worker.consumers.builtin.archive import ArchiveHandler
+from worker.consumers.handler import AnyEvent, HandlerContext
+from worker.events.models import IngestionFailed
 
 
 class PoisonArchive:

@@ -21,11 +21,11 @@ from typing import Any
 
 import redis
 
-from worker.keys import Keys
-from worker.models import ARTICLE_INGESTED, article_id_for
-from worker.runner import free_port, redis_server_binary, wait_for_redis
+from worker.events.models import ARTICLE_INGESTED, article_id_for
+from worker.ops.runner import free_port, redis_server_binary, wait_for_redis
 from worker.settings import Settings, load_settings
-from worker.store import EventStore, connect
+from worker.store.eventstore import EventStore, connect
+from worker.store.keys import Keys
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -172,7 +172,7 @@ class Cluster:
         return EventStore(self.client(), self.keys)
 
     def celery_app(self) -> Any:
-        from worker.celeryapp import make_app
+        from worker.tasks.app import make_app
 
         return make_app(self.settings)
 

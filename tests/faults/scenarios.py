@@ -14,10 +14,10 @@ from typing import Any
 import redis
 
 from tests.faults.harness import Cluster, Proc, Row, wait_for
-from worker.archive import iter_archive
-from worker.consume import Consumer, group_info
-from worker.handlers import AnyEvent, HandlerSpec
-from worker.models import Article, Source, content_hash
+from worker.consumers.builtin.archive import iter_archive
+from worker.consumers.consumer import Consumer, group_info
+from worker.consumers.handler import AnyEvent, HandlerSpec
+from worker.events.models import Article, Source, content_hash
 
 rng = random.Random(20)
 

@@ -1,0 +1,356 @@
+"""The HTTP API: submit work, follow tasks, read events and status; dashboard and /metrics.
+
+Auth: every route but ``/healthz`` and the dashboard shell (``/``, ``/static``) needs
+``Authorization: Bearer <api_token>``. Without a configured token the API only starts bound
+to loopback, and then refuses requests whose Host or Origin is not loopback (DNS rebinding and
+cross-site form posts from a browser on the same machine).
+
+Work is queued by task *name* through one Celery app per API app, so this process never
+imports the task modules (or their dependencies).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import re
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field, field_validator
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from worker.errors import ConfigError, EventDecodeError
+from worker.events.models import decode
+from worker.ops import monitor
+from worker.settings import Settings, get_settings
+from worker.store.eventstore import connect
+from worker.store.keys import Keys
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file itself
+STATUS_CACHE_S = 1.0  # dashboards poll every 2 s; share one worker broadcast between them
+UPLOAD_CHUNK = 1024 * 1024
+ENTRY_ID = r"^\d{1,20}(-\d{1,20})?$"
+CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
+       "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+
+
+# --- request bodies --------------------------------------------------------------------------
+def _http_url(v: str | None) -> str | None:
+    if v is None:
+        return None
+    parts = urlsplit(v)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return v
+
+
+class TextIn(BaseModel):
+    text: str = Field(min_length=1, description="The article: plain text, HTML or Markdown.")
+    name: str = Field(default="api", min_length=1, max_length=200,
+                      description="Source name recorded on the event.")
+    url: str | None = Field(default=None, max_length=2048,
+                            description="The article's URL (its identity).")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("text is blank")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, v: str | None) -> str | None:
+        return _http_url(v)
+
+
+class FeedIn(BaseModel):
+    url: str = Field(max_length=2048, description="RSS/Atom/JSON Feed URL.")
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, v: str) -> str:
+        return _http_url(v) or v
+
+
+class Queued(BaseModel):
+    task_id: str
+    task: str
+    status_url: str
+
+
+# --- request size ----------------------------------------------------------------------------
+class BodyLimit:
+    """413 for bodies over ``limit``: by Content-Length up front, else counted while reading."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await JSONResponse(_too_large(self.limit), 413)(scope, receive, send)
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    # HTTPException passes through FastAPI's body parsing untouched -> 413.
+                    raise HTTPException(413, _too_large(self.limit)["message"])
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _too_large(limit: int) -> dict[str, Any]:
+    return {"error": "too large", "message": f"request body exceeds {limit} bytes"}
+
+
+# --- auth ------------------------------------------------------------------------------------
+def _is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_of(header: str) -> str:
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
+def check_bind(settings: Settings, host: str) -> None:
+    """No token means no auth: only acceptable when nothing off this machine can connect."""
+    if not settings.api_token and not _is_loopback(host):
+        raise ConfigError(f"api_token (NEWSWORKER_API_TOKEN) must be set to serve on {host}; "
+                          "without a token the API binds to loopback only")
+
+
+_BEARER = HTTPBearer(auto_error=False, description="settings.api_token")
+
+
+def _auth(settings: Settings) -> Any:
+    def require(request: Request,
+                creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> None:
+        token = settings.api_token
+        if token:
+            given = creds.credentials if creds else ""
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                raise HTTPException(401, "missing or wrong bearer token",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            return
+        host = _host_of(request.headers.get("host", ""))
+        origin = request.headers.get("origin")
+        if not _is_loopback(host) or (origin and not _is_loopback(urlsplit(origin).hostname
+                                                                   or "")):
+            raise HTTPException(403, "no api_token configured: loopback clients only")
+
+    return require
+
+
+# --- the app ---------------------------------------------------------------------------------
+class _StatusCache:
+    def __init__(self, settings: Settings, celery: Any, client: Any) -> None:
+        self.settings, self.celery, self.client = settings, celery, client
+        self.lock = threading.Lock()
+        self.at = 0.0
+        self.snap: dict[str, Any] = {}
+
+    def get(self) -> dict[str, Any]:
+        with self.lock:
+            if time.monotonic() - self.at > STATUS_CACHE_S:
+                self.snap = monitor.collect(self.settings, app=self.celery, client=self.client)
+                self.at = time.monotonic()
+            return self.snap
+
+
+def _event_row(eid: Any, fields: Any) -> dict[str, Any]:
+    entry_id = eid.decode() if isinstance(eid, bytes) else str(eid)
+    try:
+        return {"entry_id": entry_id, **decode(entry_id, fields).model_dump(mode="json")}
+    except EventDecodeError as exc:
+        return {"entry_id": entry_id, "error": str(exc)}
+
+
+def _safe_suffix(filename: str | None) -> str:
+    # Only the extension survives (it picks the parser); the name itself is generated.
+    suffix = Path(filename or "").suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else ""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    from worker.tasks.app import make_app
+
+    celery = make_app(settings)
+    client = connect(settings.store_url)
+    keys = Keys(settings.key_prefix)
+    status_cache = _StatusCache(settings, celery, client)
+    uploads = settings.data_dir / "uploads"
+
+    api = FastAPI(title="newsworker", version="1", summary="Submit news for ingestion; "
+                  "follow tasks, events and queues.", docs_url="/docs",
+                  openapi_url="/openapi.json", redoc_url=None)
+    api.add_middleware(BodyLimit, limit=settings.max_upload_bytes + MULTIPART_SLACK)
+    auth = [Depends(_auth(settings))]
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
+                  for e in exc.errors()]
+        message = "; ".join(".".join(str(p) for p in e["loc"]) + f": {e['msg']}" for e in errors)
+        return JSONResponse({"error": "invalid request", "message": message,
+                             "detail": jsonable_encoder(errors)}, 422)
+
+    def queue(name: str, args: list[Any], kwargs: dict[str, Any], q: str) -> Queued:
+        res = celery.send_task(name, args=args, kwargs=kwargs, queue=q)
+        return Queued(task_id=res.id, task=name, status_url=f"/v1/tasks/{res.id}")
+
+    @api.post("/v1/ingest/text", status_code=202, dependencies=auth, tags=["ingest"])
+    def ingest_text(body: TextIn) -> Queued:
+        """Queue an article given as text (newsworker.ingest_text)."""
+        if len(body.text.encode()) > settings.max_upload_bytes:
+            raise HTTPException(413, f"text exceeds {settings.max_upload_bytes} bytes")
+        return queue("newsworker.ingest_text", [body.text],
+                     {"name": body.name, "url": body.url}, settings.ingest_queue)
+
+    @api.post("/v1/ingest/feed", status_code=202, dependencies=auth, tags=["ingest"])
+    def ingest_feed(body: FeedIn) -> Queued:
+        """Queue one poll of a feed URL (newsworker.poll_feed)."""
+        return queue("newsworker.poll_feed", [body.url], {}, settings.feeds_queue)
+
+    @api.post("/v1/ingest/file", status_code=202, dependencies=auth, tags=["ingest"])
+    def ingest_file(file: Annotated[UploadFile, File(description="An article or feed file.")]
+                    ) -> Queued:
+        """Upload a file; it is stored under data_dir/uploads and queued (ingest_file)."""
+        if file.size is not None and file.size > settings.max_upload_bytes:
+            raise HTTPException(413, f"file exceeds {settings.max_upload_bytes} bytes")
+        uploads.mkdir(parents=True, exist_ok=True)
+        dest = uploads / f"{uuid.uuid4().hex}{_safe_suffix(file.filename)}"
+        size = 0
+        with dest.open("xb") as fh:
+            while chunk := file.file.read(UPLOAD_CHUNK):
+                size += len(chunk)
+                if size > settings.max_upload_bytes:
+                    break
+                fh.write(chunk)
+        if size > settings.max_upload_bytes or size == 0:
+            dest.unlink(missing_ok=True)
+            if size:
+                raise HTTPException(413, f"file exceeds {settings.max_upload_bytes} bytes")
+            raise RequestValidationError([{"loc": ("body", "file"), "msg": "file is empty",
+                                           "type": "value_error"}])
+        return queue("newsworker.ingest_file", [str(dest.resolve())], {},
+                     settings.ingest_queue)
+
+    @api.get("/v1/tasks/{task_id}", dependencies=auth, tags=["tasks"])
+    def task(task_id: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")]
+             ) -> dict[str, Any]:
+        """A task's state (PENDING also means unknown) and, once done, its result."""
+        res = celery.AsyncResult(task_id)
+        state = res.state
+        out: dict[str, Any] = {"task_id": task_id, "state": state, "ready": res.ready(),
+                               "result": None, "error": None}
+        if state == "SUCCESS":
+            out["result"] = jsonable_encoder(res.result)
+        elif state in ("FAILURE", "RETRY", "REVOKED"):
+            out["error"] = f"{type(res.result).__name__}: {res.result}"
+        return out
+
+    @api.get("/v1/status", dependencies=auth, tags=["monitoring"])
+    def status() -> dict[str, Any]:
+        """The monitor snapshot (what `newsworker status --json` prints)."""
+        return status_cache.get()
+
+    @api.get("/v1/events", dependencies=auth, tags=["events"])
+    def events(
+        after: Annotated[str | None, Query(
+            pattern=ENTRY_ID, description="Entries after this id (exclusive).")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        tail: Annotated[int | None, Query(ge=1, le=1000,
+                                          description="Instead: the newest N.")] = None,
+    ) -> dict[str, Any]:
+        """Decoded events, oldest first; page with ``after=<next_after>``."""
+        if tail is not None:
+            raw = list(reversed(client.xrevrange(keys.events, count=tail)))
+        else:
+            raw = client.xrange(keys.events, f"({after}" if after else "-", "+", count=limit)
+        rows = [_event_row(eid, f) for eid, f in raw]
+        return {"events": rows, "next_after": rows[-1]["entry_id"] if rows else after}
+
+    @api.get("/v1/articles/{article_id}", dependencies=auth, tags=["events"])
+    def article(article_id: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
+                ) -> dict[str, Any]:
+        """The article's latest event."""
+        entry = client.hget(keys.article(article_id), "entry_id")
+        rows = client.xrange(keys.events, entry, entry) if entry else []
+        if not rows:
+            raise HTTPException(404, "no such article (or its event was trimmed)")
+        return _event_row(*rows[0])
+
+    @api.get("/metrics", dependencies=auth, tags=["monitoring"],
+             response_class=Response)
+    def metrics() -> Response:
+        """Prometheus text format, computed from Redis at scrape time."""
+        body, content_type = monitor.metrics_text(settings, client)
+        return Response(body, media_type=content_type)
+
+    @api.get("/healthz", tags=["monitoring"])
+    def healthz() -> JSONResponse:
+        """No auth: 200 when Redis answers, else 503."""
+        try:
+            client.ping()
+        except Exception as exc:
+            return JSONResponse({"status": "down", "error": str(exc)}, 503)
+        return JSONResponse({"status": "ok"})
+
+    @api.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(STATIC_DIR / "dashboard.html",
+                            headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"})
+
+    api.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return api
+
+
+def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
+    """Run the API under uvicorn (blocking)."""
+    import uvicorn
+
+    host = host or settings.api_host
+    check_bind(settings, host)
+    uploads = (settings.data_dir / "uploads").resolve()
+    if settings.input_roots and not any(uploads.is_relative_to(r.resolve())
+                                        for r in settings.input_roots):
+        log.warning("uploads dir %s is outside input_roots: uploaded files will be rejected",
+                    uploads)
+    uvicorn.run(create_app(settings), host=host, port=port or settings.api_port,
+                log_level="info", access_log=False)

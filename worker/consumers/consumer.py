@@ -1,0 +1,391 @@
+"""Consumer groups: at-least-once delivery of stream events to one handler.
+
+Loop: re-read this consumer's own pending entries, then new ones (``>``); every
+``claim_idle_s / 2`` take over entries idle longer than ``claim_idle_s`` from dead or stuck
+consumers (XAUTOCLAIM); a failed entry stays pending and is retried by delivery count; past
+``max_deliveries`` (or at once for PermanentHandlerError / undecodable entries) it is copied to
+the dead-letter stream with the error and acknowledged in the same MULTI.
+
+Redelivery guard: right after a handler succeeds the event id goes into the group's
+``processed`` sorted set (scored by entry-id ms), *before* the batch ack. A consumer killed
+between handling and acking leaves its entries pending; whoever reclaims them skips the ones
+already marked. The window left (effect done, marker not yet written) is one round trip, which
+is why the built-in handlers are idempotent themselves. The set is trimmed below the group's
+oldest in-flight entry, so it only ever holds the recent window. Handlers that declare
+``idempotent = True`` (archive, catalog, noop) dedupe by themselves, so for them the consumer
+neither reads nor writes the markers and a batch costs what a raw XREADGROUP + XACK costs.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from worker import metrics
+from worker.consumers.handler import AnyEvent, HandlerSpec
+from worker.errors import PermanentHandlerError
+from worker.events.models import decode
+from worker.settings import Settings
+from worker.store.groups import (
+    MAX_SEQ,
+    GroupInfo,
+    count_after,
+    default_consumer_name,
+    ensure_group,
+    group_floor,
+    group_info,
+    id_after,
+    id_before,
+    parse_id,
+)
+from worker.store.keys import Keys
+
+log = logging.getLogger(__name__)
+
+Entry = tuple[bytes, dict[bytes, bytes]]
+RETRY_GROUP_FIELD = b"retry_group"  # on a `dlq retry` copy: only this group handles it
+# (entry id, fields, event id, deliveries, event, handled by handle_batch)
+_Ready = tuple[bytes, dict[bytes, bytes], bytes, int, AnyEvent, bool]
+
+def _s(v: Any) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+__all__ = [
+    "MAX_SEQ",
+    "Consumer",
+    "GroupInfo",
+    "Stats",
+    "count_after",
+    "default_consumer_name",
+    "ensure_group",
+    "group_floor",
+    "group_info",
+    "id_after",
+    "id_before",
+    "parse_id",
+]
+
+
+@dataclass
+class Stats:
+    handled: int = 0
+    skipped: int = 0
+    failed: int = 0
+    dead_lettered: int = 0
+    claimed: int = 0
+    batches: int = 0
+    last_error: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class Consumer:
+    def __init__(self, client: redis.Redis, keys: Keys, group: str, handler: HandlerSpec,
+                 settings: Settings, *, consumer: str | None = None,
+                 batch: int | None = None) -> None:
+        self.redis = client
+        self.keys = keys
+        self.stream = keys.events
+        self.group = group
+        self.handler = handler
+        self.settings = settings
+        self.name = consumer or default_consumer_name()
+        self.batch = batch or settings.consumer_batch
+        self.stop_event = threading.Event()
+        self.stats = Stats()
+        self._ok_metric = metrics.HANDLED.labels(group=group, outcome="ok")  # labels() is slow
+        self._claim_every = max(settings.claim_idle_s / 2, 0.05)
+        self._maint_every = max(settings.claim_idle_s, 1.0)
+        self._next_claim = 0.0
+        self._next_maint = time.monotonic() + self._maint_every
+        self._claim_cursor = "0-0"
+        self._retry_at: float | None = 0.0  # 0: read own pending at start
+        self._skipped_types: set[str] = set()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def install_signal_handlers(self) -> None:
+        """SIGTERM/SIGINT: finish the current batch, ack, exit."""
+        def _stop(signum: int, _frame: Any) -> None:
+            log.info("consumer %s: signal %d, stopping after this batch", self.name, signum)
+            self.stop_event.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+
+    def run(self, *, until_idle: bool = False) -> Stats:
+        """Consume until stopped (or, with ``until_idle``, until nothing is left to do)."""
+        ensure_group(self.redis, self.stream, self.group)
+        log.info("consumer %s in group %s, handler %s", self.name, self.group, self.handler.name)
+        outage = 0
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    # until_idle never blocks: an empty read means the work is done.
+                    did = self.step(block=not until_idle)
+                    if until_idle and did == 0 and not self._has_own_pending():
+                        break
+                    outage = 0
+                except (redis.ConnectionError, redis.TimeoutError) as exc:
+                    # Redis away: back off and resume; unacked entries stay pending for us.
+                    outage += 1
+                    delay = min(0.1 * 2 ** outage, 5.0)
+                    log.warning("consumer %s: Redis unavailable (%s), retrying in %.1fs",
+                                self.name, exc, delay)
+                    self.stop_event.wait(delay)
+                    self._retry_at = 0.0
+                except redis.ResponseError as exc:
+                    if not str(exc).startswith(("NOGROUP", "UNBLOCKED")):
+                        raise
+                    # Stream or group deleted under us (flush, restore): start over from 0.
+                    log.warning("consumer %s: group %s vanished, recreating it", self.name,
+                                self.group)
+                    ensure_group(self.redis, self.stream, self.group)
+                    self._claim_cursor = "0-0"
+        finally:
+            if self.handler.close is not None:
+                self.handler.close()
+        return self.stats
+
+    def step(self, *, block: bool = True) -> int:
+        """One round: retries of own pending, claims, then new entries. Returns entries seen."""
+        now = time.monotonic()
+        n = 0
+        if self._retry_at is not None and now >= self._retry_at:
+            self._retry_at = None
+            n += self._read_own_pending()
+        if now >= self._next_claim:
+            self._next_claim = now + self._claim_every
+            n += self._claim()
+        if now >= self._next_maint:
+            self._next_maint = now + self._maint_every
+            self.maintain()
+        if self.stop_event.is_set():
+            return n
+        block_ms: int | None = None
+        if block and n == 0:
+            # Wake up in time for the next retry or claim round.
+            wake = min(self._next_claim, self._retry_at if self._retry_at is not None else now + 60)
+            block_ms = max(1, min(self.settings.consumer_block_ms, int((wake - now) * 1000)))
+        reply = self.redis.xreadgroup(self.group, self.name, {self.stream: ">"},
+                                      count=self.batch, block=block_ms)
+        entries = reply[0][1] if reply else []
+        if entries:
+            self.process(entries, fresh=True)
+        return n + len(entries)
+
+    # --- reading -----------------------------------------------------------------------------
+    def _read_own_pending(self) -> int:
+        total, cursor = 0, "0"
+        while not self.stop_event.is_set():
+            reply = self.redis.xreadgroup(self.group, self.name, {self.stream: cursor},
+                                          count=self.batch)
+            rows = reply[0][1] if reply else []
+            entries = [e for e in rows if e[1]]
+            deleted = [e[0] for e in rows if not e[1]]
+            if deleted:  # trimmed/deleted while pending: nothing left to deliver
+                self.redis.xack(self.stream, self.group, *deleted)
+            if not rows:
+                break
+            if entries:
+                self.process(entries, fresh=False)
+            total += len(entries)
+            cursor = _s(rows[-1][0])
+        return total
+
+    def _claim(self) -> int:
+        min_idle = int(self.settings.claim_idle_s * 1000)
+        reply = self.redis.xautoclaim(self.stream, self.group, self.name, min_idle,
+                                      start_id=self._claim_cursor, count=self.batch)
+        # Continue the scan next round; "0-0" means it wrapped around.
+        self._claim_cursor = _s(reply[0]) if reply and reply[0] else "0-0"
+        raw = reply[1] if reply else []
+        entries = [e for e in raw if e and e[0] is not None and e[1]]
+        if len(entries) < len(raw):
+            # Redis 6.2 returns deleted entries as nils and keeps them pending (7 drops them).
+            self._ack_vanished()
+        if entries:
+            self.stats.claimed += len(entries)
+            log.info("consumer %s claimed %d idle entries", self.name, len(entries))
+            self.process(entries, fresh=False)
+        return len(entries)
+
+    def _ack_vanished(self) -> None:
+        rows = self.redis.xpending_range(self.stream, self.group, "-", "+", self.batch * 4,
+                                         consumername=self.name)
+        ids = [r["message_id"] for r in rows]
+        pipe = self.redis.pipeline(transaction=False)
+        for i in ids:
+            pipe.xrange(self.stream, i, i)
+        gone = [i for i, found in zip(ids, pipe.execute(), strict=True) if not found]
+        if gone:
+            log.info("consumer %s: acking %d deleted pending entries", self.name, len(gone))
+            self.redis.xack(self.stream, self.group, *gone)
+
+    def _has_own_pending(self) -> bool:
+        info = self.redis.xpending_range(self.stream, self.group, "-", "+", 1,
+                                         consumername=self.name)
+        return bool(info)
+
+    def _delivery_counts(self, ids: Sequence[bytes]) -> dict[str, int]:
+        # One exact lookup per id (pipelined): a range query could be crowded out by others.
+        pipe = self.redis.pipeline(transaction=False)
+        for i in ids:
+            pipe.xpending_range(self.stream, self.group, i, i, 1)
+        out: dict[str, int] = {}
+        for rows in pipe.execute():
+            for r in rows:
+                out[_s(r["message_id"])] = int(r["times_delivered"])
+        return out
+
+    # --- processing ----------------------------------------------------------------------------
+    def process(self, entries: Sequence[Entry], *, fresh: bool) -> None:
+        """Handle a batch; ack successes (and skips) together, leave failures pending."""
+        self.stats.batches += 1
+        counts = {} if fresh else self._delivery_counts([e[0] for e in entries])
+        event_ids = [e[1].get(b"event_id") or b"-" for e in entries]
+        marks = ([None] * len(event_ids) if self.handler.idempotent
+                 else self.redis.zmscore(self.keys.processed(self.group), event_ids))
+        acks: list[bytes] = []
+        dead: list[dict[bytes, bytes]] = []
+        ready: list[_Ready] = []  # decoded events for the handler, in stream order
+        failed = False
+        for (eid, fields), event_id, mark in zip(entries, event_ids, marks, strict=True):
+            retry_group = fields.get(RETRY_GROUP_FIELD)
+            if mark is not None or (retry_group is not None and _s(retry_group) != self.group):
+                acks.append(eid)  # done before, or a dlq-retry copy meant for another group
+                self.stats.skipped += 1
+                continue
+            deliveries = counts.get(_s(eid), 1) if counts else 1
+            if deliveries > self.settings.max_deliveries:
+                # Delivered too often without an outcome: it likely kills its consumers.
+                dead.append(self._dead_letter(eid, fields, "poison: consumer died handling it",
+                                              deliveries))
+                acks.append(eid)
+                continue
+            etype = _s(fields.get(b"type", b""))
+            if not self.handler.wants(etype):
+                self._log_skip(etype)
+                acks.append(eid)
+                self.stats.skipped += 1
+                continue
+            try:
+                event = decode(eid, fields)
+            except Exception as exc:  # one bad entry must not sink its batch
+                # Decoding is deterministic: retrying can't help, park it at once.
+                dead.append(self._dead_letter(eid, fields, f"decode: {exc}", deliveries))
+                acks.append(eid)
+                continue
+            ready.append((eid, fields, event_id, deliveries, event, False))
+        if len(ready) > 1 and self.handler.batch is not None:
+            ready = self._call_batch(ready)
+            acks += [r[0] for r in ready if r[5]]
+            ready = [r for r in ready if not r[5]]
+        handled = 0
+        for eid, fields, event_id, deliveries, event, _ in ready:
+            try:
+                self._call(event)
+            except Exception as exc:
+                sid = _s(eid)
+                err = f"{exc.__class__.__name__}: {exc}"
+                self.stats.failed += 1
+                self.stats.last_error = err
+                metrics.HANDLED.labels(group=self.group, outcome="error").inc()
+                log.warning("handler %s failed on %s (delivery %d/%d): %s", self.handler.name,
+                            sid, deliveries, self.settings.max_deliveries, err)
+                log.debug("%s", traceback.format_exc())
+                permanent = isinstance(exc, PermanentHandlerError)
+                if permanent or deliveries >= self.settings.max_deliveries:
+                    dead.append(self._dead_letter(eid, fields, err, deliveries))
+                    acks.append(eid)
+                else:
+                    failed = True
+                continue
+            if not self.handler.idempotent:
+                # Mark now, not with the batch ack: a crash later in the batch must not
+                # make the reclaiming consumer repeat this event.
+                self.redis.zadd(self.keys.processed(self.group),
+                                {event_id: float(_s(eid).partition("-")[0])})
+            acks.append(eid)
+            handled += 1
+        if handled:  # one metric update per batch, not per event
+            self.stats.handled += handled
+            self._ok_metric.inc(handled)
+        self._ack(acks, dead)
+        if failed and self._retry_at is None:
+            self._retry_at = time.monotonic() + self._retry_delay_s()
+
+    def _call_batch(self, ready: list[_Ready]) -> list[_Ready]:
+        """One ``handle_batch`` call for the whole batch. Returns ``ready`` with its last
+        element True when handled; on an exception all stay False, for one-by-one calls."""
+        assert self.handler.batch is not None
+        try:
+            self.handler.batch([r[4] for r in ready])
+        except Exception as exc:
+            log.warning("handler %s: batch of %d failed (%s: %s); retrying one by one",
+                        self.handler.name, len(ready), exc.__class__.__name__, exc)
+            return ready
+        done = {r[2]: float(_s(r[0]).partition("-")[0]) for r in ready}
+        if not self.handler.idempotent:  # marked before the ack, the batch being one effect
+            self.redis.zadd(self.keys.processed(self.group), done)
+        self.stats.handled += len(ready)
+        self._ok_metric.inc(len(ready))
+        return [(*r[:5], True) for r in ready]
+
+    def _log_skip(self, etype: str) -> None:
+        level = logging.DEBUG if etype in self._skipped_types else logging.INFO
+        self._skipped_types.add(etype)
+        log.log(level, "handler %s does not take %s events: skipped", self.handler.name, etype)
+
+    def _call(self, event: AnyEvent) -> None:
+        self.handler.fn(event)
+
+    def _retry_delay_s(self) -> float:
+        return min(1.0, self.settings.claim_idle_s / 4)
+
+    def _ack(self, acks: list[bytes], dead: list[dict[bytes, bytes]]) -> None:
+        """One MULTI: dead letters and acks — a crash never leaves one without the other."""
+        if not acks:
+            return
+        pipe = self.redis.pipeline(transaction=True)
+        for entry in dead:
+            pipe.xadd(self.keys.dead_letters, entry)
+        pipe.xack(self.stream, self.group, *acks)
+        pipe.execute()
+
+    def _dead_letter(self, eid: bytes, fields: dict[bytes, bytes], error: str,
+                     deliveries: int) -> dict[bytes, bytes]:
+        self.stats.dead_lettered += 1
+        metrics.HANDLED.labels(group=self.group, outcome="dead_letter").inc()
+        log.error("dead-lettering %s after %d deliveries: %s", _s(eid), deliveries, error)
+        extra = {
+            b"dlq_entry_id": eid, b"dlq_group": self.group.encode(),
+            b"dlq_handler": self.handler.name.encode(), b"dlq_error": error[:2000].encode(),
+            b"dlq_deliveries": str(deliveries).encode(),
+            b"dlq_at": str(int(time.time() * 1000)).encode(),
+            b"dlq_stream": self.stream.encode(),
+        }
+        return {**{k: v for k, v in fields.items() if k != RETRY_GROUP_FIELD}, **extra}
+
+    # --- housekeeping ----------------------------------------------------------------------------
+    def maintain(self) -> None:
+        """Trim the processed set to the in-flight window; apply ``stream_maxlen`` if set."""
+        try:
+            infos = group_info(self.redis, self.stream, self.group, exact_lag=False)
+            if infos:
+                floor_ms = parse_id(group_floor(infos[0]))[0]
+                self.redis.zremrangebyscore(self.keys.processed(self.group), "-inf",
+                                            f"({floor_ms}")
+            if self.settings.stream_maxlen:
+                from worker.consumers.replay import trim
+
+                trim(self.redis, self.keys, maxlen=self.settings.stream_maxlen)
+        except redis.RedisError as exc:  # housekeeping must not stop consumption
+            log.warning("consumer %s: housekeeping failed: %s", self.name, exc)

@@ -1,0 +1,183 @@
+"""Operating the stream: replay a group, dead letters (list/retry/purge), safe trimming.
+
+- ``replay(group, from)``: XGROUP SETID to just before ``from`` (an entry id, ``0``, or an
+  ISO-8601 time) and drop the group's processed markers from there, so the handler really sees
+  those events again. Safe because handlers are idempotent (archive by event id, catalog by
+  version; webhook receivers dedupe on X-Newsworker-Event-Id).
+- dead letters: ``retry`` gives an entry back to *its* group only: XCLAIM ... FORCE puts the
+  original entry back into that group's pending list (owned by the placeholder consumer
+  ``dlq-retry``, already idle, so the next XAUTOCLAIM of a live consumer takes it). If the
+  original was trimmed away, a copy is appended with ``retry_group=<group>``; other groups
+  acknowledge such copies without handling them, and the archive dedupes by event id anyway.
+- ``trim``: never removes an entry a group has not acknowledged (or not yet received).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from worker.consumers.consumer import (
+    RETRY_GROUP_FIELD,
+    group_floor,
+    group_info,
+    id_before,
+    parse_id,
+)
+from worker.errors import ConfigError, StoreError
+from worker.store.keys import Keys
+
+log = logging.getLogger(__name__)
+
+RETRY_CONSUMER = "dlq-retry"
+_ID = re.compile(r"^\d+(-\d+)?$")
+
+
+def _s(v: Any) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def position_before(start: str) -> str:
+    """The SETID position so that ``start`` (entry id, 0, or ISO-8601 time) is read next."""
+    if start in ("0", "0-0", "-"):
+        return "0-0"
+    if _ID.match(start):
+        return id_before(start if "-" in start else f"{start}-0")
+    try:
+        when = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"--from {start!r}: expected an entry id, 0, or an ISO-8601 time") \
+            from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return id_before(f"{int(when.timestamp() * 1000)}-0")
+
+
+def replay(client: redis.Redis, keys: Keys, group: str, start: str) -> str:
+    """Rewind ``group`` so entries from ``start`` on are delivered again. Returns the position."""
+    if not any(g.name == group for g in group_info(client, keys.events, exact_lag=False)):
+        raise StoreError(f"no consumer group {group!r} on {keys.events}")
+    pos = position_before(start)
+    pipe = client.pipeline(transaction=True)
+    pipe.xgroup_setid(keys.events, group, pos)
+    # Markers scored from the replay point on would make consumers skip the replay.
+    pipe.zremrangebyscore(keys.processed(group), parse_id(pos)[0], "+inf")
+    pipe.execute()
+    log.info("group %s rewound to %s", group, pos)
+    return pos
+
+
+# --- dead letters ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeadLetter:
+    id: str
+    group: str
+    handler: str
+    error: str
+    deliveries: int
+    entry_id: str
+    stream: str
+    type: str
+    event_id: str
+    at_ms: int
+    fields: dict[bytes, bytes]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "group": self.group, "handler": self.handler, "error": self.error,
+                "deliveries": self.deliveries, "entry_id": self.entry_id, "type": self.type,
+                "event_id": self.event_id, "at_ms": self.at_ms}
+
+
+def _dead_letter(eid: Any, f: dict[bytes, bytes]) -> DeadLetter:
+    def g(name: str) -> str:
+        return _s(f.get(name.encode(), b""))
+    return DeadLetter(id=_s(eid), group=g("dlq_group"), handler=g("dlq_handler"),
+                      error=g("dlq_error"), deliveries=int(g("dlq_deliveries") or 0),
+                      entry_id=g("dlq_entry_id"), stream=g("dlq_stream"), type=g("type"),
+                      event_id=g("event_id"), at_ms=int(g("dlq_at") or 0), fields=f)
+
+
+def dlq_list(client: redis.Redis, keys: Keys, *, group: str | None = None,
+             ids: list[str] | None = None, limit: int | None = None) -> list[DeadLetter]:
+    out = []
+    for eid, fields in client.xrange(keys.dead_letters, "-", "+"):
+        d = _dead_letter(eid, fields)
+        if (group and d.group != group) or (ids and d.id not in ids):
+            continue
+        out.append(d)
+        if limit and len(out) >= limit:
+            break
+    return out
+
+
+def dlq_retry(client: redis.Redis, keys: Keys, *, group: str | None = None,
+              ids: list[str] | None = None) -> list[tuple[DeadLetter, str]]:
+    """Hand dead letters back to their group; returns (letter, "pending"|"copied")."""
+    done = []
+    for d in dlq_list(client, keys, group=group, ids=ids):
+        stream = d.stream or keys.events
+        pipe = client.pipeline(transaction=True)
+        if client.xrange(stream, d.entry_id, d.entry_id):
+            # Huge IDLE: claimable at once by any live consumer; RETRYCOUNT 0: a fresh budget.
+            pipe.xclaim(stream, d.group, RETRY_CONSUMER, 0, [d.entry_id], idle=2**40,
+                        retrycount=0, force=True, justid=True)
+            how = "pending"
+        else:
+            fields = {k: v for k, v in d.fields.items() if not k.startswith(b"dlq_")}
+            fields[RETRY_GROUP_FIELD] = d.group.encode()
+            pipe.xadd(stream, fields)
+            how = "copied"
+        pipe.xdel(keys.dead_letters, d.id)
+        pipe.execute()
+        log.info("dead letter %s (entry %s) back to group %s: %s", d.id, d.entry_id, d.group, how)
+        done.append((d, how))
+    return done
+
+
+def dlq_purge(client: redis.Redis, keys: Keys, *, group: str | None = None,
+              ids: list[str] | None = None) -> int:
+    letters = dlq_list(client, keys, group=group, ids=ids)
+    if not letters:
+        return 0
+    return int(client.xdel(keys.dead_letters, *[d.id for d in letters]))
+
+
+# --- retention ---------------------------------------------------------------------------------
+def safe_minid(client: redis.Redis, keys: Keys) -> str | None:
+    """Lowest id some group still needs; None if no group exists (then nothing is trimmed)."""
+    infos = group_info(client, keys.events, exact_lag=False)
+    if not infos:
+        return None
+    return min((group_floor(i) for i in infos), key=parse_id)
+
+
+def trim(client: redis.Redis, keys: Keys, *, maxlen: int | None = None,
+         minid: str | None = None) -> int:
+    """Trim the event stream to ``maxlen`` entries / below ``minid``, never past what a group
+    has not acknowledged. Returns entries removed."""
+    if maxlen is None and minid is None:
+        raise ConfigError("trim: give --maxlen or --minid (or set stream_maxlen)")
+    floor = safe_minid(client, keys)
+    if floor is None:
+        log.info("trim: no consumer groups, keeping everything")
+        return 0
+    target = floor
+    if minid is not None:
+        want = minid if "-" in minid else f"{minid}-0"
+        target = min(target, want, key=parse_id)
+    if maxlen is not None:
+        if client.xlen(keys.events) <= maxlen:
+            return 0
+        # The oldest entry to keep: the maxlen-th from the end.
+        kept = client.xrevrange(keys.events, "+", "-", count=maxlen) if maxlen else []
+        want = _s(kept[-1][0]) if kept else "18446744073709551615-18446744073709551615"
+        target = min(target, want, key=parse_id)
+    removed = int(client.xtrim(keys.events, minid=target, approximate=False))
+    if removed:
+        log.info("trimmed %d entries below %s", removed, target)
+    return removed

@@ -1,0 +1,391 @@
+"""Feed entries -> articles, in chunks (``FeedStream``), and the helpers both parsers share.
+
+``Entry`` is what every parser (feedparser, JSON Feed, the streaming RSS path) produces.
+``FeedStream`` turns them into articles without ever holding the whole feed's articles:
+entry identity and duplicate/shared-link decisions need only keys and links, taken in a
+first pass.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from worker.errors import NotAnArticle, RejectedInput
+from worker.events.models import Article, Image, Source, content_hash
+from worker.normalise.article import (
+    NORMALISER_VERSION,
+    canonical_url,
+    html_to_paragraphs,
+    parse_date,
+)
+from worker.normalise.decode import clean_text
+from worker.normalise.meta import detect_language
+
+log = logging.getLogger(__name__)
+
+_HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+TITLE_WORDS = 12
+
+
+@dataclass
+class Entry:
+    key: str  # guid / link / hash
+    title: str
+    html: str | None  # HTML content
+    text: str | None  # plain-text content
+    link: str | None
+    published: datetime | None = None
+    updated: datetime | None = None
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    language: str | None = None
+    source_title: str | None = None  # aggregators: the publisher the entry comes from
+
+
+class FeedStream:
+    """A feed's articles in chunks, never all of them at once.
+
+    Two passes over the entries (``entries()`` is called twice): the first keeps only each
+    key's first and last position and link, the second builds articles. The last occurrence
+    of a key wins and takes the first one's position (deterministic order); only articles
+    queued behind such a reserved slot are held back.
+    """
+
+    def __init__(self, entries: Callable[[], Iterator[Entry]], *, base: str,
+                 site: str | None, feed_lang: str | None, extra_tags: tuple[str, ...],
+                 site_url: str | None = None) -> None:
+        self.title, self.skipped, self.duplicates, self.built = site, 0, 0, 0
+        self.reasons: list[str] = []
+        self._entries, self._lang, self._tags = entries, feed_lang, extra_tags
+        # Relative links resolve against the feed's URL, else (a file) the site's own link.
+        self._base = base if _HTTP_RE.match(base) or not site_url else site_url.strip()
+        self._location = base
+        # key -> (first position, last position, URL of the last copy)
+        self._span: dict[str, tuple[int, int, str | None]] = {}
+        for i, entry in enumerate(entries()):
+            key = self._key(entry, count=True)
+            if key is None:
+                continue
+            first = self._span[key][0] if key in self._span else i
+            self.duplicates += key in self._span
+            self._span[key] = (first, i, self._url(entry))
+        if not self._span and not self.skipped:
+            raise NotAnArticle("feed has no entries")
+        self._links: dict[str, int] = {}
+        for _, _, url in self._span.values():
+            if url:
+                self._links[url] = self._links.get(url, 0) + 1
+
+    def _url(self, entry: Entry) -> str | None:
+        # No link: a GUID/id that is itself a web address still names the page.
+        link = entry.link or (entry.key if _HTTP_RE.match(entry.key) else None)
+        return _entry_url(link, self._base)
+
+    def _key(self, entry: Entry, *, count: bool = False) -> str | None:
+        """The entry's identity, or None (counted as skipped) when it has nothing to show."""
+        if entry.key and entry.title:
+            return entry.key  # a title is enough for _body to succeed: no need to parse
+        try:
+            body = _body(entry)
+        except RejectedInput as exc:
+            if count:
+                self.skipped += 1
+                self.reasons.append(exc.reason)
+                log.warning("skipping feed entry %r: %s", entry.key or entry.title[:60],
+                            exc.reason)
+            return None
+        return entry.key or "sha256:" + content_hash(entry.title, body)[:32]
+
+    def chunks(self, size: int = 500) -> Iterator[list[Article]]:
+        """Articles in order, about ``size`` at a time (NotAnArticle when none is usable)."""
+        firsts = {f: key for key, (f, last, _) in self._span.items() if f != last}
+        window: list[Article | str | None] = []  # Article, None (skipped) or a reserved key
+        waiting: dict[str, int] = {}  # reserved key -> absolute slot
+        offset = pos = 0  # absolute slot of window[0]; next position to reserve from
+        for i, entry in enumerate(self._entries()):
+            key = self._key(entry)
+            if key is None or self._span[key][1] != i:
+                continue
+            while pos < i:  # duplicated keys first seen before here hold their place
+                if pos in firsts:
+                    waiting[firsts[pos]] = offset + len(window)
+                    window.append(firsts[pos])
+                pos += 1
+            art = self._build(key, entry)
+            if key in waiting:
+                window[waiting.pop(key) - offset] = art
+            else:
+                window.append(art)
+                pos = i + 1
+            if len(window) >= size:
+                ready = min(waiting.values()) - offset if waiting else len(window)
+                if ready >= size:
+                    yield [a for a in window[:ready] if isinstance(a, Article)]
+                    del window[:ready]
+                    offset += ready
+        rest = [a for a in window if isinstance(a, Article)]
+        if rest:
+            yield rest
+        if not self.built:
+            why = f" ({self.skipped} skipped: {self.reasons[0]})" if self.reasons else ""
+            raise NotAnArticle(f"feed has no usable entries{why}")
+
+    def _build(self, key: str, entry: Entry) -> Article | None:
+        try:
+            url = self._url(entry)
+            if url and self._links.get(url, 0) > 1:
+                url = None  # shared link: identity falls back to <feed>#<guid>
+            art = _article(entry, _body(entry), key=key, url=url, base=self._base,
+                           location=self._location, site=self.title, feed_lang=self._lang,
+                           extra_tags=self._tags)
+        except Exception as exc:  # skip the entry, keep the feed
+            self.skipped += 1
+            self.reasons.append(getattr(exc, "reason", exc.__class__.__name__))
+            log.warning("skipping feed entry %r: %s", key, exc)
+            return None
+        self.built += 1
+        return art
+
+    def set_language(self, lang: str | None) -> None:
+        self._lang = lang
+
+
+def _body(entry: Entry) -> list[str]:
+    paras = _paras(entry.html, markup=True) if entry.html else []
+    if not paras and entry.text:  # plain text, or the summary when the content was empty
+        paras = _paras(entry.text, markup=bool(entry.html) and "<" in entry.text)
+    if not paras and not entry.title:
+        raise NotAnArticle("entry has neither title nor content")
+    return paras
+
+
+def _paras(value: str, *, markup: bool) -> list[str]:
+    # Markup escaped twice (``&lt;p&gt;`` left after XML parsing) is still markup.
+    if _ESCAPED_TAG_RE.search(value) and (not markup or "<" not in value):
+        value, markup = htmllib.unescape(value), True
+    if markup and _is_link_list(value):
+        return []  # aggregator blurbs: headline links + publisher names, no prose
+    paras = html_to_paragraphs(clean_text(value)) if markup \
+        else re.split(r"\n\s*\n", clean_text(value))
+    paras = [" ".join(unescape_residual(p).split()) for p in paras]
+    return [p for p in paras if p]
+
+
+def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: str,
+             location: str, site: str | None, feed_lang: str | None,
+             extra_tags: tuple[str, ...]) -> Article:
+    title = clean_title(clean_text(entry.title), entry.source_title, site)
+    if not title:
+        words = " ".join(body).split()
+        title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+    body, byline = _drop_lead_lines(body)
+    if not body:
+        body = [title]  # headline-only entries (link blogs) are still news items
+    lang = entry.language or feed_lang or detect_language(title + "\n" + "\n".join(body[:10]))
+    now = datetime.now(UTC) + timedelta(days=2)
+    published = entry.published if entry.published and entry.published <= now else None
+    updated = entry.updated if entry.updated and entry.updated <= now else None
+    images = tuple(dict.fromkeys(Image(src=urljoin(base, i.src) if _HTTP_RE.match(base)
+                                       else i.src, caption=i.caption) for i in entry.images))
+    return Article(
+        title=title, body=tuple(body), lede=body[0], authors=clean_authors(entry.authors or byline),
+        published_at=published or updated, updated_at=updated, url=url, site_name=site,
+        source=Source(kind="feed", location=f"{location}#{key}"), language=lang,
+        images=images[:20], tags=tuple(dict.fromkeys(t for t in (*entry.tags, *extra_tags)
+                                                     if t))[:50],
+        word_count=sum(len(p.split()) for p in body),
+        content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION)
+
+
+_STAMP_RE = re.compile(r"^(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|"
+                       r"publié|mis à jour|publicado|actualizado)\b:?\s*\S.{0,50}$", re.I)
+
+
+def _drop_lead_lines(body: list[str]) -> tuple[list[str], list[str]]:
+    """Leading "By Jane Doe" and "Updated: ..." lines are furniture, not the first paragraph;
+    the byline still names the authors when the feed did not."""
+    byline: list[str] = []
+    while len(body) > 1 and len(body[0].split()) <= 10:
+        m = _BYLINE_RE.match(body[0])
+        name = body[0][m.end():].split(",")[0] if m else ""
+        if name and all(w[:1].isupper() or _AND_RE.fullmatch(f" {w} ")
+                        for w in name.split()) and not name.endswith((".", "!", "?")):
+            byline = [body[0]]
+        elif not _STAMP_RE.match(body[0]):
+            break
+        body = body[1:]
+    return body, byline
+
+
+def _entry_url(link: str | None, base: str) -> str | None:
+    link = (link or "").strip()
+    if link and not _HTTP_RE.match(link) and _HTTP_RE.match(base):
+        link = urljoin(base, link)
+    return canonical_url(_drop_feed_params(_unwrap_redirect(link))) \
+        if _HTTP_RE.match(link) else None
+
+
+# --- entry fields: links, titles, bylines --------------------------------------------------
+
+# Click-tracking wrappers (news aggregators, mail and social redirectors) carry the real
+# address in one query parameter.
+_REDIRECT_KEYS = ("url", "u", "dest", "destination", "target", "redirect", "redirect_url")
+# Publishers tag feed traffic with ?source=rss-…, ?ref=rss, ?from=feed on article links.
+_FEED_PARAM_KEYS = frozenset({"source", "src", "ref", "referrer", "from", "via", "cmp",
+                              "origin", "channel", "mod", "rss"})
+_FEED_VALUE_RE = re.compile(r"^(?:rss|feed|atom)(?:$|[\W_])", re.IGNORECASE)
+
+
+def _unwrap_redirect(link: str) -> str:
+    try:
+        parts = urlsplit(link)
+        params = dict(parse_qsl(parts.query))
+        for key in _REDIRECT_KEYS:
+            target = params.get(key, "").strip()
+            if _HTTP_RE.match(target) and urlsplit(target).hostname not in (None,
+                                                                           parts.hostname):
+                return target
+    except ValueError:  # a malformed address is left to canonical_url
+        pass
+    return link
+
+
+def _drop_feed_params(link: str) -> str:
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return link
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs
+            if not (k.lower() in _FEED_PARAM_KEYS and (_FEED_VALUE_RE.match(v) or k == "rss"))]
+    return urlunsplit(parts._replace(query=urlencode(kept))) if len(kept) < len(pairs) else link
+
+
+_ENTITY_RE = re.compile(r"&(?:#\d{2,7}|#[xX][0-9a-fA-F]{2,6}|[A-Za-z]{2,8}\d?);")
+_ESCAPED_TAG_RE = re.compile(r"&lt;/?(?:p|br|div|span|a|b|i|em|strong|img|ul|ol|li|h[1-6]|"
+                             r"figure|blockquote)\b", re.IGNORECASE)
+
+
+def unescape_residual(text: str) -> str:
+    """Entities still present after XML and HTML decoding were escaped twice: decode them."""
+    for _ in range(2):  # &amp;amp;#8217; needs two rounds
+        if "&" not in text or not _ENTITY_RE.search(text):
+            break
+        text = htmllib.unescape(text)
+    return text
+
+
+_A_RE = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _is_link_list(markup: str) -> bool:
+    """Only links, and at most a few words around each (publisher names), is not a body.
+    Capped at 80 link words: a long round-up post of links with commentary is a post."""
+    links = _A_RE.findall(markup) if "<a" in markup.lower() else []
+    link_words = sum(len(_TAG_RE.sub(" ", a).split()) for a in links)
+    if not links or link_words > 80:
+        return False
+    stripped = _A_RE.sub("<br>", markup)
+    if len(_TAG_RE.sub(" ", stripped).split()) > 2 * link_words:
+        return False  # plainly prose: spare the parse
+    rest = html_to_paragraphs(stripped)
+    return link_words > sum(len(p.split()) for p in rest) and all(len(p.split()) <= 4
+                                                                  for p in rest)
+
+
+_SEPS = (" - ", " – ", " — ", " | ")
+
+
+def clean_title(title: str, source: str | None = None, site: str | None = None) -> str:
+    """Double-escaped entities decoded; a trailing " - Publisher" dropped when it names the
+    aggregator's source, or the site the feed belongs to (its title starts with it)."""
+    if "&" in title:
+        title = unescape_residual(title)
+        if "<" in title:
+            title = _strip(title)
+    title = " ".join(title.split())
+    src, site = " ".join((source or "").split()), " ".join((site or "").split()).casefold()
+    for sep in _SEPS:
+        head, _, tail = title.rpartition(sep)
+        if len(head.split()) >= 2 and len(tail) >= 3 and (
+                tail == src or (site.startswith(tail.casefold()) and len(tail.split()) <= 5)):
+            return head.rstrip()
+    return title
+
+
+_EMAIL_RE = re.compile(r"[^\s@()<>]+@[^\s@()<>]+\.[^\s@()<>]+")
+_BYLINE_RE = re.compile(r"^(?:(by|written by)|von|par|por|door|av|af)[:\s]\s*", re.IGNORECASE)
+_AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en)\s)\s*", re.IGNORECASE)
+# "Sam Jones in Madrid": a reporter's location appended to the byline.
+_IN_PLACE_RE = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*)\s+in\s+"
+                          r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}$")
+_PLACEHOLDER_AUTHORS = frozenset({"unknown", "unknown author", "admin", "administrator",
+                                  "root", "webmaster", "none", "null", "n/a", "noreply"})
+_ROLE_RE = re.compile(r"\b(?:reporter|correspondent|editor|writer|staff|contributor|columnist|"
+                      r"journalist|producer|redakteur\w*|autor\w*|rédact\w*)\b", re.I)
+
+
+def _names(value: str) -> list[str]:
+    """"A, B and C" / "A; B" / "A und B" as names; "Doe, Jane" and "A, Staff Writer" stay."""
+    parts = [p.strip(" ,") for p in _AND_RE.split(value)]
+    if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
+        return [n.strip() for p in parts[:-1] for n in p.split(",")] + [parts[-1]]
+    named = [p.strip() for p in value.split(",") if not _ROLE_RE.search(p)]
+    return named if named and all(2 <= len(p.split()) <= 4 for p in named) else [value]
+
+
+def clean_authors(raw: list[str]) -> tuple[str, ...]:
+    """Person names from feed author fields: no emails, "By", placeholders; lists split."""
+    out: dict[str, str] = {}
+    for value in raw:
+        value = " ".join(unescape_residual(value).split())
+        m = re.fullmatch(r"\S+@\S+\s*\((.+)\)", value)  # RSS 2.0: "mail@x.com (Name)"
+        value = m.group(1) if m else _EMAIL_RE.sub("", value).strip(" ()<>,")
+        m2 = _BYLINE_RE.match(value)
+        if m2 and (m2.group(1) or len(value[m2.end():].split()) >= 2):
+            value = value[m2.end():]
+        for name in _names(value):
+            name = _IN_PLACE_RE.sub(r"\1", name).strip()
+            if name and name.casefold() not in _PLACEHOLDER_AUTHORS:
+                out.setdefault(name.casefold(), name)
+    return tuple(out.values())
+
+
+# --- small helpers ----------------------------------------------------------------------
+
+def _strip(value: str) -> str:
+    if "<" in value:
+        paras = html_to_paragraphs(value)
+        value = " ".join(paras) if paras else _TAG_RE.sub(" ", value)
+    return " ".join(value.split())
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _opt(value: Any) -> str | None:
+    return " ".join(value.split()) or None if isinstance(value, str) else None
+
+
+def _struct_date(value: Any) -> datetime | None:
+    if not isinstance(value, time.struct_time):
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _date(value: Any) -> datetime | None:
+    return parse_date(value) if isinstance(value, str) else None

@@ -1,0 +1,380 @@
+"""Raw input (plain-text dump, HTML page, JSON export) -> one normalised Article.
+
+Everything that can go wrong with an input surfaces as a RejectedInput subclass with a
+short reason; nothing else escapes ``normalise``. The heavy lifting lives in helpers:
+``textdecode`` (bytes -> text), ``textclean`` (plain-text line classification),
+``htmlpage`` (HTML) and ``fields`` (dates, URLs, language, datelines, bylines).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+import orjson
+
+from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
+from worker.events.models import Article, Image, Source, content_hash
+from worker.normalise.cues import CJK_RE
+from worker.normalise.dates import parse_date, parse_date_hint
+from worker.normalise.decode import clean_text, decode_bytes
+from worker.normalise.html import declared_charset, extract_html, html_to_paragraphs
+from worker.normalise.meta import (
+    canonical_url,
+    dateline_date,
+    detect_language,
+    norm_language,
+    parse_byline,
+    split_dateline,
+)
+from worker.normalise.plaintext import MAX_LINES, extract_parts, is_furniture
+
+log = logging.getLogger(__name__)
+
+NORMALISER_VERSION = "2.0.0"
+
+__all__ = [
+    "NORMALISER_VERSION",
+    "canonical_url",
+    "decode_bytes",
+    "html_to_paragraphs",
+    "normalise",
+    "normalise_html",
+    "normalise_text",
+    "parse_date",
+]
+
+_EXT_KIND = {"txt": "text", "text": "text", "md": "text", "html": "html", "htm": "html",
+             "xhtml": "html", "shtml": "html", "json": "json"}
+_HTML_SNIFF_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                            r"(?:<!doctype\s+html|<html\b|<head\b|<body\b)", re.I | re.S)
+_TAGS_RE = re.compile(r"<(?:p|div|article|section|h[1-6]|span|a|br|table|ul)\b", re.I)
+_BYLINE_START_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
+_UPDATED_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|actualizado", re.I)
+_HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
+_MIN_WORDS = 12
+
+
+def _count_words(text: str) -> int:
+    """Whitespace words, plus about one word per two CJK characters (no spaces there)."""
+    n = len(text.split())
+    return n if text.isascii() else n + len(CJK_RE.findall(text)) // 2
+
+
+def _ext(location: str) -> str:
+    tail = location.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
+    return tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
+
+
+def sniff_kind(text: str, location: str = "") -> str:
+    kind = _EXT_KIND.get(_ext(location))
+    if kind:
+        return kind
+    head = text.lstrip()[:1]
+    if head in "{[" and head:
+        try:
+            orjson.loads(text)
+            return "json"
+        except orjson.JSONDecodeError:
+            pass
+    if _HTML_SNIFF_RE.match(text[:4096]) or (head == "<" and _TAGS_RE.search(text[:4096])):
+        return "html"
+    return "text"
+
+
+def normalise(raw: bytes, *, source: Source, kind: str | None = None, url: str | None = None,
+              max_bytes: int = 15 * 1024 * 1024) -> Article:
+    """Normalise raw bytes into an Article; raises only RejectedInput subclasses."""
+    try:
+        return _normalise(bytes(raw), source=source, kind=kind, url=url, max_bytes=max_bytes)
+    except RejectedInput:
+        raise
+    except RecursionError:
+        raise NotAnArticle("input is nested too deeply to process") from None
+    except Exception as exc:  # never a traceback for a bad input
+        log.warning("normaliser failed on %s", source.location, exc_info=True)
+        raise NotAnArticle(f"could not extract an article ({type(exc).__name__})") from None
+
+
+def _normalise(raw: bytes, *, source: Source, kind: str | None, url: str | None,
+               max_bytes: int) -> Article:
+    if len(raw) > max_bytes:
+        raise TooLarge(f"input is {len(raw):,} bytes; the limit is {max_bytes:,} bytes")
+    if not raw.strip():
+        raise EmptyInput("input is empty" if not raw else "input contains only whitespace")
+    if kind == "html" or (kind is None and _EXT_KIND.get(_ext(source.location)) == "html"):
+        return normalise_html(raw, source=source, url=url)
+    text = decode_bytes(raw)
+    if not text.strip():
+        raise EmptyInput("input has no visible text")
+    kind = kind or sniff_kind(text, source.location)
+    if kind == "html":
+        return _from_html(text, source=source, url=url)
+    if kind == "json":
+        return _from_json(text, source=source, url=url)
+    return _from_text(text, source=source, url=url)
+
+
+def normalise_text(text: str, *, source: Source, url: str | None = None) -> Article:
+    """Normalise already-decoded plain text (e.g. posted to the HTTP API)."""
+    try:
+        text = clean_text(text)
+        if not text.strip():
+            raise EmptyInput("text is empty")
+        if _HTML_SNIFF_RE.match(text[:4096]):
+            return _from_html(text, source=source, url=url)
+        return _from_text(text, source=source, url=url)
+    except RejectedInput:
+        raise
+    except Exception as exc:
+        log.warning("normaliser failed on %s", source.location, exc_info=True)
+        raise NotAnArticle(f"could not extract an article ({type(exc).__name__})") from None
+
+
+def normalise_html(html: str | bytes, *, source: Source, url: str | None = None) -> Article:
+    """Normalise an HTML page (bytes are decoded using its declared charset when valid)."""
+    try:
+        if isinstance(html, bytes | bytearray):
+            raw = bytes(html)
+            if not raw.strip():
+                raise EmptyInput("input is empty")
+            text: str | None = None
+            charset = declared_charset(raw)
+            if charset:
+                try:
+                    text = clean_text(raw.decode(charset))
+                except (UnicodeDecodeError, LookupError):
+                    text = None
+            html = text if text is not None else decode_bytes(raw)
+        else:
+            html = clean_text(html)
+        if not html.strip():
+            raise EmptyInput("input is empty")
+        return _from_html(html, source=source, url=url)
+    except RejectedInput:
+        raise
+    except RecursionError:
+        raise NotAnArticle("HTML is nested too deeply to process") from None
+    except Exception as exc:
+        log.warning("normaliser failed on %s", source.location, exc_info=True)
+        raise NotAnArticle(f"could not extract an article ({type(exc).__name__})") from None
+
+
+# --- per-kind extraction -------------------------------------------------------------------
+
+def _from_text(text: str, *, source: Source, url: str | None) -> Article:
+    parts = extract_parts(text)
+    authors = [n for line in parts.authors for n in parse_byline(line)]
+    lang = detect_language("\n".join(parts.body[:10]))
+    published, updated = _dates_from_lines(parts.date_lines, dayfirst=lang not in (None, "en"))
+    return _build(parts.title, parts.body, source=source, url=url, authors=authors,
+                  published=published, updated=updated, site_name=parts.site_name,
+                  images=parts.images, detected=lang)
+
+
+def _from_html(html: str, *, source: Source, url: str | None) -> Article:
+    parts = extract_html(html, url)
+    published = _first_date(parts.published)
+    updated = _first_date(parts.updated)
+    if parts.date_lines and published is None:
+        published, updated = _dates_from_lines(parts.date_lines)
+    authors = parts.authors or [n for ln in parts.byline_lines for n in parse_byline(ln)]
+    return _build(parts.title, parts.paragraphs, source=source, url=url or parts.url,
+                  authors=authors, published=published, updated=updated,
+                  site_name=parts.site_name, language=parts.language,
+                  description=parts.description, tags=parts.tags, images=parts.images)
+
+
+def _text_field(obj: dict[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        val = obj.get(key)
+        if isinstance(val, list) and val and isinstance(val[0], dict):
+            val = val[0].get("value") or val[0].get("name")
+        if isinstance(val, str) and val.strip():
+            return val.strip()
+    return None
+
+
+def _from_json(text: str, *, source: Source, url: str | None) -> Article:
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise NotAnArticle(f"invalid JSON ({str(exc).split(':')[0]})") from None
+    if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        data = data["articles"]
+    if isinstance(data, list):
+        data = next((d for d in data if isinstance(d, dict)), None)
+    if not isinstance(data, dict):
+        raise NotAnArticle("JSON has no article object")
+    title = _text_field(data, "title", "headline", "name") or ""
+    description = _text_field(data, "description", "summary", "subtitle", "dek")
+    raw_body: Any = next((data[k] for k in ("maintext", "text", "body", "content",
+                                            "articleBody", "content_html", "summary_detail")
+                          if data.get(k)), None)
+    paragraphs = _json_paragraphs(raw_body)
+    if not paragraphs and description:
+        paragraphs = _json_paragraphs(description)
+    authors: list[str] = []
+    for key in ("authors", "author", "byline", "creator"):
+        val = data.get(key)
+        vals = val if isinstance(val, list) else [val]
+        for v in vals:
+            name = v.get("name") if isinstance(v, dict) else v
+            if isinstance(name, str) and name.strip():
+                authors += parse_byline(name) if _BYLINE_START_RE.match(name) else [name.strip()]
+        if authors:
+            break
+    published = _first_date([data.get(k) for k in (
+        "date_publish", "published", "published_at", "datePublished", "pubDate", "date",
+        "publish_date", "created_at", "published_parsed")])
+    updated = _first_date([data.get(k) for k in (
+        "date_modify", "updated", "updated_at", "dateModified", "modified")])
+    tags: list[str] = []
+    for key in ("tags", "keywords", "categories", "category"):
+        val = data.get(key)
+        for v in val if isinstance(val, list) else [val]:
+            term = v.get("term") or v.get("name") if isinstance(v, dict) else v
+            if isinstance(term, str):
+                tags += [t.strip() for t in term.split(",") if t.strip()]
+    images: list[tuple[str, str | None, str | None]] = []
+    img = _text_field(data, "image_url", "top_image", "image")
+    if img:
+        images.append((img, None, None))
+    return _build(title, paragraphs, source=source,
+                  url=url or _text_field(data, "url", "link", "canonical_url", "source_url"),
+                  authors=authors, published=published, updated=updated,
+                  site_name=_text_field(data, "source_domain", "site_name", "sitename",
+                                        "publisher", "source"),
+                  language=_text_field(data, "language", "lang", "inLanguage"),
+                  description=description, tags=tags, images=images)
+
+
+def _json_paragraphs(value: Any) -> list[str]:
+    """A JSON body's paragraphs: text or HTML strings, lists of them, {"value": ...}. At most
+    MAX_LINES lines are looked at in all (each costs a furniture check), however nested."""
+    out: list[str] = []
+    looked = 0
+    for text in _json_strings(value):
+        if looked >= MAX_LINES:
+            break
+        text = clean_text(text)
+        if "<" in text and _TAGS_RE.search(text):
+            paras = html_to_paragraphs(text)  # looks at MAX_LINES lines at most itself
+            looked += len(paras) + 1
+        else:
+            lines = [" ".join(p.split()) for p in islice(
+                (p for p in text.split("\n") if p.strip()), MAX_LINES - looked)]
+            looked += len(lines) + 1
+            paras = [p for p in lines if not is_furniture(p)]
+        out += paras
+    return out
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v.get("value") if isinstance(v, dict) else v)
+    elif isinstance(value, dict):
+        yield from _json_strings(value.get("value") or value.get("text"))
+    elif isinstance(value, str) and value.strip():
+        yield value
+
+
+# --- assembly ------------------------------------------------------------------------------
+
+def _first_date(values: Iterable[Any]) -> datetime | None:
+    for v in values:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            v = str(int(v))
+        if isinstance(v, str):
+            dt = parse_date_hint(v, keep_offset=True)  # the page's own calendar date
+            if dt is not None:
+                return dt
+    return None
+
+
+def _dates_from_lines(lines: list[str], *, dayfirst: bool = False,
+                      ) -> tuple[datetime | None, datetime | None]:
+    published: datetime | None = None
+    updated: datetime | None = None
+    for line in lines:
+        # "Published 3 March 2024 | Updated 4 March 2024": each labelled piece on its own.
+        for piece in re.split(r"\s[|•·]\s|(?=\bupdated\b)|(?=\bpublished\b)", line, flags=re.I):
+            dt = parse_date_hint(piece, dayfirst=dayfirst, keep_offset=True)
+            if dt is None:
+                continue
+            if _UPDATED_RE.search(piece):
+                updated = updated or dt
+            else:
+                published = published or dt
+    if published is None and updated is not None:
+        published = updated
+    return published, updated
+
+
+def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None,
+           authors: list[str], published: datetime | None = None,
+           updated: datetime | None = None, site_name: str | None = None,
+           language: str | None = None, description: str | None = None,
+           tags: Iterable[str] = (), images: Iterable[tuple[str, str | None, str | None]] = (),
+           detected: str | None = None) -> Article:
+    title = " ".join(title.split())
+    body = [" ".join(p.split()) for p in paragraphs]
+    body = [p for p in body if p]
+    if body and title and body[0].lower() == title.lower():
+        body.pop(0)
+    # A byline left at the top of the text (JSON / HTML bodies) is metadata.
+    # Counted, then cut once: popping the head of the list one by one is quadratic when a
+    # body is thousands of bylines. (The index always advances, so the loop ends.)
+    n_bylines = 0
+    while n_bylines < len(body) and len(body[n_bylines].split()) <= 12 \
+            and _BYLINE_START_RE.match(body[n_bylines]):
+        if not authors:
+            authors = parse_byline(body[n_bylines])
+        n_bylines += 1
+    del body[:n_bylines]
+    dateline: str | None = None
+    # A dateline opens the story: short lines above it are the dek or a caption.
+    for k in (1, 2):
+        if len(body) > k and split_dateline(body[k])[0] and not split_dateline(body[0])[0] \
+                and all(_count_words(p) <= 60 for p in body[:k]):
+            del body[:k]
+            break
+    if body:
+        if published is None:
+            published = dateline_date(body[0])
+        dateline, body[0] = split_dateline(body[0])
+    counts = [_count_words(p) for p in body]
+    words = sum(counts)
+    if not body or (words < _MIN_WORDS and not any(n >= 8 for n in counts)):
+        raise NotAnArticle("no article text found" if not title
+                           else "no article text found under the title")
+    if not title:
+        title = _title_from(body[0])
+    desc = " ".join(description.split()) if description else None
+    lang = norm_language(language) or detected or detect_language(
+        f"{title}\n" + "\n".join(body[:20]))
+    canon = canonical_url(url) if url and _HTTP_RE.match(url.strip()) else None
+    if updated is not None and published is not None and updated < published:
+        updated = None
+    return Article(
+        title=title, body=tuple(body), lede=body[0] if body else desc, dateline=dateline,
+        authors=tuple(dict.fromkeys(a for a in authors if a)), published_at=published,
+        updated_at=updated, url=canon, site_name=site_name or None, source=source,
+        language=lang,
+        images=tuple(Image(src=s, caption=c, credit=cr) for s, c, cr in dict.fromkeys(images)
+                     if s),
+        tags=tuple(dict.fromkeys(t for t in tags if t))[:50], word_count=words,
+        content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION)
+
+
+def _title_from(para: str) -> str:
+    """No headline found: the first sentence, cut at a word boundary."""
+    first = re.split(r"(?<=[.!?])\s", para, maxsplit=1)[0]
+    if len(first) <= 120:
+        return first
+    return first[:120].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,420 @@
+"""HTML pages -> article parts: metadata from meta tags and JSON-LD, text from trafilatura.
+
+trafilatura is imported lazily (it is slow to import and only HTML needs it). When it finds
+no main text, the page is flattened to lines and run through the plain-text classifier.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import orjson
+
+from worker.errors import NotAnArticle
+from worker.normalise import justext_patch as justextfast
+from worker.normalise.cues import BIO_RE
+from worker.normalise.plaintext import MAX_LINES, extract_parts, is_furniture
+
+log = logging.getLogger(__name__)
+
+MAX_DEPTH = 400  # real pages nest < 100 deep; deeper trees exhaust lxml / recursion
+# trafilatura costs 50-500 us an element, so on trees far bigger than real pages (a few thousand
+# elements) it runs without its fallbacks, and past MAX_ELEMENTS the line classifier reads alone.
+FULL_ELEMENTS = 6_000
+MAX_ELEMENTS = 15_000
+# [^<>]: a "<" never closed by ">" must not make every later "<" rescan to the end (O(n^2))
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
+def _words(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+# Void elements and those whose end tag may be omitted do not deepen the tree reliably.
+_NO_DEPTH = _words(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd tr td th "
+     "option optgroup thead tbody tfoot colgroup rb rt rp html head body")
+_BLOCK = _words(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre section article header footer nav "
+     "aside table tr td th dl dt dd figure figcaption main form hr address details summary "
+     "title")
+_DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "button",
+         "select", "head")
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class HtmlParts:
+    title: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    language: str | None = None
+    description: str | None = None
+    url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    byline_lines: list[str] = field(default_factory=list)
+    date_lines: list[str] = field(default_factory=list)
+
+
+def declared_charset(raw: bytes) -> str | None:
+    m = _META_CHARSET_RE.search(raw[:4096])
+    return m.group(1).decode("ascii", "ignore").lower() if m else None
+
+
+def check_depth(html: str) -> None:
+    if html.count("<") <= MAX_DEPTH:  # fewer tags than the limit cannot nest past it
+        return
+    depth = 0
+    for m in _TAG_RE.finditer(html):
+        name = m.group(2).lower()
+        if m.group(3) or name in _NO_DEPTH:
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NotAnArticle(f"HTML is nested more than {MAX_DEPTH} elements deep")
+
+
+def _parse(html: str) -> Any:
+    import lxml.html  # type: ignore[import-untyped]
+
+    # lxml refuses str input with an XML encoding declaration.
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    try:
+        return lxml.html.document_fromstring(html)
+    # ParserError ("Document is empty", e.g. only "</script>") is an LxmlError, not a ValueError
+    except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
+        raise NotAnArticle(f"HTML could not be parsed ({exc})") from None
+
+
+def _lines(root: Any) -> list[str]:
+    """Visible text, one line per block element."""
+    for el in root.iter(*_DROP):
+        el.drop_tree() if el.getparent() is not None else None
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            el.text = ""  # comments / processing instructions
+            continue
+        if el.tag in _BLOCK:
+            el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
+    text: str = root.text_content()
+    return [" ".join(s.split()) for s in text.split("\n") if s.strip()]
+
+
+def html_to_paragraphs(html: str) -> list[str]:
+    """Paragraphs of an HTML fragment (a feed entry's content), furniture lines dropped."""
+    if not html or not html.strip():
+        return []
+    if "<" not in html:
+        return [" ".join(p.split()) for p in re.split(r"\n\s*\n", html) if p.strip()]
+    check_depth(html)
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    # a page whose <body> an open <script> swallowed fails lxml's assert (IndexError with -O)
+    except (ValueError, TypeError, AssertionError, IndexError, lxml.etree.LxmlError):
+        return []
+    for el in root.iter("figcaption"):
+        el.drop_tree()
+    return [ln for ln in _lines(root)[:MAX_LINES] if not is_furniture(ln)]
+
+
+def _meta(root: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower().strip()
+        val = (el.get("content") or "").strip()
+        if key and val and key not in out:
+            out[key] = val
+    return out
+
+
+def _ld_articles(root: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > 6:
+            return
+        if isinstance(node, list):
+            for n in node:
+                walk(n, depth + 1)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and ("Article" in k or k in ("BlogPosting", "Report",
+                                                                   "ReportageNews"))
+                   for k in kinds):
+                found.append(node)
+            walk(node.get("@graph"), depth + 1)
+
+    for el in root.iter("script"):
+        if (el.get("type") or "").lower() == "application/ld+json" and el.text:
+            try:
+                walk(orjson.loads(el.text.strip()), 0)
+            except orjson.JSONDecodeError:
+                continue
+    return found
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _split_tags(value: str) -> list[str]:
+    return [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
+
+
+def extract_html(html: str, url: str | None = None) -> HtmlParts:
+    check_depth(html)
+    root = _parse(html)
+    parts = HtmlParts()
+    meta = _meta(root)
+    ld = _ld_articles(root)
+    art = ld[0] if ld else {}
+    og_title = meta.get("og:title") or meta.get("twitter:title")
+    h1s = [" ".join(h.text_content().split()) for h in root.iter("h1")]
+    headline = art.get("headline") if isinstance(art.get("headline"), str) else None
+    publisher = _names(art.get("publisher"))
+    parts.site_name = meta.get("og:site_name") or (publisher[0] if publisher else None)
+    for cand in (headline, og_title, h1s[0] if len(h1s) == 1 else None):
+        if cand and cand.strip():
+            parts.title = _strip_site(cand.strip(), parts.site_name)
+            break
+    # The visible headline beats a metadata variant of it (SEO rewording, a kicker prefix).
+    visible = next((h for h in h1s[:5] if parts.title and _same_story(h, parts.title)), None)
+    if visible:
+        parts.title = visible
+    parts.authors = _names(art.get("author")) or _split_tags(meta.get("author", ""))[:1]
+    for key in ("datePublished", "dateCreated"):
+        if isinstance(art.get(key), str):
+            parts.published.append(art[key])
+    parts.published += [meta[k] for k in ("article:published_time", "og:published_time",
+                                          "pubdate", "publishdate", "date", "dc.date",
+                                          "dcterms.created", "sailthru.date") if k in meta]
+    if isinstance(art.get("dateModified"), str):
+        parts.updated.append(art["dateModified"])
+    parts.updated += [meta[k] for k in ("article:modified_time", "og:updated_time",
+                                        "lastmod") if k in meta]
+    parts.published += [t.get("datetime") for t in root.iter("time") if t.get("datetime")][:2]
+    parts.language = root.get("lang") or meta.get("og:locale") or meta.get("language")
+    parts.description = meta.get("description") or meta.get("og:description")
+    canon = [ln.get("href") for ln in root.iter("link")
+             if (ln.get("rel") or "").lower() == "canonical" and ln.get("href")]
+    parts.url = meta.get("og:url") or (canon[0] if canon else None)
+    tags = [meta[k] for k in ("keywords", "news_keywords") if k in meta]
+    parts.tags = [t for v in tags for t in _split_tags(v)]
+    parts.tags += [el.get("content", "").strip() for el in root.iter("meta")
+                   if el.get("property") == "article:tag" and el.get("content")]
+    if isinstance(art.get("keywords"), list):
+        parts.tags += [k for k in art["keywords"] if isinstance(k, str)]
+    elif isinstance(art.get("keywords"), str):
+        parts.tags += _split_tags(art["keywords"])
+    image = meta.get("og:image")
+    if image:
+        parts.images.append((image, meta.get("og:image:alt"), None))
+    _main_text(html, url or parts.url, parts, root)
+    return parts
+
+
+def _same_story(h1: str, meta: str) -> bool:
+    """An h1 that words the metadata headline slightly differently, or without its kicker
+    ("Opinion | ...") or site; not one that adds a kicker of its own to it."""
+    a, b = h1.lower().strip(), meta.lower().strip()
+    if not a or a == b or len(a.split()) < 3:
+        return False
+    if b in a:
+        return False  # the h1 is the metadata title plus a label: keep the clean one
+    if a in b:
+        return True
+    wa, wb = set(re.findall(r"\w+", a)), set(re.findall(r"\w+", b))
+    return len(wa & wb) >= 0.6 * len(wa | wb)
+
+
+def _strip_site(title: str, site: str | None) -> str:
+    for sep in (" | ", " - ", " – ", " — ", " :: "):
+        head, _, tail = title.rpartition(sep)
+        if head and ((site and tail.strip().lower() == site.lower()) or (len(tail.split()) <= 3
+                     and len(head) > 2 * len(tail))):
+            return head.strip()
+    return title
+
+
+def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
+    import trafilatura
+
+    justextfast.install()  # its jusText fallback is quadratic in runs of short blocks
+    # The tree we already parsed (trafilatura copies it, so ours stays intact for the
+    # fallback). Its metadata pass is ~20% of the time: skipped when the page's own
+    # meta / JSON-LD already named the title, a date, an author and the site.
+    need_meta = not (parts.title and parts.published and parts.authors and parts.site_name)
+    # Full extraction (trafilatura's own extractor compared with its readability and jusText
+    # fallbacks): the held-out quality bar is trafilatura's default, so we don't trade it
+    # for speed with fast=True, except on trees far bigger than real pages.
+    doc: Any = None
+    n_elements = sum(1 for _ in islice(root.iter(), MAX_ELEMENTS + 1))
+    if n_elements <= MAX_ELEMENTS:
+        doc = trafilatura.bare_extraction(
+            root, url=url, fast=n_elements > FULL_ELEMENTS, with_metadata=need_meta,
+            include_comments=False, include_tables=True, include_images=False,
+            deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True})
+    else:
+        log.info("page has over %d elements: line classification only", MAX_ELEMENTS)
+    text = getattr(doc, "text", None) or ""
+    lines = _clean_lines(text, root, parts.description, parts.title)
+    if doc is not None:
+        parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
+        parts.site_name = parts.site_name or doc.sitename
+        if not parts.authors and doc.author:
+            parts.authors = [a.strip() for a in doc.author.split(";") if a.strip()]
+        if doc.date and not doc.date.endswith("-01-01"):
+            parts.published.append(doc.date)
+        parts.description = parts.description or doc.description
+        parts.tags += [t for t in (doc.categories or []) + (doc.tags or [])
+                       if isinstance(t, str)]
+        parts.tags = [t for v in parts.tags for t in _split_tags(v)]
+        parts.language = parts.language or doc.language
+    words = sum(len(ln.split()) for ln in lines)
+    if words >= 25:
+        parts.paragraphs = lines
+        return
+    # trafilatura found (almost) nothing: classify the page's visible lines instead.
+    log.debug("trafilatura found %d words; falling back to line classification", words)
+    found = extract_parts("\n\n".join(_lines(root)))
+    if sum(len(p.split()) for p in found.body) > words:
+        parts.paragraphs = found.body
+        parts.title = parts.title or found.title
+        parts.byline_lines = found.authors
+        parts.date_lines = found.date_lines
+    else:
+        parts.paragraphs = lines
+
+
+# Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
+_TABLE_RULE_RE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
+# A related-links heading whose link list trafilatura dropped ("Related topics",
+# "Noticias relacionadas", "Lesen Sie auch", ...): short, so real prose is never hit.
+_RELATED_RE = re.compile(
+    r"^(?:related|more on this|see also|read (?:more|also)|noticias relacionadas|"
+    r"relacionad[ao]s|te puede interesar|lee tambi[eé]n|mehr zum thema|lesen sie auch|"
+    r"[àa] lire aussi|sur le m[eê]me sujet|leggi anche|articoli correlati|"
+    r"leia tamb[eé]m)\b", re.IGNORECASE)
+# Class names of the standfirst / dek / subtitle printed under a headline, outside the text.
+_DEK_CLASS_RE = re.compile(
+    r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
+    r"chapeau|\bdeck\b|teaser-text|article-summary", re.IGNORECASE)
+
+
+_HEADS = ("h2", "h3", "h4", "h5", "h6")
+_COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|replies)"
+                          r"(?:\s*\(\d+\))?:?$|^(?:leave a (?:comment|reply)|join the "
+                          r"(?:conversation|discussion))\b", re.IGNORECASE)
+_LINK_LEADIN_RE = re.compile(r"^(?:related|read more|see also|also read|read also|more on "
+                             r"this)\s*:\s*\S", re.IGNORECASE)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).rstrip(".").lower()
+
+
+def _table_row(line: str) -> str:
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    return " | ".join(c for c in cells if c)
+
+
+def _is_standfirst(line: str, root: Any, description: str | None) -> bool:
+    """The headline's dek that trafilatura kept as the first paragraph.
+
+    Only dropped when the page marks it as such: a heading repeating the meta description,
+    or an element with a standfirst / dek / subtitle class. A lede that merely repeats the
+    meta description (common) is a ``<p>`` and stays.
+    """
+    target = _norm(line)
+    if len(target.split()) > 45:
+        return False
+    desc = _norm(description) if description else None
+    for el in root.iter("h2", "h3", "h4", "p", "div", "span"):
+        if _norm(el.text_content()) != target:
+            continue
+        if el.tag in ("h2", "h3", "h4") and target == desc:
+            return True
+        if _DEK_CLASS_RE.search(el.get("class") or ""):
+            return True
+    return False
+
+
+def _clean_lines(text: str, root: Any, description: str | None, title: str) -> list[str]:
+    """trafilatura's text -> paragraphs: list markers, markdown tables, orphan headings."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        ln = " ".join(raw.split())
+        if not ln or _TABLE_RULE_RE.match(ln):
+            continue
+        if ln.startswith("- "):
+            ln = ln[2:]
+        elif ln.startswith("|") and ln.endswith("|"):
+            ln = _table_row(ln)
+            if not ln:
+                continue
+        if len(ln.split()) <= 4 and _RELATED_RE.match(ln) and ln[-1] not in ".!?:":
+            continue
+        if _LINK_LEADIN_RE.match(ln) and len(ln.split()) <= 20 and ln[-1] not in ".!?":
+            continue  # "Related: <headline>", an inline link to another story
+        lines.append(ln)
+    # The dek follows the headline, which trafilatura often keeps as the first line.
+    first = 1 if lines and title and _norm(lines[0]) == _norm(title) else 0
+    if len(lines) > first + 1 and _is_standfirst(lines[first], root, description):
+        del lines[first]
+    # The author's bio closing an opinion piece: "Jane Doe is a writer and the author of ..."
+    while len(lines) > 2 and 8 <= len(lines[-1].split()) <= 80 and BIO_RE.match(lines[-1]):
+        del lines[-1]
+    return _before_comments(lines, root)
+
+
+def _before_comments(lines: list[str], root: Any) -> list[str]:
+    """Drop the reader comments trafilatura kept from an unlabelled comment list: lines that
+    come after a "Comments (3)" heading which itself follows most of the story."""
+    if not lines:
+        return lines
+    pos: dict[str, int] = {}
+    heads: list[int] = []
+    for n, el in enumerate(root.iter("p", "li", "blockquote", "div", "span", *_HEADS)):
+        if el.tag in ("div", "span"):
+            text = el.text or ""  # a label's own text, not its whole subtree
+        else:
+            text = el.text_content()
+            pos.setdefault(_norm(text), n)
+        if len(text) < 60 and _COMMENTS_RE.match(" ".join(text.split())):
+            heads.append(n)
+    if not heads:
+        return lines
+    at = [pos.get(_norm(ln)) for ln in lines]
+    words = [len(ln.split()) if p is not None else 0 for ln, p in zip(lines, at, strict=True)]
+    total = sum(words)
+    # words above each head in one sweep (heads ascend): a sum per head was quadratic
+    placed = sorted((p, w) for p, w in zip(at, words, strict=True) if p is not None)
+    above = k = 0
+    for h in heads:
+        while k < len(placed) and placed[k][0] < h:
+            above += placed[k][1]
+            k += 1
+        if above >= 0.5 * total > 0:
+            return [ln for ln, p in zip(lines, at, strict=True) if p is None or p < h]
+    return lines

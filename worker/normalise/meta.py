@@ -1,0 +1,194 @@
+"""Field parsers shared by every input kind: URLs, dates, language, datelines, bylines."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from worker.normalise.dates import parse_date_hint
+from worker.normalise.stopwords import STOPWORDS
+
+log = logging.getLogger(__name__)
+
+# --- URLs --------------------------------------------------------------------------------
+
+_TRACKING_RE = re.compile(
+    r"^(utm_\w*|fbclid|gclid|gclsrc|dclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid|"
+    r"mkt_tok|oly_anon_id|oly_enc_id|vero_id|wickedid|__s|_hsenc|_hsmi|hsctatracking|"
+    r"ref_src|ref_url|cmpid|ocid|sr_share|s_cid|icid|ncid)$",
+    re.IGNORECASE,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no default port or fragment, tracking params removed."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return url
+    if not host:
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{port}"
+    if parts.username:
+        cred = parts.username + (f":{parts.password}" if parts.password else "")
+        netloc = f"{cred}@{netloc}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if not _TRACKING_RE.match(k)]
+        if len(kept) != len(pairs):
+            query = urlencode(kept, doseq=False)
+    return urlunsplit((scheme, netloc, parts.path, query, ""))
+
+
+# --- language ----------------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_SCRIPTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[\u3040-\u30ff]"), "ja"), (re.compile(r"[\uac00-\ud7af]"), "ko"),
+    (re.compile(r"[\u4e00-\u9fff]"), "zh"), (re.compile(r"[\u0400-\u04ff]"), "ru"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"), (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0590-\u05ff]"), "he"), (re.compile(r"[\u0900-\u097f]"), "hi"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+)
+
+
+_LANGS_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in STOPWORDS.items():
+    for _w in _words:
+        _LANGS_OF[_w] = (*_LANGS_OF.get(_w, ()), _lang)
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code from script, then stop-word counts; None when unsure."""
+    sample = text[:1200]
+    if not sample.isascii():
+        for pattern, lang in _SCRIPTS:
+            if len(pattern.findall(sample)) > len(sample) * 0.15:
+                return lang
+    words = _WORD_RE.findall(sample.lower())
+    if len(words) < 5:
+        return None
+    counts: dict[str, int] = {}
+    for w in words:
+        langs = _LANGS_OF.get(w)
+        if langs:
+            for lang in langs:
+                counts[lang] = counts.get(lang, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    best, n = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if n >= 3 and n >= 0.08 * len(words) and n > 1.2 * runner_up:
+        return best
+    return None
+
+
+def norm_language(value: str | None) -> str | None:
+    """'en-GB', 'en_US', 'EN' -> 'en'."""
+    if not value or not isinstance(value, str):
+        return None
+    code = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
+
+
+# --- datelines and bylines -----------------------------------------------------------------
+
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_CITY = rf"[{_UP}][{_UP}.'’ -]{{1,38}}?"
+_PR_DATE = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+[A-Z][a-z]{2,8}\.?\s+\d{4})"
+# "(Reuters)", "/PRNewswire/", or a press release's "(April 9, 2024)"
+_AGENCY = rf"(?:\((?:[A-Za-z][\w.&/ -]{{0,30}}|{_PR_DATE})\)|/\s?[A-Z][\w .-]{{1,30}}/)"
+_WHEN = (r"(?:,\s*(?:[A-Z][a-zé]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?[A-Za-zéû]{3,9}\.?)"
+         r"(?:,?\s+\d{4})?)?")
+_REGION = r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"  # ", Ill." / ", British Columbia"
+_DATELINE_RES = (
+    re.compile(rf"^\[\s*([{_UP}][\w .,'’-]{{1,40}}?)\s*\]\s*[-—–:]*\s*"),  # [BEIJING]
+    # LONDON, March 3 (Reuters) -  /  Berlin (dpa) -  /  CITY, Ohio, May 14, 2024 /PRNewswire/ --
+    re.compile(rf"^([{_UP}][\w.'’ -]{{1,38}}?{_REGION}){_WHEN}\s*{_AGENCY}\s*[-—–:]+\s*"),
+    # WASHINGTON —   /   SPRINGFIELD, Ill. —   /   NEW YORK --
+    re.compile(rf"^({_CITY}{_REGION}){_WHEN}\s*(?:[—–]+|--|-(?=\s))\s+"),
+    re.compile(rf"^({_CITY}):\s+(?=[A-Z])"),  # NEW DELHI: The ... (Indian wire style)
+)
+# Chinese wire datelines: 新华社北京1月11日电（记者王静） / 中新网上海3月2日电
+_CJK_DATELINE_RE = re.compile(
+    r"^(?:本报|[\u4e00-\u9fff]{1,5}?[社网報报台])([\u4e00-\u9fff]{2,6}?)\d{1,2}月\d{1,2}日"
+    r"[电讯電訊]\s*(?:[（(][^）)]{0,40}[）)])?\s*")
+_PR_DATE_RE = re.compile(_PR_DATE)
+_NOT_PLACE = {"BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "WATCH", "CORRECTION", "WARNING",
+              "ALERT", "NOTE", "EDITOR'S NOTE", "LIVE", "VIDEO", "PHOTOS", "ANALYSIS", "OPINION"}
+
+
+def split_dateline(para: str) -> tuple[str | None, str]:
+    """('BEIJING', rest) for '[BEIJING] rest', 'BEIJING (Reuters) - rest', 'WASHINGTON — rest'."""
+    if not para.isascii():
+        m = _CJK_DATELINE_RE.match(para)
+        if m and para[m.end():].strip():
+            return m.group(1), para[m.end():].strip()
+    for i, pattern in enumerate(_DATELINE_RES):
+        m = pattern.match(para)
+        if not m:
+            continue
+        city = m.group(1).split(",")[0].strip(" .-")
+        rest = para[m.end():].strip()
+        if not city or not rest or len(city.split()) > 4:
+            continue
+        if i == 3 and city in _NOT_PLACE:
+            continue
+        if i >= 2 and not city.replace(".", "").replace(" ", "").replace("'", "").isupper():
+            continue  # an all-caps place is what tells "WASHINGTON —" from prose with a dash
+        if i == 1 and not (city.isupper() or len(city.split()) <= 3):
+            continue
+        return city, rest[:1].upper() + rest[1:]
+    return None, para
+
+
+def dateline_date(para: str) -> datetime | None:
+    """The date a dateline carries with its year ("DENVER (April 9, 2024) —",
+    "COLUMBUS, Ohio, May 14, 2024 /PRNewswire/ --"): the story's date when nothing else is."""
+    city, rest = split_dateline(para)
+    if city is None:
+        return None
+    m = _PR_DATE_RE.search(para[: len(para) - len(rest)])
+    return parse_date_hint(m.group(0), keep_offset=True) if m else None
+
+
+_BYLINE_PREFIX_RE = re.compile(
+    r"^\s*(?:by|written by|words by|von|par|por|di|door|av)(?::\s*|\s+)",
+                               re.IGNORECASE)
+_BYLINE_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b)\s*")
+_BYLINE_CUT_RE = re.compile(r"\s+(?:[|•·/]|[-–—]{1,2})\s+|\s+(?:in|for|at|im|à|en)\s+[A-Z]"
+                            r"|\bpublished\b|\bupdated\b|\bposted\b", re.IGNORECASE)
+_NOT_A_NAME_RE = re.compile(
+    r"\b(?:reuters|associated press|ap|afp|dpa|bloomberg|staff|writer|correspondent|editor|"
+    r"reporter|news|agency|desk|team|contributor|columnist|published|updated|analyst|"
+    r"press|times|post|journal|daily|media|online|bureau|senior|chief)\b|\d",
+    re.IGNORECASE,
+)
+_NAME_RE = re.compile(r"^[A-ZÀ-Þ][\w.'’-]*(?:\s+(?:(?:de|da|van|von|der|den|del|la|le|bin|al|"
+                      r"ibn|du|dos|di)\s+)*[A-ZÀ-Þ][\w.'’-]*){0,4}$")
+
+
+def parse_byline(line: str) -> list[str]:
+    """'By Jane Doe and John Roe' -> ['Jane Doe', 'John Roe']; agencies and roles dropped."""
+    text = _BYLINE_PREFIX_RE.sub("", " ".join(line.split()))
+    text = _BYLINE_CUT_RE.split(text, maxsplit=1)[0]
+    names: list[str] = []
+    for part in _BYLINE_SPLIT_RE.split(text):
+        part = part.strip(" .:-–—")
+        if part and not _NOT_A_NAME_RE.search(part) and _NAME_RE.match(part) \
+                and part not in names:
+            names.append(part)
+    return names

@@ -1,0 +1,430 @@
+"""Plain-text page dumps -> article parts, by classifying lines with cheap features.
+
+A dump is a page's visible text: menus, breadcrumbs, share bars, the headline, the story,
+related links, comments, footer. Each logical line (hard-wrapped lines rejoined) gets
+features — length, sentence punctuation, stop-word density, link-likeness, repetition and
+a few short phrase cues — and a weight: prose counts for its words, furniture against.
+The article is the maximum-weight run of lines (the densest prose region); inside it only
+sentence-like lines and plausible subheads survive. The headline is the most title-like
+short line just above that run. No site-specific rules: the held-out pages are unseen.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from worker.normalise.cues import (
+    ARABIC_RE,
+    BIO_RE,
+    BOUNDARY_KEYS,
+    BOUNDARY_RE,
+    BULLET_RE,
+    BYLINE_RE,
+    CJK_RE,
+    COMMENT_KEYS,
+    COMMENT_META_RE,
+    CONSENT_RE,
+    CREDIT_KEYS,
+    CREDIT_RE,
+    DATE_HINT_RE,
+    DATE_LINE_RE,
+    DIGIT_RE,
+    FULL_STOP_RE,
+    IMAGE_RE,
+    SEP_CHARS,
+    SEP_RE,
+    SHORT_CUE_RE,
+    SHORT_KEYS,
+    STRONG_KEYS,
+    STRONG_RE,
+    URL_HINTS,
+    URL_RE,
+    WEAK_KEYS,
+    WEAK_RE,
+)
+from worker.normalise.lines import claim_images, dehyphen, doc_vocab, drop_pull_quotes, wrap_width
+from worker.normalise.stopwords import ALL_STOPWORDS
+from worker.normalise.title import PUNCT as _PUNCT
+from worker.normalise.title import pick_title as _pick_title
+from worker.normalise.title import title_score as _title_score
+
+log = logging.getLogger(__name__)
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    gap: bool  # a blank line precedes it
+    words: int = 0
+    stop: float = 0.0
+    sentence: bool = False
+    prose: bool = False
+    linky: bool = False
+    strong: bool = False
+    weak: bool = False
+    boundary: bool = False
+    repeated: bool = False
+    meta: bool = False  # comment metadata: "Jane says:", "3 hours ago", "Reply"
+    credit: bool = False  # ends with / is a photo credit
+    bio: bool = False  # "Jane Doe is a reporter ...": author box, ends the story
+    kind: str = ""  # "image" | "caption" | "credit" once claimed
+
+
+@dataclass(slots=True)
+class TextParts:
+    title: str = ""
+    body: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    date_lines: list[str] = field(default_factory=list)
+    images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    site_name: str | None = None
+
+
+def logical_lines(text: str) -> list[Line]:
+    """Split into lines, rejoining hard-wrapped ones (the next word would have fitted).
+
+    Without blank lines between paragraphs, a line ending a sentence followed by a
+    capitalised line is taken as a paragraph end: splitting a paragraph costs nothing,
+    merging furniture into prose does.
+    """
+    # pdftotext ends each page with a form feed: a break, never a wrapped line
+    raw = [s.strip() for s in text.replace("\f", "\n\n").split("\n")]
+    width = wrap_width(raw)
+    vocab = doc_vocab(text) if "-\n" in text else frozenset()
+    blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
+    out: list[Line] = []
+    gap = False
+    cur: str | None = None
+    last = ""
+    for i, s in enumerate(raw):
+        if not s:
+            gap = True
+            cur = None
+            continue
+        if out and len(last) == 1 and last.isupper() and s[:1].islower() and not gap:
+            out[-1].text = last = cur = last + s  # drop cap: "T" + "he first thing ..."
+            continue
+        if out and not gap and len(out[-1].text) < _MAX_JOIN \
+                and _fragment(out[-1].text, s, raw, i):
+            joined = out[-1].text
+            out[-1].text = last = dehyphen(joined, s, vocab) if joined.endswith("-") else \
+                joined + ("" if s[:1] in _GLUE else " ") + s
+            cur = out[-1].text if width else None
+            continue
+        first = s.split(None, 1)[0]
+        if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
+                and len(last) + 1 + len(first) > width
+                and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
+                and not (blank_seps < 3 and FULL_STOP_RE.search(last)
+                         and not s[:1].islower())):
+            cur = dehyphen(cur, s, vocab) if cur.endswith("-") else f"{cur} {s}"
+            out[-1].text = cur
+            last = s
+            continue
+        if len(out) >= MAX_LINES:
+            break
+        out.append(Line(s, gap or not out))
+        cur = s if width else None
+        last = s
+        gap = False
+    return out
+
+
+_GLUE = frozenset(",.;:)!?»”")
+# Lines classified per document (~30 us each): an article dump has a few thousand at most, so
+# a longer one is read from its top rather than for tens of seconds.
+MAX_LINES = 20_000
+# No paragraph is this long: past it lines stop being joined, so joining stays linear
+# (each join copies the line, and the checks below look at its end).
+_MAX_JOIN = 10_000
+_LINK_RUN_RE = re.compile(r"[\w'’]$")
+
+
+def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
+    """An inline link cut out of its sentence (``get_text("\\n")`` dumps): the sentence
+    goes on in lower case or with its punctuation on the next line."""
+    # the end of prev is enough for the end-anchored regexes (prev can be a long paragraph)
+    if len(prev) < 25 or FULL_STOP_RE.search(prev[-32:]) or prev.endswith(":") \
+            or " | " in prev:
+        return False  # a finished sentence, or "Headline | Site" (a tab title, not prose)
+    if prev.endswith("-"):  # a word hyphenated across a line break
+        return prev[-2:-1].islower() and s[:1].islower()
+    if not _LINK_RUN_RE.search(prev[-1:]):
+        return False
+    if s[:1] in _GLUE or (s[:1].islower() and len(s) > 2):
+        return True
+    # a capitalised link ("... students of the" / "University of X" / ", who ..."):
+    # only when the sentence visibly carries on after it
+    nxt = raw[i + 1] if i + 1 < len(raw) else ""
+    return len(s) > 1 and len(s.split()) <= 6 and not FULL_STOP_RE.search(s) and bool(nxt) \
+        and (nxt[:1] in _GLUE or nxt[:1].islower()) and prev[-1:].islower()
+
+
+_NO_KEYS: frozenset[str] = frozenset()
+_REF_RE = re.compile(r"\[\d{1,4}\]\w")  # lynx -dump link markers: "[12]Donate"
+_MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
+_MD_LINK_RE = re.compile(r"\]\([^)\s\]]*\)")  # stops at "]": "](](..." stays linear
+# a date line, not a live-blog time stamp
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d(?:\b|(?=[年년]))")
+# a live-blog entry's contributor line: "From Aya Tanaka"
+_CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
+_DATE_LABEL_RE = re.compile(r"^(?:published|posted|updated|modified|last updated)\b",
+                            re.IGNORECASE)
+
+
+def _features(lines: list[Line]) -> None:
+    counts = Counter(ln.text.lower() for ln in lines)
+    for ln in lines:
+        t = ln.text
+        if "](" in t:  # html2text markdown: judge "[text](url)" by its text
+            t = _MD_LINK_RE.sub("]", t)
+        low = t.lower()
+        # split+strip is faster than a word regex; long lines only need a sample of words
+        raw = low.split()
+        # a few huge "words" (a blob, a run of URLs) are no short furniture line either: no
+        # word cues, which also keeps their alternations (~1 us a character) off such lines
+        long_line = len(raw) > 60 or len(t) > 5000
+        toks = [w for w in (w.strip(_PUNCT) for w in (raw[:40] if long_line else raw)) if w]
+        keys = _NO_KEYS if long_line else frozenset(toks)
+        cjk = 0 if t.isascii() else len(CJK_RE.findall(t))
+        n = ln.words = (len(raw) if long_line else len(toks)) + cjk // 2
+        ln.stop = len([w for w in toks if w in ALL_STOPWORDS]) / len(toks) if toks else 0.0
+        if cjk > 10:
+            ln.stop = max(ln.stop, 0.3)
+        elif n >= 12 and ln.stop < 0.15 and len(ARABIC_RE.findall(t)) > 40:
+            ln.stop = 0.15  # Arabic glues its particles to words: few stand-alone stop words
+        # CJK prose has no spaces but does have sentence stops; headlines and captions don't
+        ln.sentence = (bool(FULL_STOP_RE.search(t)) and not t.isupper()) or (
+            cjk > 10 and any(c in t for c in "。！？"))
+        if n <= 8:
+            caps = sum(1 for w in t.split() if w[:1].isupper())
+            titleish = len(toks) >= 2 and caps / len(toks) > 0.75 and ln.stop < 0.15
+        else:
+            titleish = False
+        ln.linky = n <= 40 and (
+            (any(h in low for h in URL_HINTS) and bool(URL_RE.search(t)))
+            or (not SEP_CHARS.isdisjoint(t) and len(SEP_RE.findall(t)) >= 2)
+            or (titleish and n <= 6 and not ln.sentence)
+            or (t.isupper() and 3 < n < 20 and not ln.sentence)
+            or ("[" in t and 4 * len(_REF_RE.findall(t)) >= n)
+            or (t[:1] == "[" and t[-1:] == "]")  # w3m/lynx image alt or button label
+            or (n <= 12 and "      " in t))  # a page header/footer laid out in columns
+        ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
+                     and bool(STRONG_RE.search(t))) or \
+            (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
+            (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t)))
+        ln.weak = n <= 6 and not ln.sentence and not keys.isdisjoint(WEAK_KEYS) \
+            and bool(WEAK_RE.search(t))
+        ln.boundary = n <= 8 and (not keys.isdisjoint(BOUNDARY_KEYS) or "©" in t) \
+            and bool(BOUNDARY_RE.search(t))
+        ln.repeated = n < 25 and counts[low] > 1
+        ln.meta = (n <= 12 and not keys.isdisjoint(COMMENT_KEYS)
+                   and bool(COMMENT_META_RE.search(t))) or (n <= 5 and t[:5] == "From "
+                                                             and bool(_CONTRIB_RE.match(t)))
+        ln.credit = n <= 60 and (not keys.isdisjoint(CREDIT_KEYS) or "/" in t) \
+            and bool(CREDIT_RE.search(t))
+        ln.bio = 8 <= n <= 80 and t[:1].isupper() and bool(BIO_RE.match(t))
+        ln.prose = (not ln.linky and not ln.strong and not ln.repeated and not ln.bio
+                    and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
+                         or (n >= 20 and ln.stop >= 0.2))
+                    # "Published Feb. 23, 2024 at 5:48 p.m. Updated ..." reads like a sentence
+                    and not (n <= 20 and _DATE_LABEL_RE.match(t) and _YEAR_RE.search(t)
+                             and DATE_LINE_RE.search(t)))
+
+
+def _weight(ln: Line) -> float:
+    if ln.kind:
+        return -8.0
+    if ln.boundary:
+        return -50.0
+    if ln.prose:
+        return float(ln.words)
+    if ln.strong or ln.weak or ln.linky or ln.repeated or ln.meta or ln.bio:
+        return -max(10.0, ln.words / 2)
+    if ln.sentence and ln.stop > 0:
+        return 0.0  # short sentence: kept inside the story, never extends it
+    return -4.0
+
+
+def _region(lines: list[Line]) -> tuple[int, int]:
+    """Maximum-weight contiguous run of lines (Kadane); (start, end) inclusive."""
+    best, best_span = 0.0, (0, -1)
+    run, start = 0.0, 0
+    for i, ln in enumerate(lines):
+        w = _weight(ln)
+        if run <= 0:
+            run, start = w, i
+        else:
+            run += w
+        if run > best:
+            best, best_span = run, (start, i)
+    a, b = best_span
+    if b < 0:
+        return 0, -1
+    # A comment/related/footer header ends the story once most of the prose is above it.
+    total = sum(ln.words for ln in lines[a : b + 1] if ln.prose)
+    seen = 0
+    for i in range(a, b + 1):
+        if (lines[i].boundary or lines[i].bio) and seen >= 0.4 * total:
+            return a, i - 1
+        if lines[i].prose:
+            seen += lines[i].words
+    return a, b
+
+
+def _inline_leadins(lines: list[Line]) -> None:
+    """"Read more:" over a few links with the story going on right after is an inline
+    related-links box, not the end of the story."""
+    for i, ln in enumerate(lines):
+        if ln.boundary and ln.text.endswith(":"):
+            ln.boundary = not any(x.prose and x.words >= 15 for x in lines[i + 1 : i + 5])
+
+
+def _is_junk(ln: Line) -> bool:
+    return bool(ln.kind or ln.boundary or ln.strong or ln.weak or ln.linky or ln.repeated
+                or ln.meta or ln.bio)
+
+
+def _meta_line(ln: Line, parts: TextParts) -> bool:
+    """Bylines and date lines near the headline: recorded, not body."""
+    t = ln.text
+    if ln.words <= 20 and BYLINE_RE.match(t):
+        parts.authors.append(t)
+        if DATE_HINT_RE.search(t):
+            parts.date_lines.append(t)
+        return True
+    if (ln.words <= 14 or (ln.words <= 30 and _DATE_LABEL_RE.match(t))) and not ln.prose \
+            and DIGIT_RE.search(t) and DATE_HINT_RE.search(t):
+        parts.date_lines.append(t)
+        return True
+    return False
+
+
+def extract_parts(text: str) -> TextParts:
+    """Classify a plain-text dump's lines and return the article's parts."""
+    parts = TextParts()
+    lines = logical_lines(text)
+    if not lines:
+        return parts
+    _features(lines)
+    _inline_leadins(lines)
+    claim_images(lines, parts)
+    a, b = _region(lines)
+    if b < a:
+        return parts
+    title_i = _pick_title(lines, a, parts)
+    for i in range((title_i - 3 if title_i is not None else a - 4), a):
+        if i >= 0 and i != title_i and not lines[i].kind:
+            _meta_line(lines[i], parts)
+    if not parts.date_lines:  # no date by the headline: the nearest one above the story
+        for i in range(a - 1, max(-1, a - 40), -1):
+            t = lines[i].text
+            if (lines[i].words <= 14 or (lines[i].words <= 30 and _DATE_LABEL_RE.match(t))) \
+                    and _YEAR_RE.search(t) and DATE_LINE_RE.search(t):
+                parts.date_lines.append(t)
+                break
+    body: list[str] = []
+    seen: set[str] = set()
+    skip_to = _standfirst_end(lines, a, b)
+    a = _entry_head(lines, a, title_i)
+    for i in range(a, b + 1):
+        ln = lines[i]
+        if ln.kind:
+            continue
+        if i < skip_to:
+            _meta_line(ln, parts)
+            continue
+        if not body and i - a < 4 and not ln.prose and _meta_line(ln, parts):
+            continue
+        if not parts.title and not body and not ln.prose and not _is_junk(ln) \
+                and _title_score(ln, 0) > 0:
+            parts.title = ln.text
+            continue
+        if _keep(lines, i, b):
+            key = ln.text.lower()
+            if key not in seen:  # pull quotes repeat a paragraph
+                seen.add(key)
+                body.append(_MD_HEAD_RE.sub("", ln.text) if ln.text[:1] == "#" else ln.text)
+    body = drop_pull_quotes(body)
+    # A trailing subhead with nothing under it is furniture.
+    while body and not FULL_STOP_RE.search(body[-1]) and len(body[-1].split()) < 10:
+        body.pop()
+    parts.body = body
+    return parts
+
+
+def _entry_head(lines: list[Line], a: int, title_i: int | None) -> int:
+    """A live blog's first entry: its headline sits under a time stamp just above the prose
+    (a contributor line may come between). Returns the index the story starts at."""
+    j = a - 1
+    if j > 0 and (lines[j].meta or BYLINE_RE.match(lines[j].text)) and lines[j].words <= 8:
+        j -= 1
+    if j < 1 or j == title_i or (title_i is not None and j - 1 <= title_i):
+        return a
+    head, stamp = lines[j], lines[j - 1]
+    if 2 <= head.words <= 12 and not _is_junk(head) and not head.sentence \
+            and not DIGIT_RE.search(head.text[:1]) and stamp.words <= 8 \
+            and bool(re.search(r"\b\d{1,2}[:.]\d\d\b", stamp.text)) \
+            and bool(DATE_LINE_RE.search(stamp.text)) and not head.text.endswith(":"):
+        return j
+    return a
+
+
+def _standfirst_end(lines: list[Line], a: int, b: int) -> int:
+    """A standfirst can open the prose run with the byline/date under it: the story starts
+    after those meta lines. Returns the first index of the story (``a`` when no such)."""
+    if lines[a].words > 60:
+        return a  # a standfirst is a sentence or two, not a page of story
+    for j in range(a + 1, min(b, a + 3) + 1):
+        t = lines[j].text
+        if lines[j].words <= 14 and not lines[j].prose and (
+                BYLINE_RE.match(t) or (_YEAR_RE.search(t) and DATE_LINE_RE.search(t))):
+            k = j + 1
+            while k <= b and not lines[k].prose and (lines[k].words <= 14 or _is_junk(lines[k])):
+                k += 1
+            if k > b:
+                return a
+            return max(j + 1, _entry_head(lines, k, None))  # a live entry's headline stays
+    return a
+
+
+def _keep(lines: list[Line], i: int, b: int) -> bool:
+    ln = lines[i]
+    if ln.prose:
+        return True
+    if _is_junk(ln):
+        return False
+    if ln.sentence and ln.stop > 0 and not ln.text.endswith(":"):
+        return True
+    if ln.words >= 5 and ln.stop >= 0.15 and BULLET_RE.match(ln.text):
+        return True  # a list item inside the story
+    t = ln.text
+    if t.endswith(";") and ln.stop > 0 and ln.words >= 3:
+        return True  # one item of a run-on list ("Ann (Bob) Lee of Akron;")
+    if t.endswith(":") and ln.words >= 4 and ln.stop >= 0.15 and i < b \
+            and lines[i + 1].text.endswith((";", ",")) and not _is_junk(lines[i + 1]):
+        return True  # the lead-in of such a list
+    # Subhead: a short title-like line directly followed by prose (or by a byline over it).
+    if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b:
+        nxt = lines[i + 1]
+        if i + 1 < b and (nxt.meta or BYLINE_RE.match(nxt.text)) and nxt.words <= 8:
+            nxt = lines[i + 2]
+        return nxt.prose and not (DIGIT_RE.search(ln.text) and DATE_HINT_RE.search(ln.text))
+    return ln.words >= 15 and ln.stop >= 0.15
+
+
+_FEED_TAIL_RE = re.compile(r"appeared first on|^continue reading|^the post .{3,200} appeared",
+                           re.IGNORECASE)
+
+
+def is_furniture(text: str) -> bool:
+    """True for a standalone line that is page furniture (for feed-entry HTML)."""
+    ln = Line(text, True)
+    _features([ln])
+    if IMAGE_RE.match(text) or _FEED_TAIL_RE.search(text):
+        return True
+    if ln.words <= 12 and CREDIT_RE.search(text) and not ln.sentence:
+        return True
+    return ln.boundary or ln.strong or ln.weak or ln.meta

@@ -1,0 +1,174 @@
+"""Headline choice for plain-text dumps: the most title-like short line above the story.
+
+Scores length, stop words and distance to the story, then layout around the candidate: a
+date or byline right under it, or a row of button labels around it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from worker.normalise.cues import (
+    BY_INSIDE_RE,
+    BYLINE_RE,
+    DATE_HINT_RE,
+    DATE_LINE_RE,
+    DIGIT_RE,
+    SEP_RE,
+    TITLE_SUFFIX_RE,
+    URL_RE,
+)
+from worker.normalise.stopwords import ALL_STOPWORDS
+
+if TYPE_CHECKING:  # textclean imports this module; the types are only for annotations
+    from worker.normalise.plaintext import Line, TextParts
+
+log = logging.getLogger(__name__)
+
+PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…¿¡·•›‹„"
+_MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
+# A photo caption: a sentence then its credit, "(Jane Doe / Agency)" or "| AGENCY"
+_CAPTION_TAIL_RE = re.compile(
+    r"[.!?]\s+(?:\([^()]{2,60}/[^()]{2,60}\)|\|\s+[A-Z][A-Z .&'-]{1,40})$")
+
+
+def title_score(ln: Line, distance: int) -> float:
+    t = ln.text
+    if not 2 <= ln.words <= 30 or not 10 <= len(t) <= 250 or ln.kind or ln.boundary:
+        return -1.0
+    if ln.strong or ln.weak or URL_RE.search(t) or BYLINE_RE.match(t):
+        return -1.0
+    if t.endswith((".", ":", ",", ";")) and not t.endswith("..."):
+        return -1.0
+    if (t.endswith(")") or "|" in t) and _CAPTION_TAIL_RE.search(t):
+        return -1.0
+    if (DIGIT_RE.search(t) and ((DATE_HINT_RE.search(t) and ln.words <= 8)
+                                 or DATE_LINE_RE.search(t))) or BY_INSIDE_RE.search(t):
+        return -1.0
+    toks = t.split() if DIGIT_RE.search(t) else []
+    nums = sum(1 for w in toks if w.strip(PUNCT).replace(".", "").replace(",", "")
+               .rstrip("%").isdigit())
+    if (nums >= 2 and 3 * nums >= len(toks)) or (nums and len(toks) <= 4
+                                                  and toks[-1].strip(PUNCT).isdigit()):
+        return -1.0  # a table row or score line ("Shots on target 6 3", "Rovers 1")
+    score = 10.0 - 0.7 * distance
+    score += min(ln.words, 12) * 0.5 - max(0, ln.words - 18) * 0.5
+    if ln.stop > 0:
+        score += 2.0
+    if len(SEP_RE.findall(t)) or ln.repeated:
+        score -= 3.0
+    if ln.linky:
+        score -= 4.0
+    return score
+
+
+def _menu_block(lines: list[Line], i: int) -> bool:
+    """The line sits among short label lines in one block (a button row or menu)."""
+    def label(j: int) -> bool:
+        ln = lines[j]
+        return ln.words <= 4 and not ln.sentence and not DIGIT_RE.search(ln.text)
+    prev = i > 0 and not lines[i].gap and label(i - 1)
+    nxt = i + 1 < len(lines) and not lines[i + 1].gap and label(i + 1)
+    return bool(prev or nxt)
+
+
+def _title_context(lines: list[Line], i: int, a: int) -> float:
+    """Layout around a headline candidate: a date or byline just under it counts for it, a
+    row of button labels against it; title case alone is not a menu when it stands apart."""
+    ln = lines[i]
+    adj = 0.0
+    for j in range(i + 1, min(i + 3, a)):
+        t = lines[j].text
+        if lines[j].words <= 20 and (BYLINE_RE.match(t) or (
+                DIGIT_RE.search(t) and DATE_LINE_RE.search(t))):
+            adj += 3.0
+            break
+    menu = _menu_block(lines, i)
+    if menu and ln.words <= 4:
+        adj -= 5.0
+    elif ln.linky and not menu and not SEP_RE.search(ln.text) and ln.words >= 2:
+        adj += 2.0  # a lone title-case line: half the menu penalty back
+    return adj
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in (t.strip(PUNCT).lower() for t in text.split())
+            if len(w) > 2 and w not in ALL_STOPWORDS}
+
+
+def _tab_head(text: str) -> str | None:
+    """The headline of a first line shaped like a page title, "Headline | Section | Site"."""
+    m = TITLE_SUFFIX_RE.match(text)
+    if not m or len(m.group(2).split()) > 4:
+        return None
+    head = m.group(1).split(" | ")[0].strip()
+    words = head.split()
+    if len(words) < 5 or head.isupper() or not (
+            not head.isascii() or any(w.lower() in ALL_STOPWORDS for w in words)):
+        return None
+    return head
+
+
+def _weak_for(ln: Line, tab: str) -> bool:
+    """A short label (a category, a section) that shares nothing with the tab title."""
+    mine = _content(ln.text)
+    shared = len(mine & _content(tab)) / len(mine) if mine else 0.0
+    return shared < 0.5 and (ln.words <= 4 or ln.stop == 0)
+
+
+_NOT_TITLE_RE = re.compile(r"\b(?:ago|updated|published|posted)\b", re.IGNORECASE)
+
+
+def _carries_on(prev: Line, cur: Line) -> bool:
+    first = cur.text[:1]
+    return (first.islower() or (not first.isalpha() and first not in "\"'“‘([")) \
+        and prev.words <= 8 and cur.words <= 8 and not prev.text.endswith(tuple(".:;!?,")) \
+        and title_score(prev, 0) > 0 and title_score(cur, 0) > 0 \
+        and not _NOT_TITLE_RE.search(cur.text)
+
+
+def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
+    best, best_i = 0.0, None
+    lo = max(0, a - 25)
+    head, in_head = lines[0].text, None
+    for i in range(a - 1, lo - 1, -1):
+        s = title_score(lines[i], a - 1 - i)
+        if s > 0:
+            s += _title_context(lines, i, a)
+        if s > 0 and i and len(lines[i].text) >= 15 and head.startswith(lines[i].text):
+            s += 6.0  # the page <title> usually opens a dump and the headline repeats it
+            in_head = i
+        if s > 0 and lines[i].text.startswith("# "):
+            s += 6.0  # html2text/markdown h1: the page's one top-level heading
+        if s > best:
+            best, best_i = s, i
+    tab = _tab_head(head) if a > 0 and in_head is None else None
+    if tab and (best_i is None or _weak_for(lines[best_i], tab)):
+        # The page's headline was not copied, only the browser-tab "Headline | Site" line.
+        m = TITLE_SUFFIX_RE.match(head)
+        parts.title, parts.site_name = tab, m.group(2).strip() if m else None
+        return best_i
+    if best_i is None:
+        return None
+    # Headline then standfirst: both title-like, the first one is the headline.
+    prev = best_i - 1
+    if best_i != in_head and prev >= lo and lines[prev].words >= 5 and not lines[prev].linky \
+            and not SEP_RE.search(lines[prev].text) \
+            and not (prev and lines[prev - 1].boundary) \
+            and title_score(lines[prev], a - 1 - prev) > 0:
+        best_i = prev
+    # A headline wrapped over narrow print columns ("Ferry operator fined" / "£180,000 over
+    # gangway" / "collapse that injured six"): each line carries on the one above it.
+    top, end = best_i, best_i
+    while top > lo and not lines[top].gap and _carries_on(lines[top - 1], lines[top]):
+        top -= 1
+    while end + 1 < a and not lines[end + 1].gap and _carries_on(lines[end], lines[end + 1]):
+        end += 1
+    title = " ".join(_MD_HEAD_RE.sub("", lines[j].text) for j in range(top, end + 1))
+    m = TITLE_SUFFIX_RE.match(title)
+    if m and len(m.group(2).split()) <= 4:
+        title, parts.site_name = m.group(1), m.group(2)
+    parts.title = title
+    return best_i

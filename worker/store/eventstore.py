@@ -1,0 +1,275 @@
+"""The Redis event store: idempotent, versioned appends and reads by id range.
+
+Appends are optimistic: build the event for ``version + 1`` of the version we believe
+current, and let ``append.lua`` check atomically, per article, that the content changed and
+the version is still the expected one. A conflict reports the current version and we try
+again with it, so two concurrent revisions can never produce two events with the same
+version. ``append.lua`` takes a batch of articles per call (every key shares our hash tag,
+so it stays cluster-safe).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import redis
+
+from worker.errors import EventDecodeError, StoreError, VersionConflict
+from worker.events.models import (
+    Article,
+    ArticleIngested,
+    ArticleRevised,
+    IngestionFailed,
+    Source,
+    decode,
+    encode,
+    failure_event,
+)
+from worker.settings import Settings
+from worker.store.keys import Keys
+
+log = logging.getLogger(__name__)
+
+AnyEvent = ArticleIngested | ArticleRevised | IngestionFailed
+FAILURE_DEDUPE_TTL_S = 7 * 24 * 3600
+PIPELINE_CHUNK = 500  # articles per append pipeline (memory bound; ~2 MB of commands)
+SCRIPT_BATCH = 32  # articles per append.lua call: fewer calls, yet short enough not to
+# stall other Redis clients (the script runs atomically)
+
+
+def connect(url: str, **kwargs: Any) -> redis.Redis:
+    """A Redis client for ``url`` (redis://, rediss:// with TLS, unix://; AUTH in the URL)."""
+    kwargs.setdefault("health_check_interval", 30)
+    kwargs.setdefault("socket_connect_timeout", 5)
+    kwargs.setdefault("retry_on_timeout", True)
+    return redis.Redis.from_url(url, **kwargs)
+
+
+def _script(name: str) -> str:
+    return (Path(__file__).parent / name).read_text()
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    status: Literal["appended", "unchanged"]
+    article_id: str
+    version: int
+    entry_id: str
+    event_id: str
+    type: str
+    title: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "article_id": self.article_id, "version": self.version,
+                "entry_id": self.entry_id, "event_id": self.event_id, "type": self.type,
+                "title": self.title}
+
+
+def _s(v: Any) -> str:
+    return v.decode() if isinstance(v, bytes) else ("" if v is None else str(v))
+
+
+class EventStore:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis = client
+        self.keys = keys
+        self._append_src = _script("append.lua")
+        self._sha: str | None = None  # of append.lua, loaded on first use
+        self._fail = client.register_script(_script("fail.lua"))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EventStore:
+        return cls(connect(settings.store_url), Keys(settings.key_prefix))
+
+    # --- writing --------------------------------------------------------------------------
+    def append(self, article: Article, *, correlation_id: str | None = None,
+               expected_version: int | None = None) -> AppendResult:
+        """Append one article. With ``expected_version`` a mismatch raises VersionConflict."""
+        if expected_version is not None:
+            aid = article.article_id
+            [res] = self._run([(article, aid, expected_version)], correlation_id)
+            out = self._result(article, res, aid)
+            if out is None:
+                raise VersionConflict(aid, expected_version, int(_s(res[1])))
+            return out
+        return self.append_many([article], correlation_id=correlation_id)[0]
+
+    def append_many(self, articles: Sequence[Article], *,
+                    correlation_id: str | None = None,
+                    max_rounds: int = 10) -> list[AppendResult]:
+        """Append many articles: one round trip per round, ``SCRIPT_BATCH`` per script call.
+
+        Optimistic: an article we know nothing about is sent as new (version 0), so new and
+        unchanged articles need no read first; a revision comes back as a conflict carrying
+        the current version and goes again next round (that first round is not counted in
+        ``max_rounds``). An article appearing twice in one batch is appended in order, in a
+        later round. Big batches go in chunks of PIPELINE_CHUNK, one after the other (order
+        kept): a pipeline buffers every command and reply, so one pipeline per 50,000-entry
+        feed made worker memory grow with the feed.
+        """
+        if len(articles) > PIPELINE_CHUNK:
+            done: list[AppendResult] = []
+            for k in range(0, len(articles), PIPELINE_CHUNK):
+                done += self.append_many(articles[k:k + PIPELINE_CHUNK],
+                                         correlation_id=correlation_id, max_rounds=max_rounds)
+            return done
+        ids = [a.article_id for a in articles]  # a blake2b per call: compute once
+        known: dict[str, int] = {}  # current version per article, as last reported by Redis
+        results: list[AppendResult | None] = [None] * len(articles)
+        todo = list(range(len(articles)))
+        for _ in range(max_rounds + 1):
+            if not todo:
+                break
+            # Only the first occurrence of each article this round; repeats wait a round.
+            seen: set[str] = set()
+            this_round: list[int] = []
+            later: list[int] = []
+            for i in todo:
+                aid = ids[i]
+                (later if aid in seen else this_round).append(i)
+                seen.add(aid)
+            replies = self._run([(articles[i], ids[i], known.get(ids[i], 0))
+                                 for i in this_round], correlation_id)
+            conflicts = []
+            for i, res in zip(this_round, replies, strict=True):
+                out = self._result(articles[i], res, ids[i])
+                if out is None:
+                    known[ids[i]] = int(_s(res[1]))
+                    conflicts.append(i)
+                else:
+                    known[ids[i]] = out.version
+                    results[i] = out
+            todo = sorted(conflicts + later)
+        if todo:
+            raise StoreError(f"append: {len(todo)} articles still conflicting after {max_rounds} "
+                             "rounds")
+        return [r for r in results if r is not None]
+
+    def _node(self) -> Any:
+        """The client to write through. On Redis Cluster: the node owning our hash tag's slot
+        (every key we touch is in that slot; cluster pipelines refuse scripts)."""
+        client: Any = self.redis
+        if hasattr(client, "get_node_from_key"):  # redis.cluster.RedisCluster
+            client = client.get_redis_connection(client.get_node_from_key(self.keys.events))
+        return client
+
+    def _run(self, batch: list[tuple[Article, str, int]],
+             correlation_id: str | None) -> list[Any]:
+        """Send ``(article, article_id, current version)`` triples through ``append.lua``,
+        SCRIPT_BATCH per call. One reply (4 values) per article.
+
+        Each call is written to the socket as soon as it is encoded and the replies are read
+        at the end, so Redis runs call k while we encode call k+1 (a pipeline would send
+        nothing before everything is encoded).
+        """
+        client = self._node()
+        if self._sha is None:
+            self._sha = str(client.script_load(self._append_src))
+        pool = client.connection_pool
+        conn = pool.get_connection()
+        try:
+            calls = 0
+            for k in range(0, len(batch), SCRIPT_BATCH):
+                keys = [self.keys.events, self.keys.counters]
+                args: list[Any] = []
+                for article, aid, current in batch[k:k + SCRIPT_BATCH]:
+                    cls = ArticleIngested if current == 0 else ArticleRevised
+                    event = cls(article_id=aid, version=current + 1,
+                                correlation_id=correlation_id, source=article.source,
+                                data=article)
+                    keys.append(self.keys.article(aid))
+                    # Only the body: append.lua writes the flat fields from these args.
+                    args += [article.content_hash, current, event.type, event.event_id, aid,
+                             event.schema_version, event.model_dump_json()]
+                conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
+                calls += 1
+            replies: list[Any] = []
+            error: redis.ResponseError | None = None
+            for _ in range(calls):  # read every reply, even after an error: keep the
+                try:                # connection in step
+                    replies.append(conn.read_response())
+                except redis.ResponseError as exc:
+                    error = error or exc
+        except BaseException:
+            conn.disconnect()  # replies may be unread: never reuse this connection
+            raise
+        finally:
+            pool.release(conn)
+        if error is not None:
+            if not isinstance(error, redis.exceptions.NoScriptError):
+                raise error
+            # Script cache flushed (Redis restarted): load it and go again; safe, as an
+            # article that did land comes back unchanged.
+            self._sha = None
+            return self._run(batch, correlation_id)
+        flat = [x for reply in replies for x in reply]
+        return [flat[j:j + 4] for j in range(0, len(flat), 4)]
+
+    @staticmethod
+    def _result(article: Article, res: Any, article_id: str) -> AppendResult | None:
+        status, version, entry_id, event_id = (_s(x) for x in res)
+        if status == "conflict":
+            return None
+        v = int(version)
+        return AppendResult(status="appended" if status == "appended" else "unchanged",
+                            article_id=article_id, version=v, entry_id=entry_id,
+                            event_id=event_id,
+                            type="article.ingested" if v == 1 else "article.revised",
+                            title=article.title)
+
+    def record_failure(self, source: Source, reason: str, *, code: str = "rejected",
+                       correlation_id: str | None = None,
+                       detail: str | None = None) -> str | None:
+        """Append an ``ingestion.failed`` event; once per (submission, source) on retries.
+
+        Returns the entry id, or None when this submission's failure was already recorded.
+        """
+        event = failure_event(source, reason, code=code, correlation_id=correlation_id,
+                              detail=detail)
+        ident = f"{correlation_id or event.event_id}|{source.kind}|{source.location}"
+        marker = self.keys.failure_marker(hashlib.sha256(ident.encode()).hexdigest()[:32])
+        flat: list[Any] = []
+        for k, v in encode(event).items():
+            flat += [k, v]
+        res = self._fail(keys=[self.keys.failures, marker, self.keys.counters],
+                         args=[FAILURE_DEDUPE_TTL_S, code, *flat])
+        log.info("ingestion failed: %s: %s", source.location, reason)
+        return _s(res) if res else None
+
+    # --- reading --------------------------------------------------------------------------
+    def version_of(self, article_id: str) -> int:
+        return int(self.redis.hget(self.keys.article(article_id), "version") or 0)
+
+    def read(self, start: str = "-", end: str = "+", count: int | None = None, *,
+             stream: str | None = None) -> list[tuple[str, AnyEvent]]:
+        """Events with ids in [start, end]. Undecodable entries raise EventDecodeError."""
+        raw = self.redis.xrange(stream or self.keys.events, start, end, count=count)
+        return [(_s(eid), decode(eid, fields)) for eid, fields in raw]
+
+    def read_failures(self, start: str = "-", end: str = "+",
+                      count: int | None = None) -> list[tuple[str, AnyEvent]]:
+        return self.read(start, end, count, stream=self.keys.failures)
+
+    def iter_all(self, start: str = "-", *, stream: str | None = None,
+                 page: int = 1000) -> Iterator[tuple[str, AnyEvent | EventDecodeError]]:
+        """Walk the whole stream in pages; bad entries are yielded as their error."""
+        key = stream or self.keys.events
+        cursor = start
+        while True:
+            raw = self.redis.xrange(key, cursor, "+", count=page)
+            for eid, fields in raw:
+                try:
+                    yield _s(eid), decode(eid, fields)
+                except EventDecodeError as exc:
+                    yield _s(eid), exc
+            if len(raw) < page:
+                return
+            cursor = "(" + _s(raw[-1][0])
+
+    def length(self) -> int:
+        return int(self.redis.xlen(self.keys.events))

@@ -1,0 +1,259 @@
+"""Submission journal: re-send task messages that the broker lost between pop and unacked.
+
+kombu's Redis transport takes a message with BRPOP, then records it in its ``unacked``
+hash with a second command. If Redis dies between the two (or the worker is SIGKILLed
+there), the pop is durable and the unacked record is never written: the message is gone,
+and nothing in Celery can notice. ``make faults`` (Redis down 10 s mid-ingest) showed it.
+
+The journal closes that window for the ingest tasks:
+
+- **record** (publisher, before the message is published): the task's name, args, kwargs
+  and queue, and its send time in a per-queue sorted set;
+- **receipt** (worker main process, ``task_received``): kombu fires it only after the
+  unacked record is written, so from then on the message is kombu's to redeliver. A
+  background thread flushes receipts in batches (never blocking the consumer loop); a
+  receipt removes the entry and raises the queue's *mark*, the latest send time received;
+- **reap** (one worker at a time, under a lock): a queue is FIFO, so an entry sent before
+  something received at least ``journal_resend_after_s`` ago, or before a moment at least
+  that long ago when the queue was empty, and still not received, was lost. It is re-sent
+  with the same task id. Tasks are idempotent, so a false alarm (a receipt a dead worker
+  never flushed) costs a redundant run, never a duplicate event.
+
+Keys live on the broker's Redis (it is the broker that loses the message) and share the
+event store's hash tag, so the scripts also run on Redis Cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import redis
+
+from worker.store.keys import Keys
+
+log = logging.getLogger(__name__)
+
+# The submissions a user makes; feed polls are re-queued by the schedule anyway.
+JOURNALED = frozenset({"newsworker.ingest_file", "newsworker.ingest_files",
+                       "newsworker.ingest_text"})
+
+_RECEIPT = """
+local marks = KEYS[3]
+for i = 1, #ARGV do
+  local id = ARGV[i]
+  local q = redis.call('HGET', KEYS[2], id)
+  if q then
+    local sent = KEYS[4] .. q
+    local s = redis.call('ZSCORE', sent, id)
+    redis.call('ZREM', sent, id)
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+    if s then
+      local m = tonumber(redis.call('HGET', marks, q) or '0')
+      if tonumber(s) > m then redis.call('HSET', marks, q, s) end
+    end
+  end
+end
+return 0
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    task_id: str
+    name: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    queue: str
+    resends: int = 0
+
+
+class Journal:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis = client
+        self.keys = keys
+        self._receipt = client.register_script(_RECEIPT)
+
+    # Key names: built from Keys so every one shares the hash tag.
+    @property
+    def _msg(self) -> str:
+        return self.keys.journal("msg")
+
+    @property
+    def _queue_of(self) -> str:
+        return self.keys.journal("queue")
+
+    @property
+    def _marks(self) -> str:
+        return self.keys.journal("marks")
+
+    def _sent(self, queue: str) -> str:
+        return self.keys.journal("sent:") + queue
+
+    def record(self, entry: Entry, *, now_ms: int | None = None) -> None:
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        body = orjson.dumps({"name": entry.name, "args": entry.args, "kwargs": entry.kwargs,
+                             "queue": entry.queue, "resends": entry.resends})
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(self._msg, entry.task_id, body)
+        pipe.hset(self._queue_of, entry.task_id, entry.queue)
+        pipe.zadd(self._sent(entry.queue), {entry.task_id: now_ms})
+        pipe.execute()
+
+    def received(self, task_ids: Iterable[str]) -> None:
+        ids = list(task_ids)
+        if ids:
+            self._receipt(keys=[self._msg, self._queue_of, self._marks, self._sent("")],
+                          args=ids)
+
+    def mark(self, queue: str) -> int:
+        raw = self.redis.hget(self._marks, queue)
+        return int(float(raw)) if raw else 0
+
+    def pending(self) -> int:
+        """Entries not yet received by any worker (queued, or lost and awaiting re-send)."""
+        return int(self.redis.hlen(self._msg))
+
+    def sent_before(self, queue: str, before_ms: int, limit: int = 200) -> list[Entry]:
+        ids = [i.decode() if isinstance(i, bytes) else str(i) for i in
+               self.redis.zrangebyscore(self._sent(queue), "-inf", f"({before_ms}",
+                                        start=0, num=limit)]
+        if not ids:
+            return []
+        out = []
+        for task_id, raw in zip(ids, self.redis.hmget(self._msg, ids), strict=True):
+            if raw is None:  # received meanwhile
+                continue
+            d = orjson.loads(raw)
+            out.append(Entry(task_id, d["name"], d["args"], d["kwargs"], d["queue"],
+                             int(d.get("resends", 0))))
+        return out
+
+    def forget(self, entry: Entry) -> None:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hdel(self._msg, entry.task_id)
+        pipe.hdel(self._queue_of, entry.task_id)
+        pipe.zrem(self._sent(entry.queue), entry.task_id)
+        pipe.execute()
+
+
+@dataclass
+class _Snapshot:
+    at_ms: int
+    mark: int
+    empty: bool
+
+
+@dataclass
+class Reaper:
+    """Decides which unreceived entries are lost, from what it saw ``resend_after_s`` ago.
+
+    Only a view at least that old counts, so a receipt still in some worker's flush buffer
+    (or a publish still retrying) has had time to land before its entry is judged.
+    """
+
+    journal: Journal
+    resend_after_s: float
+    queue_len: Any  # Callable[[str], int]: messages waiting in the broker's list(s)
+    history: dict[str, list[_Snapshot]] = field(default_factory=dict)
+
+    def observe(self, queue: str, now_ms: int) -> int:
+        """Record the queue's state now; return the send-time threshold below which an
+        unreceived entry is lost (0: none can be judged yet)."""
+        snaps = self.history.setdefault(queue, [])
+        snaps.append(_Snapshot(now_ms, self.journal.mark(queue), self.queue_len(queue) == 0))
+        horizon = now_ms - int(self.resend_after_s * 1000)
+        old = [s for s in snaps if s.at_ms <= horizon]
+        # Keep the newest old snapshot and everything newer.
+        if len(old) > 1:
+            del snaps[:len(old) - 1]
+            old = old[-1:]
+        if not old:
+            return 0
+        s = old[0]
+        return max(s.mark, s.at_ms if s.empty else 0)
+
+    def lost(self, queue: str, now_ms: int | None = None) -> list[Entry]:
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        threshold = self.observe(queue, now_ms)
+        return self.journal.sent_before(queue, threshold) if threshold else []
+
+
+class Keeper(threading.Thread):
+    """Worker-side thread: flushes receipts, and reaps lost entries when it holds the lock."""
+
+    def __init__(self, journal: Journal, *, resend: Any, queues: list[str], queue_len: Any,
+                 resend_after_s: float, max_resends: int, interval_s: float = 0.2,
+                 reap_every_s: float = 2.0) -> None:
+        super().__init__(name="newsworker-journal", daemon=True)
+        self.journal = journal
+        self.resend = resend  # Callable[[Entry], None]
+        self.queues = queues
+        self.max_resends = max_resends
+        self.reaper = Reaper(journal, resend_after_s, queue_len)
+        self.interval_s = interval_s
+        self.reap_every_s = reap_every_s
+        self.receipts: deque[str] = deque()
+        self.stopping = threading.Event()
+        self._token = f"{id(self)}:{time.time()}"
+
+    def receipt(self, task_id: str) -> None:
+        self.receipts.append(task_id)  # deque.append is thread-safe; never blocks
+
+    def flush(self) -> None:
+        batch = [self.receipts.popleft() for _ in range(min(len(self.receipts), 500))]
+        if not batch:
+            return
+        try:
+            self.journal.received(batch)
+        except redis.RedisError as exc:
+            # Keep them for the next try: a dropped receipt would cause a needless re-send.
+            self.receipts.extendleft(reversed(batch))
+            log.debug("journal receipts not flushed yet: %s", exc)
+
+    def reap(self) -> int:
+        lock = self.journal.keys.journal("reaper")
+        ttl_ms = int(max(self.reap_every_s * 3, 5) * 1000)
+        r = self.journal.redis
+        # One reaper at a time: take the lock, or renew it if it is already ours.
+        mine = r.set(lock, self._token, px=ttl_ms, nx=True) or (
+            r.get(lock) == self._token.encode() and r.pexpire(lock, ttl_ms))
+        if not mine:
+            return 0
+        resent = 0
+        for q in self.queues:
+            for entry in self.reaper.lost(q):
+                if entry.resends >= self.max_resends:
+                    log.error("task %s (%s) was lost %d times; giving up on it",
+                              entry.task_id, entry.name, entry.resends)
+                    self.journal.forget(entry)
+                    continue
+                log.warning("task %s (%s) was lost by the broker; re-sending it (%d)",
+                            entry.task_id, entry.name, entry.resends + 1)
+                self.resend(entry)
+                resent += 1
+        return resent
+
+    def run(self) -> None:
+        next_reap = time.monotonic() + self.reap_every_s
+        while not self.stopping.wait(self.interval_s):
+            self.flush()
+            if time.monotonic() >= next_reap:
+                next_reap = time.monotonic() + self.reap_every_s
+                try:
+                    self.reap()
+                except redis.RedisError as exc:
+                    log.debug("journal reap skipped: %s", exc)
+                except Exception:  # a bug here must not kill the thread silently
+                    log.exception("journal reap failed")
+        self.flush()
+
+    def stop(self) -> None:
+        self.stopping.set()
