@@ -19,8 +19,9 @@ import pytest
 import redis
 from hypothesis import settings as hypothesis_settings
 
+from worker.redisconn import connect
 from worker.settings import Settings, load_settings
-from worker.store.eventstore import EventStore, connect
+from worker.store.eventstore import EventStore
 from worker.store.keys import Keys
 
 # `make test` (and CI) replays the same Hypothesis examples on every run, so a result never

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import Proc, settings_env, wait_until, worker_argv
+from worker.redisconn import connect
 from worker.settings import Settings
-from worker.store.eventstore import EventStore, connect
+from worker.store.eventstore import EventStore
 from worker.store.keys import Keys
 from worker.tasks.app import make_app
 from worker.tasks.broker import Entry, Journal, Reaper

@@ -38,8 +38,8 @@ from tests.test_compose import (
 )
 from worker.consumers.builtin.archive import iter_archive
 from worker.feeds.schedule import feed_id_for
+from worker.redisconn import connect
 from worker.settings import Settings
-from worker.store.eventstore import connect
 from worker.store.keys import Keys
 
 pytestmark = pytest.mark.e2e

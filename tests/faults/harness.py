@@ -23,8 +23,9 @@ import redis
 
 from worker.events.models import ARTICLE_INGESTED, article_id_for
 from worker.ops.runner import free_port, redis_server_binary, wait_for_redis
+from worker.redisconn import connect
 from worker.settings import Settings, load_settings
-from worker.store.eventstore import EventStore, connect
+from worker.store.eventstore import EventStore
 from worker.store.keys import Keys
 
 ROOT = Path(__file__).resolve().parents[2]

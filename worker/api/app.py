@@ -35,8 +35,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from worker.errors import ConfigError, EventDecodeError
 from worker.events.models import decode
 from worker.ops import monitor
+from worker.redisconn import connect
 from worker.settings import Settings, get_settings
-from worker.store.eventstore import connect
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)

@@ -83,7 +83,7 @@ def normalize(
 # --- submit -------------------------------------------------------------------------------
 def _require_broker() -> None:
     """Fail fast with one line when the broker is down (Celery would retry, then traceback)."""
-    from worker.store.eventstore import connect
+    from worker.redisconn import connect
 
     url = get_settings().celery_broker
     if url.startswith(("redis://", "rediss://", "unix://")):
@@ -260,7 +260,7 @@ def consume(
     """Deliver stream events to a handler through a consumer group."""
     from worker.consumers.consumer import Consumer
     from worker.consumers.handler import HandlerContext, resolve
-    from worker.store.eventstore import connect
+    from worker.redisconn import connect
     from worker.store.keys import Keys
 
     settings = get_settings()

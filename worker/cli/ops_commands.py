@@ -22,7 +22,7 @@ app.add_typer(articles_app, name="articles")
 
 
 def _client_keys() -> tuple[Any, Any]:
-    from worker.store.eventstore import connect
+    from worker.redisconn import connect
     from worker.store.keys import Keys
 
     settings = get_settings()

@@ -16,8 +16,8 @@ import redis
 from worker.consumers.consumer import group_info
 from worker.errors import EventDecodeError
 from worker.events.models import decode
+from worker.redisconn import connect
 from worker.settings import Settings
-from worker.store.eventstore import connect
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)

@@ -225,8 +225,8 @@ def run_main(paths: list[Path], *, serve: bool, handler: str, timeout_s: float,
         sup.start("consumer", consumer_argv(RUN_GROUP, handler), env=env)
 
         from worker.consumers.consumer import ensure_group
+        from worker.redisconn import connect
         from worker.sources.files import iter_files
-        from worker.store.eventstore import connect
         from worker.store.keys import Keys
         from worker.tasks.ingest import ingest_file
 

@@ -30,6 +30,7 @@ from worker.events.models import (
     encode,
     failure_event,
 )
+from worker.redisconn import connect
 from worker.settings import Settings
 from worker.store.keys import Keys
 
@@ -41,13 +42,6 @@ PIPELINE_CHUNK = 500  # articles per append pipeline (memory bound; ~2 MB of com
 SCRIPT_BATCH = 32  # articles per append.lua call: fewer calls, yet short enough not to
 # stall other Redis clients (the script runs atomically)
 
-
-def connect(url: str, **kwargs: Any) -> redis.Redis:
-    """A Redis client for ``url`` (redis://, rediss:// with TLS, unix://; AUTH in the URL)."""
-    kwargs.setdefault("health_check_interval", 30)
-    kwargs.setdefault("socket_connect_timeout", 5)
-    kwargs.setdefault("retry_on_timeout", True)
-    return redis.Redis.from_url(url, **kwargs)
 
 
 def _script(name: str) -> str:

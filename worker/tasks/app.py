@@ -90,7 +90,7 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
                 ("redis://", "rediss://", "unix://")):
             return None
         if self._journal_client is None:
-            from worker.store.eventstore import connect
+            from worker.redisconn import connect
 
             client = connect(self.settings.celery_broker, socket_timeout=5)
             self._journal_client = Journal(client, Keys(self.settings.key_prefix))
@@ -157,7 +157,7 @@ def _start_keeper(sender: Any = None, **_: Any) -> None:
     if journal is None:
         return
     # A client of its own, with short timeouts: this thread must never wedge on Redis.
-    from worker.store.eventstore import connect
+    from worker.redisconn import connect
 
     own = Journal(connect(app.settings.celery_broker, socket_timeout=2,
                           socket_connect_timeout=2), journal.keys)
