@@ -39,6 +39,6 @@ USER 10001:10001
 # Generic liveness: the event store answers. Services override it in docker-compose.yml
 # (the worker pings itself through the broker, the api answers HTTP).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
-  CMD ["python", "-c", "import redis; from worker.settings import get_settings; redis.Redis.from_url(get_settings().store_url, socket_timeout=5).ping()"]
+  CMD ["python", "-c", "import redis; from worker.settings import load_settings, with_recorded_redis; redis.Redis.from_url(with_recorded_redis(load_settings()).store_url, socket_timeout=5).ping()"]
 
 CMD ["newsworker", "--help"]

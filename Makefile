@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval bench faults fuzz clean
+.PHONY: run test test-unit test-integration test-e2e lint typecheck eval bench faults fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,10 +15,21 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/newsworker run $(ARGS)
 
+# The suite starts its own Redis when none answers on 127.0.0.1:6379 (see tests/conftest.py).
 test: $(STAMP)
 	$(BIN)/ruff check worker tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# One layer at a time (markers set from tests/unit, tests/integration, tests/e2e).
+test-unit: $(STAMP)
+	$(BIN)/pytest -q -m unit $(PYTEST_ARGS)
+
+test-integration: $(STAMP)
+	$(BIN)/pytest -q -m integration $(PYTEST_ARGS)
+
+test-e2e: $(STAMP)
+	$(BIN)/pytest -q -m e2e $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check worker tests

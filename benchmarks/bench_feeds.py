@@ -1,5 +1,5 @@
 """``feed_polls``: conditional polls/s of 1,000 local feeds (mostly 304) through
-``worker.tasks.feeds.poll`` — the function the ``newsworker.poll_feed`` task runs, called
+``worker.feeds.poll.poll`` — the function the ``newsworker.poll_feed`` task runs, called
 in-process (no Celery), one poller thread — vs raw httpx conditional GETs, same run.
 """
 
@@ -17,7 +17,7 @@ BLOCK = 100
 
 
 def bench_feed_polls(b: Bench) -> list[Row]:
-    from worker.tasks.feeds import poll
+    from worker.feeds.poll import poll
 
     nfeeds = b.n(1_000, minimum=40)
     port = free_port()

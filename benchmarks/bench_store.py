@@ -9,7 +9,8 @@ from typing import Any
 
 from benchmarks.data import paragraphs_for
 from benchmarks.harness import Bench, Row, row
-from worker.events.models import Article, Source, article_event, content_hash, encode
+from worker.events.codec import encode
+from worker.events.models import Article, Source, article_event, content_hash
 from worker.store.eventstore import EventStore
 from worker.store.keys import Keys
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 
-from worker.consumers.handler import AnyEvent, HandlerContext
+from worker.consumers.handler import HandlerContext
+from worker.events.models import AnyEvent
 
 
 def handled_key(prefix: str) -> str:

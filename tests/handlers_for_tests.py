@@ -6,8 +6,8 @@ import time
 from datetime import datetime
 
 from worker.consumers.builtin.archive import ArchiveHandler
-from worker.consumers.handler import AnyEvent, HandlerContext
-from worker.events.models import Article, Source, content_hash
+from worker.consumers.handler import HandlerContext
+from worker.events.models import AnyEvent, Article, Source, content_hash
 
 SLOW_S = 0.1
 

@@ -14,11 +14,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.conftest import SEED, Proc, wait_until
 from tests.test_store import make_article
 from worker import metrics
-from worker.api.app import check_bind, create_app
-from worker.consumers.consumer import ensure_group
+from worker.api.app import create_app
+from worker.api.security import check_bind
 from worker.errors import ConfigError
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
+from worker.store.groups import ensure_group
 
 with warnings.catch_warnings():
     # Starlette >= 1.x nudges towards the httpx2 package; httpx still works for the test client.

@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 
-from worker.consumers.consumer import Consumer, group_info
-from worker.consumers.handler import AnyEvent, HandlerSpec
+from worker.consumers.consumer import Consumer
+from worker.consumers.handler import CallableHandler
 from worker.errors import PermanentHandlerError, VersionConflict
-from worker.events.models import Article, Source, content_hash
+from worker.events.models import AnyEvent, Article, Source, content_hash
 from worker.ops.runner import free_port
 from worker.settings import load_settings
 from worker.store.eventstore import EventStore
+from worker.store.groups import group_info
 from worker.store.keys import Keys
 
 SERVER = shutil.which("redis-server")
@@ -139,7 +140,7 @@ def test_append_and_consume_on_a_cluster(client: Any, tmp_path: Path) -> None:
 
     settings = load_settings(redis_url="redis://127.0.0.1:1/0", key_prefix=keys.prefix,
                              claim_idle_s=0.5, consumer_block_ms=50, data_dir=tmp_path)
-    consumer = Consumer(client, keys, "g1", HandlerSpec(name="rec", fn=handler), settings,
+    consumer = Consumer(client, keys, "g1", CallableHandler(name="rec", fn=handler), settings,
                         consumer="c1", batch=7)
     stats = consumer.run(until_idle=True)
     # Then every event is handled once, the poison one dead-lettered, nothing pending

@@ -16,10 +16,11 @@ import redis
 
 from tests.conftest import Proc, settings_env, wait_until
 from tests.handlers_for_tests import make_article
-from worker.consumers.consumer import Consumer, group_info, id_after, id_before
-from worker.consumers.handler import HandlerContext, HandlerSpec, resolve
+from worker.consumers.consumer import Consumer
+from worker.consumers.handler import CallableHandler, HandlerContext, resolve
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
+from worker.store.groups import group_info, id_after, id_before
 from worker.store.keys import Keys
 
 pytestmark = pytest.mark.e2e
@@ -144,7 +145,7 @@ def _ping(client: redis.Redis) -> bool:
         return False
 
 
-@pytest.mark.parametrize("server", ["redis7", "redis62"])
+@pytest.mark.parametrize("server", [pytest.param("redis7", marks=pytest.mark.redis7), "redis62"])
 def test_group_info_matches_xinfo_and_xpending(
         server: str, request: pytest.FixtureRequest, make_settings: Callable[..., Settings],
         redis_client: redis.Redis) -> None:
@@ -220,7 +221,7 @@ def test_an_entry_that_keeps_killing_consumers_is_dead_lettered_unhandled(
     client.xclaim(keys.events, "g", "dead", 0, [eid], idle=60_000,
                   retrycount=settings.max_deliveries, justid=True)
     calls: list[object] = []
-    spec = HandlerSpec("h", calls.append)
+    spec = CallableHandler("h", calls.append)
     # When a live consumer claims it
     stats = Consumer(client, keys, "g", spec, settings, consumer="live").run(until_idle=True)
     # Then it goes to the dead letters without being handled again

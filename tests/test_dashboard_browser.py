@@ -14,9 +14,9 @@ import pytest
 
 from tests.conftest import ROOT, Proc, settings_env, wait_until
 from tests.test_store import make_article
-from worker.consumers.consumer import ensure_group
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
+from worker.store.groups import ensure_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 

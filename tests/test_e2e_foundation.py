@@ -87,9 +87,9 @@ def test_worker_killed_mid_task_leaves_exactly_one_event(
     # Given a short visibility timeout so a killed worker's message is redelivered soon,
     settings = make_settings(visibility_timeout_s=2)
     store = EventStore.from_settings(settings)
-    from worker.tasks.app import make_app
+    from worker.tasks.app import create_app
 
-    client = make_app(settings)
+    client = create_app(settings)
     n = 2000
     body = SEED.read_text().split("\n\n", 3)[-1]
     files = []
@@ -172,9 +172,9 @@ def test_a_task_that_keeps_coming_back_gives_up_with_a_failure_event(
     env = {**settings_env(settings), "NEWSWORKER_TASK_MAX_DELIVERIES": "1"}
     proc = spawn(worker_argv(settings, concurrency=1), env, name="w")
     wait_until(lambda: "ready." in proc.output(), timeout=60, message="worker ready")
-    from worker.tasks.app import make_app
+    from worker.tasks.app import create_app
 
-    client = make_app(settings)
+    client = create_app(settings)
     seed = tmp_path / "seed.txt"
     seed.write_bytes(SEED.read_bytes())
     # when the same task id is delivered twice (as an unacked message is after a crash),

@@ -22,7 +22,8 @@ from worker.feeds.entries import (
     clean_title,
     unescape_residual,
 )
-from worker.feeds.parse import _rfc822, articles_from_feed_bytes, entry_date, parse_feed
+from worker.feeds.parse import articles_from_feed_bytes, parse_feed
+from worker.normalise.dates import parse_feed_date, parse_rfc822, parse_w3dtf
 from worker.settings import load_settings
 
 SETTINGS = load_settings()
@@ -78,7 +79,7 @@ def rss(items: str, head: str = "") -> str:
     ("Wed, 11 Mar 2024 16:20:00 +0000", "2024-03-11T16:20:00"),  # wrong weekday: digits win
 ])
 def test_rfc822_dates(raw: str, want: str) -> None:
-    got = _rfc822(raw)
+    got = parse_rfc822(raw)
     assert got is not None and got.replace(tzinfo=None).isoformat() == want
     assert got.tzinfo == UTC
 
@@ -87,13 +88,49 @@ def test_rfc822_dates(raw: str, want: str) -> None:
                                  "31 Foo 2024 10:00:00 GMT", "32 Mar 2024 10:00:00 GMT",
                                  "01 Mar 2024 10:00:00 +9999"])
 def test_rfc822_leaves_other_shapes_to_the_general_parsers(raw: str) -> None:
-    assert _rfc822(raw) is None
+    assert parse_rfc822(raw) is None
 
 
 def test_entry_date_falls_back_to_feedparser_and_the_page_parser() -> None:
-    assert entry_date("2024-03-10T06:00:00+09:00") == datetime(2024, 3, 9, 21, tzinfo=UTC)
-    assert entry_date("Fri, 08 Mar 2024 23:30:00 XYZT") is not None  # feedparser's guess
-    assert entry_date("") is None and entry_date(None) is None
+    assert parse_feed_date("2024-03-10T06:00:00+09:00") == datetime(2024, 3, 9, 21, tzinfo=UTC)
+    assert parse_feed_date("Fri, 08 Mar 2024 23:30:00 XYZT") is not None  # feedparser's guess
+    assert parse_feed_date("") is None and parse_feed_date(None) is None
+
+
+
+@pytest.mark.parametrize(("raw", "want"), [
+    ("2024-03-10T12:00:00.987Z", "2024-03-10T12:00:00"),  # whole seconds, as feedparser
+    ("2024-03-10T12:00:00-05:00", "2024-03-10T17:00:00"),
+    ("2024-03-10 12:00", "2024-03-10T12:00:00"),
+    ("2024-03", "2024-03-01T00:00:00"),
+])
+def test_rfc3339_dates_read_as_feedparser_reads_them(raw: str, want: str) -> None:
+    got = parse_w3dtf(raw)
+    assert got is not None and got.replace(tzinfo=None).isoformat() == want
+    assert got.tzinfo == UTC
+    assert parse_feed_date(raw) == got
+
+
+@pytest.mark.parametrize("raw", ["2024/03/10 10:00:00", "Sun, 10 Mar 24", " 2024-03-10",
+                                 "2024-03-10T12:00:00+0530", "2024-13-01"])
+def test_rfc3339_leaves_other_shapes_to_the_general_parsers(raw: str) -> None:
+    assert parse_w3dtf(raw) is None
+
+
+def test_streaming_path_hands_other_date_shapes_to_feedparser(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from worker.feeds import rss_stream as feedfast
+    from worker.feeds.parse import open_feed
+
+    body = rss("<item><title>A story</title><link>https://e.com/a</link>"
+               "<pubDate>2024/03/10 10:00:00 -0700</pubDate><description>Words.</description>"
+               "</item>").encode()
+    source = Source(kind="feed", location="https://feeds.example.com/f.xml")
+    slow = parse_feed(body, source=source, settings=SETTINGS).articles
+    monkeypatch.setattr(feedfast, "MIN_BYTES", 0)
+    stream = open_feed(body, source=source, settings=SETTINGS)
+    assert not isinstance(stream._entries, feedfast.FastRss)  # fell back to feedparser
+    assert parse_feed(body, source=source, settings=SETTINGS).articles == slow
 
 
 # --- links ------------------------------------------------------------------------------

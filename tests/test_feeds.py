@@ -18,10 +18,11 @@ from tests.conftest import ROOT, settings_env, wait_until
 from tests.feedserver import FeedServer, Route, feed_server, gzip_bomb, rss
 from worker.errors import RejectedInput
 from worker.events.models import Article, Source
-from worker.feeds.parse import articles_from_feed_bytes, feed_id_for, load_schedule, parse_feed
+from worker.feeds.parse import articles_from_feed_bytes, parse_feed
+from worker.feeds.poll import RESERVE_HOST_SLOT, poll, queue_due
+from worker.feeds.schedule import feed_id_for, load_schedule
 from worker.settings import Settings, load_settings
 from worker.store.eventstore import EventStore
-from worker.tasks.feeds import _RESERVE, feed_lock, poll, queue_due
 
 __all__ = ["feed_server"]
 
@@ -397,10 +398,12 @@ def test_encodings_duplicates_and_filters_over_http(feed_server: FeedServer, ps:
 
 def test_local_path_and_lock(ps: Settings, st: EventStore) -> None:
     path = str(FIX / "rss2.xml")
-    # Given another poll holds the feed's lock, a poll is skipped
-    with feed_lock(st.redis, st.keys.feed_lock(feed_id_for(path)), 10) as held:
-        assert held
-        assert poll(path, ps, st)["status"] == "skipped_locked"
+    # Given another poll holds the feed's lock (its SET NX PX token), a poll is skipped
+    lock = st.keys.feed_lock(feed_id_for(path))
+    assert st.redis.set(lock, "another-poll", nx=True, px=10_000)
+    assert poll(path, ps, st)["status"] == "skipped_locked"
+    assert st.redis.get(lock) == b"another-poll"  # not released by the poll that skipped
+    st.redis.delete(lock)
     r = poll(path, ps, st)
     assert (r["status"], r["appended"]) == ("ok", 3)
     assert poll("file:///etc/passwd", ps, st)["status"] == "failed"
@@ -443,7 +446,7 @@ def test_scheduled_poll_is_not_refused_as_not_due(tmp_path: Path, feed_server: F
 
 def test_host_rate_reservation(st: EventStore) -> None:
     key = st.keys.host_rate("example.com")
-    waits = [int(st.redis.eval(_RESERVE, 1, key, 1000)) for _ in range(3)]
+    waits = [int(st.redis.eval(RESERVE_HOST_SLOT, 1, key, 1000)) for _ in range(3)]
     assert waits[0] == 0 and 900 <= waits[1] <= 1000 and 1900 <= waits[2] <= 2000
 
 

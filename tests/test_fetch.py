@@ -14,7 +14,8 @@ import pytest
 from tests.feedserver import FeedServer, Route, feed_server, gzip_bomb, rss
 from worker.errors import FetchError, FetchRefused, TooLarge
 from worker.settings import Settings, load_settings
-from worker.sources.fetch import AddressPolicy, fetch, retry_after
+from worker.sources.fetch import fetch, retry_after
+from worker.sources.netguard import AddressPolicy
 
 __all__ = ["feed_server"]
 

@@ -16,7 +16,7 @@ from worker.consumers.builtin.archive import ArchiveHandler, iter_archive
 from worker.consumers.builtin.catalog import Catalog
 from worker.consumers.builtin.webhook import WebhookHandler, verify
 from worker.consumers.consumer import Consumer
-from worker.consumers.handler import HandlerContext, HandlerSpec, resolve
+from worker.consumers.handler import CallableHandler, HandlerContext, resolve
 from worker.consumers.replay import dlq_list
 from worker.errors import ConfigError, HandlerError, PermanentHandlerError
 from worker.events.models import ArticleIngested, ArticleRevised, article_event
@@ -55,7 +55,7 @@ def test_consumer_skips_types_the_handler_does_not_take(settings: Settings,
     def handler(ev: Any) -> None:
         seen.append(ev.type)
 
-    spec = HandlerSpec("x", handler, frozenset({"article.revised"}))
+    spec = CallableHandler("x", handler, frozenset({"article.revised"}))
     stats = Consumer(store.redis, store.keys, "g", spec, settings).run(until_idle=True)
     assert seen == ["article.revised"]
     assert (stats.handled, stats.skipped) == (1, 2)
@@ -245,7 +245,7 @@ def test_consumer_uses_handle_batch_and_isolates_a_failing_event(settings: Setti
     # Given 5 events, one of which fails its batch
     store.append_many([make_article(i) for i in range(1, 6)])
     handler = BatchFailsOnBad(ctx(settings, store))
-    spec = HandlerSpec("x", handler, idempotent=True, batch=handler.handle_batch)
+    spec = CallableHandler("x", handler, idempotent=True, batch=handler.handle_batch)
     # When one consumer batch takes them all
     stats = Consumer(store.redis, store.keys, "g", spec, settings, batch=10).run(until_idle=True)
     # Then the batch call failed, the others were archived one by one, the culprit parked
@@ -259,5 +259,5 @@ def test_consumer_uses_handle_batch_and_isolates_a_failing_event(settings: Setti
 
 def test_resolve_finds_handle_batch(settings: Settings, store: EventStore) -> None:
     spec = resolve("archive", ctx(settings, store))
-    assert spec.batch is not None and spec.idempotent
-    assert resolve("noop", ctx(settings, store)).batch is None
+    assert spec.batched and spec.idempotent
+    assert not resolve("noop", ctx(settings, store)).batched

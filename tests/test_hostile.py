@@ -1,8 +1,8 @@
 """Hostile-input corpus: every input is refused with a clear reason or becomes a clean
 article; refusals become ``ingestion.failed`` events; nothing leaks and the worker stays up.
 
-Files go through the task path in-process (``worker.tasks.ingest.ingest_path``), URLs through
-``worker.sources.fetch.fetch`` and ``worker.tasks.feeds.poll``, and one batch through a real Celery
+Files go through the task path in-process (``worker.tasks.ingest.Ingest.path``), URLs through
+``worker.sources.fetch.fetch`` and ``worker.feeds.poll.poll``, and one batch through a real Celery
 worker process that must then still ingest a good file. (More HTTP abuse — 304s, Retry-After,
 TLS — is in tests/test_fetch.py.)
 """
@@ -27,7 +27,7 @@ from worker.events.models import IngestionFailed, Source
 from worker.settings import Settings
 from worker.sources.fetch import fetch
 from worker.store.eventstore import EventStore
-from worker.tasks import ingest as tasks
+from worker.tasks.ingest import Ingest
 
 __all__ = ["feed_server"]
 
@@ -52,12 +52,15 @@ def settings(make_settings: Callable[..., Settings], root: Path) -> Settings:
 
 
 @pytest.fixture
-def task_env(settings: Settings, store: EventStore,
-             monkeypatch: pytest.MonkeyPatch) -> EventStore:
+def task_env(settings: Settings, store: EventStore) -> EventStore:
     """Run the real task code in-process against ``settings`` (same Redis, same scripts)."""
-    monkeypatch.setattr(tasks, "get_settings", lambda: settings)
-    monkeypatch.setattr(tasks, "store", lambda: store)
     return store
+
+
+@pytest.fixture
+def run(settings: Settings, task_env: EventStore) -> Ingest:
+    """What the ingest tasks run, in-process against ``settings`` and its store."""
+    return Ingest(settings, task_env)
 
 
 def _billion_laughs(root_tag: bytes) -> bytes:
@@ -151,14 +154,14 @@ def _check_no_leak(*blobs: Any) -> None:
 
 @pytest.mark.parametrize(("name", "fname", "raw", "expect"), FILES, ids=[c[0] for c in FILES])
 def test_hostile_file(name: str, fname: str, raw: bytes, expect: str, root: Path,
-                      task_env: EventStore) -> None:
+                      task_env: EventStore, run: Ingest) -> None:
     # Given a hostile file inside the input root
     path = root / f"{name}-{fname}"
     path.write_bytes(raw)
     cid = f"hostile-{name}"
     # When it goes through the ingest task's code
     started = time.monotonic()
-    results = tasks.ingest_path(str(path), cid)
+    results = run.path(str(path), cid)
     elapsed = time.monotonic() - started
     # Then each outcome is a clean article or a refusal with a reason, quickly
     assert elapsed < 30, f"{name} took {elapsed:.1f}s"
@@ -188,30 +191,30 @@ def test_hostile_file(name: str, fname: str, raw: bytes, expect: str, root: Path
 
 # --- paths and symlinks ------------------------------------------------------------------------
 
-def test_path_traversal_is_outside_roots(root: Path, task_env: EventStore) -> None:
+def test_path_traversal_is_outside_roots(root: Path, task_env: EventStore, run: Ingest) -> None:
     target = root / ("../" * 40 + "etc/passwd")
-    results = tasks.ingest_path(str(target), "trav")
+    results = run.path(str(target), "trav")
     assert results[0]["status"] == "failed" and results[0]["code"] == "outside_roots"
     assert [e.data.code for _, e in task_env.read_failures()] == ["outside_roots"]
     _check_no_leak(results, task_env.read_failures())
 
 
 @pytest.mark.parametrize("target", ["/etc/passwd", "/etc", "/dev/zero", "/proc/self/environ"])
-def test_symlink_leaving_roots(target: str, root: Path, task_env: EventStore) -> None:
+def test_symlink_leaving_roots(target: str, root: Path, task_env: EventStore, run: Ingest) -> None:
     link = root / "innocent.txt"
     link.symlink_to(target)
-    results = tasks.ingest_path(str(link), "link")
+    results = run.path(str(link), "link")
     assert results[0]["code"] == "outside_roots", results
     assert task_env.read_failures()[0][1].data.code == "outside_roots"  # type: ignore[union-attr]
     _check_no_leak(results)
 
 
-def test_absolute_path_outside_roots(task_env: EventStore) -> None:
-    assert tasks.ingest_path("/etc/hostname", "abs")[0]["code"] == "outside_roots"
+def test_absolute_path_outside_roots(run: Ingest) -> None:
+    assert run.path("/etc/hostname", "abs")[0]["code"] == "outside_roots"
 
 
 @pytest.mark.parametrize("kind", ["loop", "dangling", "directory", "fifo", "missing"])
-def test_odd_paths_are_refused(kind: str, root: Path, task_env: EventStore) -> None:
+def test_odd_paths_are_refused(kind: str, root: Path, task_env: EventStore, run: Ingest) -> None:
     p = root / f"odd-{kind}"
     if kind == "loop":
         p.symlink_to(p)
@@ -221,7 +224,7 @@ def test_odd_paths_are_refused(kind: str, root: Path, task_env: EventStore) -> N
         p.mkdir()
     elif kind == "fifo":
         os.mkfifo(p)  # opening it would block the worker forever
-    results = tasks.ingest_path(str(p), kind)
+    results = run.path(str(p), kind)
     assert results[0]["status"] == "failed" and results[0]["reason"], results
     assert len(task_env.read_failures()) == 1
 
@@ -309,7 +312,7 @@ def test_lying_content_length(feed_server: FeedServer, local: Settings) -> None:
 def test_unsafe_feed_urls_become_failure_events(url: str, settings: Settings,
                                                 store: EventStore) -> None:
     # Through the feed-polling task's code: a failure event, no exception
-    from worker.tasks.feeds import poll
+    from worker.feeds.poll import poll
 
     result = poll(url, settings, store, correlation_id="ssrf")
     assert result["status"] == "failed" and result["reason"], result
@@ -322,7 +325,7 @@ def test_unsafe_feed_urls_become_failure_events(url: str, settings: Settings,
 
 def test_redirect_loop_feed_becomes_failure_event(feed_server: FeedServer, local: Settings,
                                                   store: EventStore) -> None:
-    from worker.tasks.feeds import poll
+    from worker.feeds.poll import poll
 
     feed_server.routes["/x"] = Route(status=302, headers={"Location": "/y"})
     feed_server.routes["/y"] = Route(status=302, headers={"Location": "/x"})

@@ -13,12 +13,12 @@ from worker.redisconn import connect
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.store.keys import Keys
-from worker.tasks.app import make_app
-from worker.tasks.broker import Entry, Journal, Reaper
+from worker.tasks.app import create_app
+from worker.tasks.broker import Entry, Reaper, SubmissionLedger
 
 
-def _journal(settings: Settings) -> Journal:
-    return Journal(connect(settings.celery_broker), Keys(settings.key_prefix))
+def _journal(settings: Settings) -> SubmissionLedger:
+    return SubmissionLedger(connect(settings.celery_broker), Keys(settings.key_prefix))
 
 
 def _entry(n: int, queue: str = "q") -> Entry:
@@ -110,7 +110,7 @@ def test_a_message_lost_by_the_broker_is_re_sent_and_completes(
         make_settings: Callable[..., Settings], spawn: Callable[..., Proc],
         tmp_path: Path) -> None:
     settings = make_settings(journal_resend_after_s=1.0)
-    app = make_app(settings)
+    app = create_app(settings)
     j = _journal(settings)
     broker = j.redis
     queue_key = f"{settings.celery_key_prefix}{settings.ingest_queue}"

@@ -7,15 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from worker.errors import EventDecodeError, UnknownEventType
-from worker.events.models import (
-    Article,
-    Source,
-    article_event,
-    decode,
-    encode,
-    failure_event,
-    uuid7,
-)
+from worker.events.codec import decode, encode
+from worker.events.models import Article, Source, article_event, failure_event, uuid7
 
 
 def _article() -> Article:

@@ -15,13 +15,14 @@ import redis
 
 from tests.conftest import SEED, Proc, settings_env, wait_until, worker_argv
 from tests.test_store import make_article
-from worker.consumers.consumer import ensure_group
 from worker.events.models import Source
 from worker.metrics import read_task_durations
 from worker.ops import monitor
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
+from worker.store.groups import ensure_group
 from worker.store.keys import Keys
+from worker.tasks.broker import queue_keys
 
 
 def status(settings: Settings, *extra: str) -> tuple[int, dict[str, Any]]:
@@ -56,7 +57,7 @@ def test_status_is_a_healthcheck_queue_depth_and_workers(
     worker = spawn(worker_argv(settings), settings_env(settings), name="celery")
     client = redis.Redis.from_url(settings.store_url)
     wait_until(lambda: sum(client.llen(k) for k in
-                           monitor.queue_keys(settings, settings.ingest_queue)) == 0
+                           queue_keys(settings, settings.ingest_queue)) == 0
                and client.hlen(settings.celery_key_prefix + "unacked") == 0
                and client.hlen(Keys(settings.key_prefix).journal("msg")) == 0,
                timeout=90, message="worker drains the queue and records receipts")
@@ -82,7 +83,7 @@ def test_group_figures_equal_what_redis_reports(settings: Settings, store: Event
     client.xreadgroup("g1", "c1", {keys.events: ">"}, count=3)
 
     # When the monitor collects (without the worker broadcast)
-    snap = monitor.collect(settings, client=client, include_workers=False)
+    snap = monitor.collect(settings, client=client, include_workers=False).model_dump(mode="json")
 
     # Then lag / pending / oldest pending are XINFO GROUPS' and XPENDING's figures.
     groups = {g["name"]: g for g in snap["groups"]}
@@ -101,7 +102,7 @@ def test_group_figures_equal_what_redis_reports(settings: Settings, store: Event
     # And a lag above alert_max_lag is an alert.
     strict = settings.model_copy(update={"alert_max_lag": 4})
     kinds = [(a["kind"], a["subject"]) for a in monitor.collect(
-        strict, client=client, include_workers=False)["alerts"]]
+        strict, client=client, include_workers=False).model_dump(mode="json")["alerts"]]
     assert kinds == [("lag", "idle"), ("lag", "g1")] or kinds == [("lag", "g1"), ("lag", "idle")]
 
 
@@ -121,7 +122,7 @@ def test_dead_letters_failures_counters_and_feeds(settings: Settings, store: Eve
                                           "parked_reason": "10 failures in a row"})
     client.hincrby(keys.counters, "feed_polls:ok", 3)
 
-    snap = monitor.collect(settings, client=client, include_workers=False)
+    snap = monitor.collect(settings, client=client, include_workers=False).model_dump(mode="json")
 
     assert snap["dead_letters"]["length"] == 1
     assert snap["dead_letters"]["recent"][0]["error"] == "HTTP 410"

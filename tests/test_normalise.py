@@ -21,16 +21,14 @@ from worker.errors import (
 from worker.events.models import Source, content_hash
 from worker.normalise.article import (
     NORMALISER_VERSION,
-    canonical_url,
-    decode_bytes,
-    html_to_paragraphs,
     normalise,
     normalise_html,
     normalise_text,
-    parse_date,
 )
-from worker.normalise.dates import parse_date_hint
-from worker.normalise.meta import dateline_date, parse_byline, split_dateline
+from worker.normalise.dates import parse_date, parse_date_hint
+from worker.normalise.decode import decode_bytes
+from worker.normalise.html import html_to_paragraphs
+from worker.normalise.meta import canonical_url, dateline_date, parse_byline, split_dateline
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_ac19e9e0453ebfbc.txt"

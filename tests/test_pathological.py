@@ -19,11 +19,11 @@ import pytest
 
 from worker.errors import NotAnArticle, RejectedInput
 from worker.events.models import Article, Source
+from worker.intake import articles_from_bytes
 from worker.normalise import justext_patch as justextfast
 from worker.normalise.article import normalise, normalise_html, normalise_text
 from worker.normalise.html import FULL_ELEMENTS, MAX_ELEMENTS
 from worker.settings import Settings
-from worker.sources.files import articles_from_bytes
 
 pytestmark = pytest.mark.timeout(120, method="thread")
 

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worker.errors import EventDecodeError
+from worker.events.codec import decode, encode
 from worker.events.models import (
     EVENT_TYPES,
     Article,
@@ -27,8 +28,6 @@ from worker.events.models import (
     Source,
     article_event,
     content_hash,
-    decode,
-    encode,
 )
 
 # Hypothesis re-runs a hanging example while shrinking, so a SIGALRM timeout cannot end it:

@@ -14,11 +14,13 @@ from tests.conftest import Proc, settings_env, wait_until
 from tests.handlers_for_tests import make_article
 from tests.test_consume import appended_ids, archived_ids, consume_argv, settled
 from worker.consumers.builtin.catalog import Catalog, rebuild
-from worker.consumers.consumer import Consumer, group_info, parse_id
+from worker.consumers.consumer import Consumer
 from worker.consumers.handler import HandlerContext, resolve
-from worker.consumers.replay import dlq_list, position_before, replay, safe_minid, trim
+from worker.consumers.replay import dlq_list, position_before, replay
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
+from worker.store.groups import group_info, parse_id
+from worker.store.retention import safe_minid, trim
 
 
 def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

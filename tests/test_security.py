@@ -74,9 +74,9 @@ def test_pickled_message_is_rejected_not_executed(settings: Settings, celery_wor
 
 
 def test_celery_accepts_json_only(settings: Settings) -> None:
-    from worker.tasks.app import make_app
+    from worker.tasks.app import create_app
 
-    conf = make_app(settings).conf
+    conf = create_app(settings).conf
     assert conf.accept_content == ["json"] and conf.task_serializer == "json"
     assert conf.result_accept_content == ["json"] and conf.result_serializer == "json"
 

@@ -13,8 +13,8 @@ from tests.test_consume import archived_ids
 from worker.consumers.builtin.archive import iter_archive
 from worker.consumers.builtin.catalog import Catalog
 from worker.consumers.consumer import Consumer
-from worker.consumers.handler import AnyEvent, HandlerContext, HandlerSpec, resolve
-from worker.events.models import ArticleIngested, article_id_for, uuid7
+from worker.consumers.handler import CallableHandler, HandlerContext, resolve
+from worker.events.models import AnyEvent, ArticleIngested, article_id_for, uuid7
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 
@@ -53,7 +53,7 @@ def test_v1_entries_are_upcast_for_consumers_events_and_catalog(settings: Settin
     eid = store.redis.xadd(store.keys.events, fields)
     # Consumers get v2 events
     got: list[AnyEvent] = []
-    spec = HandlerSpec("collect", got.append)
+    spec = CallableHandler("collect", got.append)
     Consumer(store.redis, store.keys, "g", spec, settings).run(until_idle=True)
     assert len(got) == 1
     check_v2(got[0])

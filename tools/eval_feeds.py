@@ -5,7 +5,7 @@ Every feed file in the fixture directory (default ``tests/fixtures/feeds/blind``
 saying what a careful reader wants from it: ``accept`` (should it become an article at all),
 ``title``, ``url``, ``published`` (ISO UTC), ``authors`` and ``first_paragraph``.
 
-The feed goes through the real entry point (``worker.sources.files.articles_from_file``). Produced
+The feed goes through the real entry point (``worker.intake.articles_from_file``). Produced
 articles are paired with expected entries by URL, then by title/lede similarity. Fields:
 
 - title, url, first_paragraph: exact after collapsing whitespace (Unicode NFC). A ``null``
@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from worker.errors import RejectedInput  # noqa: E402
 from worker.events.models import Article  # noqa: E402
+from worker.intake import articles_from_file  # noqa: E402
 from worker.settings import Settings  # noqa: E402
-from worker.sources.files import articles_from_file  # noqa: E402
 
 DEFAULT_DIR = ROOT / "tests" / "fixtures" / "feeds" / "blind"
 FIELDS = ("accept", "title", "url", "published", "authors", "first_paragraph")

@@ -13,6 +13,7 @@ from typing import Any
 
 from prometheus_client import Counter, Histogram
 
+from worker.redisconn import to_str
 from worker.store.keys import Keys
 
 EVENTS_APPENDED = Counter("newsworker_process_events_appended", "Events appended by this process",
@@ -45,10 +46,10 @@ def read_task_durations(client: Any, keys: Keys
     """task -> (cumulative buckets as (le, count) ending with +Inf, sum, count)."""
     raw: dict[str, dict[str, str]] = {}
     for k, v in client.hgetall(keys.task_durations).items():
-        field = k.decode(errors="replace") if isinstance(k, bytes) else str(k)
+        field = to_str(k)
         task, _, part = field.rpartition("|")
         if task:
-            raw.setdefault(task, {})[part] = v.decode() if isinstance(v, bytes) else str(v)
+            raw.setdefault(task, {})[part] = to_str(v)
     out = {}
     for task, parts in sorted(raw.items()):
         try:

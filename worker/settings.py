@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,8 @@ from worker.errors import ConfigError
 log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = Path("config/newsworker.toml")
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+RECORDED_REDIS_URL = "redis.url"  # under data_dir, written by `newsworker run` while it runs
 
 
 def config_path() -> Path | None:
@@ -145,12 +146,7 @@ class Settings(BaseSettings):
     # --- derived ------------------------------------------------------------------------
     @property
     def store_url(self) -> str:
-        if self.redis_url:
-            return self.redis_url
-        recorded = self.data_dir / "redis.url"
-        if recorded.is_file():
-            return recorded.read_text().strip()
-        return "redis://127.0.0.1:6379/0"
+        return self.redis_url or DEFAULT_REDIS_URL
 
     @property
     def archive_path(self) -> Path:
@@ -193,6 +189,15 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(f"invalid config file {config_path()}: {exc}") from None
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()
+def with_recorded_redis(settings: Settings) -> Settings:
+    """``settings``, with the Redis that a running `newsworker run` recorded under
+    ``data_dir`` when no ``redis_url`` is configured (so other commands reach its embedded
+    Redis). Read when called, never at import."""
+    if settings.redis_url:
+        return settings
+    recorded = settings.data_dir / RECORDED_REDIS_URL
+    try:
+        url = recorded.read_text().strip() if recorded.is_file() else ""
+    except OSError:
+        url = ""
+    return settings.model_copy(update={"redis_url": url}) if url else settings

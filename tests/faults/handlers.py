@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from worker.consumers.builtin.archive import ArchiveHandler
-from worker.consumers.handler import AnyEvent, HandlerContext
-from worker.events.models import IngestionFailed
+from worker.consumers.handler import HandlerContext
+from worker.events.models import AnyEvent, IngestionFailed
 
 
 class PoisonArchive:

@@ -173,9 +173,9 @@ class Cluster:
         return EventStore(self.client(), self.keys)
 
     def celery_app(self) -> Any:
-        from worker.tasks.app import make_app
+        from worker.tasks.app import create_app
 
-        return make_app(self.settings)
+        return create_app(self.settings)
 
     def close(self) -> None:
         for p in reversed(self.procs):

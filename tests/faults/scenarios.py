@@ -15,9 +15,10 @@ import redis
 
 from tests.faults.harness import Cluster, Proc, Row, wait_for
 from worker.consumers.builtin.archive import iter_archive
-from worker.consumers.consumer import Consumer, group_info
-from worker.consumers.handler import AnyEvent, HandlerSpec
-from worker.events.models import Article, Source, content_hash
+from worker.consumers.consumer import Consumer
+from worker.consumers.handler import CallableHandler
+from worker.events.models import AnyEvent, Article, Source, content_hash
+from worker.store.groups import group_info
 
 rng = random.Random(20)
 
@@ -30,7 +31,7 @@ def _audit(c: Cluster) -> int:
         seen[event.event_id] += 1
 
     settings = c.settings.model_copy(update={"consumer_block_ms": 50})
-    Consumer(c.client(), c.keys, "audit", HandlerSpec(name="audit", fn=record), settings,
+    Consumer(c.client(), c.keys, "audit", CallableHandler(name="audit", fn=record), settings,
              consumer="audit", batch=500).run(until_idle=True)
     return sum(seen.values())
 

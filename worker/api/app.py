@@ -5,14 +5,12 @@ Auth: every route but ``/healthz`` and the dashboard shell (``/``, ``/static``) 
 to loopback, and then refuses requests whose Host or Origin is not loopback (DNS rebinding and
 cross-site form posts from a browser on the same machine).
 
-Work is queued by task *name* through one Celery app per API app, so this process never
-imports the task modules (or their dependencies).
+Work is queued through :class:`worker.ops.client.Client` (tasks by *name*), the same path
+the CLI takes.
 """
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import logging
 import re
 import threading
@@ -20,24 +18,25 @@ import time
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field, field_validator
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from worker.errors import ConfigError, EventDecodeError
-from worker.events.models import decode
-from worker.ops import monitor
-from worker.redisconn import connect
-from worker.settings import Settings, get_settings
-from worker.store.keys import Keys
+from worker.api.models import FeedIn, Queued, TextIn
+from worker.api.security import BodyLimit, check_bind, require_auth
+from worker.errors import EventDecodeError
+from worker.events.codec import decode
+from worker.ops.client import Client
+from worker.ops.monitor import collect
+from worker.ops.prometheus import metrics_text
+from worker.redisconn import to_str
+from worker.settings import Settings
+from worker.store.eventstore import EventStore
+from worker.tasks import names
 
 log = logging.getLogger(__name__)
 
@@ -50,134 +49,8 @@ CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 
        "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 
-# --- request bodies --------------------------------------------------------------------------
-def _http_url(v: str | None) -> str | None:
-    if v is None:
-        return None
-    parts = urlsplit(v)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an absolute http:// or https:// URL")
-    return v
-
-
-class TextIn(BaseModel):
-    text: str = Field(min_length=1, description="The article: plain text, HTML or Markdown.")
-    name: str = Field(default="api", min_length=1, max_length=200,
-                      description="Source name recorded on the event.")
-    url: str | None = Field(default=None, max_length=2048,
-                            description="The article's URL (its identity).")
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("text is blank")
-        return v
-
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, v: str | None) -> str | None:
-        return _http_url(v)
-
-
-class FeedIn(BaseModel):
-    url: str = Field(max_length=2048, description="RSS/Atom/JSON Feed URL.")
-
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, v: str) -> str:
-        return _http_url(v) or v
-
-
-class Queued(BaseModel):
-    task_id: str
-    task: str
-    status_url: str
-
-
-# --- request size ----------------------------------------------------------------------------
-class BodyLimit:
-    """413 for bodies over ``limit``: by Content-Length up front, else counted while reading."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await JSONResponse(_too_large(self.limit), 413)(scope, receive, send)
-                return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    # HTTPException passes through FastAPI's body parsing untouched -> 413.
-                    raise HTTPException(413, _too_large(self.limit)["message"])
-            return message
-
-        await self.app(scope, counted, send)
-
-
-def _too_large(limit: int) -> dict[str, Any]:
-    return {"error": "too large", "message": f"request body exceeds {limit} bytes"}
-
-
-# --- auth ------------------------------------------------------------------------------------
-def _is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _host_of(header: str) -> str:
-    if header.startswith("["):
-        return header[1:].partition("]")[0]
-    return header.rpartition(":")[0] if header.count(":") == 1 else header
-
-
-def check_bind(settings: Settings, host: str) -> None:
-    """No token means no auth: only acceptable when nothing off this machine can connect."""
-    if not settings.api_token and not _is_loopback(host):
-        raise ConfigError(f"api_token (NEWSWORKER_API_TOKEN) must be set to serve on {host}; "
-                          "without a token the API binds to loopback only")
-
-
-_BEARER = HTTPBearer(auto_error=False, description="settings.api_token")
-
-
-def _auth(settings: Settings) -> Any:
-    def require(request: Request,
-                creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> None:
-        token = settings.api_token
-        if token:
-            given = creds.credentials if creds else ""
-            if not hmac.compare_digest(given.encode(), token.encode()):
-                raise HTTPException(401, "missing or wrong bearer token",
-                                    headers={"WWW-Authenticate": "Bearer"})
-            return
-        host = _host_of(request.headers.get("host", ""))
-        origin = request.headers.get("origin")
-        if not _is_loopback(host) or (origin and not _is_loopback(urlsplit(origin).hostname
-                                                                   or "")):
-            raise HTTPException(403, "no api_token configured: loopback clients only")
-
-    return require
-
-
 # --- the app ---------------------------------------------------------------------------------
-class _StatusCache:
+class StatusCache:
     def __init__(self, settings: Settings, celery: Any, client: Any) -> None:
         self.settings, self.celery, self.client = settings, celery, client
         self.lock = threading.Lock()
@@ -187,13 +60,14 @@ class _StatusCache:
     def get(self) -> dict[str, Any]:
         with self.lock:
             if time.monotonic() - self.at > STATUS_CACHE_S:
-                self.snap = monitor.collect(self.settings, app=self.celery, client=self.client)
+                self.snap = collect(self.settings, app=self.celery,
+                                    client=self.client).model_dump(mode="json")
                 self.at = time.monotonic()
             return self.snap
 
 
-def _event_row(eid: Any, fields: Any) -> dict[str, Any]:
-    entry_id = eid.decode() if isinstance(eid, bytes) else str(eid)
+def event_row(eid: Any, fields: Any) -> dict[str, Any]:
+    entry_id = to_str(eid)
     try:
         return {"entry_id": entry_id, **decode(entry_id, fields).model_dump(mode="json")}
     except EventDecodeError as exc:
@@ -206,21 +80,18 @@ def _safe_suffix(filename: str | None) -> str:
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else ""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    from worker.tasks.app import make_app
-
-    celery = make_app(settings)
-    client = connect(settings.store_url)
-    keys = Keys(settings.key_prefix)
-    status_cache = _StatusCache(settings, celery, client)
+def create_app(settings: Settings) -> FastAPI:
+    submit = Client(settings)
+    store = EventStore.from_settings(settings)
+    client, keys = store.redis, store.keys
+    status_cache = StatusCache(settings, submit.app, client)
     uploads = settings.data_dir / "uploads"
 
     api = FastAPI(title="newsworker", version="1", summary="Submit news for ingestion; "
                   "follow tasks, events and queues.", docs_url="/docs",
                   openapi_url="/openapi.json", redoc_url=None)
     api.add_middleware(BodyLimit, limit=settings.max_upload_bytes + MULTIPART_SLACK)
-    auth = [Depends(_auth(settings))]
+    auth = [Depends(require_auth(settings))]
 
     @api.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -230,8 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"error": "invalid request", "message": message,
                              "detail": jsonable_encoder(errors)}, 422)
 
-    def queue(name: str, args: list[Any], kwargs: dict[str, Any], q: str) -> Queued:
-        res = celery.send_task(name, args=args, kwargs=kwargs, queue=q)
+    def queued(name: str, res: Any) -> Queued:
         return Queued(task_id=res.id, task=name, status_url=f"/v1/tasks/{res.id}")
 
     @api.post("/v1/ingest/text", status_code=202, dependencies=auth, tags=["ingest"])
@@ -239,13 +109,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Queue an article given as text (newsworker.ingest_text)."""
         if len(body.text.encode()) > settings.max_upload_bytes:
             raise HTTPException(413, f"text exceeds {settings.max_upload_bytes} bytes")
-        return queue("newsworker.ingest_text", [body.text],
-                     {"name": body.name, "url": body.url}, settings.ingest_queue)
+        return queued(names.INGEST_TEXT,
+                      submit.submit_text(body.text, url=body.url, name=body.name))
 
     @api.post("/v1/ingest/feed", status_code=202, dependencies=auth, tags=["ingest"])
     def ingest_feed(body: FeedIn) -> Queued:
         """Queue one poll of a feed URL (newsworker.poll_feed)."""
-        return queue("newsworker.poll_feed", [body.url], {}, settings.feeds_queue)
+        return queued(names.POLL_FEED, submit.submit_feed(body.url))
 
     @api.post("/v1/ingest/file", status_code=202, dependencies=auth, tags=["ingest"])
     def ingest_file(file: Annotated[UploadFile, File(description="An article or feed file.")]
@@ -268,14 +138,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 raise HTTPException(413, f"file exceeds {settings.max_upload_bytes} bytes")
             raise RequestValidationError([{"loc": ("body", "file"), "msg": "file is empty",
                                            "type": "value_error"}])
-        return queue("newsworker.ingest_file", [str(dest.resolve())], {},
-                     settings.ingest_queue)
+        return queued(names.INGEST_FILE, submit.submit_file(dest))
 
     @api.get("/v1/tasks/{task_id}", dependencies=auth, tags=["tasks"])
     def task(task_id: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")]
              ) -> dict[str, Any]:
         """A task's state (PENDING also means unknown) and, once done, its result."""
-        res = celery.AsyncResult(task_id)
+        res = submit.result(task_id)
         state = res.state
         out: dict[str, Any] = {"task_id": task_id, "state": state, "ready": res.ready(),
                                "result": None, "error": None}
@@ -303,7 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raw = list(reversed(client.xrevrange(keys.events, count=tail)))
         else:
             raw = client.xrange(keys.events, f"({after}" if after else "-", "+", count=limit)
-        rows = [_event_row(eid, f) for eid, f in raw]
+        rows = [event_row(eid, f) for eid, f in raw]
         return {"events": rows, "next_after": rows[-1]["entry_id"] if rows else after}
 
     @api.get("/v1/articles/{article_id}", dependencies=auth, tags=["events"])
@@ -314,13 +183,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rows = client.xrange(keys.events, entry, entry) if entry else []
         if not rows:
             raise HTTPException(404, "no such article (or its event was trimmed)")
-        return _event_row(*rows[0])
+        return event_row(*rows[0])
 
     @api.get("/metrics", dependencies=auth, tags=["monitoring"],
              response_class=Response)
     def metrics() -> Response:
         """Prometheus text format, computed from Redis at scrape time."""
-        body, content_type = monitor.metrics_text(settings, client)
+        body, content_type = metrics_text(settings, client)
         return Response(body, media_type=content_type)
 
     @api.get("/healthz", tags=["monitoring"])

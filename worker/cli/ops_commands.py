@@ -1,42 +1,29 @@
 """Operator commands of the `newsworker` CLI: monitoring, serving, replay and read models.
 
-Registered on ``worker.cli.app.app``; kept apart so each CLI module stays readable.
+Plain functions; worker.cli.app registers them on the typer app.
 """
 
 from __future__ import annotations
 
-import sys
+import logging
 from typing import Annotated, Any
 
 import typer
 
-from worker.cli.app import app, out
+from worker.cli.console import cli_settings, out, print_json
 from worker.errors import ConfigError, RejectedInput
-from worker.settings import get_settings
+
+log = logging.getLogger(__name__)
+
 
 # --- handlers: replay, rebuild, dead letters, trim, catalog (see docs/handlers.md) ---------
-dlq_app = typer.Typer(help="Dead-lettered events: list, retry, purge.", no_args_is_help=True)
-articles_app = typer.Typer(help="The catalog read model.", no_args_is_help=True)
-app.add_typer(dlq_app, name="dlq")
-app.add_typer(articles_app, name="articles")
+def store_client_keys() -> tuple[Any, Any]:
+    from worker.store.eventstore import EventStore
+
+    store = EventStore.from_settings(cli_settings())
+    return store.redis, store.keys
 
 
-def _client_keys() -> tuple[Any, Any]:
-    from worker.redisconn import connect
-    from worker.store.keys import Keys
-
-    settings = get_settings()
-    return connect(settings.store_url), Keys(settings.key_prefix)
-
-
-def _print_json(obj: Any) -> None:
-    import orjson
-
-    sys.stdout.buffer.write(orjson.dumps(obj) + b"\n")
-    sys.stdout.flush()
-
-
-@app.command()
 def replay(
     group: Annotated[str, typer.Argument(help="Consumer group to rewind.")],
     start: Annotated[str, typer.Option("--from", help="Entry id, 0, or ISO-8601 time.")],
@@ -44,13 +31,12 @@ def replay(
     """Re-deliver events from a point on to a group (handlers are idempotent)."""
     from worker.consumers.replay import replay as do_replay
 
-    client, keys = _client_keys()
+    client, keys = store_client_keys()
     pos = do_replay(client, keys, group, start)
     out.print(f"group {group} rewound: entries after {pos} will be delivered again",
               highlight=False)
 
 
-@app.command()
 def rebuild(
     model: Annotated[str, typer.Argument(help="Read model to rebuild: catalog.")],
 ) -> None:
@@ -59,27 +45,25 @@ def rebuild(
 
     if model != "catalog":
         raise ConfigError(f"rebuild: unknown read model {model!r} (known: catalog)")
-    client, keys = _client_keys()
+    client, keys = store_client_keys()
     n, digest = rebuild_catalog(client, keys)
     out.print(f"catalog rebuilt from {n} events, state {digest}", highlight=False)
 
 
-@app.command()
 def trim(
     maxlen: Annotated[int | None, typer.Option(help="Keep at most this many entries.")] = None,
     minid: Annotated[str | None, typer.Option(help="Remove entries below this id.")] = None,
 ) -> None:
     """Trim the event stream, never past entries a consumer group still needs."""
-    from worker.consumers.replay import trim as do_trim
+    from worker.store.retention import trim as do_trim
 
-    settings = get_settings()
-    client, keys = _client_keys()
+    settings = cli_settings()
+    client, keys = store_client_keys()
     removed = do_trim(client, keys, maxlen=maxlen if maxlen or minid else settings.stream_maxlen,
                       minid=minid)
     out.print(f"removed {removed} entries", highlight=False)
 
 
-@dlq_app.command("list")
 def dlq_list_cmd(
     group: Annotated[str | None, typer.Option(help="Only this group.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
@@ -88,16 +72,15 @@ def dlq_list_cmd(
     """List dead letters (oldest first)."""
     from worker.consumers.replay import dlq_list
 
-    client, keys = _client_keys()
+    client, keys = store_client_keys()
     for d in dlq_list(client, keys, group=group, limit=limit):
         if as_json:
-            _print_json(d.as_dict())
+            print_json(d.as_dict())
         else:
             out.print(f"{d.id} group={d.group} handler={d.handler} entry={d.entry_id} "
                       f"{d.type} x{d.deliveries}: {d.error}", markup=False, highlight=False)
 
 
-@dlq_app.command("retry")
 def dlq_retry_cmd(
     ids: Annotated[list[str] | None, typer.Argument(help="Dead-letter ids (default: all).")] = None,
     group: Annotated[str | None, typer.Option(help="Only this group's.")] = None,
@@ -105,14 +88,13 @@ def dlq_retry_cmd(
     """Give dead letters back to their own group for another round of deliveries."""
     from worker.consumers.replay import dlq_retry
 
-    client, keys = _client_keys()
+    client, keys = store_client_keys()
     done = dlq_retry(client, keys, group=group, ids=ids or None)
     for d, how in done:
         out.print(f"{d.id} -> group {d.group} ({how})", markup=False, highlight=False)
     out.print(f"{len(done)} dead letter(s) retried", highlight=False)
 
 
-@dlq_app.command("purge")
 def dlq_purge_cmd(
     ids: Annotated[list[str] | None, typer.Argument(help="Dead-letter ids.")] = None,
     group: Annotated[str | None, typer.Option(help="Only this group's.")] = None,
@@ -123,11 +105,10 @@ def dlq_purge_cmd(
 
     if not (ids or group or purge_all):
         raise ConfigError("dlq purge: give ids, --group or --all")
-    client, keys = _client_keys()
+    client, keys = store_client_keys()
     out.print(f"purged {dlq_purge(client, keys, group=group, ids=ids or None)}", highlight=False)
 
 
-@articles_app.command("list")
 def articles_list(
     source: Annotated[str | None, typer.Option(help="Source kind or site name.")] = None,
     since: Annotated[str | None, typer.Option(help="Published on/after (ISO date).")] = None,
@@ -143,17 +124,16 @@ def articles_list(
         when = datetime.fromisoformat(since) if since else None
     except ValueError:
         raise ConfigError(f"--since {since!r}: expected an ISO-8601 date") from None
-    client, keys = _client_keys()
+    client, keys = store_client_keys()
     for doc in Catalog(client, keys).latest(source=source, since=when, limit=limit):
         if as_json:
-            _print_json(doc)
+            print_json(doc)
         else:
             out.print(f"{doc['article_id']} v{doc['version']} {(doc['published_at'] or '-')[:10]} "
                       f"{doc['site_name'] or doc['source_kind']}: {doc['title']}",
                       markup=False, highlight=False)
 
 
-@articles_app.command("show")
 def articles_show(
     article_id: Annotated[str, typer.Argument(help="Article id.")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -161,19 +141,18 @@ def articles_show(
     """One article's latest catalog entry."""
     from worker.consumers.builtin.catalog import Catalog
 
-    client, keys = _client_keys()
+    client, keys = store_client_keys()
     doc = Catalog(client, keys).get(article_id)
     if doc is None:
         raise RejectedInput("no such article in the catalog", location=article_id)
     if as_json:
-        _print_json(doc)
+        print_json(doc)
         return
     for k, v in doc.items():
         out.print(f"{k:>16}: {v}", markup=False, highlight=False)
 
 
 # --- status / serve (see docs/monitoring.md) ----------------------------------------------
-@app.command()
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
     watch: Annotated[bool, typer.Option("--watch", help="Refresh every 2 s until Ctrl-C.")] = False,
@@ -181,14 +160,15 @@ def status(
     """Queues, workers, stream, groups, dead letters, feeds; exit 1 when an alert is raised."""
     import time
 
-    from worker.ops.monitor import collect, render
-    from worker.tasks.app import make_app
+    from worker.cli.render import render
+    from worker.ops.monitor import collect
+    from worker.tasks.app import create_app
 
-    settings = get_settings()
-    celery = make_app(settings)
+    settings = cli_settings()
+    celery = create_app(settings)
     snap = collect(settings, app=celery)
     if as_json and not watch:
-        _print_json(snap)
+        print_json(snap.model_dump(mode="json"))
     elif not watch:
         out.print(render(snap))
     else:
@@ -202,10 +182,9 @@ def status(
                     live.update(render(snap), refresh=True)
         except KeyboardInterrupt:
             pass
-    raise typer.Exit(1 if snap["alerts"] else 0)
+    raise typer.Exit(1 if snap.alerts else 0)
 
 
-@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default api_host).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default api_port).")] = None,
@@ -213,6 +192,18 @@ def serve(
     """The HTTP API, dashboard (/) and Prometheus /metrics."""
     from worker.api.app import serve as run_api
 
-    run_api(get_settings(), host=host, port=port)
+    run_api(cli_settings(), host=host, port=port)
 
 
+def register(app: typer.Typer) -> None:
+    dlq_app = typer.Typer(help="Dead-lettered events: list, retry, purge.", no_args_is_help=True)
+    articles_app = typer.Typer(help="The catalog read model.", no_args_is_help=True)
+    app.add_typer(dlq_app, name="dlq")
+    app.add_typer(articles_app, name="articles")
+    for fn in (replay, rebuild, trim, status, serve):
+        app.command()(fn)
+    dlq_app.command("list")(dlq_list_cmd)
+    dlq_app.command("retry")(dlq_retry_cmd)
+    dlq_app.command("purge")(dlq_purge_cmd)
+    articles_app.command("list")(articles_list)
+    articles_app.command("show")(articles_show)

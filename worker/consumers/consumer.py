@@ -29,50 +29,29 @@ from typing import Any
 
 import redis
 
-from worker import metrics
-from worker.consumers.handler import AnyEvent, HandlerSpec
+from worker.consumers.handler import Handler
+from worker.consumers.hooks import ConsumerHooks, PrometheusHooks
+from worker.consumers.replay import RETRY_GROUP_FIELD, dead_letter_entry
 from worker.errors import PermanentHandlerError
-from worker.events.models import decode
+from worker.events.codec import decode
+from worker.events.models import AnyEvent
+from worker.redisconn import to_str
 from worker.settings import Settings
 from worker.store.groups import (
-    MAX_SEQ,
-    GroupInfo,
-    count_after,
     default_consumer_name,
     ensure_group,
     group_floor,
     group_info,
-    id_after,
-    id_before,
     parse_id,
 )
 from worker.store.keys import Keys
+from worker.store.retention import trim
 
 log = logging.getLogger(__name__)
 
 Entry = tuple[bytes, dict[bytes, bytes]]
-RETRY_GROUP_FIELD = b"retry_group"  # on a `dlq retry` copy: only this group handles it
 # (entry id, fields, event id, deliveries, event, handled by handle_batch)
 _Ready = tuple[bytes, dict[bytes, bytes], bytes, int, AnyEvent, bool]
-
-def _s(v: Any) -> str:
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-__all__ = [
-    "MAX_SEQ",
-    "Consumer",
-    "GroupInfo",
-    "Stats",
-    "count_after",
-    "default_consumer_name",
-    "ensure_group",
-    "group_floor",
-    "group_info",
-    "id_after",
-    "id_before",
-    "parse_id",
-]
 
 
 @dataclass
@@ -88,20 +67,21 @@ class Stats:
 
 
 class Consumer:
-    def __init__(self, client: redis.Redis, keys: Keys, group: str, handler: HandlerSpec,
+    def __init__(self, client: redis.Redis, keys: Keys, group: str, handler: Handler,
                  settings: Settings, *, consumer: str | None = None,
-                 batch: int | None = None) -> None:
+                 batch: int | None = None, hooks: ConsumerHooks | None = None) -> None:
         self.redis = client
         self.keys = keys
         self.stream = keys.events
         self.group = group
         self.handler = handler
+        self.handler_name = handler.name or type(handler).__name__
+        self.hooks = hooks if hooks is not None else PrometheusHooks()
         self.settings = settings
         self.name = consumer or default_consumer_name()
         self.batch = batch or settings.consumer_batch
         self.stop_event = threading.Event()
         self.stats = Stats()
-        self._ok_metric = metrics.HANDLED.labels(group=group, outcome="ok")  # labels() is slow
         self._claim_every = max(settings.claim_idle_s / 2, 0.05)
         self._maint_every = max(settings.claim_idle_s, 1.0)
         self._next_claim = 0.0
@@ -123,7 +103,7 @@ class Consumer:
     def run(self, *, until_idle: bool = False) -> Stats:
         """Consume until stopped (or, with ``until_idle``, until nothing is left to do)."""
         ensure_group(self.redis, self.stream, self.group)
-        log.info("consumer %s in group %s, handler %s", self.name, self.group, self.handler.name)
+        log.info("consumer %s in group %s, handler %s", self.name, self.group, self.handler_name)
         outage = 0
         try:
             while not self.stop_event.is_set():
@@ -150,8 +130,7 @@ class Consumer:
                     ensure_group(self.redis, self.stream, self.group)
                     self._claim_cursor = "0-0"
         finally:
-            if self.handler.close is not None:
-                self.handler.close()
+            self.handler.close()
         return self.stats
 
     def step(self, *, block: bool = True) -> int:
@@ -197,7 +176,7 @@ class Consumer:
             if entries:
                 self.process(entries, fresh=False)
             total += len(entries)
-            cursor = _s(rows[-1][0])
+            cursor = to_str(rows[-1][0])
         return total
 
     def _claim(self) -> int:
@@ -205,7 +184,7 @@ class Consumer:
         reply = self.redis.xautoclaim(self.stream, self.group, self.name, min_idle,
                                       start_id=self._claim_cursor, count=self.batch)
         # Continue the scan next round; "0-0" means it wrapped around.
-        self._claim_cursor = _s(reply[0]) if reply and reply[0] else "0-0"
+        self._claim_cursor = to_str(reply[0]) if reply and reply[0] else "0-0"
         raw = reply[1] if reply else []
         entries = [e for e in raw if e and e[0] is not None and e[1]]
         if len(entries) < len(raw):
@@ -242,7 +221,7 @@ class Consumer:
         out: dict[str, int] = {}
         for rows in pipe.execute():
             for r in rows:
-                out[_s(r["message_id"])] = int(r["times_delivered"])
+                out[to_str(r["message_id"])] = int(r["times_delivered"])
         return out
 
     # --- processing ----------------------------------------------------------------------------
@@ -259,18 +238,18 @@ class Consumer:
         failed = False
         for (eid, fields), event_id, mark in zip(entries, event_ids, marks, strict=True):
             retry_group = fields.get(RETRY_GROUP_FIELD)
-            if mark is not None or (retry_group is not None and _s(retry_group) != self.group):
+            if mark is not None or (retry_group is not None and to_str(retry_group) != self.group):
                 acks.append(eid)  # done before, or a dlq-retry copy meant for another group
                 self.stats.skipped += 1
                 continue
-            deliveries = counts.get(_s(eid), 1) if counts else 1
+            deliveries = counts.get(to_str(eid), 1) if counts else 1
             if deliveries > self.settings.max_deliveries:
                 # Delivered too often without an outcome: it likely kills its consumers.
                 dead.append(self._dead_letter(eid, fields, "poison: consumer died handling it",
                                               deliveries))
                 acks.append(eid)
                 continue
-            etype = _s(fields.get(b"type", b""))
+            etype = to_str(fields.get(b"type", b""))
             if not self.handler.wants(etype):
                 self._log_skip(etype)
                 acks.append(eid)
@@ -284,7 +263,7 @@ class Consumer:
                 acks.append(eid)
                 continue
             ready.append((eid, fields, event_id, deliveries, event, False))
-        if len(ready) > 1 and self.handler.batch is not None:
+        if len(ready) > 1 and self.handler.batched:
             ready = self._call_batch(ready)
             acks += [r[0] for r in ready if r[5]]
             ready = [r for r in ready if not r[5]]
@@ -293,12 +272,12 @@ class Consumer:
             try:
                 self._call(event)
             except Exception as exc:
-                sid = _s(eid)
+                sid = to_str(eid)
                 err = f"{exc.__class__.__name__}: {exc}"
                 self.stats.failed += 1
                 self.stats.last_error = err
-                metrics.HANDLED.labels(group=self.group, outcome="error").inc()
-                log.warning("handler %s failed on %s (delivery %d/%d): %s", self.handler.name,
+                self.hooks.on_error(self.group, sid, exc)
+                log.warning("handler %s failed on %s (delivery %d/%d): %s", self.handler_name,
                             sid, deliveries, self.settings.max_deliveries, err)
                 log.debug("%s", traceback.format_exc())
                 permanent = isinstance(exc, PermanentHandlerError)
@@ -312,12 +291,12 @@ class Consumer:
                 # Mark now, not with the batch ack: a crash later in the batch must not
                 # make the reclaiming consumer repeat this event.
                 self.redis.zadd(self.keys.processed(self.group),
-                                {event_id: float(_s(eid).partition("-")[0])})
+                                {event_id: float(to_str(eid).partition("-")[0])})
             acks.append(eid)
             handled += 1
         if handled:  # one metric update per batch, not per event
             self.stats.handled += handled
-            self._ok_metric.inc(handled)
+            self.hooks.on_batch_handled(self.group, handled)
         self._ack(acks, dead)
         if failed and self._retry_at is None:
             self._retry_at = time.monotonic() + self._retry_delay_s()
@@ -325,27 +304,26 @@ class Consumer:
     def _call_batch(self, ready: list[_Ready]) -> list[_Ready]:
         """One ``handle_batch`` call for the whole batch. Returns ``ready`` with its last
         element True when handled; on an exception all stay False, for one-by-one calls."""
-        assert self.handler.batch is not None
         try:
-            self.handler.batch([r[4] for r in ready])
+            self.handler.handle_batch([r[4] for r in ready])
         except Exception as exc:
             log.warning("handler %s: batch of %d failed (%s: %s); retrying one by one",
-                        self.handler.name, len(ready), exc.__class__.__name__, exc)
+                        self.handler_name, len(ready), exc.__class__.__name__, exc)
             return ready
-        done = {r[2]: float(_s(r[0]).partition("-")[0]) for r in ready}
+        done = {r[2]: float(to_str(r[0]).partition("-")[0]) for r in ready}
         if not self.handler.idempotent:  # marked before the ack, the batch being one effect
             self.redis.zadd(self.keys.processed(self.group), done)
         self.stats.handled += len(ready)
-        self._ok_metric.inc(len(ready))
+        self.hooks.on_batch_handled(self.group, len(ready))
         return [(*r[:5], True) for r in ready]
 
     def _log_skip(self, etype: str) -> None:
         level = logging.DEBUG if etype in self._skipped_types else logging.INFO
         self._skipped_types.add(etype)
-        log.log(level, "handler %s does not take %s events: skipped", self.handler.name, etype)
+        log.log(level, "handler %s does not take %s events: skipped", self.handler_name, etype)
 
     def _call(self, event: AnyEvent) -> None:
-        self.handler.fn(event)
+        self.handler.handle(event)
 
     def _retry_delay_s(self) -> float:
         return min(1.0, self.settings.claim_idle_s / 4)
@@ -363,16 +341,11 @@ class Consumer:
     def _dead_letter(self, eid: bytes, fields: dict[bytes, bytes], error: str,
                      deliveries: int) -> dict[bytes, bytes]:
         self.stats.dead_lettered += 1
-        metrics.HANDLED.labels(group=self.group, outcome="dead_letter").inc()
-        log.error("dead-lettering %s after %d deliveries: %s", _s(eid), deliveries, error)
-        extra = {
-            b"dlq_entry_id": eid, b"dlq_group": self.group.encode(),
-            b"dlq_handler": self.handler.name.encode(), b"dlq_error": error[:2000].encode(),
-            b"dlq_deliveries": str(deliveries).encode(),
-            b"dlq_at": str(int(time.time() * 1000)).encode(),
-            b"dlq_stream": self.stream.encode(),
-        }
-        return {**{k: v for k, v in fields.items() if k != RETRY_GROUP_FIELD}, **extra}
+        sid = to_str(eid)
+        self.hooks.on_dead_letter(self.group, sid, error)
+        log.error("dead-lettering %s after %d deliveries: %s", sid, deliveries, error)
+        return dead_letter_entry(eid, fields, group=self.group, handler=self.handler_name,
+                                 error=error, deliveries=deliveries, stream=self.stream)
 
     # --- housekeeping ----------------------------------------------------------------------------
     def maintain(self) -> None:
@@ -384,8 +357,6 @@ class Consumer:
                 self.redis.zremrangebyscore(self.keys.processed(self.group), "-inf",
                                             f"({floor_ms}")
             if self.settings.stream_maxlen:
-                from worker.consumers.replay import trim
-
                 trim(self.redis, self.keys, maxlen=self.settings.stream_maxlen)
         except redis.RedisError as exc:  # housekeeping must not stop consumption
             log.warning("consumer %s: housekeeping failed: %s", self.name, exc)

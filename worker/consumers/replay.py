@@ -1,4 +1,4 @@
-"""Operating the stream: replay a group, dead letters (list/retry/purge), safe trimming.
+"""Operating the stream: replay a group; dead letters (their format, list/retry/purge).
 
 - ``replay(group, from)``: XGROUP SETID to just before ``from`` (an entry id, ``0``, or an
   ISO-8601 time) and drop the group's processed markers from there, so the handler really sees
@@ -9,38 +9,31 @@
   ``dlq-retry``, already idle, so the next XAUTOCLAIM of a live consumer takes it). If the
   original was trimmed away, a copy is appended with ``retry_group=<group>``; other groups
   acknowledge such copies without handling them, and the archive dedupes by event id anyway.
-- ``trim``: never removes an entry a group has not acknowledged (or not yet received).
+
+Trimming the stream safely is :func:`worker.store.retention.trim`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import redis
 
-from worker.consumers.consumer import (
-    RETRY_GROUP_FIELD,
-    group_floor,
-    group_info,
-    id_before,
-    parse_id,
-)
 from worker.errors import ConfigError, StoreError
+from worker.redisconn import to_str
+from worker.store.groups import group_info, id_before, parse_id
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
 
 RETRY_CONSUMER = "dlq-retry"
+RETRY_GROUP_FIELD = b"retry_group"  # on a `dlq retry` copy: only this group handles it
 _ID = re.compile(r"^\d+(-\d+)?$")
-
-
-def _s(v: Any) -> str:
-    return v.decode() if isinstance(v, bytes) else str(v)
-
 
 def position_before(start: str) -> str:
     """The SETID position so that ``start`` (entry id, 0, or ISO-8601 time) is read next."""
@@ -73,6 +66,19 @@ def replay(client: redis.Redis, keys: Keys, group: str, start: str) -> str:
 
 
 # --- dead letters ------------------------------------------------------------------------------
+def dead_letter_entry(entry_id: bytes, fields: dict[bytes, bytes], *, group: str, handler: str,
+                      error: str, deliveries: int, stream: str) -> dict[bytes, bytes]:
+    """The dead-letter stream entry for a stream entry: its fields plus ``dlq_*`` facts."""
+    extra = {
+        b"dlq_entry_id": entry_id, b"dlq_group": group.encode(),
+        b"dlq_handler": handler.encode(), b"dlq_error": error[:2000].encode(),
+        b"dlq_deliveries": str(deliveries).encode(),
+        b"dlq_at": str(int(time.time() * 1000)).encode(),
+        b"dlq_stream": stream.encode(),
+    }
+    return {**{k: v for k, v in fields.items() if k != RETRY_GROUP_FIELD}, **extra}
+
+
 @dataclass(frozen=True)
 class DeadLetter:
     id: str
@@ -95,8 +101,8 @@ class DeadLetter:
 
 def _dead_letter(eid: Any, f: dict[bytes, bytes]) -> DeadLetter:
     def g(name: str) -> str:
-        return _s(f.get(name.encode(), b""))
-    return DeadLetter(id=_s(eid), group=g("dlq_group"), handler=g("dlq_handler"),
+        return to_str(f.get(name.encode(), b""))
+    return DeadLetter(id=to_str(eid), group=g("dlq_group"), handler=g("dlq_handler"),
                       error=g("dlq_error"), deliveries=int(g("dlq_deliveries") or 0),
                       entry_id=g("dlq_entry_id"), stream=g("dlq_stream"), type=g("type"),
                       event_id=g("event_id"), at_ms=int(g("dlq_at") or 0), fields=f)
@@ -145,39 +151,3 @@ def dlq_purge(client: redis.Redis, keys: Keys, *, group: str | None = None,
     if not letters:
         return 0
     return int(client.xdel(keys.dead_letters, *[d.id for d in letters]))
-
-
-# --- retention ---------------------------------------------------------------------------------
-def safe_minid(client: redis.Redis, keys: Keys) -> str | None:
-    """Lowest id some group still needs; None if no group exists (then nothing is trimmed)."""
-    infos = group_info(client, keys.events, exact_lag=False)
-    if not infos:
-        return None
-    return min((group_floor(i) for i in infos), key=parse_id)
-
-
-def trim(client: redis.Redis, keys: Keys, *, maxlen: int | None = None,
-         minid: str | None = None) -> int:
-    """Trim the event stream to ``maxlen`` entries / below ``minid``, never past what a group
-    has not acknowledged. Returns entries removed."""
-    if maxlen is None and minid is None:
-        raise ConfigError("trim: give --maxlen or --minid (or set stream_maxlen)")
-    floor = safe_minid(client, keys)
-    if floor is None:
-        log.info("trim: no consumer groups, keeping everything")
-        return 0
-    target = floor
-    if minid is not None:
-        want = minid if "-" in minid else f"{minid}-0"
-        target = min(target, want, key=parse_id)
-    if maxlen is not None:
-        if client.xlen(keys.events) <= maxlen:
-            return 0
-        # The oldest entry to keep: the maxlen-th from the end.
-        kept = client.xrevrange(keys.events, "+", "-", count=maxlen) if maxlen else []
-        want = _s(kept[-1][0]) if kept else "18446744073709551615-18446744073709551615"
-        target = min(target, want, key=parse_id)
-    removed = int(client.xtrim(keys.events, minid=target, approximate=False))
-    if removed:
-        log.info("trimmed %d entries below %s", removed, target)
-    return removed

@@ -1,4 +1,4 @@
-"""Feed entries -> articles, in chunks (``FeedStream``), and the helpers both parsers share.
+"""Feed entries -> articles, in chunks (``FeedStream``), and the helpers every parser shares.
 
 ``Entry`` is what every parser (feedparser, JSON Feed, the streaming RSS path) produces.
 ``FeedStream`` turns them into articles without ever holding the whole feed's articles:
@@ -11,23 +11,17 @@ from __future__ import annotations
 import html as htmllib
 import logging
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from worker.errors import NotAnArticle, RejectedInput
 from worker.events.models import Article, Image, Source, content_hash
-from worker.normalise.article import (
-    NORMALISER_VERSION,
-    canonical_url,
-    html_to_paragraphs,
-    parse_date,
-)
+from worker.normalise.article import NORMALISER_VERSION
 from worker.normalise.decode import clean_text
-from worker.normalise.meta import detect_language
+from worker.normalise.html import html_to_paragraphs
+from worker.normalise.meta import canonical_url, detect_language
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +306,7 @@ def clean_title(title: str, source: str | None = None, site: str | None = None) 
     if "&" in title:
         title = unescape_residual(title)
         if "<" in title:
-            title = _strip(title)
+            title = strip_markup(title)
     title = " ".join(title.split())
     src, site = " ".join((source or "").split()), " ".join((site or "").split()).casefold()
     for sep in _SEPS:
@@ -363,29 +357,9 @@ def clean_authors(raw: list[str]) -> tuple[str, ...]:
 
 # --- small helpers ----------------------------------------------------------------------
 
-def _strip(value: str) -> str:
+def strip_markup(value: str) -> str:
+    """Text of a title or name that may hold markup, whitespace collapsed."""
     if "<" in value:
         paras = html_to_paragraphs(value)
         value = " ".join(paras) if paras else _TAG_RE.sub(" ", value)
     return " ".join(value.split())
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _opt(value: Any) -> str | None:
-    return " ".join(value.split()) or None if isinstance(value, str) else None
-
-
-def _struct_date(value: Any) -> datetime | None:
-    if not isinstance(value, time.struct_time):
-        return None
-    try:
-        return datetime(*value[:6], tzinfo=UTC)
-    except (ValueError, TypeError, OverflowError):
-        return None
-
-
-def _date(value: Any) -> datetime | None:
-    return parse_date(value) if isinstance(value, str) else None

@@ -24,19 +24,15 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import orjson
-from feedparser.datetimes import _parse_date
 
-from worker.errors import EmptyInput, NotAnArticle, RejectedInput
+from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
 from worker.events.models import Article, Image, Source
-from worker.feeds.entries import Entry, FeedStream, _date, _opt, _str, _strip, _struct_date
-
-# The schedule lives in worker.feeds.schedule; re-exported for callers that import it from here.
-from worker.feeds.schedule import FeedConfig, feed_id_for, load_schedule, passes_filters  # noqa: F401
-from worker.normalise.dates import _ZONES
+from worker.feeds import rss_stream
+from worker.feeds.entries import Entry, FeedStream, strip_markup
+from worker.normalise.dates import parse_feed_date
 from worker.normalise.meta import norm_language
 from worker.settings import Settings
 
@@ -113,8 +109,6 @@ def _rejected(exc: Exception, source: Source) -> RejectedInput:
 def _parse_feed(raw: bytes, source: Source, settings: Settings, headers: dict[str, str],
                 tags: tuple[str, ...]) -> FeedStream:
     if len(raw) > settings.max_body_bytes:
-        from worker.errors import TooLarge
-
         raise TooLarge(f"feed is over the {settings.max_body_bytes}-byte cap")
     head = raw[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
@@ -132,68 +126,19 @@ def _parse_feed(raw: bytes, source: Source, settings: Settings, headers: dict[st
 
 def _fast_stream(raw: bytes, headers: dict[str, str], base: str,
                  tags: tuple[str, ...]) -> FeedStream | None:
-    from worker.feeds import rss_stream as feedfast
-
     raw, headers = _fix_lying_encoding(raw, headers)
-    if not feedfast.eligible(raw, headers):
+    if not rss_stream.eligible(raw, headers):
         return None
-    fast = feedfast.FastRss(raw)
+    fast = rss_stream.FastRss(raw)
     try:
         stream = FeedStream(fast, base=base, site=None, feed_lang=None, extra_tags=tags,
-                            site_url=feedfast.channel_link(raw))
-    except feedfast.Unsupported as exc:
+                            site_url=rss_stream.channel_link(raw))
+    except rss_stream.Unsupported as exc:
         log.info("feed needs the full parser: %s", exc)
         return None
-    stream.title = _strip(fast.title or "") or None
-    stream.set_language(feedfast.channel_language(fast))
+    stream.title = strip_markup(fast.title or "") or None
+    stream.set_language(rss_stream.channel_language(fast))
     return stream
-
-
-# --- dates ----------------------------------------------------------------------------------
-
-_MONTH_WORDS = (  # English, German, French, Spanish, Italian, Dutch, Portuguese, Nordic
-    "jan january januar janvier janv enero ene gennaio gen januari janeiro",
-    "feb february februar février fevrier févr febrero febbraio februari fevereiro fev",
-    "mar march märz mär mrz mrt mars marzo maart março", "apr april avril abril aprile avr abr",
-    "may mai maj mayo maggio mag mei maio", "jun june juni juin junio giugno giu junho",
-    "jul july juli juillet juil julio luglio lug julho", "aug august août aout agosto ago",
-    "sep sept september septembre septiembre settembre set setembro",
-    "oct october okt oktober octobre octubre ottobre ott outubro out",
-    "nov november novembre noviembre novembro",
-    "dec december dez des dezember décembre decembre déc diciembre dic dicembre dezembro")
-_MONTHS = {w: i for i, words in enumerate(_MONTH_WORDS, 1) for w in words.split()}
-_RFC822_RE = re.compile(
-    r"^(?:[^\W\d_]{2,}\.?,?\s+)?(\d{1,2})\.?\s+([^\W\d_]{3,})\.?,?\s+(\d{4}|\d{2}),?\s+"
-    r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(?:([+-]\d{2}):?(\d{2})|([A-Za-z]{1,5}))?$")
-
-
-def _rfc822(raw: str) -> datetime | None:
-    """RFC 822 dates as feeds write them: any zone name we know (feedparser and the page
-    date parser take CET, IST, AEST... as UTC), localised month and day names, no weekday."""
-    m = _RFC822_RE.match(" ".join(raw.split()))
-    month = _MONTHS.get(m.group(2).casefold()) if m else None
-    if m is None or month is None:
-        return None
-    d, _, y, hh, mm, ss, off_h, off_m, zone = m.groups()
-    year = int(y) + (0 if len(y) == 4 else 2000 if int(y) < 50 else 1900)
-    try:
-        tz = timezone((-1 if off_h[0] == "-" else 1) * timedelta(
-            hours=abs(int(off_h)), minutes=int(off_m))) if off_h else \
-            _ZONES.get(zone.upper()) if zone else UTC
-        if tz is None:
-            return None  # an unknown zone name: the general parsers decide
-        return datetime(year, month, int(d), int(hh), int(mm), int(ss or 0),
-                        tzinfo=tz).astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
-def entry_date(raw: Any, parsed: Any = None) -> datetime | None:
-    """An entry's date string (with feedparser's parse of it, when there is one) as UTC."""
-    if not isinstance(raw, str) or not raw.strip():
-        return _struct_date(parsed)
-    return _rfc822(raw) or _struct_date(parsed if parsed is not None else _parse_date(raw)) \
-        or _date(raw)
 
 
 # --- XML feeds (feedparser) -------------------------------------------------------------
@@ -242,7 +187,7 @@ def _xml_feed(raw: bytes, headers: dict[str, str]
         log.info("feed is malformed, %d entries recovered: %s", len(entries_raw),
                  parsed.get("bozo_exception"))
     feed = parsed.get("feed") or {}
-    title = _strip(str(feed.get("title") or "")) or None
+    title = strip_markup(str(feed.get("title") or "")) or None
     lang = norm_language(feed.get("language"))
     feed_authors = _feed_authors(raw, parsed)
     out = []
@@ -272,7 +217,7 @@ def _feed_authors(raw: bytes, parsed: Any) -> list[str]:
     if not m:
         return []
     name = m.group(1).decode(str(parsed.get("encoding") or "utf-8"), "replace")
-    return [_strip(name)] if _strip(name) else []
+    return [strip_markup(name)] if strip_markup(name) else []
 
 
 def _pick_link(e: Any, lang: str | None) -> str | None:
@@ -307,7 +252,7 @@ def _xml_entry(e: Any, feed_authors: list[str], feed_lang: str | None) -> Entry:
         text = max((c["value"] for c in contents), key=len)
     title_d = e.get("title_detail") or {}
     title = str(e.get("title") or "")
-    title = _strip(title) if "html" in str(title_d.get("type", "")) or "<" in title \
+    title = strip_markup(title) if "html" in str(title_d.get("type", "")) or "<" in title \
         else " ".join(title.split())
     lang = norm_language(title_d.get("language") or summary.get("language")
                          or next((c.get("language") for c in contents), None))
@@ -332,9 +277,9 @@ def _xml_entry(e: Any, feed_authors: list[str], feed_lang: str | None) -> Entry:
             images.append(Image(src=str(thumb["url"])))
     return Entry(key=str(guid or link or ""), title=title, html=html, text=text,
                   link=str(link) if link else None,
-                  published=entry_date(e.get("published"), e.get("published_parsed")),
+                  published=parse_feed_date(e.get("published"), e.get("published_parsed")),
                   # dict.get: feedparser's own get() maps updated -> published with a warning
-                  updated=entry_date(dict.get(e, "updated"), dict.get(e, "updated_parsed")),
+                  updated=parse_feed_date(dict.get(e, "updated"), dict.get(e, "updated_parsed")),
                   authors=[a for a in authors if a],
                   tags=[str(t.get("label") or t.get("term") or "") for t in e.get("tags") or []
                         if isinstance(t, dict)],
@@ -354,7 +299,7 @@ def _json_feed(raw: bytes) -> tuple[str | None, str | None, str | None, list[Ent
     items = doc.get("items")
     if not isinstance(items, list) or not items:
         raise NotAnArticle("feed has no entries")
-    title = _strip(str(doc.get("title") or "")) or None
+    title = strip_markup(str(doc.get("title") or "")) or None
     lang = norm_language(doc.get("language") if isinstance(doc.get("language"), str) else None)
     feed_authors = _json_authors(doc)
     out = []
@@ -377,11 +322,11 @@ def _json_feed(raw: bytes) -> tuple[str | None, str | None, str | None, list[Ent
         raw_tags = item.get("tags")
         tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
         out.append(Entry(
-            key=key, title=" ".join(_strip(_str(item.get("title")) or "").split()),
+            key=key, title=" ".join(strip_markup(_str(item.get("title")) or "").split()),
             html=_str(item.get("content_html")),
             text=_str(item.get("content_text")) or _str(item.get("summary")),
-            link=link, published=entry_date(item.get("date_published")),
-            updated=entry_date(item.get("date_modified")),
+            link=link, published=parse_feed_date(item.get("date_published")),
+            updated=parse_feed_date(item.get("date_modified")),
             authors=_json_authors(item) or feed_authors,
             tags=[str(t) for t in tags if isinstance(t, str | int)], images=images,
             language=norm_language(_str(item.get("language")))))
@@ -394,3 +339,9 @@ def _json_authors(obj: dict[str, Any]) -> list[str]:
     return [str(a["name"]) for a in items if isinstance(a, dict) and _str(a.get("name"))]
 
 
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _opt(value: Any) -> str | None:
+    return " ".join(value.split()) or None if isinstance(value, str) else None

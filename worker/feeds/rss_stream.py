@@ -6,7 +6,8 @@ is then freed, so memory stays flat in the number of entries.
 
 Only the plainest feeds take this path, and it must give what feedparser would: items
 holding nothing but the elements below (each at most once, except category), no DOCTYPE
-(so no entity declarations at all), no ``xml:lang``/``xml:base``, plain author names.
+(so no entity declarations at all), no ``xml:lang``/``xml:base``, plain author names, and
+dates in RFC 822 or RFC 3339 (others need feedparser's own date parsers).
 Anything else raises ``Unsupported`` during the first pass over the entries, before an
 article exists, and the caller falls back to feedparser. The parser itself is locked
 down: no entity resolution, no network, no DTD, no huge-tree mode.
@@ -18,11 +19,12 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from worker.events.models import Image
-from worker.feeds.entries import Entry, _strip
-from worker.feeds.parse import entry_date  # feeds imports this module lazily: no cycle
+from worker.feeds.entries import Entry, strip_markup
+from worker.normalise.dates import parse_rfc822, parse_w3dtf
 from worker.normalise.meta import norm_language
 
 log = logging.getLogger(__name__)
@@ -124,12 +126,24 @@ def _entry(item: Any) -> Entry:
     if link is None and guid is not None and guid_el.get("isPermaLink", "true") == "true":
         link = guid  # feedparser: a permalink GUID stands in for a missing link
     title = one.get("title", "")
-    title = _strip(title) if "<" in title else " ".join(title.split())
+    title = strip_markup(title) if "<" in title else " ".join(title.split())
     html = one.get(_CONTENT) or one.get("description") or None
-    summary = one.get("description") if one.get(_CONTENT) else None  # as feeds.py does
+    summary = one.get("description") if one.get(_CONTENT) else None  # as feeds.parse does
     return Entry(key=str(guid or link or ""), title=title, html=html, text=summary or None,
-                 link=link, published=entry_date(one.get("pubDate")), updated=None,
+                 link=link, published=_pub_date(one.get("pubDate")), updated=None,
                  authors=[author] if author else [], tags=tags, images=images, language=None)
+
+
+def _pub_date(raw: str | None) -> datetime | None:
+    """The date as the feedparser path reads it. RFC 822 (with our zone names) and RFC 3339
+    read alike on both paths; any other date goes to feedparser, whose guesses we don't copy.
+    Text without a digit is no date to either."""
+    if not raw:
+        return None
+    found = parse_rfc822(raw) or parse_w3dtf(raw)
+    if found is None and any(c.isdigit() for c in raw):
+        raise Unsupported(f"pubDate {raw[:40]!r} is neither RFC 822 nor RFC 3339")
+    return found
 
 
 def channel_language(fast: FastRss) -> str | None:

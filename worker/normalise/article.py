@@ -2,8 +2,8 @@
 
 Everything that can go wrong with an input surfaces as a RejectedInput subclass with a
 short reason; nothing else escapes ``normalise``. The heavy lifting lives in helpers:
-``textdecode`` (bytes -> text), ``textclean`` (plain-text line classification),
-``htmlpage`` (HTML) and ``fields`` (dates, URLs, language, datelines, bylines).
+``decode`` (bytes -> text), ``plaintext`` (plain-text line classification), ``html``
+(HTML), ``dates`` (every date) and ``meta`` (URLs, language, datelines, bylines).
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import orjson
 from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
 from worker.events.models import Article, Image, Source, content_hash
 from worker.normalise.cues import CJK_RE
-from worker.normalise.dates import parse_date, parse_date_hint
+from worker.normalise.dates import parse_date_hint
 from worker.normalise.decode import clean_text, decode_bytes
 from worker.normalise.html import declared_charset, extract_html, html_to_paragraphs
+from worker.normalise.lines import MAX_LINES
 from worker.normalise.meta import (
     canonical_url,
     dateline_date,
@@ -31,22 +32,13 @@ from worker.normalise.meta import (
     parse_byline,
     split_dateline,
 )
-from worker.normalise.plaintext import MAX_LINES, extract_parts, is_furniture
+from worker.normalise.plaintext import extract_parts, is_furniture
 
 log = logging.getLogger(__name__)
 
 NORMALISER_VERSION = "2.0.0"
 
-__all__ = [
-    "NORMALISER_VERSION",
-    "canonical_url",
-    "decode_bytes",
-    "html_to_paragraphs",
-    "normalise",
-    "normalise_html",
-    "normalise_text",
-    "parse_date",
-]
+__all__ = ["NORMALISER_VERSION", "normalise", "normalise_html", "normalise_text"]
 
 _EXT_KIND = {"txt": "text", "text": "text", "md": "text", "html": "html", "htm": "html",
              "xhtml": "html", "shtml": "html", "json": "json"}

@@ -1,7 +1,7 @@
 """Cues for plain-text line classification: regexes and the word sets that gate them.
 
 The phrase cues are features, not rules: a cue only counts against short or non-sentence
-lines (see ``textclean._features``). The word sets let the slow alternations run only on
+lines (see ``plaintext``'s line features). The word sets let the slow alternations run only on
 lines that contain one of their key words.
 """
 

@@ -1,21 +1,98 @@
-"""Line-level helpers for plain-text dumps: hard-wrap width, pull-quote repeats, images."""
+"""Plain-text dumps -> logical lines (hard wraps and print hyphenation undone), and the
+line-level helpers the classifier uses: wrap width, pull-quote repeats, images and credits."""
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 
-from worker.normalise.cues import CJK_CAPTION_RE, CREDIT_RE, IMAGE_EXTS, IMAGE_RE
-
-if TYPE_CHECKING:  # textclean imports this module; the types are only for annotations
-    from worker.normalise.plaintext import Line, TextParts
+from worker.normalise.cues import CJK_CAPTION_RE, CREDIT_RE, FULL_STOP_RE, IMAGE_EXTS, IMAGE_RE
+from worker.normalise.textparts import Line, TextParts
 
 log = logging.getLogger(__name__)
 
 _NORM_RE = re.compile(r"[^\w]+")
 _SENT_RE = re.compile(r"(?<=[.!?…])[\"'”’]?\s+")
 
+
+def logical_lines(text: str) -> list[Line]:
+    """Split into lines, rejoining hard-wrapped ones (the next word would have fitted).
+
+    Without blank lines between paragraphs, a line ending a sentence followed by a
+    capitalised line is taken as a paragraph end: splitting a paragraph costs nothing,
+    merging furniture into prose does.
+    """
+    # pdftotext ends each page with a form feed: a break, never a wrapped line
+    raw = [s.strip() for s in text.replace("\f", "\n\n").split("\n")]
+    width = wrap_width(raw)
+    vocab = doc_vocab(text) if "-\n" in text else frozenset()
+    blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
+    out: list[Line] = []
+    gap = False
+    cur: str | None = None
+    last = ""
+    for i, s in enumerate(raw):
+        if not s:
+            gap = True
+            cur = None
+            continue
+        if out and len(last) == 1 and last.isupper() and s[:1].islower() and not gap:
+            out[-1].text = last = cur = last + s  # drop cap: "T" + "he first thing ..."
+            continue
+        if out and not gap and len(out[-1].text) < _MAX_JOIN \
+                and _fragment(out[-1].text, s, raw, i):
+            joined = out[-1].text
+            out[-1].text = last = dehyphen(joined, s, vocab) if joined.endswith("-") else \
+                joined + ("" if s[:1] in _GLUE else " ") + s
+            cur = out[-1].text if width else None
+            continue
+        first = s.split(None, 1)[0]
+        if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
+                and len(last) + 1 + len(first) > width
+                and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
+                and not (blank_seps < 3 and FULL_STOP_RE.search(last)
+                         and not s[:1].islower())):
+            cur = dehyphen(cur, s, vocab) if cur.endswith("-") else f"{cur} {s}"
+            out[-1].text = cur
+            last = s
+            continue
+        if len(out) >= MAX_LINES:
+            break
+        out.append(Line(s, gap or not out))
+        cur = s if width else None
+        last = s
+        gap = False
+    return out
+
+
+_GLUE = frozenset(",.;:)!?»”")
+# Lines classified per document (~30 us each): an article dump has a few thousand at most, so
+# a longer one is read from its top rather than for tens of seconds.
+MAX_LINES = 20_000
+# No paragraph is this long: past it lines stop being joined, so joining stays linear
+# (each join copies the line, and the checks below look at its end).
+_MAX_JOIN = 10_000
+_LINK_RUN_RE = re.compile(r"[\w'’]$")
+
+
+def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
+    """An inline link cut out of its sentence (``get_text("\\n")`` dumps): the sentence
+    goes on in lower case or with its punctuation on the next line."""
+    # the end of prev is enough for the end-anchored regexes (prev can be a long paragraph)
+    if len(prev) < 25 or FULL_STOP_RE.search(prev[-32:]) or prev.endswith(":") \
+            or " | " in prev:
+        return False  # a finished sentence, or "Headline | Site" (a tab title, not prose)
+    if prev.endswith("-"):  # a word hyphenated across a line break
+        return prev[-2:-1].islower() and s[:1].islower()
+    if not _LINK_RUN_RE.search(prev[-1:]):
+        return False
+    if s[:1] in _GLUE or (s[:1].islower() and len(s) > 2):
+        return True
+    # a capitalised link ("... students of the" / "University of X" / ", who ..."):
+    # only when the sentence visibly carries on after it
+    nxt = raw[i + 1] if i + 1 < len(raw) else ""
+    return len(s) > 1 and len(s.split()) <= 6 and not FULL_STOP_RE.search(s) and bool(nxt) \
+        and (nxt[:1] in _GLUE or nxt[:1].islower()) and prev[-1:].islower()
 
 def wrap_width(lines: list[str]) -> int:
     """The column a hard-wrapped dump is wrapped at, or 0 when it is not wrapped."""

@@ -1,4 +1,4 @@
-"""Field parsers shared by every input kind: URLs, dates, language, datelines, bylines."""
+"""Field parsers shared by every input kind: URLs, language, datelines, bylines."""
 
 from __future__ import annotations
 

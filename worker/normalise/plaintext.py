@@ -1,7 +1,7 @@
 """Plain-text page dumps -> article parts, by classifying lines with cheap features.
 
 A dump is a page's visible text: menus, breadcrumbs, share bars, the headline, the story,
-related links, comments, footer. Each logical line (hard-wrapped lines rejoined) gets
+related links, comments, footer. Each logical line (``lines.logical_lines``) gets
 features — length, sentence punctuation, stop-word density, link-likeness, repetition and
 a few short phrase cues — and a weight: prose counts for its words, furniture against.
 The article is the maximum-weight run of lines (the densest prose region); inside it only
@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from worker.normalise.cues import (
     ARABIC_RE,
@@ -45,122 +44,12 @@ from worker.normalise.cues import (
     WEAK_KEYS,
     WEAK_RE,
 )
-from worker.normalise.lines import claim_images, dehyphen, doc_vocab, drop_pull_quotes, wrap_width
+from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines
 from worker.normalise.stopwords import ALL_STOPWORDS
-from worker.normalise.title import PUNCT as _PUNCT
-from worker.normalise.title import pick_title as _pick_title
-from worker.normalise.title import title_score as _title_score
+from worker.normalise.textparts import Line, TextParts
+from worker.normalise.title import PUNCT, pick_title, title_score
 
 log = logging.getLogger(__name__)
-
-@dataclass(slots=True)
-class Line:
-    text: str
-    gap: bool  # a blank line precedes it
-    words: int = 0
-    stop: float = 0.0
-    sentence: bool = False
-    prose: bool = False
-    linky: bool = False
-    strong: bool = False
-    weak: bool = False
-    boundary: bool = False
-    repeated: bool = False
-    meta: bool = False  # comment metadata: "Jane says:", "3 hours ago", "Reply"
-    credit: bool = False  # ends with / is a photo credit
-    bio: bool = False  # "Jane Doe is a reporter ...": author box, ends the story
-    kind: str = ""  # "image" | "caption" | "credit" once claimed
-
-
-@dataclass(slots=True)
-class TextParts:
-    title: str = ""
-    body: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    date_lines: list[str] = field(default_factory=list)
-    images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
-    site_name: str | None = None
-
-
-def logical_lines(text: str) -> list[Line]:
-    """Split into lines, rejoining hard-wrapped ones (the next word would have fitted).
-
-    Without blank lines between paragraphs, a line ending a sentence followed by a
-    capitalised line is taken as a paragraph end: splitting a paragraph costs nothing,
-    merging furniture into prose does.
-    """
-    # pdftotext ends each page with a form feed: a break, never a wrapped line
-    raw = [s.strip() for s in text.replace("\f", "\n\n").split("\n")]
-    width = wrap_width(raw)
-    vocab = doc_vocab(text) if "-\n" in text else frozenset()
-    blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
-    out: list[Line] = []
-    gap = False
-    cur: str | None = None
-    last = ""
-    for i, s in enumerate(raw):
-        if not s:
-            gap = True
-            cur = None
-            continue
-        if out and len(last) == 1 and last.isupper() and s[:1].islower() and not gap:
-            out[-1].text = last = cur = last + s  # drop cap: "T" + "he first thing ..."
-            continue
-        if out and not gap and len(out[-1].text) < _MAX_JOIN \
-                and _fragment(out[-1].text, s, raw, i):
-            joined = out[-1].text
-            out[-1].text = last = dehyphen(joined, s, vocab) if joined.endswith("-") else \
-                joined + ("" if s[:1] in _GLUE else " ") + s
-            cur = out[-1].text if width else None
-            continue
-        first = s.split(None, 1)[0]
-        if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
-                and len(last) + 1 + len(first) > width
-                and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
-                and not (blank_seps < 3 and FULL_STOP_RE.search(last)
-                         and not s[:1].islower())):
-            cur = dehyphen(cur, s, vocab) if cur.endswith("-") else f"{cur} {s}"
-            out[-1].text = cur
-            last = s
-            continue
-        if len(out) >= MAX_LINES:
-            break
-        out.append(Line(s, gap or not out))
-        cur = s if width else None
-        last = s
-        gap = False
-    return out
-
-
-_GLUE = frozenset(",.;:)!?»”")
-# Lines classified per document (~30 us each): an article dump has a few thousand at most, so
-# a longer one is read from its top rather than for tens of seconds.
-MAX_LINES = 20_000
-# No paragraph is this long: past it lines stop being joined, so joining stays linear
-# (each join copies the line, and the checks below look at its end).
-_MAX_JOIN = 10_000
-_LINK_RUN_RE = re.compile(r"[\w'’]$")
-
-
-def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
-    """An inline link cut out of its sentence (``get_text("\\n")`` dumps): the sentence
-    goes on in lower case or with its punctuation on the next line."""
-    # the end of prev is enough for the end-anchored regexes (prev can be a long paragraph)
-    if len(prev) < 25 or FULL_STOP_RE.search(prev[-32:]) or prev.endswith(":") \
-            or " | " in prev:
-        return False  # a finished sentence, or "Headline | Site" (a tab title, not prose)
-    if prev.endswith("-"):  # a word hyphenated across a line break
-        return prev[-2:-1].islower() and s[:1].islower()
-    if not _LINK_RUN_RE.search(prev[-1:]):
-        return False
-    if s[:1] in _GLUE or (s[:1].islower() and len(s) > 2):
-        return True
-    # a capitalised link ("... students of the" / "University of X" / ", who ..."):
-    # only when the sentence visibly carries on after it
-    nxt = raw[i + 1] if i + 1 < len(raw) else ""
-    return len(s) > 1 and len(s.split()) <= 6 and not FULL_STOP_RE.search(s) and bool(nxt) \
-        and (nxt[:1] in _GLUE or nxt[:1].islower()) and prev[-1:].islower()
-
 
 _NO_KEYS: frozenset[str] = frozenset()
 _REF_RE = re.compile(r"\[\d{1,4}\]\w")  # lynx -dump link markers: "[12]Donate"
@@ -186,7 +75,7 @@ def _features(lines: list[Line]) -> None:
         # a few huge "words" (a blob, a run of URLs) are no short furniture line either: no
         # word cues, which also keeps their alternations (~1 us a character) off such lines
         long_line = len(raw) > 60 or len(t) > 5000
-        toks = [w for w in (w.strip(_PUNCT) for w in (raw[:40] if long_line else raw)) if w]
+        toks = [w for w in (w.strip(PUNCT) for w in (raw[:40] if long_line else raw)) if w]
         keys = _NO_KEYS if long_line else frozenset(toks)
         cjk = 0 if t.isascii() else len(CJK_RE.findall(t))
         n = ln.words = (len(raw) if long_line else len(toks)) + cjk // 2
@@ -314,7 +203,7 @@ def extract_parts(text: str) -> TextParts:
     a, b = _region(lines)
     if b < a:
         return parts
-    title_i = _pick_title(lines, a, parts)
+    title_i = pick_title(lines, a, parts)
     for i in range((title_i - 3 if title_i is not None else a - 4), a):
         if i >= 0 and i != title_i and not lines[i].kind:
             _meta_line(lines[i], parts)
@@ -339,7 +228,7 @@ def extract_parts(text: str) -> TextParts:
         if not body and i - a < 4 and not ln.prose and _meta_line(ln, parts):
             continue
         if not parts.title and not body and not ln.prose and not _is_junk(ln) \
-                and _title_score(ln, 0) > 0:
+                and title_score(ln, 0) > 0:
             parts.title = ln.text
             continue
         if _keep(lines, i, b):

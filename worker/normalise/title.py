@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 
 from worker.normalise.cues import (
     BY_INSIDE_RE,
@@ -21,9 +20,7 @@ from worker.normalise.cues import (
     URL_RE,
 )
 from worker.normalise.stopwords import ALL_STOPWORDS
-
-if TYPE_CHECKING:  # textclean imports this module; the types are only for annotations
-    from worker.normalise.plaintext import Line, TextParts
+from worker.normalise.textparts import Line, TextParts
 
 log = logging.getLogger(__name__)
 

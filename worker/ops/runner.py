@@ -18,6 +18,9 @@ from typing import Any
 
 import redis
 
+from worker.settings import RECORDED_REDIS_URL, Settings
+from worker.tasks.names import INGEST_FILE
+
 log = logging.getLogger(__name__)
 
 
@@ -159,7 +162,7 @@ def _print_stored(out: Any, client: redis.Redis, stream: str, entry_id: str, *,
     """Show what the stream holds for ``entry_id``: images, then body (or just the lede)."""
     from textwrap import fill
 
-    from worker.events.models import decode
+    from worker.events.codec import decode
 
     found = client.xrange(stream, entry_id, entry_id)
     if not found:
@@ -181,20 +184,17 @@ def _print_stored(out: Any, client: redis.Redis, stream: str, entry_id: str, *,
             out.print("")
 
 
-def run_main(paths: list[Path], *, serve: bool, handler: str, timeout_s: float,
-             console: object, errors: object) -> int:
+def run_main(settings: Settings, paths: list[Path], *, serve: bool, handler: str,
+             timeout_s: float, console: object, errors: object) -> int:
     """Start what is missing, ingest ``paths``, wait until handled, summarise, stop."""
     from rich.console import Console
     from rich.markup import escape
 
-    from worker.settings import get_settings
-
     out = console if isinstance(console, Console) else Console()
     err = errors if isinstance(errors, Console) else Console(stderr=True)
-    settings = get_settings()
     data_dir = settings.data_dir
     sup = Supervisor(data_dir / "logs")
-    url_file = data_dir / "redis.url"
+    url_file = data_dir / RECORDED_REDIS_URL
     stopping = False
     embedded = False
 
@@ -216,27 +216,27 @@ def run_main(paths: list[Path], *, serve: bool, handler: str, timeout_s: float,
             err.print(f"started embedded Redis at {url} (data in {data_dir / 'redis'})",
                       highlight=False)
         env = {**os.environ, "NEWSWORKER_REDIS_URL": url}
-        os.environ["NEWSWORKER_REDIS_URL"] = url
-        get_settings.cache_clear()
-        settings = get_settings()
+        settings = settings.model_copy(update={"redis_url": url})
         queues = f"{settings.ingest_queue},{settings.feeds_queue}"
         sup.start("worker", celery_worker_argv(queues, settings.worker_concurrency,
                                                f"run-{os.getpid()}"), env=env)
         sup.start("consumer", consumer_argv(RUN_GROUP, handler), env=env)
 
-        from worker.consumers.consumer import ensure_group
-        from worker.redisconn import connect
+        from worker.ops.client import Client
         from worker.sources.files import iter_files
-        from worker.store.keys import Keys
-        from worker.tasks.ingest import ingest_file
+        from worker.store.eventstore import EventStore
+        from worker.store.groups import ensure_group
 
-        client = connect(url)
-        keys = Keys(settings.key_prefix)
+        store = EventStore.from_settings(settings)
+        client, keys = store.redis, store.keys
+        submit = Client(settings)
         ensure_group(client, keys.events, RUN_GROUP)
         files = [str(p.resolve()) if p.exists() else str(p) for p in iter_files(paths)]
         err.print(f"submitting {len(files)} file(s) from {', '.join(map(str, paths))}",
                   highlight=False)
-        pending = [(f, ingest_file.delay(f)) for f in files]
+        # As given (not resolved again): a missing file is reported under the name typed.
+        pending = [(f, submit.send(INGEST_FILE, [f], {}, settings.ingest_queue))
+                   for f in files]
         rows: list[dict[str, object]] = []
         deadline = time.monotonic() + timeout_s
         for name, res in pending:

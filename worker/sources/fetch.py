@@ -39,7 +39,7 @@ from worker.errors import FetchError, FetchRefused, TooLarge
 from worker.settings import Settings
 from worker.sources.netguard import AddressPolicy, GuardedBackend, drop_session, session, watchdog
 
-__all__ = ["AddressPolicy", "FetchResult", "check_url", "fetch", "retry_after"]
+__all__ = ["FetchResult", "check_url", "fetch", "retry_after"]
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,12 @@
-"""Where articles come from: files on disk (confined to the configured input roots).
+"""Input files on disk: found, confined to the configured input roots, and read (capped).
 
-A file becomes one article (.txt, .html, .json export) or many (a feed file). Every
-refusal is a RejectedInput naming the reason; nothing here raises anything else for bad input.
+What the bytes become (one article, or one per feed entry) is ``worker.intake``'s business.
+Every refusal is a RejectedInput naming the reason; nothing here raises anything else for
+bad input.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,14 +17,8 @@ from worker.errors import (
     RejectedInput,
     TooLarge,
 )
-from worker.events.models import Article, Source
+from worker.events.models import Source
 from worker.settings import Settings
-
-log = logging.getLogger(__name__)
-
-FEED_SUFFIXES = {".rss", ".atom", ".xml", ".rdf", ".feed"}
-ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".json", ".md", ""}
-_FEED_SNIFF = (b"<rss", b"<feed", b"<rdf:rdf", b'"https://jsonfeed.org/version', b"<channel")
 
 
 def file_source(path: Path | str) -> Source:
@@ -67,34 +61,6 @@ def read_file(path: Path | str, settings: Settings) -> tuple[Source, bytes]:
         raise TooLarge(f"file is over the {settings.max_file_bytes}-byte cap",
                        location=source.location)
     return source, raw
-
-
-def is_feed(path: Path | str, raw: bytes) -> bool:
-    suffix = Path(path).suffix.lower()
-    if suffix in FEED_SUFFIXES:
-        return True
-    head = raw[:1024].lstrip().lower()
-    return any(tag in head for tag in _FEED_SNIFF)
-
-
-def articles_from_bytes(raw: bytes, source: Source, settings: Settings) -> list[Article]:
-    """Normalise one input's bytes into its articles (one, or one per feed entry)."""
-    from worker.normalise import article as normalise  # lazy: keeps CLI start fast
-
-    try:
-        if is_feed(source.location, raw):
-            from worker.feeds import parse as feeds
-
-            return feeds.articles_from_feed_bytes(raw, source=source, settings=settings)
-        return [normalise.normalise(raw, source=source, max_bytes=settings.max_body_bytes)]
-    except RejectedInput as exc:
-        exc.location = exc.location or source.location
-        raise
-
-
-def articles_from_file(path: Path | str, settings: Settings) -> tuple[Source, list[Article]]:
-    source, raw = read_file(path, settings)
-    return source, articles_from_bytes(raw, source, settings)
 
 
 def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:

@@ -20,28 +20,25 @@ from typing import Any, Literal
 import redis
 
 from worker.errors import EventDecodeError, StoreError, VersionConflict
+from worker.events.codec import decode, encode
 from worker.events.models import (
+    AnyEvent,
     Article,
-    ArticleIngested,
-    ArticleRevised,
-    IngestionFailed,
     Source,
-    decode,
-    encode,
+    article_event,
+    article_event_type,
     failure_event,
 )
-from worker.redisconn import connect
+from worker.redisconn import connect, to_str
 from worker.settings import Settings
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
 
-AnyEvent = ArticleIngested | ArticleRevised | IngestionFailed
 FAILURE_DEDUPE_TTL_S = 7 * 24 * 3600
 PIPELINE_CHUNK = 500  # articles per append pipeline (memory bound; ~2 MB of commands)
 SCRIPT_BATCH = 32  # articles per append.lua call: fewer calls, yet short enough not to
 # stall other Redis clients (the script runs atomically)
-
 
 
 def _script(name: str) -> str:
@@ -64,10 +61,6 @@ class AppendResult:
                 "title": self.title}
 
 
-def _s(v: Any) -> str:
-    return v.decode() if isinstance(v, bytes) else ("" if v is None else str(v))
-
-
 class EventStore:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.redis = client
@@ -77,8 +70,16 @@ class EventStore:
         self._fail = client.register_script(_script("fail.lua"))
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> EventStore:
-        return cls(connect(settings.store_url), Keys(settings.key_prefix))
+    def from_settings(cls, settings: Settings, *, client: redis.Redis | None = None,
+                      **connect_kwargs: Any) -> EventStore:
+        """The store ``settings`` name: its Redis (``store_url``) and keys (``key_prefix``).
+
+        ``client`` reuses a connection already open to that Redis; ``connect_kwargs`` go to
+        :func:`worker.redisconn.connect` otherwise. Use ``.redis`` and ``.keys`` for the rest.
+        """
+        if client is None:
+            client = connect(settings.store_url, **connect_kwargs)
+        return cls(client, Keys(settings.key_prefix))
 
     # --- writing --------------------------------------------------------------------------
     def append(self, article: Article, *, correlation_id: str | None = None,
@@ -89,7 +90,7 @@ class EventStore:
             [res] = self._run([(article, aid, expected_version)], correlation_id)
             out = self._result(article, res, aid)
             if out is None:
-                raise VersionConflict(aid, expected_version, int(_s(res[1])))
+                raise VersionConflict(aid, expected_version, int(to_str(res[1])))
             return out
         return self.append_many([article], correlation_id=correlation_id)[0]
 
@@ -133,7 +134,7 @@ class EventStore:
             for i, res in zip(this_round, replies, strict=True):
                 out = self._result(articles[i], res, ids[i])
                 if out is None:
-                    known[ids[i]] = int(_s(res[1]))
+                    known[ids[i]] = int(to_str(res[1]))
                     conflicts.append(i)
                 else:
                     known[ids[i]] = out.version
@@ -172,10 +173,8 @@ class EventStore:
                 keys = [self.keys.events, self.keys.counters]
                 args: list[Any] = []
                 for article, aid, current in batch[k:k + SCRIPT_BATCH]:
-                    cls = ArticleIngested if current == 0 else ArticleRevised
-                    event = cls(article_id=aid, version=current + 1,
-                                correlation_id=correlation_id, source=article.source,
-                                data=article)
+                    event = article_event(article, version=current + 1,
+                                          correlation_id=correlation_id, article_id=aid)
                     keys.append(self.keys.article(aid))
                     # Only the body: append.lua writes the flat fields from these args.
                     args += [article.content_hash, current, event.type, event.event_id, aid,
@@ -206,14 +205,14 @@ class EventStore:
 
     @staticmethod
     def _result(article: Article, res: Any, article_id: str) -> AppendResult | None:
-        status, version, entry_id, event_id = (_s(x) for x in res)
+        status, version, entry_id, event_id = (to_str(x) for x in res)
         if status == "conflict":
             return None
         v = int(version)
         return AppendResult(status="appended" if status == "appended" else "unchanged",
                             article_id=article_id, version=v, entry_id=entry_id,
                             event_id=event_id,
-                            type="article.ingested" if v == 1 else "article.revised",
+                            type=article_event_type(v),
                             title=article.title)
 
     def record_failure(self, source: Source, reason: str, *, code: str = "rejected",
@@ -233,7 +232,7 @@ class EventStore:
         res = self._fail(keys=[self.keys.failures, marker, self.keys.counters],
                          args=[FAILURE_DEDUPE_TTL_S, code, *flat])
         log.info("ingestion failed: %s: %s", source.location, reason)
-        return _s(res) if res else None
+        return to_str(res) if res else None
 
     # --- reading --------------------------------------------------------------------------
     def version_of(self, article_id: str) -> int:
@@ -243,7 +242,7 @@ class EventStore:
              stream: str | None = None) -> list[tuple[str, AnyEvent]]:
         """Events with ids in [start, end]. Undecodable entries raise EventDecodeError."""
         raw = self.redis.xrange(stream or self.keys.events, start, end, count=count)
-        return [(_s(eid), decode(eid, fields)) for eid, fields in raw]
+        return [(to_str(eid), decode(eid, fields)) for eid, fields in raw]
 
     def read_failures(self, start: str = "-", end: str = "+",
                       count: int | None = None) -> list[tuple[str, AnyEvent]]:
@@ -258,12 +257,12 @@ class EventStore:
             raw = self.redis.xrange(key, cursor, "+", count=page)
             for eid, fields in raw:
                 try:
-                    yield _s(eid), decode(eid, fields)
+                    yield to_str(eid), decode(eid, fields)
                 except EventDecodeError as exc:
-                    yield _s(eid), exc
+                    yield to_str(eid), exc
             if len(raw) < page:
                 return
-            cursor = "(" + _s(raw[-1][0])
+            cursor = "(" + to_str(raw[-1][0])
 
     def length(self) -> int:
         return int(self.redis.xlen(self.keys.events))

@@ -6,24 +6,16 @@ missing we count the entries after the group's last-delivered id ourselves.
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 from dataclasses import dataclass
-from typing import Any
 
 import redis
 
-log = logging.getLogger(__name__)
+from worker.redisconn import to_str
 
-
-def _s(v: Any) -> str:
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-MAX_SEQ = 18446744073709551615  # 2**64 - 1, the largest sequence part of a stream id
-
-
+MAX_SEQ = 18446744073709551615  # 2**64 - 1, the largest part (ms or sequence) of a stream id
+MAX_ID = f"{MAX_SEQ}-{MAX_SEQ}"  # the largest stream id
 
 
 # --- stream ids ------------------------------------------------------------------------------
@@ -81,7 +73,7 @@ def count_after(client: redis.Redis, stream: str, entry_id: str, page: int = 100
         total += len(rows)
         if len(rows) < page:
             return total
-        cursor = "(" + _s(rows[-1][0])
+        cursor = "(" + to_str(rows[-1][0])
 
 
 def group_info(client: redis.Redis, stream: str, group_name: str | None = None, *,
@@ -98,10 +90,10 @@ def group_info(client: redis.Redis, stream: str, group_name: str | None = None, 
         return []
     out = []
     for g in groups:
-        name = _s(g["name"])
+        name = to_str(g["name"])
         if group_name is not None and name != group_name:
             continue
-        last = _s(g["last-delivered-id"])
+        last = to_str(g["last-delivered-id"])
         lag = g.get("lag")  # Redis >= 7; None there too when unknowable (after XDEL/SETID)
         if lag is None:
             lag = count_after(client, stream, last) if exact_lag else -1
@@ -110,7 +102,7 @@ def group_info(client: redis.Redis, stream: str, group_name: str | None = None, 
         if int(g["pending"]):
             rows = client.xpending_range(stream, name, "-", "+", 1)
             if rows:
-                oldest_id = _s(rows[0]["message_id"])
+                oldest_id = to_str(rows[0]["message_id"])
                 idle = int(rows[0]["time_since_delivered"])
         out.append(GroupInfo(name=name, consumers=int(g["consumers"]), pending=int(g["pending"]),
                              last_delivered_id=last, lag=int(lag), oldest_pending_id=oldest_id,

@@ -1,29 +1,35 @@
-"""The Celery application: JSON only, named queues, late acks, bounded retries.
+"""The Celery application factory: JSON only, named queues, late acks, bounded retries.
 
 Tasks are idempotent (the event store dedupes by content hash and checks versions), which
 is what makes ``acks_late`` + ``reject_on_worker_lost`` safe: a redelivered task appends
-nothing new.
+nothing new. Nothing is built at import: :func:`create_app` makes the app from the settings
+it is given, registers the tasks and connects the signal receivers; ``celery -A worker``
+reaches it through the lazy ``worker.app``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 import time
 import uuid
 from typing import Any
 
 import redis
 from celery import Celery, signals
-from kombu import Queue
+from kombu import Exchange, Queue
 
-from worker.errors import ConfigError
-from worker.settings import Settings, get_settings
-from worker.store.keys import Keys
-from worker.tasks.broker import JOURNALED, Entry, Journal, Keeper
+from worker import metrics
+from worker.redisconn import connect
+from worker.settings import Settings
+from worker.store.eventstore import EventStore
+from worker.tasks import feeds, ingest, names
+from worker.tasks.broker import Entry, Keeper, SubmissionLedger, queue_keys
 
 log = logging.getLogger(__name__)
+
+BEAT_INTERVAL_S = 30.0  # how often beat asks which feeds are due (each feed has its own interval)
+RESULT_EXPIRES_S = 24 * 3600
 
 
 def transport_options(settings: Settings) -> dict[str, object]:
@@ -37,6 +43,12 @@ def transport_options(settings: Settings) -> dict[str, object]:
     if settings.celery_key_prefix:
         opts["global_keyprefix"] = settings.celery_key_prefix
     return opts
+
+
+def declared_queue(name: str) -> Queue:
+    # A direct exchange of the queue's own name: `inspect active_queues` then shows each
+    # queue bound to itself, not `feeds` bound to the default `ingest` exchange.
+    return Queue(name, Exchange(name, type="direct"), routing_key=name)
 
 
 def configure(app: Celery, settings: Settings) -> None:
@@ -53,17 +65,15 @@ def configure(app: Celery, settings: Settings) -> None:
         task_time_limit=settings.task_time_limit_s,
         task_soft_time_limit=settings.task_soft_time_limit_s,
         task_track_started=True,
-        result_expires=24 * 3600,
+        result_expires=RESULT_EXPIRES_S,
         # Off: it stored every task's args (a whole article for ingest_text) with its result
         # and nothing reads them back.
         result_extended=False,
         task_default_queue=settings.ingest_queue,
-        task_queues=[Queue(settings.ingest_queue), Queue(settings.feeds_queue)],
-        task_routes={
-            "newsworker.poll_feed": {"queue": settings.feeds_queue},
-            "newsworker.poll_due_feeds": {"queue": settings.feeds_queue},
-            "newsworker.fetch_fulltext": {"queue": settings.feeds_queue},
-        },
+        task_default_exchange=settings.ingest_queue,
+        task_default_routing_key=settings.ingest_queue,
+        task_queues=[declared_queue(settings.ingest_queue), declared_queue(settings.feeds_queue)],
+        task_routes={name: {"queue": settings.feeds_queue} for name in names.FEED_TASKS},
         # ETA/countdown tasks longer than this would be redelivered: keep it above retry caps.
         broker_transport_options=transport_options(settings),
         result_backend_transport_options={"visibility_timeout": settings.visibility_timeout_s},
@@ -79,24 +89,29 @@ def configure(app: Celery, settings: Settings) -> None:
 
 
 class NewsworkerCelery(Celery):  # type: ignore[misc]
-    """Celery that journals ingest submissions before publishing them (worker/journal.py)."""
+    """Celery that records ingest submissions in the ledger before publishing them."""
 
     settings: Settings
-    _journal_client: Journal | None = None
     keeper: Keeper | None = None
+    _ledger: SubmissionLedger | None = None
+    _store: EventStore | None = None
 
-    def journal(self) -> Journal | None:
+    def store(self) -> EventStore:
+        """The event store the tasks of this app append to (one client per process)."""
+        if self._store is None:
+            self._store = EventStore.from_settings(self.settings)
+        return self._store
+
+    def ledger(self) -> SubmissionLedger | None:
         if not self.settings.journal or not self.settings.celery_broker.startswith(
                 ("redis://", "rediss://", "unix://")):
             return None
-        if self._journal_client is None:
-            from worker.redisconn import connect
-
+        if self._ledger is None:
             client = connect(self.settings.celery_broker, socket_timeout=5)
-            self._journal_client = Journal(client, Keys(self.settings.key_prefix))
-        return self._journal_client
+            self._ledger = SubmissionLedger(client, self.store().keys)
+        return self._ledger
 
-    def _queue_for(self, name: str, args: Any, kwargs: Any, options: dict[str, Any]) -> str:
+    def queue_for(self, name: str, args: Any, kwargs: Any, options: dict[str, Any]) -> str:
         q = options.get("queue")
         if q is None:
             q = self.amqp.router.route(dict(options), name, args, kwargs).get("queue")
@@ -105,36 +120,34 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
     def send_task(self, name: str, args: Any = None, kwargs: Any = None,
                   **options: Any) -> Any:
         resends = int(options.pop("journal_resends", 0))
-        journal = self.journal() if name in JOURNALED else None
-        if journal is not None:
-            options["task_id"] = options.get("task_id") or str(uuid.uuid4())
-            entry = Entry(options["task_id"], name, list(args or ()), dict(kwargs or {}),
-                          self._queue_for(name, args, kwargs, options), resends)
-            # Journal first: a message published but never journaled could be lost unseen.
-            for delay in (0.2, 0.5, 1.0, 2.0, None):
-                try:
-                    journal.record(entry)
-                    break
-                except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
-                    if delay is None:
-                        raise
-                    time.sleep(delay)
+        ledger = self.ledger() if name in names.LEDGERED else None
+        if ledger is None:
+            return super().send_task(name, args, kwargs, **options)
+        options["task_id"] = options.get("task_id") or str(uuid.uuid4())
+        entry = Entry(options["task_id"], name, list(args or ()), dict(kwargs or {}),
+                      self.queue_for(name, args, kwargs, options), resends)
+        # Ledger first: a message published but never recorded could be lost unseen.
+        for delay in (0.2, 0.5, 1.0, 2.0, None):
             try:
-                return super().send_task(name, args, kwargs, **options)
-            except Exception:
-                # The caller is told the submission failed: don't re-send it behind its back.
-                with contextlib.suppress(redis.RedisError):
-                    journal.forget(entry)
-                raise
-        return super().send_task(name, args, kwargs, **options)
+                ledger.record(entry)
+                break
+            except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
+                if delay is None:
+                    raise
+                time.sleep(delay)
+        try:
+            return super().send_task(name, args, kwargs, **options)
+        except Exception:
+            # The caller is told the submission failed: don't re-send it behind its back.
+            with contextlib.suppress(redis.RedisError):
+                ledger.forget(entry)
+            raise
 
     def broker_queue_len(self, queue: str) -> int:
-        journal = self.journal()
-        if journal is None:
+        ledger = self.ledger()
+        if ledger is None:
             return 0
-        from worker.ops.monitor import queue_keys
-
-        pipe = journal.redis.pipeline(transaction=False)
+        pipe = ledger.redis.pipeline(transaction=False)
         for key in queue_keys(self.settings, queue):
             pipe.llen(key)
         return sum(int(n) for n in pipe.execute())
@@ -144,23 +157,22 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
                        queue=entry.queue, journal_resends=entry.resends + 1)
 
 
-def _app_of(sender: Any) -> NewsworkerCelery | None:
+# --- signal receivers (connected by create_app; each acts only for a NewsworkerCelery) ------
+def app_of(sender: Any) -> NewsworkerCelery | None:
     app = getattr(sender, "app", None)
     return app if isinstance(app, NewsworkerCelery) else None
 
 
-def _start_keeper(sender: Any = None, **_: Any) -> None:
-    app = _app_of(sender)
+def start_keeper(sender: Any = None, **_: Any) -> None:
+    app = app_of(sender)
     if app is None or app.keeper is not None:
         return
-    journal = app.journal()
-    if journal is None:
+    ledger = app.ledger()
+    if ledger is None:
         return
     # A client of its own, with short timeouts: this thread must never wedge on Redis.
-    from worker.redisconn import connect
-
-    own = Journal(connect(app.settings.celery_broker, socket_timeout=2,
-                          socket_connect_timeout=2), journal.keys)
+    own = SubmissionLedger(connect(app.settings.celery_broker, socket_timeout=2,
+                                   socket_connect_timeout=2), ledger.keys)
     s = app.settings
     consumed = getattr(getattr(app.amqp, "queues", None), "consume_from", None) or {}
     queues = sorted({s.ingest_queue, *consumed})
@@ -171,41 +183,67 @@ def _start_keeper(sender: Any = None, **_: Any) -> None:
     app.keeper.start()
 
 
-def _receipt(sender: Any = None, request: Any = None, **_: Any) -> None:
+def record_receipt(sender: Any = None, request: Any = None, **_: Any) -> None:
     # Runs in the consumer's event loop: only a deque append, the thread does the I/O.
-    app = _app_of(sender)
+    app = app_of(sender)
     if (app is not None and app.keeper is not None and request is not None
-            and getattr(request, "name", None) in JOURNALED):
+            and getattr(request, "name", None) in names.LEDGERED):
         app.keeper.receipt(request.id)
 
 
-def _stop_keeper(sender: Any = None, **_: Any) -> None:
-    app = _app_of(sender)
+def stop_keeper(sender: Any = None, **_: Any) -> None:
+    app = app_of(sender)
     if app is not None and app.keeper is not None:
         app.keeper.stop()
         app.keeper.join(timeout=5)
 
 
-signals.worker_ready.connect(_start_keeper)
-signals.task_received.connect(_receipt)
-signals.worker_shutdown.connect(_stop_keeper)
+_STARTED: dict[str, float] = {}
 
 
-def make_app(settings: Settings | None = None) -> Celery:
+def task_started(task_id: str | None = None, **_: Any) -> None:
+    if task_id:
+        _STARTED[task_id] = time.perf_counter()
+
+
+def task_finished(task_id: str | None = None, task: Any = None, **_: Any) -> None:
+    """Every task's wall time, into this process's histogram and the shared one in Redis."""
+    started = _STARTED.pop(task_id or "", None)
+    app = app_of(task)
+    if started is None or app is None:
+        return
+    seconds = time.perf_counter() - started
+    name = str(task.name).removeprefix("newsworker.")
+    metrics.TASK_DURATION.labels(task=name).observe(seconds)
     try:
-        settings = settings or get_settings()
-    except ConfigError as exc:
-        # Celery would print a traceback; an operator needs the key.
-        sys.exit(f"newsworker: {exc}")
-    app = NewsworkerCelery("newsworker", include=["worker.tasks.ingest", "worker.tasks.feeds"])
+        st = app.store()
+        metrics.record_task_duration(st.redis, st.keys, name, seconds)
+    except redis.RedisError as exc:  # a lost sample must never fail the task
+        log.debug("task duration not recorded: %s", exc)
+
+
+def connect_signals() -> None:
+    """Idempotent (dispatch_uid): many apps in one process share one receiver each."""
+    signals.worker_ready.connect(start_keeper, weak=False, dispatch_uid="newsworker.keeper")
+    signals.task_received.connect(record_receipt, weak=False, dispatch_uid="newsworker.receipt")
+    signals.worker_shutdown.connect(stop_keeper, weak=False, dispatch_uid="newsworker.stop")
+    signals.task_prerun.connect(task_started, weak=False, dispatch_uid="newsworker.prerun")
+    signals.task_postrun.connect(task_finished, weak=False, dispatch_uid="newsworker.postrun")
+
+
+def create_app(settings: Settings) -> NewsworkerCelery:
+    """A configured Celery app with every newsworker task registered on it."""
+    app = NewsworkerCelery("newsworker")
     app.settings = settings
     configure(app, settings)
     # `celery beat` polls the feed schedule; poll_due_feeds only queues feeds that are due.
     app.conf.beat_schedule = {
-        "poll-due-feeds": {"task": "newsworker.poll_due_feeds", "schedule": 30.0,
-                           "options": {"queue": settings.feeds_queue, "expires": 25}},
+        "poll-due-feeds": {"task": names.POLL_DUE_FEEDS, "schedule": BEAT_INTERVAL_S,
+                           "options": {"queue": settings.feeds_queue,
+                                       "expires": BEAT_INTERVAL_S - 5}},
     }
+    retry = ingest.retry_options(settings)
+    ingest.register(app, retry)
+    feeds.register(app, retry)
+    connect_signals()
     return app
-
-
-app = make_app()

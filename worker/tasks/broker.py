@@ -1,11 +1,13 @@
-"""Submission journal: re-send task messages that the broker lost between pop and unacked.
+"""The broker side of Celery: queue keys, and the submission ledger that re-sends task
+messages the broker lost between pop and unacked (its Redis keys and settings keep their
+historic ``journal`` name, so deployments carry over).
 
 kombu's Redis transport takes a message with BRPOP, then records it in its ``unacked``
 hash with a second command. If Redis dies between the two (or the worker is SIGKILLed
 there), the pop is durable and the unacked record is never written: the message is gone,
 and nothing in Celery can notice. ``make faults`` (Redis down 10 s mid-ingest) showed it.
 
-The journal closes that window for the ingest tasks:
+The ledger closes that window for the ingest tasks:
 
 - **record** (publisher, before the message is published): the task's name, args, kwargs
   and queue, and its send time in a per-queue sorted set;
@@ -36,13 +38,11 @@ from typing import Any
 import orjson
 import redis
 
+from worker.settings import Settings
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
 
-# The submissions a user makes; feed polls are re-queued by the schedule anyway.
-JOURNALED = frozenset({"newsworker.ingest_file", "newsworker.ingest_files",
-                       "newsworker.ingest_text"})
 
 _RECEIPT = """
 local marks = KEYS[3]
@@ -65,6 +65,22 @@ return 0
 """
 
 
+# kombu's Redis transport keeps priorities 3/6/9 in sibling lists named queue + SEP + step.
+PRIORITY_SEP = "\x06\x16"
+PRIORITY_STEPS = ("", "3", "6", "9")
+
+
+def queue_keys(settings: Settings, queue: str) -> list[str]:
+    """The broker lists holding ``queue``'s messages, one per priority step."""
+    base = settings.celery_key_prefix + queue
+    return [base + (PRIORITY_SEP + step if step else "") for step in PRIORITY_STEPS]
+
+
+def unacked_key(settings: Settings) -> str:
+    """kombu's hash of messages taken by a worker and not yet acknowledged."""
+    return settings.celery_key_prefix + "unacked"
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     task_id: str
@@ -75,7 +91,7 @@ class Entry:
     resends: int = 0
 
 
-class Journal:
+class SubmissionLedger:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.redis = client
         self.keys = keys
@@ -159,7 +175,7 @@ class Reaper:
     (or a publish still retrying) has had time to land before its entry is judged.
     """
 
-    journal: Journal
+    journal: SubmissionLedger
     resend_after_s: float
     queue_len: Any  # Callable[[str], int]: messages waiting in the broker's list(s)
     history: dict[str, list[_Snapshot]] = field(default_factory=dict)
@@ -189,7 +205,7 @@ class Reaper:
 class Keeper(threading.Thread):
     """Worker-side thread: flushes receipts, and reaps lost entries when it holds the lock."""
 
-    def __init__(self, journal: Journal, *, resend: Any, queues: list[str], queue_len: Any,
+    def __init__(self, journal: SubmissionLedger, *, resend: Any, queues: list[str], queue_len: Any,
                  resend_after_s: float, max_resends: int, interval_s: float = 0.2,
                  reap_every_s: float = 2.0) -> None:
         super().__init__(name="newsworker-journal", daemon=True)

@@ -1,383 +1,56 @@
-"""Feed polling: conditional fetch -> parse -> one pipelined append, per-feed state in Redis.
-
-One task polls one feed and appends its entries chunk by chunk (``append_many`` per
-~500), so a huge feed never has all its articles in memory. Entries whose
-content hash matches what this feed produced last time are skipped before the store is
-asked (so a full-text revision is not undone by the next poll's summary). A Redis lock
-(SET NX PX + token, compare-and-delete release) keeps two polls of one feed from
-overlapping. Failures back off exponentially (honouring Retry-After) and park the feed
-after ``feed_max_errors`` in a row; a forced (manual) poll that succeeds unparks it.
-"""
+"""Feed tasks: thin Celery wrappers around worker.feeds.poll (which has no Celery in it)."""
 
 from __future__ import annotations
 
 import logging
-import re
-import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
-import redis
-
-from worker import metrics
-from worker.errors import ConfigError, FetchError, RejectedInput
-from worker.events.models import Article, Source
-from worker.feeds.parse import feed_chunks, open_feed
-from worker.feeds.schedule import FeedConfig, feed_id_for, load_schedule, passes_filters
-from worker.settings import Settings, get_settings
-from worker.sources.fetch import fetch
-from worker.store.eventstore import EventStore
-from worker.store.keys import Keys
-from worker.tasks.app import app
-from worker.tasks.ingest import RETRY_OPTS, store
+from worker.feeds import poll
+from worker.tasks import names
 
 log = logging.getLogger(__name__)
 
-BACKOFF_CAP_S = 24 * 3600.0
-CHUNK = 500  # articles built and appended at a time
-HOST_INTERVAL_S = 1.0  # full-text fetches: at most one request per second per host
-_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_RELEASE = """if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0"""
-# Reserve the next free per-host slot: returns seconds to wait (0 = go now).
-_RESERVE = """local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-local slot = math.max(now, free)
-redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', slot - now + tonumber(ARGV[1]) + 1000)
-return slot - now"""
 
-
-def _s(v: Any) -> str:
-    return v.decode() if isinstance(v, bytes) else ("" if v is None else str(v))
-
-
-def is_url(target: str) -> bool:
-    return bool(_URL_RE.match(target)) and not re.match(r"^[A-Za-z]:[\\/]", target)
-
-
-@contextmanager
-def feed_lock(client: redis.Redis, key: str, ttl_s: float) -> Iterator[bool]:
-    """Yields True when this caller holds the lock; released only if still ours."""
-    token = uuid.uuid4().hex
-    got = bool(client.set(key, token, nx=True, px=int(ttl_s * 1000)))
-    try:
-        yield got
-    finally:
-        if got:
-            _release(client, key, token)
-
-
-def backoff_s(errors: int, base: float, retry_after: float | None = None) -> float:
-    delay = min(base * 2.0 ** max(0, errors - 1), BACKOFF_CAP_S)
-    return max(delay, retry_after or 0.0)
-
-
-def find_config(target: str, settings: Settings) -> FeedConfig | None:
-    try:
-        return next((c for c in load_schedule(settings.feeds_file) if c.url == target), None)
-    except ConfigError as exc:
-        log.warning("%s", exc)
-        return None
-
-
-def poll(target: str, settings: Settings, st: EventStore, *, options: dict[str, Any] | None = None,
-         correlation_id: str | None = None) -> dict[str, Any]:
-    """Poll one feed (URL or local path). Never raises for bad input or network trouble."""
-    opts = dict(options or {})
-    force = bool(opts.pop("force", False))
-    # queue_due already judged the feed due and claimed its slot (moving next_due_at on):
-    # the poll it queued must not then refuse itself as "not due".
-    scheduled = bool(opts.pop("scheduled", False))
-    if not {"interval_s", "tags", "keep", "block", "fulltext"} & opts.keys():
-        found = find_config(target, settings)
-        opts = {**(found.as_options() if found else {}), **opts}
-    cfg = FeedConfig.from_options(target, opts)
-    fid = feed_id_for(target)
-    keys, client = st.keys, st.redis
-    base = {"feed_id": fid, "url": target}
-    # One round trip takes the lock and reads the state (discarded when not ours); the
-    # release rides in the final state pipeline: 2 round trips per 304 poll, not 5.
-    lock = (keys.feed_lock(fid), uuid.uuid4().hex)
-    ttl_ms = int((settings.fetch_deadline_s + settings.task_time_limit_s) * 1000)
-    pipe = client.pipeline(transaction=False)
-    pipe.set(lock[0], lock[1], nx=True, px=ttl_ms)
-    pipe.hgetall(keys.feed(fid))
-    held, raw_state = pipe.execute()
-    if not held:
-        return {**base, "status": "skipped_locked", "reason": "feed is being polled"}
-    release: tuple[str, str] | None = lock
-    try:
-        state = {_s(k): _s(v) for k, v in raw_state.items()}
-        now = time.time()
-        if not force and state.get("parked") == "1":
-            return {**base, "status": "skipped_parked", "reason": state.get("parked_reason", "")}
-        if not (force or scheduled) and float(state.get("next_due_at") or 0) > now + 1:
-            return {**base, "status": "skipped_not_due", "reason": "not due yet"}
-        url = state.get("url") or target
-        try:
-            result = _poll_once(url, cfg, state, settings, st, fid, correlation_id)
-        except (RejectedInput, FetchError) as exc:
-            out = _failed(st, fid, url, state, exc, settings, correlation_id, now, lock)
-            release = None
-            return out
-        result = {**base, **result}
-        _record_ok(client, keys, fid, result, cfg, now, lock)
-        release = None
-        return result
-    finally:
-        if release is not None:
-            _release(client, *release)
-
-
-def _release(client: redis.Redis, key: str, token: str) -> None:
-    try:
-        client.eval(_RELEASE, 1, key, token)
-    except redis.RedisError:  # expires on its own (PX)
-        log.warning("could not release feed lock %s", key)
-
-
-def _poll_once(url: str, cfg: FeedConfig, state: dict[str, str], settings: Settings,
-               st: EventStore, fid: str, cid: str | None) -> dict[str, Any]:
-    from worker.sources.files import read_file
-
-    headers: dict[str, str] = {}
-    update: dict[str, str] = {}
-    if is_url(url):
-        res = fetch(url, settings, etag=state.get("etag") or None,
-                    last_modified=state.get("last_modified") or None)
-        update = {"etag": res.etag or state.get("etag", ""),
-                  "last_modified": res.last_modified or state.get("last_modified", "")}
-        if res.permanent_redirect_to:
-            log.info("feed %s moved permanently to %s", url, res.permanent_redirect_to)
-            update["url"] = res.permanent_redirect_to
-        if res.not_modified:
-            return {"status": "not_modified", "entries": 0, "appended": 0, "state": update}
-        raw, headers, location = res.content, res.headers, url
-    else:
-        source, raw = read_file(url, settings)
-        location = source.location
-    source = Source(kind="feed", location=location)
-    try:
-        stream = open_feed(raw, source=source, settings=settings, headers=headers, tags=cfg.tags)
-    except RejectedInput as exc:
-        if exc.reason == "feed has no entries":  # a quiet feed is not a broken one
-            return {"status": "ok", "entries": 0, "appended": 0, "state": update}
-        raise
-    del raw  # the stream holds what it needs
-    # Chunk by chunk: the feed's articles never exist all at once (flat memory).
-    totals: dict[str, Any] = {"entries": 0, "filtered": 0, "appended": 0, "ingested": 0,
-                              "revised": 0, "unchanged": 0, "new_urls": []}
-    hashes: dict[str, str] = {}  # article id -> content hash: this poll's entries
-    ekey = st.keys.feed_entries(fid)
-    for chunk in feed_chunks(stream, source, CHUNK):
-        kept = [a for a in chunk if passes_filters(a, cfg.keep, cfg.block)]
-        totals["entries"] += len(chunk)
-        totals["filtered"] += len(chunk) - len(kept)
-        for name, n in _append_changed(st, ekey, kept, cid, cfg.fulltext).items():
-            totals[name] += n
-        hashes.update((a.article_id, a.content_hash) for a in kept)
-        del chunk, kept
-    pipe = st.redis.pipeline(transaction=True)
-    pipe.delete(ekey)  # only the current entries: the hash stays the size of the feed
-    items = list(hashes.items())
-    for k in range(0, len(items), CHUNK * 10):
-        pipe.hset(ekey, mapping=dict(items[k:k + CHUNK * 10]))
-    pipe.execute()
-    return {"status": "ok", **totals, "failed_entries": stream.skipped,
-            "duplicates": stream.duplicates, "state": update, "fulltext": cfg.fulltext}
-
-
-def _append_changed(st: EventStore, ekey: str, articles: list[Article], cid: str | None,
-                    want_urls: bool) -> dict[str, Any]:
-    """Append entries whose content changed since this feed's last poll, in one pipeline."""
-    known = st.redis.hmget(ekey, [a.article_id for a in articles]) if articles else []
-    changed = [a for a, h in zip(articles, known, strict=True) if _s(h) != a.content_hash]
-    results = st.append_many(changed, correlation_id=cid) if changed else []
-    new = [r for r in results if r.status == "appended"]
-    for r in new:
-        metrics.EVENTS_APPENDED.labels(type=r.type).inc()
-    ingested = [(r, a) for r, a in zip(results, changed, strict=True)
-                if r.status == "appended" and r.version == 1]
-    return {"appended": len(new), "ingested": len(ingested),
-            "revised": sum(1 for r in new if r.version > 1),
-            "unchanged": len(articles) - len(new),
-            # Only a full-text feed uses them; a 50k-entry first poll would hold 50k pairs.
-            "new_urls": [[a.url, a.source.location] for _, a in ingested
-                         if a.url] if want_urls else []}
-
-
-def _record_ok(client: redis.Redis, keys: Keys, fid: str, result: dict[str, Any],
-               cfg: FeedConfig, now: float, lock: tuple[str, str]) -> None:
-    key = keys.feed(fid)
-    update = {k: v for k, v in result.pop("state", {}).items() if v is not None}
-    mapping = {**update, "last_poll_at": f"{now:.3f}", "last_result": result["status"],
-               "last_error": "", "error_count": 0, "parked": 0, "parked_reason": "",
-               "next_due_at": f"{now + cfg.interval_s:.3f}", "interval_s": cfg.interval_s}
-    pipe = client.pipeline(transaction=True)
-    pipe.hset(key, mapping=mapping)
-    pipe.hsetnx(key, "url", result["url"])
-    pipe.hincrby(key, "entries_seen", int(result.get("entries", 0)))
-    pipe.hincrby(key, "events_appended", int(result.get("appended", 0)))
-    pipe.hincrby(keys.counters, f"feed_polls:{result['status']}", 1)
-    pipe.sadd(keys.feeds_index, fid)
-    pipe.eval(_RELEASE, 1, *lock)
-    pipe.execute()
-
-
-def _failed(st: EventStore, fid: str, url: str, state: dict[str, str],
-            exc: RejectedInput | FetchError, settings: Settings, cid: str | None,
-            now: float, lock: tuple[str, str]) -> dict[str, Any]:
-    code = exc.code if isinstance(exc, RejectedInput) else "fetch_error"
-    st.record_failure(Source(kind="feed", location=url), exc.reason, code=code,
-                      correlation_id=cid)
-    metrics.INGEST_FAILURES.labels(reason=code).inc()
-    errors = int(state.get("error_count") or 0) + 1
-    retry_after = exc.retry_after_s if isinstance(exc, FetchError) else None
-    delay = backoff_s(errors, settings.feed_backoff_base_s, retry_after)
-    parked = errors >= settings.feed_max_errors
-    mapping: dict[str, Any] = {
-        "url": url, "last_poll_at": f"{now:.3f}", "last_result": "parked" if parked else "error",
-        "last_error": exc.reason, "error_count": errors, "next_due_at": f"{now + delay:.3f}",
-        "parked": int(parked),
-        "parked_reason": f"{errors} failures in a row; last: {exc.reason}" if parked else ""}
-    pipe = st.redis.pipeline(transaction=True)
-    pipe.hset(st.keys.feed(fid), mapping=mapping)
-    pipe.hincrby(st.keys.counters, f"feed_polls:{'parked' if parked else 'error'}", 1)
-    pipe.sadd(st.keys.feeds_index, fid)
-    pipe.eval(_RELEASE, 1, *lock)
-    pipe.execute()
-    if parked:
-        log.warning("feed %s parked after %d failures: %s", url, errors, exc.reason)
-    return {"feed_id": fid, "url": url, "status": "failed", "reason": exc.reason, "code": code,
-            "http_status": getattr(exc, "status", None), "retry_after_s": retry_after,
-            "error_count": errors, "parked": parked, "next_poll_in_s": delay}
-
-
-# --- tasks ----------------------------------------------------------------------------------
-
-@app.task(name="newsworker.poll_feed", bind=True, **RETRY_OPTS)
 def poll_feed(self: Any, url_or_path: str, correlation_id: str | None = None,
               options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Poll one feed; returns a summary (status ok/not_modified/skipped_*/failed)."""
-    settings = get_settings()
-    result = poll(url_or_path, settings, store(), options=options,
-                  correlation_id=correlation_id or self.request.id)
+    settings, cid = self.app.settings, correlation_id or self.request.id
+    result = poll.poll(url_or_path, settings, self.app.store(), options=options,
+                       correlation_id=cid)
     fulltext, new_urls = result.pop("fulltext", False), result.pop("new_urls", [])
     for link, location in new_urls if fulltext else []:
-        fetch_fulltext.apply_async(args=[link, location],
-                                   kwargs={"correlation_id": correlation_id or self.request.id},
-                                   queue=settings.feeds_queue)
+        self.app.send_task(names.FETCH_FULLTEXT, args=[link, location],
+                           kwargs={"correlation_id": cid}, queue=settings.feeds_queue)
     result["fulltext_queued"] = len(new_urls) if fulltext else 0
     return result
 
 
-def queue_due(settings: Settings, st: EventStore,
-              send: Callable[[str, dict[str, Any]], Any]) -> dict[str, Any]:
-    """Call ``send(url, options)`` for every configured feed that is due and not parked."""
-    try:
-        configs = load_schedule(settings.feeds_file)
-    except ConfigError as exc:
-        log.error("%s", exc)
-        return {"status": "failed", "reason": str(exc), "queued": 0}
-    now = time.time()
-    pipe = st.redis.pipeline(transaction=False)
-    for cfg in configs:
-        pipe.hmget(st.keys.feed(feed_id_for(cfg.url)), ["next_due_at", "parked"])
-    states = pipe.execute() if configs else []
-    queued = []
-    claim = st.redis.pipeline(transaction=False)
-    for cfg, (due, parked) in zip(configs, states, strict=True):
-        if _s(parked) == "1" or float(_s(due) or 0) > now:
-            continue
-        fid = feed_id_for(cfg.url)
-        # Claim the slot now so the next beat tick doesn't queue a twin while this waits.
-        claim.hset(st.keys.feed(fid), "next_due_at", f"{now + cfg.interval_s:.3f}")
-        claim.hsetnx(st.keys.feed(fid), "url", cfg.url)
-        claim.sadd(st.keys.feeds_index, fid)
-        send(cfg.url, {**cfg.as_options(), "scheduled": True})
-        queued.append(cfg.url)
-    if queued:
-        claim.execute()
-    return {"status": "ok", "feeds": len(configs), "queued": len(queued), "urls": queued}
-
-
-@app.task(name="newsworker.poll_due_feeds", bind=True, **RETRY_OPTS)
 def poll_due_feeds(self: Any) -> dict[str, Any]:
     """Queue a poll for every configured feed that is due and not parked (run by beat)."""
-    settings = get_settings()
+    settings = self.app.settings
 
     def send(url: str, options: dict[str, Any]) -> Any:
-        return poll_feed.apply_async(args=[url], kwargs={"options": options},
-                                     queue=settings.feeds_queue)
+        return self.app.send_task(names.POLL_FEED, args=[url], kwargs={"options": options},
+                                  queue=settings.feeds_queue)
 
-    return queue_due(settings, store(), send)
+    return poll.queue_due(settings, self.app.store(), send)
 
 
-@app.task(name="newsworker.fetch_fulltext", bind=True, **RETRY_OPTS)
 def fetch_fulltext(self: Any, url: str, feed_entry_source: str,
                    correlation_id: str | None = None, slot: bool = False) -> dict[str, Any]:
     """Fetch an entry's linked page and append it as a revision of the same article."""
-    from worker.normalise.article import canonical_url, normalise_html
-
-    settings = get_settings()
-    st = store()
-    host = (urlsplit(url).hostname or "").lower()
+    st = self.app.store()
     if not slot:
-        wait_ms = int(st.redis.eval(_RESERVE, 1, st.keys.host_rate(host),
-                                    int(HOST_INTERVAL_S * 1000)))
-        if wait_ms > 0:  # our slot is reserved: run once, later
-            raise self.retry(countdown=wait_ms / 1000, kwargs={
+        wait_s = poll.reserve_host_slot(st, url)
+        if wait_s > 0:  # our slot is reserved: run once, later
+            raise self.retry(countdown=wait_s, kwargs={
                 "correlation_id": correlation_id, "slot": True}, max_retries=None)
-    source = Source(kind="feed", location=feed_entry_source)
-    cid = correlation_id or self.request.id
-    try:
-        res = fetch(url, settings)
-        article = normalise_html(res.content, source=source, url=url)
-        article = article.model_copy(update={"url": canonical_url(url)})
-    except (RejectedInput, FetchError) as exc:
-        code = exc.code if isinstance(exc, RejectedInput) else "fetch_error"
-        st.record_failure(Source(kind="url", location=url), exc.reason, code=code,
-                          correlation_id=cid)
-        return {"status": "failed", "url": url, "reason": exc.reason, "code": code}
-    out = st.append(article, correlation_id=cid)
-    if out.status == "appended":
-        metrics.EVENTS_APPENDED.labels(type=out.type).inc()
-    return {**out.as_dict(), "url": url}
+    return poll.fetch_fulltext(url, feed_entry_source, self.app.settings, st,
+                               correlation_id or self.request.id)
 
 
-# --- CLI helpers --------------------------------------------------------------------------
-
-def summary_line(result: dict[str, Any]) -> str:
-    status = result.get("status", "?")
-    if status == "failed":
-        return f"{result.get('url')}: failed: {result.get('reason')}"
-    parts = [f"{result.get('url')}: {status}"]
-    for k in ("entries", "appended", "ingested", "revised", "unchanged", "failed_entries",
-              "filtered"):
-        if k in result:
-            parts.append(f"{k} {result[k]}")
-    if result.get("reason"):
-        parts.append(str(result["reason"]))
-    return ", ".join(parts)
-
-
-def feed_states(settings: Settings) -> list[list[str]]:
-    """One row per known feed: url, last poll, result, next due, errors, parked reason."""
-    st = EventStore.from_settings(settings)
-    ids = sorted(_s(i) for i in st.redis.smembers(st.keys.feeds_index))
-
-    def when(v: str) -> str:
-        return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(float(v))) if v else "-"
-
-    rows = [["URL", "LAST POLL (UTC)", "RESULT", "NEXT DUE (UTC)", "ERRORS", "PARKED"]]
-    for fid in ids:
-        s = {_s(k): _s(v) for k, v in st.redis.hgetall(st.keys.feed(fid)).items()}
-        rows.append([s.get("url", fid), when(s.get("last_poll_at", "")),
-                     s.get("last_result", "-"), when(s.get("next_due_at", "")),
-                     s.get("error_count", "0"),
-                     s.get("parked_reason", "") if s.get("parked") == "1" else "no"])
-    return rows
+def register(app: Any, retry: dict[str, Any]) -> None:
+    """Register the feed tasks on ``app`` under their names (worker.tasks.names)."""
+    for name, fn in ((names.POLL_FEED, poll_feed), (names.POLL_DUE_FEEDS, poll_due_feeds),
+                     (names.FETCH_FULLTEXT, fetch_fulltext)):
+        app.task(name=name, bind=True, **retry)(fn)

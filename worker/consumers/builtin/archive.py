@@ -23,7 +23,8 @@ from typing import Any
 
 import orjson
 
-from worker.consumers.handler import AnyEvent, HandlerContext
+from worker.consumers.handler import Handler, HandlerContext
+from worker.events.models import AnyEvent
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,11 @@ def iter_archive(root: Path) -> Iterator[dict[str, Any]]:
                     yield orjson.loads(line)
 
 
-class ArchiveHandler:
-    idempotent = True  # dedupes by event id under a file lock
+class ArchiveHandler(Handler):
     """Writes each event once to ``<archive_path>/YYYY-MM-DD.jsonl``."""
+
+    idempotent = True  # dedupes by event id under a file lock
+    batched = True
 
     def __init__(self, ctx: HandlerContext) -> None:
         self.root = ctx.settings.archive_path
@@ -63,7 +66,7 @@ class ArchiveHandler:
         self.written = 0
         self.duplicates = 0
 
-    def __call__(self, event: AnyEvent) -> None:
+    def handle(self, event: AnyEvent) -> None:
         self.handle_batch([event])
 
     def handle_batch(self, events: Sequence[AnyEvent]) -> None:

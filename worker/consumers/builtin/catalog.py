@@ -19,9 +19,17 @@ from typing import Any
 import orjson
 import redis
 
-from worker.consumers.handler import AnyEvent, HandlerContext
+from worker.consumers.handler import Handler, HandlerContext
 from worker.errors import EventDecodeError, StoreError
-from worker.events.models import ARTICLE_INGESTED, ARTICLE_REVISED, ArticleIngested, ArticleRevised
+from worker.events.models import (
+    ARTICLE_INGESTED,
+    ARTICLE_REVISED,
+    AnyEvent,
+    ArticleEvent,
+    ArticleIngested,
+    ArticleRevised,
+)
+from worker.store.eventstore import EventStore
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -51,7 +59,7 @@ def _ts(value: Any) -> float:
     return 0.0
 
 
-def document(event: ArticleIngested | ArticleRevised) -> dict[str, Any]:
+def document(event: ArticleEvent) -> dict[str, Any]:
     """The catalog's JSON for an article event (deterministic: rebuild compares hashes)."""
     art = event.data
     return {
@@ -74,7 +82,7 @@ def source_names(doc: dict[str, Any]) -> list[str]:
     return names
 
 
-def _score(event: ArticleIngested | ArticleRevised) -> float:
+def _score(event: ArticleEvent) -> float:
     return _ts(event.data.published_at) or _ts(event.occurred_at)
 
 
@@ -170,8 +178,6 @@ def rebuild(client: redis.Redis, keys: Keys, *, page: int = 500) -> tuple[int, s
     Events appended meanwhile are applied to the new live keys after the swap (from the last
     id read), so a catalog consumer running alongside loses nothing. Returns (events, hash).
     """
-    from worker.store.eventstore import EventStore
-
     staging = Catalog(client, keys, build=True)
     client.delete(*staging.all_keys())
     store = EventStore(client, keys)
@@ -197,7 +203,7 @@ def rebuild(client: redis.Redis, keys: Keys, *, page: int = 500) -> tuple[int, s
     return n, live.state_hash()
 
 
-class CatalogHandler:
+class CatalogHandler(Handler):
     """Consumer-group handler keeping the catalog current."""
 
     event_types = frozenset({ARTICLE_INGESTED, ARTICLE_REVISED})
@@ -206,5 +212,5 @@ class CatalogHandler:
     def __init__(self, ctx: HandlerContext) -> None:
         self.catalog = Catalog(ctx.redis, ctx.keys)
 
-    def __call__(self, event: AnyEvent) -> None:
+    def handle(self, event: AnyEvent) -> None:
         self.catalog.apply(event)

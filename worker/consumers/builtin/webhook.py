@@ -18,8 +18,9 @@ import time
 import httpx
 import orjson
 
-from worker.consumers.handler import AnyEvent, HandlerContext
+from worker.consumers.handler import Handler, HandlerContext
 from worker.errors import ConfigError, HandlerError, PermanentHandlerError
+from worker.events.models import AnyEvent
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,9 @@ def verify(body: bytes, secret: str, header: str) -> bool:
     return hmac.compare_digest(sign(body, secret), header)
 
 
-class WebhookHandler:
+class WebhookHandler(Handler):
+    """POSTs each event, signed, to ``webhook_url``."""
+
     def __init__(self, ctx: HandlerContext) -> None:
         s = ctx.settings
         if not s.webhook_url:
@@ -50,7 +53,7 @@ class WebhookHandler:
             timeout=httpx.Timeout(s.webhook_timeout_s, connect=min(s.webhook_timeout_s, 5.0)),
             headers={"User-Agent": s.user_agent}, follow_redirects=False)
 
-    def __call__(self, event: AnyEvent) -> None:
+    def handle(self, event: AnyEvent) -> None:
         body = orjson.dumps(event.model_dump(mode="json"))
         headers = {"Content-Type": "application/json",
                    "X-Newsworker-Signature": sign(body, self.secret),

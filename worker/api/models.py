@@ -1,0 +1,51 @@
+"""Request and response bodies of the HTTP API (their constraints are in the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, field_validator
+
+
+def http_url(v: str | None) -> str | None:
+    if v is None:
+        return None
+    parts = urlsplit(v)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return v
+
+
+class TextIn(BaseModel):
+    text: str = Field(min_length=1, description="The article: plain text, HTML or Markdown.")
+    name: str = Field(default="api", min_length=1, max_length=200,
+                      description="Source name recorded on the event.")
+    url: str | None = Field(default=None, max_length=2048,
+                            description="The article's URL (its identity).")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("text is blank")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, v: str | None) -> str | None:
+        return http_url(v)
+
+
+class FeedIn(BaseModel):
+    url: str = Field(max_length=2048, description="RSS/Atom/JSON Feed URL.")
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, v: str) -> str:
+        return http_url(v) or v
+
+
+class Queued(BaseModel):
+    task_id: str
+    task: str
+    status_url: str

@@ -1,0 +1,100 @@
+"""Request guards of the HTTP API: a body-size limit, bearer-token auth, and the
+no-token-means-loopback-only rule (DNS rebinding, cross-site posts)."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from worker.errors import ConfigError
+from worker.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class BodyLimit:
+    """413 for bodies over ``limit``: by Content-Length up front, else counted while reading."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await JSONResponse(too_large(self.limit), 413)(scope, receive, send)
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    # HTTPException passes through FastAPI's body parsing untouched -> 413.
+                    raise HTTPException(413, too_large(self.limit)["message"])
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def too_large(limit: int) -> dict[str, Any]:
+    return {"error": "too large", "message": f"request body exceeds {limit} bytes"}
+
+
+# --- auth ------------------------------------------------------------------------------------
+def _is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_of(header: str) -> str:
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
+def check_bind(settings: Settings, host: str) -> None:
+    """No token means no auth: only acceptable when nothing off this machine can connect."""
+    if not settings.api_token and not _is_loopback(host):
+        raise ConfigError(f"api_token (NEWSWORKER_API_TOKEN) must be set to serve on {host}; "
+                          "without a token the API binds to loopback only")
+
+
+_BEARER = HTTPBearer(auto_error=False, description="settings.api_token")
+
+
+def require_auth(settings: Settings) -> Any:
+    def require(request: Request,
+                creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> None:
+        token = settings.api_token
+        if token:
+            given = creds.credentials if creds else ""
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                raise HTTPException(401, "missing or wrong bearer token",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            return
+        host = _host_of(request.headers.get("host", ""))
+        origin = request.headers.get("origin")
+        if not _is_loopback(host) or (origin and not _is_loopback(urlsplit(origin).hostname
+                                                                   or "")):
+            raise HTTPException(403, "no api_token configured: loopback clients only")
+
+    return require
