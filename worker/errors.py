@@ -53,34 +53,54 @@ class RejectedInput(NewsworkerError):
 
 
 class EmptyInput(RejectedInput):
+    """Nothing to read: an empty file, blank text, a feed with no entries."""
+
     code = "empty"
 
 
 class BinaryInput(RejectedInput):
+    """Bytes that are not text (an image, an archive, a PDF)."""
+
     code = "binary"
 
 
 class UndecodableInput(RejectedInput):
+    """Bytes that are not valid UTF-8 and fit no other text encoding we tried (the BOM's,
+    then charset detection)."""
+
     code = "undecodable"
 
 
 class TooLarge(RejectedInput):
+    """Over a size cap (``max_file_bytes``, ``max_body_bytes``, ``max_upload_bytes``);
+    the reason names the cap."""
+
     code = "too_large"
 
 
 class NotAnArticle(RejectedInput):
+    """Text was found, but no article in it (a menu, a login page, a list of links)."""
+
     code = "not_article"
 
 
 class OutsideInputRoots(RejectedInput):
+    """A file outside ``input_roots`` once symlinks are resolved: refused before it is read,
+    so no path can be used to read what the operator did not offer."""
+
     code = "outside_roots"
 
 
 class MissingInput(RejectedInput):
+    """No such file (or a path that cannot be resolved: a symlink loop, no permission)."""
+
     code = "missing"
 
 
 class FetchRefused(RejectedInput):
+    """A URL we will not fetch: its scheme, or an address that is private, loopback or
+    link-local (unless ``fetch_allow_hosts`` lists it)."""
+
     code = "fetch_refused"
 
 

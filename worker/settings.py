@@ -63,10 +63,9 @@ class Settings(BaseSettings):
         default=25, ge=1,
         description="Runs of one task id (retries and redeliveries) before it gives up")
     worker_concurrency: int = Field(default=2, ge=1)
-    journal: bool = Field(
-        default=True,
-        description="Journal ingest submissions on a Redis broker and re-send any the "
-        "broker loses (see worker/journal.py)")
+    journal: bool = Field(default=True, description=(
+        "Record ingest submissions in a ledger on a Redis broker and re-send any the broker "
+        "loses (see worker/tasks/broker.py)"))
     journal_resend_after_s: float = Field(
         default=30.0, gt=0,
         description="How long a lost-looking submission must stay unreceived before re-send")

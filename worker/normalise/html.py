@@ -49,11 +49,11 @@ _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.
 @dataclass(slots=True)
 class HtmlParts:
     title: str = ""
+    site_name: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    site_name: str | None = None
     language: str | None = None
     description: str | None = None
     url: str | None = None

@@ -39,15 +39,15 @@ class GroupRow(Model):
 
 
 class DeadLetterRow(Model):
-    id: str
-    group: str
+    id: str = Field(description="Entry id in the dead-letter stream (for `dlq retry`)")
+    group: str = Field(description="Consumer group whose handler gave up")
     handler: str
-    error: str
-    deliveries: int
-    entry_id: str
+    error: str = Field(description="The handler's last error")
+    deliveries: int = Field(description="Deliveries before it was dead-lettered")
+    entry_id: str = Field(description="The event's entry id in the event stream")
     type: str
     article_id: str
-    at_ms: int
+    at_ms: int = Field(description="When it was dead-lettered, Unix ms")
 
 
 class DeadLetters(Model):

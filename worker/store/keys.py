@@ -1,7 +1,8 @@
 """Every Redis key newsworker uses is built here.
 
-All event-store keys share one hash tag, ``{<prefix>}``, so they live in one slot and
-the Lua append (which touches the stream and the article's state) also runs on Redis Cluster.
+All keys share one hash tag, ``{<prefix>}``, so they live in one slot: the Lua append (which
+touches the stream, the article's state and the counters) and the ledger's scripts also run
+on Redis Cluster. Each accessor says what Redis type the key holds and what is in it.
 """
 
 from __future__ import annotations
@@ -17,35 +18,57 @@ class Keys:
     def tag(self) -> str:
         return "{" + self.prefix + "}"
 
+    # --- the event store --------------------------------------------------------------------
     @property
     def events(self) -> str:
-        """The event stream (article.ingested / article.revised)."""
+        """Stream: the article events (``article.ingested``, ``article.revised``), one entry
+        each, appended only by ``append.lua``."""
         return f"{self.tag}:events"
 
     @property
     def failures(self) -> str:
-        """ingestion.failed events, kept apart from the article stream."""
+        """Stream: ``ingestion.failed`` events, kept apart so consumers of articles never
+        have to skip them."""
         return f"{self.tag}:failures"
 
     def failure_marker(self, digest: str) -> str:
-        """Marks a (submission, source) failure as recorded, so task retries add no twin."""
+        """String with a TTL: marks a (submission, source) failure as recorded, so a task's
+        retry adds no twin."""
         return f"{self.tag}:failed:{digest}"
 
+    def article(self, article_id: str) -> str:
+        """Hash: the article's latest event as ``append.lua`` checks it (version,
+        content_hash, entry_id, event_id); the article's whole state is the stream."""
+        return f"{self.tag}:article:{article_id}"
+
+    @property
+    def counters(self) -> str:
+        """Hash of totals for every process: ``appended:<type>``, ``failures:<code>``,
+        ``feed_polls:<result>``."""
+        return f"{self.tag}:counters"
+
+    # --- Celery side --------------------------------------------------------------------------
     def task_runs(self, task_id: str) -> str:
-        """Counter of one Celery task id's runs (retries and redeliveries)."""
+        """Counter (expires after a week): runs of one Celery task id, retries and
+        redeliveries included."""
         return f"{self.tag}:task_runs:{task_id}"
 
     def journal(self, part: str) -> str:
-        """Submission journal (on the broker's Redis): task messages not yet received."""
+        """The submission ledger's keys on the broker's Redis (``msg``, ``queue``, ``marks``,
+        ``sent:<queue>``, ``reaper``): task messages not yet received by a worker."""
         return f"{self.tag}:journal:{part}"
 
     @property
-    def dead_letters(self) -> str:
-        return f"{self.tag}:dlq"
+    def task_durations(self) -> str:
+        """Hash: ``<task>|<le>`` bucket counts, ``<task>|sum``, ``<task>|count``."""
+        return f"{self.tag}:task_durations"
 
-    def article(self, article_id: str) -> str:
-        """Hash: version, content_hash, entry_id, event_id of the article's latest event."""
-        return f"{self.tag}:article:{article_id}"
+    # --- consumers ---------------------------------------------------------------------------
+    @property
+    def dead_letters(self) -> str:
+        """Stream: entries a handler gave up on, each with ``dlq_*`` fields (group, handler,
+        error, deliveries) added to the original event's fields."""
+        return f"{self.tag}:dlq"
 
     def processed(self, group: str) -> str:
         """Sorted set: event ids a group's handler completed, scored by entry-id ms
@@ -53,22 +76,12 @@ class Keys:
         return f"{self.tag}:processed:{group}"
 
     def handler_state(self, group: str, name: str) -> str:
+        """Free for a handler's own state (any type), one namespace per group."""
         return f"{self.tag}:handler:{group}:{name}"
 
-    # --- catalog read model ---------------------------------------------------------------
-    @property
-    def catalog_articles(self) -> str:
-        return f"{self.tag}:catalog:articles"
-
-    @property
-    def catalog_by_published(self) -> str:
-        return f"{self.tag}:catalog:by_published"
-
-    def catalog_by_source(self, source: str) -> str:
-        return f"{self.tag}:catalog:by_source:{source}"
-
     def catalog(self, part: str, *, build: bool = False) -> str:
-        """A catalog key; ``build`` names its twin used by `rebuild` before the RENAME swap."""
+        """A key of the catalog read model; ``build`` names its twin that `rebuild` fills
+        before the RENAME swap."""
         return f"{self.tag}:catalog{'-build' if build else ''}:{part}"
 
     # --- feeds -----------------------------------------------------------------------------
@@ -78,27 +91,21 @@ class Keys:
 
     @property
     def feeds_index(self) -> str:
+        """Set of the ids of every feed ever polled."""
         return f"{self.tag}:feeds"
 
     def feed_entries(self, feed_id: str) -> str:
-        """Hash entry key -> content hash of the feed's last poll (skips unchanged entries)."""
+        """Hash: article id -> content hash of the feed's last poll (skips unchanged
+        entries)."""
         return f"{self.tag}:feed:{feed_id}:entries"
 
     def feed_lock(self, feed_id: str) -> str:
+        """String (SET NX PX, a token): held while one poll of the feed runs."""
         return f"{self.tag}:feed:{feed_id}:lock"
 
     def host_rate(self, host: str) -> str:
+        """String: the next free full-text fetch slot for ``host``, Unix ms."""
         return f"{self.tag}:rate:{host}"
-
-    # --- metrics counters ----------------------------------------------------------------
-    @property
-    def counters(self) -> str:
-        return f"{self.tag}:counters"
-
-    @property
-    def task_durations(self) -> str:
-        """Hash: ``<task>|<le>`` bucket counts, ``<task>|sum``, ``<task>|count``."""
-        return f"{self.tag}:task_durations"
 
     def all_patterns(self) -> list[str]:
         """Glob patterns matching every key of this prefix (for cleanup in tests/tools)."""
