@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration test-e2e lint typecheck eval bench faults fuzz clean
+.PHONY: run test test-unit test-integration test-e2e lint typecheck eval bench faults fuzz docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,8 +35,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check worker tests
 	$(BIN)/mypy
 
+# docs/cli.md, docs/configuration.md and docs/schema/*.json from the code (tests check them).
+docs: $(STAMP)
+	$(BIN)/python tools/gen_docs.py
+	$(BIN)/python tools/gen_schema.py
+
 eval: $(STAMP)
 	$(BIN)/python tools/eval_normalise.py
+	$(BIN)/python tools/eval_stories.py --check
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
@@ -49,7 +55,7 @@ FUZZ_ROUNDS ?= 5
 fuzz: $(STAMP)
 	for i in $$(seq $(FUZZ_ROUNDS)); do \
 	  HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider \
-	    tests/test_normalise_props.py tests/test_properties.py || exit 1; done
+	    tests/unit/test_normalise_props.py tests/unit/test_properties.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .newsworker .pytest_cache .mypy_cache .ruff_cache

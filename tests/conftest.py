@@ -32,7 +32,11 @@ hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 hypothesis_settings.register_profile("fuzz", derandomize=False, max_examples=3000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+pytest_plugins = ["tests.postgres_support"]  # postgres_dsn, pg_schema, pg_settings
+
 ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+FIXTURES = TESTS / "fixtures"
 SEED = next((ROOT / "seeds").glob("*.txt"))
 # Where the tests find Redis, first match wins:
 #   NEWSWORKER_TEST_REDIS_URL    use that server (CI, a shared server); fail if it does not answer;
@@ -154,36 +158,46 @@ def _skip_without_redis7(request: pytest.FixtureRequest) -> None:
                     "(install redis-server 7 or set NEWSWORKER_TEST_REDIS_URL)")
 
 
-# Test layers by directory; for files not yet moved into one, by what the test uses.
+# Test layers, one directory each; the directory sets the marker (`pytest -m unit`, ...).
 LAYERS = ("unit", "integration", "e2e", "faults")
-_E2E_FIXTURES = {"spawn", "celery_worker"}
+# What a layer below may not use: Redis below integration, worker processes below e2e.
 _REDIS_FIXTURES = {"redis_url"}
+_E2E_FIXTURES = {"spawn", "celery_worker"}
 
 
-def layer_of(item: pytest.Item) -> str:
-    parts = item.path.resolve().parts
-    tests = Path(__file__).resolve().parent.parts
-    if parts[:len(tests)] == tests and len(parts) > len(tests) + 1 \
-            and parts[len(tests)] in LAYERS:
-        return parts[len(tests)]
-    if item.get_closest_marker("e2e") or _E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
-        return "e2e"
-    if _REDIS_FIXTURES & set(getattr(item, "fixturenames", ())):
-        return "integration"
-    return "unit"
+def layer_of(item: pytest.Item) -> str | None:
+    """The layer directory a test under tests/ lives in, or None."""
+    rel = item.path.resolve().relative_to(TESTS).parts
+    return rel[0] if len(rel) > 1 and rel[0] in LAYERS else None
+
+
+def _misplaced(item: pytest.Item, layer: str | None) -> str | None:
+    if layer is None:
+        return f"not in a layer directory ({', '.join(f'tests/{x}' for x in LAYERS)})"
+    others = [m for m in LAYERS if m != layer and item.get_closest_marker(m)]
+    if others:
+        return f"marked {others[0]} but in tests/{layer}"
+    used = set(getattr(item, "fixturenames", ()))
+    if layer == "unit" and used & _REDIS_FIXTURES:  # `make test-unit` promises no Redis
+        return "a unit test uses Redis: move it to tests/integration"
+    if layer in ("unit", "integration") and used & _E2E_FIXTURES:
+        return "starts worker processes: move it to tests/e2e"
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    misplaced = []
+    problems = []
     for item in items:
+        if not item.path.resolve().is_relative_to(TESTS):
+            continue  # collected from elsewhere in the same run: not ours to judge
         layer = layer_of(item)
-        if item.get_closest_marker(layer) is None:
+        problem = _misplaced(item, layer)
+        if problem:
+            problems.append(f"{item.nodeid}: {problem}")
+        elif layer and item.get_closest_marker(layer) is None:
             item.add_marker(getattr(pytest.mark, layer))
-        if layer == "unit" and _REDIS_FIXTURES & set(getattr(item, "fixturenames", ())):
-            misplaced.append(item.nodeid)
-    if misplaced:  # `make test-unit` promises a run without Redis
-        raise pytest.UsageError("unit tests may not use Redis; move them to tests/integration:\n  "
-                                + "\n  ".join(misplaced))
+    if problems:
+        raise pytest.UsageError("tests in the wrong layer:\n  " + "\n  ".join(problems))
 
 
 @pytest.fixture
@@ -204,6 +218,8 @@ def make_settings(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Sett
             "ingest_queue": f"t{tag}.ingest", "feeds_queue": f"t{tag}.feeds",
             "data_dir": tmp_path / f"data-{tag}", "claim_idle_s": 1.0,
             "consumer_block_ms": 100, "fetch_allow_hosts": ["127.0.0.1", "localhost"],
+            # The shared dev Redis runs without AOF; tests that want that alert set it back.
+            "alert_redis_aof": False,
         }
         values.update(overrides)
         s = load_settings(**values)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 ROW_KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "extra"}
 EXPECTED = {"append", "normalise_text", "normalise_html", "consume", "feed_polls", "feed_parse",
             "latency_single", "end_to_end_batch", "worker_rss"}

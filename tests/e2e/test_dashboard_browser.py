@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, Proc, settings_env, wait_until
-from tests.test_store import make_article
+from tests.support.articles import make_article
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.store.groups import ensure_group

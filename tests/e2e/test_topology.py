@@ -27,10 +27,11 @@ import pytest
 
 from tests.conftest import ROOT, SEED, Proc, settings_env, wait_until
 from tests.feedserver import FeedServer, Route, rss
-from tests.test_compose import (
+from tests.support.compose import (
     APP_SERVICES,
     BIN,
     DOCKERFILE,
+    has_serve,
     interpolate,
     load_compose,
     service_argv,
@@ -63,12 +64,6 @@ def _free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
-
-
-def _has_serve() -> bool:
-    proc = subprocess.run([str(BIN / "newsworker"), "serve", "--help"], cwd=ROOT,
-                          capture_output=True, timeout=60)
-    return proc.returncode == 0
 
 
 class Container:
@@ -168,8 +163,8 @@ def feeds() -> Iterator[FeedServer]:
 def test_compose_services_run_ingest_and_stop_cleanly(
         make_settings: Callable[..., Settings], spawn: Callable[..., Proc],
         feeds: FeedServer, tmp_path: Path) -> None:
-    if not _has_serve():
-        pytest.skip("`newsworker serve` is missing (worker/api.py): no api to run")
+    if not has_serve():
+        pytest.skip("`newsworker serve` is missing (worker/api/app.py): no api to run")
     services = load_compose()["services"]
     settings = make_settings(data_dir=tmp_path / "data")
     box = Container(settings, _free_port())

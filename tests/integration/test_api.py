@@ -1,18 +1,17 @@
-"""The HTTP API in-process (FastAPI TestClient) against real Redis; task execution by a
-real Celery worker process."""
+"""The HTTP API in-process (FastAPI TestClient) against real Redis; task execution by a real
+Celery worker process is in tests/e2e/test_api.py."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import SEED, Proc, wait_until
-from tests.test_store import make_article
+from tests.support.api import AUTH, api_settings, http
+from tests.support.articles import make_article
 from worker import metrics
 from worker.api.app import create_app
 from worker.api.security import check_bind
@@ -26,20 +25,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-TOKEN = "test-token-123"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture
-def api_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"api_token": TOKEN, "max_upload_bytes": 4096,
-                                       "worker_ping_timeout_s": 0.3})
-
-
-@pytest.fixture
-def http(api_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(api_settings)) as c:
-        yield c
+__all__ = ["api_settings", "http"]  # fixtures, found by pytest in this module's namespace
 
 
 def test_token_is_required_except_for_healthz_and_the_shell(http: TestClient) -> None:
@@ -187,44 +173,3 @@ def test_task_durations_of_all_workers_are_one_histogram(
     assert samples[(f"{name}_count", (("task", "ingest_file"),))] == 2
     assert samples[(f"{name}_sum", (("task", "ingest_file"),))] == pytest.approx(3.02)
     assert bucket("poll_feed", "300.0") == 0 and bucket("poll_feed", "+Inf") == 1
-
-
-@pytest.mark.e2e
-def test_ingest_text_and_file_then_task_result(
-        http: TestClient, celery_worker: Proc, api_settings: Settings,
-        tmp_path: Path) -> None:
-    r = http.post("/v1/ingest/text", headers=AUTH, json={
-        "text": SEED.read_text(), "name": "api-test", "url": "https://example.com/xi"})
-    assert r.status_code == 202, r.text
-    task_id = r.json()["task_id"]
-    assert r.json()["status_url"] == f"/v1/tasks/{task_id}"
-    done = wait_until(lambda: (t := http.get(f"/v1/tasks/{task_id}", headers=AUTH).json())
-                      ["ready"] and t, timeout=60, message="text task done")
-    assert done["state"] == "SUCCESS", done
-    assert done["result"]["status"] == "appended" and done["result"]["version"] == 1
-
-    up = http.post("/v1/ingest/file", headers=AUTH,
-                   files={"file": ("../../etc/evil name.TXT", b"Title here\n\nA body paragraph "
-                                   b"long enough to count as an article body, really.")})
-    assert up.status_code == 202, up.text
-    done = wait_until(lambda: (t := http.get(up.json()["status_url"], headers=AUTH).json())
-                      ["ready"] and t, timeout=60, message="file task done")
-    assert done["state"] == "SUCCESS", done
-    path = done["result"]["path"]
-    uploads = (api_settings.data_dir / "uploads").resolve()
-    assert path.startswith(str(uploads)) and path.endswith(".txt")
-    assert "evil" not in path and ".." not in path
-
-
-    # The Python client queues the same tasks by name (signatures), here as one batch.
-    from worker.ops.client import Client
-
-    client = Client(api_settings)
-    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
-    a.write_text("Client story A\n\nA paragraph that is long enough for an article body.")
-    b.write_text("Client story B\n\nAnother paragraph long enough for an article body.")
-    [batch] = client.submit_files([a, b], batch=10)
-    got = batch.get(timeout=60)
-    assert [r["status"] for r in got["results"]] == ["appended", "appended"]
-    res = client.submit_text(SEED.read_text(), url="https://example.com/client").get(timeout=60)
-    assert (res["status"], res["version"]) == ("appended", 1), res

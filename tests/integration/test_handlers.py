@@ -10,11 +10,12 @@ from typing import Any, ClassVar
 
 import orjson
 import pytest
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from tests.handlers_for_tests import make_article
 from worker.consumers.builtin.archive import ArchiveHandler, iter_archive
 from worker.consumers.builtin.catalog import Catalog
-from worker.consumers.builtin.webhook import WebhookHandler, verify
+from worker.consumers.builtin.webhook import WebhookHandler, standard_webhook, verify
 from worker.consumers.consumer import Consumer
 from worker.consumers.handler import CallableHandler, HandlerContext, resolve
 from worker.consumers.replay import dlq_list
@@ -175,6 +176,12 @@ def test_webhook_signs_and_retries_5xx(make_settings: Callable[..., Settings], s
     headers, body = srv.received[-1]
     assert verify(body, "s3cret", headers["X-Newsworker-Signature"])
     assert not verify(body, "other", headers["X-Newsworker-Signature"])
+    # Standard Webhooks: the library's own verifier accepts it, another secret does not
+    standard = {k.lower(): v for k, v in headers.items() if k.lower().startswith("webhook-")}
+    assert standard["webhook-id"] == ev.event_id
+    assert standard_webhook("s3cret").verify(body.decode(), standard) == orjson.loads(body)
+    with pytest.raises(WebhookVerificationError):
+        standard_webhook("other").verify(body.decode(), standard)
     assert headers["X-Newsworker-Event-Id"] == ev.event_id
     assert headers["X-Newsworker-Event-Type"] == "article.ingested"
     assert orjson.loads(body)["event_id"] == ev.event_id

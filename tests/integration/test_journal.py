@@ -1,24 +1,16 @@
-"""The submission journal re-sends task messages the broker lost between BRPOP and unacked."""
+"""The submission journal re-sends task messages the broker lost between BRPOP and unacked:
+its bookkeeping against a real Redis (a lost message re-sent to a real worker is in
+tests/e2e/test_journal.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Proc, settings_env, wait_until, worker_argv
-from worker.redisconn import connect
+from tests.support.ledger import ledger_for
 from worker.settings import Settings
-from worker.store.eventstore import EventStore
-from worker.store.keys import Keys
-from worker.tasks.app import create_app
-from worker.tasks.broker import Entry, Reaper, SubmissionLedger
-
-
-def _journal(settings: Settings) -> SubmissionLedger:
-    return SubmissionLedger(connect(settings.celery_broker), Keys(settings.key_prefix))
+from worker.tasks.broker import Entry, Reaper
 
 
 def _entry(n: int, queue: str = "q") -> Entry:
@@ -26,7 +18,7 @@ def _entry(n: int, queue: str = "q") -> Entry:
 
 
 def test_receipts_remove_entries_and_raise_the_mark(settings: Settings) -> None:
-    j = _journal(settings)
+    j = ledger_for(settings)
     for n, at in ((1, 1000), (2, 2000), (3, 3000)):
         j.record(_entry(n), now_ms=at)
     assert j.pending() == 3
@@ -43,7 +35,7 @@ def test_receipts_remove_entries_and_raise_the_mark(settings: Settings) -> None:
 
 def test_reaper_judges_only_from_a_view_old_enough(settings: Settings) -> None:
     # Given three submissions of which only the second was received (the first was lost)
-    j = _journal(settings)
+    j = ledger_for(settings)
     for n, at in ((1, 1000), (2, 2000), (3, 3000)):
         j.record(_entry(n), now_ms=at)
     j.received(["task-2"])
@@ -60,7 +52,7 @@ def test_reaper_judges_only_from_a_view_old_enough(settings: Settings) -> None:
 def test_reaper_treats_an_empty_queue_as_a_receipt_of_everything_before(
         settings: Settings) -> None:
     # Given the last submission of a burst is lost: nothing later will be received
-    j = _journal(settings)
+    j = ledger_for(settings)
     j.record(_entry(1), now_ms=1000)
     reaper = Reaper(j, resend_after_s=10, queue_len=lambda q: 0)
 
@@ -72,7 +64,7 @@ def test_reaper_treats_an_empty_queue_as_a_receipt_of_everything_before(
 
 
 def test_only_ingest_submissions_are_journaled(settings: Settings, celery_app: Any) -> None:
-    j = _journal(settings)
+    j = ledger_for(settings)
     celery_app.send_task("newsworker.poll_feed", ["http://127.0.0.1:9/feed"],
                          queue=settings.feeds_queue)
     assert j.pending() == 0
@@ -96,46 +88,4 @@ def test_a_failed_publish_is_not_left_in_the_journal(
     with pytest.raises(ConnectionRefusedError):
         celery_app.send_task("newsworker.ingest_text", ["Headline\n\nBody."],
                              queue=settings.ingest_queue)
-    assert _journal(settings).pending() == 0
-
-
-TEXT = ("Harbour ferry timetable changes {n}\n\n"
-        "The harbour authority said on Friday that ferry number {n} would run every twenty "
-        "minutes from next month, after a consultation with commuters and local businesses "
-        "that drew more than four hundred responses over the summer.\n")
-
-
-@pytest.mark.e2e
-def test_a_message_lost_by_the_broker_is_re_sent_and_completes(
-        make_settings: Callable[..., Settings], spawn: Callable[..., Proc],
-        tmp_path: Path) -> None:
-    settings = make_settings(journal_resend_after_s=1.0)
-    app = create_app(settings)
-    j = _journal(settings)
-    broker = j.redis
-    queue_key = f"{settings.celery_key_prefix}{settings.ingest_queue}"
-
-    # Given a submission whose message vanishes from the queue as if popped by a worker
-    # that lost Redis before recording it unacked (kombu's BRPOP-then-HSET window)
-    lost = app.send_task("newsworker.ingest_text", [TEXT.format(n=1)], kwargs={"name": "a1"},
-                         queue=settings.ingest_queue)
-    assert broker.rpop(queue_key) is not None
-    assert broker.llen(queue_key) == 0
-    # and a later submission that is delivered normally
-    later = app.send_task("newsworker.ingest_text", [TEXT.format(n=2)], kwargs={"name": "a2"},
-                          queue=settings.ingest_queue)
-
-    # When a real worker runs
-    proc = spawn(worker_argv(settings), settings_env(settings), name="celery")
-    wait_until(lambda: "ready." in proc.output(), timeout=60, message="worker ready")
-
-    # Then the later one completes, and the lost one is re-sent under its own id and completes
-    assert later.get(timeout=60)["status"] == "appended"
-    result = lost.get(timeout=60)
-    assert result["status"] == "appended"
-    store = EventStore.from_settings(settings)
-    assert store.length() == 2
-    wait_until(lambda: j.pending() == 0, timeout=10, message="journal drained")
-    assert f"task {lost.id} (newsworker.ingest_text) was lost by the broker" in proc.output()
-    assert f"task {later.id} (newsworker.ingest_text) was lost" not in proc.output()
-    proc.stop()
+    assert ledger_for(settings).pending() == 0

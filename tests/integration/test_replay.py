@@ -2,73 +2,20 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
 import orjson
 import pytest
 
-from tests.conftest import Proc, settings_env, wait_until
 from tests.handlers_for_tests import make_article
-from tests.test_consume import appended_ids, archived_ids, consume_argv, settled
+from tests.support.consume import appended_ids, archived_ids, cli, run_group
 from worker.consumers.builtin.catalog import Catalog, rebuild
-from worker.consumers.consumer import Consumer
-from worker.consumers.handler import HandlerContext, resolve
-from worker.consumers.replay import dlq_list, position_before, replay
+from worker.consumers.replay import dlq_list, replay
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.store.groups import group_info, parse_id
 from worker.store.retention import safe_minid, trim
-
-
-def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "worker", *args], env=settings_env(settings),
-                          capture_output=True, text=True, timeout=60)
-
-
-def run_group(settings: Settings, store: EventStore, group: str, handler: str) -> Consumer:
-    spec = resolve(handler, HandlerContext(settings, store.keys, store.redis, group))
-    c = Consumer(store.redis, store.keys, group, spec, settings, consumer="c")
-    c.run(until_idle=True)
-    return c
-
-
-@pytest.mark.e2e
-def test_dead_letter_then_retry_once_fixed(make_settings: Callable[..., Settings],
-                                           spawn: Callable[..., Proc]) -> None:
-    settings = make_settings(max_deliveries=3)
-    store = EventStore.from_settings(settings)
-    # Given a consumer whose handler always fails, and another group that works
-    store.append_many([make_article(1), make_article(2)])
-    flaky = spawn(consume_argv("arch", "tests.handlers_for_tests:FlakyArchive", "f"),
-                  settings_env(settings), name="flaky")
-    run_group(settings, store, "other", "tests.handlers_for_tests:Record")
-    # Then both events are dead-lettered after max_deliveries; pending and lag drop to 0
-    wait_until(lambda: len(dlq_list(store.redis, store.keys)) == 2, 30, message="dead letters")
-    wait_until(lambda: settled(store.redis, store.keys, "arch"), 10, message="arch settled")
-    letters = dlq_list(store.redis, store.keys)
-    assert {d.deliveries for d in letters} == {3} and {d.group for d in letters} == {"arch"}
-    assert {d.event_id for d in letters} == set(appended_ids(store))
-    assert all("handler broken" in d.error and d.handler.endswith("FlakyArchive")
-               for d in letters)
-    listed = cli(settings, "dlq", "list", "--json")
-    assert [orjson.loads(x)["entry_id"] for x in listed.stdout.splitlines()] == \
-        [d.entry_id for d in letters]
-    # When the handler is fixed and the dead letters retried
-    (settings.data_dir / "fixed").touch()
-    res = cli(settings, "dlq", "retry")
-    assert res.returncode == 0 and "2 dead letter(s) retried" in res.stdout, res.stderr
-    # Then the group handles each exactly once; the other group is not bothered again
-    wait_until(lambda: len(archived_ids(settings)) == 2 and settled(store.redis, store.keys,
-                                                                    "arch"), 30,
-               message="retried events archived")
-    assert sorted(archived_ids(settings)) == sorted(appended_ids(store))
-    assert dlq_list(store.redis, store.keys) == []
-    other = run_group(settings, store, "other", "tests.handlers_for_tests:Record")
-    assert other.stats.handled == 0
-    assert flaky.stop() == 0
 
 
 def test_retry_of_a_trimmed_entry_goes_to_its_group_only(
@@ -118,13 +65,6 @@ def test_replay_redelivers_and_idempotent_handlers_do_not_duplicate(
     assert Catalog(store.redis, store.keys).state_hash() == cat_hash
     with pytest.raises(Exception, match="no consumer group"):
         replay(store.redis, store.keys, "nope", "0")
-
-
-def test_position_before() -> None:
-    assert position_before("0") == "0-0"
-    assert position_before("1700000000000-5") == "1700000000000-4"
-    assert position_before("2023-11-14T22:13:20Z") == "1699999999999-18446744073709551615"
-    assert position_before("2023-11-14T22:13:20") == position_before("2023-11-14T22:13:20+00:00")
 
 
 def test_rebuild_catalog_equals_live(settings: Settings, store: EventStore) -> None:

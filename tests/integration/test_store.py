@@ -6,16 +6,10 @@ import threading
 
 import pytest
 
+from tests.support.articles import make_article
 from worker.errors import VersionConflict
-from worker.events.models import Article, Source, content_hash
+from worker.events.models import Source
 from worker.store.eventstore import EventStore
-
-
-def make_article(body: str = "First paragraph.", *, location: str = "/in/a.txt",
-                 title: str = "A title", url: str | None = None) -> Article:
-    paras = (body,)
-    return Article(title=title, body=paras, source=Source(kind="file", location=location),
-                   url=url, word_count=len(body.split()), content_hash=content_hash(title, paras))
 
 
 def test_first_append_is_ingested_v1(store: EventStore) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from tests.conftest import settings_env
-from tests.test_consume import archived_ids
+from tests.support.consume import archived_ids
 from worker.consumers.builtin.archive import iter_archive
 from worker.consumers.builtin.catalog import Catalog
 from worker.consumers.consumer import Consumer

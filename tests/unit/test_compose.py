@@ -2,8 +2,8 @@
 (what an operator relies on), that every service runs a real command of this project, the
 Dockerfile's layering and user, and that .env.example documents every variable.
 
-The helpers here (loading the file, compose-style interpolation, splitting commands) are
-shared with tests/test_topology.py, which starts the services as local processes.
+The helpers that read the compose file are in tests/support/compose.py, shared with
+tests/e2e/test_topology.py, which starts the services as local processes.
 """
 
 from __future__ import annotations
@@ -19,68 +19,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.conftest import ROOT
+from tests.support.compose import (
+    APP_SERVICES,
+    BIN,
+    COMPOSE,
+    DOCKERFILE,
+    ENV_EXAMPLE,
+    IMAGE_SERVICES,
+    compose_vars,
+    has_serve,
+    interpolate,
+    load_compose,
+    program_argv,
+    service_argv,
+    service_env,
+)
 from worker.settings import Settings
-
-COMPOSE = ROOT / "docker-compose.yml"
-DOCKERFILE = ROOT / "Dockerfile"
-ENV_EXAMPLE = ROOT / ".env.example"
-BIN = ROOT / ".venv" / "bin"
-APP_SERVICES = ("worker", "beat", "archive", "catalog", "api")  # started by `up`
-IMAGE_SERVICES = (*APP_SERVICES, "flower")  # everything built from our image
-
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
-
-
-def load_compose() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
-    return data
-
-
-def compose_vars() -> set[str]:
-    """Every ``${VAR…}`` the compose file interpolates (``$${…}`` is an escape, not a var)."""
-    text = COMPOSE.read_text().replace("$$", "")
-    return {m.group(1) for m in _VAR.finditer(text)}
-
-
-def interpolate(value: str, env: dict[str, str]) -> str:
-    """Compose's interpolation: ${V}, ${V:-d}, ${V-d}, ${V:?err}, ${V?err}; $$ → $."""
-    def sub(m: re.Match[str]) -> str:
-        name, op, arg = m.group(1), m.group(2), m.group(3) or ""
-        val = env.get(name)
-        if op in (":-", "-"):
-            return arg if (val is None or (op == ":-" and val == "")) else val
-        if op in (":?", "?") and (val is None or (op == ":?" and val == "")):
-            raise ValueError(f"{name}: {arg}")
-        return val or ""
-
-    parts = value.split("$$")
-    return "$".join(_VAR.sub(sub, p) for p in parts)
-
-
-def service_argv(svc: dict[str, Any], env: dict[str, str]) -> list[str]:
-    """The service's command as argv, after interpolation (a string is split like compose)."""
-    cmd = svc["command"]
-    if isinstance(cmd, str):
-        return shlex.split(interpolate(cmd, env))
-    return [interpolate(str(part), env) for part in cmd]
-
-
-def program_argv(argv: list[str]) -> list[str]:
-    """The program a command runs: unwraps ``sh -c '…; exec PROGRAM ARGS'``."""
-    if argv[:2] == ["sh", "-c"]:
-        tail = argv[2].rsplit("exec ", 1)
-        assert len(tail) == 2, f"sh -c command must end with exec: {argv[2]!r}"
-        return shlex.split(tail[1])
-    return argv
-
-
-def service_env(svc: dict[str, Any], env: dict[str, str]) -> dict[str, str]:
-    raw = svc.get("environment") or {}
-    assert isinstance(raw, dict), "environment must be a mapping"
-    return {k: interpolate(str(v), env) for k, v in raw.items()}
 
 
 def compose_tool() -> list[str] | None:
@@ -109,7 +65,7 @@ def services(compose: dict[str, Any]) -> dict[str, Any]:
 # --- services --------------------------------------------------------------------------------
 
 def test_every_service_is_defined(services: dict[str, Any]) -> None:
-    assert set(services) == {"redis", *IMAGE_SERVICES}
+    assert set(services) == {"redis", "postgres", *IMAGE_SERVICES}
 
 
 def test_redis_is_durable_never_evicts_and_is_not_published(services: dict[str, Any]) -> None:
@@ -207,16 +163,10 @@ def _help_rc(argv: list[str]) -> tuple[list[str], int, str]:
     return argv, proc.returncode, proc.stderr[-2000:]
 
 
-def _has_serve() -> bool:
-    proc = subprocess.run([str(BIN / "newsworker"), "serve", "--help"], cwd=ROOT,
-                          capture_output=True, timeout=60)
-    return proc.returncode == 0
-
-
 def test_every_service_runs_a_real_command_of_this_project(services: dict[str, Any]) -> None:
     commands = {n: program_argv(service_argv(services[n], TOKEN_ENV)) for n in IMAGE_SERVICES}
-    if not _has_serve():
-        pytest.skip("`newsworker serve` is missing (worker/api.py): no api to run")
+    if not has_serve():
+        pytest.skip("`newsworker serve` is missing (worker/api/app.py): no api to run")
     for name, argv in commands.items():
         assert argv[0] in ("newsworker", "celery"), name
         if argv[0] == "celery":

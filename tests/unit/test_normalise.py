@@ -6,10 +6,10 @@ import json
 import os
 import random
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from worker.errors import (
     BinaryInput,
     EmptyInput,
@@ -30,7 +30,6 @@ from worker.normalise.decode import decode_bytes
 from worker.normalise.html import html_to_paragraphs
 from worker.normalise.meta import canonical_url, dateline_date, parse_byline, split_dateline
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_ac19e9e0453ebfbc.txt"
 SRC = Source(kind="file", location="test.txt")
 ARTICLE = """Harbour Times

@@ -1,5 +1,5 @@
 """Property tests of the stream-entry codec (normaliser properties live in
-tests/test_normalise_props.py).
+tests/unit/test_normalise_props.py).
 
 * ``decode(encode(e)) == e`` for generated article and failure events, whatever unicode their
   titles, bodies, URLs and dates carry;

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from worker.errors import ConfigError
 from worker.settings import load_settings
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_env_overrides_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
