@@ -17,6 +17,9 @@ pages, Cyrillic/Arabic/Italian/Portuguese, tickers, social embeds, alert bullets
 trafilatura with tools/compare_trafilatura.py (``g``); ``k01_`` .. ``k99_`` are a sixth blind
 set mixing text dumps and HTML pages (cookie banners, wire trailers, tab titles, press releases,
 ES/ZH, live blogs, pdftotext, JSON-LD, <time>-only dates, AMP, kicker/deck) (``k``);
+``m01_`` .. ``m99_`` are a seventh blind set for issue 17 (text after HTML comments, wire
+copy wrapped at 60-64 columns, comment labels by the story, list/step/results lines,
+heading- or formula-first articles, disclaimers and affiliate notices) (``m``);
 ``overall`` is every document.
 """
 
@@ -48,6 +51,7 @@ _BLIND3_RE = re.compile(r"d\d\d_")
 _BLIND4_RE = re.compile(r"e\d\d_")
 _BLIND5_RE = re.compile(r"g\d\d_")
 _BLIND6_RE = re.compile(r"k\d\d_")
+_BLIND7_RE = re.compile(r"m\d\d_")
 
 
 def group(name: str, kind: str) -> str:
@@ -64,6 +68,8 @@ def group(name: str, kind: str) -> str:
         return "g"
     if _BLIND6_RE.match(name):
         return "k"
+    if _BLIND7_RE.match(name):
+        return "m"
     m = _HARD_RE.match(name)
     if m is None or int(m.group(1)) < 21:
         return kind
@@ -136,7 +142,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "c", "d", "e", "g", "k", "overall"):
+                 "c", "d", "e", "g", "k", "m", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if not sel:

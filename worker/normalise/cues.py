@@ -57,7 +57,27 @@ STRONG_RE = re.compile(
     r"^(?:lesen sie (?:auch|mehr)|siehe auch|weiterlesen|leggi anche)\b|"
     # an inline link lead-in with its headline; print jump lines; social-embed labels
     r"^(?:related|also read|read more|see also)\s*:\s*\S|^continued (?:on|from) page\b|"
-    r"\bpost shared by\b",
+    r"\bpost shared by\b|"
+    # a wire service's standards link under a story
+    r"\btrust principles\b|"
+    r"^our standards\b",
+    re.IGNORECASE,
+)
+# Legal, health, finance and affiliate notices: long, well-formed sentences that read as
+# prose but frame the story (count against lines up to ~150 words). Phrases, not single words:
+# a story about affiliate marketing or medical advice must not trip them.
+DISCLAIMER_RE = re.compile(
+    r"\baffiliate (?:commission|links?|partners?(?:hips?)?|programs?|programmes?)\b|"
+    r"\bwe (?:may )?(?:earn|receive|get|make) (?:a |an )?(?:small |affiliate )?"
+    r"(?:commission|share of (?:the )?(?:sales?|revenue))\b|"
+    r"\bat no (?:extra|additional) cost to you\b|\bsubstitute for professional\b|"
+    r"\b(?:for )?(?:general )?information(?:al)? purposes only\b|\bgeneral information only\b|"
+    r"\bdoes not constitute (?:\w+ )?advice\b|\bnot (?:be )?(?:construed|considered) as "
+    r"(?:\w+ )?advice\b|\bpast performance is not\b|\byour capital is at risk\b|"
+    r"\bthis (?:article|content|post) (?:is sponsored|was (?:paid for|produced in "
+    r"partnership|sponsored))\b|"
+    # the press regulator's membership notice in a UK site's footer
+    r"\bindependent press standards organisation\b|\beditors['’]? code of practice\b",
     re.IGNORECASE,
 )
 # Cues that only mark short lines (prose says "comments" or "related" all the time).
@@ -82,7 +102,8 @@ BOUNDARY_RE = re.compile(
     r"^join the (?:conversation|discussion)|^sort(?:ed)? by\W|"
     r"^(?:view|show|load|see|search|read) (?:all |more )?(?:[\d.,]+k?\s+)?comments\W*$|"
     r"^[\d.,]+k?\s+comments\W*$|^related(?: \w+)?\W*$|^more (?:from|on|in|stories|"
-    r"news|like this)\b|^(?:recommended|you (?:may|might) (?:also )?like|most (?:read|popular|"
+    r"news|like this)\b|^more [\w-]+(?: [\w-]+)? (?:news|stories|articles|headlines)\W*$|"
+    r"^(?:recommended|you (?:may|might) (?:also )?like|most (?:read|popular|"
     r"viewed|shared)|trending|read next|what to read next|further reading|about the author|"
     r"latest (?:news|stories)|top stories|popular now|more stories)\b|^©|^copyright\b|"
     r"^read more\W*$|^about (?:the (?-i:[A-Z])|us$)|"
@@ -142,7 +163,11 @@ STRONG_KEYS = _keyset(
     "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
     "interesar thema interessant leggi leia lees droits rechte derechos views "
     "necessarily contributed amended corrected updated lesen siehe weiterlesen related see "
-    "continued shared live here")
+    "continued shared live here principles standards")
+# Rare words only (each notice has one): common ones would run the alternation on most prose.
+DISCLAIMER_KEYS = _keyset(
+    "affiliate commission substitute purposes constitute construed performance capital "
+    "sponsored partnership editors editors' organisation")
 SHORT_KEYS = _keyset(
     "see related more follow sign log login you back min mins minute minutes comment "
     "comments podcast sponsored promo promoted watch listen also recommended trending "

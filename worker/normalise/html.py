@@ -16,7 +16,7 @@ import orjson
 
 from worker.errors import NotAnArticle
 from worker.normalise import justext_patch
-from worker.normalise.html_cleanup import clean_main_text
+from worker.normalise.html_cleanup import clean_main_text, prepare_tree
 from worker.normalise.lines import MAX_LINES
 from worker.normalise.plaintext import extract_parts, is_furniture
 
@@ -185,6 +185,7 @@ def _split_tags(value: str) -> list[str]:
 def extract_html(html: str, url: str | None = None) -> HtmlParts:
     check_depth(html)
     root = _parse(html)
+    prepare_tree(root)
     parts = HtmlParts()
     meta = _meta(root)
     ld = _ld_articles(root)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from worker.normalise.cues import BIO_RE
+from worker.normalise.cues import BIO_RE, CREDIT_RE, DATE_LINE_RE, DIGIT_RE, FULL_STOP_RE
 
 # Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
 _TABLE_RULE_RE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
@@ -85,6 +85,11 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
         lines.append(ln)
     # The dek follows the headline, which trafilatura often keeps as the first line.
     first = 1 if lines and title and _norm(lines[0]) == _norm(title) else 0
+    # A bare date line over the story ("30 May 2022") is the page's date, not text.
+    while len(lines) > first + 1 and len(lines[first].split()) <= 6 \
+            and DIGIT_RE.search(lines[first]) and DATE_LINE_RE.search(lines[first]) \
+            and not FULL_STOP_RE.search(lines[first]):
+        del lines[first]
     if len(lines) > first + 1 and _is_standfirst(lines[first], root, description):
         del lines[first]
     # The author's bio closing an opinion piece: "Jane Doe is a writer and the author of ..."
@@ -123,3 +128,59 @@ def _before_comments(lines: list[str], root: Any) -> list[str]:
         if above >= 0.5 * total > 0:
             return [ln for ln, p in zip(lines, at, strict=True) if p is None or p < h]
     return lines
+
+
+# Inline elements that continue a container's own text run (wrapped with it into a <p>).
+_INLINE = frozenset(("a", "abbr", "b", "bdi", "cite", "code", "data", "dfn", "em", "i", "kbd",
+                     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
+                     "u", "var", "font"))
+# Class/id of a caption, credit or meta block: such a div stays a div (trafilatura's call).
+_NOT_PARA_RE = re.compile(r"caption|credit|unterschrift|legend|byline|author|meta|date|"
+                          r"share|tag|foot|note|disclaimer|promo|ad[-_]|related", re.IGNORECASE)
+# Containers whose own leading text (not inside a <p>) trafilatura drops.
+_LOOSE_TEXT_PARENTS = ("section", "article", "main")
+
+
+def prepare_tree(root: Any) -> None:
+    """Repair the parsed page before trafilatura reads it (the tree is ours; it copies it).
+
+    Comment nodes go, their tail text stays: trafilatura walks element children and drops a
+    comment together with its tail, so text after ``<!-- ad section start -->`` vanished.
+    ``strip_tags`` keeps tails in place and runs in C, linear in the tree.
+    A ``<div>`` holding only a sentence or more of text (inline tags at most) beside ``<p>``
+    siblings is a paragraph, and becomes one: trafilatura drops such divs in some layouts.
+    A section/article/main whose text starts loose (text, inline tags, then ``<br>``) loses
+    that first run in trafilatura: it gets its own ``<p>``.
+    """
+    from lxml import etree  # type: ignore[import-untyped]
+
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
+    has_p: dict[Any, bool] = {}  # per parent, so wide parents are scanned once
+    for el in root.iter("div"):
+        parent = el.getparent()
+        text = el.text or ""
+        if parent is None or not text.strip() \
+                or any(not isinstance(c.tag, str) or c.tag not in _INLINE for c in el.iter()
+                       if c is not el):
+            continue
+        if parent not in has_p:
+            has_p[parent] = any(c.tag == "p" for c in parent)
+        body = el.text_content()
+        if has_p[parent] and len(body.split()) >= 8 and any(c in body for c in ".!?") \
+                and not _NOT_PARA_RE.search(f"{el.get('class', '')} {el.get('id', '')}") \
+                and not CREDIT_RE.search(body):
+            el.tag = "p"  # a paragraph's worth: eight words or more and a sentence stop
+    for el in root.iter(*_LOOSE_TEXT_PARENTS):
+        if not (el.text and el.text.strip()):
+            continue
+        para = etree.Element("p")
+        para.text = el.text
+        el.text = None
+        run = []
+        for child in el:
+            if not isinstance(child.tag, str) or child.tag not in _INLINE:
+                break
+            run.append(child)
+        for child in run:
+            para.append(child)  # moves it, with its tail
+        el.insert(0, para)

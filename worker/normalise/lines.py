@@ -6,7 +6,14 @@ from __future__ import annotations
 import logging
 import re
 
-from worker.normalise.cues import CJK_CAPTION_RE, CREDIT_RE, FULL_STOP_RE, IMAGE_EXTS, IMAGE_RE
+from worker.normalise.cues import (
+    BYLINE_RE,
+    CJK_CAPTION_RE,
+    CREDIT_RE,
+    FULL_STOP_RE,
+    IMAGE_EXTS,
+    IMAGE_RE,
+)
 from worker.normalise.textparts import Line, TextParts
 
 log = logging.getLogger(__name__)
@@ -50,6 +57,8 @@ def logical_lines(text: str) -> list[Line]:
         if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
                 and len(last) + 1 + len(first) > width
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
+                # a byline under the headline, a "Headline | Site" tab title: never wrapped
+                and " | " not in last and not BYLINE_RE.match(s)
                 and not (blank_seps < 3 and FULL_STOP_RE.search(last)
                          and not s[:1].islower())):
             cur = dehyphen(cur, s, vocab) if cur.endswith("-") else f"{cur} {s}"
@@ -114,7 +123,24 @@ def wrap_width(lines: list[str]) -> int:
             if upto[width] - upto[width - 12] >= max(3, 0.3 * (n - upto[width // 2])) \
                     and _continues(lines, width - 12, width):
                 return max(w for w in range(width + 1) if hist[w])
-            return 0
+            # Fragment joining (``_fragment``) reads such a page better than a width guess,
+            # unless it has no blank line at all (then nothing else separates paragraphs).
+            if any(not s for s in lines[1:-1]):
+                return 0
+            break
+    return _cliff_width(lines, hist, upto)
+
+
+def _cliff_width(lines: list[str], hist: list[int], upto: list[int]) -> int:
+    """A wrapped story inside a page whose other lines (teasers, footer, an unwrapped
+    standfirst) run long: many lines end just under the width and almost none just over it,
+    whatever the far longer lines do. Narrow print columns are left to fragment joining."""
+    for width in range(50, 90):
+        near = upto[width] - upto[width - 12]
+        above = upto[min(width + 25, 101)] - upto[width]
+        if near >= 6 and 4 * above <= near \
+                and _continues(lines, width - 12, width):
+            return max(w for w in range(width + 1) if hist[w])
     return 0
 
 

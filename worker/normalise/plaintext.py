@@ -15,6 +15,7 @@ import logging
 import re
 from collections import Counter
 
+from worker.normalise.blocks import lead_block, mark_items, question_heads, story_bars, tail_block
 from worker.normalise.cues import (
     ARABIC_RE,
     BIO_RE,
@@ -31,6 +32,8 @@ from worker.normalise.cues import (
     DATE_HINT_RE,
     DATE_LINE_RE,
     DIGIT_RE,
+    DISCLAIMER_KEYS,
+    DISCLAIMER_RE,
     FULL_STOP_RE,
     IMAGE_RE,
     SEP_CHARS,
@@ -103,7 +106,10 @@ def _features(lines: list[Line]) -> None:
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
                      and bool(STRONG_RE.search(t))) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
-            (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t)))
+            (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t))) or \
+            (12 <= n <= 150 and not (_disjoint(raw, DISCLAIMER_KEYS) if long_line
+                                     else keys.isdisjoint(DISCLAIMER_KEYS))
+             and bool(DISCLAIMER_RE.search(t)))
         ln.weak = n <= 6 and not ln.sentence and not keys.isdisjoint(WEAK_KEYS) \
             and bool(WEAK_RE.search(t))
         ln.boundary = n <= 8 and (not keys.isdisjoint(BOUNDARY_KEYS) or "©" in t) \
@@ -123,13 +129,22 @@ def _features(lines: list[Line]) -> None:
                              and DATE_LINE_RE.search(t)))
 
 
+def _disjoint(words: list[str], keys: frozenset[str]) -> bool:
+    """The long-line prefilter: ``keys`` of a line over 60 words are not collected."""
+    return keys.isdisjoint(w.strip(PUNCT) for w in words)
+
+
 def _weight(ln: Line) -> float:
+    if ln.kind == "bar":
+        return 0.0  # a share/comment bar inside the story (blocks.story_bars)
     if ln.kind:
         return -8.0
     if ln.boundary:
         return -50.0
     if ln.prose:
         return float(ln.words)
+    if ln.item:
+        return 0.0  # a list/table line between prose: kept inside the story, never extends it
     if ln.strong or ln.weak or ln.linky or ln.repeated or ln.meta or ln.bio:
         return -max(10.0, ln.words / 2)
     if ln.sentence and ln.stop > 0:
@@ -200,9 +215,13 @@ def extract_parts(text: str) -> TextParts:
     _features(lines)
     _inline_leadins(lines)
     claim_images(lines, parts)
+    mark_items(lines)
+    question_heads(lines)
+    story_bars(lines)
     a, b = _region(lines)
     if b < a:
         return parts
+    b = tail_block(lines, b)
     title_i = pick_title(lines, a, parts)
     for i in range((title_i - 3 if title_i is not None else a - 4), a):
         if i >= 0 and i != title_i and not lines[i].kind:
@@ -218,6 +237,8 @@ def extract_parts(text: str) -> TextParts:
     seen: set[str] = set()
     skip_to = _standfirst_end(lines, a, b)
     a = _entry_head(lines, a, title_i)
+    if skip_to <= a:  # no standfirst: the story may open with a subhead or a formula
+        a = skip_to = lead_block(lines, a, title_i)
     for i in range(a, b + 1):
         ln = lines[i]
         if ln.kind:
@@ -281,7 +302,7 @@ def _standfirst_end(lines: list[Line], a: int, b: int) -> int:
 
 def _keep(lines: list[Line], i: int, b: int) -> bool:
     ln = lines[i]
-    if ln.prose:
+    if ln.prose or ln.item:
         return True
     if _is_junk(ln):
         return False
@@ -300,7 +321,8 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
         nxt = lines[i + 1]
         if i + 1 < b and (nxt.meta or BYLINE_RE.match(nxt.text)) and nxt.words <= 8:
             nxt = lines[i + 2]
-        return nxt.prose and not (DIGIT_RE.search(ln.text) and DATE_HINT_RE.search(ln.text))
+        return (nxt.prose or nxt.item) and not (DIGIT_RE.search(ln.text)
+                                                and DATE_HINT_RE.search(ln.text))
     return ln.words >= 15 and ln.stop >= 0.15
 
 

@@ -26,6 +26,7 @@ class Line:
     credit: bool = False  # ends with / is a photo credit
     bio: bool = False  # "Jane Doe is a reporter ...": author box, ends the story
     kind: str = ""  # "image" | "caption" | "credit" once claimed
+    item: bool = False  # one line of a list, steps or table inside the story (blocks.py)
 
 
 @dataclass(slots=True)
