@@ -20,6 +20,7 @@ from worker.events.models import (
     EVENT_TYPES,
     INGESTION_FAILED,
     SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
     AnyEvent,
 )
 from worker.redisconn import to_str
@@ -66,17 +67,26 @@ def _upcast_failure_v1(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "schema_version": 2}
 
 
+def _upcast_revised_v2(body: dict[str, Any]) -> dict[str, Any]:
+    """v2 revisions carried no ``changes``: None says "unknown" (an upcaster sees one event,
+    not the version before it; `articles history` computes it from both when they are
+    still in the stream)."""
+    return {**body, "changes": None, "schema_version": 3}
+
+
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     (ARTICLE_INGESTED, 1): _upcast_article_v1,
     (ARTICLE_REVISED, 1): _upcast_article_v1,
     (INGESTION_FAILED, 1): _upcast_failure_v1,
+    (ARTICLE_REVISED, 2): _upcast_revised_v2,
 }
 
 
 def upcast(body: dict[str, Any]) -> dict[str, Any]:
-    """Apply upcasters until the body reaches SCHEMA_VERSION."""
+    """Apply upcasters until the body reaches its type's version (SCHEMA_VERSIONS)."""
     seen = 0
-    while int(body.get("schema_version", 1)) < SCHEMA_VERSION:
+    target = SCHEMA_VERSIONS.get(str(body.get("type")), SCHEMA_VERSION)
+    while int(body.get("schema_version", 1)) < target:
         key = (str(body.get("type")), int(body.get("schema_version", 1)))
         fn = UPCASTERS.get(key)
         if fn is None or seen > 16:
@@ -86,7 +96,7 @@ def upcast(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-_CURRENT = (str(SCHEMA_VERSION).encode(),)
+_CURRENT = frozenset(str(v).encode() for v in SCHEMA_VERSIONS.values())
 
 
 def decode(entry_id: str | bytes, fields: Mapping[Any, Any]) -> AnyEvent:
@@ -100,7 +110,7 @@ def decode(entry_id: str | bytes, fields: Mapping[Any, Any]) -> AnyEvent:
         except (ValidationError, ValueError):
             pass
         else:
-            if event.schema_version == SCHEMA_VERSION:
+            if event.schema_version == SCHEMA_VERSIONS.get(event.type, SCHEMA_VERSION):
                 return event
     # Entries are written by anyone with XADD access: to_str never lets bad bytes escape as
     # UnicodeDecodeError (the raw entry is kept on the error for inspection).
@@ -122,7 +132,7 @@ def decode(entry_id: str | bytes, fields: Mapping[Any, Any]) -> AnyEvent:
                                entry_id=eid)
     try:
         body = upcast(body)
-        if int(body.get("schema_version", 0)) > SCHEMA_VERSION:
+        if int(body.get("schema_version", 0)) > SCHEMA_VERSIONS.get(etype, SCHEMA_VERSION):
             raise UnknownEventType(
                 f"entry {eid}: schema v{body['schema_version']} is newer than this reader",
                 raw=fields, entry_id=eid)

@@ -1,16 +1,19 @@
 -- Idempotent, versioned append of up to N article events in one script call: the same
 -- per-article checks as append.lua, applied in order, so one round trip serves a batch.
--- KEYS[1] event stream, KEYS[2] counters hash, KEYS[2+i] state hash of article i
--- ARGV per article i, 7 values from 7*(i-1)+1: content_hash, expected current version,
---   event type, event_id, article_id, schema_version, body (JSON)
+-- KEYS[1] event stream, KEYS[2] counters hash, then per article i: KEYS[1+2i] its state
+--   hash, KEYS[2+2i] its history sorted set
+-- ARGV per article i, 8 values from 8*(i-1)+1: content_hash, expected current version,
+--   event type, event_id, article_id, schema_version, body (JSON), history summary (JSON)
 -- Returns 4 values per article: status, version, entry_id, event_id;
 -- status is appended | unchanged | conflict (a conflict changes nothing: the caller retries it).
 -- The caller sends each article at most once per call (a repeat waits for the next call).
+-- The history member is "<entry_id>\n<summary>", scored by version: written in the same
+-- script as the event, so the index never lags or leads the stream.
 local out = {}
 local counts = {}
-for i = 1, #KEYS - 2 do
-  local a = 7 * (i - 1)
-  local key = KEYS[2 + i]
+for i = 1, (#KEYS - 2) / 2 do
+  local a = 8 * (i - 1)
+  local key = KEYS[1 + 2 * i]
   local cur = redis.call('HMGET', key, 'version', 'content_hash', 'entry_id', 'event_id')
   local version = tonumber(cur[1]) or 0
   local n = #out
@@ -27,6 +30,9 @@ for i = 1, #KEYS - 2 do
       'event_id', ARGV[a + 4], 'schema_version', ARGV[a + 6], 'body', ARGV[a + 7])
     redis.call('HSET', key, 'version', new_version, 'content_hash', ARGV[a + 1],
       'entry_id', id, 'event_id', ARGV[a + 4], 'type', etype)
+    local hkey = KEYS[2 + 2 * i]
+    redis.call('ZREMRANGEBYSCORE', hkey, new_version, new_version)
+    redis.call('ZADD', hkey, new_version, id .. '\n' .. ARGV[a + 8])
     counts[etype] = (counts[etype] or 0) + 1
     out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'appended', new_version, id, ARGV[a + 4]
   end

@@ -20,10 +20,14 @@ from typing import Any, Literal
 import redis
 
 from worker.errors import EventDecodeError, StoreError, VersionConflict
+from worker.events.changes import summarise
 from worker.events.codec import decode, encode
 from worker.events.models import (
     AnyEvent,
     Article,
+    ArticleIngested,
+    ArticleRevised,
+    Changes,
     Source,
     article_event,
     article_event_type,
@@ -31,6 +35,7 @@ from worker.events.models import (
 )
 from worker.redisconn import connect, to_str
 from worker.settings import Settings
+from worker.store.history import summary_json
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -87,7 +92,13 @@ class EventStore:
         """Append one article. With ``expected_version`` a mismatch raises VersionConflict."""
         if expected_version is not None:
             aid = article.article_id
-            [res] = self._run([(article, aid, expected_version)], correlation_id)
+            prev: dict[str, Article | str] = {}
+            if expected_version > 0:
+                state = self.redis.hmget(self.keys.article(aid), ["version", "entry_id"])
+                if state[1] is not None and int(state[0] or 0) == expected_version:
+                    prev[aid] = to_str(state[1])
+            changes = self._changes([(article, aid, expected_version)], prev)
+            [res] = self._run([(article, aid, expected_version, changes[0])], correlation_id)
             out = self._result(article, res, aid)
             if out is None:
                 raise VersionConflict(aid, expected_version, int(to_str(res[1])))
@@ -102,9 +113,11 @@ class EventStore:
         Optimistic: an article we know nothing about is sent as new (version 0), so new and
         unchanged articles need no read first; a revision comes back as a conflict carrying
         the current version and goes again next round (that first round is not counted in
-        ``max_rounds``). An article appearing twice in one batch is appended in order, in a
-        later round. Big batches go in chunks of PIPELINE_CHUNK, one after the other (order
-        kept): a pipeline buffers every command and reply, so one pipeline per 50,000-entry
+        ``max_rounds``), with its ``changes`` against the version Redis reported (read by
+        entry id; append.lua refuses it if that version is no longer current).
+        An article appearing twice in one batch is appended in order, in a later round.
+        Big batches go in chunks of PIPELINE_CHUNK, one after the other (order kept): a
+        pipeline buffers every command and reply, so one pipeline per 50,000-entry
         feed made worker memory grow with the feed.
         """
         if len(articles) > PIPELINE_CHUNK:
@@ -115,6 +128,8 @@ class EventStore:
             return done
         ids = [a.article_id for a in articles]  # a blake2b per call: compute once
         known: dict[str, int] = {}  # current version per article, as last reported by Redis
+        # ... and that version: the article we appended, or the entry id Redis reported
+        prev: dict[str, Article | str] = {}
         results: list[AppendResult | None] = [None] * len(articles)
         todo = list(range(len(articles)))
         for _ in range(max_rounds + 1):
@@ -128,16 +143,20 @@ class EventStore:
                 aid = ids[i]
                 (later if aid in seen else this_round).append(i)
                 seen.add(aid)
-            replies = self._run([(articles[i], ids[i], known.get(ids[i], 0))
-                                 for i in this_round], correlation_id)
+            batch = [(articles[i], ids[i], known.get(ids[i], 0)) for i in this_round]
+            changes = self._changes(batch, prev)
+            replies = self._run([(*b, c) for b, c in zip(batch, changes, strict=True)],
+                                correlation_id)
             conflicts = []
             for i, res in zip(this_round, replies, strict=True):
                 out = self._result(articles[i], res, ids[i])
                 if out is None:
                     known[ids[i]] = int(to_str(res[1]))
+                    prev[ids[i]] = to_str(res[2])
                     conflicts.append(i)
                 else:
                     known[ids[i]] = out.version
+                    prev[ids[i]] = articles[i] if out.status == "appended" else out.entry_id
                     results[i] = out
             todo = sorted(conflicts + later)
         if todo:
@@ -153,9 +172,31 @@ class EventStore:
             client = client.get_redis_connection(client.get_node_from_key(self.keys.events))
         return client
 
-    def _run(self, batch: list[tuple[Article, str, int]],
+    def _changes(self, batch: list[tuple[Article, str, int]],
+                 prev: dict[str, Article | str]) -> list[Changes | None]:
+        """The ``changes`` of each revision in ``batch`` against its previous version: the
+        article itself when we appended it, else read by entry id (one pipelined round trip,
+        point reads only). None for a new article or a previous version no longer readable."""
+        wanted = {aid: p for _, aid, current in batch if current > 0
+                  and isinstance(p := prev.get(aid), str) and p}
+        old: dict[str, Article] = {aid: p for aid, p in prev.items() if isinstance(p, Article)}
+        if wanted:
+            pipe = self.redis.pipeline(transaction=False)
+            for entry_id in wanted.values():
+                pipe.xrange(self.keys.events, entry_id, entry_id)
+            for (aid, _), raw in zip(wanted.items(), pipe.execute(), strict=True):
+                try:
+                    event = decode(raw[0][0], raw[0][1]) if raw else None
+                except EventDecodeError:
+                    event = None
+                if isinstance(event, ArticleIngested | ArticleRevised):
+                    old[aid] = event.data
+        return [summarise(old[aid], article) if current > 0 and aid in old else None
+                for article, aid, current in batch]
+
+    def _run(self, batch: list[tuple[Article, str, int, Changes | None]],
              correlation_id: str | None) -> list[Any]:
-        """Send ``(article, article_id, current version)`` triples through ``append.lua``,
+        """Send ``(article, article_id, current version, changes)`` through ``append.lua``,
         SCRIPT_BATCH per call. One reply (4 values) per article.
 
         Each call is written to the socket as soon as it is encoded and the replies are read
@@ -172,13 +213,14 @@ class EventStore:
             for k in range(0, len(batch), SCRIPT_BATCH):
                 keys = [self.keys.events, self.keys.counters]
                 args: list[Any] = []
-                for article, aid, current in batch[k:k + SCRIPT_BATCH]:
+                for article, aid, current, changes in batch[k:k + SCRIPT_BATCH]:
                     event = article_event(article, version=current + 1,
-                                          correlation_id=correlation_id, article_id=aid)
-                    keys.append(self.keys.article(aid))
+                                          correlation_id=correlation_id, article_id=aid,
+                                          changes=changes)
+                    keys += [self.keys.article(aid), self.keys.history(aid)]
                     # Only the body: append.lua writes the flat fields from these args.
                     args += [article.content_hash, current, event.type, event.event_id, aid,
-                             event.schema_version, event.model_dump_json()]
+                             event.schema_version, event.model_dump_json(), summary_json(event)]
                 conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
                 calls += 1
             replies: list[Any] = []

@@ -90,12 +90,81 @@ async function refreshEvents() {
   const page = await api(lastEventId === null ? "/v1/events?tail=20"
     : "/v1/events?limit=100&after=" + encodeURIComponent(lastEventId));
   if (page.next_after) lastEventId = page.next_after;
+  renderRevised(page.events);
   events.unshift(...page.events.reverse());
   events.length = Math.min(events.length, 20);
   fillTable("events", events.map((e) => [
     e.entry_id, e.type || "undecodable", e.version ?? "",
     e.error || (e.data && (e.data.title || e.data.reason)) || "",
     e.source ? e.source.location : ""]));
+}
+
+// --- article history: recently revised articles, a version timeline and the diff ------------
+const revised = new Map();  // article_id -> its newest article.revised event seen
+
+function changesText(c) {
+  if (!c) return "changes unknown";
+  const parts = [c.fields.join(", ") || "no article field"];
+  if (c.fields.includes("body")) parts.push("+" + c.words_added + "/-" + c.words_removed + " words");
+  return parts.join("; ");
+}
+
+function renderRevised(newEvents) {
+  for (const e of newEvents) {  // oldest first: the newest revision ends up last
+    if (e.type === "article.revised") {
+      revised.delete(e.article_id);
+      revised.set(e.article_id, e);
+    }
+  }
+  const rows = [...revised.values()].reverse().slice(0, 20);
+  fillTable("revised", rows.map((e) => {
+    const open = el("button", e.article_id, { "data-article": e.article_id, type: "button" });
+    open.addEventListener("click", () => openArticle(e.article_id));
+    const cell = el("td");
+    cell.append(open);
+    return [cell, e.version, e.data.title, changesText(e.changes)];
+  }));
+}
+
+function chunks(target, list) {
+  // Paragraph breaks inside chunks become separate <p>s; words keep their spaces.
+  target.replaceChildren();
+  let p = el("p");
+  target.append(p);
+  list.forEach((c, i) => {
+    c.text.split("\n\n").forEach((part, k) => {
+      if (k > 0) { p = el("p"); target.append(p); }
+      if (!part) return;
+      if (i > 0 && k === 0 && p.childNodes.length) p.append(" ");
+      p.append(c.op === "equal" ? document.createTextNode(part)
+        : el(c.op === "delete" ? "del" : "ins", part));
+    });
+  });
+}
+
+async function showDiff(id, from, to) {
+  const q = from ? "?from=" + from + "&to=" + to : "";
+  const d = await api("/v1/articles/" + encodeURIComponent(id) + "/diff" + q);
+  setText("diff-heading", "v" + d.from.version + " → v" + d.to.version + ": "
+    + changesText(d.changes));
+  chunks(document.getElementById("diff-title"), d.title);
+  chunks(document.getElementById("diff-body"), d.body);
+}
+
+async function openArticle(id) {
+  const h = await api("/v1/articles/" + encodeURIComponent(id) + "/history");
+  document.getElementById("article-view").hidden = false;
+  setText("article-heading", id + " — " + h.versions.length + " version(s)");
+  document.getElementById("timeline").replaceChildren(...h.versions.map((v) => {
+    const li = el("li", null, { "data-version": v.version });
+    const b = el("button", "v" + v.version, { type: "button" });
+    b.disabled = v.version === 1;
+    b.addEventListener("click", () => showDiff(id, v.version - 1, v.version));
+    li.append(b, " " + v.occurred_at + " " + v.title + " — "
+      + (v.version === 1 ? "first version" : changesText(v.changes)));
+    return li;
+  }));
+  if (h.versions.length > 1) await showDiff(id);
 }
 
 async function tick() {

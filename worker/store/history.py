@@ -1,0 +1,237 @@
+"""Per-article history: every version of an article without reading the stream.
+
+``append.lua`` adds one member to ``Keys.history(article_id)`` with each article event, in
+the same script: ``<entry_id>\\n<summary JSON>`` scored by version (the summary is
+:class:`Version` without its entry id). Listing the versions is one ZRANGE; the article as it
+stood at a version is one point read (``XRANGE id id``) of that version's entry; so every
+question costs in proportion to the article's own versions, never to the stream.
+
+Trimming the stream leaves the index alone: the history still lists trimmed versions (their
+summaries and changes), but their full text is gone (:class:`VersionTrimmed`); the archive
+keeps it. ``rebuild`` rewrites each version still in the stream and keeps the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import redis
+from pydantic import BaseModel, ConfigDict
+
+from worker.errors import EventDecodeError, VersionNotFound, VersionTrimmed
+from worker.events.changes import summarise, word_diff
+from worker.events.codec import decode
+from worker.events.models import (
+    AnyEvent,
+    ArticleEvent,
+    ArticleIngested,
+    ArticleRevised,
+    Changes,
+)
+from worker.redisconn import to_str
+from worker.store.keys import Keys
+
+log = logging.getLogger(__name__)
+
+REBUILD_BATCH = 500  # versions per MULTI while rebuilding
+
+
+class Summary(BaseModel):
+    """What the index keeps of one version (everything `articles history` prints)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    version: int
+    type: str
+    event_id: str
+    occurred_at: datetime
+    title: str
+    word_count: int
+    content_hash: str
+    changes: Changes | None = None
+
+
+class Version(Summary):
+    entry_id: str
+
+
+def summary_json(event: ArticleEvent) -> str:
+    """The index's summary of ``event`` (deterministic: `rebuild` rewrites the same bytes)."""
+    return Summary(version=event.version, type=event.type, event_id=event.event_id,
+                   occurred_at=event.occurred_at, title=event.data.title,
+                   word_count=event.data.word_count, content_hash=event.data.content_hash,
+                   changes=event.changes if isinstance(event, ArticleRevised) else None,
+                   ).model_dump_json()
+
+
+def _parse(member: bytes | str) -> Version:
+    entry_id, _, summary = to_str(member).partition("\n")
+    return Version(entry_id=entry_id, **dict(Summary.model_validate_json(summary)))
+
+
+class History:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis = client
+        self.keys = keys
+
+    def versions(self, article_id: str, *, fill_changes: bool = True) -> list[Version]:
+        """Every version, oldest first ([] for an unknown article). ``fill_changes`` computes
+        the changes that revisions written before schema v3 lack, from both versions' entries
+        when the stream still has them."""
+        out = [_parse(m) for m in self.redis.zrange(self.keys.history(article_id), 0, -1)]
+        if fill_changes:
+            out = self._fill(out)
+        return out
+
+    def require(self, article_id: str) -> list[Version]:
+        """Every version, oldest first; VersionNotFound for an article without history."""
+        versions = self.versions(article_id)
+        if not versions:
+            raise VersionNotFound(self._missing(article_id, "has no versions"))
+        return versions
+
+    def version(self, article_id: str, number: int) -> Version:
+        rows = self.redis.zrangebyscore(self.keys.history(article_id), number, number)
+        if not rows:
+            raise VersionNotFound(self._missing(article_id, f"has no version {number}"))
+        return _parse(rows[0])
+
+    def latest(self, article_id: str) -> Version:
+        rows = self.redis.zrange(self.keys.history(article_id), -1, -1)
+        if not rows:
+            raise VersionNotFound(self._missing(article_id, "has no versions"))
+        return _parse(rows[0])
+
+    def as_of(self, article_id: str, when: datetime) -> Version:
+        """The version current at ``when``: the last one that occurred at or before it."""
+        found = [v for v in self.versions(article_id, fill_changes=False)
+                 if v.occurred_at <= when]
+        if not found:
+            raise VersionNotFound(self._missing(article_id,
+                                                f"did not exist yet at {when.isoformat()}"))
+        return found[-1]
+
+    def events(self, article_id: str, versions: list[Version]) -> list[ArticleEvent]:
+        """The full events of ``versions`` of one article: one point read each, pipelined."""
+        pipe = self.redis.pipeline(transaction=False)
+        for v in versions:
+            pipe.xrange(self.keys.events, v.entry_id, v.entry_id)
+        out: list[ArticleEvent] = []
+        for v, raw in zip(versions, pipe.execute(), strict=True):
+            event = _article_event(raw)
+            if event is None:
+                raise VersionTrimmed(
+                    f"article {article_id}: version {v.version} (entry {v.entry_id}) is no "
+                    "longer in the stream (trimmed); its summary is in the history, its text "
+                    "in the archive")
+            out.append(event)
+        return out
+
+    def at(self, article_id: str, *, version: int | None = None,
+           as_of: datetime | None = None) -> tuple[Version, ArticleEvent]:
+        """The article as it stood at ``version`` or at the moment ``as_of`` (else now); with
+        both, ``version`` provided it existed at ``as_of``."""
+        if version is not None:
+            v = self.version(article_id, version)
+            if as_of is not None and v.occurred_at > as_of:
+                raise VersionNotFound(f"article {article_id}: version {version} did not exist "
+                                      f"yet at {as_of.isoformat()}")
+        elif as_of is not None:
+            v = self.as_of(article_id, as_of)
+        else:
+            v = self.latest(article_id)
+        return v, self.events(article_id, [v])[0]
+
+    def diff(self, article_id: str, start: int | None = None,
+             end: int | None = None) -> dict[str, Any]:
+        """Word-level diff of title and body from version ``start`` to ``end`` (default: the
+        last two versions): ``title`` and ``body`` are lists of ``{"op", "text"}`` chunks,
+        ``op`` one of equal / delete / insert."""
+        end = self.latest(article_id).version if end is None else end
+        start = end - 1 if start is None else start
+        if start < 1:
+            raise VersionNotFound(f"article {article_id} has only version {end}: give --from "
+                                  "and --to to compare two versions")
+        va, vb = self.version(article_id, start), self.version(article_id, end)
+        old, new = self.events(article_id, [va, vb])
+        return {
+            "article_id": article_id,
+            "from": va.model_dump(mode="json"), "to": vb.model_dump(mode="json"),
+            "changes": summarise(old.data, new.data).model_dump(mode="json"),
+            "title": [{"op": c.op, "text": c.text}
+                      for c in word_diff(old.data.title, new.data.title)],
+            "body": [{"op": c.op, "text": c.text}
+                     for c in word_diff(old.data.text, new.data.text)],
+        }
+
+    def _missing(self, article_id: str, what: str) -> str:
+        """The message for a lookup that found nothing: the article or only ``what``."""
+        if not self.redis.exists(self.keys.history(article_id)):
+            if self.redis.exists(self.keys.article(article_id)):
+                return (f"article {article_id} has no history index yet: run "
+                        "`newsworker rebuild history`")
+            return f"article {article_id}: no such article"
+        return f"article {article_id} {what}"
+
+    def _fill(self, versions: list[Version]) -> list[Version]:
+        todo = [k for k, v in enumerate(versions)
+                if v.changes is None and v.version > 1 and k > 0
+                and versions[k - 1].version == v.version - 1]
+        if not todo:
+            return versions
+        needed = sorted({j for k in todo for j in (k - 1, k)})
+        pipe = self.redis.pipeline(transaction=False)
+        for j in needed:
+            pipe.xrange(self.keys.events, versions[j].entry_id, versions[j].entry_id)
+        events = dict(zip(needed, (_article_event(r) for r in pipe.execute()), strict=True))
+        out = list(versions)
+        for k in todo:
+            old, new = events[k - 1], events[k]
+            if old is not None and new is not None:
+                out[k] = versions[k].model_copy(update={"changes": summarise(old.data,
+                                                                             new.data)})
+        return out
+
+
+def _article_event(raw: list[tuple[bytes, dict[bytes, bytes]]]) -> ArticleEvent | None:
+    if not raw:
+        return None
+    try:
+        event = decode(raw[0][0], raw[0][1])
+    except EventDecodeError:
+        return None
+    return event if isinstance(event, ArticleIngested | ArticleRevised) else None
+
+
+def rebuild(client: redis.Redis, keys: Keys,
+            entries: Iterable[tuple[str, AnyEvent | EventDecodeError]]) -> tuple[int, int]:
+    """Rewrite the history of every article event in ``entries`` (the stream, oldest first).
+
+    Each version is replaced in place (ZREMRANGEBYSCORE v v + ZADD, in MULTI batches), so
+    appends running meanwhile (which write the same member for the same version) are never
+    lost, and versions already trimmed from the stream keep their summaries.
+    Returns (versions written, articles touched).
+    """
+    pipe = client.pipeline(transaction=True)
+    written, articles, pending = 0, set(), 0
+    for eid, item in entries:
+        if isinstance(item, EventDecodeError):
+            log.warning("rebuild history: skipping undecodable entry %s: %s", eid, item)
+            continue
+        if not isinstance(item, ArticleIngested | ArticleRevised) or not item.article_id:
+            continue
+        key = keys.history(item.article_id)
+        pipe.zremrangebyscore(key, item.version, item.version)
+        pipe.zadd(key, {f"{eid}\n{summary_json(item)}": item.version})
+        written += 1
+        pending += 1
+        articles.add(item.article_id)
+        if pending >= REBUILD_BATCH:
+            pipe.execute()
+            pending = 0
+    if pending:
+        pipe.execute()
+    return written, len(articles)
