@@ -75,11 +75,12 @@ def _fill(b: Bench, n: int) -> tuple[Any, EventStore]:
     return s, st
 
 
-def _consumer_run(b: Bench, s: Any, st: EventStore, group: str) -> float:
+def consumer_run(b: Bench, s: Any, st: EventStore, group: str, handler: str = "noop") -> float:
+    """Seconds for an in-process Consumer running ``handler`` through the whole stream."""
     from worker.consumers.consumer import Consumer
     from worker.consumers.handler import HandlerContext, resolve
 
-    spec = resolve("noop", HandlerContext(s, st.keys, b.client, group))
+    spec = resolve(handler, HandlerContext(s, st.keys, b.client, group))
     c = Consumer(b.client, st.keys, group, spec, s, consumer="bench", batch=100)
     t = time.perf_counter()
     stats = c.run(until_idle=True)
@@ -106,7 +107,7 @@ def bench_consume(b: Bench) -> list[Row]:
     s, st = _fill(b, n)
     cons_s = raw_s = 0.0
     for k in range(2):
-        cons_s += _consumer_run(b, s, st, f"noop{k}")
+        cons_s += consumer_run(b, s, st, f"noop{k}")
         raw_s += _raw_run(b, st, f"raw{k}")
     value, base = 2 * n / cons_s, 2 * n / raw_s
     return [row("consume", value, "events/s", base, "ratio >= 0.5", events=n, batch=100)]

@@ -130,7 +130,7 @@ class Catalog:
     # --- reading ------------------------------------------------------------------------------
     def get(self, article_id: str) -> dict[str, Any] | None:
         raw = self.redis.hget(self.key("articles"), article_id)
-        return orjson.loads(raw) if raw else None
+        return self.with_story(orjson.loads(raw)) if raw else None
 
     def count(self) -> int:
         return int(self.redis.hlen(self.key("articles")))
@@ -150,7 +150,13 @@ class Catalog:
         if not ids:
             return []
         raws = self.redis.hmget(self.key("articles"), ids)
-        return [orjson.loads(r) for r in raws if r]
+        return [self.with_story(orjson.loads(r)) for r in raws if r]
+
+    def with_story(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """The document with ``story_id``: the `stories` handler's assignment, None when that
+        handler has not seen the article (a read-time join: rebuilds and hashes ignore it)."""
+        story = self.redis.hget(self.keys.stories("assigned"), doc["article_id"])
+        return {**doc, "story_id": story.decode() if story else None}
 
     def state_hash(self) -> str:
         """SHA-256 over documents and non-empty indexes: equal hashes, equal catalogs."""
