@@ -13,6 +13,7 @@ from typing import Any
 
 import redis
 
+from tests.faults.dead_workers import worker_kill_shipped_timeout
 from tests.faults.harness import Cluster, Proc, Row, wait_for
 from worker.consumers.builtin.archive import iter_archive
 from worker.consumers.consumer import Consumer
@@ -346,6 +347,7 @@ def concurrent_clients(base: Path, scale: float) -> Row:
 
 SCENARIOS: dict[str, Callable[[Path, float], Row]] = {
     "celery-kill": celery_kill, "consumer-kill": consumer_kill, "redis-kill": redis_kill,
+    "worker-kill-shipped-vt": worker_kill_shipped_timeout,
     "redis-outage": redis_outage, "poison": poison, "concurrent": concurrent_clients,
     "poison-non-utf8": lambda base, scale: poison(
         base, scale, malformed=NON_UTF8, name="5b non-UTF-8 field name"),

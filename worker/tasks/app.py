@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import socket
 import time
 import uuid
 from typing import Any
 
 import redis
 from celery import Celery, signals
+from celery.backends.redis import RedisBackend
+from celery.worker import state as worker_state
 from kombu import Exchange, Queue
 
 from worker import metrics
@@ -25,9 +29,12 @@ from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.tasks import feeds, ingest, names
 from worker.tasks.broker import Entry, Keeper, SubmissionLedger, queue_keys
+from worker.tasks.recovery import Roster, Watchman
+from worker.tasks.transport import LEDGER_PREFIX_OPTION
 
 log = logging.getLogger(__name__)
 
+PURGE_AWARE_TRANSPORT = "worker.tasks.transport:Transport"
 BEAT_INTERVAL_S = 30.0  # how often beat asks which feeds are due (each feed has its own interval)
 RESULT_EXPIRES_S = 24 * 3600
 
@@ -42,6 +49,8 @@ def transport_options(settings: Settings) -> dict[str, object]:
     }
     if settings.celery_key_prefix:
         opts["global_keyprefix"] = settings.celery_key_prefix
+    # Read by worker.tasks.transport (kombu passes options it does not know along untouched).
+    opts[LEDGER_PREFIX_OPTION] = settings.key_prefix
     return opts
 
 
@@ -79,13 +88,15 @@ def configure(app: Celery, settings: Settings) -> None:
         result_backend_transport_options={"visibility_timeout": settings.visibility_timeout_s},
         broker_connection_retry_on_startup=True,
         worker_send_task_events=True,  # Flower and `celery events` need only these
-        # Off: a "task-sent" event was one more broker publish per submitted task, on the
-        # submitter's path (the API request, a feed task queueing fetches).
-        task_send_sent_event=False,
+        # Flower shows queued tasks only from "task-sent" events (one more publish per task).
+        task_send_sent_event=True,
         worker_hijack_root_logger=False,
         enable_utc=True,
         timezone="UTC",
     )
+    if settings.celery_broker.startswith(("redis://", "rediss://")):
+        # kombu's Redis transport, telling the ledger when an operator purges a queue.
+        app.conf.broker_transport = PURGE_AWARE_TRANSPORT
 
 
 class NewsworkerCelery(Celery):  # type: ignore[misc]
@@ -93,6 +104,11 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
 
     settings: Settings
     keeper: Keeper | None = None
+    watchman: Watchman | None = None
+    # Waits between tries of a ledger write; a caller that must answer fast (the API) tries
+    # once, with a short socket timeout.
+    ledger_retry_delays_s: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0)
+    ledger_socket_timeout_s: float = 5.0
     _ledger: SubmissionLedger | None = None
     _store: EventStore | None = None
 
@@ -107,7 +123,10 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
                 ("redis://", "rediss://", "unix://")):
             return None
         if self._ledger is None:
-            client = connect(self.settings.celery_broker, socket_timeout=5)
+            client = connect(self.settings.celery_broker,
+                             socket_timeout=self.ledger_socket_timeout_s,
+                             socket_connect_timeout=self.ledger_socket_timeout_s,
+                             retry_on_timeout=False)
             self._ledger = SubmissionLedger(client, self.store().keys)
         return self._ledger
 
@@ -127,7 +146,7 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
         entry = Entry(options["task_id"], name, list(args or ()), dict(kwargs or {}),
                       self.queue_for(name, args, kwargs, options), resends)
         # Ledger first: a message published but never recorded could be lost unseen.
-        for delay in (0.2, 0.5, 1.0, 2.0, None):
+        for delay in (*self.ledger_retry_delays_s, None):
             try:
                 ledger.record(entry)
                 break
@@ -163,6 +182,22 @@ def app_of(sender: Any) -> NewsworkerCelery | None:
     return app if isinstance(app, NewsworkerCelery) else None
 
 
+def start_watchman(sender: Any = None, **_: Any) -> None:
+    """Dead-worker recovery (worker.tasks.recovery): on a Redis broker, journal or not."""
+    app = app_of(sender)
+    s = app.settings if app is not None else None
+    if (app is None or s is None or app.watchman is not None
+            or not s.celery_broker.startswith(("redis://", "rediss://", "unix://"))):
+        return
+    # A client of its own, with short timeouts: this thread must never wedge on Redis.
+    client = connect(s.celery_broker, socket_timeout=2, socket_connect_timeout=2)
+    worker_id = f"{getattr(sender, 'hostname', None) or socket.gethostname()}:{os.getpid()}"
+    app.watchman = Watchman(Roster(client, app.store().keys, s), worker_id,
+                            busy=lambda: bool(worker_state.active_requests),
+                            drain_s=float(s.task_time_limit_s))
+    app.watchman.start()
+
+
 def start_keeper(sender: Any = None, **_: Any) -> None:
     app = app_of(sender)
     if app is None or app.keeper is not None:
@@ -184,11 +219,23 @@ def start_keeper(sender: Any = None, **_: Any) -> None:
 
 
 def record_receipt(sender: Any = None, request: Any = None, **_: Any) -> None:
-    # Runs in the consumer's event loop: only a deque append, the thread does the I/O.
+    # Runs in the consumer's event loop: only deque appends, the threads do the I/O.
     app = app_of(sender)
+    tag = getattr(getattr(request, "message", None), "delivery_tag", None)
+    if app is not None and app.watchman is not None and tag:
+        app.watchman.received(str(tag))
     if (app is not None and app.keeper is not None and request is not None
             and getattr(request, "name", None) in names.LEDGERED):
         app.keeper.receipt(request.id)
+
+
+def record_revoked(sender: Any = None, request: Any = None, **_: Any) -> None:
+    """A revoked task counts as received: the ledger must never re-send what an operator
+    revoked (Celery discards a revoked message before ``task_received``)."""
+    app = app_of(sender)
+    task_id = getattr(request, "id", None)
+    if app is not None and app.keeper is not None and task_id:
+        app.keeper.receipt(task_id)
 
 
 def stop_keeper(sender: Any = None, **_: Any) -> None:
@@ -196,6 +243,9 @@ def stop_keeper(sender: Any = None, **_: Any) -> None:
     if app is not None and app.keeper is not None:
         app.keeper.stop()
         app.keeper.join(timeout=5)
+    if app is not None and app.watchman is not None:
+        app.watchman.stop()
+        app.watchman.join(timeout=5)
 
 
 _STARTED: dict[str, float] = {}
@@ -213,7 +263,7 @@ def task_finished(task_id: str | None = None, task: Any = None, **_: Any) -> Non
     if started is None or app is None:
         return
     seconds = time.perf_counter() - started
-    name = str(task.name).removeprefix("newsworker.")
+    name = str(task.name)  # as Celery and Flower name it
     metrics.TASK_DURATION.labels(task=name).observe(seconds)
     try:
         st = app.store()
@@ -225,10 +275,45 @@ def task_finished(task_id: str | None = None, task: Any = None, **_: Any) -> Non
 def connect_signals() -> None:
     """Idempotent (dispatch_uid): many apps in one process share one receiver each."""
     signals.worker_ready.connect(start_keeper, weak=False, dispatch_uid="newsworker.keeper")
+    signals.worker_ready.connect(start_watchman, weak=False, dispatch_uid="newsworker.watchman")
     signals.task_received.connect(record_receipt, weak=False, dispatch_uid="newsworker.receipt")
     signals.worker_shutdown.connect(stop_keeper, weak=False, dispatch_uid="newsworker.stop")
+    signals.task_revoked.connect(record_revoked, weak=False, dispatch_uid="newsworker.revoked")
     signals.task_prerun.connect(task_started, weak=False, dispatch_uid="newsworker.prerun")
     signals.task_postrun.connect(task_finished, weak=False, dispatch_uid="newsworker.postrun")
+
+
+class SubmitOnlyRedisBackend(RedisBackend):  # type: ignore[misc]
+    """Celery's Redis result backend without the result subscription it opens for every
+    task sent: a submitting process reads results on demand (``/v1/tasks/{id}``), and that
+    subscription's reconnect loop outlives any request timeout and, once past its retry
+    limit, disables the app until restarted."""
+
+    def on_task_call(self, producer: Any, task_id: str) -> None:
+        return None
+
+
+def create_client_app(settings: Settings, timeout_s: float) -> NewsworkerCelery:
+    """An app for a process that submits and must answer within ``timeout_s`` (the API):
+    one try of each Redis or broker operation, bounded by that timeout, never a long retry."""
+    app = create_app(settings)
+    app.ledger_retry_delays_s = ()
+    app.ledger_socket_timeout_s = timeout_s
+    app.conf.broker_transport_options = {
+        **transport_options(settings), "socket_timeout": timeout_s,
+        "socket_connect_timeout": timeout_s, "retry_on_timeout": False}
+    app.conf.result_backend_transport_options = {
+        "visibility_timeout": settings.visibility_timeout_s, "socket_timeout": timeout_s,
+        "socket_connect_timeout": timeout_s, "retry_on_timeout": False,
+        "retry_policy": {"max_retries": 0}}
+    app.conf.redis_socket_timeout = timeout_s
+    app.conf.redis_socket_connect_timeout = timeout_s
+    app.conf.broker_connection_timeout = timeout_s
+    app.conf.broker_connection_retry = False
+    app.conf.task_publish_retry = False
+    submit_only = f"{SubmitOnlyRedisBackend.__module__}:{SubmitOnlyRedisBackend.__name__}"
+    app.loader.override_backends = {"redis": submit_only, "rediss": submit_only}
+    return app
 
 
 def create_app(settings: Settings) -> NewsworkerCelery:
@@ -242,6 +327,9 @@ def create_app(settings: Settings) -> NewsworkerCelery:
                            "options": {"queue": settings.feeds_queue,
                                        "expires": BEAT_INTERVAL_S - 5}},
     }
+    # Beat's state file goes with the rest of the local state, not the working directory.
+    app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
+    app.conf.beat_scheduler = "worker.tasks.beat:DataDirScheduler"
     retry = ingest.retry_options(settings)
     ingest.register(app, retry)
     feeds.register(app, retry)

@@ -31,13 +31,15 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 import redis
+from celery.worker import state as worker_state
 
+from worker.redisconn import to_str
 from worker.settings import Settings
 from worker.store.keys import Keys
 
@@ -79,6 +81,17 @@ def queue_keys(settings: Settings, queue: str) -> list[str]:
 def unacked_key(settings: Settings) -> str:
     """kombu's hash of messages taken by a worker and not yet acknowledged."""
     return settings.celery_key_prefix + "unacked"
+
+
+def guarded(logger: logging.Logger, what: str, step: Callable[[], object]) -> None:
+    """One step of a background thread: Redis away is expected and retried next time; any
+    other error is a bug, logged, and must not kill the thread silently."""
+    try:
+        step()
+    except redis.RedisError as exc:
+        logger.debug("%s skipped: %s", what, exc)
+    except Exception:
+        logger.exception("%s failed", what)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +164,19 @@ class SubmissionLedger:
             out.append(Entry(task_id, d["name"], d["args"], d["kwargs"], d["queue"],
                              int(d.get("resends", 0))))
         return out
+
+    def purged(self, queue: str, *, now_ms: int | None = None) -> int:
+        """An operator purged ``queue``: forget every submission sent to it until now, so
+        nothing purged is ever re-sent. Returns how many were forgotten."""
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        ids = [to_str(i) for i in self.redis.zrangebyscore(self._sent(queue), "-inf", now_ms)]
+        if ids:
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.hdel(self._msg, *ids)
+            pipe.hdel(self._queue_of, *ids)
+            pipe.zrem(self._sent(queue), *ids)
+            pipe.execute()
+        return len(ids)
 
     def forget(self, entry: Entry) -> None:
         pipe = self.redis.pipeline(transaction=True)
@@ -251,6 +277,11 @@ class Keeper(threading.Thread):
                               entry.task_id, entry.name, entry.resends)
                     self.journal.forget(entry)
                     continue
+                if entry.task_id in worker_state.revoked:
+                    # Revoked by an operator: final, never re-sent (the receipt for it may
+                    # not have been flushed yet).
+                    self.journal.forget(entry)
+                    continue
                 log.warning("task %s (%s) was lost by the broker; re-sending it (%d)",
                             entry.task_id, entry.name, entry.resends + 1)
                 self.resend(entry)
@@ -263,12 +294,7 @@ class Keeper(threading.Thread):
             self.flush()
             if time.monotonic() >= next_reap:
                 next_reap = time.monotonic() + self.reap_every_s
-                try:
-                    self.reap()
-                except redis.RedisError as exc:
-                    log.debug("journal reap skipped: %s", exc)
-                except Exception:  # a bug here must not kill the thread silently
-                    log.exception("journal reap failed")
+                guarded(log, "journal reap", self.reap)
         self.flush()
 
     def stop(self) -> None:
