@@ -3,9 +3,19 @@ implementation consumers use by default."""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+import redis
 from prometheus_client import Counter
 
 from worker import metrics
+from worker.store.keys import Keys
+
+log = logging.getLogger(__name__)
+
+# Outcomes a consumer counts, per group (also pre-set to 0 on /metrics).
+OUTCOMES = ("ok", "error", "dead_letter")
 
 
 class ConsumerHooks:
@@ -39,3 +49,53 @@ class PrometheusHooks(ConsumerHooks):
 
     def on_dead_letter(self, group: str, entry_id: str, reason: str) -> None:
         metrics.HANDLED.labels(group=group, outcome="dead_letter").inc()
+
+
+class RedisCountingHooks(ConsumerHooks):
+    """Counts outcomes in the shared counters hash (``handled:<group>|<outcome>``), so
+    ``/metrics`` shows every consumer's handled, error and dead-letter counts whichever
+    process serves the scrape (a consumer has no endpoint of its own)."""
+
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis, self.keys = client, keys
+
+    def count(self, group: str, outcome: str, n: int = 1) -> None:
+        try:
+            self.redis.hincrby(self.keys.counters, f"handled:{group}|{outcome}", n)
+        except redis.RedisError as exc:  # a lost count must never fail a delivery
+            log.debug("outcome not counted: %s", exc)
+
+    def on_batch_handled(self, group: str, count: int) -> None:
+        if count:
+            self.count(group, "ok", count)
+
+    def on_error(self, group: str, entry_id: str, error: Exception) -> None:
+        self.count(group, "error")
+
+    def on_dead_letter(self, group: str, entry_id: str, reason: str) -> None:
+        self.count(group, "dead_letter")
+
+
+class AllHooks(ConsumerHooks):
+    """Several hooks, called in order."""
+
+    def __init__(self, *hooks: ConsumerHooks) -> None:
+        self.hooks = hooks
+
+    def on_batch_handled(self, group: str, count: int) -> None:
+        for h in self.hooks:
+            h.on_batch_handled(group, count)
+
+    def on_error(self, group: str, entry_id: str, error: Exception) -> None:
+        for h in self.hooks:
+            h.on_error(group, entry_id, error)
+
+    def on_dead_letter(self, group: str, entry_id: str, reason: str) -> None:
+        for h in self.hooks:
+            h.on_dead_letter(group, entry_id, reason)
+
+
+def default_hooks(client: Any, keys: Keys) -> ConsumerHooks:
+    """What a consumer reports by default: this process's Prometheus counters, and the
+    shared counts in Redis."""
+    return AllHooks(PrometheusHooks(), RedisCountingHooks(client, keys))

@@ -23,6 +23,7 @@ from worker.ops.snapshot import (
     Failures,
     FeedRow,
     GroupRow,
+    RedisHealth,
     Snapshot,
     StreamStats,
     Workers,
@@ -148,6 +149,43 @@ def feeds(client: redis.Redis, keys: Keys) -> list[FeedRow]:
     return rows
 
 
+def redis_health(client: redis.Redis) -> RedisHealth | None:
+    """INFO, not CONFIG GET: managed Redis services often rename or disable CONFIG."""
+    try:
+        info = {**client.info("server"), **client.info("memory"), **client.info("persistence")}
+    except redis.ResponseError as exc:
+        log.warning("redis INFO unavailable: %s", exc)
+        return None
+    return RedisHealth(version=str(info.get("redis_version", "?")),
+                       used_memory_bytes=int(info.get("used_memory", 0)),
+                       maxmemory_bytes=int(info.get("maxmemory", 0)),
+                       maxmemory_policy=str(info.get("maxmemory_policy", "?")),
+                       aof_enabled=bool(int(info.get("aof_enabled", 0))))
+
+
+def redis_alerts(health: RedisHealth | None, settings: Settings) -> list[Alert]:
+    """The store's requirements (docs/deploy.md): never evict, persist every write, room left."""
+    if health is None:
+        return []
+    out: list[Alert] = []
+    if health.maxmemory_policy != "noeviction":
+        out.append(Alert(kind="redis", subject="maxmemory_policy", value=0, limit=0,
+                         message=f"Redis maxmemory-policy is {health.maxmemory_policy}: it can "
+                                 "evict events (set noeviction)"))
+    if settings.alert_redis_aof and not health.aof_enabled:
+        out.append(Alert(kind="redis", subject="appendonly", value=0, limit=1,
+                         message="Redis runs without append-only persistence (appendonly no): "
+                                 "a restart loses recent events"))
+    if health.maxmemory_bytes:
+        pct = 100 * health.used_memory_bytes / health.maxmemory_bytes
+        if pct > settings.alert_max_memory_pct:
+            out.append(Alert(kind="redis", subject="used_memory", value=round(pct),
+                             limit=round(settings.alert_max_memory_pct),
+                             message=f"Redis uses {pct:.0f}% of maxmemory "
+                                     f"(limit {settings.alert_max_memory_pct:g}%)"))
+    return out
+
+
 def alerts(groups: list[GroupRow], dead_letters: int, live_workers: int | None,
            worker_error: str | None, settings: Settings) -> list[Alert]:
     """Thresholds crossed: each alert names what, the figure and the limit.
@@ -205,6 +243,7 @@ def collect(settings: Settings, *, app: Any = None, client: redis.Redis | None =
     pipe.xrevrange(keys.failures, count=RECENT)
     dlq_len, dlq_recent, fail_len, fail_recent = pipe.execute()
     counts = counters(client, keys)
+    health = redis_health(client)
     return Snapshot(
         at=round(now, 3), key_prefix=settings.key_prefix, queues=queues, unacked=unacked,
         journal_pending=journal_pending, workers=live,
@@ -215,5 +254,6 @@ def collect(settings: Settings, *, app: Any = None, client: redis.Redis | None =
         failures=Failures(length=int(fail_len),
                           recent=[failure_row(e, f) for e, f in fail_recent],
                           by_code=counts.get("failures", {})),
-        feeds=feeds(client, keys),
-        alerts=alerts(groups, int(dlq_len), live.live, live.error, settings))
+        feeds=feeds(client, keys), redis=health,
+        alerts=alerts(groups, int(dlq_len), live.live, live.error, settings)
+        + redis_alerts(health, settings))

@@ -80,8 +80,17 @@ class FeedRow(Model):
     last_error: str
 
 
+class RedisHealth(Model):
+    """The event-store Redis as INFO reports it: what it holds and whether it keeps it."""
+    version: str
+    used_memory_bytes: int
+    maxmemory_bytes: int = Field(description="0: no limit set")
+    maxmemory_policy: str = Field(description="Anything but noeviction can drop events")
+    aof_enabled: bool = Field(description="Append-only persistence; off loses recent writes")
+
+
 class Alert(Model):
-    kind: Literal["lag", "dlq", "workers"]
+    kind: Literal["lag", "dlq", "workers", "redis"]
     subject: str
     value: int
     limit: int
@@ -101,4 +110,5 @@ class Snapshot(Model):
     counters: dict[str, dict[str, int]]
     failures: Failures
     feeds: list[FeedRow]
+    redis: RedisHealth | None = Field(default=None, description="None: INFO unavailable")
     alerts: list[Alert]
