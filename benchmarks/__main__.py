@@ -23,7 +23,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def _benches() -> dict[str, tuple[Callable[[Bench], list[Row]], list[str]]]:
-    from benchmarks import bench_feeds, bench_normalise, bench_pipeline, bench_store
+    from benchmarks import bench_feeds, bench_normalise, bench_pipeline, bench_store, bench_stories
+    from benchmarks.bench_postgres import bench_pg_project
 
     return {
         "append": (bench_store.bench_append, ["append"]),
@@ -35,6 +36,8 @@ def _benches() -> dict[str, tuple[Callable[[Bench], list[Row]], list[str]]]:
                     ["latency_single", "latency_single_p50", "latency_single_p95"]),
         "end_to_end": (bench_pipeline.bench_end_to_end, ["end_to_end_batch"]),
         "worker_rss": (bench_pipeline.bench_rss, ["worker_rss", "worker_rss_small"]),
+        "stories_assign": (bench_stories.bench_stories_assign, ["stories_assign"]),
+        "pg_project": (bench_pg_project, ["pg_project"]),
     }
 
 

@@ -16,7 +16,11 @@
     ├── EventDecodeError            a stream entry we cannot decode (keeps ``raw``)
     │   └── UnknownEventType
     ├── StoreError                  event-store invariants
-    │   └── VersionConflict         expected version did not match
+    │   ├── VersionConflict         expected version did not match
+    │   ├── VersionNotFound         no such article, version or moment in its history
+    │   └── VersionTrimmed          the version is in the history, its event no longer in
+    │                               the stream
+    ├── ReadModelError              the PostgreSQL read model: unreachable, not migrated
     └── HandlerError                raised by a handler; counted toward dead-lettering
         └── PermanentHandlerError   retrying cannot help: dead-lettered at once
 
@@ -138,6 +142,18 @@ class VersionConflict(StoreError):
         self.article_id = article_id
         self.expected = expected
         self.actual = actual
+
+
+class VersionNotFound(StoreError):
+    """An article, or a version / moment of it, that its history does not have."""
+
+
+class VersionTrimmed(StoreError):
+    """The history lists the version but its event was trimmed from the stream."""
+
+
+class ReadModelError(NewsworkerError):
+    """The PostgreSQL read model cannot serve: no DSN, unreachable, or not migrated."""
 
 
 class HandlerError(NewsworkerError):

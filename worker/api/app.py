@@ -16,17 +16,22 @@ import re
 import threading
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
+import redis
+from fastapi import Depends, FastAPI, File, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from worker.api.models import FeedIn, Queued, TextIn
+from worker.api import errors, history_routes, search_routes, stories_routes
+from worker.api.errors import responses
+from worker.api.models import FeedIn, Health, Queued, TextIn
 from worker.api.security import BodyLimit, check_bind, require_auth
 from worker.errors import EventDecodeError
 from worker.events.codec import decode
@@ -37,6 +42,7 @@ from worker.redisconn import to_str
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.tasks import names
+from worker.tasks.app import create_client_app
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +87,12 @@ def _safe_suffix(filename: str | None) -> str:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    submit = Client(settings)
-    store = EventStore.from_settings(settings)
+    # Every Redis and broker operation of a request is bounded: a hung Redis costs a client
+    # api_redis_timeout_s and a 503, never a minute and a 500.
+    timeout_s = settings.api_redis_timeout_s
+    submit = Client(settings, app=create_client_app(settings, timeout_s))
+    store = EventStore.from_settings(settings, socket_timeout=timeout_s,
+                                     socket_connect_timeout=timeout_s, retry_on_timeout=False)
     client, keys = store.redis, store.keys
     status_cache = StatusCache(settings, submit.app, client)
     uploads = settings.data_dir / "uploads"
@@ -92,19 +102,17 @@ def create_app(settings: Settings) -> FastAPI:
                   openapi_url="/openapi.json", redoc_url=None)
     api.add_middleware(BodyLimit, limit=settings.max_upload_bytes + MULTIPART_SLACK)
     auth = [Depends(require_auth(settings))]
+    search_routes.register(api, settings, auth)
+    stories_routes.register(api, settings, auth, client, keys)
+    history_routes.register(api, client, keys, auth)
 
-    @api.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
-                  for e in exc.errors()]
-        message = "; ".join(".".join(str(p) for p in e["loc"]) + f": {e['msg']}" for e in errors)
-        return JSONResponse({"error": "invalid request", "message": message,
-                             "detail": jsonable_encoder(errors)}, 422)
+    errors.install(api)
 
     def queued(name: str, res: Any) -> Queued:
         return Queued(task_id=res.id, task=name, status_url=f"/v1/tasks/{res.id}")
 
-    @api.post("/v1/ingest/text", status_code=202, dependencies=auth, tags=["ingest"])
+    @api.post("/v1/ingest/text", status_code=202, dependencies=auth, tags=["ingest"],
+              responses=responses(401, 403, 413, 422, 503))
     def ingest_text(body: TextIn) -> Queued:
         """Queue an article given as text (newsworker.ingest_text)."""
         if len(body.text.encode()) > settings.max_upload_bytes:
@@ -112,12 +120,14 @@ def create_app(settings: Settings) -> FastAPI:
         return queued(names.INGEST_TEXT,
                       submit.submit_text(body.text, url=body.url, name=body.name))
 
-    @api.post("/v1/ingest/feed", status_code=202, dependencies=auth, tags=["ingest"])
+    @api.post("/v1/ingest/feed", status_code=202, dependencies=auth, tags=["ingest"],
+              responses=responses(401, 403, 413, 422, 503))
     def ingest_feed(body: FeedIn) -> Queued:
         """Queue one poll of a feed URL (newsworker.poll_feed)."""
         return queued(names.POLL_FEED, submit.submit_feed(body.url))
 
-    @api.post("/v1/ingest/file", status_code=202, dependencies=auth, tags=["ingest"])
+    @api.post("/v1/ingest/file", status_code=202, dependencies=auth, tags=["ingest"],
+              responses=responses(401, 403, 413, 422, 503))
     def ingest_file(file: Annotated[UploadFile, File(description="An article or feed file.")]
                     ) -> Queued:
         """Upload a file; it is stored under data_dir/uploads and queued (ingest_file)."""
@@ -140,7 +150,8 @@ def create_app(settings: Settings) -> FastAPI:
                                            "type": "value_error"}])
         return queued(names.INGEST_FILE, submit.submit_file(dest))
 
-    @api.get("/v1/tasks/{task_id}", dependencies=auth, tags=["tasks"])
+    @api.get("/v1/tasks/{task_id}", dependencies=auth, tags=["tasks"],
+             responses=responses(401, 403, 422, 503))
     def task(task_id: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")]
              ) -> dict[str, Any]:
         """A task's state (PENDING also means unknown) and, once done, its result."""
@@ -154,12 +165,14 @@ def create_app(settings: Settings) -> FastAPI:
             out["error"] = f"{type(res.result).__name__}: {res.result}"
         return out
 
-    @api.get("/v1/status", dependencies=auth, tags=["monitoring"])
+    @api.get("/v1/status", dependencies=auth, tags=["monitoring"],
+             responses=responses(401, 403, 503))
     def status() -> dict[str, Any]:
         """The monitor snapshot (what `newsworker status --json` prints)."""
         return status_cache.get()
 
-    @api.get("/v1/events", dependencies=auth, tags=["events"])
+    @api.get("/v1/events", dependencies=auth, tags=["events"],
+             responses=responses(401, 403, 422, 503))
     def events(
         after: Annotated[str | None, Query(
             pattern=ENTRY_ID, description="Entries after this id (exclusive).")] = None,
@@ -175,31 +188,46 @@ def create_app(settings: Settings) -> FastAPI:
         rows = [event_row(eid, f) for eid, f in raw]
         return {"events": rows, "next_after": rows[-1]["entry_id"] if rows else after}
 
-    @api.get("/v1/articles/{article_id}", dependencies=auth, tags=["events"])
-    def article(article_id: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
+    @api.get("/v1/articles/{article_id}", dependencies=auth, tags=["events"],
+             responses=history_routes.ARTICLE_RESPONSES)
+    def article(article_id: Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,128}$")],
+                version: Annotated[int | None, Query(ge=1, description="This version.")] = None,
+                as_of: Annotated[datetime | None, Query(
+                    description="As it stood at this ISO-8601 moment.")] = None,
                 ) -> dict[str, Any]:
-        """The article's latest event."""
+        """The article's latest event, or its event at ``version`` / as of ``as_of``."""
+        if version is not None or as_of is not None:
+            return history_routes.article_at(client, keys, article_id, version=version,
+                                             as_of=as_of)
         entry = client.hget(keys.article(article_id), "entry_id")
         rows = client.xrange(keys.events, entry, entry) if entry else []
         if not rows:
             raise HTTPException(404, "no such article (or its event was trimmed)")
-        return event_row(*rows[0])
+        story = client.hget(keys.stories("assigned"), article_id)  # the stories handler's
+        return {**event_row(*rows[0]), "story_id": to_str(story) if story else None}
 
     @api.get("/metrics", dependencies=auth, tags=["monitoring"],
-             response_class=Response)
+             response_class=Response, responses={
+                 200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                       "description": "Prometheus text exposition format"},
+                 **responses(401, 403, 503)})
     def metrics() -> Response:
         """Prometheus text format, computed from Redis at scrape time."""
         body, content_type = metrics_text(settings, client)
         return Response(body, media_type=content_type)
 
-    @api.get("/healthz", tags=["monitoring"])
+    @api.get("/healthz", tags=["monitoring"], response_model=Health, responses={
+        503: {"model": Health, "description": "Redis does not answer (within "
+              "api_redis_timeout_s)"}})
     def healthz() -> JSONResponse:
-        """No auth: 200 when Redis answers, else 503."""
+        """No auth: 200 when Redis answers, else 503 (naming no address: anyone may ask)."""
         try:
             client.ping()
-        except Exception as exc:
-            return JSONResponse({"status": "down", "error": str(exc)}, 503)
-        return JSONResponse({"status": "ok"})
+        except redis.RedisError as exc:
+            log.warning("healthz: Redis unavailable: %s", exc)
+            return JSONResponse(Health(status="down").model_dump(), 503,
+                                headers={"Retry-After": str(errors.RETRY_AFTER_S)})
+        return JSONResponse(Health(status="ok").model_dump())
 
     @api.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:
@@ -207,7 +235,22 @@ def create_app(settings: Settings) -> FastAPI:
                             headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"})
 
     api.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    api.openapi = lambda: openapi_schema(api)  # type: ignore[method-assign]
     return api
+
+
+def openapi_schema(api: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, plus the one rule it cannot express: an upload is never empty."""
+    if api.openapi_schema is None:
+        doc = get_openapi(title=api.title, version=api.version, summary=api.summary,
+                          routes=api.routes)
+        for schema in doc.get("components", {}).get("schemas", {}).values():
+            for prop in schema.get("properties", {}).values():
+                if prop.get("format") == "binary" or prop.get("contentMediaType") == \
+                        "application/octet-stream":
+                    prop["minLength"] = 1
+        api.openapi_schema = doc
+    return api.openapi_schema
 
 
 def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:

@@ -12,7 +12,14 @@ import sys
 
 import typer
 
-from worker.cli import ingest_commands, ops_commands
+from worker.cli import (
+    db_commands,
+    groups_commands,
+    history_commands,
+    ingest_commands,
+    ops_commands,
+    stories_commands,
+)
 from worker.cli.console import err
 from worker.errors import ConfigError, NewsworkerError, RejectedInput
 
@@ -24,7 +31,10 @@ def build() -> typer.Typer:
         help="Event-sourced news ingestion: files and feeds -> Redis Stream -> handlers.",
         no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
     ingest_commands.register(app)
-    ops_commands.register(app)
+    history_commands.register(ops_commands.register(app))
+    db_commands.register(app)
+    groups_commands.register(app)
+    stories_commands.register(app)
     return app
 
 

@@ -1,13 +1,16 @@
-"""What every CLI command shares: the two consoles, JSON output and the settings it runs on."""
+"""What every CLI command shares: the two consoles, JSON output, the settings it runs on and
+how a ``--since`` value is read."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 
+from worker.errors import ConfigError
 from worker.settings import Settings, load_settings, with_recorded_redis
 
 log = logging.getLogger(__name__)
@@ -21,6 +24,17 @@ def print_json(obj: Any) -> None:
 
     sys.stdout.buffer.write(orjson.dumps(obj) + b"\n")
     sys.stdout.flush()
+
+
+def parse_since(since: str | None, flag: str = "--since") -> datetime | None:
+    """A ``--since`` value: an ISO-8601 date or time, a naive one taken as UTC."""
+    if not since:
+        return None
+    try:
+        when = datetime.fromisoformat(since)
+    except ValueError:
+        raise ConfigError(f"{flag} {since!r}: expected an ISO-8601 date or time") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def cli_settings() -> Settings:

@@ -131,7 +131,7 @@ def submit_file(
 
 def submit_dir(
     directory: Annotated[Path, typer.Argument(help="Directory to ingest recursively.")],
-    wait: Annotated[bool, typer.Option("--wait")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait and print each result.")] = False,
     batch: Annotated[int, typer.Option(help="Files per task.")] = 100,
 ) -> None:
     """Queue every file under a directory, batched."""
@@ -142,9 +142,9 @@ def submit_dir(
 
 def submit_text(
     text: Annotated[str, typer.Argument(help="Article text, or - for stdin.")],
-    name: Annotated[str, typer.Option(help="Source name for the article.")] = "text",
+    name: Annotated[str, typer.Option(help="Source name in the event.")] = "text",
     url: Annotated[str | None, typer.Option(help="The article's URL (its identity).")] = None,
-    wait: Annotated[bool, typer.Option("--wait")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait up to 60 s, print it.")] = False,
 ) -> None:
     """Queue an article given as text."""
     c = client()
@@ -193,7 +193,7 @@ def feeds() -> None:
 def events(
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines.")] = False,
     start: Annotated[str, typer.Option("--from", help="First entry id (inclusive).")] = "-",
-    count: Annotated[int, typer.Option(help="At most this many.")] = 100,
+    count: Annotated[int, typer.Option(help="At most this many entries.")] = 100,
     failures: Annotated[bool, typer.Option("--failures", help="Read ingestion.failed.")] = False,
 ) -> None:
     """Read the event stream (or the failures stream)."""
@@ -228,7 +228,7 @@ def consume(
     handler: Annotated[str, typer.Option(help="Handler name or module:callable.")] = "log",
     consumer: Annotated[str | None, typer.Option(help="Consumer name (default host-pid).")] = None,
     batch: Annotated[int | None, typer.Option(help="Entries per read.")] = None,
-    until_idle: Annotated[bool, typer.Option(help="Exit when nothing is left.")] = False,
+    until_idle: Annotated[bool, typer.Option(help="Exit when nothing is left to read.")] = False,
 ) -> None:
     """Deliver stream events to a handler through a consumer group."""
     from worker.consumers.consumer import Consumer

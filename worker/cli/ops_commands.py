@@ -38,14 +38,31 @@ def replay(
 
 
 def rebuild(
-    model: Annotated[str, typer.Argument(help="Read model to rebuild: catalog.")],
+    model: Annotated[str, typer.Argument(
+        help="Read model to rebuild: catalog, postgres, history, stories.")],
 ) -> None:
     """Rebuild a read model from the whole stream into fresh keys, then swap it in."""
     from worker.consumers.builtin.catalog import rebuild as rebuild_catalog
+    from worker.consumers.builtin.postgres import rebuild as rebuild_postgres
 
-    if model != "catalog":
-        raise ConfigError(f"rebuild: unknown read model {model!r} (known: catalog)")
+    if model not in ("catalog", "postgres", "history", "stories"):
+        raise ConfigError(f"rebuild: unknown read model {model!r} (known: catalog, postgres, "
+                          "history, stories)")
     client, keys = store_client_keys()
+    if model == "stories":
+        from worker.cli.stories_commands import rebuild_stories
+
+        rebuild_stories(client, keys)
+        return
+    if model == "history":
+        from worker.cli.history_commands import rebuild_history
+
+        rebuild_history(client, keys)
+        return
+    if model == "postgres":
+        n, digest = rebuild_postgres(cli_settings(), client, keys)
+        out.print(f"postgres rebuilt from {n} events, state {digest}", highlight=False)
+        return
     n, digest = rebuild_catalog(client, keys)
     out.print(f"catalog rebuilt from {n} events, state {digest}", highlight=False)
 
@@ -54,14 +71,29 @@ def trim(
     maxlen: Annotated[int | None, typer.Option(help="Keep at most this many entries.")] = None,
     minid: Annotated[str | None, typer.Option(help="Remove entries below this id.")] = None,
 ) -> None:
-    """Trim the event stream, never past entries a consumer group still needs."""
+    """Trim the event stream, never past entries a consumer group still needs; names the
+    groups that held entries back, and why."""
+    from worker.store.retention import holding_back, requested_minid, safe_minid
     from worker.store.retention import trim as do_trim
 
     settings = cli_settings()
     client, keys = store_client_keys()
-    removed = do_trim(client, keys, maxlen=maxlen if maxlen or minid else settings.stream_maxlen,
-                      minid=minid)
+    if not (maxlen or minid):
+        maxlen = settings.stream_maxlen
+    removed = do_trim(client, keys, maxlen=maxlen, minid=minid)
     out.print(f"removed {removed} entries", highlight=False)
+    wanted = requested_minid(client, keys, maxlen=maxlen, minid=minid)
+    if wanted is None:
+        return
+    blockers = holding_back(client, keys, wanted)
+    if safe_minid(client, keys) is None:
+        out.print("kept everything: no consumer group exists, so nothing is known to be "
+                  "handled", highlight=False)
+    for g in blockers:
+        why = (f"{g.pending} pending (unacknowledged) from {g.oldest_pending_id}"
+               if g.oldest_pending_id else f"has read only up to {g.last_delivered_id}")
+        out.print(f"held back by group {g.name}: {why}; `newsworker groups delete {g.name}` "
+                  "if it is abandoned", markup=False, highlight=False)
 
 
 def dlq_list_cmd(
@@ -136,11 +168,20 @@ def articles_list(
 
 def articles_show(
     article_id: Annotated[str, typer.Argument(help="Article id.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The article as it stood at "
+                                              "this ISO-8601 time (with its body).")] = None,
+    version: Annotated[int | None, typer.Option("--version", help="... or at this version.")
+                       ] = None,
 ) -> None:
-    """One article's latest catalog entry."""
+    """One article's latest catalog entry, or (--as-of / --version) an earlier version."""
     from worker.consumers.builtin.catalog import Catalog
 
+    if as_of is not None or version is not None:
+        from worker.cli.history_commands import show_version
+
+        show_version(article_id, version=version, as_of=as_of, as_json=as_json)
+        return
     client, keys = store_client_keys()
     doc = Catalog(client, keys).get(article_id)
     if doc is None:
@@ -157,14 +198,20 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
     watch: Annotated[bool, typer.Option("--watch", help="Refresh every 2 s until Ctrl-C.")] = False,
 ) -> None:
-    """Queues, workers, stream, groups, dead letters, feeds; exit 1 when an alert is raised."""
+    """Queues, workers, stream, groups, dead letters, feeds, Redis memory and persistence.
+    Exit 0: no alert, 1: an alert is raised, 2: Redis unreachable, 3: configuration error."""
     import time
 
+    from worker.cli.console import err
     from worker.cli.render import render
     from worker.ops.monitor import collect
     from worker.tasks.app import create_app
 
-    settings = cli_settings()
+    try:
+        settings = cli_settings()
+    except ConfigError as exc:  # a healthcheck must tell a bad setting from a sick system
+        err.print(f"newsworker: {exc}", markup=False, highlight=False)
+        raise typer.Exit(3) from None
     celery = create_app(settings)
     snap = collect(settings, app=celery)
     if as_json and not watch:
@@ -195,7 +242,8 @@ def serve(
     run_api(cli_settings(), host=host, port=port)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> typer.Typer:
+    """Register the operator commands; returns the `articles` sub-app for more commands."""
     dlq_app = typer.Typer(help="Dead-lettered events: list, retry, purge.", no_args_is_help=True)
     articles_app = typer.Typer(help="The catalog read model.", no_args_is_help=True)
     app.add_typer(dlq_app, name="dlq")
@@ -207,3 +255,4 @@ def register(app: typer.Typer) -> None:
     dlq_app.command("purge")(dlq_purge_cmd)
     articles_app.command("list")(articles_list)
     articles_app.command("show")(articles_show)
+    return articles_app

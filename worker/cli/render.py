@@ -68,6 +68,12 @@ def render(snap: Snapshot) -> Any:
                       _age(r.next_due_at, now), str(r.error_count),
                       r.parked_reason or ("yes" if r.parked else ""))
         parts.append(f)
+    if snap.redis is not None:
+        rh = snap.redis
+        limit = f"{rh.maxmemory_bytes / 2**20:.0f} MiB" if rh.maxmemory_bytes else "no limit"
+        parts.append(Text(f"Redis {rh.version}: {rh.used_memory_bytes / 2**20:.1f} MiB used "
+                          f"({limit}), policy {rh.maxmemory_policy}, "
+                          f"AOF {'on' if rh.aof_enabled else 'off'}"))
     if snap.alerts:
         parts.extend(Text(f"ALERT: {a.message}", style="bold red") for a in snap.alerts)
     else:

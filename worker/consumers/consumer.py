@@ -30,7 +30,7 @@ from typing import Any
 import redis
 
 from worker.consumers.handler import Handler
-from worker.consumers.hooks import ConsumerHooks, PrometheusHooks
+from worker.consumers.hooks import ConsumerHooks, default_hooks
 from worker.consumers.replay import RETRY_GROUP_FIELD, dead_letter_entry
 from worker.errors import PermanentHandlerError
 from worker.events.codec import decode
@@ -76,7 +76,7 @@ class Consumer:
         self.group = group
         self.handler = handler
         self.handler_name = handler.name or type(handler).__name__
-        self.hooks = hooks if hooks is not None else PrometheusHooks()
+        self.hooks = hooks if hooks is not None else default_hooks(client, keys)
         self.settings = settings
         self.name = consumer or default_consumer_name()
         self.batch = batch or settings.consumer_batch
@@ -270,7 +270,7 @@ class Consumer:
         handled = 0
         for eid, fields, event_id, deliveries, event, _ in ready:
             try:
-                self._call(event)
+                self._call(eid, event)
             except Exception as exc:
                 sid = to_str(eid)
                 err = f"{exc.__class__.__name__}: {exc}"
@@ -305,7 +305,10 @@ class Consumer:
         """One ``handle_batch`` call for the whole batch. Returns ``ready`` with its last
         element True when handled; on an exception all stay False, for one-by-one calls."""
         try:
-            self.handler.handle_batch([r[4] for r in ready])
+            if self.handler.positioned:
+                self.handler.handle_entries([(to_str(r[0]), r[4]) for r in ready])
+            else:
+                self.handler.handle_batch([r[4] for r in ready])
         except Exception as exc:
             log.warning("handler %s: batch of %d failed (%s: %s); retrying one by one",
                         self.handler_name, len(ready), exc.__class__.__name__, exc)
@@ -322,8 +325,11 @@ class Consumer:
         self._skipped_types.add(etype)
         log.log(level, "handler %s does not take %s events: skipped", self.handler_name, etype)
 
-    def _call(self, event: AnyEvent) -> None:
-        self.handler.handle(event)
+    def _call(self, eid: bytes, event: AnyEvent) -> None:
+        if self.handler.positioned:
+            self.handler.handle_entries([(to_str(eid), event)])
+        else:
+            self.handler.handle(event)
 
     def _retry_delay_s(self) -> float:
         return min(1.0, self.settings.claim_idle_s / 4)

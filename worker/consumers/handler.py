@@ -3,7 +3,8 @@
 A handler receives decoded, typed events from a consumer group. Write one either way:
 
 - subclass :class:`Handler` and override ``handle`` (every other hook is a no-op), setting
-  ``event_types``, ``idempotent`` and ``batched`` as class attributes when they apply;
+  ``event_types``, ``idempotent``, ``batched`` and ``positioned`` as class attributes when
+  they apply;
 - or give a plain callable taking one event: a function, or a class whose instances are
   called per event. It may carry the same optional attributes (``event_types``,
   ``idempotent``, ``handle_batch``, ``close``); :func:`as_handler` reads them once and wraps
@@ -61,9 +62,17 @@ class Handler:
     #: the consumer retries the events one by one through ``handle``, so it must be as
     #: idempotent as ``handle``.
     batched: bool = False
+    #: True when the handler takes the stream entry ids too (``handle_entries``): one that
+    #: records how far it got in the same transaction as its effect needs them.
+    positioned: bool = False
 
     def handle(self, event: AnyEvent) -> None:
         raise NotImplementedError(f"{type(self).__name__}.handle")
+
+    def handle_entries(self, entries: Sequence[tuple[str, AnyEvent]]) -> None:
+        """Called instead of ``handle`` / ``handle_batch`` when ``positioned``: (entry id,
+        event) pairs in stream order, one pair for a retry, the whole batch otherwise."""
+        self.handle_batch([event for _, event in entries])
 
     def handle_batch(self, events: Sequence[AnyEvent]) -> None:
         """Called instead of ``handle`` for a batch (in stream order) when ``batched``."""
@@ -140,6 +149,8 @@ BUILTINS: dict[str, str] = {
     "archive": "worker.consumers.builtin.archive:ArchiveHandler",
     "catalog": "worker.consumers.builtin.catalog:CatalogHandler",
     "webhook": "worker.consumers.builtin.webhook:WebhookHandler",
+    "stories": "worker.consumers.builtin.stories:StoriesHandler",
+    "postgres": "worker.consumers.builtin.postgres:PostgresHandler",
 }
 
 

@@ -247,7 +247,7 @@ def queue_due(settings: Settings, st: EventStore,
               send: Callable[[str, dict[str, Any]], Any]) -> dict[str, Any]:
     """Call ``send(url, options)`` for every configured feed that is due and not parked."""
     try:
-        configs = load_schedule(settings.feeds_file)
+        configs = [c for c in load_schedule(settings.feeds_file) if c.enabled]
     except ConfigError as exc:
         log.error("%s", exc)
         return {"status": "failed", "reason": str(exc), "queued": 0}

@@ -24,6 +24,7 @@ class FeedConfig:
     fulltext: bool = False
     keep: tuple[str, ...] = ()
     block: tuple[str, ...] = ()
+    enabled: bool = True  # false: listed (and `submit feed` uses its options) but never polled
 
     def as_options(self) -> dict[str, Any]:
         return {"interval_s": self.interval_s, "tags": list(self.tags),
@@ -35,7 +36,8 @@ class FeedConfig:
                    tags=tuple(str(t) for t in options.get("tags") or ()),
                    fulltext=bool(options.get("fulltext", False)),
                    keep=tuple(str(r) for r in options.get("keep") or ()),
-                   block=tuple(str(r) for r in options.get("block") or ()))
+                   block=tuple(str(r) for r in options.get("block") or ()),
+                   enabled=bool(options.get("enabled", True)))
 
 
 def load_schedule(path: Path | str) -> list[FeedConfig]:
@@ -53,6 +55,9 @@ def load_schedule(path: Path | str) -> list[FeedConfig]:
     for i, item in enumerate(doc.get("feed") or []):
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
             raise ConfigError(f"invalid feeds file {p}: [[feed]] #{i + 1} needs a url string")
+        if not isinstance(item.get("enabled", True), bool):
+            raise ConfigError(f"invalid feeds file {p}: feed {item['url']}: enabled must be "
+                              "true or false")
         try:
             cfg = FeedConfig.from_options(item["url"].strip(), item)
             for rx in (*cfg.keep, *cfg.block):

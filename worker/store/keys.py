@@ -41,6 +41,12 @@ class Keys:
         content_hash, entry_id, event_id); the article's whole state is the stream."""
         return f"{self.tag}:article:{article_id}"
 
+    def history(self, article_id: str) -> str:
+        """Sorted set: one member per version of the article, scored by version, written by
+        ``append.lua`` with the event: ``<entry_id>\\n<summary JSON>`` (see
+        worker.store.history). Outlives the stream's trimming."""
+        return f"{self.tag}:history:{article_id}"
+
     @property
     def counters(self) -> str:
         """Hash of totals for every process: ``appended:<type>``, ``failures:<code>``,
@@ -57,6 +63,12 @@ class Keys:
         """The submission ledger's keys on the broker's Redis (``msg``, ``queue``, ``marks``,
         ``sent:<queue>``, ``reaper``): task messages not yet received by a worker."""
         return f"{self.tag}:journal:{part}"
+
+    def workers(self, part: str) -> str:
+        """Dead-worker recovery's keys on the broker's Redis (see worker.tasks.recovery):
+        ``beats`` (sorted set: worker id -> last heartbeat, broker ms), ``held:<worker id>``
+        (hash: delivery tag -> ms received, the messages that worker holds), ``lock``."""
+        return f"{self.tag}:workers:{part}"
 
     @property
     def task_durations(self) -> str:
@@ -83,6 +95,16 @@ class Keys:
         """A key of the catalog read model; ``build`` names its twin that `rebuild` fills
         before the RENAME swap."""
         return f"{self.tag}:catalog{'-build' if build else ''}:{part}"
+
+    def stories(self, part: str, *, build: bool = False) -> str:
+        """A key of the stories read model (``assigned``, ``signatures``, ``lsh``, ``docs``,
+        ``by_last_seen``); ``build`` names its twin that `rebuild stories` fills."""
+        return f"{self.tag}:stories{'-build' if build else ''}:{part}"
+
+    @property
+    def story_events(self) -> str:
+        """Stream: ``story.article_added`` events, one per article assigned to a story."""
+        return f"{self.tag}:story_events"
 
     # --- feeds -----------------------------------------------------------------------------
     def feed(self, feed_id: str) -> str:
