@@ -154,7 +154,8 @@ def render_config() -> str:
         "# Configuration reference", "", GENERATED, "",
         "Every setting is a field of `worker.settings.Settings`. Precedence, highest first: "
         "keyword arguments (tests), `NEWSWORKER_*` environment variables, the TOML file named by "
-        f"`NEWSWORKER_CONFIG` (default `{DEFAULT_CONFIG}` when it exists), then the defaults "
+        f"`NEWSWORKER_CONFIG` (default `{DEFAULT_CONFIG}` when it exists; a "
+        "`NEWSWORKER_CONFIG` naming no file is an error, not a fallback), then the defaults "
         "below. In the TOML file use the setting's name as the key; in the environment, lists and "
         "tables are JSON (`NEWSWORKER_INPUT_ROOTS='[\"/srv/in\"]'`). A name ending in `_s` is "
         "seconds, `_ms` milliseconds, `_bytes` bytes. An invalid value stops every command with "

@@ -30,9 +30,14 @@ RECORDED_REDIS_URL = "redis.url"  # under data_dir, written by `newsworker run` 
 
 
 def config_path() -> Path | None:
+    """The TOML file to read: ``NEWSWORKER_CONFIG`` (which must exist: a typo must not
+    silently fall back to defaults), else config/newsworker.toml when there is one."""
     explicit = os.environ.get("NEWSWORKER_CONFIG")
     if explicit:
-        return Path(explicit)
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"NEWSWORKER_CONFIG names {explicit}, which is not a readable file")
+        return path
     return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
 
 

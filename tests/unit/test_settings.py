@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,23 @@ def test_as_env_reproduces_the_settings_in_a_child(monkeypatch: pytest.MonkeyPat
     for k, v in s.as_env().items():
         monkeypatch.setenv(k, v)
     assert load_settings() == s
+
+
+def test_a_missing_config_file_is_a_named_error(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    # Given NEWSWORKER_CONFIG naming a file that is not there (a typo, a missing mount)
+    monkeypatch.setenv("NEWSWORKER_CONFIG", str(tmp_path / "nope.toml"))
+    # Then loading settings stops with one line naming the variable and the path
+    with pytest.raises(ConfigError, match=r"NEWSWORKER_CONFIG names .*nope\.toml"):
+        load_settings()
+
+
+def test_cli_reports_a_missing_config_file_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWORKER_")}
+    env["NEWSWORKER_CONFIG"] = str(tmp_path / "nope.toml")
+    out = subprocess.run([sys.executable, "-m", "worker", "events", "--count", "1"], env=env,
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.strip().splitlines() == [
+        f"newsworker: NEWSWORKER_CONFIG names {tmp_path / 'nope.toml'}, which is not a readable "
+        "file"]
