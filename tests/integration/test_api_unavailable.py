@@ -42,8 +42,10 @@ def own_redis(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
 
 
 @pytest.fixture
-def http(own_redis: tuple[str, Any], make_settings: Callable[..., Settings]) -> TestClient:
-    settings = make_settings(redis_url=own_redis[0], api_token=TOKEN, api_redis_timeout_s=1.0)
+def http(own_redis: tuple[str, Any], make_settings: Callable[..., Settings],
+         tmp_path: Path) -> TestClient:
+    settings = make_settings(redis_url=own_redis[0], api_token=TOKEN, api_redis_timeout_s=1.0,
+                             data_dir=tmp_path / "data")
     return TestClient(create_app(settings))
 
 
@@ -78,8 +80,10 @@ def assert_unavailable(r: Any, port: str) -> None:
 
 @pytest.mark.parametrize("how", ["hung", "down"])
 def test_redis_away_is_a_bounded_503_naming_no_address(
-        how: str, http: TestClient, own_redis: tuple[str, subprocess.Popen[bytes]]) -> None:
+        how: str, http: TestClient, own_redis: tuple[str, subprocess.Popen[bytes]],
+        tmp_path: Path) -> None:
     url, proc = own_redis
+    uploads = tmp_path / "data" / "uploads"
     port = url.rsplit(":", 1)[1].split("/")[0]
     assert http.get("/healthz").json() == {"status": "ok"}
     # Given Redis hung (SIGSTOP: connections accepted, nothing answered) or dead
@@ -92,6 +96,11 @@ def test_redis_away_is_a_bounded_503_naming_no_address(
     for name, request in requests(http).items():
         r = call(request)
         assert_unavailable(r, port), name
+    # and an upload that could not be queued is not kept
+    r = call(lambda: http.post("/v1/ingest/file", headers=AUTH,
+                               files={"file": ("story.txt", b"A headline\n\nSome text.")}))
+    assert_unavailable(r, port)
+    assert not uploads.exists() or not any(uploads.iterdir())
     health = call(lambda: http.get("/healthz"))
     assert health.status_code == 503 and health.json() == {"status": "down"}
     assert port not in health.text

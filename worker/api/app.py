@@ -148,7 +148,13 @@ def create_app(settings: Settings) -> FastAPI:
                 raise HTTPException(413, f"file exceeds {settings.max_upload_bytes} bytes")
             raise RequestValidationError([{"loc": ("body", "file"), "msg": "file is empty",
                                            "type": "value_error"}])
-        return queued(names.INGEST_FILE, submit.submit_file(dest))
+        try:
+            return queued(names.INGEST_FILE, submit.submit_file(dest))
+        except BaseException:
+            # Not queued (Redis or the broker away): the client is told so, and nothing will
+            # ever read the upload.
+            dest.unlink(missing_ok=True)
+            raise
 
     @api.get("/v1/tasks/{task_id}", dependencies=auth, tags=["tasks"],
              responses=responses(401, 403, 422, 503))
