@@ -7,6 +7,7 @@ trafilatura) are imported inside the commands that need them.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -237,6 +238,10 @@ def consume(
 
     settings = cli_settings()
     store = EventStore.from_settings(settings)
+    # A `module:callable` handler is found in the working directory, as `python -m` would
+    # find it (the `newsworker` console script does not put the directory on sys.path).
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     spec = resolve(handler, HandlerContext(settings, store.keys, store.redis, group))
     c = Consumer(store.redis, store.keys, group, spec, settings, consumer=consumer, batch=batch)
     c.install_signal_handlers()
