@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TOKEN = "browser-token"
+TOKEN = "browser-token-0123456789abcdef0123456789"
 
 
 def free_port() -> int:

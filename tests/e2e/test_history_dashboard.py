@@ -17,7 +17,7 @@ from worker.store.eventstore import EventStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-TOKEN = "history-browser-token"
+TOKEN = "history-browser-token-0123456789abcdef01"
 URL = "https://news.example/revised-story"
 
 

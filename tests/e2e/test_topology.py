@@ -45,7 +45,7 @@ from worker.store.keys import Keys
 
 pytestmark = pytest.mark.e2e
 
-TOKEN = "topology-test-token"
+TOKEN = "topology-test-token-0123456789abcdef0123"
 SEED_TITLE = "China's Xi says willing to put South Korea ties back on track"
 PARAGRAPHS = (
     "The harbour at Porthmellow reopened on Tuesday after three days of closure, when the "

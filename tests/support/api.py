@@ -16,7 +16,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-TOKEN = "test-token-123"
+TOKEN = "test-token-123-0123456789abcdef012345678"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 

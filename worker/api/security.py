@@ -19,6 +19,8 @@ from worker.settings import Settings
 
 log = logging.getLogger(__name__)
 
+MIN_TOKEN_CHARS = 32
+
 
 class BodyLimit:
     """413 for bodies over ``limit``: by Content-Length up front, else counted while reading."""
@@ -72,8 +74,18 @@ def _host_of(header: str) -> str:
 
 
 def check_bind(settings: Settings, host: str) -> None:
-    """No token means no auth: only acceptable when nothing off this machine can connect."""
-    if not settings.api_token and not _is_loopback(host):
+    """Checked before serving. No token means no auth: only acceptable when nothing off this
+    machine can connect. A token must be one nobody guesses: MIN_TOKEN_CHARS or more, with
+    no white space around it (a blank one would start a server that refuses everyone)."""
+    token = settings.api_token
+    if token is not None:
+        if not token.strip() or token != token.strip():
+            raise ConfigError("api_token (NEWSWORKER_API_TOKEN) is blank or has white space "
+                              "around it")
+        if len(token) < MIN_TOKEN_CHARS:
+            raise ConfigError(f"api_token (NEWSWORKER_API_TOKEN) has {len(token)} characters; "
+                              f"use at least {MIN_TOKEN_CHARS} (e.g. `openssl rand -hex 24`)")
+    if not token and not _is_loopback(host):
         raise ConfigError(f"api_token (NEWSWORKER_API_TOKEN) must be set to serve on {host}; "
                           "without a token the API binds to loopback only")
 
