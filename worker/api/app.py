@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import redis
+from celery.states import READY_STATES
 from fastapi import Depends, FastAPI, File, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
@@ -162,9 +163,11 @@ def create_app(settings: Settings) -> FastAPI:
              ) -> dict[str, Any]:
         """A task's state (PENDING also means unknown) and, once done, its result."""
         res = submit.result(task_id)
+        # One read of the task's state: `ready` from a second read could disagree with it
+        # (STARTED, yet ready) when the task finishes in between.
         state = res.state
-        out: dict[str, Any] = {"task_id": task_id, "state": state, "ready": res.ready(),
-                               "result": None, "error": None}
+        out: dict[str, Any] = {"task_id": task_id, "state": state,
+                               "ready": state in READY_STATES, "result": None, "error": None}
         if state == "SUCCESS":
             out["result"] = jsonable_encoder(res.result)
         elif state in ("FAILURE", "RETRY", "REVOKED"):
