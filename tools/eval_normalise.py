@@ -45,31 +45,16 @@ FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
-_BLIND_RE = re.compile(r"b\d\d_")
-_BLIND2_RE = re.compile(r"c\d\d_")
-_BLIND3_RE = re.compile(r"d\d\d_")
-_BLIND4_RE = re.compile(r"e\d\d_")
-_BLIND5_RE = re.compile(r"g\d\d_")
-_BLIND6_RE = re.compile(r"k\d\d_")
-_BLIND7_RE = re.compile(r"m\d\d_")
+# Blind batches, by file-name prefix letter (b01_..., c01_...): the group they report in.
+_BATCH_RE = re.compile(r"([bcdegkm])\d\d_")
+BATCH_GROUPS = {"b": "blind", "c": "c", "d": "d", "e": "e", "g": "g", "k": "k", "m": "m"}
 
 
 def group(name: str, kind: str) -> str:
     """Dev-set group of a fixture: its kind, or a hard/fresh group by filename prefix."""
-    if _BLIND_RE.match(name):
-        return "blind"
-    if _BLIND2_RE.match(name):
-        return "c"
-    if _BLIND3_RE.match(name):
-        return "d"
-    if _BLIND4_RE.match(name):
-        return "e"
-    if _BLIND5_RE.match(name):
-        return "g"
-    if _BLIND6_RE.match(name):
-        return "k"
-    if _BLIND7_RE.match(name):
-        return "m"
+    batch = _BATCH_RE.match(name)
+    if batch:
+        return BATCH_GROUPS[batch.group(1)]
     m = _HARD_RE.match(name)
     if m is None or int(m.group(1)) < 21:
         return kind
