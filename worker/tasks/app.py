@@ -28,9 +28,9 @@ from worker.redisconn import connect
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.tasks import feeds, ingest, names
-from worker.tasks.broker import Entry, Keeper, SubmissionLedger, queue_keys
+from worker.tasks.broker import LEDGER_HEADER, Entry, Keeper, SubmissionLedger, queue_keys
 from worker.tasks.recovery import Roster, Watchman
-from worker.tasks.transport import LEDGER_PREFIX_OPTION
+from worker.tasks.transport import LEDGER_PREFIX_OPTION, committed
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,20 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
         options["task_id"] = options.get("task_id") or str(uuid.uuid4())
         entry = Entry(options["task_id"], name, list(args or ()), dict(kwargs or {}),
                       self.queue_for(name, args, kwargs, options), resends)
+        if self.conf.broker_transport == PURGE_AWARE_TRANSPORT:
+            # Our transport records and publishes in one step that never lands late.
+            options["headers"] = {**(options.get("headers") or {}),
+                                  LEDGER_HEADER: ledger.body(entry).decode()}
+            try:
+                return super().send_task(name, args, kwargs, **options)
+            except Exception:
+                if not committed(entry.task_id):
+                    raise
+                # Only what follows the commit failed (Celery's task-sent event): the task
+                # will run, so the caller must be told it was queued.
+                log.warning("task %s queued; its task-sent event was not", entry.task_id,
+                            exc_info=True)
+                return self.AsyncResult(entry.task_id)
         # Ledger first: a message published but never recorded could be lost unseen.
         for delay in (*self.ledger_retry_delays_s, None):
             try:

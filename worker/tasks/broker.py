@@ -9,8 +9,10 @@ and nothing in Celery can notice. ``make faults`` (Redis down 10 s mid-ingest) s
 
 The ledger closes that window for the ingest tasks:
 
-- **record** (publisher, before the message is published): the task's name, args, kwargs
-  and queue, and its send time in a per-queue sorted set;
+- **record** (publisher, with the message: on our transport one script records the entry
+  and pushes the message, or, once past a deadline of half the client's socket timeout,
+  does neither, so a client told "failed" never has either land later): the task's name,
+  args, kwargs and queue, and its send time in a per-queue sorted set;
 - **receipt** (worker main process, ``task_received``): kombu fires it only after the
   unacked record is written, so from then on the message is kombu's to redeliver. A
   background thread flushes receipts in batches (never blocking the consumer loop); a
@@ -66,6 +68,30 @@ end
 return 0
 """
 
+# Records a submission and publishes its message in one step, or does nothing: a submitting
+# client that gave up (socket timeout, Redis hung) must not have either land later, when the
+# stopped Redis resumes and reads what was left in the socket buffer.
+# KEYS: msg, queue_of, sent:<queue>, the queue's list. ARGV: task id, ledger body, queue,
+# send time (ms, publisher's clock, as record() uses), deadline (broker ms; 0: none), message.
+_COMMIT = """
+if tonumber(ARGV[5]) > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[5]) then
+    return 0
+  end
+end
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return 2 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+redis.call('LPUSH', KEYS[4], ARGV[6])
+return 1
+"""
+
+# The message header that carries a submission's ledger body from send_task to the transport
+# (worker.tasks.transport), which commits both at once and strips it from the message.
+LEDGER_HEADER = "newsworker_ledger"
+
 
 # kombu's Redis transport keeps priorities 3/6/9 in sibling lists named queue + SEP + step.
 PRIORITY_SEP = "\x06\x16"
@@ -109,6 +135,7 @@ class SubmissionLedger:
         self.redis = client
         self.keys = keys
         self._receipt = client.register_script(_RECEIPT)
+        self._commit = client.register_script(_COMMIT)
 
     # Key names: built from Keys so every one shares the hash tag.
     @property
@@ -126,10 +153,27 @@ class SubmissionLedger:
     def _sent(self, queue: str) -> str:
         return self.keys.journal("sent:") + queue
 
+    @staticmethod
+    def body(entry: Entry) -> bytes:
+        return orjson.dumps({"name": entry.name, "args": entry.args, "kwargs": entry.kwargs,
+                             "queue": entry.queue, "resends": entry.resends})
+
+    def commit(self, task_id: str, body: bytes, queue: str, list_key: str, message: bytes,
+               *, deadline_ms: int = 0, now_ms: int | None = None) -> bool:
+        """Record the submission and push its ``message`` onto ``list_key`` atomically, unless
+        the broker's clock is past ``deadline_ms`` (then neither: redis.TimeoutError, which
+        callers already treat as "Redis did not answer in time").
+        False when this very entry was already committed (a retried publish)."""
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        done = self._commit(keys=[self._msg, self._queue_of, self._sent(queue), list_key],
+                            args=[task_id, body, queue, now_ms, deadline_ms, message])
+        if int(done) == 0:
+            raise redis.TimeoutError(f"submission {task_id} reached Redis after its deadline")
+        return int(done) == 1
+
     def record(self, entry: Entry, *, now_ms: int | None = None) -> None:
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-        body = orjson.dumps({"name": entry.name, "args": entry.args, "kwargs": entry.kwargs,
-                             "queue": entry.queue, "resends": entry.resends})
+        body = self.body(entry)
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(self._msg, entry.task_id, body)
         pipe.hset(self._queue_of, entry.task_id, entry.queue)

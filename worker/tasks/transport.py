@@ -1,38 +1,92 @@
-"""kombu's Redis transport, plus one thing: a purge of a queue (``celery -A worker purge``,
-``Channel.queue_purge``) also tells the submission ledger, so the ledger never re-sends a
-message an operator purged. Everything else is kombu's own behaviour, unchanged.
+"""kombu's Redis transport, plus two things; everything else is kombu's own behaviour.
+
+- A purge of a queue (``celery -A worker purge``, ``Channel.queue_purge``) also tells the
+  submission ledger, so the ledger never re-sends a message an operator purged.
+- A message carrying a ledger body (``LEDGER_HEADER``, set by ``NewsworkerCelery.send_task``)
+  is recorded in the ledger and pushed onto its queue by one script, which does nothing once
+  the broker's clock is past half the client's socket timeout. A client that timed out (and
+  told its caller "failed") can then never have the record or the message land later, when a
+  hung Redis resumes and reads its socket buffer.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import redis
 from kombu.transport import redis as kombu_redis
+from kombu.utils.json import dumps
 
 from worker.store.keys import Keys
-from worker.tasks.broker import SubmissionLedger
+from worker.tasks.broker import LEDGER_HEADER, SubmissionLedger
 
 log = logging.getLogger(__name__)
 
 LEDGER_PREFIX_OPTION = "newsworker_key_prefix"
 
+# The task id this thread's last publish committed: send_task answers from it when something
+# after the commit (Celery's task-sent event) fails, since the task will run.
+last_commit = threading.local()
+
+
+def committed(task_id: str) -> bool:
+    """Whether this thread's last ledgered publish committed ``task_id``."""
+    return getattr(last_commit, "task_id", None) == task_id
+
 
 class Channel(kombu_redis.Channel):  # type: ignore[misc]
+    plain: redis.Redis | None = None
+
+    def plain_client(self) -> redis.Redis:
+        """A client to the broker without kombu's key prefixing (the ledger's keys are not
+        under celery_key_prefix), sharing the channel's connection settings."""
+        if self.plain is None:
+            pool = self.client.connection_pool
+            self.plain = redis.Redis(connection_pool=redis.ConnectionPool(
+                connection_class=pool.connection_class, **pool.connection_kwargs))
+        return self.plain
+
+    def close(self) -> None:
+        super().close()
+        if self.plain is not None:
+            self.plain.close()
+            self.plain = None
+
+    def _put(self, queue: str, message: dict[str, Any], **kwargs: Any) -> None:
+        headers = message.get("headers") or {}
+        prefix = self.connection.client.transport_options.get(LEDGER_PREFIX_OPTION)
+        body = headers.get(LEDGER_HEADER)
+        if body is None or not prefix:
+            super()._put(queue, message, **kwargs)
+            return
+        # A copy: kombu re-sends the same headers dict when it retries a publish.
+        message = {**message, "headers": {k: v for k, v in headers.items()
+                                          if k != LEDGER_HEADER}}
+        key = self.global_keyprefix + self._q_for_pri(
+            queue, self._get_message_priority(message, reverse=False))
+        client = self.plain_client()
+        timeout = client.connection_pool.connection_kwargs.get("socket_timeout")
+        deadline_ms = 0
+        if timeout:
+            # Half the time the client waits for the answer: a commit that ran in time is
+            # answered before the client gives up, one that did not is never run.
+            sec, usec = client.time()
+            deadline_ms = int(sec) * 1000 + int(usec) // 1000 + int(float(timeout) * 500)
+        task_id = str(headers["id"])
+        SubmissionLedger(client, Keys(str(prefix))).commit(
+            task_id, str(body).encode(), queue, key, dumps(message).encode(),
+            deadline_ms=deadline_ms)
+        last_commit.task_id = task_id
+
     def _purge(self, queue: str) -> Any:
         purged = super()._purge(queue)
         prefix = self.connection.client.transport_options.get(LEDGER_PREFIX_OPTION)
         if prefix:
             # A plain client to the same server: kombu's own client adds celery_key_prefix
             # to every key it touches.
-            pool = self.client.connection_pool
-            plain = redis.Redis(connection_pool=redis.ConnectionPool(
-                connection_class=pool.connection_class, **pool.connection_kwargs))
-            try:
-                forgotten = SubmissionLedger(plain, Keys(str(prefix))).purged(queue)
-            finally:
-                plain.close()
+            forgotten = SubmissionLedger(self.plain_client(), Keys(str(prefix))).purged(queue)
             log.info("purged %s: %s message(s), %d ledger entr(ies) forgotten", queue, purged,
                      forgotten)
         return purged
