@@ -147,6 +147,10 @@ class Settings(BaseSettings):
         description="Consumers trim the stream to this many entries, never past what a "
         "group still needs. Unset: no trimming")
     append_retries: int = Field(default=10, ge=1, description="Not used at present")
+    revisions_from_any_source: bool = Field(
+        default=False,
+        description="Let any source revise an article; off: only the origin that established "
+        "it may, others are recorded as source_conflict (docs/identity.md)")
     handlers: dict[str, str] = Field(
         default_factory=dict,
         description="Extra handler names: name -> module:callable (see docs/handlers.md)")

@@ -34,10 +34,16 @@ def test_changed_content_is_revised_v2(store: EventStore) -> None:
 
 
 def test_identity_prefers_canonical_url(store: EventStore) -> None:
+    # The same URL from another file is the same article (its id), yet only the origin that
+    # established it may revise it (docs/identity.md; tests/integration/test_source_integrity.py).
     a = make_article("one", location="/a.txt", url="https://example.com/x")
     b = make_article("two", location="/elsewhere.txt", url="https://example.com/x")
+    assert a.article_id == b.article_id
     store.append(a)
-    assert store.append(b).version == 2
+    res = store.append(b)
+    assert (res.status, res.code, res.version) == ("failed", "source_conflict", 1)
+    assert store.append(make_article("two", location="/a.txt",
+                                     url="https://example.com/x")).version == 2
 
 
 def test_expected_version_mismatch_raises(store: EventStore) -> None:

@@ -26,8 +26,9 @@ def http_url(v: str | None) -> str | None:
 class TextIn(BaseModel):
     text: str = Field(min_length=1, json_schema_extra={"pattern": r"\S"},
                       description="The article: plain text, HTML or Markdown (not blank).")
-    name: str = Field(default="api", min_length=1, max_length=200,
-                      description="Source name recorded on the event.")
+    name: str | None = Field(default=None, min_length=1, max_length=200,
+                             description="Source name recorded on the event; without a url "
+                             "it is the article's identity (none: the text's content is).")
     url: str | None = Field(default=None, max_length=2048,
                             json_schema_extra={"pattern": HTTP_URL_PATTERN},
                             description="The article's URL (its identity).")

@@ -88,9 +88,9 @@ def summary_line(result: dict[str, Any]) -> str:
     if status == "failed":
         return f"{result.get('url')}: failed: {result.get('reason')}"
     parts = [f"{result.get('url')}: {status}"]
-    for k in ("entries", "appended", "ingested", "revised", "unchanged", "failed_entries",
-              "filtered"):
-        if k in result:
+    for k in ("entries", "appended", "ingested", "revised", "unchanged", "conflicts",
+              "failed_entries", "filtered"):
+        if k in result and (k != "conflicts" or result[k]):
             parts.append(f"{k} {result[k]}")
     if result.get("reason"):
         parts.append(str(result["reason"]))

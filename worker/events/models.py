@@ -92,6 +92,22 @@ def article_id_for(identity: str) -> str:
     return hashlib.blake2b(identity.encode(), digest_size=10).hexdigest()
 
 
+def origin_of(source: Source) -> str:
+    """The source that may revise an article it established (docs/identity.md).
+
+    A feed entry's origin is its feed (the location before the entry's ``#key``), so a feed
+    revises its own items whatever hosts they link to; an upload's is the client's file
+    name (before its ``#sha256:`` content hash); any other input's is its kind and location
+    (a file's path, a text's name, a fetched URL). A text submitted without a name is
+    located by its content hash: its origin is the one ``text:`` every unnamed text shares.
+    """
+    if source.kind in ("feed", "upload"):
+        return f"{source.kind}:" + source.location.partition("#")[0]
+    if source.kind == "text" and source.location.startswith("sha256:"):
+        return "text:"
+    return f"{source.kind}:{source.location}"
+
+
 def content_hash(title: str, body: tuple[str, ...] | list[str]) -> str:
     h = hashlib.sha256()
     h.update(" ".join(title.split()).encode())

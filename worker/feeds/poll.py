@@ -156,7 +156,7 @@ def _poll_once(url: str, cfg: FeedConfig, state: dict[str, str], settings: Setti
     del raw  # the stream holds what it needs
     # Chunk by chunk: the feed's articles never exist all at once (flat memory).
     totals: dict[str, Any] = {"entries": 0, "filtered": 0, "appended": 0, "ingested": 0,
-                              "revised": 0, "unchanged": 0, "new_urls": []}
+                              "revised": 0, "unchanged": 0, "conflicts": 0, "new_urls": []}
     hashes: dict[str, str] = {}  # article id -> content hash: this poll's entries
     ekey = st.keys.feed_entries(fid)
     for chunk in feed_chunks(stream, source, CHUNK):
@@ -188,9 +188,11 @@ def _append_changed(st: EventStore, ekey: str, articles: list[Article], cid: str
         metrics.EVENTS_APPENDED.labels(type=r.type).inc()
     ingested = [(r, a) for r, a in zip(results, changed, strict=True)
                 if r.status == "appended" and r.version == 1]
+    # Entries claiming an article another source established (ingestion.failed recorded).
+    conflicts = sum(1 for r in results if r.status == "failed")
     return {"appended": len(new), "ingested": len(ingested),
             "revised": sum(1 for r in new if r.version > 1),
-            "unchanged": len(articles) - len(new),
+            "unchanged": len(articles) - len(new) - conflicts, "conflicts": conflicts,
             # Only a full-text feed uses them; a 50k-entry first poll would hold 50k pairs.
             "new_urls": [[a.url, a.source.location] for _, a in ingested
                          if a.url] if want_urls else []}

@@ -61,8 +61,9 @@ class Client:
                           self.settings.ingest_queue)
                 for i in range(0, len(files), batch)]
 
-    def submit_text(self, text: str, url: str | None = None, name: str = "text") -> Any:
-        """An article given as text (plain, HTML or Markdown); ``url`` is its identity."""
+    def submit_text(self, text: str, url: str | None = None, name: str | None = None) -> Any:
+        """An article given as text (plain, HTML or Markdown). Its identity is ``url``, else
+        ``name``, else its content (docs/identity.md)."""
         return self.send(names.INGEST_TEXT, [text], {"name": name, "url": url},
                          self.settings.ingest_queue)
 

@@ -1,23 +1,38 @@
--- Idempotent, versioned append of up to N article events in one script call: the same
--- per-article checks as append.lua, applied in order, so one round trip serves a batch.
+-- Idempotent, versioned append of up to N article events in one script call, applying the
+-- per-article checks in order, so one round trip serves a batch.
 -- KEYS[1] event stream, KEYS[2] counters hash, then per article i: KEYS[1+2i] its state
 --   hash, KEYS[2+2i] its history sorted set
--- ARGV per article i, 8 values from 8*(i-1)+1: content_hash, expected current version,
---   event type, event_id, article_id, schema_version, body (JSON), history summary (JSON)
+-- ARGV[1] '1' when only an article's origin may revise it (docs/identity.md), else '0'.
+-- ARGV per article i, 9 values from 1+9*(i-1)+1: content_hash, expected current version,
+--   event type, event_id, article_id, schema_version, body (JSON), history summary (JSON),
+--   origin (the source allowed to revise it; see worker.events.models.origin_of)
 -- Returns 4 values per article: status, version, entry_id, event_id;
--- status is appended | unchanged | conflict (a conflict changes nothing: the caller retries it).
+-- status is appended | unchanged | conflict | foreign (a conflict changes nothing: the caller
+-- retries it; foreign: another origin established the article, nothing changes).
+-- The origin is checked here, in the same atomic step as the append, so no claim can slip in
+-- between a check and the write. State written before origins existed has none: the first
+-- append or unchanged that reaches it records its origin (it is treated as the first).
 -- The caller sends each article at most once per call (a repeat waits for the next call).
 -- The history member is "<entry_id>\n<summary>", scored by version: written in the same
 -- script as the event, so the index never lags or leads the stream.
 local out = {}
 local counts = {}
+local strict = ARGV[1] == '1'
 for i = 1, (#KEYS - 2) / 2 do
-  local a = 8 * (i - 1)
+  local a = 1 + 9 * (i - 1)
   local key = KEYS[1 + 2 * i]
-  local cur = redis.call('HMGET', key, 'version', 'content_hash', 'entry_id', 'event_id')
+  local cur = redis.call('HMGET', key, 'version', 'content_hash', 'entry_id', 'event_id',
+    'origin')
   local version = tonumber(cur[1]) or 0
+  local origin = ARGV[a + 9]
   local n = #out
-  if cur[2] == ARGV[a + 1] then
+  if strict and version > 0 and cur[5] and cur[5] ~= origin then
+    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'foreign', tostring(version), cur[3] or '',
+      cur[4] or ''
+  elseif cur[2] == ARGV[a + 1] then
+    if version > 0 and not cur[5] then
+      redis.call('HSET', key, 'origin', origin)
+    end
     out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'unchanged', tostring(version), cur[3], cur[4]
   elseif tonumber(ARGV[a + 2]) ~= version then
     out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'conflict', tostring(version), cur[3] or '',
@@ -29,7 +44,7 @@ for i = 1, (#KEYS - 2) / 2 do
       'type', etype, 'article_id', ARGV[a + 5], 'version', new_version,
       'event_id', ARGV[a + 4], 'schema_version', ARGV[a + 6], 'body', ARGV[a + 7])
     redis.call('HSET', key, 'version', new_version, 'content_hash', ARGV[a + 1],
-      'entry_id', id, 'event_id', ARGV[a + 4], 'type', etype)
+      'entry_id', id, 'event_id', ARGV[a + 4], 'type', etype, 'origin', cur[5] or origin)
     local hkey = KEYS[2 + 2 * i]
     redis.call('ZREMRANGEBYSCORE', hkey, new_version, new_version)
     redis.call('ZADD', hkey, new_version, id .. '\n' .. ARGV[a + 8])

@@ -5,7 +5,10 @@ current, and let ``append.lua`` check atomically, per article, that the content 
 the version is still the expected one. A conflict reports the current version and we try
 again with it, so two concurrent revisions can never produce two events with the same
 version. ``append.lua`` takes a batch of articles per call (every key shares our hash tag,
-so it stays cluster-safe).
+so it stays cluster-safe). It also checks, in the same atomic step, that the article's origin
+(the source that established it) is the one revising it: another source's claim changes
+nothing and is recorded as ``ingestion.failed`` with code ``source_conflict``
+(docs/identity.md).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from worker.events.models import (
     article_event,
     article_event_type,
     failure_event,
+    origin_of,
 )
 from worker.redisconn import connect, to_str
 from worker.settings import Settings
@@ -44,6 +48,7 @@ FAILURE_DEDUPE_TTL_S = 7 * 24 * 3600
 PIPELINE_CHUNK = 500  # articles per append pipeline (memory bound; ~2 MB of commands)
 SCRIPT_BATCH = 32  # articles per append.lua call: fewer calls, yet short enough not to
 # stall other Redis clients (the script runs atomically)
+SOURCE_CONFLICT = "source_conflict"  # the failure code of a claim from a foreign origin
 
 
 def _script(name: str) -> str:
@@ -52,24 +57,32 @@ def _script(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AppendResult:
-    status: Literal["appended", "unchanged"]
+    """What one append did. ``failed`` (code ``source_conflict``): another origin owns the
+    article; ``version``/``entry_id``/``event_id`` are then the owner's, left as they were."""
+
+    status: Literal["appended", "unchanged", "failed"]
     article_id: str
     version: int
     entry_id: str
     event_id: str
     type: str
     title: str = ""
+    code: str | None = None
+    reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "article_id": self.article_id, "version": self.version,
-                "entry_id": self.entry_id, "event_id": self.event_id, "type": self.type,
-                "title": self.title}
+        out = {"status": self.status, "article_id": self.article_id, "version": self.version,
+               "entry_id": self.entry_id, "event_id": self.event_id, "type": self.type,
+               "title": self.title}
+        return out if self.code is None else {**out, "code": self.code, "reason": self.reason}
 
 
 class EventStore:
-    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, *, origin_only: bool = True) -> None:
         self.redis = client
         self.keys = keys
+        # Only an article's origin may revise it (settings.revisions_from_any_source off).
+        self.origin_only = origin_only
         self._append_src = _script("append.lua")
         self._sha: str | None = None  # of append.lua, loaded on first use
         self._fail = client.register_script(_script("fail.lua"))
@@ -84,7 +97,8 @@ class EventStore:
         """
         if client is None:
             client = connect(settings.store_url, **connect_kwargs)
-        return cls(client, Keys(settings.key_prefix))
+        return cls(client, Keys(settings.key_prefix),
+                   origin_only=not settings.revisions_from_any_source)
 
     # --- writing --------------------------------------------------------------------------
     def append(self, article: Article, *, correlation_id: str | None = None,
@@ -102,7 +116,7 @@ class EventStore:
             out = self._result(article, res, aid)
             if out is None:
                 raise VersionConflict(aid, expected_version, int(to_str(res[1])))
-            return out
+            return self._claims([article], [out], correlation_id)[0]
         return self.append_many([article], correlation_id=correlation_id)[0]
 
     def append_many(self, articles: Sequence[Article], *,
@@ -162,7 +176,31 @@ class EventStore:
         if todo:
             raise StoreError(f"append: {len(todo)} articles still conflicting after {max_rounds} "
                              "rounds")
-        return [r for r in results if r is not None]
+        return self._claims(articles, [r for r in results if r is not None], correlation_id)
+
+    def _claims(self, articles: Sequence[Article], results: list[AppendResult],
+                correlation_id: str | None) -> list[AppendResult]:
+        """Record each foreign claim (``source_conflict``) as ``ingestion.failed``, naming the
+        article it claimed and the origin that owns it; the results gain the reason."""
+        foreign = [i for i, r in enumerate(results) if r.status == "failed"]
+        if not foreign:
+            return results
+        pipe = self.redis.pipeline(transaction=False)
+        for i in foreign:
+            pipe.hget(self.keys.article(results[i].article_id), "origin")
+        out = list(results)
+        for i, owner in zip(foreign, pipe.execute(), strict=True):
+            art, res = articles[i], results[i]
+            reason = (f"{art.url or art.identity} belongs to {to_str(owner) if owner else '?'}; "
+                      f"{origin_of(art.source)} may not revise it")
+            self.record_failure(art.source, reason, code=SOURCE_CONFLICT,
+                                correlation_id=correlation_id,
+                                detail=f"article {res.article_id} v{res.version} kept")
+            out[i] = AppendResult(status="failed", article_id=res.article_id,
+                                  version=res.version, entry_id=res.entry_id,
+                                  event_id=res.event_id, type=res.type, title=art.title,
+                                  code=SOURCE_CONFLICT, reason=reason)
+        return out
 
     def _node(self) -> Any:
         """The client to write through. On Redis Cluster: the node owning our hash tag's slot
@@ -212,7 +250,7 @@ class EventStore:
             calls = 0
             for k in range(0, len(batch), SCRIPT_BATCH):
                 keys = [self.keys.events, self.keys.counters]
-                args: list[Any] = []
+                args: list[Any] = ["1" if self.origin_only else "0"]
                 for article, aid, current, changes in batch[k:k + SCRIPT_BATCH]:
                     event = article_event(article, version=current + 1,
                                           correlation_id=correlation_id, article_id=aid,
@@ -220,7 +258,8 @@ class EventStore:
                     keys += [self.keys.article(aid), self.keys.history(aid)]
                     # Only the body: append.lua writes the flat fields from these args.
                     args += [article.content_hash, current, event.type, event.event_id, aid,
-                             event.schema_version, event.model_dump_json(), summary_json(event)]
+                             event.schema_version, event.model_dump_json(), summary_json(event),
+                             origin_of(article.source)]
                 conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
                 calls += 1
             replies: list[Any] = []
@@ -251,6 +290,11 @@ class EventStore:
         if status == "conflict":
             return None
         v = int(version)
+        if status == "foreign":  # reason and failure event: _claims
+            return AppendResult(status="failed", article_id=article_id, version=v,
+                                entry_id=entry_id, event_id=event_id,
+                                type=article_event_type(v), title=article.title,
+                                code=SOURCE_CONFLICT)
         return AppendResult(status="appended" if status == "appended" else "unchanged",
                             article_id=article_id, version=v, entry_id=entry_id,
                             event_id=event_id,

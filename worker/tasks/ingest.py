@@ -9,6 +9,7 @@ they read settings and the store from ``self.app``, never from globals.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -187,11 +188,22 @@ def ingest_files(self: Any, paths: list[str],
     return run.patiently(lambda: run.paths(paths, cid))
 
 
-def ingest_text(self: Any, text: str, name: str = "text", url: str | None = None,
+def text_source(text: str, name: str | None) -> Source:
+    """A text's source: its name, else its content (``sha256:<hex>``). Without a URL that is
+    its identity, so an unnamed text never revises another one, and the same text sent twice
+    is unchanged (docs/identity.md)."""
+    if name:
+        return Source(kind="text", location=name)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return Source(kind="text", location=f"sha256:{digest[:32]}")
+
+
+def ingest_text(self: Any, text: str, name: str | None = None, url: str | None = None,
                 kind: str | None = None, correlation_id: str | None = None) -> dict[str, Any]:
     """Ingest an article given as text (HTTP API, Python client)."""
     run, cid = Ingest.of(self), correlation_id or self.request.id
-    source = Source(kind="text", location=name)
+    source = text_source(text, name)
+    name = source.location
     gave_up = run.patiently(lambda: run.give_up_after(self.request.id, [source], cid))
     if gave_up is not None:
         return {**gave_up[0], "results": gave_up}
