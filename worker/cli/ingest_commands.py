@@ -143,7 +143,9 @@ def submit_dir(
 
 def submit_text(
     text: Annotated[str, typer.Argument(help="Article text, or - for stdin.")],
-    name: Annotated[str, typer.Option(help="Source name in the event.")] = "text",
+    name: Annotated[str | None, typer.Option(
+        help="Source name in the event; without --url, the article's identity "
+        "(default: the text's content is).")] = None,
     url: Annotated[str | None, typer.Option(help="The article's URL (its identity).")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Wait up to 60 s, print it.")] = False,
 ) -> None:
@@ -155,7 +157,7 @@ def submit_text(
     if not wait:
         out.print(res.id)
         return
-    raise typer.Exit(wait_and_report([(name, res)], 60))
+    raise typer.Exit(wait_and_report([(name or "text", res)], 60))
 
 
 def submit_feed(
