@@ -31,8 +31,10 @@ def articles_from_bytes(raw: bytes, source: Source, settings: Settings) -> list[
     # lazy: the parsers (trafilatura, feedparser, lxml) are slow to import; CLI start stays fast
     from worker.normalise import article
 
+    # An upload's location is "<client name>#sha256:...": its suffix is the name's.
+    name = source.location.partition("#")[0] if source.kind == "upload" else source.location
     try:
-        if is_feed(source.location, raw):
+        if is_feed(name, raw):
             from worker.feeds import parse
 
             return parse.articles_from_feed_bytes(raw, source=source, settings=settings)

@@ -39,10 +39,21 @@ def test_ingest_text_and_file_then_task_result(
     done = wait_until(lambda: (t := http.get(up.json()["status_url"], headers=AUTH).json())
                       ["ready"] and t, timeout=60, message="file task done")
     assert done["state"] == "SUCCESS", done
-    path = done["result"]["path"]
+    # The result names the upload by the client's file name (its last part: no traversal),
+    # never by the server path it was stored under; the stored copy is gone once ingested.
+    assert done["result"]["path"] == "evil name.TXT", done
+    assert done["result"]["results"][0]["source"] == "evil name.TXT"
     uploads = (api_settings.data_dir / "uploads").resolve()
-    assert path.startswith(str(uploads)) and path.endswith(".txt")
-    assert "evil" not in path and ".." not in path
+    assert str(uploads) not in str(done["result"])
+    assert list(uploads.iterdir()) == []
+    # The same upload again is the same article (client name plus content), unchanged.
+    again = http.post("/v1/ingest/file", headers=AUTH,
+                      files={"file": ("evil name.TXT", b"Title here\n\nA body paragraph "
+                                      b"long enough to count as an article body, really.")})
+    twice = wait_until(lambda: (t := http.get(again.json()["status_url"], headers=AUTH).json())
+                       ["ready"] and t, timeout=60, message="second upload done")
+    assert twice["result"]["status"] == "unchanged", twice
+    assert twice["result"]["article_id"] == done["result"]["article_id"]
 
 
     # The Python client queues the same tasks by name (signatures), here as one batch.

@@ -5,6 +5,7 @@ unnamed texts and uploads get identities of their own (docs/identity.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,22 @@ def test_feed_cannot_rewrite_another_feeds_item(feed_server: FeedServer, setting
                                                            "<p>Beta, corrected.</p>")]).encode())
     again = poll(own, settings, store, options={"force": True})
     assert (again["revised"], again["conflicts"]) == (1, 0)
+
+
+# --- uploads ------------------------------------------------------------------------------
+
+def test_same_upload_twice_is_unchanged(run: Ingest, settings: Settings, tmp_path: Path) -> None:
+    # Each upload is stored under a fresh server name; its identity is the client's name
+    # plus its content, so the second copy is the same article, unchanged.
+    first, second = tmp_path / "u1.txt", tmp_path / "u2.txt"
+    for p in (first, second):
+        p.write_text(TEXT)
+    [a] = run.path(str(first), None, "story.txt")
+    [b] = run.path(str(second), None, "story.txt")
+    assert (a["status"], b["status"], b["article_id"]) == ("appended", "unchanged",
+                                                          a["article_id"])
+    assert a["source"] == "story.txt"  # named as the client named it, not by a server path
+    # Other content under the same name is another article, not a revision
+    second.write_text(TEXT.replace("first", "other"))
+    [c] = run.path(str(second), None, "story.txt")
+    assert (c["status"], c["version"]) == ("appended", 1) and c["article_id"] != a["article_id"]

@@ -83,6 +83,14 @@ def event_row(eid: Any, fields: Any) -> dict[str, Any]:
         return {"entry_id": entry_id, "error": str(exc)}
 
 
+def upload_name(filename: str | None) -> str:
+    """The client's file name as a label (task results, the upload's identity): its last
+    path part, printable, at most 200 characters; never used as a path."""
+    base = re.split(r"[/\\]", filename or "")[-1]
+    base = "".join(c for c in base if c.isprintable()).strip()[:200]
+    return base if base not in ("", ".", "..") else "upload"
+
+
 def _safe_suffix(filename: str | None) -> str:
     # Only the extension survives (it picks the parser); the name itself is generated.
     suffix = Path(filename or "").suffix.lower()
@@ -153,7 +161,8 @@ def create_app(settings: Settings) -> FastAPI:
             raise RequestValidationError([{"loc": ("body", "file"), "msg": "file is empty",
                                            "type": "value_error"}])
         try:
-            return queued(names.INGEST_FILE, submit.submit_file(dest))
+            return queued(names.INGEST_FILE,
+                          submit.submit_file(dest, name=upload_name(file.filename)))
         except BaseException:
             # Not queued (Redis or the broker away): the client is told so, and nothing will
             # ever read the upload.

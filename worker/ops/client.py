@@ -47,9 +47,13 @@ class Client:
             connect(url, socket_connect_timeout=BROKER_PING_TIMEOUT_S,
                     retry_on_timeout=False).ping()
 
-    def submit_file(self, path: str | Path) -> Any:
-        """One file (an article, or a feed file: every entry). Returns an AsyncResult."""
-        return self.send(names.INGEST_FILE, [str(Path(path).resolve())], {},
+    def submit_file(self, path: str | Path, *, name: str | None = None) -> Any:
+        """One file (an article, or a feed file: every entry). Returns an AsyncResult.
+
+        ``name``: the file is an upload the client called so (its identity is that name
+        plus the content; the worker deletes the file once it is done with it)."""
+        kwargs = {"name": name} if name is not None else {}
+        return self.send(names.INGEST_FILE, [str(Path(path).resolve())], kwargs,
                          self.settings.ingest_queue)
 
     def submit_files(self, paths: Iterable[str | Path], batch: int = 100) -> list[Any]:

@@ -7,6 +7,7 @@ bad input.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,6 +24,24 @@ from worker.settings import Settings
 
 def file_source(path: Path | str) -> Source:
     return Source(kind="file", location=str(Path(path).resolve()))
+
+
+def shown_path(path: Path | str, settings: Settings) -> str:
+    """How task results name an input file: relative to the input root holding it, so no
+    result carries a server path; as given when no root holds it (or none is configured)."""
+    p = Path(os.path.abspath(path))
+    for root in settings.input_roots:
+        for base in {Path(os.path.abspath(root)), root.resolve()}:
+            if p.is_relative_to(base):
+                return str(p.relative_to(base))
+    return str(path)
+
+
+def upload_source(name: str, raw: bytes) -> Source:
+    """An upload's source: the client's file name plus its content hash, so the same upload
+    twice is the same article, unchanged (docs/identity.md); the origin is the name."""
+    return Source(kind="upload",
+                  location=f"{name}#sha256:{hashlib.sha256(raw).hexdigest()[:32]}")
 
 
 def check_path(path: Path | str, settings: Settings) -> Path:

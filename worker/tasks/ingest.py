@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import redis
@@ -24,7 +25,7 @@ from worker.events.models import Article, Source
 from worker.intake import articles_from_bytes, articles_from_file
 from worker.normalise.article import normalise
 from worker.settings import Settings
-from worker.sources.files import file_source
+from worker.sources.files import file_source, read_file, shown_path, upload_source
 from worker.store.eventstore import EventStore
 from worker.tasks import names
 
@@ -58,8 +59,17 @@ class Ingest:
         self.store.record_failure(source, exc.reason, code=exc.code,
                                   correlation_id=correlation_id)
         metrics.INGEST_FAILURES.labels(reason=exc.code).inc()
-        return {"status": "failed", "source": source.location, "reason": exc.reason,
+        return {"status": "failed", "source": self.shown(source), "reason": exc.reason,
                 "code": exc.code}
+
+    def shown(self, source: Source) -> str:
+        """The input as results name it: a file relative to its input root, an upload by the
+        client's file name; never a server path the client did not give."""
+        if source.kind == "file":
+            return shown_path(source.location, self.settings)
+        if source.kind == "upload":
+            return source.location.partition("#")[0]
+        return source.location
 
     def append(self, source: Source, articles: list[Article], correlation_id: str | None,
                input_names: list[str]) -> list[dict[str, Any]]:
@@ -115,14 +125,24 @@ class Ingest:
                   "(it crashed, timed out or lost Redis every time)")
         return [self.failed(s, RejectedInput(reason), correlation_id) for s in sources]
 
-    def path(self, path: str, correlation_id: str | None) -> list[dict[str, Any]]:
-        """Normalise and append one file; never raises for bad input."""
+    def path(self, path: str, correlation_id: str | None,
+             name: str | None = None) -> list[dict[str, Any]]:
+        """Normalise and append one file; never raises for bad input. ``name``: the client's
+        name of an upload (its identity with the content, docs/identity.md)."""
+        source = Source(kind="upload", location=name or "")  # named in a refusal
         try:
-            source, articles = articles_from_file(path, self.settings)
+            if name is None:
+                source, articles = articles_from_file(path, self.settings)
+            else:
+                raw = read_file(path, self.settings)[1]
+                source = upload_source(name, raw)
+                articles = articles_from_bytes(raw, source, self.settings)
         except RejectedInput as exc:
-            return [self.failed(Source(kind="file", location=exc.location or path), exc,
-                                correlation_id)]
-        return self.append(source, articles, correlation_id, [path] * len(articles))
+            location = exc.location or path
+            failed = Source(kind="file", location=location) if name is None else source
+            return [self.failed(failed, exc, correlation_id)]
+        return self.append(source, articles, correlation_id,
+                           [self.shown(source)] * len(articles))
 
     def paths(self, paths: list[str], cid: str | None) -> dict[str, Any]:
         """Many files, their articles appended in pipelines of APPEND_CHUNK."""
@@ -144,7 +164,7 @@ class Ingest:
                                            exc, cid))
                 continue
             batch.extend(articles)
-            batch_names.extend([path] * len(articles))
+            batch_names.extend([shown_path(path, self.settings)] * len(articles))
             if len(batch) >= APPEND_CHUNK:
                 flush()
         if batch:
@@ -167,14 +187,20 @@ class Ingest:
 
 
 # --- the tasks ---------------------------------------------------------------------------
-def ingest_file(self: Any, path: str, correlation_id: str | None = None) -> dict[str, Any]:
-    """Ingest one file (an article, or every entry of a feed file)."""
+def ingest_file(self: Any, path: str, correlation_id: str | None = None,
+                name: str | None = None) -> dict[str, Any]:
+    """Ingest one file (an article, or every entry of a feed file). ``name``: an upload's
+    client file name (the API's uploads); the upload is deleted once ingested or refused."""
     run, cid = Ingest.of(self), correlation_id or self.request.id
-    results = (run.patiently(lambda: run.give_up_after(self.request.id, [file_source(path)],
-                                                       cid))
-               or run.patiently(lambda: run.path(path, cid)))
+    source = file_source(path) if name is None else Source(kind="upload", location=name)
+    results = (run.patiently(lambda: run.give_up_after(self.request.id, [source], cid))
+               or run.patiently(lambda: run.path(path, cid, name)))
+    if name is not None:
+        uploads = (run.settings.data_dir / "uploads").resolve()
+        if Path(path).resolve().parent == uploads:  # only our own copies, never a user file
+            Path(path).unlink(missing_ok=True)
     first = results[0] if len(results) == 1 else {"status": "batch"}
-    return {**first, "path": path, "results": results}
+    return {**first, "path": run.shown(source), "results": results}
 
 
 def ingest_files(self: Any, paths: list[str],
