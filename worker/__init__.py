@@ -53,7 +53,7 @@ def _celery_app() -> Any:
     global _app
     if _app is None:
         from worker.errors import ConfigError
-        from worker.settings import load_settings, with_recorded_redis
+        from worker.settings import default_redis_notice, load_settings, with_recorded_redis
         from worker.tasks.app import create_app
 
         try:
@@ -61,6 +61,9 @@ def _celery_app() -> Any:
         except ConfigError as exc:
             # Celery would print a traceback; an operator needs the key.
             sys.exit(f"newsworker: {exc}")
+        notice = default_redis_notice(settings)
+        if notice:
+            print(f"newsworker: {notice}", file=sys.stderr, flush=True)
         _app = create_app(settings)
     return _app
 

@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None,
         description="Event-store Redis. Unset: `run` starts an embedded Redis; "
-        "other commands use the URL `run` recorded, else redis://127.0.0.1:6379/0.",
+        "other commands use the URL `run` recorded, else redis://127.0.0.1:6379/0 "
+        "(said on stderr).",
     )
     broker_url: str | None = Field(
         default=None, description="Celery broker URL. Unset: the event-store Redis (redis_url)")
@@ -286,3 +287,16 @@ def with_recorded_redis(settings: Settings) -> Settings:
     except OSError:
         url = ""
     return settings.model_copy(update={"redis_url": url}) if url else settings
+
+
+def default_redis_notice(settings: Settings) -> str | None:
+    """The one line to print when ``settings`` (after :func:`with_recorded_redis`) fall back to
+    DEFAULT_REDIS_URL, naming where each place to set a Redis was looked at; None otherwise.
+    Said aloud because on a shared machine the default may be someone else's Redis."""
+    if settings.redis_url:
+        return None
+    where = config_path()
+    return (f"no redis_url (NEWSWORKER_REDIS_URL unset, "
+            f"{f'not in {where}' if where else 'no config file'}, no running `newsworker run` "
+            f"recorded in {settings.data_dir / RECORDED_REDIS_URL}): "
+            f"using the default {DEFAULT_REDIS_URL}")

@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 
 from worker.errors import ConfigError
-from worker.settings import Settings, load_settings, with_recorded_redis
+from worker.settings import Settings, default_redis_notice, load_settings, with_recorded_redis
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,12 @@ def parse_since(since: str | None, flag: str = "--since") -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def cli_settings() -> Settings:
+def cli_settings(*, announce_default: bool = True) -> Settings:
     """Settings from the environment and config file; with no ``redis_url``, the Redis of a
-    running `newsworker run` when it recorded one."""
-    return with_recorded_redis(load_settings())
+    running `newsworker run` when it recorded one, else the default Redis, said on stderr
+    (``announce_default=False``: `run`, which starts a Redis of its own instead)."""
+    settings = with_recorded_redis(load_settings())
+    notice = default_redis_notice(settings) if announce_default else None
+    if notice:
+        err.print(f"newsworker: {notice}", markup=False, highlight=False)
+    return settings

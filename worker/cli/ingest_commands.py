@@ -43,7 +43,7 @@ def normalize(
     from worker.intake import articles_from_file
     from worker.sources.files import iter_files
 
-    settings = cli_settings()
+    settings = cli_settings(announce_default=False)  # no Redis here
     bad = 0
     for path in iter_files(paths):
         try:
@@ -262,8 +262,8 @@ def run(
     """The standalone main job: Redis (embedded unless configured), worker, consumer, ingest."""
     from worker.ops.runner import run_main
 
-    raise typer.Exit(run_main(cli_settings(), paths or [Path("seeds")], serve=serve,
-                              handler=handler,
+    raise typer.Exit(run_main(cli_settings(announce_default=False), paths or [Path("seeds")],
+                              serve=serve, handler=handler,
                               timeout_s=timeout, console=out, errors=err))
 
 

@@ -221,6 +221,23 @@ def start_keeper(sender: Any = None, **_: Any) -> None:
         return
     # A client of its own, with short timeouts: this thread must never wedge on Redis.
     own = SubmissionLedger(connect(app.settings.celery_broker, socket_timeout=2,
+def announce_ready(sender: Any = None, **_: Any) -> None:
+    """One line once the worker consumes. At WARNING because that is Celery's default log
+    level: without ``-l INFO`` Celery itself says nothing, and an operator cannot tell that
+    the worker is up."""
+    app = app_of(sender)
+    if app is None:
+        return
+    from kombu.utils.url import maybe_sanitize_url
+
+    consumed = getattr(getattr(app.amqp, "queues", None), "consume_from", None) or {}
+    log.warning("newsworker worker ready: %s consuming %s from %s, store %s",
+                getattr(sender, "hostname", None) or socket.gethostname(),
+                ",".join(sorted(consumed)) or "-",
+                maybe_sanitize_url(app.settings.celery_broker),
+                maybe_sanitize_url(app.settings.store_url))
+
+
                                    socket_connect_timeout=2), ledger.keys)
     s = app.settings
     consumed = getattr(getattr(app.amqp, "queues", None), "consume_from", None) or {}
@@ -303,6 +320,7 @@ class SubmitOnlyRedisBackend(RedisBackend):  # type: ignore[misc]
     subscription's reconnect loop outlives any request timeout and, once past its retry
     limit, disables the app until restarted."""
 
+    signals.worker_ready.connect(announce_ready, weak=False, dispatch_uid="newsworker.ready")
     def on_task_call(self, producer: Any, task_id: str) -> None:
         return None
 
