@@ -212,15 +212,6 @@ def start_watchman(sender: Any = None, **_: Any) -> None:
     app.watchman.start()
 
 
-def start_keeper(sender: Any = None, **_: Any) -> None:
-    app = app_of(sender)
-    if app is None or app.keeper is not None:
-        return
-    ledger = app.ledger()
-    if ledger is None:
-        return
-    # A client of its own, with short timeouts: this thread must never wedge on Redis.
-    own = SubmissionLedger(connect(app.settings.celery_broker, socket_timeout=2,
 def announce_ready(sender: Any = None, **_: Any) -> None:
     """One line once the worker consumes. At WARNING because that is Celery's default log
     level: without ``-l INFO`` Celery itself says nothing, and an operator cannot tell that
@@ -238,6 +229,15 @@ def announce_ready(sender: Any = None, **_: Any) -> None:
                 maybe_sanitize_url(app.settings.store_url))
 
 
+def start_keeper(sender: Any = None, **_: Any) -> None:
+    app = app_of(sender)
+    if app is None or app.keeper is not None:
+        return
+    ledger = app.ledger()
+    if ledger is None:
+        return
+    # A client of its own, with short timeouts: this thread must never wedge on Redis.
+    own = SubmissionLedger(connect(app.settings.celery_broker, socket_timeout=2,
                                    socket_connect_timeout=2), ledger.keys)
     s = app.settings
     consumed = getattr(getattr(app.amqp, "queues", None), "consume_from", None) or {}
@@ -307,6 +307,7 @@ def connect_signals() -> None:
     """Idempotent (dispatch_uid): many apps in one process share one receiver each."""
     signals.worker_ready.connect(start_keeper, weak=False, dispatch_uid="newsworker.keeper")
     signals.worker_ready.connect(start_watchman, weak=False, dispatch_uid="newsworker.watchman")
+    signals.worker_ready.connect(announce_ready, weak=False, dispatch_uid="newsworker.ready")
     signals.task_received.connect(record_receipt, weak=False, dispatch_uid="newsworker.receipt")
     signals.worker_shutdown.connect(stop_keeper, weak=False, dispatch_uid="newsworker.stop")
     signals.task_revoked.connect(record_revoked, weak=False, dispatch_uid="newsworker.revoked")
@@ -320,7 +321,6 @@ class SubmitOnlyRedisBackend(RedisBackend):  # type: ignore[misc]
     subscription's reconnect loop outlives any request timeout and, once past its retry
     limit, disables the app until restarted."""
 
-    signals.worker_ready.connect(announce_ready, weak=False, dispatch_uid="newsworker.ready")
     def on_task_call(self, producer: Any, task_id: str) -> None:
         return None
 
