@@ -19,6 +19,7 @@ import redis
 from kombu.transport import redis as kombu_redis
 from kombu.utils.json import dumps
 
+from worker.redisconn import BoundedLookupConnection
 from worker.store.keys import Keys
 from worker.tasks.broker import LEDGER_HEADER, SubmissionLedger
 
@@ -37,6 +38,9 @@ def committed(task_id: str) -> bool:
 
 
 class Channel(kombu_redis.Channel):  # type: ignore[misc]
+    # Plain TCP only (kombu picks its own classes for TLS and unix sockets): the name lookup
+    # is bounded by socket_connect_timeout too.
+    connection_class = BoundedLookupConnection
     plain: redis.Redis | None = None
 
     def plain_client(self) -> redis.Redis:
