@@ -15,10 +15,11 @@ import os
 import socket
 import time
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 import redis
-from celery import Celery, signals
+from celery import Celery, current_app, signals
 from celery.backends.redis import RedisBackend
 from celery.worker import state as worker_state
 from kombu import Exchange, Queue
@@ -111,12 +112,20 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
     ledger_socket_timeout_s: float = 5.0
     _ledger: SubmissionLedger | None = None
     _store: EventStore | None = None
+    _durations: metrics.DurationBatch | None = None
 
     def store(self) -> EventStore:
         """The event store the tasks of this app append to (one client per process)."""
         if self._store is None:
             self._store = EventStore.from_settings(self.settings)
         return self._store
+
+    def durations(self) -> metrics.DurationBatch:
+        """Task runs on their way to the shared histogram (batched: see DurationBatch)."""
+        if self._durations is None:
+            st = self.store()
+            self._durations = metrics.DurationBatch(st.redis, st.keys)
+        return self._durations
 
     def ledger(self) -> SubmissionLedger | None:
         if not self.settings.journal or not self.settings.celery_broker.startswith(
@@ -296,11 +305,15 @@ def task_finished(task_id: str | None = None, task: Any = None, **_: Any) -> Non
     seconds = time.perf_counter() - started
     name = str(task.name)  # as Celery and Flower name it
     metrics.TASK_DURATION.labels(task=name).observe(seconds)
-    try:
-        st = app.store()
-        metrics.record_task_duration(st.redis, st.keys, name, seconds)
-    except redis.RedisError as exc:  # a lost sample must never fail the task
-        log.debug("task duration not recorded: %s", exc)
+    app.durations().add(name, seconds)  # no I/O here: written in batches by a thread
+
+
+def flush_durations(sender: Any = None, **_: Any) -> None:
+    """A pool child (or a solo worker) stopping writes the task runs it still holds. Celery
+    sends worker_process_shutdown without a sender: the process's current app is ours."""
+    app = app_of(sender) or app_of(SimpleNamespace(app=current_app._get_current_object()))
+    if app is not None and app._durations is not None:
+        app._durations.stop()
 
 
 def connect_signals() -> None:
@@ -313,6 +326,10 @@ def connect_signals() -> None:
     signals.task_revoked.connect(record_revoked, weak=False, dispatch_uid="newsworker.revoked")
     signals.task_prerun.connect(task_started, weak=False, dispatch_uid="newsworker.prerun")
     signals.task_postrun.connect(task_finished, weak=False, dispatch_uid="newsworker.postrun")
+    signals.worker_process_shutdown.connect(flush_durations, weak=False,
+                                            dispatch_uid="newsworker.durations")
+    signals.worker_shutdown.connect(flush_durations, weak=False,
+                                    dispatch_uid="newsworker.durations_main")
 
 
 class SubmitOnlyRedisBackend(RedisBackend):  # type: ignore[misc]
