@@ -37,6 +37,7 @@ from worker.events.codec import decode
 from worker.events.models import AnyEvent
 from worker.redisconn import to_str
 from worker.settings import Settings
+from worker.store.expiry import expire
 from worker.store.groups import (
     default_consumer_name,
     ensure_group,
@@ -130,6 +131,7 @@ class Consumer:
                     ensure_group(self.redis, self.stream, self.group)
                     self._claim_cursor = "0-0"
         finally:
+            self._write_hooks()
             self.handler.close()
         return self.stats
 
@@ -335,14 +337,29 @@ class Consumer:
         return min(1.0, self.settings.claim_idle_s / 4)
 
     def _ack(self, acks: list[bytes], dead: list[dict[bytes, bytes]]) -> None:
-        """One MULTI: dead letters and acks — a crash never leaves one without the other."""
+        """One MULTI: dead letters and acks — a crash never leaves one without the other —
+        and the hooks' counts, which thereby cost no round trip of their own."""
         if not acks:
             return
         pipe = self.redis.pipeline(transaction=True)
         for entry in dead:
             pipe.xadd(self.keys.dead_letters, entry)
         pipe.xack(self.stream, self.group, *acks)
-        pipe.execute()
+        self.hooks.write(pipe)
+        # A count that fails (say, a counters key of another type) must not fail the ack.
+        for res in pipe.execute(raise_on_error=False)[:len(dead) + 1]:
+            if isinstance(res, Exception):
+                raise res
+
+    def _write_hooks(self) -> None:
+        """Write what the hooks still hold (counts of batches that had nothing to ack)."""
+        pipe = self.redis.pipeline(transaction=False)
+        self.hooks.write(pipe)
+        if len(pipe):
+            try:
+                pipe.execute(raise_on_error=False)
+            except redis.RedisError as exc:  # a lost count must never fail a delivery
+                log.debug("consumer %s: counts not written: %s", self.name, exc)
 
     def _dead_letter(self, eid: bytes, fields: dict[bytes, bytes], error: str,
                      deliveries: int) -> dict[bytes, bytes]:
@@ -355,13 +372,17 @@ class Consumer:
 
     # --- housekeeping ----------------------------------------------------------------------------
     def maintain(self) -> None:
-        """Trim the processed set to the in-flight window; apply ``stream_maxlen`` if set."""
+        """Trim the processed set to the in-flight window; apply ``retention_s`` and
+        ``stream_maxlen`` if set. Here, not in beat: consumers run wherever there are groups
+        (beat runs only for scheduled feeds), and retention never passes a group anyway."""
         try:
             infos = group_info(self.redis, self.stream, self.group, exact_lag=False)
             if infos:
                 floor_ms = parse_id(group_floor(infos[0]))[0]
                 self.redis.zremrangebyscore(self.keys.processed(self.group), "-inf",
                                             f"({floor_ms}")
+            if self.settings.retention_s:
+                expire(self.redis, self.keys, retention_s=self.settings.retention_s)
             if self.settings.stream_maxlen:
                 trim(self.redis, self.keys, maxlen=self.settings.stream_maxlen)
         except redis.RedisError as exc:  # housekeeping must not stop consumption

@@ -170,7 +170,11 @@ class History:
     def _missing(self, article_id: str, what: str) -> str:
         """The message for a lookup that found nothing: the article or only ``what``."""
         if not self.redis.exists(self.keys.history(article_id)):
-            if self.redis.exists(self.keys.article(article_id)):
+            state = self.redis.hmget(self.keys.article(article_id), ["version", "entry_id"])
+            if state[0] is not None and not state[1]:  # worker.store.expiry forgot it
+                return (f"article {article_id} is past retention (retention_s): its versions "
+                        "are in the archive")
+            if state[0] is not None:
                 return (f"article {article_id} has no history index yet: run "
                         "`newsworker rebuild history`")
             return f"article {article_id}: no such article"

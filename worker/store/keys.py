@@ -53,6 +53,12 @@ class Keys:
         ``feed_polls:<result>``."""
         return f"{self.tag}:counters"
 
+    @property
+    def retention_lock(self) -> str:
+        """String (SET NX EX, a token): held while one retention pass runs
+        (worker.store.expiry), so concurrent consumers do not repeat it."""
+        return f"{self.tag}:retention:lock"
+
     # --- Celery side --------------------------------------------------------------------------
     def task_runs(self, task_id: str) -> str:
         """Counter (expires after a week): runs of one Celery task id, retries and
