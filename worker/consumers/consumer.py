@@ -131,7 +131,6 @@ class Consumer:
                     ensure_group(self.redis, self.stream, self.group)
                     self._claim_cursor = "0-0"
         finally:
-            self._write_hooks()
             self.handler.close()
         return self.stats
 
@@ -337,29 +336,14 @@ class Consumer:
         return min(1.0, self.settings.claim_idle_s / 4)
 
     def _ack(self, acks: list[bytes], dead: list[dict[bytes, bytes]]) -> None:
-        """One MULTI: dead letters and acks — a crash never leaves one without the other —
-        and the hooks' counts, which thereby cost no round trip of their own."""
+        """One MULTI: dead letters and acks — a crash never leaves one without the other."""
         if not acks:
             return
         pipe = self.redis.pipeline(transaction=True)
         for entry in dead:
             pipe.xadd(self.keys.dead_letters, entry)
         pipe.xack(self.stream, self.group, *acks)
-        self.hooks.write(pipe)
-        # A count that fails (say, a counters key of another type) must not fail the ack.
-        for res in pipe.execute(raise_on_error=False)[:len(dead) + 1]:
-            if isinstance(res, Exception):
-                raise res
-
-    def _write_hooks(self) -> None:
-        """Write what the hooks still hold (counts of batches that had nothing to ack)."""
-        pipe = self.redis.pipeline(transaction=False)
-        self.hooks.write(pipe)
-        if len(pipe):
-            try:
-                pipe.execute(raise_on_error=False)
-            except redis.RedisError as exc:  # a lost count must never fail a delivery
-                log.debug("consumer %s: counts not written: %s", self.name, exc)
+        pipe.execute()
 
     def _dead_letter(self, eid: bytes, fields: dict[bytes, bytes], error: str,
                      deliveries: int) -> dict[bytes, bytes]:
