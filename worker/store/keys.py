@@ -38,13 +38,15 @@ class Keys:
 
     def article(self, article_id: str) -> str:
         """Hash: the article's latest event as ``append.lua`` checks it (version,
-        content_hash, entry_id, event_id); the article's whole state is the stream."""
+        content_hash, entry_id, event_id); the article's whole state is the stream. Once
+        retention forgets the article (worker.store.expiry), entry_id and event_id are ''."""
         return f"{self.tag}:article:{article_id}"
 
     def history(self, article_id: str) -> str:
         """Sorted set: one member per version of the article, scored by version, written by
         ``append.lua`` with the event: ``<entry_id>\\n<summary JSON>`` (see
-        worker.store.history). Outlives the stream's trimming."""
+        worker.store.history). Outlives the stream's trimming of older versions; deleted when
+        retention forgets the article (its latest version trimmed)."""
         return f"{self.tag}:history:{article_id}"
 
     @property
