@@ -147,12 +147,12 @@ class Settings(BaseSettings):
         default=None, ge=1,
         description="Consumers trim the stream to this many entries, never past what a "
         "group still needs. Unset: no trimming")
-    retention_s: float | None = Field(
-        default=7 * 24 * 3600.0, gt=0,
+    retention_s: float = Field(
+        default=7 * 24 * 3600.0, ge=0,
         description="Consumers trim stream entries older than this, never past what a group "
         "still needs, and forget articles whose latest event they trimmed: catalog document "
         "and history go, a compact state stays for dedupe "
-        "(docs/deploy.md#memory-and-retention). Unset: keep everything")
+        "(docs/deploy.md#memory-and-retention). 0: keep everything")
     append_retries: int = Field(default=10, ge=1, description="Not used at present")
     revisions_from_any_source: bool = Field(
         default=False,

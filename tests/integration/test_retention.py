@@ -24,8 +24,8 @@ def _art(n: int, body: str = "") -> Article:
 
 
 def _settings(make_settings: Callable[..., Settings]) -> tuple[Settings, EventStore]:
-    # Retention unset here: the tests call expire() themselves, with their own clock
-    s = make_settings(retention_s=None)
+    # Retention off here: the tests call expire() themselves, with their own clock
+    s = make_settings(retention_s=0)
     return s, EventStore.from_settings(s)
 
 
@@ -147,3 +147,21 @@ def test_old_ingestion_failures_age_out(make_settings: Callable[..., Settings]) 
     # Then it is kept within the window and trimmed after
     assert (kept.failures_trimmed, gone.failures_trimmed) == (0, 1)
     assert store.read_failures() == []
+
+
+def test_consumers_apply_retention_and_zero_turns_it_off(
+        make_settings: Callable[..., Settings]) -> None:
+    for retention_s, kept in ((0.0, 2), (0.001, 0)):
+        # Given two handled entries older than a 1 ms window, with retention off / on
+        settings = make_settings(retention_s=retention_s)
+        store = EventStore.from_settings(settings)
+        store.append_many([_art(0), _art(1)])
+        time.sleep(0.01)
+        consumer = run_group(settings, store, "catalog", "catalog")
+
+        # When the consumer does its housekeeping
+        consumer.maintain()
+
+        # Then retention ran only when on
+        assert store.length() == kept, retention_s
+        assert Catalog(store.redis, store.keys).count() == kept
