@@ -31,8 +31,11 @@ RUN pip install --no-deps . && rm -rf build ./*.egg-info
 COPY config ./config
 COPY seeds ./seeds
 
-# /data: archive, beat schedule, logs. A named volume mounted here inherits this ownership.
-RUN mkdir -p /data/archive /data/inbox && chown -R newsworker:newsworker /data
+# /data: archive, uploads, beat schedule, logs (each made by its own code). A named volume
+# mounted here inherits this ownership. Left empty on purpose: Docker copies an image's
+# directories into a fresh volume for every container created at once, and two doing so
+# in parallel failed with "mkdir .../_data/inbox: file exists" (the compose test saw it).
+RUN mkdir -p /data && chown newsworker:newsworker /data
 
 USER 10001:10001
 

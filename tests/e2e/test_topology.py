@@ -98,9 +98,11 @@ class Container:
         return out
 
     def env(self, svc: dict[str, Any], extra: dict[str, str]) -> dict[str, str]:
-        compose_env = service_env(svc, {"NEWSWORKER_API_TOKEN": TOKEN})
+        compose_env = service_env(svc, {"NEWSWORKER_API_TOKEN": TOKEN,
+                                         "REDIS_PASSWORD": "topology-redis-pw"})
         # The compose network's `redis` is this test's Redis; everything else is as given.
-        assert compose_env.pop("NEWSWORKER_REDIS_URL") == "redis://redis:6379/0"
+        assert compose_env.pop("NEWSWORKER_REDIS_URL") == \
+            "redis://:topology-redis-pw@redis:6379/0"
         env = {**settings_env(self.settings), **extra,
                **{k: self.path(v) for k, v in compose_env.items()}}
         assert env["NEWSWORKER_DATA_DIR"] == str(self.settings.data_dir)

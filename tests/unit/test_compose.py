@@ -48,7 +48,8 @@ def compose_tool() -> list[str] | None:
     return [legacy] if legacy else None
 
 
-TOKEN_ENV = {"NEWSWORKER_API_TOKEN": "test-token"}
+# What .env must give: compose refuses to start without either.
+SECRETS = {"NEWSWORKER_API_TOKEN": "test-token", "REDIS_PASSWORD": "redis-pw"}
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +71,13 @@ def test_every_service_is_defined(services: dict[str, Any]) -> None:
 
 def test_redis_is_durable_never_evicts_and_is_not_published(services: dict[str, Any]) -> None:
     redis = services["redis"]
+    # redis:7 itself, only run as its own user (deploy/redis/Dockerfile).
     assert redis["image"].split(":")[1].startswith("7")
-    cmd = service_argv(redis, {})
+    froms = [line.split()[1] for line in
+             (ROOT / redis["build"] / "Dockerfile").read_text().splitlines()
+             if line.startswith("FROM ")]
+    assert froms == ["redis:7"]
+    cmd = service_argv(redis, SECRETS)
     assert cmd[0] == "redis-server"
     opts = dict(zip(cmd[1::2], cmd[2::2], strict=True))
     assert opts["--appendonly"] == "yes"
@@ -88,6 +94,8 @@ def test_healthchecks_where_health_gates_startup(services: dict[str, Any]) -> No
         test = services[name]["healthcheck"]["test"]
         assert test[0] in ("CMD", "CMD-SHELL") and len(test) > 1, name
     assert "redis-cli ping" in " ".join(services["redis"]["healthcheck"]["test"])
+    # redis-cli authenticates from REDISCLI_AUTH: the healthcheck passes only with the password.
+    assert service_env(services["redis"], SECRETS)["REDISCLI_AUTH"] == "redis-pw"
     assert "inspect ping" in " ".join(services["worker"]["healthcheck"]["test"])
 
 
@@ -113,7 +121,7 @@ def test_beat_is_single_and_consumers_are_scalable(services: dict[str, Any]) -> 
     for name in (*APP_SERVICES, "flower"):
         assert "container_name" not in services[name], name
     for name in ("archive", "catalog"):
-        argv = service_argv(services[name], TOKEN_ENV)
+        argv = service_argv(services[name], SECRETS)
         assert argv[:3] == ["newsworker", "consume", name]
         assert "--consumer" not in argv
 
@@ -122,8 +130,8 @@ def test_app_services_share_env_config_data_and_wait_for_redis(
         services: dict[str, Any]) -> None:
     for name in IMAGE_SERVICES:
         svc = services[name]
-        env = service_env(svc, TOKEN_ENV)
-        assert env["NEWSWORKER_REDIS_URL"] == "redis://redis:6379/0", name
+        env = service_env(svc, SECRETS)
+        assert env["NEWSWORKER_REDIS_URL"] == "redis://:redis-pw@redis:6379/0", name
         assert env["NEWSWORKER_DATA_DIR"] == "/data", name
         assert env["NEWSWORKER_CONFIG"] == "/app/config/newsworker.toml", name
         assert "./config:/app/config:ro" in svc["volumes"], name
@@ -149,8 +157,41 @@ def test_worker_queues_match_the_default_settings(services: dict[str, Any]) -> N
 
 def test_api_requires_a_token(services: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="NEWSWORKER_API_TOKEN"):
-        service_env(services["api"], {})
-    assert service_env(services["api"], TOKEN_ENV)["NEWSWORKER_API_TOKEN"] == "test-token"
+        service_env(services["api"], {"REDIS_PASSWORD": "redis-pw"})
+    assert service_env(services["api"], SECRETS)["NEWSWORKER_API_TOKEN"] == "test-token"
+
+
+def test_redis_requires_a_password_and_every_service_uses_it(services: dict[str, Any]) -> None:
+    redis = services["redis"]
+    opts = service_argv(redis, SECRETS)
+    assert opts[opts.index("--requirepass") + 1] == "redis-pw"
+    # An unset or empty password stops compose, naming the variable, for Redis and its clients.
+    for env in ({"NEWSWORKER_API_TOKEN": "t"}, {"NEWSWORKER_API_TOKEN": "t", "REDIS_PASSWORD": ""}):
+        with pytest.raises(ValueError, match="REDIS_PASSWORD"):
+            service_argv(redis, env)
+        with pytest.raises(ValueError, match="REDIS_PASSWORD"):
+            service_env(redis, env)
+        for name in IMAGE_SERVICES:
+            with pytest.raises(ValueError, match="REDIS_PASSWORD"):
+                service_env(services[name], env)
+    for name in IMAGE_SERVICES:
+        url = service_env(services[name], SECRETS)["NEWSWORKER_REDIS_URL"]
+        assert url.startswith("redis://:redis-pw@redis:"), name
+
+
+def test_no_service_runs_as_root(services: dict[str, Any]) -> None:
+    """Our image by its Dockerfile's USER; redis and postgres by a `user:` of their own image."""
+    for name, svc in services.items():
+        user = str(svc.get("user", ""))
+        if name in IMAGE_SERVICES:
+            assert user == "", f"{name}: the image's USER applies (checked below)"
+        else:
+            assert user and user.split(":")[0] not in ("root", "0"), f"{name}: user {user!r}"
+    assert services["redis"]["user"] == "redis" and services["postgres"]["user"] == "postgres"
+    redis_users = [line.split()[1] for line in
+                   (ROOT / services["redis"]["build"] / "Dockerfile").read_text().splitlines()
+                   if line.startswith("USER ")]
+    assert redis_users == ["redis"], "the redis image must run as `redis`, owning /data"
 
 
 def _help_rc(argv: list[str]) -> tuple[list[str], int, str]:
@@ -164,7 +205,7 @@ def _help_rc(argv: list[str]) -> tuple[list[str], int, str]:
 
 
 def test_every_service_runs_a_real_command_of_this_project(services: dict[str, Any]) -> None:
-    commands = {n: program_argv(service_argv(services[n], TOKEN_ENV)) for n in IMAGE_SERVICES}
+    commands = {n: program_argv(service_argv(services[n], SECRETS)) for n in IMAGE_SERVICES}
     if not has_serve():
         pytest.skip("`newsworker serve` is missing (worker/api/app.py): no api to run")
     for name, argv in commands.items():
@@ -230,9 +271,18 @@ def test_env_example_documents_exactly_the_compose_variables() -> None:
     documented = {m.group(1) for m in
                   re.finditer(r"^([A-Z_][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.MULTILINE)}
     used = compose_vars()
-    assert "NEWSWORKER_API_TOKEN" in used
+    assert {"NEWSWORKER_API_TOKEN", "REDIS_PASSWORD"} <= used
     assert used - documented == set(), "used in docker-compose.yml, missing in .env.example"
     assert documented - used == set(), "documented in .env.example, unused in the compose file"
+
+
+def test_env_example_commits_no_secret() -> None:
+    """Secrets stay empty placeholders: a copy nobody edited must not start (checked below)."""
+    values = dict(m.groups() for m in re.finditer(r"^([A-Z_][A-Z0-9_]*)=(.*)$",
+                                                  ENV_EXAMPLE.read_text(), re.MULTILINE))
+    for name in ("NEWSWORKER_API_TOKEN", "REDIS_PASSWORD", "POSTGRES_PASSWORD",
+                 "FLOWER_BASIC_AUTH", "NEWSWORKER_POSTGRES_DSN"):
+        assert values[name] == "", f"{name} in .env.example must be an empty placeholder"
 
 
 # --- the compose tool itself (needs no engine) ------------------------------------------------
@@ -242,20 +292,23 @@ def test_compose_tool_accepts_the_file(tmp_path: Path) -> None:
     if tool is None:
         pytest.skip("no compose tool here (`docker compose` plugin or docker-compose); "
                     ".ci/run installs Debian's docker-compose")
-    env = {k: v for k, v in os.environ.items() if k not in ("NEWSWORKER_API_TOKEN",)}
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS}
     empty = tmp_path / "empty.env"  # a developer's own .env must not change the outcome
     empty.write_text("")
     base = [*tool, "--project-directory", str(ROOT), "--env-file", str(empty), "-f", str(COMPOSE)]
-    ok = subprocess.run([*base, "config", "-q"], env={**env, **TOKEN_ENV}, cwd=ROOT,
+    ok = subprocess.run([*base, "config", "-q"], env={**env, **SECRETS}, cwd=ROOT,
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
-    # Without the API token the stack refuses to start, naming the variable.
-    missing = subprocess.run([*base, "config", "-q"], env=env, cwd=ROOT,
-                             capture_output=True, text=True, timeout=120)
-    assert missing.returncode != 0 and "NEWSWORKER_API_TOKEN" in missing.stderr
+    # Without the API token or the Redis password the stack refuses to start, naming it.
+    for var in SECRETS:
+        given = {k: v for k, v in SECRETS.items() if k != var}
+        missing = subprocess.run([*base, "config", "-q"], env={**env, **given}, cwd=ROOT,
+                                 capture_output=True, text=True, timeout=120)
+        assert missing.returncode != 0 and var in missing.stderr, (var, missing.stderr)
     # So does a copy of .env.example that nobody edited.
     unedited = [*tool, "--project-directory", str(ROOT), "--env-file", str(ENV_EXAMPLE),
                 "-f", str(COMPOSE), "config", "-q"]
     copied = subprocess.run(unedited, env=env, cwd=ROOT, capture_output=True, text=True,
                             timeout=120)
-    assert copied.returncode != 0 and "NEWSWORKER_API_TOKEN" in copied.stderr
+    assert copied.returncode != 0
+    assert "NEWSWORKER_API_TOKEN" in copied.stderr or "REDIS_PASSWORD" in copied.stderr

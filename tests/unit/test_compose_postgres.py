@@ -11,7 +11,7 @@ from tests.support.compose import load_compose, service_argv, service_env
 
 pytestmark = pytest.mark.unit
 
-ENV = {"NEWSWORKER_API_TOKEN": "t", "POSTGRES_PASSWORD": "pw"}
+ENV = {"NEWSWORKER_API_TOKEN": "t", "POSTGRES_PASSWORD": "pw", "REDIS_PASSWORD": "rpw"}
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,7 @@ def test_postgres_is_profile_only_durable_unpublished_and_health_checked(
     assert name in load_compose()["volumes"]
     assert "pg_isready" in " ".join(pg["healthcheck"]["test"])
     assert service_env(pg, ENV)["POSTGRES_PASSWORD"] == "pw"
+    assert pg["user"] == "postgres", "the image's own user: never root"
 
 
 def test_the_projection_runs_the_postgres_handler_once_postgres_is_healthy(
