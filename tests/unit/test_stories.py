@@ -13,11 +13,16 @@ from worker.consumers.similarity import (
     DUPLICATE,
     NEW,
     SAME_STORY,
+    SCHEME,
+    SEED,
     Sketch,
     band_fields,
     level,
+    shingle_hashes,
     similarity,
     sketch,
+    sketches,
+    story_words,
 )
 from worker.errors import EventDecodeError, UnknownEventType
 from worker.events.stories import (
@@ -91,3 +96,31 @@ def test_labelled_pairs_meet_the_duplicate_acceptance() -> None:
     assert len(rows) >= 40
     dup = tool.score(rows, P)["levels"]["duplicate"]
     assert dup["precision"] >= 0.95 and dup["recall"] >= 0.90
+
+
+def test_batched_sketches_equal_datasketch_minhash_of_each_body() -> None:
+    # sketches() hashes a whole consumer batch in single numpy passes; each signature must be
+    # datasketch's own MinHash of that body's shingle hashes, value for value (stored
+    # sketches and LSH buckets stay valid), short and empty bodies included.
+    from datasketch import MinHash
+
+    def reference(paragraphs: list[str]) -> tuple[list[int], int] | None:
+        words = story_words(paragraphs, P)
+        hashes = shingle_hashes(words, P.story_shingle_words)
+        if not len(hashes):
+            return None
+        mh = MinHash(num_perm=P.story_minhash_permutations, seed=SEED, hashfunc=int,
+                     scheme=SCHEME)
+        mh.update_batch(hashes.tolist())
+        return [int(v) for v in mh.hashvalues], len(hashes)
+
+    bodies = [list(t["paragraphs"]) for t in TEXTS.values()]
+    bodies += [[], ["", " "], ["Two words"], ["x"], ["Photo: Reuters", *WIRE[:2]], WIRE[-1:]]
+    got = sketches(bodies, P)
+    assert len(got) == len(bodies) and sum(g is None for g in got) == 2
+    for body, g in zip(bodies, got, strict=True):
+        ref = reference(body)
+        assert (None if g is None else ([int(v) for v in g.signature], g.shingles)) == ref
+        one = sketch(body, P)
+        assert (one is None) == (g is None)
+        assert one is None or g is None or one.to_bytes() == g.to_bytes()

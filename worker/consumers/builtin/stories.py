@@ -10,28 +10,32 @@ title.
 Keys (``Keys.stories``): ``assigned`` (hash article_id -> story_id: the record of what was
 processed), ``signatures`` (hash article_id -> MinHash sketch bytes), ``lsh`` (hash band number +
 the band's rows -> space-separated article ids), ``docs`` (hash story_id -> JSON
-representative), ``by_last_seen`` (sorted set story_id by last_seen epoch seconds); and the
-``story.article_added`` stream (``Keys.story_events``).
+representative), ``by_last_seen`` (sorted set story_id by last_seen epoch seconds), ``seq``
+(the token of the last commit); and the ``story.article_added`` stream
+(``Keys.story_events``). Measured memory: about 4.7 KB of Redis per indexed article (the
+``stories_assign`` bench row, ``bytes_per_article``), three quarters of it the ~37 LSH bucket
+entries.
 
-Idempotent: one Lua script checks ``assigned``, then records the assignment, the sketch,
-the representative and the event together, so a redelivered event changes nothing and emits
-nothing. The LSH buckets are written just before, one HSET per batch (measured: appending to
-37 buckets inside the script cost ~0.3 ms of Redis time per article); an id in a bucket
-counts only once it is assigned. A revision keeps its article's story.
+Idempotent and safe with several consumers: a consumer reads, decides a whole batch, and
+one Lua script commits it (buckets, assignments, sketches, representatives, events) only if
+nothing it read has changed since (see ``COMMIT_LUA``); otherwise it reads and decides again.
+A redelivered event changes nothing and emits nothing. A revision keeps its article's story.
 Deterministic: the decision depends only on the articles assigned before (ties broken by
 article id) and the timestamps come from the events, so the same input order gives the same
 stories; ``rebuild`` replays the stream in order into ``stories-build:*`` and swaps them in.
-Run one consumer for this group: two consumers assigning near-duplicates at the same moment
-could each found a story.
+With several consumers the input order is the order in which their batches commit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from itertools import chain
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,8 +43,8 @@ import orjson
 import redis
 
 from worker.consumers.handler import Handler, HandlerContext
-from worker.consumers.similarity import NEW, Sketch, band_fields, level, similarity, sketch
-from worker.errors import EventDecodeError
+from worker.consumers.similarity import NEW, Sketch, band_fields, level, similarity, sketches
+from worker.errors import EventDecodeError, HandlerError
 from worker.events.models import ARTICLE_INGESTED, ARTICLE_REVISED, AnyEvent, ArticleEvent
 from worker.events.stories import StoryArticleAdded, encode_story_event, story_event_id
 from worker.settings import Settings
@@ -49,38 +53,75 @@ from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
 
-PARTS = ("assigned", "signatures", "lsh", "docs", "by_last_seen")
+PARTS = ("assigned", "signatures", "lsh", "docs", "by_last_seen", "seq")
 
-# KEYS: assigned, signatures, lsh (unused here), docs, by_last_seen, story_events
-# ARGV: article_id, story_id, sketch ('' = none), seen score, seen ISO, title, source,
-#       emit (1/0), event fields...
+# One batch's decisions, committed only if what they were decided on still holds.
+# KEYS: assigned, signatures, lsh, docs, by_last_seen, seq, story_events
+# ARGV: seq read, this commit's token, F, F x (bucket field, its length when read) or F = -1
+#       (not sent: answer 'stale' if seq changed), G, G x (bucket field, its new value), then
+#       per article RECORD values: article_id, story_id, sketch ('' = none), seen score, seen
+#       ISO, title, source, emit (1/0), the event's fields (EVENT_FIELDS name/value pairs).
+# The check: if no commit happened since the read (``seq`` unchanged) nothing did; else every
+# bucket read must have its length then (buckets only grow) and no article of the batch may
+# have been assigned meanwhile. A failed check writes nothing: the caller decides again.
 COMMIT_LUA = """
-local aid, sid = ARGV[1], ARGV[2]
-local prev = redis.call('HGET', KEYS[1], aid)
-if prev then return {'assigned', prev} end
-redis.call('HSET', KEYS[1], aid, sid)
-if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], aid, ARGV[3]) end
-local raw = redis.call('HGET', KEYS[4], sid)
-local d
-if raw then d = cjson.decode(raw) else
-  d = {story_id = sid, title = ARGV[6], first_seen = ARGV[5], last_seen = ARGV[5],
-       sources = {}, article_ids = {}, size = 0}
+local i = 4 + 2 * math.max(tonumber(ARGV[3]), 0)
+local g = tonumber(ARGV[i])
+local first = i + 1 + 2 * g
+if (redis.call('GET', KEYS[6]) or '') ~= ARGV[1] then
+  if ARGV[3] == '-1' then return 'stale' end
+  for j = 4, i - 1, 2 do
+    if redis.call('HSTRLEN', KEYS[3], ARGV[j]) ~= tonumber(ARGV[j + 1]) then
+      return 'conflict'
+    end
+  end
+  for r = first, #ARGV, RECORD do
+    if redis.call('HEXISTS', KEYS[1], ARGV[r]) == 1 then return 'conflict' end
+  end
 end
-table.insert(d.article_ids, aid)
-d.size = #d.article_ids
-local known = false
-for _, s in ipairs(d.sources) do if s == ARGV[7] then known = true end end
-if not known then table.insert(d.sources, ARGV[7]) end
-if ARGV[5] < d.first_seen then d.first_seen = ARGV[5] end
-if ARGV[5] > d.last_seen then d.last_seen = ARGV[5] end
-redis.call('HSET', KEYS[4], sid, cjson.encode(d))
-local score = redis.call('ZSCORE', KEYS[5], sid)
-if (not score) or tonumber(ARGV[4]) > tonumber(score) then
-  redis.call('ZADD', KEYS[5], ARGV[4], sid)
+for j = i + 1, first - 1, 1000 do
+  redis.call('HSET', KEYS[3], unpack(ARGV, j, math.min(j + 999, first - 1)))
 end
-if ARGV[8] == '1' then redis.call('XADD', KEYS[6], '*', unpack(ARGV, 9)) end
-return {'added', sid}
+for r = first, #ARGV, RECORD do
+  local aid, sid, seen = ARGV[r], ARGV[r + 1], ARGV[r + 4]
+  redis.call('HSET', KEYS[1], aid, sid)
+  if ARGV[r + 2] ~= '' then redis.call('HSET', KEYS[2], aid, ARGV[r + 2]) end
+  local raw = redis.call('HGET', KEYS[4], sid)
+  local d
+  if raw then d = cjson.decode(raw) else
+    d = {story_id = sid, title = ARGV[r + 5], first_seen = seen, last_seen = seen,
+         sources = {}, article_ids = {}, size = 0}
+  end
+  table.insert(d.article_ids, aid)
+  d.size = #d.article_ids
+  local known = false
+  for _, src in ipairs(d.sources) do if src == ARGV[r + 6] then known = true end end
+  if not known then table.insert(d.sources, ARGV[r + 6]) end
+  if seen < d.first_seen then d.first_seen = seen end
+  if seen > d.last_seen then d.last_seen = seen end
+  redis.call('HSET', KEYS[4], sid, cjson.encode(d))
+  local score = redis.call('ZSCORE', KEYS[5], sid)
+  if (not score) or tonumber(ARGV[r + 3]) > tonumber(score) then
+    redis.call('ZADD', KEYS[5], ARGV[r + 3], sid)
+  end
+  if ARGV[r + 7] == '1' then
+    redis.call('XADD', KEYS[7], '*', unpack(ARGV, r + 8, r + RECORD - 1))
+  end
+end
+redis.call('SET', KEYS[6], ARGV[2])
+return 'ok'
 """
+EVENT_FIELDS, RECORD, COMMIT_ATTEMPTS = 6, 8 + 2 * 6, 50  # 6: encode_story_event's fields
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """A batch's decisions and what they were decided on (see ``COMMIT_LUA``)."""
+
+    seq: bytes  # the last commit's token when read
+    read: dict[bytes, bytes | None]  # the buckets read, as they were
+    grown: list[bytes]  # bucket field, new value, ...
+    records: list[Any]  # RECORD values per article
 
 
 def story_id_for(article_id: str) -> str:
@@ -107,7 +148,7 @@ class Stories:
         self.redis, self.keys, self.settings, self.emit = client, keys, settings, emit
         # a key of this read model, or of its twin that `rebuild` fills
         self.key = partial(keys.stories, build=build)
-        self._commit = client.register_script(COMMIT_LUA)
+        self._commit = client.register_script(COMMIT_LUA.replace("RECORD", str(RECORD)))
 
     def all_keys(self) -> list[str]:
         return [self.key(p) for p in PARTS]
@@ -118,70 +159,89 @@ class Stories:
         return self.assign_many([event])[0]
 
     def assign_many(self, events: Sequence[AnyEvent]) -> list[str | None]:
-        """``assign`` for a batch, in order, in three round trips: read what is known (the
-        articles' assignments and buckets, then the candidates' sketches and stories),
-        decide each article in order (seeing the batch's earlier articles as if they were
-        stored), commit every decision (one script call each, pipelined).
+        """``assign`` for a batch, in order: sketch every article at once, then read what is
+        known (the articles' assignments and buckets; then the candidates' sketches), decide
+        each article in order (the batch's earlier articles take part exactly as stored
+        ones would) and commit every decision in one script call.
 
-        The decisions are those of assigning one event at a time: the batch's earlier
-        articles take part exactly as stored ones would."""
-        todo = [(e, sketch(e.data.body or (e.data.title,), self.settings))
-                for e in events if isinstance(e, ArticleEvent)
-                and e.article_id]
-        fields = [band_fields(sk, self.settings) if sk is not None else [] for _, sk in todo]
-        pipe = self.redis.pipeline(transaction=False)
-        for (ev, _), f in zip(todo, fields, strict=True):
-            pipe.hget(self.key("assigned"), ev.article_id)
-            if f:
-                pipe.hmget(self.key("lsh"), f)
+        Safe with several consumers in the group: the commit writes nothing if a bucket it
+        read has grown or an article of the batch was assigned since the read; the batch
+        is then decided again on fresh reads. The outcome is that of some serial order of
+        the batches (the order of their commits)."""
+        todo = [e for e in events if isinstance(e, ArticleEvent) and e.article_id]
+        sks = sketches([e.data.body or (e.data.title,) for e in todo], self.settings)
+        fields = [band_fields(sk, self.settings) if sk is not None else [] for sk in sks]
+        for _ in range(COMMIT_ATTEMPTS):
+            story, planned = self.plan(todo, sks, fields)
+            if planned is None or self.commit(planned):
+                return [story.get(str(e.article_id)) if isinstance(e, ArticleEvent)
+                        else None for e in events]
+        raise HandlerError(f"stories: {COMMIT_ATTEMPTS} attempts to commit a batch of "
+                           f"{len(todo)} all met another consumer's commits; retried later")
+
+    def plan(self, todo: Sequence[ArticleEvent], sks: Sequence[Sketch | None],
+             fields: Sequence[list[bytes]]) -> tuple[dict[str, str], Commit | None]:
+        """Read and decide: (article -> story for the batch, the commit's arguments or None
+        when there is nothing to commit)."""
+        ids = [str(e.article_id) for e in todo]
+        wanted = list(dict.fromkeys(chain.from_iterable(fields)))
+        pipe = self.redis.pipeline(transaction=True)  # one consistent snapshot
+        pipe.get(self.key("seq"))
+        for key, names in (("assigned", ids), ("lsh", wanted)):
+            if names:
+                pipe.hmget(self.key(key), names)
             else:
-                pipe.echo(b"")  # keeps two replies per article
-        read = pipe.execute()
-        stored = {str(ev.article_id): read[2 * i] for i, (ev, _) in enumerate(todo)}
-        stored_buckets: dict[bytes, list[str]] = {}
-        for i, f in enumerate(fields):
-            for x, b in zip(f, read[2 * i + 1] or [], strict=False):
-                stored_buckets[x] = b.decode().split() if b else []
-        buckets = [[m for x in f for m in stored_buckets[x]] for f in fields]
-        story: dict[str, str] = {a: v.decode() for a, v in stored.items() if v is not None}
+                pipe.echo(b"")  # keeps one reply each
+        seq, assigned, raw_buckets = pipe.execute()
+        story: dict[str, str] = {a: v.decode() for a, v in zip(ids, assigned or (), strict=False)
+                                 if v is not None}
+        raw = dict(zip(wanted, raw_buckets or (), strict=False))
+        # bucket -> article ids, this batch's decided articles added as they are decided
+        members = {x: v.decode().split() for x, v in raw.items() if v}
         # Sketches of every candidate but this batch's unassigned articles (decided below)
-        unassigned = {a for a, v in stored.items() if v is None}
-        known = self._known(sorted({m for b in buckets for m in b} - unassigned), story)
-        local: dict[bytes, list[str]] = {}  # this batch's buckets
-        commits: list[tuple[list[Any], str]] = []
-        for (ev, sk), f, found in zip(todo, fields, buckets, strict=True):
+        unassigned = set(ids) - story.keys()
+        known = self._known(sorted(set(chain.from_iterable(members.values())) - unassigned),
+                            story)
+        touched: set[bytes] = set()
+        records: list[Any] = []
+        for ev, sk, f in zip(todo, sks, fields, strict=True):
             aid = str(ev.article_id)
             if aid in story:
                 continue  # redelivered, or twice in this batch
-            cands = sorted((set(found) | {m for x in f for m in local.get(x, ())}) - {aid})
-            matched, sim, sid = self._closest(sk, cands, known, story)
+            cands = set(chain.from_iterable(filter(None, map(members.get, f))))
+            cands.discard(aid)
+            matched, sim, sid = self._closest(sk, sorted(cands), known, story)
             sid = sid or story_id_for(aid)
             story[aid] = sid
             if sk is not None:
                 known[aid] = sk
+                touched.update(f)
                 for x in f:
-                    local.setdefault(x, []).append(aid)
-            commits.append((self._commit_args(ev, sk, sid, matched, sim), aid))
-        pipe = self.redis.pipeline(transaction=False)
-        # Buckets first, in one write: a crash before the commits leaves ids in buckets that
-        # are not assigned, which readers skip (and a redelivery does not add twice).
-        grown = {x: " ".join(dict.fromkeys([*stored_buckets.get(x, []), *ids]))
-                 for x, ids in local.items()}
-        if grown:
-            pipe.hset(self.key("lsh"), mapping=grown)
-        for args, _ in commits:
-            self._commit(keys=[*self.all_keys(), self.keys.story_events], args=args, client=pipe)
-        replies = pipe.execute()[1 if grown else 0:]
-        for (status, got), (_, aid) in zip(replies, commits, strict=True):
-            if status == b"assigned":  # another consumer was first: its decision stands
-                story[aid] = got.decode()
-        return [story.get(str(e.article_id)) if isinstance(e, ArticleEvent)
-                else None for e in events]
+                    members.setdefault(x, []).append(aid)
+            records += self._commit_args(ev, sk, sid, matched, sim)
+        if not records:
+            return story, None
+        grown = [y for x in touched for y in (x, " ".join(members[x]).encode())]
+        return story, Commit(seq or b"", raw, grown, records)
+
+    def commit(self, plan: Commit) -> bool:
+        """Commit a planned batch; False when what it was decided on has changed since (and
+        nothing was written). The buckets' lengths are sent only when needed: with one
+        consumer every commit finds ``seq`` as it read it."""
+        keys = [*self.all_keys(), self.keys.story_events]
+        tail = [len(plan.grown) // 2, *plan.grown, *plan.records]
+        token = uuid.uuid4().hex
+        got = self._commit(keys=keys, args=[plan.seq, token, -1, *tail])
+        if got == b"stale":
+            checks = [y for x, v in plan.read.items() for y in (x, len(v or b""))]
+            got = self._commit(keys=keys, args=[plan.seq, token, len(plan.read), *checks,
+                                                *tail])
+        return bool(got == b"ok")
 
     def _known(self, ids: list[str], story: dict[str, str]) -> dict[str, Sketch]:
-        """Sketches of stored, assigned articles, their stories added to ``story`` (a
-        half-written one, by a consumer that crashed before its commit, has no assignment
-        and is left out)."""
+        """Sketches of stored, assigned articles, their stories added to ``story`` (an article
+        left in a bucket without an assignment, which a version before the one-script
+        commit could leave after a crash, is left out)."""
         if not ids:
             return {}
         pipe = self.redis.pipeline(transaction=False)
@@ -221,6 +281,7 @@ class Stories:
             source=source_name(event), title=event.data.title, seen_at=event.occurred_at,
             recorded_at=event.occurred_at)
         flat = [x for kv in encode_story_event(ev).items() for x in kv]
+        assert len(flat) == 2 * EVENT_FIELDS  # the commit script reads fixed-size records
         return [aid, sid, sk.to_bytes() if sk is not None else b"",
                 event.occurred_at.timestamp(), seen_iso(event.occurred_at), event.data.title,
                 ev.source, "1" if self.emit else "0", *flat]
@@ -246,13 +307,27 @@ class Stories:
         docs.sort(key=lambda d: (d["size"], d["last_seen"]), reverse=True)
         return docs[:limit]
 
-    def state_hash(self) -> str:
-        """SHA-256 over the assignments and representatives: equal hashes, equal stories."""
+    def state_hash(self, *, page: int = 500) -> str:
+        """SHA-256 over the assignments and representatives: equal hashes, equal stories.
+
+        Walks ``by_last_seen`` (every story is in it) by rank a page at a time, hashing each
+        representative and its articles' assignments (HMGET), never a whole hash; the counts
+        cover entries outside that walk.
+        """
         h = hashlib.sha256()
-        for field, value in sorted(self.redis.hgetall(self.key("assigned")).items()):
-            h.update(field + b"=" + value + b"\x01")
-        for _field, value in sorted(self.redis.hgetall(self.key("docs")).items()):
-            h.update(orjson.dumps(public(orjson.loads(value)), option=orjson.OPT_SORT_KEYS))
+        h.update(b"%d/%d\x00" % (int(self.redis.hlen(self.key("assigned"))),
+                                  int(self.redis.hlen(self.key("docs")))))
+        start = 0
+        while ids := self.redis.zrange(self.key("by_last_seen"), start, start + page - 1):
+            docs = [public(orjson.loads(raw)) if raw else None
+                    for raw in self.redis.hmget(self.key("docs"), ids)]
+            members = [a for d in docs if d for a in d["article_ids"]]
+            sids = iter(self.redis.hmget(self.key("assigned"), members) if members else [])
+            for doc in docs:
+                h.update(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS))
+                for aid in doc["article_ids"] if doc else []:
+                    h.update(aid.encode() + b"=" + (next(sids) or b"") + b"\x01")
+            start += page
         return h.hexdigest()
 
 
@@ -273,12 +348,12 @@ def rebuild(client: redis.Redis, keys: Keys, settings: Settings, *, page: int = 
     Returns (events read, state hash).
     """
     staging = Stories(client, keys, settings, build=True, emit=False)
-    client.delete(*staging.all_keys())
+    client.unlink(*staging.all_keys())  # freed off Redis' main thread, as in the swap
     store = EventStore(client, keys)
     last, n = replay_into(staging, store, "-", page)
     live = Stories(client, keys, settings)
     pipe = client.pipeline(transaction=True)
-    pipe.delete(*live.all_keys())
+    pipe.unlink(*live.all_keys())
     for part in PARTS:
         if client.exists(staging.key(part)):
             pipe.rename(staging.key(part), live.key(part))
