@@ -46,12 +46,12 @@ def groups_list(
     for g, members in rows:
         if as_json:
             print_json({"group": g.name, "last_delivered_id": g.last_delivered_id,
-                        "pending": g.pending, "lag": g.lag,
+                        "pending": g.pending, "lag": g.lag, "lag_capped": not g.lag_exact,
                         "oldest_pending_id": g.oldest_pending_id,
                         "consumers": [{"name": c.name, "pending": c.pending,
                                        "inactive_ms": c.inactive_ms} for c in members]})
             continue
-        lag = "?" if g.lag < 0 else str(g.lag)
+        lag = "?" if g.lag < 0 else str(g.lag) if g.lag_exact else f">={g.lag}"
         out.print(f"{g.name}  last={g.last_delivered_id} pending={g.pending} lag={lag} "
                   f"consumers={len(members)}", markup=False, highlight=False)
         for c in members:

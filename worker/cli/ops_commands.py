@@ -73,7 +73,7 @@ def trim(
 ) -> None:
     """Trim the event stream, never past entries a consumer group still needs; names the
     groups that held entries back, and why."""
-    from worker.store.retention import holding_back, requested_minid, safe_minid
+    from worker.store.retention import holding_back, safe_minid
     from worker.store.retention import trim as do_trim
 
     settings = cli_settings()
@@ -82,11 +82,9 @@ def trim(
         maxlen = settings.stream_maxlen
     removed = do_trim(client, keys, maxlen=maxlen, minid=minid)
     out.print(f"removed {removed} entries", highlight=False)
-    wanted = requested_minid(client, keys, maxlen=maxlen, minid=minid)
-    if wanted is None:
-        return
-    blockers = holding_back(client, keys, wanted)
-    if safe_minid(client, keys) is None:
+    blockers = holding_back(client, keys, maxlen=maxlen, minid=minid)
+    asked = minid is not None or int(client.xlen(keys.events)) > (maxlen or 0)
+    if asked and safe_minid(client, keys) is None:
         out.print("kept everything: no consumer group exists, so nothing is known to be "
                   "handled", highlight=False)
     for g in blockers:

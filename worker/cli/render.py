@@ -47,7 +47,8 @@ def render(snap: Snapshot) -> Any:
         g.add_column(col)
     for row in snap.groups:
         idle = row.oldest_pending_idle_ms
-        g.add_row(row.name, str(row.consumers), str(row.pending), str(row.lag),
+        g.add_row(row.name, str(row.consumers), str(row.pending),
+                  f">={row.lag}" if row.lag_capped else str(row.lag),
                   "-" if idle is None else f"{idle / 1000:.1f}s")
     parts.append(g)
     d = Table(title=f"Dead letters: {snap.dead_letters.length}  ·  "

@@ -195,7 +195,8 @@ def alerts(groups: list[GroupRow], dead_letters: int, live_workers: int | None,
         if g.lag > settings.alert_max_lag:
             out.append(Alert(kind="lag", subject=g.name, value=g.lag,
                              limit=settings.alert_max_lag,
-                             message=f"group {g.name} lags {g.lag} events "
+                             message=f"group {g.name} lags {'at least ' if g.lag_capped else ''}"
+                                     f"{g.lag} events "
                                      f"(limit {settings.alert_max_lag})"))
     if dead_letters > settings.alert_max_dlq:
         out.append(Alert(kind="dlq", subject="dead_letters", value=dead_letters,
@@ -232,10 +233,10 @@ def collect(settings: Settings, *, app: Any = None, client: redis.Redis | None =
     else:
         live = Workers(live=None, active=None, names=[])
     groups = [GroupRow(name=g.name, consumers=g.consumers, pending=g.pending, lag=g.lag,
-                       last_delivered_id=g.last_delivered_id,
+                       lag_capped=not g.lag_exact, last_delivered_id=g.last_delivered_id,
                        oldest_pending_id=g.oldest_pending_id,
                        oldest_pending_idle_ms=g.oldest_pending_idle_ms)
-              for g in group_info(client, keys.events)]
+              for g in group_info(client, keys.events, lag_cap=settings.alert_max_lag + 1)]
     pipe = client.pipeline(transaction=False)
     pipe.xlen(keys.dead_letters)
     pipe.xrevrange(keys.dead_letters, count=RECENT)

@@ -76,7 +76,8 @@ class RedisCollector:
         pending = GaugeMetricFamily("newsworker_group_pending",
                                     "Entries delivered to a group but not acknowledged",
                                     labels=["group"])
-        for g in group_info(c, keys.events):
+        # Where Redis cannot report a lag it is counted up to alert_max_lag + 1 (no further).
+        for g in group_info(c, keys.events, lag_cap=s.alert_max_lag + 1):
             lag.add_metric([g.name], g.lag)
             pending.add_metric([g.name], g.pending)
         families: list[Any] = [q, lag, pending]
@@ -89,7 +90,7 @@ class RedisCollector:
         families.append(GaugeMetricFamily("newsworker_dlq_length", "Dead-lettered entries",
                                           value=int(c.xlen(keys.dead_letters))))
         counts = counters(c, keys)
-        groups = [g.name for g in group_info(c, keys.events)]
+        groups = [g.name for g in group_info(c, keys.events, exact_lag=False)]
         for name, label, doc, values in (
             ("newsworker_events_appended", "type", "Events appended, all processes",
              with_zeros(counts.get("appended", {}), EVENT_TYPES)),

@@ -33,6 +33,9 @@ class GroupRow(Model):
     consumers: int
     pending: int
     lag: int
+    lag_capped: bool = Field(default=False, description=(
+        "Redis could not report the lag and counting stopped at alert_max_lag + 1: "
+        "the lag is at least `lag`"))
     last_delivered_id: str
     oldest_pending_id: str | None
     oldest_pending_idle_ms: int | None

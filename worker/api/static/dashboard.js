@@ -72,7 +72,7 @@ function renderStatus(s) {
   fillTable("groups", s.groups.map((g) => [
     g.name, el("td", g.consumers, { class: "num" }),
     el("td", g.pending, { "data-group-pending": g.name, class: "num" }),
-    el("td", g.lag, { "data-group": g.name, class: "num" }),
+    el("td", (g.lag_capped ? "≥" : "") + g.lag, { "data-group": g.name, class: "num" }),
     g.oldest_pending_idle_ms === null ? "-" : (g.oldest_pending_idle_ms / 1000).toFixed(1) + " s"]));
   setText("dlq-length", s.dead_letters.length);
   setText("failures-length", s.failures.length);
