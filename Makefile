@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration test-e2e lint typecheck eval bench faults fuzz docs clean
+.PHONY: run test test-unit test-integration test-e2e lint typecheck eval bench faults fuzz docs clean \
+	compose-test
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -49,6 +50,14 @@ bench: $(STAMP)
 
 faults: $(STAMP)
 	$(BIN)/python -m tests.faults
+
+# The compose stack on a real Docker Engine: build, healthy, 200 articles through the API while
+# the worker, a consumer and Redis are SIGKILLed, every 202 an event and archived once
+# (tools/compose_test.py). `host`: the build reaches the package index also on an engine without
+# bridge NAT (dockerd --iptables=false); COMPOSE_TEST_BUILD_NETWORK=default uses the bridge.
+COMPOSE_TEST_BUILD_NETWORK ?= host
+compose-test: $(STAMP)
+	COMPOSE_TEST_BUILD_NETWORK=$(COMPOSE_TEST_BUILD_NETWORK) $(BIN)/python tools/compose_test.py
 
 # Property tests with fresh random examples (`make test` replays a fixed set).
 FUZZ_ROUNDS ?= 5
