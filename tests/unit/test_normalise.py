@@ -213,13 +213,25 @@ def test_far_future_date_dropped(caplog: pytest.LogCaptureFixture) -> None:
 
 @pytest.mark.parametrize(("url", "expected"), [
     ("HTTPS://Example.COM:443/a/B?utm_source=x&id=3&fbclid=9&b=2#frag",
-     "https://example.com/a/B?id=3&b=2"),
+     "https://example.com/a/B?b=2&id=3"),
     ("http://News.example:80/path?gclid=1&mc_cid=2&mc_eid=3", "http://news.example/path"),
     ("http://x.example:8080/p?q=1&utm_medium=rss", "http://x.example:8080/p?q=1"),
-    ("https://x.example/p?b=2&a=1", "https://x.example/p?b=2&a=1"),
+    # query order does not make another article (courlan sorts the parameters)
+    ("https://x.example/p?b=2&a=1", "https://x.example/p?a=1&b=2"),
+    # IDNA and Unicode spellings of one host are one host (UTS 46, given in Unicode)
+    ("https://xn--bcher-kva.example/a", "https://bücher.example/a"),
+    ("https://BÜCHER.example/a", "https://bücher.example/a"),
+    ("https://ＢÜcher.example./a", "https://bücher.example/a"),  # full-width, trailing dot
+    # trackers courlan knows and ours
+    ("https://x.example/p?ref_src=tw&s=1&wickedid=2", "https://x.example/p?s=1"),
+    ("https://x.example/p?id=7&mkt_tok=a&xtor=RSS-1", "https://x.example/p?id=7"),
+    # the path percent-encoded one way
+    ("https://x.example/a b/ü", "https://x.example/a%20b/%C3%BC"),
+    ("http://[::1]:8080/x?a=1", "http://[::1]:8080/x?a=1"),
 ])
 def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
+    assert canonical_url(expected) == expected  # a canonical URL is its own canonical form
 
 
 # --- JSON and HTML -------------------------------------------------------------------------

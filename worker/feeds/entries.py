@@ -136,7 +136,9 @@ class FeedStream:
 
     def _build(self, key: str, entry: Entry) -> Article | None:
         try:
-            url = self._url(entry)
+            # The first pass kept the URL of this key's last copy, which this entry is: no
+            # second canonicalisation (courlan, ~20 us a link).
+            url = self._span[key][2]
             if url and self._links.get(url, 0) > 1:
                 url = None  # shared link: identity falls back to <feed>#<guid>
             art = _article(entry, _body(entry), key=key, url=url, base=self._base,

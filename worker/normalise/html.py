@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -259,7 +260,12 @@ def _strip_site(title: str, site: str | None) -> str:
 
 
 def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
-    import trafilatura
+    with warnings.catch_warnings():
+        # Its downloader (unused here) tries urllib3's optional SOCKS support, which warns
+        # when PySocks is absent; whether that surfaces depended on what imported urllib3
+        # first (courlan, for canonical URLs, does).
+        warnings.filterwarnings("ignore", message="SOCKS support in urllib3")
+        import trafilatura
 
     justext_patch.install()  # its jusText fallback is quadratic in runs of short blocks
     # The tree we already parsed (trafilatura copies it, so ours stays intact for the

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import idna
 
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.stopwords import STOPWORDS
@@ -14,17 +16,23 @@ log = logging.getLogger(__name__)
 
 # --- URLs --------------------------------------------------------------------------------
 
+# Trackers courlan may not know (it knows utm_*, fbclid, gclid, mc_*, ref, source, ...):
+# removed before courlan sees the query, so the rule is courlan's plus these.
 _TRACKING_RE = re.compile(
     r"^(utm_\w*|fbclid|gclid|gclsrc|dclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid|"
     r"mkt_tok|oly_anon_id|oly_enc_id|vero_id|wickedid|__s|_hsenc|_hsmi|hsctatracking|"
     r"ref_src|ref_url|cmpid|ocid|sr_share|s_cid|icid|ncid)$",
     re.IGNORECASE,
 )
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, no default port or fragment, tracking params removed."""
+    """One spelling per address (docs/identity.md#canonical-urls): lower-case scheme and
+    host, IDNA and Unicode hosts unified (UTS 46, given in Unicode), no default port or
+    fragment; the query through courlan's ``clean_query`` (parameters sorted, its trackers
+    and ours removed); the path percent-encoded one way (RFC 3986 section 6.2.2)."""
+    from courlan.clean import clean_query  # lazy: courlan loads language tables on import
+
     url = url.strip()
     try:
         parts = urlsplit(url)
@@ -35,11 +43,9 @@ def canonical_url(url: str) -> str:
         return url
     if not host:
         return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    netloc = host
+    netloc = _host(host)
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{port}"
+        netloc = f"{netloc}:{port}"
     if parts.username:
         cred = parts.username + (f":{parts.password}" if parts.password else "")
         netloc = f"{cred}@{netloc}"
@@ -47,9 +53,34 @@ def canonical_url(url: str) -> str:
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         kept = [(k, v) for k, v in pairs if not _TRACKING_RE.match(k)]
-        if len(kept) != len(pairs):
-            query = urlencode(kept, doseq=False)
-    return urlunsplit((scheme, netloc, parts.path, query, ""))
+        query = clean_query(urlencode(kept) if len(kept) != len(pairs) else query)
+    path = _PCT_RE.sub(_pct, parts.path)
+    path = quote(path, safe="/%:@!$&'()*+,;=~") or ("/" if query else "")
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PCT_RE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _pct(m: re.Match[str]) -> str:
+    # An escaped unreserved character is the character; other escapes in upper case.
+    ch = chr(int(m.group(1), 16))
+    return ch if ch in _UNRESERVED else "%" + m.group(1).upper()
+
+
+def _host(host: str) -> str:
+    """A host name in one form: IPv6 literals bracketed; international names mapped (UTS 46:
+    case, width, NFC) and given in Unicode, whether they came as ``xn--`` or Unicode."""
+    if ":" in host:  # IPv6 literal
+        return f"[{host}]"
+    if host.isascii() and "xn--" not in host:
+        return host.lower()
+    try:
+        return str(idna.decode(idna.encode(host, uts46=True)))
+    except idna.IDNAError:  # not a valid international name: courlan lower-cases it
+        return host
 
 
 # --- language ----------------------------------------------------------------------------
