@@ -11,7 +11,9 @@ import pytest
 from jsonschema import Draft202012Validator, ValidationError
 
 from tests.support.articles import make_article
+from tests.support.consume import run_group
 from worker.events.models import Source
+from worker.settings import Settings
 from worker.store.eventstore import EventStore
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "docs" / "schema"
@@ -61,3 +63,31 @@ def test_a_broken_body_is_rejected_by_the_schema(store: EventStore) -> None:
     # Then the published schema says so (the check can fail)
     with pytest.raises(ValidationError, match="title"):
         validator("event.json").validate(body)
+
+
+def test_story_events_validate_against_the_published_schema(
+        settings: Settings, store: EventStore) -> None:
+    # Given two copies of one story and another story through the stories handler
+    wire = ("Flood water rose through the night across the valley, and rescue crews moved "
+            "families from the lowest streets before dawn, the county said on Tuesday.")
+    other = ("The central bank held its main rate for a third month, saying prices were "
+             "still rising faster than it wanted and that cuts would have to wait.")
+    store.append_many([make_article(wire, location="/in/a.txt"),
+                       make_article(wire + " Advertisement", location="/in/b.txt"),
+                       make_article(other, location="/in/c.txt")])
+    run_group(settings, store, "stories", "stories")
+    entries = raw_entries(store, store.keys.story_events)
+    assert [e["type"] for e in entries] == ["story.article_added"] * 3
+
+    # Then each flat entry, and the JSON in its body, is valid per docs/schema/
+    entry_schema, event_schema = validator("story-entry.json"), validator("event.json")
+    for entry in entries:
+        entry_schema.validate(entry)
+        body: dict[str, Any] = json.loads(entry["body"])
+        event_schema.validate(body)
+        validator(f"{body['type']}.v{body['schema_version']}.json").validate(body)
+        assert (entry["event_id"], entry["story_id"]) == (body["event_id"], body["story_id"])
+    assert [json.loads(e["body"])["level"] for e in entries] == ["new", "duplicate", "new"]
+    # An article entry is no story entry: the schemas tell the streams apart
+    with pytest.raises(ValidationError):
+        validator("story-entry.json").validate(raw_entries(store, store.keys.events)[0])

@@ -1,9 +1,11 @@
 """``story.article_added``: an article was assigned to a story (the ``stories`` handler).
 
 Kept on a stream of its own (``Keys.story_events``) so that downstream handlers subscribe to
-stories rather than raw articles, and apart from ``AnyEvent``: article consumers never see
-these. Entries are flat like the article events (``type``, ``story_id``, ``article_id``,
-``event_id``, ``schema_version``, ``body`` = the JSON envelope); old schema versions will be
+stories rather than raw articles, and out of ``AnyEvent`` (what the article stream's reader
+decodes): article consumers never see these. ``PublishedEvent`` is every event on any stream,
+the union the published JSON Schema (docs/schema/event.json) describes. Entries are flat like
+the article events (``type``, ``story_id``, ``article_id``, ``event_id``, ``schema_version``,
+``body`` = the JSON envelope; docs/schema/story-entry.json); old schema versions will be
 upcast on read by ``STORY_UPCASTERS``, never rewritten.
 """
 
@@ -18,7 +20,7 @@ import orjson
 from pydantic import Field, ValidationError
 
 from worker.errors import EventDecodeError, UnknownEventType
-from worker.events.models import Frozen, utcnow
+from worker.events.models import SCHEMA_VERSIONS, AnyEvent, Frozen, utcnow
 from worker.redisconn import to_str
 
 STORY_ARTICLE_ADDED: Final = "story.article_added"
@@ -32,6 +34,8 @@ def story_event_id(story_id: str, article_id: str) -> str:
 
 
 class StoryArticleAdded(Frozen):
+    """An article was assigned to a story (on the story events stream)."""
+
     type: Literal["story.article_added"] = "story.article_added"
     schema_version: int = STORY_SCHEMA_VERSION
     event_id: str
@@ -48,6 +52,12 @@ class StoryArticleAdded(Frozen):
     title: str
     seen_at: datetime = Field(description="the article event's occurred_at")
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+#: Every event newsworker publishes, on any of its streams, discriminated by ``type``.
+PublishedEvent = AnyEvent | StoryArticleAdded
+PUBLISHED_SCHEMA_VERSIONS: Final[dict[str, int]] = {
+    **SCHEMA_VERSIONS, STORY_ARTICLE_ADDED: STORY_SCHEMA_VERSION}
 
 
 def encode_story_event(event: StoryArticleAdded) -> dict[str, bytes]:
