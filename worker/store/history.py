@@ -217,10 +217,13 @@ def rebuild(client: redis.Redis, keys: Keys,
     Each version is replaced in place (ZREMRANGEBYSCORE v v + ZADD, in MULTI batches), so
     appends running meanwhile (which write the same member for the same version) are never
     lost, and versions already trimmed from the stream keep their summaries.
-    Returns (versions written, articles touched).
+    Returns (versions written, articles touched). The articles are counted in a Redis set
+    (unlinked at the end), so the process stays the same size whatever the stream holds.
     """
+    seen = keys.history_rebuild_seen
+    client.unlink(seen)
     pipe = client.pipeline(transaction=True)
-    written, articles, pending = 0, set(), 0
+    written, pending = 0, 0
     for eid, item in entries:
         if isinstance(item, EventDecodeError):
             log.warning("rebuild history: skipping undecodable entry %s: %s", eid, item)
@@ -230,12 +233,13 @@ def rebuild(client: redis.Redis, keys: Keys,
         key = keys.history(item.article_id)
         pipe.zremrangebyscore(key, item.version, item.version)
         pipe.zadd(key, {f"{eid}\n{summary_json(item)}": item.version})
+        pipe.sadd(seen, item.article_id)
         written += 1
         pending += 1
-        articles.add(item.article_id)
         if pending >= REBUILD_BATCH:
             pipe.execute()
             pending = 0
-    if pending:
-        pipe.execute()
-    return written, len(articles)
+    pipe.scard(seen)
+    pipe.unlink(seen)
+    articles = int(pipe.execute()[-2])
+    return written, articles

@@ -50,10 +50,21 @@ class Keys:
         return f"{self.tag}:history:{article_id}"
 
     @property
+    def history_rebuild_seen(self) -> str:
+        """Set of the article ids `rebuild history` has rewritten so far (counted in Redis,
+        not in the process); unlinked when it ends."""
+        return f"{self.tag}:history-rebuild:seen"
+
+    @property
     def counters(self) -> str:
         """Hash of totals for every process: ``appended:<type>``, ``failures:<code>``,
         ``feed_polls:<result>``."""
         return f"{self.tag}:counters"
+
+    def series(self, part: str) -> str:
+        """The monitor's rolling series (worker.ops.series): ``points`` (list of JSON points,
+        the newest last, LTRIM-bounded) and ``tick`` (SET NX PX: one point per interval)."""
+        return f"{self.tag}:series:{part}"
 
     @property
     def retention_lock(self) -> str:
