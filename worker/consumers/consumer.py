@@ -90,6 +90,8 @@ class Consumer:
         self._claim_cursor = "0-0"
         self._retry_at: float | None = 0.0  # 0: read own pending at start
         self._skipped_types: set[str] = set()
+        # New entries read by the last ack's round trip, handled next step (see _ack).
+        self._prefetched: list[Entry] = []
 
     # --- lifecycle ---------------------------------------------------------------------------
     def install_signal_handlers(self) -> None:
@@ -114,6 +116,10 @@ class Consumer:
                     if until_idle and did == 0 and not self._has_own_pending():
                         break
                     outage = 0
+                    if self.stop_event.is_set() and self._prefetched:
+                        # Read with the last batch's ack: finish them as part of it.
+                        entries, self._prefetched = self._prefetched, []
+                        self.process(entries, fresh=True)
                 except (redis.ConnectionError, redis.TimeoutError) as exc:
                     # Redis away: back off and resume; unacked entries stay pending for us.
                     outage += 1
@@ -121,7 +127,8 @@ class Consumer:
                     log.warning("consumer %s: Redis unavailable (%s), retrying in %.1fs",
                                 self.name, exc, delay)
                     self.stop_event.wait(delay)
-                    self._retry_at = 0.0
+                    self._retry_at = 0.0  # re-reads our pending, prefetched ones too
+                    self._prefetched = []
                 except redis.ResponseError as exc:
                     if not str(exc).startswith(("NOGROUP", "UNBLOCKED")):
                         raise
@@ -130,7 +137,9 @@ class Consumer:
                                 self.group)
                     ensure_group(self.redis, self.stream, self.group)
                     self._claim_cursor = "0-0"
+                    self._prefetched = []
         finally:
+            self._write_hooks()
             self.handler.close()
         return self.stats
 
@@ -147,18 +156,23 @@ class Consumer:
         if now >= self._next_maint:
             self._next_maint = now + self._maint_every
             self.maintain()
-        if self.stop_event.is_set():
+        entries, self._prefetched = self._prefetched, []
+        if self.stop_event.is_set() and not entries:
             return n
-        block_ms: int | None = None
-        if block and n == 0:
-            # Wake up in time for the next retry or claim round.
-            wake = min(self._next_claim, self._retry_at if self._retry_at is not None else now + 60)
-            block_ms = max(1, min(self.settings.consumer_block_ms, int((wake - now) * 1000)))
-        reply = self.redis.xreadgroup(self.group, self.name, {self.stream: ">"},
-                                      count=self.batch, block=block_ms)
-        entries = reply[0][1] if reply else []
+        if not entries:
+            block_ms: int | None = None
+            if block and n == 0:
+                # Wake up in time for the next retry or claim round.
+                wake = min(self._next_claim,
+                           self._retry_at if self._retry_at is not None else now + 60)
+                block_ms = max(1, min(self.settings.consumer_block_ms,
+                                      int((wake - now) * 1000)))
+            reply = self.redis.xreadgroup(self.group, self.name, {self.stream: ">"},
+                                          count=self.batch, block=block_ms)
+            entries = reply[0][1] if reply else []
         if entries:
-            self.process(entries, fresh=True)
+            # A full batch suggests more waiting: its ack reads the next one.
+            self.process(entries, fresh=True, read_next=len(entries) >= self.batch)
         return n + len(entries)
 
     # --- reading -----------------------------------------------------------------------------
@@ -226,7 +240,7 @@ class Consumer:
         return out
 
     # --- processing ----------------------------------------------------------------------------
-    def process(self, entries: Sequence[Entry], *, fresh: bool) -> None:
+    def process(self, entries: Sequence[Entry], *, fresh: bool, read_next: bool = False) -> None:
         """Handle a batch; ack successes (and skips) together, leave failures pending."""
         self.stats.batches += 1
         counts = {} if fresh else self._delivery_counts([e[0] for e in entries])
@@ -298,7 +312,7 @@ class Consumer:
         if handled:  # one metric update per batch, not per event
             self.stats.handled += handled
             self.hooks.on_batch_handled(self.group, handled)
-        self._ack(acks, dead)
+        self._ack(acks, dead, read_next=read_next)
         if failed and self._retry_at is None:
             self._retry_at = time.monotonic() + self._retry_delay_s()
 
@@ -335,15 +349,42 @@ class Consumer:
     def _retry_delay_s(self) -> float:
         return min(1.0, self.settings.claim_idle_s / 4)
 
-    def _ack(self, acks: list[bytes], dead: list[dict[bytes, bytes]]) -> None:
-        """One MULTI: dead letters and acks — a crash never leaves one without the other."""
+    def _ack(self, acks: list[bytes], dead: list[dict[bytes, bytes]], *,
+             read_next: bool = False) -> None:
+        """One MULTI: dead letters and acks — a crash never leaves one without the other —
+        and the hooks' counts, which thereby cost no round trip of their own.
+
+        With ``read_next`` the same round trip reads the next new entries (a non-blocking
+        XREADGROUP), handled by the next step: one round trip per batch instead of two.
+        They are pending for this consumer from then on, like any entry it read."""
         if not acks:
             return
         pipe = self.redis.pipeline(transaction=True)
         for entry in dead:
             pipe.xadd(self.keys.dead_letters, entry)
         pipe.xack(self.stream, self.group, *acks)
-        pipe.execute()
+        self.hooks.write(pipe)
+        read_next = read_next and not self.stop_event.is_set()
+        if read_next:
+            pipe.xreadgroup(self.group, self.name, {self.stream: ">"}, count=self.batch)
+        results = pipe.execute(raise_on_error=False)
+        # A count that fails (say, a counters key of another type) must not fail the ack.
+        for res in results[:len(dead) + 1]:
+            if isinstance(res, Exception):
+                raise res
+        # A failed read is left to the next step's own XREADGROUP (and its error handling).
+        if read_next and results[-1] and not isinstance(results[-1], Exception):
+            self._prefetched = list(results[-1][0][1])
+
+    def _write_hooks(self) -> None:
+        """Write what the hooks still hold (counts of batches that had nothing to ack)."""
+        pipe = self.redis.pipeline(transaction=False)
+        self.hooks.write(pipe)
+        if len(pipe):
+            try:
+                pipe.execute(raise_on_error=False)
+            except redis.RedisError as exc:  # a lost count must never fail a delivery
+                log.debug("consumer %s: counts not written: %s", self.name, exc)
 
     def _dead_letter(self, eid: bytes, fields: dict[bytes, bytes], error: str,
                      deliveries: int) -> dict[bytes, bytes]:
