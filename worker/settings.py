@@ -195,6 +195,10 @@ class Settings(BaseSettings):
         description="Bearer token for the API's protected routes; required off loopback")
     max_upload_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1, description="Largest API upload or text body")
+    events_max_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=4096, description=(
+            "Most JSON one `/v1/events` answer (or one page of `newsworker events`) carries; "
+            "the request's max_bytes may only lower it"))
     api_redis_timeout_s: float = Field(
         default=2.0, gt=0, description=(
             "How long an API request waits on Redis or the broker before it answers 503 "

@@ -105,7 +105,8 @@ def test_oversized_bodies_are_413(http: TestClient, api_settings: Settings) -> N
     assert not uploads.exists() or not any(uploads.iterdir())
 
 
-def test_events_paging_and_articles(http: TestClient, store: EventStore) -> None:
+def test_events_paging_and_articles(http: TestClient, store: EventStore,
+                                    api_settings: Settings) -> None:
     results = store.append_many([make_article(f"Body {i}.", location=f"/in/{i}.txt")
                                  for i in range(5)])
     ids = [r.entry_id for r in results]
@@ -114,10 +115,17 @@ def test_events_paging_and_articles(http: TestClient, store: EventStore) -> None
     page = http.get(f"/v1/events?limit=2&after={page['next_after']}", headers=AUTH).json()
     assert [e["entry_id"] for e in page["events"]] == ids[2:4]  # exclusive after
     page = http.get(f"/v1/events?after={ids[-1]}", headers=AUTH).json()
-    assert page == {"events": [], "next_after": ids[-1]}
+    assert page == {"events": [], "next_after": ids[-1], "truncated": False,
+                    "max_bytes": api_settings.events_max_bytes}
     tail = http.get("/v1/events?tail=2", headers=AUTH).json()
     assert [e["entry_id"] for e in tail["events"]] == ids[3:]
-    assert tail["events"][0]["data"]["title"] == "A title"
+    # summaries by default; the whole event on request
+    first = tail["events"][0]
+    assert (first["title"], first["type"], first["version"], first["event"]) == \
+        ("A title", "article.ingested", 1, None)
+    assert first["article_id"] == results[3].article_id and first["body_bytes"] > 0
+    full = http.get("/v1/events?tail=2&full=true", headers=AUTH).json()
+    assert full["events"][0]["event"]["data"]["title"] == "A title"
     art = http.get(f"/v1/articles/{results[1].article_id}", headers=AUTH).json()
     assert (art["entry_id"], art["version"]) == (ids[1], 1)
     assert http.get("/v1/articles/0000", headers=AUTH).status_code == 404

@@ -67,8 +67,8 @@ def test_v1_entries_are_upcast_for_consumers_events_and_catalog(settings: Settin
     (row,) = iter_archive(settings.archive_path)
     assert row["schema_version"] == 2 and row["data"]["images"][0]["src"] == "pic.jpg"
     assert next(settings.archive_path.glob("*.jsonl")).name == "2023-05-06.jsonl"
-    # ... and `newsworker events`
-    res = subprocess.run([sys.executable, "-m", "worker", "events", "--json"],
+    # ... and `newsworker events --full`
+    res = subprocess.run([sys.executable, "-m", "worker", "events", "--full"],
                          env=settings_env(settings), capture_output=True, timeout=60)
     assert res.returncode == 0, res.stderr
     out = orjson.loads(res.stdout.splitlines()[0])

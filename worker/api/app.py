@@ -32,7 +32,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from worker.api import errors, history_routes, search_routes, stories_routes
+from worker.api import errors, events_routes, history_routes, search_routes, stories_routes
 from worker.api.errors import responses
 from worker.api.models import FeedIn, Health, Queued, TextIn
 from worker.api.security import BodyLimit, check_bind, require_auth
@@ -53,7 +53,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file itself
 STATUS_CACHE_S = 1.0  # dashboards poll every 2 s; share one worker broadcast between them
 UPLOAD_CHUNK = 1024 * 1024
-ENTRY_ID = r"^\d{1,20}(-\d{1,20})?$"
 CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
        "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
@@ -117,6 +116,7 @@ def create_app(settings: Settings) -> FastAPI:
     search_routes.register(api, settings, auth)
     stories_routes.register(api, settings, auth, client, keys)
     history_routes.register(api, client, keys, auth)
+    events_routes.register(api, settings, auth, client, keys)
 
     errors.install(api)
 
@@ -191,23 +191,6 @@ def create_app(settings: Settings) -> FastAPI:
     def status() -> dict[str, Any]:
         """The monitor snapshot (what `newsworker status --json` prints)."""
         return status_cache.get()
-
-    @api.get("/v1/events", dependencies=auth, tags=["events"],
-             responses=responses(401, 403, 422, 503))
-    def events(
-        after: Annotated[str | None, Query(
-            pattern=ENTRY_ID, description="Entries after this id (exclusive).")] = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        tail: Annotated[int | None, Query(ge=1, le=1000,
-                                          description="Instead: the newest N.")] = None,
-    ) -> dict[str, Any]:
-        """Decoded events, oldest first; page with ``after=<next_after>``."""
-        if tail is not None:
-            raw = list(reversed(client.xrevrange(keys.events, count=tail)))
-        else:
-            raw = client.xrange(keys.events, f"({after}" if after else "-", "+", count=limit)
-        rows = [event_row(eid, f) for eid, f in raw]
-        return {"events": rows, "next_after": rows[-1]["entry_id"] if rows else after}
 
     @api.get("/v1/articles/{article_id}", dependencies=auth, tags=["events"],
              responses=history_routes.ARTICLE_RESPONSES)

@@ -16,7 +16,7 @@ import typer
 
 from worker.cli.console import cli_settings, err, out
 from worker.cli.render import feed_rows, summary_line
-from worker.errors import NewsworkerError, RejectedInput
+from worker.errors import RejectedInput
 
 if TYPE_CHECKING:
     from worker.ops.client import Client
@@ -198,30 +198,49 @@ def events(
     start: Annotated[str, typer.Option("--from", help="First entry id (inclusive).")] = "-",
     count: Annotated[int, typer.Option(help="At most this many entries.")] = 100,
     failures: Annotated[bool, typer.Option("--failures", help="Read ingestion.failed.")] = False,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Whole events as JSON Lines (else summaries).")] = False,
+    max_bytes: Annotated[int | None, typer.Option(
+        min=4096, help="Most bytes read per page (default: events_max_bytes).")] = None,
 ) -> None:
-    """Read the event stream (or the failures stream)."""
+    """Read the event stream (or the failures stream): summaries, or whole events with --full.
+
+    Read a page at a time, each bounded by --max-bytes: an event larger than that is named on
+    stderr instead of printed."""
     import orjson
 
+    from worker.ops.eventpage import page
     from worker.store.eventstore import EventStore
 
-    st = EventStore.from_settings(cli_settings())
+    settings = cli_settings()
+    st = EventStore.from_settings(settings)
     key = st.keys.failures if failures else st.keys.events
-    for eid, item in st.iter_all(start, stream=key):
-        if count <= 0:
+    after: str | None = None
+    while count > 0:
+        want = min(count, 1000)
+        got = page(st.redis, st.keys, key, max_bytes=max_bytes or settings.events_max_bytes,
+                   limit=want, after=after, start=start, full=full)
+        for row in got.events:
+            if row.error is not None:
+                err.print(f"{row.entry_id}: {row.error}", markup=False)
+            elif full and row.event is None:
+                err.print(f"{row.entry_id}: not shown: {row.omitted}", markup=False)
+            elif row.event is not None:
+                sys.stdout.buffer.write(orjson.dumps({"entry_id": row.entry_id,
+                                                      **row.event}) + b"\n")
+            elif as_json:
+                sys.stdout.buffer.write(orjson.dumps(row.model_dump(
+                    mode="json", exclude={"event", "omitted"})) + b"\n")
+            elif row.type == "ingestion.failed":
+                out.print(f"{row.entry_id} {row.type} {row.source}: {row.reason}",
+                          markup=False, highlight=False)
+            else:
+                out.print(f"{row.entry_id} {row.type} v{row.version} {row.article_id} "
+                          f"{row.title!r}", markup=False, highlight=False)
+        count -= len(got.events)
+        if not got.events or (len(got.events) < want and not got.truncated):
             break
-        count -= 1
-        if isinstance(item, NewsworkerError):
-            err.print(f"{eid}: {item}", markup=False)
-            continue
-        if as_json:
-            sys.stdout.buffer.write(orjson.dumps({"entry_id": eid,
-                                                  **item.model_dump(mode="json")}) + b"\n")
-        elif item.type == "ingestion.failed":
-            out.print(f"{eid} {item.type} {item.source.location}: {item.data.reason}",
-                      markup=False, highlight=False)
-        else:
-            out.print(f"{eid} {item.type} v{item.version} {item.article_id} "
-                      f"{item.data.title!r}", markup=False, highlight=False)
+        after = got.next_after
     sys.stdout.flush()
 
 

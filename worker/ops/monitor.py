@@ -33,13 +33,21 @@ from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.store.groups import group_info
 from worker.store.keys import Keys
+from worker.store.peek import Peek, Peeked
 from worker.tasks.broker import PRIORITY_STEPS, queue_keys, unacked_key
 
 log = logging.getLogger(__name__)
 
 RATE_WINDOW_S = 300
-RATE_SAMPLE = 200  # newest entries read to estimate the rate (bounds the bytes fetched)
+RATE_SAMPLE = 200  # newest entry ids walked to estimate the rate
+# Bytes of entries the rate walk may pass over inside Redis (only ids come back): walking
+# entries costs Redis ~2 ms per MB (measured: 10 entries of 9 MB in 180 ms), so a stream of
+# huge articles costs one snapshot a few ms, not 200 entries' worth.
+RATE_WALK_BYTES = 4 * 1024 * 1024
 RECENT = 5
+# Longest field value a recent dead letter or failure brings back whole: the rows show short
+# fields (a failure's body is decoded only when it arrives whole), so 5 + 5 rows stay < 200 kB.
+RECENT_VALUE_BYTES = 16 * 1024
 MAX_FEEDS = 500
 
 
@@ -76,43 +84,49 @@ def workers(app: Any, timeout_s: float) -> Workers:
 
 
 def stream_stats(client: redis.Redis, key: str, now: float) -> StreamStats:
-    try:
-        info = client.xinfo_stream(key)
-    except redis.ResponseError:  # no stream yet
-        return StreamStats(length=0, first_id=None, last_id=None, newest_age_s=None,
-                           events_per_minute=0.0)
-    first = info.get("first-entry")
-    last = info.get("last-entry")
-    first_id = to_str(first[0]) if first else None
-    last_id = to_str(last[0]) if last else None
+    """Length, first/last id, age and rate, from entry ids only: the walks return ids and
+    sizes, never values (a status snapshot of ten 9 MB articles reads a few kB)."""
+    peek = Peek(client)
+    length = int(client.xlen(key))
+    first = peek.walk(key, count=1).entries
     now_ms = int(now * 1000)
     cutoff = now_ms - RATE_WINDOW_S * 1000
-    recent = client.xrevrange(key, "+", f"{cutoff}-0", count=RATE_SAMPLE)
-    if len(recent) < RATE_SAMPLE:
-        rate = len(recent) * 60 / RATE_WINDOW_S
-    else:  # busier than the sample: rate over the time the sample spans
-        span_ms = max(now_ms - _ms(to_str(recent[-1][0])), 1000)
-        rate = len(recent) * 60_000 / span_ms
+    recent = peek.walk(key, newest_first=True, stop=f"{cutoff}-0", count=RATE_SAMPLE,
+                       walk_bytes=RATE_WALK_BYTES)
+    last = recent.entries[:1] or peek.walk(key, newest_first=True, count=1).entries
+    n = len(recent.entries)
+    if n < RATE_SAMPLE and not recent.stopped:
+        rate = n * 60 / RATE_WINDOW_S
+    else:  # busier than the sample (or its entries are large): rate over the time it spans
+        span_ms = max(now_ms - _ms(recent.entries[-1].entry_id), 1000)
+        rate = n * 60_000 / span_ms
+    first_id = first[0].entry_id if first else None
+    last_id = last[0].entry_id if last else None
     return StreamStats(
-        length=int(info["length"]), first_id=first_id, last_id=last_id,
+        length=length, first_id=first_id, last_id=last_id,
         newest_age_s=round(max(now_ms - _ms(last_id), 0) / 1000, 3) if last_id else None,
         events_per_minute=round(rate, 2))
 
 
-def failure_row(eid: Any, fields: dict[Any, Any]) -> FailureRow:
+def failure_row(entry: Peeked) -> FailureRow:
+    body = entry.whole("body")
+    if body is None:  # cut on the way out of Redis: say so rather than read it whole
+        return FailureRow(entry_id=entry.entry_id, code="too_large", source="",
+                          reason=f"entry of {entry.size_bytes} bytes not shown")
     try:
-        ev = decode(eid, fields)
+        ev = decode(entry.entry_id, {k.encode(): v for k, v in entry.fields.items()})
     except EventDecodeError as exc:
-        return FailureRow(entry_id=to_str(eid), reason=str(exc), code="undecodable", source="")
+        return FailureRow(entry_id=entry.entry_id, reason=str(exc), code="undecodable",
+                          source="")
     data: Any = ev.data
-    return FailureRow(entry_id=to_str(eid), reason=getattr(data, "reason", ""),
+    return FailureRow(entry_id=entry.entry_id, reason=getattr(data, "reason", ""),
                       code=getattr(data, "code", ""), source=ev.source.location)
 
 
-def dead_letter_row(eid: Any, f: dict[Any, Any]) -> DeadLetterRow:
-    g = {to_str(k): to_str(v) for k, v in f.items() if to_str(k) != "body"}
+def dead_letter_row(entry: Peeked) -> DeadLetterRow:
+    g = {k: to_str(v) for k, v in entry.fields.items() if k != "body"}
     return DeadLetterRow(
-        id=to_str(eid), group=g.get("dlq_group", ""), handler=g.get("dlq_handler", ""),
+        id=entry.entry_id, group=g.get("dlq_group", ""), handler=g.get("dlq_handler", ""),
         error=g.get("dlq_error", ""), deliveries=int(g.get("dlq_deliveries") or 0),
         entry_id=g.get("dlq_entry_id", ""), type=g.get("type", ""),
         article_id=g.get("article_id", ""), at_ms=int(g.get("dlq_at") or 0))
@@ -239,10 +253,13 @@ def collect(settings: Settings, *, app: Any = None, client: redis.Redis | None =
               for g in group_info(client, keys.events, lag_cap=settings.alert_max_lag + 1)]
     pipe = client.pipeline(transaction=False)
     pipe.xlen(keys.dead_letters)
-    pipe.xrevrange(keys.dead_letters, count=RECENT)
     pipe.xlen(keys.failures)
-    pipe.xrevrange(keys.failures, count=RECENT)
-    dlq_len, dlq_recent, fail_len, fail_recent = pipe.execute()
+    dlq_len, fail_len = pipe.execute()
+    peek = Peek(client)
+    dlq_recent = peek.walk(keys.dead_letters, newest_first=True, count=RECENT,
+                           value_bytes=RECENT_VALUE_BYTES).entries
+    fail_recent = peek.walk(keys.failures, newest_first=True, count=RECENT,
+                            value_bytes=RECENT_VALUE_BYTES).entries
     counts = counters(client, keys)
     health = redis_health(client)
     return Snapshot(
@@ -250,10 +267,10 @@ def collect(settings: Settings, *, app: Any = None, client: redis.Redis | None =
         journal_pending=journal_pending, workers=live,
         stream=stream_stats(client, keys.events, now), groups=groups,
         dead_letters=DeadLetters(length=int(dlq_len),
-                                 recent=[dead_letter_row(e, f) for e, f in dlq_recent]),
+                                 recent=[dead_letter_row(e) for e in dlq_recent]),
         counters=counts,
         failures=Failures(length=int(fail_len),
-                          recent=[failure_row(e, f) for e, f in fail_recent],
+                          recent=[failure_row(e) for e in fail_recent],
                           by_code=counts.get("failures", {})),
         feeds=feeds(client, keys), redis=health,
         alerts=alerts(groups, int(dlq_len), live.live, live.error, settings)

@@ -86,6 +86,11 @@ function renderStatus(s) {
   alerts.replaceChildren(...s.alerts.map((a) => el("li", a.message, { "data-alert": a.kind })));
 }
 
+// /v1/events sends summaries (title, sizes), never whole articles: see docs/monitoring.md.
+function kilobytes(n) {
+  return n < 1024 ? n + " B" : (n / 1024).toFixed(n < 10240 ? 1 : 0) + " kB";
+}
+
 async function refreshEvents() {
   const page = await api(lastEventId === null ? "/v1/events?tail=20"
     : "/v1/events?limit=100&after=" + encodeURIComponent(lastEventId));
@@ -95,8 +100,8 @@ async function refreshEvents() {
   events.length = Math.min(events.length, 20);
   fillTable("events", events.map((e) => [
     e.entry_id, e.type || "undecodable", e.version ?? "",
-    e.error || (e.data && (e.data.title || e.data.reason)) || "",
-    e.source ? e.source.location : ""]));
+    e.error || e.title || e.reason || "",
+    el("td", kilobytes(e.size_bytes), { class: "num" })]));
 }
 
 // --- article history: recently revised articles, a version timeline and the diff ------------
@@ -122,7 +127,7 @@ function renderRevised(newEvents) {
     open.addEventListener("click", () => openArticle(e.article_id));
     const cell = el("td");
     cell.append(open);
-    return [cell, e.version, e.data.title, changesText(e.changes)];
+    return [cell, e.version, e.title, changesText(e.changes)];
   }));
 }
 
