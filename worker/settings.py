@@ -195,6 +195,9 @@ class Settings(BaseSettings):
         description="Bearer token for the API's protected routes; required off loopback")
     max_upload_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1, description="Largest API upload or text body")
+    api_docs: bool = Field(
+        default=True, description="Serve /openapi.json (needs the token) and /docs, the page "
+        "reading it; off: both answer 404")
     events_max_bytes: int = Field(
         default=2 * 1024 * 1024, ge=4096, description=(
             "Most JSON one `/v1/events` answer (or one page of `newsworker events`) carries; "

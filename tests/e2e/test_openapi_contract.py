@@ -32,7 +32,7 @@ def api_schema(make_settings: Callable[..., Settings], postgres_dsn: str, pg_sch
                                    postgres_dsn=postgres_dsn, postgres_schema=pg_schema))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return schemathesis.openapi.from_asgi("/openapi.json", app)
+        return schemathesis.openapi.from_asgi("/openapi.json", app, headers=AUTH)
 
 
 def test_every_documented_operation_keeps_its_contract(api_schema: Any) -> None:

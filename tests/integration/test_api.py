@@ -40,7 +40,8 @@ def test_token_is_required_except_for_healthz_and_the_shell(http: TestClient) ->
     assert shell.status_code == 200 and 'id="queues"' in shell.text
     assert "script-src 'self'" in shell.headers["content-security-policy"]
     assert http.get("/static/dashboard.js").status_code == 200
-    assert "/v1/ingest/file" in http.get("/openapi.json").json()["paths"]
+    assert http.get("/openapi.json").status_code == 401  # the description too (issue 14)
+    assert "/v1/ingest/file" in http.get("/openapi.json", headers=AUTH).json()["paths"]
 
 
 def test_without_a_token_only_loopback(settings: Settings) -> None:

@@ -32,10 +32,17 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from worker.api import errors, events_routes, history_routes, search_routes, stories_routes
+from worker.api import (
+    docs_routes,
+    errors,
+    events_routes,
+    history_routes,
+    search_routes,
+    stories_routes,
+)
 from worker.api.errors import responses
 from worker.api.models import FeedIn, Health, Queued, TextIn
-from worker.api.security import BodyLimit, check_bind, require_auth
+from worker.api.security import CSP, BodyLimit, check_bind, only_part, require_auth
 from worker.errors import EventDecodeError
 from worker.events.codec import decode
 from worker.ops.client import Client
@@ -53,8 +60,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file itself
 STATUS_CACHE_S = 1.0  # dashboards poll every 2 s; share one worker broadcast between them
 UPLOAD_CHUNK = 1024 * 1024
-CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
-       "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 
 # --- the app ---------------------------------------------------------------------------------
@@ -109,13 +114,14 @@ def create_app(settings: Settings) -> FastAPI:
     uploads = settings.data_dir / "uploads"
 
     api = FastAPI(title="newsworker", version="1", summary="Submit news for ingestion; "
-                  "follow tasks, events and queues.", docs_url="/docs",
-                  openapi_url="/openapi.json", redoc_url=None)
+                  "follow tasks, events and queues.", docs_url=None,
+                  openapi_url=None, redoc_url=None)  # docs_routes: behind the token
     api.add_middleware(BodyLimit, limit=settings.max_upload_bytes + MULTIPART_SLACK)
     auth = [Depends(require_auth(settings))]
     search_routes.register(api, settings, auth)
     stories_routes.register(api, settings, auth, client, keys)
     history_routes.register(api, client, keys, auth)
+    docs_routes.register(api, settings, auth)
     events_routes.register(api, settings, auth, client, keys)
 
     errors.install(api)
@@ -138,8 +144,9 @@ def create_app(settings: Settings) -> FastAPI:
         """Queue one poll of a feed URL (newsworker.poll_feed)."""
         return queued(names.POLL_FEED, submit.submit_feed(body.url))
 
-    @api.post("/v1/ingest/file", status_code=202, dependencies=auth, tags=["ingest"],
-              responses=responses(401, 403, 413, 422, 503))
+    @api.post("/v1/ingest/file", status_code=202, tags=["ingest"],
+              dependencies=[*auth, Depends(only_part("file"))],
+              responses=responses(400, 401, 403, 413, 422, 503))
     def ingest_file(file: Annotated[UploadFile, File(description="An article or feed file.")]
                     ) -> Queued:
         """Upload a file; it is stored under data_dir/uploads and queued (ingest_file)."""

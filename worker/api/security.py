@@ -20,6 +20,9 @@ from worker.settings import Settings
 log = logging.getLogger(__name__)
 
 MIN_TOKEN_CHARS = 32
+# The pages (dashboard, /docs) load only their own scripts and styles and talk only to us.
+CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
+       "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 
 class BodyLimit:
@@ -88,6 +91,22 @@ def check_bind(settings: Settings, host: str) -> None:
     if not token and not _is_loopback(host):
         raise ConfigError(f"api_token (NEWSWORKER_API_TOKEN) must be set to serve on {host}; "
                           "without a token the API binds to loopback only")
+
+
+def only_part(name: str) -> Any:
+    """A guard: the multipart body holds exactly one part, ``name``. A second ``file`` part
+    would otherwise silently replace the first, and other parts would go unread."""
+
+    async def check(request: Request) -> None:
+        form = await request.form()  # parsed once: the route's own parameter reuses it
+        names = [key for key, _ in form.multi_items()]
+        if names != [name]:
+            shown = ", ".join(repr(n[:40]) for n in names[:5]) + (", ..." if len(names) > 5
+                                                                  else "")
+            raise HTTPException(400, f"expected exactly one multipart part, {name!r}; got "
+                                     f"{len(names)}: {shown}")
+
+    return check
 
 
 _BEARER = HTTPBearer(auto_error=False, description="settings.api_token")
