@@ -11,6 +11,7 @@ ever becomes one. `down -v` always runs at the end.
 Environment: COMPOSE_TEST_BUILD_NETWORK (`docker build --network`; unset: Docker's default),
 COMPOSE_TEST_ARTICLES (200), COMPOSE_TEST_RATE (articles per second, 10).
 Needs a Docker Engine and `docker compose` or `docker-compose`; `.ci/run` checks for both.
+The images stay (newsworker:compose-test, newsworker-redis:7): the next run reuses their layers.
 """
 
 from __future__ import annotations
