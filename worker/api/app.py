@@ -253,7 +253,8 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def openapi_schema(api: FastAPI) -> dict[str, Any]:
-    """FastAPI's document, plus the one rule it cannot express: an upload is never empty."""
+    """FastAPI's document, plus the rules it cannot express: an upload is never empty, and
+    its form holds no other part (security.only_part)."""
     if api.openapi_schema is None:
         doc = get_openapi(title=api.title, version=api.version, summary=api.summary,
                           routes=api.routes)
@@ -262,6 +263,7 @@ def openapi_schema(api: FastAPI) -> dict[str, Any]:
                 if prop.get("format") == "binary" or prop.get("contentMediaType") == \
                         "application/octet-stream":
                     prop["minLength"] = 1
+                    schema["additionalProperties"] = False
         api.openapi_schema = doc
     return api.openapi_schema
 
