@@ -115,19 +115,33 @@ def submit_file(
     batch: Annotated[int, typer.Option(help="Files per task (1 = one task per file).")] = 1,
     timeout: Annotated[float, typer.Option(help="Seconds to wait per task.")] = 300.0,
 ) -> None:
-    """Queue files for ingestion (one task per file, or batches with --batch)."""
-    from worker.sources.files import iter_files
+    """Queue files for ingestion (one task per file, or batches with --batch).
+
+    A path that cannot be listed or resolved (a symlink loop, an unreadable directory) is
+    named on stderr and the rest still goes; the exit status is then 1."""
+    from worker.sources.files import iter_files, unreadable
 
     c = client()
-    files = [str(p.resolve()) for p in iter_files(paths)]
-    tasks = c.submit_files(files, batch=batch)
+    refused: list[tuple[str, str]] = []
+    files: list[str] = []
+    for p in iter_files(paths, on_error=lambda path, why: refused.append((str(path), why))):
+        try:
+            files.append(str(p.resolve()))
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python 3.11)
+            refused.append((str(p), unreadable(exc)))
+    for name, why in refused:
+        err.print(f"{name}: {why}", markup=False, highlight=False)
+    tasks = c.submit_files(files, batch=batch) if files else []
     results = list(zip(files[::max(batch, 1)], tasks, strict=True))
-    err.print(f"queued {len(files)} file(s) in {len(results)} task(s)", highlight=False)
+    err.print(f"queued {len(files)} file(s) in {len(results)} task(s)"
+              + (f"; {len(refused)} path(s) refused" if refused else ""), highlight=False)
     if not wait:
         for name, res in results:
             out.print(f"{res.id}  {name}", highlight=False, markup=False)
+        if refused:
+            raise typer.Exit(1)
         return
-    raise typer.Exit(wait_and_report(results, timeout))
+    raise typer.Exit(wait_and_report(results, timeout) or (1 if refused else 0))
 
 
 def submit_dir(

@@ -7,9 +7,10 @@ bad input.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from worker.errors import (
@@ -82,15 +83,34 @@ def read_file(path: Path | str, settings: Settings) -> tuple[Source, bytes]:
     return source, raw
 
 
-def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+def unreadable(exc: BaseException) -> str:
+    """Why a path could not be listed or resolved, in words (no traceback)."""
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "symlink loop"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, OSError):
+        return f"cannot read ({exc.strerror or exc.__class__.__name__})"
+    return f"cannot read ({exc.__class__.__name__})"
+
+
+def iter_files(paths: Iterable[Path | str],
+               on_error: Callable[[Path, str], None] | None = None) -> Iterator[Path]:
     """Files under ``paths`` (directories recurse; hidden files skipped), in a stable order.
 
-    A path that does not exist is still yielded, so it gets its own clear rejection.
+    A path that does not exist is still yielded, so it gets its own clear rejection. A
+    directory that cannot be listed is passed to ``on_error`` (path, reason) and skipped; the
+    rest of the walk goes on.
     """
+
+    def report(exc: OSError) -> None:
+        if on_error is not None:
+            on_error(Path(exc.filename or "?"), unreadable(exc))
+
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            for root, dirs, files in os.walk(p, onerror=report):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
