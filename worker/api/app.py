@@ -38,6 +38,7 @@ from worker.api import (
     events_routes,
     history_routes,
     search_routes,
+    series_routes,
     stories_routes,
 )
 from worker.api.errors import responses
@@ -123,6 +124,7 @@ def create_app(settings: Settings) -> FastAPI:
     history_routes.register(api, client, keys, auth)
     docs_routes.register(api, settings, auth)
     events_routes.register(api, settings, auth, client, keys)
+    series_routes.register(api, auth, client, keys, status_cache.get)
 
     errors.install(api)
 
