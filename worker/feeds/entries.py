@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from worker.errors import NotAnArticle, RejectedInput
+from worker.events.limits import capped
 from worker.events.models import Article, Image, Source, content_hash
 from worker.normalise.article import NORMALISER_VERSION
 from worker.normalise.decode import clean_text
@@ -193,14 +194,14 @@ def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: 
     updated = entry.updated if entry.updated and entry.updated <= now else None
     images = tuple(dict.fromkeys(Image(src=urljoin(base, i.src) if _HTTP_RE.match(base)
                                        else i.src, caption=i.caption) for i in entry.images))
-    return Article(
+    return capped(Article(
         title=title, body=tuple(body), lede=body[0], authors=clean_authors(entry.authors or byline),
         published_at=published or updated, updated_at=updated, url=url, site_name=site,
         source=Source(kind="feed", location=f"{location}#{key}"), language=lang,
         images=images[:20], tags=tuple(dict.fromkeys(t for t in (*entry.tags, *extra_tags)
                                                      if t))[:50],
         word_count=sum(len(p.split()) for p in body),
-        content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION)
+        content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION))
 
 
 _STAMP_RE = re.compile(r"^(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|"

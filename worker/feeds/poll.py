@@ -24,6 +24,7 @@ import redis
 
 from worker import metrics
 from worker.errors import ConfigError, FetchError, RejectedInput
+from worker.events.limits import capped
 from worker.events.models import Article, Source
 from worker.feeds.parse import feed_chunks, open_feed
 from worker.feeds.schedule import FeedConfig, feed_id_for, load_schedule, passes_filters
@@ -290,7 +291,7 @@ def fetch_fulltext(url: str, feed_entry_source: str, settings: Settings, st: Eve
     try:
         res = fetch(url, settings)
         article = normalise_html(res.content, source=source, url=url)
-        article = article.model_copy(update={"url": canonical_url(url)})
+        article = capped(article.model_copy(update={"url": canonical_url(url)}))
     except (RejectedInput, FetchError) as exc:
         code = exc.code if isinstance(exc, RejectedInput) else "fetch_error"
         st.record_failure(Source(kind="url", location=url), exc.reason, code=code,

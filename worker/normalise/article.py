@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
+from worker.events.limits import capped
 from worker.events.models import Article, Image, Source, content_hash
 from worker.normalise.cues import CJK_RE
 from worker.normalise.dates import parse_date_hint
@@ -353,7 +354,7 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
     canon = canonical_url(url) if url and _HTTP_RE.match(url.strip()) else None
     if updated is not None and published is not None and updated < published:
         updated = None
-    return Article(
+    return capped(Article(
         title=title, body=tuple(body), lede=body[0] if body else desc, dateline=dateline,
         authors=tuple(dict.fromkeys(a for a in authors if a)), published_at=published,
         updated_at=updated, url=canon, site_name=site_name or None, source=source,
@@ -361,7 +362,7 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
         images=tuple(Image(src=s, caption=c, credit=cr) for s, c, cr in dict.fromkeys(images)
                      if s),
         tags=tuple(dict.fromkeys(t for t in tags if t))[:50], word_count=words,
-        content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION)
+        content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION))
 
 
 def _title_from(para: str) -> str:
