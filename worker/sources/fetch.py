@@ -158,6 +158,8 @@ def fetch(url: str, settings: Settings, *, etag: str | None = None,
         if backend.expired:
             raise _deadline(settings) from None
         raise FetchError(f"timed out ({exc.__class__.__name__})") from None
+    except httpx.InvalidURL as exc:  # e.g. 0177.0.0.1, a bad IDNA host: nothing was sent
+        raise FetchRefused(f"invalid URL: {exc}") from None
     except (httpx.HTTPError, httpcore.ConnectError, OSError) as exc:
         if backend.expired:
             raise _deadline(settings) from None
