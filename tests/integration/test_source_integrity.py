@@ -13,6 +13,7 @@ from tests.feedserver import FeedServer, Route, feed_server, rss
 from tests.support.articles import make_article
 from worker.events.models import IngestionFailed
 from worker.feeds.poll import poll
+from worker.ops.prometheus import failure_codes
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.tasks.ingest import Ingest, text_source
@@ -43,6 +44,9 @@ def test_foreign_claim_changes_nothing_and_is_recorded(store: EventStore) -> Non
     assert (failed.data.code, failed.source.location, failed.correlation_id) == (
         "source_conflict", "/b.txt", "c1")
     assert first.article_id in (failed.data.detail or "")
+    # counted by code, and exported from zero (newsworker_ingest_failures_total)
+    assert store.redis.hget(store.keys.counters, "failures:source_conflict") == b"1"
+    assert "source_conflict" in failure_codes()
 
 
 def test_identical_content_from_another_source_is_a_conflict_too(store: EventStore) -> None:

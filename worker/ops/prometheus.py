@@ -30,13 +30,14 @@ from worker.metrics import read_task_durations
 from worker.ops.monitor import counters, feeds, queue_depths
 from worker.redisconn import connect
 from worker.settings import Settings
+from worker.store.eventstore import SOURCE_CONFLICT
 from worker.store.groups import group_info
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
 
 FEED_POLL_RESULTS = ("ok", "not_modified", "error", "parked")
-OTHER_FAILURE_CODES = ("fetch_error",)
+OTHER_FAILURE_CODES = ("fetch_error", SOURCE_CONFLICT)
 
 
 def failure_codes() -> list[str]:

@@ -80,6 +80,8 @@ class Ingest:
         for art, res, name in zip(articles, results, input_names, strict=True):
             if res.status == "appended":
                 metrics.EVENTS_APPENDED.labels(type=res.type).inc()
+            elif res.code is not None:  # a claim on another origin's article
+                metrics.INGEST_FAILURES.labels(reason=res.code).inc()
             out.append({**res.as_dict(), "source": name, "dateline": art.dateline,
                         "word_count": art.word_count})
         return out
