@@ -17,11 +17,13 @@ from tests.support.articles import make_article
 from tests.support.bigstream import BIG_BYTES, CountingProxy, big_articles, counting_proxy
 from worker.api.app import create_app
 from worker.cli.app import build
+from worker.consumers.replay import DLQ_VALUE_BYTES, dlq_list, dlq_retry
 from worker.events.models import Source
 from worker.ops import monitor
 from worker.redisconn import connect
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
+from worker.store.groups import ensure_group
 from worker.store.keys import Keys
 
 with warnings.catch_warnings():
@@ -126,3 +128,19 @@ def test_cli_events_reads_bounded_pages(big: Big, proxy: CountingProxy) -> None:
                                        "--max-bytes", "65536"], env=settings.as_env())
     assert res.exit_code == 0 and res.stdout == ""
     assert res.stderr.count("not shown") == 2
+
+
+def test_dlq_list_is_bounded_and_retry_copies_whole(big: Big, proxy: CountingProxy) -> None:
+    _, store, ids = big
+    client = connect(proxy.url)
+    proxy.reset()
+    [letter] = dlq_list(client, store.keys)
+    assert proxy.from_server < UNDER, proxy.from_server
+    assert letter.entry_id == ids[-1] and len(letter.fields[b"body"]) == DLQ_VALUE_BYTES
+    # Retrying a letter whose entry was trimmed copies the whole event back, not the cut one
+    store.redis.xdel(store.keys.events, ids[-1])
+    ensure_group(store.redis, store.keys.events, "g", "$")
+    [(_, how)] = dlq_retry(client, store.keys)
+    assert how == "copied"
+    (_, fields), = store.redis.xrevrange(store.keys.events, count=1)
+    assert len(fields[b"body"]) > BIG_BYTES

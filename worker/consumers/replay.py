@@ -28,10 +28,13 @@ from worker.errors import ConfigError, StoreError
 from worker.redisconn import to_str
 from worker.store.groups import group_info, id_before, parse_id
 from worker.store.keys import Keys
+from worker.store.peek import Peek
 
 log = logging.getLogger(__name__)
 
 RETRY_CONSUMER = "dlq-retry"
+DLQ_PAGE = 500  # dead letters per peek walk
+DLQ_VALUE_BYTES = 16 * 1024  # longest field value `dlq list` brings back whole
 RETRY_GROUP_FIELD = b"retry_group"  # on a `dlq retry` copy: only this group handles it
 _ID = re.compile(r"^\d+(-\d+)?$")
 
@@ -110,15 +113,25 @@ def _dead_letter(eid: Any, f: dict[bytes, bytes]) -> DeadLetter:
 
 def dlq_list(client: redis.Redis, keys: Keys, *, group: str | None = None,
              ids: list[str] | None = None, limit: int | None = None) -> list[DeadLetter]:
-    out = []
-    for eid, fields in client.xrange(keys.dead_letters, "-", "+"):
-        d = _dead_letter(eid, fields)
-        if (group and d.group != group) or (ids and d.id not in ids):
-            continue
-        out.append(d)
-        if limit and len(out) >= limit:
-            break
-    return out
+    """Dead letters, oldest first. Read through peek.lua with every value cut at
+    ``DLQ_VALUE_BYTES`` (a dead letter carries its event's body, which may be megabytes):
+    ``fields`` holds the cut values; `dlq retry` reads the one it copies whole."""
+    out: list[DeadLetter] = []
+    peek = Peek(client)
+    cursor = "-"
+    while True:
+        walk = peek.walk(keys.dead_letters, start=cursor, count=DLQ_PAGE,
+                         value_bytes=DLQ_VALUE_BYTES)
+        for e in walk.entries:
+            d = _dead_letter(e.entry_id, {k.encode(): v for k, v in e.fields.items()})
+            if (group and d.group != group) or (ids and d.id not in ids):
+                continue
+            out.append(d)
+            if limit and len(out) >= limit:
+                return out
+        if len(walk.entries) < DLQ_PAGE:
+            return out
+        cursor = "(" + walk.entries[-1].entry_id
 
 
 def dlq_retry(client: redis.Redis, keys: Keys, *, group: str | None = None,
@@ -128,13 +141,16 @@ def dlq_retry(client: redis.Redis, keys: Keys, *, group: str | None = None,
     for d in dlq_list(client, keys, group=group, ids=ids):
         stream = d.stream or keys.events
         pipe = client.pipeline(transaction=True)
-        if client.xrange(stream, d.entry_id, d.entry_id):
+        if Peek(client).walk(stream, start=d.entry_id, stop=d.entry_id, count=1).entries:
             # Huge IDLE: claimable at once by any live consumer; RETRYCOUNT 0: a fresh budget.
             pipe.xclaim(stream, d.group, RETRY_CONSUMER, 0, [d.entry_id], idle=2**40,
                         retrycount=0, force=True, justid=True)
             how = "pending"
         else:
-            fields = {k: v for k, v in d.fields.items() if not k.startswith(b"dlq_")}
+            whole = client.xrange(keys.dead_letters, d.id, d.id)  # the listing cut its values
+            if not whole:
+                continue  # purged or retried meanwhile
+            fields = {k: v for k, v in whole[0][1].items() if not k.startswith(b"dlq_")}
             fields[RETRY_GROUP_FIELD] = d.group.encode()
             pipe.xadd(stream, fields)
             how = "copied"
