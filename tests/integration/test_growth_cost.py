@@ -9,7 +9,7 @@ import contextlib
 import socket
 import subprocess
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,9 @@ from tests.conftest import redis_server_binary, wait_until
 from worker.consumers.builtin.catalog import Catalog, rebuild
 from worker.errors import EventDecodeError
 from worker.events.models import Article, Source, content_hash
+from worker.ops.monitor import collect
+from worker.ops.prometheus import metrics_text
+from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.store.groups import group_info
 from worker.store.keys import Keys
@@ -203,3 +206,22 @@ def test_rebuild_catalog_memory_is_flat_and_the_swap_frees_off_the_main_thread(
     for meter in (small, large):
         assert "hgetall" not in meter.calls and "del" not in meter.calls, meter.calls
         assert meter.calls.get("unlink", 0) >= 2 and meter.calls.get("rename", 0) >= 1
+
+
+def test_status_and_metrics_report_a_lag_they_cannot_read_as_capped(
+        private: redis.Redis, make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings(alert_max_lag=9)
+    keys = Keys(settings.key_prefix)
+    ids = fill(private, keys, 50)
+    private.xgroup_create(keys.events, "behind", id=ids[0])
+    private.xdel(keys.events, ids[-1])  # 48 behind, and Redis 7 cannot tell either now
+    try:
+        snap = collect(settings, client=private, broker=private, include_workers=False)
+        row = next(g for g in snap.groups if g.name == "behind")
+        assert (row.lag, row.lag_capped) == (10, True)  # alert_max_lag + 1: "at least"
+        assert [a.message for a in snap.alerts if a.kind == "lag"] == [
+            "group behind lags at least 10 events (limit 9)"]
+        text = metrics_text(settings, private)[0].decode()
+        assert 'newsworker_group_lag{group="behind"} 10.0' in text
+    finally:
+        private.delete(keys.events)
