@@ -41,7 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ARTICLES = int(os.environ.get("COMPOSE_TEST_ARTICLES", "200"))
 RATE_PER_S = float(os.environ.get("COMPOSE_TEST_RATE", "10"))
-KILL_AFTER = ARTICLES * 3 // 10  # accepted articles before the crash: mid-burst
+KILL_AFTER = ARTICLES * 3 // 10  # mid-burst
+# Six long articles (1.7 MB, about a second of normalising each) sent just before the kill,
+# so the worker certainly holds tasks when it dies: they must run again after its death.
+LONG = range(KILL_AFTER, KILL_AFTER + 6)
 OUTAGE_S = 3.0  # how long the killed services stay down
 HEALTHY_WITHIN_S = 300.0
 EVENTS_WITHIN_S = 120.0  # after the restart, as the issue asks
@@ -50,6 +53,9 @@ EVENTS_WITHIN_S = 120.0  # after the restart, as the issue asks
 REFUSED_WATCH_S = 45.0
 KILLED = ("worker", "archive", "redis")
 START = time.monotonic()
+KEYS_PROBE = ("from worker.settings import load_settings; from worker.store.keys import Keys; "
+              "from worker.tasks.broker import unacked_key; s = load_settings(); "
+              "print(unacked_key(s), Keys(s.key_prefix).events)")
 
 # Runs inside the api container (its settings, its /data volume): which titles are events,
 # how often each one is archived, and how many ingestion failures there are.
@@ -128,6 +134,7 @@ class Stack:
         # The caller's shell must not override the env file (compose prefers the shell).
         used = set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)", COMPOSE_FILE.read_text()))
         self.env = {k: v for k, v in os.environ.items() if k not in used}
+        self.keys: list[str] = []  # kombu's unacked hash, the event stream
 
     def compose(self, *args: str, timeout: float = 600,
                 check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -212,6 +219,14 @@ class Stack:
         result: dict[str, Any] = json.loads(out.stdout)
         return result
 
+    def in_flight(self) -> tuple[int, int]:
+        """Tasks the worker holds (kombu's unacked hash) and events the archive group has
+        taken but not acknowledged, read from Redis right now."""
+        out = run(["docker", "exec", self.container("redis"), "sh", "-c",
+                   'redis-cli HLEN "$1"; redis-cli XPENDING "$2" archive', "sh", *self.keys])
+        lines = out.stdout.splitlines()
+        return int(lines[0]), int(lines[1]) if lines[1:] and lines[1].isdigit() else 0
+
     def redis_answers(self) -> bool:
         ping = run(["docker", "exec", self.container("redis"), "redis-cli", "ping"], check=False)
         return "PONG" in ping.stdout
@@ -224,6 +239,10 @@ def article(project: str, i: int) -> tuple[str, dict[str, str]]:
             "back at sea by the weekend, the harbour master said on Tuesday.\n\nResidents "
             "praised the volunteers who filled sandbags along the sea wall, and the council "
             "promised a review of the flood defences before the winter season begins.\n")
+    if i in LONG:
+        body += "".join(f"\nParagraph {n} of the long report: the harbour master listed every "
+                        "boat that went out, every crew that came back, and each repair the sea "
+                        "wall still needs before the winter storms arrive.\n" for n in range(9000))
     return title, {"text": body, "url": f"https://compose-test.invalid/{project}/{i}",
                    "name": "compose-test"}
 
@@ -272,11 +291,22 @@ def crash_and_restart(stack: Stack, burst: Burst) -> tuple[float, float]:
     Returns when Redis was killed and when it answered again (time.monotonic())."""
     containers = stack.containers()
     victims = {name: containers[name][0]["Id"] for name in KILLED}
-    while burst.accepted() < KILL_AFTER:
+    # Frozen a moment before its death, the archive consumer dies holding what Redis handed
+    # it (a read it was blocked in): those events must reach the archive through another read.
+    while burst.accepted() < LONG.start - 10:
         time.sleep(0.05)
+    run(["docker", "pause", victims["archive"]])
+    while not all(i in burst.answers for i in LONG):
+        time.sleep(0.05)
+    if any(burst.answers[i] != 202 for i in LONG):
+        raise Failed(f"the long articles were not accepted: {[burst.answers[i] for i in LONG]}")
+    held, pending = stack.in_flight()
     run(["docker", "kill", "-s", "KILL", *victims.values()])
     killed_at = time.monotonic()
-    log(f"SIGKILL {', '.join(KILLED)} after {burst.accepted()} accepted articles")
+    log(f"SIGKILL {', '.join(KILLED)} after {burst.accepted()} accepted articles; the worker "
+        f"held {held} tasks, the archive group {pending} unacknowledged events")
+    if held == 0:
+        raise Failed("the worker held no task when it was killed: the crash would prove nothing")
     time.sleep(OUTAGE_S)
     start_at = time.monotonic()
     run(["docker", "start", victims["redis"]])
@@ -358,6 +388,8 @@ def main() -> int:
             healthy_s = time.monotonic() - t0
             log(f"every service healthy {healthy_s:.0f} s after the build started")
             stack.check_hardening()
+            stack.keys = run(["docker", "exec", stack.container("api"), "python", "-c",
+                              KEYS_PROBE]).stdout.split()
             burst = Burst(stack)
             sender = threading.Thread(target=burst.run, name="burst")
             sender.start()
