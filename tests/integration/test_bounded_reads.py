@@ -19,7 +19,7 @@ from worker.api.app import create_app
 from worker.cli.app import build
 from worker.consumers.replay import DLQ_VALUE_BYTES, dlq_list, dlq_retry
 from worker.events.models import Source
-from worker.ops import monitor
+from worker.ops import eventpage, monitor
 from worker.redisconn import connect
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
@@ -144,3 +144,18 @@ def test_dlq_list_is_bounded_and_retry_copies_whole(big: Big, proxy: CountingPro
     assert how == "copied"
     (_, fields), = store.redis.xrevrange(store.keys.events, count=1)
     assert len(fields[b"body"]) > BIG_BYTES
+
+
+def test_summary_of_an_event_stored_before_the_title_cap(big: Big, proxy: CountingProxy) -> None:
+    # An event stored with a 10 MB title (before worker/events/limits.py): its history member
+    # is 10 MB too; the summary reads a cut of it and still shows the title's start.
+    settings, store, _ = big
+    huge = store.append(make_article("Body of the old article.", location="/in/old.txt",
+                                     title="Old " * 2_500_000))
+    proxy.reset()
+    page = eventpage.page(connect(proxy.url), store.keys, store.keys.events, limit=1, tail=1,
+                          max_bytes=settings.events_max_bytes)
+    assert proxy.from_server < UNDER, proxy.from_server
+    [row] = page.events
+    assert row.entry_id == huge.entry_id and row.title_truncated
+    assert row.title is not None and row.title.startswith("Old Old") and row.occurred_at

@@ -12,6 +12,7 @@ moves on). ``truncated`` says the page ended early; ``next_after`` continues it.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -104,7 +105,32 @@ def _from_event(entry: Peeked, event: Any) -> dict[str, Any]:
     return out
 
 
-def summarise(entry: Peeked, history: bytes | None) -> EventSummary:
+# What a cut history member still gives: its start is `<entry id>\n{"version":..,"type":..,
+# "event_id":..,"occurred_at":..,"title":"...` (Summary's field order), so the time and the
+# start of the title are there; the rest is not needed for a summary.
+_CUT_MEMBER_RE = re.compile(rb'"occurred_at":"([^"]+)","title":"((?:[^"\\]|\\.)*)')
+
+
+def _summary(member: bytes, cut: bool) -> Summary | None:
+    """The history summary of a member; from a cut one, its time and the title's start."""
+    text = member.partition(b"\n")[2]
+    try:
+        if not cut:
+            return Summary.model_validate_json(text)
+        m = _CUT_MEMBER_RE.search(text)
+        if m is None:
+            return None
+        whole = m.end() < len(text)  # the title's closing quote is within the cut
+        raw = m.group(2) if whole else re.sub(rb"\\u[0-9a-fA-F]{0,3}$", b"", m.group(2))
+        title = orjson.loads(b'"' + raw.decode("utf-8", "ignore").encode() + b'"')
+        return Summary.model_validate({
+            "version": 0, "type": "", "event_id": "", "word_count": 0, "content_hash": "",
+            "occurred_at": m.group(1).decode(), "title": title if whole else title + "…"})
+    except (ValidationError, orjson.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def summarise(entry: Peeked, history: tuple[bytes, bool] | None) -> EventSummary:
     """An entry's summary from its small fields, its history member (article events) or, for
     a body that arrived whole, the body itself."""
     f = {k: to_str(v) for k, v in entry.fields.items() if k not in entry.cut}
@@ -115,10 +141,7 @@ def summarise(entry: Peeked, history: bytes | None) -> EventSummary:
     if (f.get("version") or "").isdigit():
         base["version"] = int(f["version"])
     if history is not None:
-        try:
-            s = Summary.model_validate_json(to_str(history).partition("\n")[2])
-        except ValidationError:
-            s = None
+        s = _summary(*history)
         if s is not None:
             title, cut = _cut(s.title, TITLE_CHARS)
             changes = None if s.changes is None else ChangeCounts(
@@ -136,23 +159,24 @@ def summarise(entry: Peeked, history: bytes | None) -> EventSummary:
     return EventSummary(**{**base, **_from_event(entry, event)})
 
 
-def _history(client: redis.Redis, keys: Keys, entries: list[Peeked]) -> list[bytes | None]:
-    """Each article entry's member of its article's history index (None: not there)."""
-    pipe = client.pipeline(transaction=False)
-    asked = []
+def _history(client: redis.Redis, keys: Keys, entries: list[Peeked]
+             ) -> list[tuple[bytes, bool] | None]:
+    """Each article entry's member of its article's history index, cut at
+    ``SUMMARY_VALUE_BYTES`` (True: it was cut); None when it is not there."""
+    wanted: list[tuple[str, int]] = []
+    asked: list[bool] = []
     for e in entries:
         aid, version = to_str(e.fields.get("article_id", b"")), to_str(e.fields.get("version", b""))
-        if aid and version.isdigit() and e.fields.get("type") != INGESTION_FAILED.encode():
-            pipe.zrangebyscore(keys.history(aid), version, version)
-            asked.append(True)
-        else:
-            asked.append(False)
-    replies = iter(pipe.execute() if any(asked) else [])
-    out: list[bytes | None] = []
+        ok = bool(aid) and version.isdigit() and e.fields.get("type") != INGESTION_FAILED.encode()
+        if ok:
+            wanted.append((keys.history(aid), int(version)))
+        asked.append(ok)
+    replies = iter(Peek(client).members(wanted, value_bytes=SUMMARY_VALUE_BYTES))
+    out: list[tuple[bytes, bool] | None] = []
     for e, a in zip(entries, asked, strict=True):
         members = next(replies) if a else []
         # the member of this entry (a version re-appended after a conflict has one member)
-        out.append(next((m for m in members if to_str(m).startswith(e.entry_id + "\n")),
+        out.append(next((m for m in members if m[0].startswith(e.entry_id.encode() + b"\n")),
                         None))
     return out
 

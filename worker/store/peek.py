@@ -26,6 +26,26 @@ UNBOUNDED = 2**53  # walk budget meaning "no byte budget": the entry count bound
 CALL_WALK_BYTES = 8 * 1024 * 1024
 
 
+# Members of sorted sets at given scores, each cut at ARGV[1] bytes: {{member, full length or
+# 0 when whole}, ...} per key. KEYS: the sets; ARGV[1 + i]: the score to read in KEYS[i].
+MEMBERS_LUA = """
+local keep = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local got = {}
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, ARGV[i + 1], ARGV[i + 1])) do
+    if #m > keep then
+      got[#got + 1] = {string.sub(m, 1, keep), #m}
+    else
+      got[#got + 1] = {m, 0}
+    end
+  end
+  out[i] = got
+end
+return out
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Peeked:
     """One entry as the walk saw it."""
@@ -49,6 +69,17 @@ class Walk:
 class Peek:
     def __init__(self, client: redis.Redis) -> None:
         self._script = client.register_script(SCRIPT.read_text())
+        self._members = client.register_script(MEMBERS_LUA)
+
+    def members(self, wanted: list[tuple[str, int]], *, value_bytes: int
+                ) -> list[list[tuple[bytes, bool]]]:
+        """For each (sorted set, score): its members at that score, each cut at
+        ``value_bytes`` (with True when it was cut)."""
+        if not wanted:
+            return []
+        reply: Any = self._members(keys=[k for k, _ in wanted],
+                                   args=[value_bytes, *(score for _, score in wanted)])
+        return [[(m, bool(int(full))) for m, full in got] for got in reply]
 
     def walk(self, stream: str, *, newest_first: bool = False, start: str | None = None,
              stop: str | None = None, count: int, walk_bytes: int = UNBOUNDED,
