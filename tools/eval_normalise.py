@@ -20,7 +20,15 @@ ES/ZH, live blogs, pdftotext, JSON-LD, <time>-only dates, AMP, kicker/deck) (``k
 ``m01_`` .. ``m99_`` are a seventh blind set for issue 17 (text after HTML comments, wire
 copy wrapped at 60-64 columns, comment labels by the story, list/step/results lines,
 heading- or formula-first articles, disclaimers and affiliate notices) (``m``);
+``n01_`` .. ``n99_`` (40 pages in 10 languages: wrapped wire copy, ad comments, lists, results
+tables, live blogs, disclaimers, local date formats) and ``p01_`` .. ``p99_`` (30 pages in 10
+languages: press releases, paywall teasers, key-points boxes, galleries, transcripts, wire
+datelines in Spanish/Arabic/Chinese, relative dates) are the eighth and ninth blind sets for
+issue 17 (``n``, ``p``);
 ``overall`` is every document.
+
+Every score is also reported per language (the expected file's ``language``; ``unknown`` when
+missing) and per page shape (its ``shape``, set by the batches from ``n`` on).
 """
 
 from __future__ import annotations
@@ -46,8 +54,9 @@ KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
 # Blind batches, by file-name prefix letter (b01_..., c01_...): the group they report in.
-_BATCH_RE = re.compile(r"([bcdegkm])\d\d_")
-BATCH_GROUPS = {"b": "blind", "c": "c", "d": "d", "e": "e", "g": "g", "k": "k", "m": "m"}
+_BATCH_RE = re.compile(r"([bcdegkmnp])\d\d_")
+BATCH_GROUPS = {"b": "blind", "c": "c", "d": "d", "e": "e", "g": "g", "k": "k", "m": "m",
+                "n": "n", "p": "p"}
 
 
 def group(name: str, kind: str) -> str:
@@ -104,7 +113,9 @@ def evaluate() -> dict[str, Any]:
         exp = json.loads(exp_path.read_text(encoding="utf-8"))
         gold = "\n".join(exp["body"])
         row: dict[str, Any] = {"name": path.name, "kind": kind,
-                               "group": group(path.name, kind)}
+                               "group": group(path.name, kind),
+                               "language": exp.get("language") or "unknown",
+                               "shape": exp.get("shape")}
         try:
             art = normalise(path.read_bytes(), source=Source(kind="file", location=str(path)))
             pred = "\n".join(art.body)
@@ -120,31 +131,48 @@ def evaluate() -> dict[str, Any]:
         row["p"], row["r"], row["f1"] = prf(pred, gold)
         row["baseline_f1"] = prf(_baseline_text(path, kind), gold)[2]
         docs.append(row)
-    return {"docs": docs, "summary": summarise(docs)}
+    return {"docs": docs, "summary": summarise(docs),
+            "languages": _scores_by(docs, "language"), "shapes": _scores_by(docs, "shape")}
 
 
 def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "c", "d", "e", "g", "k", "m", "overall"):
+                 "c", "d", "e", "g", "k", "m", "n", "p", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
-        if not sel:
-            continue
-        n = len(sel)
-        p = sum(d["p"] for d in sel) / n
-        r = sum(d["r"] for d in sel) / n
-        out[kind] = {
-            "n": n, "precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-            "mean_doc_f1": round(sum(d["f1"] for d in sel) / n, 4),
-            "baseline_f1": round(sum(d["baseline_f1"] for d in sel) / n, 4),
-            "title_exact": round(sum(d["title_ok"] for d in sel) / n, 4),
-            "dateline_exact": round(sum(d["dateline_ok"] for d in sel) / n, 4),
-            "date_exact": round(sum(d["date_ok"] for d in sel) / n, 4),
-        }
+        if sel:
+            out[kind] = _scores(sel)
     return out
+
+
+def _scores(sel: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(sel)
+    p = sum(d["p"] for d in sel) / n
+    r = sum(d["r"] for d in sel) / n
+    return {
+        "n": n, "precision": round(p, 4), "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "mean_doc_f1": round(sum(d["f1"] for d in sel) / n, 4),
+        "baseline_f1": round(sum(d["baseline_f1"] for d in sel) / n, 4),
+        "title_exact": round(sum(d["title_ok"] for d in sel) / n, 4),
+        "dateline_exact": round(sum(d["dateline_ok"] for d in sel) / n, 4),
+        "date_exact": round(sum(d["date_ok"] for d in sel) / n, 4),
+    }
+
+
+def _scores_by(docs: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """Scores per value of a label field (language, shape); documents without it are left out."""
+    values = sorted({d[key] for d in docs if d[key]})
+    return {v: _scores([d for d in docs if d[key] == v]) for v in values}
+
+
+def _print_scores(label: str, s: dict[str, Any], width: int = 9) -> None:
+    print(f"{label[:width]:{width}} n={s['n']:3} P={s['precision']:.3f} R={s['recall']:.3f} "
+          f"F1={s['f1']:.3f} (mean doc F1 {s['mean_doc_f1']:.3f}, keep-all "
+          f"{s['baseline_f1']:.3f})  title={s['title_exact']:.2f} "
+          f"dateline={s['dateline_exact']:.2f} date={s['date_exact']:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,10 +190,16 @@ def main(argv: list[str] | None = None) -> int:
               f"{d['baseline_f1']:5.2f}  {flags}  {d.get('error', '')}")
     print()
     for kind, s in result["summary"].items():
-        print(f"{kind:9} n={s['n']:3} P={s['precision']:.3f} R={s['recall']:.3f} "
-              f"F1={s['f1']:.3f} (mean doc F1 {s['mean_doc_f1']:.3f}, keep-all "
-              f"{s['baseline_f1']:.3f})  title={s['title_exact']:.2f} "
-              f"dateline={s['dateline_exact']:.2f} date={s['date_exact']:.2f}")
+        _print_scores(kind, s)
+    print("\nper language")
+    for lang, s in result["languages"].items():
+        _print_scores(lang, s)
+    print("\nper shape")
+    for shape, s in result["shapes"].items():
+        _print_scores(shape, s, width=40)
+    langs = [lang for lang in result["languages"] if lang != "unknown"]
+    print(f"\ndev set: {len(result['docs'])} labelled documents, {len(langs)} languages "
+          f"({', '.join(langs)})")
     return 0
 
 
