@@ -158,7 +158,13 @@ class Stack:
             if network:
                 argv[2:2] = ["--network", network]
             t0 = time.monotonic()
+            old = run(["docker", "image", "inspect", "-f", "{{.Id}}", svc["image"]],
+                      check=False).stdout.strip()
             run(argv, env=self.env, timeout=1800)
+            if old and old != run(["docker", "image", "inspect", "-f", "{{.Id}}",
+                                   svc["image"]]).stdout.strip():
+                # The tag moved: its last image would stay behind untagged, run after run.
+                run(["docker", "image", "rm", old], check=False)
             log(f"built {svc['image']} in {time.monotonic() - t0:.0f} s"
                 + (f" (build network {network})" if network else ""))
             built.add(svc["image"])
