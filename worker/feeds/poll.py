@@ -12,15 +12,18 @@ it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import redis
+from redis.commands.core import Script
 
 from worker import metrics
 from worker.errors import ConfigError, FetchError, RejectedInput
@@ -47,6 +50,26 @@ RELEASE_LOCK = """if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0"""
+# Take the feed's lock and read its state: the state (a flat list), or nil when another poll
+# holds the lock. KEYS: lock, state; ARGV: token, ttl ms.
+LOCK_AND_READ = """if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return redis.call('HGETALL', KEYS[2])
+end
+return false"""
+# A successful poll's bookkeeping, and the lock's release, in one atomic call (a pipeline of
+# the seven commands cost more client time than the conditional GET it records).
+# KEYS: state, counters, feeds index, lock; ARGV: token, feed id, url, entries seen,
+# events appended, counters field, then the state's field/value pairs.
+RECORD_OK = """redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('HSETNX', KEYS[1], 'url', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'entries_seen', ARGV[4])
+redis.call('HINCRBY', KEYS[1], 'events_appended', ARGV[5])
+redis.call('HINCRBY', KEYS[2], ARGV[6], 1)
+redis.call('SADD', KEYS[3], ARGV[2])
+if redis.call('GET', KEYS[4]) == ARGV[1] then
+  redis.call('DEL', KEYS[4])
+end
+return 1"""
 # Reserve the next free per-host slot: returns milliseconds to wait (0 = go now).
 RESERVE_HOST_SLOT = """local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -54,6 +77,20 @@ local free = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(now, free)
 redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', slot - now + tonumber(ARGV[1]) + 1000)
 return slot - now"""
+
+
+@dataclass(frozen=True)
+class Scripts:
+    lock_and_read: Any
+    record_ok: Any
+
+
+@functools.cache
+def scripts() -> Scripts:
+    """The poll's scripts, called with the client they run on (EVALSHA, loaded on first
+    use); built once per process."""
+    # As bytes: a Script given text asks its client for an encoder, and these have none.
+    return Scripts(Script(None, LOCK_AND_READ.encode()), Script(None, RECORD_OK.encode()))
 
 
 def is_url(target: str) -> bool:
@@ -88,19 +125,18 @@ def poll(target: str, settings: Settings, st: EventStore, *, options: dict[str, 
     fid = feed_id_for(target)
     keys, client = st.keys, st.redis
     base = {"feed_id": fid, "url": target}
-    # One round trip takes the lock and reads the state (discarded when not ours); the
-    # release rides in the final state pipeline: 2 round trips per 304 poll, not 5.
+    # One script call takes the lock and reads the state; the release rides in the final
+    # state update (one script call too): 2 round trips and 2 commands per 304 poll.
     lock = (keys.feed_lock(fid), uuid.uuid4().hex)
     ttl_ms = int((settings.fetch_deadline_s + settings.task_time_limit_s) * 1000)
-    pipe = client.pipeline(transaction=False)
-    pipe.set(lock[0], lock[1], nx=True, px=ttl_ms)
-    pipe.hgetall(keys.feed(fid))
-    held, raw_state = pipe.execute()
-    if not held:
+    raw_state = scripts().lock_and_read(keys=[lock[0], keys.feed(fid)], args=[lock[1], ttl_ms],
+                                        client=client)
+    if raw_state is None:
         return {**base, "status": "skipped_locked", "reason": "feed is being polled"}
     release: tuple[str, str] | None = lock
     try:
-        state = {to_str(k): to_str(v) for k, v in raw_state.items()}
+        flat = [to_str(x) for x in raw_state]
+        state = dict(zip(flat[::2], flat[1::2], strict=True))
         now = time.time()
         if not force and state.get("parked") == "1":
             return {**base, "status": "skipped_parked", "reason": state.get("parked_reason", "")}
@@ -201,20 +237,16 @@ def _append_changed(st: EventStore, ekey: str, articles: list[Article], cid: str
 
 def _record_ok(client: redis.Redis, keys: Keys, fid: str, result: dict[str, Any],
                cfg: FeedConfig, now: float, lock: tuple[str, str]) -> None:
-    key = keys.feed(fid)
     update = {k: v for k, v in result.pop("state", {}).items() if v is not None}
     mapping = {**update, "last_poll_at": f"{now:.3f}", "last_result": result["status"],
                "last_error": "", "error_count": 0, "parked": 0, "parked_reason": "",
                "next_due_at": f"{now + cfg.interval_s:.3f}", "interval_s": cfg.interval_s}
-    pipe = client.pipeline(transaction=True)
-    pipe.hset(key, mapping=mapping)
-    pipe.hsetnx(key, "url", result["url"])
-    pipe.hincrby(key, "entries_seen", int(result.get("entries", 0)))
-    pipe.hincrby(key, "events_appended", int(result.get("appended", 0)))
-    pipe.hincrby(keys.counters, f"feed_polls:{result['status']}", 1)
-    pipe.sadd(keys.feeds_index, fid)
-    pipe.eval(RELEASE_LOCK, 1, *lock)
-    pipe.execute()
+    pairs = [x for kv in mapping.items() for x in kv]
+    scripts().record_ok(
+        keys=[keys.feed(fid), keys.counters, keys.feeds_index, lock[0]],
+        args=[lock[1], fid, result["url"], int(result.get("entries", 0)),
+              int(result.get("appended", 0)), f"feed_polls:{result['status']}", *pairs],
+        client=client)
 
 
 def _failed(st: EventStore, fid: str, url: str, state: dict[str, str],
