@@ -112,3 +112,24 @@ def test_two_consumers_in_one_group_group_the_labelled_set_as_one_consumer_does(
     assert partition(stories, ids) == alone
     assert shared.redis.xlen(shared.keys.story_events) == len(arts)
     assert sum(d["size"] for d in stories.listing(limit=1000)) == len(arts)
+
+
+def test_every_assigned_article_sits_in_the_bucket_of_each_of_its_bands(
+        settings: Settings, store: EventStore) -> None:
+    # Buckets are written two ways (sent whole, or cut from the sketch inside the commit
+    # script); either way each bucket holds exactly the articles whose band it is.
+    store.append_many(articles())
+    events = [ev for _, ev in store.read() if isinstance(ev, ArticleEvent)]
+    stories = Stories(store.redis, store.keys, settings)
+    for start in range(0, len(events), 7):
+        stories.assign_many(events[start:start + 7])
+    sks = sketches([ev.data.body for ev in events], settings)
+    want: dict[bytes, set[str]] = {}
+    for ev, sk in zip(events, sks, strict=True):
+        assert sk is not None
+        for field in band_fields(sk, settings):
+            want.setdefault(field, set()).add(str(ev.article_id))
+    got = {k: set(v.decode().split())
+           for k, v in store.redis.hgetall(stories.key("lsh")).items()}
+    assert got == want
+    assert any(len(ids) > 1 for ids in got.values())  # shared buckets: copies found
