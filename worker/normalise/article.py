@@ -49,6 +49,7 @@ _TAGS_RE = re.compile(r"<(?:p|div|article|section|h[1-6]|span|a|br|table|ul)\b",
 _BYLINE_START_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 _UPDATED_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|actualizado", re.I)
 _HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
+_ASCII_WS_RE = re.compile(r"[ \t\n\r\f\v]+")
 _MIN_WORDS = 12
 
 
@@ -315,10 +316,11 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
            language: str | None = None, description: str | None = None,
            tags: Iterable[str] = (), images: Iterable[tuple[str, str | None, str | None]] = (),
            detected: str | None = None) -> Article:
-    title = " ".join(title.split())
+    # split() would also collapse U+3000, the separator CJK headlines keep (decode.clean_text)
+    title = " ".join(_ASCII_WS_RE.split(title.strip()))
     body = [" ".join(p.split()) for p in paragraphs]
     body = [p for p in body if p]
-    if body and title and body[0].lower() == title.lower():
+    if body and title and body[0].lower() == " ".join(title.split()).lower():
         body.pop(0)
     # A byline left at the top of the text (JSON / HTML bodies) is metadata.
     # Counted, then cut once: popping the head of the list one by one is quadratic when a

@@ -35,7 +35,10 @@ _NOT_CTRL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))
 _CTRL_RE = re.compile(
     "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u2060\ufeff\ufffe\xad]")
 _NEWLINES_RE = re.compile("\r\n?|[\x0c\u2028\u2029\x85]")
-_SPACES_RE = re.compile("[\xa0\u2000-\u200a\u202f\u205f\u3000]")
+_SPACES_RE = re.compile("[\xa0\u2000-\u200a\u202f\u205f]")
+# U+3000 between two CJK characters is the separator Japanese and Chinese headlines and
+# bylines use ("無償化へ\u3000知事が表明"): kept; elsewhere (indents, next to ASCII) a space.
+_IDEO_SPACE_RE = re.compile("(?<![\u3000-\uffff])\u3000++|\u3000++(?![\u3001-\uffff])")
 # Sequences that are typical of UTF-8 read as cp1252/latin-1 ("Ã©", "â€™", "Ã¼").
 _MOJIBAKE_RE = re.compile("[ÃÂâÅÄÐÑ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€")
 
@@ -124,6 +127,8 @@ def clean_text(text: str) -> str:
     if not ascii_only:
         text = _NEWLINES_RE.sub("\n", text)
         text = _SPACES_RE.sub(" ", text)
+        if "\u3000" in text:
+            text = _IDEO_SPACE_RE.sub(" ", text)
     text = text.replace("\t", " ").replace("\x0c", "\n")
     text = _CTRL_RE.sub("", text)
     if not ascii_only:
