@@ -11,6 +11,7 @@ import pytest
 from worker.events.models import Source
 from worker.normalise.article import normalise_text
 from worker.normalise.decode import clean_text
+from worker.normalise.meta import split_dateline
 
 pytestmark = pytest.mark.timeout(120, method="thread")
 
@@ -35,3 +36,37 @@ def test_japanese_headline_keeps_its_ideographic_space() -> None:
     art = normalise_text(page, source=SRC)
     assert art.title == title
     assert art.body == (JA_P1, JA_P2)
+
+
+@pytest.mark.parametrize(("para", "place", "rest"), [
+    ("MADRID, 25 Feb. (EFE).- El Consejo de Ministros ha aprobado un plan.", "MADRID",
+     "El Consejo de Ministros ha aprobado un plan."),
+    ("ZARAGOZA, (EUROPA PRESS) - La Policía Nacional ha detenido a tres jóvenes.", "ZARAGOZA",
+     "La Policía Nacional ha detenido a tres jóvenes."),
+    ("(ANSA) - ROMA, 28 MAG - Con l'entrata in vigore dell'orario estivo.", "ROMA",
+     "Con l'entrata in vigore dell'orario estivo."),
+    ("القاهرة - (وكالات) - افتتحت الحكومة المصرية يوم الاثنين محطة", "القاهرة",
+     "افتتحت الحكومة المصرية يوم الاثنين محطة"),
+    ("القاهرة - بدأت الحكومة المصرية التشغيل التجريبي", "القاهرة",
+     "بدأت الحكومة المصرية التشغيل التجريبي"),
+])
+def test_wire_datelines_in_other_languages(para: str, place: str, rest: str) -> None:
+    assert split_dateline(para) == (place, rest)
+
+
+def test_arabic_dash_late_in_a_sentence_is_no_dateline() -> None:
+    para = "أعلنت أمانة محافظة جدة إغلاق جزء من الطريق - اعتباراً من مساء الخميس"
+    assert split_dateline(para) == (None, para)
+
+
+def test_transcript_speaker_is_no_dateline() -> None:
+    # "NAME: text" looks like "NEW DELHI: text", but a speaker opens later turns too.
+    turns = ["RENATA VIEIRA: Olá, eu sou a Renata Vieira e hoje a gente vai falar de um assunto "
+             "que chegou na mesa de todo mundo: o preço do café no supermercado.",
+             "PAULO ANDRADE: A safra brasileira foi menor por causa da seca e do calor, e o "
+             "mercado internacional reagiu com uma alta forte nos contratos futuros.",
+             "RENATA VIEIRA: E por que demora tanto para o preço cair de novo nas prateleiras?"]
+    page = ("Transcrição: por que o preço do café disparou\n\n" + "\n\n".join(turns) + "\n")
+    art = normalise_text(page, source=SRC)
+    assert art.dateline is None
+    assert art.body[0].startswith("RENATA VIEIRA:")

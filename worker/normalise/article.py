@@ -342,7 +342,10 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
     if body:
         if published is None:
             published = dateline_date(body[0])
-        dateline, body[0] = split_dateline(body[0])
+        place, rest = split_dateline(body[0])
+        # "ANA SILVA: ..." that opens later paragraphs too is a transcript's speaker
+        if place and not any(p.startswith(f"{place}:") for p in body[1:]):
+            dateline, body[0] = place, rest
     counts = [_count_words(p) for p in body]
     words = sum(counts)
     if not body or (words < _MIN_WORDS and not any(n >= 8 for n in counts)):

@@ -148,11 +148,18 @@ _REGION = r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"  # ", Ill." / ", Britis
 _DATELINE_RES = (
     re.compile(rf"^\[\s*([{_UP}][\w .,'’-]{{1,40}}?)\s*\]\s*[-—–:]*\s*"),  # [BEIJING]
     # LONDON, March 3 (Reuters) -  /  Berlin (dpa) -  /  CITY, Ohio, May 14, 2024 /PRNewswire/ --
-    re.compile(rf"^([{_UP}][\w.'’ -]{{1,38}}?{_REGION}){_WHEN}\s*{_AGENCY}\s*[-—–:]+\s*"),
+    # MADRID, 25 Feb. (EFE).-  /  ZARAGOZA, (EUROPA PRESS) -
+    re.compile(rf"^([{_UP}][\w.'’ -]{{1,38}}?{_REGION}){_WHEN},?\s*{_AGENCY}\.?\s*[-—–:]+\s*"),
     # WASHINGTON —   /   SPRINGFIELD, Ill. —   /   NEW YORK --
     re.compile(rf"^({_CITY}{_REGION}){_WHEN}\s*(?:[—–]+|--|-(?=\s))\s+"),
     re.compile(rf"^({_CITY}):\s+(?=[A-Z])"),  # NEW DELHI: The ... (Indian wire style)
+    # the agency first (Italian wires): (ANSA) - ROMA, 28 MAG -
+    re.compile(rf"^{_AGENCY}\s*[-—–]+\s*({_CITY}){_WHEN}\s*[-—–]+\s+"),
 )
+# Arabic wire datelines: "القاهرة - (وكالات) - ..." / "القاهرة - ...": one or two words, a
+# spaced dash (Arabic has no capitals to tell a place by, so nothing longer is taken).
+_AR_DATELINE_RE = re.compile(
+    r"^([\u0621-\u064a]{2,}(?: [\u0621-\u064a]{2,})?) [-—–] (?:[(（][^()]{1,30}[)）] [-—–] )?")
 # Chinese wire datelines: 新华社北京1月11日电（记者王静） / 中新网上海3月2日电
 _CJK_DATELINE_RE = re.compile(
     r"^(?:本报|[\u4e00-\u9fff]{1,5}?[社网報报台])([\u4e00-\u9fff]{2,6}?)\d{1,2}月\d{1,2}日"
@@ -167,6 +174,9 @@ def split_dateline(para: str) -> tuple[str | None, str]:
     if not para.isascii():
         m = _CJK_DATELINE_RE.match(para)
         if m and para[m.end():].strip():
+            return m.group(1), para[m.end():].strip()
+        m = _AR_DATELINE_RE.match(para)
+        if m and len(para[m.end():].split()) >= 3:
             return m.group(1), para[m.end():].strip()
     for i, pattern in enumerate(_DATELINE_RES):
         m = pattern.match(para)
