@@ -23,7 +23,14 @@ HERE = Path(__file__).resolve().parent
 
 
 def _benches() -> dict[str, tuple[Callable[[Bench], list[Row]], list[str]]]:
-    from benchmarks import bench_feeds, bench_normalise, bench_pipeline, bench_store, bench_stories
+    from benchmarks import (
+        bench_api,
+        bench_feeds,
+        bench_normalise,
+        bench_pipeline,
+        bench_store,
+        bench_stories,
+    )
     from benchmarks.bench_postgres import bench_pg_project
 
     return {
@@ -38,6 +45,7 @@ def _benches() -> dict[str, tuple[Callable[[Bench], list[Row]], list[str]]]:
         "worker_rss": (bench_pipeline.bench_rss, ["worker_rss", "worker_rss_small"]),
         "stories_assign": (bench_stories.bench_stories_assign, ["stories_assign"]),
         "pg_project": (bench_pg_project, ["pg_project"]),
+        "api_ingest": (bench_api.bench_api_ingest, ["api_ingest"]),
     }
 
 
