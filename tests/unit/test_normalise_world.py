@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 
 from worker.events.models import Source
-from worker.normalise.article import normalise_text
+from worker.normalise.article import normalise_html, normalise_text
+from worker.normalise.cues import DATE_LINE_RE
+from worker.normalise.dates import parse_date_hint
 from worker.normalise.decode import clean_text
 from worker.normalise.meta import split_dateline
 
@@ -70,3 +72,51 @@ def test_transcript_speaker_is_no_dateline() -> None:
     art = normalise_text(page, source=SRC)
     assert art.dateline is None
     assert art.body[0].startswith("RENATA VIEIRA:")
+
+
+@pytest.mark.parametrize(("line", "day"), [
+    ("3 maart 2025, 16:20", "2025-03-03"),
+    ("13.fev.2025 às 6h00", "2025-02-13"),
+    ("Publié le 6 mars 2025 à 19h40, modifié le 7 mars 2025 à 08h05", "2025-03-06"),
+    ("2025年3月18日 07:30   来源：生活日报   阅读量：12,806", "2025-03-18"),
+    ("الاثنين ٣ مارس ٢٠٢٥ - ٠٤:١٥ م", "2025-03-03"),
+    ("٢٨ فبراير ٢٠٢٥", "2025-02-28"),
+])
+def test_local_date_formats(line: str, day: str) -> None:
+    dt = parse_date_hint(line, dayfirst=True)
+    assert dt is not None and dt.date().isoformat() == day
+    assert DATE_LINE_RE.search(line)
+
+
+def test_other_month_words_need_a_whole_word() -> None:
+    assert not DATE_LINE_RE.search("3 main reasons to go")
+    assert not DATE_LINE_RE.search("5 set of rules")
+
+
+def test_arabic_date_line_under_the_headline() -> None:
+    p1 = ("أعلنت أمانة عمّان الكبرى تمديد ساعات عمل حافلات التردد السريع خلال شهر رمضان حتى "
+          "الساعة الثانية فجرًا، لتسهيل تنقل المواطنين في ساعات المساء.")
+    p2 = ("وقال مدير النقل في الأمانة إن عدد الرحلات سيرتفع بنسبة كبيرة بعد الإفطار، مع تخصيص "
+          "حافلات إضافية على الخطوط الرئيسية في المدينة.")
+    page = (f"عمّان اليوم\n\nتمديد ساعات عمل الحافلات السريعة في عمّان خلال رمضان\n\n"
+            f"٢٨ فبراير ٢٠٢٥\n\n{p1}\n\n{p2}\n")
+    art = normalise_text(page, source=SRC)
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2025-02-28"
+
+
+def test_html_time_labelled_updated_is_not_the_publication() -> None:
+    story = "".join(f"<p>{JA_P1} {i}</p>" for i in range(4))
+    html = ("<html><body><article><h1>Vitamin D im Winter: Wann ein Präparat sinnvoll ist</h1>"
+            '<p class="byline">Aktualisiert am <time datetime="2025-02-02">2. Februar 2025'
+            '</time> · erschienen <time datetime="2025-01-21">21. Januar 2025</time></p>'
+            f"{story}</article></body></html>")
+    art = normalise_html(html, source=SRC)
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2025-01-21"
+
+
+def test_html_date_paragraph_under_the_headline() -> None:
+    story = "".join(f"<p>{p}</p>" for p in (JA_P1, JA_P2) * 3)
+    html = ("<html><body><article><h1>花粉症の薬、眠くなりにくいものを選ぶには</h1>"
+            f'<p class="date">2025年2月25日</p>{story}</article></body></html>')
+    art = normalise_html(html, source=SRC)
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2025-02-25"

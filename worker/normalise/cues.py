@@ -122,10 +122,19 @@ COMMENT_META_RE = re.compile(
 BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av)(?::\s*|\s+)(?=\S)",
                         re.IGNORECASE)
 DATE_HINT_RE = re.compile(
-    r"\b(?:19|20)\d\d(?:\b|(?=[年년])).*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년])).*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
     r"dec)[a-z]*\.? \d", re.IGNORECASE)
 MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+# Months the English stems above miss (de/fr/es/pt/it/nl, Arabic), whole words only: "3 Mai",
+# "13.fev.2025", "٢٨ فبراير" (stems such as "mai" or "set" would also take "3 main reasons")
+_OTHER_MONTH = (r"(?:märz?|mai|maio|okt(?:ober)?|dez(?:ember|embro)?|maart|mei|févr?(?:ier)?|"
+                r"avr(?:il)?|août|juil(?:let)?|déc(?:embre)?|ene(?:ro)?|abr(?:il)?|agosto|"
+                r"dic(?:iembre|embre)?|fev(?:ereiro)?|março|setembro|outubro|gennaio|"
+                r"mag(?:gio)?|giu(?:gno)?|lug(?:lio)?|settembre|ott(?:obre)?|"
+                r"يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|"
+                r"اكتوبر|نوفمبر|ديسمبر)\.?")
 DATE_LINE_RE = re.compile(
+    rf"\b\d{{1,2}}(?:\.\s*|\s+){_OTHER_MONTH}(?=[\s,]|\d|$)|"
     rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
     r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     r"\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]", re.IGNORECASE)  # CJK: 11月20日

@@ -53,11 +53,11 @@ _AMPM_RE = re.compile(r"\b([ap])\.\s?m\.?(?=\W|$)", re.IGNORECASE)
 _H_TIME_RE = re.compile(r"\b(\d{1,2})\s?h\s?(\d{2})\b")
 _DOT_TIME_RE = re.compile(r"(?<=\d{4}),?\s+(\d{1,2})\.(\d{2})\b")
 # "Published X. Updated Y" on one line: the first date is the publication date
-_SECOND_LABEL_RE = re.compile(r"[,;|·]?\s+(?:last\s+)?(?:updated|modified|mis à jour|"
-                              r"aktualisiert|actualizado|aggiornato|atualizado)\b",
+_SECOND_LABEL_RE = re.compile(r"[,;|·]?\s+(?:last\s+)?(?:updated|modified|mis à jour|modifié|"
+                              r"aktualisiert|actualizado|aggiornato|atualizado|bijgewerkt)\b",
                               re.IGNORECASE)
 _HAS_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
-_NOISE_RE = re.compile(r"[|·•]|\bat\b|\bUm\b|\bà\b", re.IGNORECASE)
+_NOISE_RE = re.compile(r"[|·•]|\bat\b|\bUm\b|\bà\b|\bàs\b|\bom\b", re.IGNORECASE)
 _FOREIGN_MONTHS = {
     "januar": "january", "februar": "february", "märz": "march", "mai": "may",
     "juni": "june", "juli": "july", "oktober": "october", "dezember": "december",
@@ -75,12 +75,22 @@ _FOREIGN_MONTHS = {
     "dezembro": "december", "января": "january", "февраля": "february", "марта": "march",
     "апреля": "april", "мая": "may", "июня": "june", "июля": "july", "августа": "august",
     "сентября": "september", "октября": "october", "ноября": "november", "декабря":
-    "december",
+    "december", "januari": "january", "februari": "february", "maart": "march",
+    "mei": "may", "augustus": "august",  # Dutch
+    "يناير": "january", "فبراير": "february", "مارس": "march", "أبريل": "april", "ابريل": "april",
+    "مايو": "may", "يونيو": "june", "يوليو": "july", "أغسطس": "august", "اغسطس": "august",
+    "سبتمبر": "september", "أكتوبر": "october", "اكتوبر": "october", "نوفمبر": "november",
+    "ديسمبر": "december",
     # abbreviations ("16 abr 2024", "3 déc. 2024"); ones that are English words are left out
     "ene": "jan", "abr": "apr", "dic": "dec", "janv": "jan", "févr": "feb", "avr": "apr",
     "juil": "jul", "déc": "dec", "mär": "mar", "okt": "oct", "dez": "dec", "gen": "jan",
-    "giu": "jun", "lug": "jul", "ott": "oct",
+    "giu": "jun", "lug": "jul", "ott": "oct", "fev": "feb",
 }
+# Arabic-Indic and Persian digits ("٢٨ فبراير ٢٠٢٥"): dateutil reads ASCII digits only
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# A CJK date and the time after it, once rewritten as 2025-3-18 07:30: what follows ("来源：...",
+# "阅读量：12,806") is not part of the date
+_CJK_YMD_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _HAS_DAY_RE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez|janv|févr|avr|"
     r"juil|déc|ene|abr|ago|dic|" + "|".join(_FOREIGN_MONTHS) + r")"
@@ -226,7 +236,11 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
     if head != s and _HAS_YEAR_RE.search(head):
         s = head
     if not s.isascii():  # 2024年11月20日 18時45分 / 2024년 11월 20일
-        s = _CJK_TIME_RE.sub(r" \1:\2", _CJK_DATE_RE.sub(r"\1-\2-\3 ", s)).strip()
+        s = s.translate(_DIGITS)
+        if _CJK_DATE_RE.search(s):
+            s = _CJK_TIME_RE.sub(r" \1:\2", _CJK_DATE_RE.sub(r"\1-\2-\3 ", s)).strip()
+            ymd = _CJK_YMD_RE.search(s)
+            s = ymd.group(0) if ymd else s
     s = _AMPM_RE.sub(lambda m: m.group(1).upper() + "M", s)
     s = _DOT_TIME_RE.sub(r" \1:\2", s)
     s = _H_TIME_RE.sub(r"\1:\2", s)

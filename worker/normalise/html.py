@@ -17,6 +17,7 @@ import orjson
 
 from worker.errors import NotAnArticle
 from worker.normalise import justext_patch
+from worker.normalise.cues import DATE_LINE_RE
 from worker.normalise.html_cleanup import clean_main_text, prepare_tree
 from worker.normalise.lines import MAX_LINES
 from worker.normalise.plaintext import extract_parts, is_furniture
@@ -44,6 +45,8 @@ _BLOCK = _words(
      "title")
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "button",
          "select", "head")
+_UPDATED_LABEL_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|modifié|actualizado|"
+                               r"atualizado|aggiornato|bijgewerkt|更新", re.IGNORECASE)
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
@@ -154,9 +157,10 @@ def _ld_articles(root: Any) -> list[dict[str, Any]]:
         elif isinstance(node, dict):
             kind = node.get("@type")
             kinds = kind if isinstance(kind, list) else [kind]
-            if any(isinstance(k, str) and ("Article" in k or k in ("BlogPosting", "Report",
-                                                                   "ReportageNews"))
-                   for k in kinds):
+            # MedicalWebPage: health sites' articles; LiveBlogPosting: live blogs
+            if any(isinstance(k, str) and ("Article" in k or k in (
+                    "BlogPosting", "LiveBlogPosting", "Report", "ReportageNews",
+                    "MedicalWebPage")) for k in kinds):
                 found.append(node)
             walk(node.get("@graph"), depth + 1)
 
@@ -215,7 +219,13 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
         parts.updated.append(art["dateModified"])
     parts.updated += [meta[k] for k in ("article:modified_time", "og:updated_time",
                                         "lastmod") if k in meta]
-    parts.published += [t.get("datetime") for t in root.iter("time") if t.get("datetime")][:2]
+    for t in [t for t in root.iter("time") if t.get("datetime")][:2]:
+        # "Aktualisiert am <time>": the update, not the publication
+        prev, parent = t.getprevious(), t.getparent()
+        before = (prev.tail if prev is not None else parent.text if parent is not None
+                  else None) or ""
+        (parts.updated if _UPDATED_LABEL_RE.search(before[-40:]) else parts.published).append(
+            t.get("datetime"))
     parts.language = root.get("lang") or meta.get("og:locale") or meta.get("language")
     parts.description = meta.get("description") or meta.get("og:description")
     canon = [ln.get("href") for ln in root.iter("link")
@@ -299,6 +309,8 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
                        if isinstance(t, str)]
         parts.tags = [t for v in parts.tags for t in _split_tags(v)]
         parts.language = parts.language or doc.language
+    if not parts.published:
+        parts.date_lines = _date_by_headline(root)
     words = sum(len(ln.split()) for ln in lines)
     if words >= 25:
         parts.paragraphs = lines
@@ -313,3 +325,21 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         parts.date_lines = found.date_lines
     else:
         parts.paragraphs = lines
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _date_by_headline(root: Any) -> list[str]:
+    """A date printed in one of the few elements under the headline (<p class="date">),
+    for pages with no date in their metadata or <time> elements."""
+    for h1 in islice(root.iter("h1"), 2):
+        sib = h1.getnext()
+        for _ in range(4):
+            if sib is None:
+                break
+            text = " ".join(sib.text_content().split()) if isinstance(sib.tag, str) else ""
+            if 0 < len(text) <= 80 and _YEAR_RE.search(text) and DATE_LINE_RE.search(text):
+                return [text]
+            sib = sib.getnext()
+    return []

@@ -59,7 +59,7 @@ _REF_RE = re.compile(r"\[\d{1,4}\]\w")  # lynx -dump link markers: "[12]Donate"
 _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
 _MD_LINK_RE = re.compile(r"\]\([^)\s\]]*\)")  # stops at "]": "](](..." stays linear
 # a date line, not a live-blog time stamp
-_YEAR_RE = re.compile(r"\b(?:19|20)\d\d(?:\b|(?=[年년]))")
+_YEAR_RE = re.compile(r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년]))")  # Arabic-Indic digits too
 # a live-blog entry's contributor line: "From Aya Tanaka"
 _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 _DATE_LABEL_RE = re.compile(r"^(?:published|posted|updated|modified|last updated)\b",
