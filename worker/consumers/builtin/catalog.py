@@ -190,8 +190,11 @@ class Catalog:
                 *[self.source_key(n) for n in names]]
 
 
-def rebuild(client: redis.Redis, keys: Keys, *, page: int = 500) -> tuple[int, str]:
+def rebuild(client: redis.Redis, keys: Keys, *, page: int = 200) -> tuple[int, str]:
     """Rebuild the catalog from the whole stream into fresh keys, then swap atomically.
+
+    ``page``: entries per XRANGE (and documents per hash step); 200 keeps each under ~1.5 ms
+    of Redis time with ~4 KB entries (500 took 3-4 ms, measured with SLOWLOG).
 
     Events appended meanwhile are applied to the new live keys after the swap (from the last
     id read), so a catalog consumer running alongside loses nothing. Returns (events, hash).
