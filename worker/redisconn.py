@@ -18,7 +18,7 @@ import redis
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BoundedLookupConnection", "connect", "lookup", "to_str"]
+__all__ = ["BoundedLookupConnection", "connect", "lookup", "send_blind", "to_str"]
 
 # Host-name lookups in flight, shared: while a name server does not answer, every caller
 # waits on the one lookup instead of starting a thread of its own.
@@ -86,6 +86,39 @@ class BoundedLookupConnection(redis.Connection):  # type: ignore[misc]
             finally:
                 self.host = host
         raise err
+
+
+def resp(args: tuple[str, ...]) -> bytes:
+    """One command in Redis's wire protocol."""
+    out = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        raw = arg.encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(raw), raw))
+    return b"".join(out)
+
+
+def send_blind(url: str, commands: list[tuple[str, ...]], timeout_s: float) -> None:
+    """Hand ``commands`` to the Redis at ``url`` (redis:// only) in one write, AUTH and SELECT
+    first, without waiting for an answer before sending: a hung Redis (SIGSTOP) has its kernel
+    accept the connection and runs them, in order, as soon as it resumes. Waits up to
+    ``timeout_s`` for the answers afterwards only so that the close is a clean one."""
+    opts = redis.connection.parse_url(url)
+    host, port = str(opts.get("host") or "localhost"), int(opts.get("port") or 6379)
+    first: list[tuple[str, ...]] = []
+    if opts.get("password"):
+        user = opts.get("username")
+        first.append(("AUTH", user, opts["password"]) if user else ("AUTH", opts["password"]))
+    if opts.get("db"):
+        first.append(("SELECT", str(opts["db"])))
+    address = host if is_address(host) else lookup(host, port, timeout_s)[0]
+    with socket.create_connection((address, port), timeout=timeout_s) as sock:
+        sock.sendall(b"".join(resp(c) for c in first + commands))
+        sock.shutdown(socket.SHUT_WR)
+        try:
+            while sock.recv(4096):
+                pass
+        except OSError:
+            pass  # no answer in time: what was sent is in the server's buffer all the same
 
 
 def connect(url: str, **kwargs: Any) -> redis.Redis:

@@ -15,12 +15,15 @@ from typing import Any
 import pytest
 import redis
 
+from tests.conftest import wait_until
 from tests.integration.test_api_unavailable import AUTH, TOKEN, TestClient, call, own_redis
 from tests.support.ledger import ledger_for
 from worker.api.app import create_app
 from worker.redisconn import connect
 from worker.settings import Settings
-from worker.tasks.broker import queue_keys
+from worker.tasks import names
+from worker.tasks.app import create_app as create_celery
+from worker.tasks.broker import ABANDONED_TTL_S, DEADLINE_HEADER, queue_keys
 
 __all__ = ["own_redis"]  # the fixture, imported for this module's tests
 
@@ -72,6 +75,9 @@ def test_a_503_while_redis_is_hung_never_lands_when_it_resumes(
     ledger = ledger_for(api_settings)
     assert {k.decode() for k in ledger.redis.hkeys(ledger.keys.journal("msg"))} == {accepted}
     assert queued_ids(api_settings) == [accepted]
+    # And each refused one is marked abandoned, in case its commit ran just before the hang
+    marks = list(ledger.redis.scan_iter(ledger.abandoned_key("*")))
+    assert len(marks) == 3
 
 
 def test_a_commit_past_its_deadline_records_and_queues_nothing(settings: Settings) -> None:
@@ -91,3 +97,35 @@ def test_a_commit_past_its_deadline_records_and_queues_nothing(settings: Setting
     assert not ledger.commit("early", b"{}", settings.ingest_queue, key, b"message",
                              deadline_ms=now_ms + 60_000)
     assert ledger.pending() == 1 and ledger.redis.llen(key) == 1
+
+
+def test_an_abandon_mark_sent_while_redis_is_hung_lands_when_it_resumes(
+        api_settings: Settings, own_redis: tuple[str, subprocess.Popen[bytes]]) -> None:
+    proc = own_redis[1]
+    ledger = ledger_for(api_settings)
+    proc.send_signal(signal.SIGSTOP)
+    try:
+        ledger.abandon(api_settings.celery_broker, "gave-up", timeout_s=1.0)
+        time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGCONT)
+    assert wait_until(lambda: ledger.abandoned("gave-up"), timeout=10)
+    assert 0 < ledger.redis.ttl(ledger.abandoned_key("gave-up")) <= ABANDONED_TTL_S
+
+
+def test_a_task_whose_submitter_gave_up_is_not_run(settings: Settings, store: Any) -> None:
+    app = create_celery(settings)
+    ledger = ledger_for(settings)
+    task = app.tasks[names.INGEST_TEXT]
+    # Given one submission its client abandoned and one it did not
+    ledger.redis.set(ledger.abandoned_key("abandoned-1"), "1")
+    # When workers run them (sent by a client with a deadline, as the API's are)
+    deadline = {DEADLINE_HEADER: 1}
+    skipped = task.apply(args=[TEXT], kwargs={"url": "https://example.com/a"},
+                         task_id="abandoned-1", headers=deadline).get()
+    ran = task.apply(args=[TEXT + " More."], kwargs={"url": "https://example.com/b"},
+                     task_id="kept-1", headers=deadline).get()
+    # Then only the second appends anything
+    assert skipped == {"status": "abandoned", "task_id": "abandoned-1"}
+    assert ran["status"] == "appended", ran
+    assert store.length() == 1

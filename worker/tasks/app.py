@@ -25,7 +25,7 @@ from celery.worker import state as worker_state
 from kombu import Exchange, Queue
 
 from worker import metrics
-from worker.redisconn import connect
+from worker.redisconn import BoundedLookupConnection, connect
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.tasks import feeds, ingest, names
@@ -103,6 +103,8 @@ def configure(app: Celery, settings: Settings) -> None:
 class NewsworkerCelery(Celery):  # type: ignore[misc]
     """Celery that records ingest submissions in the ledger before publishing them."""
 
+    task_cls = "worker.tasks.base:SubmittedTask"
+
     settings: Settings
     keeper: Keeper | None = None
     watchman: Watchman | None = None
@@ -162,6 +164,10 @@ class NewsworkerCelery(Celery):  # type: ignore[misc]
                 return super().send_task(name, args, kwargs, **options)
             except Exception:
                 if not committed(entry.task_id):
+                    # Its commit may have run just before Redis hung, the answer never sent:
+                    # no worker may run what the caller is told failed (docs/recovery.md).
+                    ledger.abandon(self.settings.celery_broker, entry.task_id,
+                                   self.ledger_socket_timeout_s)
                     raise
                 # Only what follows the commit failed (Celery's task-sent event): the task
                 # will run, so the caller must be told it was queued.
@@ -336,7 +342,13 @@ class SubmitOnlyRedisBackend(RedisBackend):  # type: ignore[misc]
     """Celery's Redis result backend without the result subscription it opens for every
     task sent: a submitting process reads results on demand (``/v1/tasks/{id}``), and that
     subscription's reconnect loop outlives any request timeout and, once past its retry
-    limit, disables the app until restarted."""
+    limit, disables the app until restarted. Over plain TCP its connect timeout bounds the
+    host-name lookup too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # TLS and unix sockets bring their own connection class.
+        self.connparams.setdefault("connection_class", BoundedLookupConnection)
 
     def on_task_call(self, producer: Any, task_id: str) -> None:
         return None

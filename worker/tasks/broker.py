@@ -41,7 +41,7 @@ import orjson
 import redis
 from celery.worker import state as worker_state
 
-from worker.redisconn import to_str
+from worker.redisconn import send_blind, to_str
 from worker.settings import Settings
 from worker.store.keys import Keys
 
@@ -88,9 +88,15 @@ redis.call('LPUSH', KEYS[4], ARGV[6])
 return 1
 """
 
+# How long a mark that a submission was abandoned is kept: far longer than any message waits.
+ABANDONED_TTL_S = 7 * 24 * 3600
+
 # The message header that carries a submission's ledger body from send_task to the transport
 # (worker.tasks.transport), which commits both at once and strips it from the message.
 LEDGER_HEADER = "newsworker_ledger"
+# Set on a message whose submitter had a deadline (so might give up on it and mark it
+# abandoned): only those cost a worker the look at the mark.
+DEADLINE_HEADER = "newsworker_deadline_ms"
 
 
 # kombu's Redis transport keeps priorities 3/6/9 in sibling lists named queue + SEP + step.
@@ -170,6 +176,28 @@ class SubmissionLedger:
         if int(done) == 0:
             raise redis.TimeoutError(f"submission {task_id} reached Redis after its deadline")
         return int(done) == 1
+
+    def abandoned_key(self, task_id: str) -> str:
+        return self.keys.journal("abandoned:") + task_id
+
+    def abandoned(self, task_id: str) -> bool:
+        """Whether the submitter of ``task_id`` gave up on it (and told its caller so)."""
+        return bool(self.redis.exists(self.abandoned_key(task_id)))
+
+    def abandon(self, url: str, task_id: str, timeout_s: float) -> None:
+        """Mark ``task_id`` abandoned, in the background and without waiting for Redis: its
+        commit may have run just before Redis hung, with the answer never sent. Sent while
+        Redis is hung, the mark is in its buffers before any worker can ask for it."""
+        cmd = ("SET", self.abandoned_key(task_id), "1", "EX", str(ABANDONED_TTL_S))
+
+        def send() -> None:
+            try:
+                send_blind(url, [cmd], timeout_s)
+            except OSError as exc:  # Redis down or refusing: the one window left (docs)
+                log.debug("abandon mark for %s not sent: %s", task_id, exc)
+
+        if url.startswith("redis://"):
+            threading.Thread(target=send, name="newsworker-abandon", daemon=True).start()
 
     def record(self, entry: Entry, *, now_ms: int | None = None) -> None:
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms

@@ -21,7 +21,7 @@ from kombu.utils.json import dumps
 
 from worker.redisconn import BoundedLookupConnection
 from worker.store.keys import Keys
-from worker.tasks.broker import LEDGER_HEADER, SubmissionLedger
+from worker.tasks.broker import DEADLINE_HEADER, LEDGER_HEADER, SubmissionLedger
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +66,7 @@ class Channel(kombu_redis.Channel):  # type: ignore[misc]
             super()._put(queue, message, **kwargs)
             return
         # A copy: kombu re-sends the same headers dict when it retries a publish.
-        message = {**message, "headers": {k: v for k, v in headers.items()
-                                          if k != LEDGER_HEADER}}
-        key = self.global_keyprefix + self._q_for_pri(
-            queue, self._get_message_priority(message, reverse=False))
+        headers = {k: v for k, v in headers.items() if k != LEDGER_HEADER}
         client = self.plain_client()
         timeout = client.connection_pool.connection_kwargs.get("socket_timeout")
         deadline_ms = 0
@@ -78,6 +75,10 @@ class Channel(kombu_redis.Channel):  # type: ignore[misc]
             # answered before the client gives up, one that did not is never run.
             sec, usec = client.time()
             deadline_ms = int(sec) * 1000 + int(usec) // 1000 + int(float(timeout) * 500)
+            headers[DEADLINE_HEADER] = deadline_ms
+        message = {**message, "headers": headers}
+        key = self.global_keyprefix + self._q_for_pri(
+            queue, self._get_message_priority(message, reverse=False))
         task_id = str(headers["id"])
         SubmissionLedger(client, Keys(str(prefix))).commit(
             task_id, str(body).encode(), queue, key, dumps(message).encode(),
