@@ -17,6 +17,7 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -284,6 +285,15 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError(_format_error(exc)) from None
+    except SettingsError as exc:
+        # pydantic-settings names the field but not the variable, and is a ValueError too:
+        # a list or table in the environment that is not JSON must not blame the config file.
+        if '"EnvSettingsSource"' in str(exc) and (key := str(exc).split('"')[1]):
+            raise ConfigError(
+                f"invalid setting {key} (NEWSWORKER_{key.upper()}): not JSON "
+                f"({exc.__cause__}); lists and tables are JSON there: [\"a\"], {{\"k\": \"v\"}}"
+            ) from None
+        raise ConfigError(f"invalid config file {config_path()}: {exc}") from None
     except (OSError, ValueError) as exc:  # unreadable or malformed TOML
         raise ConfigError(f"invalid config file {config_path()}: {exc}") from None
 

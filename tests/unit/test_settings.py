@@ -29,6 +29,20 @@ def test_invalid_value_names_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
         load_settings()
 
 
+@pytest.mark.parametrize("name", ["NEWSWORKER_INPUT_ROOTS", "NEWSWORKER_HANDLERS"])
+def test_a_list_in_the_environment_that_is_not_json_names_the_variable(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pydantic-settings raised a ValueError naming only the field, so it was reported as
+    # "invalid config file config/newsworker.toml" (issue 21).
+    monkeypatch.setenv("NEWSWORKER_CONFIG", str(ROOT / "config" / "newsworker.toml"))
+    monkeypatch.setenv(name, "not json")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    key = name.removeprefix("NEWSWORKER_").lower()
+    assert str(info.value).startswith(f"invalid setting {key} ({name}): not JSON")
+    assert "config file" not in str(info.value)
+
+
 def test_cli_reports_bad_setting_in_one_line(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "NEWSWORKER_REDIS_URL": "http://nope",
            "NEWSWORKER_CONFIG": str(ROOT / "config" / "newsworker.toml")}
