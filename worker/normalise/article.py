@@ -346,7 +346,8 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
         # "ANA SILVA: ..." that opens later paragraphs too is a transcript's speaker
         if place and not any(p.startswith(f"{place}:") for p in body[1:]):
             dateline, body[0] = place, rest
-    counts = [_count_words(p) for p in body]
+    # body paragraphs are whitespace-normalised here: a space count is their word count
+    counts = [p.count(" ") + 1 if p.isascii() else _count_words(p) for p in body]
     words = sum(counts)
     if not body or (words < _MIN_WORDS and not any(n >= 8 for n in counts)):
         raise NotAnArticle("no article text found" if not title

@@ -33,6 +33,25 @@ CREDIT_RE = re.compile(
     r"[)\]]?$|\b([A-Z]{2,}(?:/ ?[A-Z][\w. -]{1,40}){1,3})(?:\s+Purchase Licensing Rights)?$",
     re.IGNORECASE,
 )
+# Substrings one of CREDIT_RE's alternatives needs (besides "/"): its alternations cost
+# ~0.35 us a character, and a wire dateline's "(Reuters)" is one of its key words, so ASCII
+# lines without any of them skip it (``credit_cue``). Keep in step with CREDIT_RE.
+_CREDIT_NEEDS = ("photo", "image", "pic", "foto", "illustration", "graphic", "credit", "bild",
+                 "video", "via ")
+_CREDIT_ENDS = ("getty images", "shutterstock", "afp", "reuters", "ap", "epa", "alamy", "dpa",
+                "bloomberg", "efe", "ansa", "xinhua")
+
+
+def credit_cue(text: str) -> bool:
+    """``CREDIT_RE.search(text)``, ruled out first on ASCII lines by plain substring tests."""
+    if text.isascii() and "/" not in text and "\n" not in text:
+        low = text.lower()
+        end = low[:-1] if low[-1:] in (")", "]") else low
+        if not end.endswith(_CREDIT_ENDS) and not any(w in low for w in _CREDIT_NEEDS):
+            return False
+    return bool(CREDIT_RE.search(text))
+
+
 # Furniture cues that rarely occur in story prose: count against lines up to ~40 words.
 STRONG_RE = re.compile(
     r"newsletter|subscribe\b|subscription|subscribers? only|"

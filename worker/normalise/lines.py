@@ -173,8 +173,9 @@ def drop_pull_quotes(body: list[str]) -> list[str]:
         if not 20 <= len(p) < 300:
             continue
         mid = p[len(p) // 2 - 8: len(p) // 2 + 8]  # cheap probe before normalising
-        # an elided quote ("A. [...] B.") repeats each of its sentences, not the whole
-        sents = [_norm(x) for x in _SENT_RE.split(p)]
+        # an elided quote ("A. [...] B.") repeats each of its sentences, not the whole;
+        # split only once the probe is found (most paragraphs never need it)
+        sents: list[str] | None = None
         probe = p[:12].strip("“\"'‘ ")
         # A pull quote sits near what it repeats: a window keeps huge bodies linear.
         for j in range(max(0, i - _PULL_SPAN), min(len(body), i + _PULL_SPAN + 1)):
@@ -184,9 +185,10 @@ def drop_pull_quotes(body: list[str]) -> list[str]:
             if mid in q and norm(i) in norm(j):
                 drop.add(i)
                 break
-            if len(sents) > 1 and probe in q:
-                nq = norm(j)
-                if all(x in nq for x in sents if x):
+            if probe in q:
+                if sents is None:
+                    sents = [_norm(x) for x in _SENT_RE.split(p)]
+                if len(sents) > 1 and all(x in norm(j) for x in sents if x):
                     drop.add(i)
                     break
     return [p for i, p in enumerate(body) if i not in drop] if drop else body

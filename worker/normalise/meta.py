@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from datetime import datetime
+from itertools import chain
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import idna
@@ -86,6 +88,7 @@ def _host(host: str) -> str:
 # --- language ----------------------------------------------------------------------------
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_ASCII_WORD_RE = re.compile(r"[a-z]+")  # _WORD_RE on lower-case ASCII text
 _SCRIPTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\u3040-\u30ff]"), "ja"), (re.compile(r"[\uac00-\ud7af]"), "ko"),
     (re.compile(r"[\u4e00-\u9fff]"), "zh"), (re.compile(r"[\u0400-\u04ff]"), "ru"),
@@ -108,15 +111,12 @@ def detect_language(text: str) -> str | None:
         for pattern, lang in _SCRIPTS:
             if len(pattern.findall(sample)) > len(sample) * 0.15:
                 return lang
-    words = _WORD_RE.findall(sample.lower())
+    # the same letter runs: the Unicode class costs ~50 us a sample, ASCII letters ~5 us
+    words = (_ASCII_WORD_RE if sample.isascii() else _WORD_RE).findall(sample.lower())
     if len(words) < 5:
         return None
-    counts: dict[str, int] = {}
-    for w in words:
-        langs = _LANGS_OF.get(w)
-        if langs:
-            for lang in langs:
-                counts[lang] = counts.get(lang, 0) + 1
+    # counted in C (a Python loop over the words was a tenth of plain-text time)
+    counts = Counter(chain.from_iterable(filter(None, map(_LANGS_OF.get, words))))
     if not counts:
         return None
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

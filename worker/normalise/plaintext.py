@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from itertools import repeat
 
 from worker.normalise.blocks import lead_block, mark_items, question_heads, story_bars, tail_block
 from worker.normalise.cues import (
@@ -46,6 +47,7 @@ from worker.normalise.cues import (
     URL_RE,
     WEAK_KEYS,
     WEAK_RE,
+    credit_cue,
 )
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines
 from worker.normalise.stopwords import ALL_STOPWORDS
@@ -78,11 +80,12 @@ def _features(lines: list[Line]) -> None:
         # a few huge "words" (a blob, a run of URLs) are no short furniture line either: no
         # word cues, which also keeps their alternations (~1 us a character) off such lines
         long_line = len(raw) > 60 or len(t) > 5000
-        toks = [w for w in (w.strip(PUNCT) for w in (raw[:40] if long_line else raw)) if w]
+        # map/filter keep the per-word strip in C (a third of this loop's time as a genexpr)
+        toks = list(filter(None, map(str.strip, raw[:40] if long_line else raw, repeat(PUNCT))))
         keys = _NO_KEYS if long_line else frozenset(toks)
         cjk = 0 if t.isascii() else len(CJK_RE.findall(t))
         n = ln.words = (len(raw) if long_line else len(toks)) + cjk // 2
-        ln.stop = len([w for w in toks if w in ALL_STOPWORDS]) / len(toks) if toks else 0.0
+        ln.stop = sum(map(ALL_STOPWORDS.__contains__, toks)) / len(toks) if toks else 0.0
         if cjk > 10:
             ln.stop = max(ln.stop, 0.3)
         elif n >= 12 and ln.stop < 0.15 and len(ARABIC_RE.findall(t)) > 40:
@@ -119,7 +122,7 @@ def _features(lines: list[Line]) -> None:
                    and bool(COMMENT_META_RE.search(t))) or (n <= 5 and t[:5] == "From "
                                                              and bool(_CONTRIB_RE.match(t)))
         ln.credit = n <= 60 and (not keys.isdisjoint(CREDIT_KEYS) or "/" in t) \
-            and bool(CREDIT_RE.search(t))
+            and credit_cue(t)
         ln.bio = 8 <= n <= 80 and t[:1].isupper() and bool(BIO_RE.match(t))
         ln.prose = (not ln.linky and not ln.strong and not ln.repeated and not ln.bio
                     and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
@@ -131,7 +134,7 @@ def _features(lines: list[Line]) -> None:
 
 def _disjoint(words: list[str], keys: frozenset[str]) -> bool:
     """The long-line prefilter: ``keys`` of a line over 60 words are not collected."""
-    return keys.isdisjoint(w.strip(PUNCT) for w in words)
+    return keys.isdisjoint(map(str.strip, words, repeat(PUNCT)))
 
 
 def _weight(ln: Line) -> float:
