@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 import redis
 
 from tests.conftest import wait_until
-from tests.integration.test_api_unavailable import AUTH, TOKEN, TestClient, call, own_redis
+from tests.integration.test_api_unavailable import AUTH, TOKEN, call, own_redis
 from tests.support.ledger import ledger_for
 from worker.api.app import create_app
 from worker.redisconn import connect
@@ -24,6 +25,10 @@ from worker.settings import Settings
 from worker.tasks import names
 from worker.tasks.app import create_app as create_celery
 from worker.tasks.broker import ABANDONED_TTL_S, DEADLINE_HEADER, queue_keys
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
 
 __all__ = ["own_redis"]  # the fixture, imported for this module's tests
 
