@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 ROW_KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "extra"}
 EXPECTED = {"append", "normalise_text", "normalise_html", "consume", "feed_polls", "feed_parse",
-            "latency_single", "end_to_end_batch", "worker_rss"}
+            "latency_single", "end_to_end_batch", "worker_rss", "api_ingest"}
 
 
 @pytest.mark.e2e
