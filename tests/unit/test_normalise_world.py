@@ -120,3 +120,43 @@ def test_html_date_paragraph_under_the_headline() -> None:
             f'<p class="date">2025年2月25日</p>{story}</article></body></html>')
     art = normalise_html(html, source=SRC)
     assert art.published_at is not None and art.published_at.date().isoformat() == "2025-02-25"
+
+
+def test_line_longer_than_the_wrap_column_is_not_continued() -> None:
+    # A dump wrapped at 64 with no blank lines: the unwrapped cookie notice above the
+    # headline is far past the column, so the headline under it is a line of its own.
+    import textwrap
+
+    story = ("Die Bundesregierung will die Genehmigungsverfahren für Windkraftanlagen an Land "
+             "noch einmal deutlich verkürzen. Ein Gesetzentwurf, den das Kabinett am Montag "
+             "beschlossen hat, sieht vor, dass Behörden über vollständige Anträge künftig "
+             "innerhalb von drei Monaten entscheiden müssen.")
+    more = ("Bislang vergehen nach Angaben der Branche im Durchschnitt mehr als zwanzig Monate "
+            "zwischen dem Antrag und der Genehmigung einer Anlage, in manchen Ländern deutlich "
+            "mehr. Der Bundestag soll sich noch vor der Sommerpause mit dem Gesetz befassen.")
+    cookie = ("Wir verwenden Cookies, um Ihnen ein optimales Nutzungserlebnis zu bieten. Mit "
+              "der Nutzung dieser Seite stimmen Sie der Verwendung von Cookies zu.")
+    title = "Bundesregierung will Genehmigungen für Windräder an Land weiter beschleunigen"
+    page = "\n".join(["Nachrichten-Ticker", "Zum Inhalt springen", cookie, title,
+                      "3. März 2025, 14:12 Uhr", *textwrap.wrap(story, 64),
+                      *textwrap.wrap(more, 64)]) + "\n"
+    art = normalise_text(page, source=SRC)
+    assert art.title == title
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2025-03-03"
+
+
+@pytest.mark.parametrize("line", [
+    "Zum Inhalt springen", "Aller au contenu", "Saltar al contenido",
+    "Compartir en Facebook  Compartir en X  Compartir en WhatsApp",
+    "Partager sur Facebook Partager sur X",
+])
+def test_skip_links_and_share_buttons_are_furniture(line: str) -> None:
+    title = "Detenidos tres jóvenes por una oleada de robos en trasteros de Zaragoza"
+    p1 = ("La Policía Nacional ha detenido a tres jóvenes de entre 19 y 23 años como presuntos "
+          "autores de al menos 27 robos en trasteros de edificios de viviendas de la ciudad.")
+    p2 = ("Según ha informado la Jefatura Superior de Policía, los arrestados accedían de "
+          "madrugada a los garajes y vendían después lo robado a través de aplicaciones.")
+    page = f"Diario del Ebro\n\n{title}\n\nhace 2 horas\n\n{line}\n\n{p1}\n\n{p2}\n"
+    art = normalise_text(page, source=SRC)
+    assert art.title == title
+    assert art.body == (p1, p2)

@@ -61,6 +61,11 @@ STRONG_RE = re.compile(
     r"\bread (?:more|also|next|the full)\b|click here|download (?:the|our)|javascript|"
     r"your browser|unsubscribe|in your inbox|to your inbox|paywall|free trial|"
     r"listen to (?:this|the) article|\bshare (?:this|on|via)\b|\bskip to\b|licensing rights|"
+    # skip links and share buttons in other languages
+    r"zum inhalt springen|(?:aller|passer) au contenu|(?:ir|saltar) al contenido|"
+    r"vai al contenuto|(?:pular|ir) para o conteúdo|naar (?:de )?inhoud|"
+    r"\b(?:compartir|partager|condividi|compartilhar|partilhar|teilen|delen) (?:en|sur|su|no|"
+    r"na|via|auf|op) (?:facebook|x|twitter|whatsapp|linkedin|telegram|bluesky)\b|"
     # the same furniture in the other languages the detector knows
     r"^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame)\W*$|"
     r"^(?:lire aussi|à lire aussi|voir aussi|lea también|lee también|te puede interesar|"
@@ -191,7 +196,8 @@ STRONG_KEYS = _keyset(
     "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
     "interesar thema interessant leggi leia lees droits rechte derechos views "
     "necessarily contributed amended corrected updated lesen siehe weiterlesen related see "
-    "continued shared live here principles standards")
+    "continued shared live here principles standards springen contenu contenido contenuto "
+    "conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen")
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "

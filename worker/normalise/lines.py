@@ -56,6 +56,7 @@ def logical_lines(text: str) -> list[Line]:
         first = s.split(None, 1)[0]
         if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
                 and len(last) + 1 + len(first) > width
+                and len(raw[i - 1]) <= width + 8  # far longer than the column: not wrapped
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
                 # a byline under the headline, a "Headline | Site" tab title: never wrapped
                 and " | " not in last and not BYLINE_RE.match(s)
