@@ -72,3 +72,45 @@ def test_extra_multipart_parts_are_refused(http: TestClient, api_settings: Setti
 def test_extra_parts_need_the_token_first(http: TestClient) -> None:
     r = http.post("/v1/ingest/file", files=[("file", ("a.txt", TEXT)), ("x", (None, b"1"))])
     assert r.status_code == 401
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize(("body", "why"), [
+    (b'{"text": "caf\xe9"}', "not UTF-8"),  # Latin-1, not UTF-8
+    (b"[" * 20_000 + b"]" * 20_000, "nested too deeply"),  # under the size cap
+], ids=["latin-1", "deep"])
+def test_an_undecodable_json_body_is_a_422_like_any_other(http: TestClient, body: bytes,
+                                                           why: str) -> None:
+    # Was 400 "There was an error parsing the body", while `{not json` was a 422 (issue 14).
+    r = http.post("/v1/ingest/text", content=body, headers=AUTH | JSON)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "invalid_request" and why in r.json()["message"]
+
+
+def test_every_error_body_has_the_same_shape_and_a_stable_code(http: TestClient,
+                                                               api_settings: Settings) -> None:
+    announced = b"x" * (api_settings.max_upload_bytes + 128 * 1024)  # refused before reading
+
+    def streamed() -> Iterator[bytes]:  # no Content-Length: counted while reading
+        for _ in range(40):
+            yield b"y" * 4096
+
+    answers = {
+        "too_large": [http.post("/v1/ingest/text", content=announced, headers=AUTH | JSON),
+                      http.post("/v1/ingest/text", content=streamed(), headers=AUTH | JSON)],
+        "unauthorized": [http.get("/v1/status")],
+        "not_found": [http.get("/v1/nothing-here", headers=AUTH)],
+        "method_not_allowed": [http.delete("/v1/status", headers=AUTH)],
+        "invalid_request": [http.post("/v1/ingest/text", content=b"{not", headers=AUTH | JSON)],
+        "bad_request": [http.post("/v1/ingest/file", files=[("file", ("a.txt", TEXT)),
+                                                            ("x", (None, b"1"))],
+                                  headers=AUTH)],
+    }
+    for code, responses in answers.items():
+        for r in responses:
+            assert r.headers["content-type"] == "application/json", r.text
+            body = r.json()
+            assert set(body) == {"error", "message", "detail"}, body
+            assert body["error"] == code and body["message"], body

@@ -33,6 +33,12 @@ DESCRIPTIONS = {
     503: "Redis or the broker is unavailable; retry after Retry-After seconds"}
 
 
+# What json.loads raised besides JSONDecodeError, as the 422 says it.
+UNPARSABLE: dict[type[BaseException], str] = {
+    UnicodeDecodeError: "JSON decode error: not UTF-8",
+    RecursionError: "JSON decode error: nested too deeply"}
+
+
 class ErrorBody(BaseModel):
     error: str = Field(description="Stable code: " + ", ".join(sorted(set(CODES.values()))))
     message: str = Field(description="What went wrong, for people")
@@ -67,6 +73,13 @@ def install(api: FastAPI) -> None:
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI answers a JSON body it cannot decode as 400 "There was an error parsing the
+        # body" unless json.loads raised JSONDecodeError; the same kind of mistake is a 422.
+        cause = exc.__cause__
+        why = UNPARSABLE.get(type(cause)) if exc.status_code == 400 and cause else None
+        if why is not None:
+            return error(422, f"body: {why}",
+                         [{"loc": ["body"], "msg": why, "type": "json_invalid"}])
         return error(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
 
     @api.exception_handler(redis.RedisError)

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
-from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from worker.api.errors import error
 from worker.errors import ConfigError
 from worker.settings import Settings
 
@@ -38,7 +38,7 @@ class BodyLimit:
             return
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await JSONResponse(too_large(self.limit), 413)(scope, receive, send)
+                await error(413, too_large(self.limit))(scope, receive, send)
                 return
         seen = 0
 
@@ -49,14 +49,14 @@ class BodyLimit:
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
                     # HTTPException passes through FastAPI's body parsing untouched -> 413.
-                    raise HTTPException(413, too_large(self.limit)["message"])
+                    raise HTTPException(413, too_large(self.limit))
             return message
 
         await self.app(scope, counted, send)
 
 
-def too_large(limit: int) -> dict[str, Any]:
-    return {"error": "too large", "message": f"request body exceeds {limit} bytes"}
+def too_large(limit: int) -> str:
+    return f"request body exceeds {limit} bytes"
 
 
 # --- auth ------------------------------------------------------------------------------------
