@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import orjson
 import pytest
 from pydantic import ValidationError
@@ -33,6 +35,16 @@ def test_uuid7_is_time_ordered() -> None:
     ids = [uuid7() for _ in range(50)]
     assert all(i[14] == "7" for i in ids)
     assert [i[:13] for i in ids] == sorted(i[:13] for i in ids)
+
+
+def test_uuid7_is_monotonic_within_a_millisecond() -> None:
+    # RFC 9562 6.2: ids made in one process sort in the order they were made, also the many
+    # made in one millisecond (the hand-made ids before issue 15 were random there).
+    ids = [uuid7() for _ in range(20_000)]
+    assert len({i[:13] for i in ids}) < len(ids) // 10  # many share their millisecond
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122
+               for i in ids[:100])
 
 
 @pytest.mark.parametrize("fields,exc", [
