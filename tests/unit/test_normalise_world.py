@@ -160,3 +160,44 @@ def test_skip_links_and_share_buttons_are_furniture(line: str) -> None:
     art = normalise_text(page, source=SRC)
     assert art.title == title
     assert art.body == (p1, p2)
+
+
+EN = [("An NHS trust in the East Midlands spent more than £41 million on agency nurses last "
+       f"year while several of its wards fell below safe staffing levels, papers show ({k}).")
+      for k in range(4)]
+
+
+@pytest.mark.parametrize("tail", [
+    "<h3>Subscribe to read more</h3><p>This article is for subscribers only. Get unlimited "
+    "access to our award-winning journalism.</p><ul><li>Cancel anytime</li></ul>",
+    "<h2>About Trentside Hospitals</h2><p>Trentside Hospitals NHS Trust runs three hospitals "
+    "and employs 9,000 staff across the region.</p><h2>Media contacts</h2><p>press@example.org"
+    "</p>",
+    "<h2>■会社概要</h2><p>会社名：株式会社ミドリ食品<br>所在地：静岡県浜松市</p>"
+    "<h2>■本件に関するお問い合わせ</h2><p>TEL：053-000-1234</p>",
+])
+def test_html_boilerplate_after_the_story_is_cut(tail: str) -> None:
+    story = "".join(f"<p>{p}</p>" for p in EN)
+    html = (f"<html><body><article><h1>Hospital trust paid agency nurses £41m</h1>{story}"
+            f"<div class='box'>{tail}</div></article></body></html>")
+    art = normalise_html(html, source=SRC)
+    assert art.body == tuple(EN)
+
+
+@pytest.mark.parametrize("notice", [
+    "Aviso legal: La información contenida en este artículo tiene carácter meramente "
+    "informativo y no constituye una recomendación de inversión ni una oferta de compra.",
+    "Материал носит исключительно информационный характер и не является индивидуальной "
+    "инвестиционной рекомендацией. Финансовые инструменты, упомянутые в тексте, могут не "
+    "подходить вашему инвестиционному профилю.",
+    "【ご注意】本記事は一般的な情報提供を目的としたものであり、医師・薬剤師による診断や治療に"
+    "代わるものではありません。",
+])
+def test_disclaimers_in_other_languages(notice: str) -> None:
+    page = "The Courier\n\nHospital trust paid agency nurses £41m\n\n" + "\n\n".join(
+        [*EN, notice]) + "\n"
+    assert normalise_text(page, source=SRC).body == tuple(EN)
+    html = ("<html><body><article><h1>Hospital trust paid agency nurses £41m</h1>"
+            + "".join(f"<p>{p}</p>" for p in EN) + f"<div><p>{notice}</p></div></article>"
+            "</body></html>")
+    assert normalise_html(html, source=SRC).body == tuple(EN)

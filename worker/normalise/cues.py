@@ -101,9 +101,44 @@ DISCLAIMER_RE = re.compile(
     r"\bthis (?:article|content|post) (?:is sponsored|was (?:paid for|produced in "
     r"partnership|sponsored))\b|"
     # the press regulator's membership notice in a UK site's footer
-    r"\bindependent press standards organisation\b|\beditors['’]? code of practice\b",
+    r"\bindependent press standards organisation\b|\beditors['’]? code of practice\b|"
+    # the same notices in other languages (finance: "not investment advice"; health: "does
+    # not replace a doctor"; "for information only")
+    r"\bno constituye (?:una )?recomendaci[oó]n\b|\bcar[aá]cter (?:meramente |exclusivamente )?"
+    r"informativo\b|\bn[aã]o constitui (?:uma )?recomenda[cç][aã]o\b|"
+    r"\bne constitue (?:pas|en aucun cas) (?:un |une )?(?:conseil|recommandation)|"
+    r"\bne remplace pas (?:l['’]avis|un avis|une consultation)|"
+    r"\bnon costituisce (?:un[ao]? )?(?:sollecitazione|consulenza|raccomandazione)|"
+    r"\bersetzt (?:keine|nicht die) (?:ärztliche|medizinische)|"
+    r"\bkeine (?:anlageberatung|anlageempfehlung|kaufempfehlung)\b|"
+    r"не является (?:индивидуальной )?инвестиционной рекомендацией|"
+    r"носит (?:исключительно )?информационный характер|"
+    r"情報提供を目的|代わるものではありません|投資勧誘を目的|不构成(?:任何)?投资建议|据此操作",
     re.IGNORECASE,
 )
+# CJK disclaimers have no words to gate the pattern on: these substrings do it.
+CJK_DISCLAIMER_MARKS = ("情報提供を目的", "代わるものではありません", "投資勧誘を目的", "投资建议",
+                        "据此操作")
+# Headings that open what follows a story in other shapes: a press release's "About X" /
+# notes to editors / contacts (会社概要, お問い合わせ), a paywall's subscribe box, a related-
+# articles list (関連記事, 相关阅读). Only short lines; everything from them on is cut.
+TAIL_HEAD_RE = re.compile(
+    r"^\W*(?:about (?-i:[A-Z])[\w&.,'’ -]{1,60}$|notes? (?:to|for) editors\b|"
+    r"media (?:contacts?|enquiries|inquiries)\b|press contacts?\b|"
+    r"subscribe (?:to|now to) (?:read|continue|keep reading)|"
+    r"this (?:article|story) is (?:for|only available to|exclusive to) (?:subscribers|members)|"
+    r"über (?-i:[A-ZÄÖÜ])\S+(?: \S+){0,3}$|pressekontakt|à propos de (?-i:[A-Z])|"
+    r"contact (?:presse|médias)\b|acerca de (?-i:[A-Z])|contacto de prensa|"
+    r"informazioni su (?-i:[A-Z])|contatti? (?:stampa|per la stampa)|"
+    r"abonnez-vous pour (?:lire|continuer)|suscr[ií]bete para (?:seguir|continuar) leyendo|"
+    r"assine para (?:continuar|ler)|jetzt weiterlesen|"
+    r"подпишитесь на (?:рассылку|наш)|"
+    r".{0,12}概要$|(?:本件に関する)?お問い合わせ|関連記事|关于我们|媒体联系|相关阅读|相关新闻|"
+    r"推荐阅读|延伸阅读)", re.IGNORECASE)
+TAIL_HEAD_KEYS = frozenset(("about", "notes", "note", "media", "press", "subscribe", "this",
+                            "über", "pressekontakt", "à", "contact", "acerca", "contacto",
+                            "informazioni", "contatti", "contatto", "abonnez-vous",
+                            "suscríbete", "suscribete", "assine", "jetzt"))
 # Cues that only mark short lines (prose says "comments" or "related" all the time).
 SHORT_CUE_RE = re.compile(
     r"\bsee also\b|^related\b|^more\b.{0,30}:|follow us|sign in|log ?in\b|you are here|"
@@ -201,7 +236,8 @@ STRONG_KEYS = _keyset(
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "
-    "sponsored partnership editors editors' organisation")
+    "sponsored partnership editors editors' organisation constituye carácter caracter "
+    "constitui caráter constitue remplace costituisce ersetzt keine является носит")
 SHORT_KEYS = _keyset(
     "see related more follow sign log login you back min mins minute minutes comment "
     "comments podcast sponsored promo promoted watch listen also recommended trending "

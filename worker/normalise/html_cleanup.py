@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from worker.normalise.cues import BIO_RE, CREDIT_RE, DATE_LINE_RE, DIGIT_RE, FULL_STOP_RE
+from worker.normalise.cues import (
+    BIO_RE,
+    CREDIT_RE,
+    DATE_LINE_RE,
+    DIGIT_RE,
+    DISCLAIMER_RE,
+    FULL_STOP_RE,
+    TAIL_HEAD_RE,
+)
 
 # Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
 _TABLE_RULE_RE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
@@ -95,7 +103,25 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
     # The author's bio closing an opinion piece: "Jane Doe is a writer and the author of ..."
     while len(lines) > 2 and 8 <= len(lines[-1].split()) <= 80 and BIO_RE.match(lines[-1]):
         del lines[-1]
-    return _before_comments(lines, root)
+    return _before_comments(_cut_tail(lines), root)
+
+
+def _cut_tail(lines: list[str]) -> list[str]:
+    """Finance/health/legal notices in any language go; so does everything from a heading
+    that opens a press release's boilerplate, a paywall box or a related-articles list
+    ("About Acme", "■会社概要", "Subscribe to read more", "関連記事") once most of the text
+    (by characters: CJK has no spaces) is above it."""
+    if len(lines) < 3:
+        return lines
+    kept = [ln for k, ln in enumerate(lines)
+            if k == 0 or len(ln) > 3000 or not DISCLAIMER_RE.search(ln)]
+    total = sum(map(len, kept))
+    above = 0
+    for k, ln in enumerate(kept):
+        if k and len(ln) <= 80 and 2 * above >= total and TAIL_HEAD_RE.search(ln):
+            return kept[:k]
+        above += len(ln)
+    return kept
 
 
 def _before_comments(lines: list[str], root: Any) -> list[str]:

@@ -24,6 +24,7 @@ from worker.normalise.cues import (
     BOUNDARY_RE,
     BULLET_RE,
     BYLINE_RE,
+    CJK_DISCLAIMER_MARKS,
     CJK_RE,
     COMMENT_KEYS,
     COMMENT_META_RE,
@@ -43,6 +44,8 @@ from worker.normalise.cues import (
     SHORT_KEYS,
     STRONG_KEYS,
     STRONG_RE,
+    TAIL_HEAD_KEYS,
+    TAIL_HEAD_RE,
     URL_HINTS,
     URL_RE,
     WEAK_KEYS,
@@ -110,13 +113,16 @@ def _features(lines: list[Line]) -> None:
                      and bool(STRONG_RE.search(t))) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
             (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t))) or \
-            (12 <= n <= 150 and not (_disjoint(raw, DISCLAIMER_KEYS) if long_line
-                                     else keys.isdisjoint(DISCLAIMER_KEYS))
+            (12 <= n <= 150 and (not (_disjoint(raw, DISCLAIMER_KEYS) if long_line
+                                      else keys.isdisjoint(DISCLAIMER_KEYS))
+                                 or (cjk > 10 and any(m in t for m in CJK_DISCLAIMER_MARKS)))
              and bool(DISCLAIMER_RE.search(t)))
         ln.weak = n <= 6 and not ln.sentence and not keys.isdisjoint(WEAK_KEYS) \
             and bool(WEAK_RE.search(t))
-        ln.boundary = n <= 8 and (not keys.isdisjoint(BOUNDARY_KEYS) or "©" in t) \
-            and bool(BOUNDARY_RE.search(t))
+        ln.boundary = n <= 8 and (
+            ((not keys.isdisjoint(BOUNDARY_KEYS) or "©" in t) and bool(BOUNDARY_RE.search(t)))
+            or ((cjk > 0 or not keys.isdisjoint(TAIL_HEAD_KEYS))
+                and bool(TAIL_HEAD_RE.search(t))))
         ln.repeated = n < 25 and counts[low] > 1
         ln.meta = (n <= 12 and not keys.isdisjoint(COMMENT_KEYS)
                    and bool(COMMENT_META_RE.search(t))) or (n <= 5 and t[:5] == "From "
