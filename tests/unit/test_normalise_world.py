@@ -201,3 +201,23 @@ def test_disclaimers_in_other_languages(notice: str) -> None:
             + "".join(f"<p>{p}</p>" for p in EN) + f"<div><p>{notice}</p></div></article>"
             "</body></html>")
     assert normalise_html(html, source=SRC).body == tuple(EN)
+
+
+def test_numbered_items_with_their_own_text_lines() -> None:
+    # "1. Spinach" / a line on it / "2. Peas" / ...: the numbered heads are the list's items,
+    # not menu entries, even with a line or two of text between them.
+    intro = ("Spring vegetables are arriving in the markets, and nutritionists say eating with "
+             "the season is both fresher and cheaper. These six are worth buying this month.")
+    outro = ("Nutritionists also advise mixing vegetables through the week and aiming for "
+             "between three hundred and five hundred grams of them every single day.")
+    items = []
+    for k, (name, why) in enumerate([("Asparagus", "Low in fat and high in fibre."),
+                                     ("Shepherd's purse", "Good in dumplings and soups."),
+                                     ("Spinach", "Rich in iron and folate, best blanched."),
+                                     ("Pea shoots", "Crisp, and ready in three minutes."),
+                                     ("Wild garlic", "Mild, and good with eggs.")], 1):
+        items += [f"{k}. {name}", why]
+    page = ("Daily Life\n\nSix seasonal vegetables nutritionists recommend\n\n"
+            f"18 March 2025\n\n{intro}\n\n" + "\n".join(items) + f"\n\n{outro}\n")
+    art = normalise_text(page, source=SRC)
+    assert art.body == (intro, *items, outro)

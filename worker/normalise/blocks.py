@@ -28,6 +28,7 @@ _NUMBER_RE = re.compile(r"^(?:step\s+)?(\d{1,2})\s?[.):]\s*\S", re.IGNORECASE)
 _MAX_ITEM_WORDS = 14
 _MAX_RUN = 40  # longer runs of short lines are a link farm or a sitemap, not a list
 _NEAR = 3  # lines between the run and the prose that frames it (a lead-in, a subhead)
+_ITEM_TEXT = 3  # short lines of an item's own text between its number and the next one
 
 
 def _plain(ln: Line) -> bool:
@@ -59,16 +60,24 @@ def _numbered_runs(lines: list[Line]) -> None:
         m = _NUMBER_RE.match(lines[i].text) if i >= done else None
         if m is None or int(m.group(1)) > 2:
             continue
-        want, j = int(m.group(1)), i
+        want, j, count = int(m.group(1)), i, 0
         while j < n and j - i < _MAX_RUN:
             m = _NUMBER_RE.match(lines[j].text)
             if m is None or int(m.group(1)) != want or not _plain(lines[j]):
                 break
             want += 1
+            count += 1
             j += 1
-        if j - i >= 3 and _prose_near(lines, i - 1, -1) and _prose_near(lines, j, 1):
+            # "1. Spinach" / a line or two saying why / "2. Peas": the items' own text
+            k = j
+            while k < n and k - j < _ITEM_TEXT and not _NUMBER_RE.match(lines[k].text) \
+                    and _plain(lines[k]):
+                k += 1
+            if k < n and k > j and k - j < _ITEM_TEXT and _NUMBER_RE.match(lines[k].text):
+                j = k
+        if count >= 3 and _prose_near(lines, i - 1, -1) and _prose_near(lines, j, 1):
             for ln in lines[i:j]:
-                ln.item = True
+                ln.item = not ln.prose  # prose weighs as prose
         done = j
 
 

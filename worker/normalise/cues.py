@@ -113,12 +113,13 @@ DISCLAIMER_RE = re.compile(
     r"\bkeine (?:anlageberatung|anlageempfehlung|kaufempfehlung)\b|"
     r"не является (?:индивидуальной )?инвестиционной рекомендацией|"
     r"носит (?:исключительно )?информационный характер|"
-    r"情報提供を目的|代わるものではありません|投資勧誘を目的|不构成(?:任何)?投资建议|据此操作",
+    r"情報提供を目的|代わるものではありません|投資勧誘を目的|不构成(?:任何)?(?:投资|医疗|法律)?"
+    r"建议|本文(?:内容)?仅供参考|据此操作",
     re.IGNORECASE,
 )
 # CJK disclaimers have no words to gate the pattern on: these substrings do it.
-CJK_DISCLAIMER_MARKS = ("情報提供を目的", "代わるものではありません", "投資勧誘を目的", "投资建议",
-                        "据此操作")
+CJK_DISCLAIMER_MARKS = ("情報提供を目的", "代わるものではありません", "投資勧誘を目的", "不构成",
+                        "仅供参考", "据此操作")
 # Headings that open what follows a story in other shapes: a press release's "About X" /
 # notes to editors / contacts (会社概要, お問い合わせ), a paywall's subscribe box, a related-
 # articles list (関連記事, 相关阅读). Only short lines; everything from them on is cut.
