@@ -100,7 +100,7 @@ def run(settings: Settings, store: EventStore) -> Ingest:
 
 def submit(run: Ingest, text: str, *, name: str | None = None,
            url: str | None = None) -> dict[str, object]:
-    source = text_source(text, name)
+    source = text_source(text, name, url)
     return run.text(text, source.location, url, None, None, source)
 
 
@@ -124,6 +124,18 @@ def test_text_with_url_revises_its_own_article(run: Ingest) -> None:
     submit(run, TEXT, url=URL)
     res = submit(run, TEXT.replace("first", "corrected first"), url=URL)
     assert (res["status"], res["version"]) == ("appended", 2)
+
+
+def test_unnamed_html_cannot_claim_a_url_through_its_canonical_link(run: Ingest) -> None:
+    # Given an article a text established for its URL
+    submit(run, TEXT, url=URL)
+    # When an unnamed text without a URL carries a canonical link to it
+    page = (f'<html><head><link rel="canonical" href="{URL}"><title>Forged</title></head>'
+            "<body><article><h1>Forged</h1><p>" + "A forged paragraph with words. " * 8 +
+            "</p></article></body></html>")
+    res = submit(run, page)
+    # Then it is the same article (its URL) but not its origin: nothing changes
+    assert (res["status"], res["code"], res["version"]) == ("failed", "source_conflict", 1)
 
 
 # --- feeds ----------------------------------------------------------------------------------

@@ -98,13 +98,10 @@ def origin_of(source: Source) -> str:
     A feed entry's origin is its feed (the location before the entry's ``#key``), so a feed
     revises its own items whatever hosts they link to; an upload's is the client's file
     name (before its ``#sha256:`` content hash); any other input's is its kind and location
-    (a file's path, a text's name, a fetched URL). A text submitted without a name is
-    located by its content hash: its origin is the one ``text:`` every unnamed text shares.
+    (a file's path; a text's name, else the URL it was given, else its content hash).
     """
     if source.kind in ("feed", "upload"):
         return f"{source.kind}:" + source.location.partition("#")[0]
-    if source.kind == "text" and source.location.startswith("sha256:"):
-        return "text:"
     return f"{source.kind}:{source.location}"
 
 

@@ -216,12 +216,15 @@ def ingest_files(self: Any, paths: list[str],
     return run.patiently(lambda: run.paths(paths, cid))
 
 
-def text_source(text: str, name: str | None) -> Source:
-    """A text's source: its name, else its content (``sha256:<hex>``). Without a URL that is
-    its identity, so an unnamed text never revises another one, and the same text sent twice
-    is unchanged (docs/identity.md)."""
+def text_source(text: str, name: str | None, url: str | None = None) -> Source:
+    """A text's source, which is also its origin (docs/identity.md): its name; else the URL
+    it was given, so later texts for that URL revise it; else its content (``sha256:<hex>``),
+    so an unnamed text without a URL never revises another article (not even through a
+    canonical link in its HTML), and the same text sent twice is unchanged."""
     if name:
         return Source(kind="text", location=name)
+    if url:
+        return Source(kind="text", location=url)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return Source(kind="text", location=f"sha256:{digest[:32]}")
 
@@ -230,7 +233,7 @@ def ingest_text(self: Any, text: str, name: str | None = None, url: str | None =
                 kind: str | None = None, correlation_id: str | None = None) -> dict[str, Any]:
     """Ingest an article given as text (HTTP API, Python client)."""
     run, cid = Ingest.of(self), correlation_id or self.request.id
-    source = text_source(text, name)
+    source = text_source(text, name, url)
     name = source.location
     gave_up = run.patiently(lambda: run.give_up_after(self.request.id, [source], cid))
     if gave_up is not None:
