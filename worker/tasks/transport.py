@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 import redis
@@ -26,6 +27,9 @@ from worker.tasks.broker import DEADLINE_HEADER, LEDGER_HEADER, SubmissionLedger
 log = logging.getLogger(__name__)
 
 LEDGER_PREFIX_OPTION = "newsworker_key_prefix"
+# How long a measured offset between the broker's clock and ours is trusted (a step of the
+# broker's clock counts from the next measurement; ours is monotonic).
+CLOCK_CHECK_S = 10.0
 
 # The task id this thread's last publish committed: send_task answers from it when something
 # after the commit (Celery's task-sent event) fails, since the task will run.
@@ -42,6 +46,9 @@ class Channel(kombu_redis.Channel):  # type: ignore[misc]
     # is bounded by socket_connect_timeout too.
     connection_class = BoundedLookupConnection
     plain: redis.Redis | None = None
+    # The broker's clock minus our monotonic clock (ms), and when that was measured.
+    clock_offset_ms: int | None = None
+    clock_measured_at = 0.0
 
     def plain_client(self) -> redis.Redis:
         """A client to the broker without kombu's key prefixing (the ledger's keys are not
@@ -73,17 +80,33 @@ class Channel(kombu_redis.Channel):  # type: ignore[misc]
         if timeout:
             # Half the time the client waits for the answer: a commit that ran in time is
             # answered before the client gives up, one that did not is never run.
-            sec, usec = client.time()
-            deadline_ms = int(sec) * 1000 + int(usec) // 1000 + int(float(timeout) * 500)
+            deadline_ms = self.broker_now_ms(client) + int(float(timeout) * 500)
             headers[DEADLINE_HEADER] = deadline_ms
         message = {**message, "headers": headers}
         key = self.global_keyprefix + self._q_for_pri(
             queue, self._get_message_priority(message, reverse=False))
         task_id = str(headers["id"])
-        SubmissionLedger(client, Keys(str(prefix))).commit(
-            task_id, str(body).encode(), queue, key, dumps(message).encode(),
-            deadline_ms=deadline_ms)
+        try:
+            SubmissionLedger(client, Keys(str(prefix))).commit(
+                task_id, str(body).encode(), queue, key, dumps(message).encode(),
+                deadline_ms=deadline_ms)
+        except redis.RedisError:
+            self.clock_offset_ms = None  # maybe another server now: measure again
+            raise
         last_commit.task_id = task_id
+
+    def broker_now_ms(self, client: redis.Redis) -> int:
+        """The broker's clock now, from its offset to our monotonic clock, measured with TIME
+        at most every CLOCK_CHECK_S (a TIME per submission was one of its three round
+        trips). The offset is taken as if TIME answered when its reply arrived, so it errs
+        early: a deadline is never later than half the timeout after the send."""
+        now = time.monotonic()
+        if self.clock_offset_ms is None or now - self.clock_measured_at > CLOCK_CHECK_S:
+            sec, usec = client.time()
+            now = time.monotonic()
+            self.clock_offset_ms = int(sec) * 1000 + int(usec) // 1000 - int(now * 1000)
+            self.clock_measured_at = now
+        return int(now * 1000) + self.clock_offset_ms
 
     def _purge(self, queue: str) -> Any:
         purged = super()._purge(queue)
