@@ -158,6 +158,9 @@ def test_feed_cannot_rewrite_another_feeds_item(feed_server: FeedServer, setting
     assert (res["status"], res["appended"], res["conflicts"]) == ("ok", 0, 2)
     assert [e for _, e in store.read()] == before
     assert [f.data.code for f in failures(store)] == ["source_conflict"] * 2
+    # polled again unchanged: not re-sent, so not recorded again
+    res = poll(feed_server.url("/other.xml"), settings, store, options={"force": True})
+    assert (res["conflicts"], len(failures(store))) == (0, 2)
     # and a text claiming one of the URLs is refused the same way
     claim = submit(run, TEXT, url="http://news.example.com/a")
     assert (claim["status"], claim["code"]) == ("failed", "source_conflict")
