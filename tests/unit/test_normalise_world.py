@@ -221,3 +221,21 @@ def test_numbered_items_with_their_own_text_lines() -> None:
             f"18 March 2025\n\n{intro}\n\n" + "\n".join(items) + f"\n\n{outro}\n")
     art = normalise_text(page, source=SRC)
     assert art.body == (intro, *items, outro)
+
+
+def test_html_scoreboard_and_related_links_box_are_not_the_story() -> None:
+    entries = "".join(f"<li><p>{p}</p></li>" for p in EN)
+    html = ("<html><body><h1>Live: short-track speed skating finals</h1>"
+            "<div class='scoreboard'><span>500m final</span> <span>1. Lin (CHN) 40.12</span> "
+            "<span>2. Zhou (CHN) 40.31</span></div><ul class='live-list'>" + entries + "</ul>"
+            "<div class='hot'><h3>相关新闻</h3><p><a href='/a'>亚冬会奖牌榜：中国队暂列第一</a></p>"
+            "<p><a href='/b'>短道速滑女子接力今晚开赛</a></p></div></body></html>")
+    assert normalise_html(html, source=SRC).body == tuple(EN)
+
+
+@pytest.mark.parametrize("label", ["（编辑：周敏）", "監修：薬剤師 佐藤健一", "【广告】",
+                                   "※本記事にはアフィリエイト広告が含まれています。"])
+def test_cjk_credit_and_ad_labels_are_not_body(label: str) -> None:
+    page = (f"日本ニュースネット\n\n北陸新幹線の延伸ルート\u3000着工は2030年代半ば以降に\n\n"
+            f"2025年3月3日\n\n{JA_P1}\n\n{label}\n\n{JA_P2}\n")
+    assert normalise_text(page, source=SRC).body == (JA_P1, JA_P2)

@@ -50,6 +50,12 @@ _BYLINE_START_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNOREC
 _UPDATED_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|actualizado", re.I)
 _HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
 _ASCII_WS_RE = re.compile(r"[ \t\n\r\f\v]+")
+# Short CJK lines that label or credit the story, never part of it: "（编辑：周敏）",
+# "監修：薬剤師 佐藤健一", "【广告】", an affiliate notice "※本記事にはアフィリエイト広告が…"
+_CJK_LABEL_RE = re.compile(
+    r"^[（(【\[]?(?:(?:责任)?编辑|責任編輯|編集|監修|记者|記者|撰文|作者|摄影|攝影|校对|审核)[：:]"
+    r"[^。！？]{1,30}[)）】\]]?$|^[【\[(（]?(?:广告|廣告|広告|推广|PR)[】\])）]?$|"
+    r"^※?.{0,30}アフィリエイト(?:広告|リンク|プログラム)")
 _MIN_WORDS = 12
 
 
@@ -319,7 +325,8 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
     # split() would also collapse U+3000, the separator CJK headlines keep (decode.clean_text)
     title = " ".join(_ASCII_WS_RE.split(title.strip()))
     body = [" ".join(p.split()) for p in paragraphs]
-    body = [p for p in body if p]
+    body = [p for p in body if p and not (len(p) <= 60 and not p.isascii()
+                                          and _CJK_LABEL_RE.match(p))]
     if body and title and body[0].lower() == " ".join(title.split()).lower():
         body.pop(0)
     # A byline left at the top of the text (JSON / HTML bodies) is metadata.

@@ -29,6 +29,9 @@ _RELATED_RE = re.compile(
     r"relacionad[ao]s|te puede interesar|lee tambi[eé]n|mehr zum thema|lesen sie auch|"
     r"[àa] lire aussi|sur le m[eê]me sujet|leggi anche|articoli correlati|"
     r"leia tamb[eé]m)\b", re.IGNORECASE)
+_RELATED_BOX_RE = re.compile(
+    f"{_RELATED_RE.pattern}|^(?:(?:相关|相關)(?:新闻|阅读|文章|報導|报道)|推荐阅读|延伸阅读|関連記事|"
+    "関連ニュース)", re.IGNORECASE)
 # Class names of the standfirst / dek / subtitle printed under a headline, outside the text.
 _DEK_CLASS_RE = re.compile(
     r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
@@ -163,8 +166,29 @@ _INLINE = frozenset(("a", "abbr", "b", "bdi", "cite", "code", "data", "dfn", "em
 # Class/id of a caption, credit or meta block: such a div stays a div (trafilatura's call).
 _NOT_PARA_RE = re.compile(r"caption|credit|unterschrift|legend|byline|author|meta|date|"
                           r"share|tag|foot|note|disclaimer|promo|ad[-_]|related", re.IGNORECASE)
+_WIDGET_XPATH = "//*[contains(@class, 'scoreboard') or contains(@class, 'ticker')]"
+_WIDGET_RE = re.compile(r"(?:^|\s)(?:scoreboard|tickers?|(?:stock|market)-ticker)(?:$|\s)")
 # Containers whose own leading text (not inside a <p>) trafilatura drops.
 _LOOSE_TEXT_PARENTS = ("section", "article", "main")
+
+
+def _drop_widgets(root: Any) -> None:
+    """Data widgets (a live blog's scoreboard, a market ticker strip) and a "Related news"
+    box (its heading and nothing but links under it: trafilatura drops the heading and keeps
+    the link paragraphs) are not the story. ``drop_tree`` keeps the tail text."""
+    for el in root.xpath(_WIDGET_XPATH):
+        if _WIDGET_RE.search(el.get("class") or "") and el.getparent() is not None:
+            el.drop_tree()
+    for head in list(root.iter("h2", "h3", "h4")):
+        box = head.getparent()
+        if box is None or box.tag not in ("div", "section", "aside") \
+                or box.getparent() is None \
+                or not _RELATED_BOX_RE.match(" ".join(head.text_content().split())):
+            continue
+        own = len(box.text_content()) - len(head.text_content())
+        links = sum(len(a.text_content()) for a in box.iter("a"))
+        if 0 < own < 1500 and links >= 0.8 * own:
+            box.drop_tree()
 
 
 def prepare_tree(root: Any) -> None:
@@ -181,6 +205,7 @@ def prepare_tree(root: Any) -> None:
     from lxml import etree  # type: ignore[import-untyped]
 
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
+    _drop_widgets(root)
     has_p: dict[Any, bool] = {}  # per parent, so wide parents are scanned once
     for el in root.iter("div"):
         parent = el.getparent()
