@@ -188,3 +188,17 @@ def test_same_upload_twice_is_unchanged(run: Ingest, settings: Settings, tmp_pat
     second.write_text(TEXT.replace("first", "other"))
     [c] = run.path(str(second), None, "story.txt")
     assert (c["status"], c["version"]) == ("appended", 1) and c["article_id"] != a["article_id"]
+
+
+def test_one_source_claiming_many_articles_records_each_once(store: EventStore) -> None:
+    urls = [f"https://example.com/{i}" for i in range(5)]
+    store.append_many([make_article(f"own {i}", location="/a.txt", url=u)
+                       for i, u in enumerate(urls)])
+    claims = [make_article(f"forged {i}", location="/b.txt", url=u) for i, u in enumerate(urls)]
+    first = store.append_many(claims, correlation_id="c1")
+    again = store.append_many(claims, correlation_id="c1")  # the task redelivered
+    assert {r.status for r in first + again} == {"failed"}
+    recorded = failures(store)
+    assert len(recorded) == len(urls)  # one per claimed article, not one per source
+    assert sorted(f.data.detail or "" for f in recorded) == sorted(
+        f"article {r.article_id} v1 kept" for r in first)

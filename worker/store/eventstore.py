@@ -189,17 +189,22 @@ class EventStore:
         for i in foreign:
             pipe.hget(self.keys.article(results[i].article_id), "origin")
         out = list(results)
+        # One pipeline for all the failure events (a hostile feed may claim thousands).
+        record = self._node().pipeline(transaction=False)
         for i, owner in zip(foreign, pipe.execute(), strict=True):
             art, res = articles[i], results[i]
             reason = (f"{art.url or art.identity} belongs to {to_str(owner) if owner else '?'}; "
                       f"{origin_of(art.source)} may not revise it")
-            self.record_failure(art.source, reason, code=SOURCE_CONFLICT,
-                                correlation_id=correlation_id,
-                                detail=f"article {res.article_id} v{res.version} kept")
+            keys, args = self._failure_call(
+                art.source, reason, code=SOURCE_CONFLICT, correlation_id=correlation_id,
+                detail=f"article {res.article_id} v{res.version} kept", claimed=res.article_id)
+            self._fail(keys=keys, args=args, client=record)
             out[i] = AppendResult(status="failed", article_id=res.article_id,
                                   version=res.version, entry_id=res.entry_id,
                                   event_id=res.event_id, type=res.type, title=art.title,
                                   code=SOURCE_CONFLICT, reason=reason)
+        record.execute()
+        log.info("%d claims on other origins' articles recorded (source_conflict)", len(foreign))
         return out
 
     def _node(self) -> Any:
@@ -310,17 +315,27 @@ class EventStore:
 
         Returns the entry id, or None when this submission's failure was already recorded.
         """
+        keys, args = self._failure_call(source, reason, code=code,
+                                        correlation_id=correlation_id, detail=detail)
+        res = self._fail(keys=keys, args=args)
+        log.info("ingestion failed: %s: %s", source.location, reason)
+        return to_str(res) if res else None
+
+    def _failure_call(self, source: Source, reason: str, *, code: str,
+                      correlation_id: str | None, detail: str | None,
+                      claimed: str = "") -> tuple[list[str], list[Any]]:
+        """fail.lua's keys and args for one failure, deduped per (submission, source) and,
+        for a claim, the article claimed (one source may claim many)."""
         event = failure_event(source, reason, code=code, correlation_id=correlation_id,
                               detail=detail)
         ident = f"{correlation_id or event.event_id}|{source.kind}|{source.location}"
+        ident += f"|{claimed}" if claimed else ""  # markers of other failures stay as they were
         marker = self.keys.failure_marker(hashlib.sha256(ident.encode()).hexdigest()[:32])
         flat: list[Any] = []
         for k, v in encode(event).items():
             flat += [k, v]
-        res = self._fail(keys=[self.keys.failures, marker, self.keys.counters],
-                         args=[FAILURE_DEDUPE_TTL_S, code, *flat])
-        log.info("ingestion failed: %s: %s", source.location, reason)
-        return to_str(res) if res else None
+        return [self.keys.failures, marker, self.keys.counters], [FAILURE_DEDUPE_TTL_S, code,
+                                                                  *flat]
 
     # --- reading --------------------------------------------------------------------------
     def version_of(self, article_id: str) -> int:
