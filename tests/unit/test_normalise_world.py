@@ -239,3 +239,16 @@ def test_cjk_credit_and_ad_labels_are_not_body(label: str) -> None:
     page = (f"日本ニュースネット\n\n北陸新幹線の延伸ルート\u3000着工は2030年代半ば以降に\n\n"
             f"2025年3月3日\n\n{JA_P1}\n\n{label}\n\n{JA_P2}\n")
     assert normalise_text(page, source=SRC).body == (JA_P1, JA_P2)
+
+
+def test_gallery_counters_and_photo_credits_are_not_body() -> None:
+    caps = [f"O fogo de artifício sobre o Douro visto da Ribeira, à meia-noite em ponto ({k})."
+            for k in range(3)]
+    slides = "".join(f"<figure><p>{k} / 3</p><p>{c}</p><p>Foto: Rui Farinha</p></figure>"
+                     for k, c in enumerate(caps, 1))
+    html = ("<html><body><article><h1>Fotogaleria: a Festa de São João no Porto</h1>"
+            "<p>Texto: Marta Sequeira ·</p>" + "".join(f"<p>{p}</p>" for p in EN) + slides
+            + "</article></body></html>")
+    body = normalise_html(html, source=SRC).body
+    assert not any(p.startswith(("Foto:", "Texto:")) or "/ 3" in p for p in body)
+    assert body[:4] == tuple(EN)
