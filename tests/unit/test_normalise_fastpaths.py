@@ -27,3 +27,24 @@ def test_credit_cue_is_credit_re() -> None:
         assert credit_cue(line) is expected, line
         found += expected
     assert found > 50  # the lines hold credits: the test compares both answers
+
+
+def test_extractor_copy_is_what_bare_extraction_builds() -> None:
+    from trafilatura.settings import DEFAULT_CONFIG, Extractor
+
+    from worker.normalise.html import extractor_options
+
+    for url in (None, "https://news.example.com/a?b=1", "https://bücher.example/ä\udcff"):
+        for fast in (False, True):
+            for meta in (False, True):
+                # bare_extraction's own construction from the keyword arguments we passed
+                want = Extractor(
+                    config=DEFAULT_CONFIG, output_format="python", fast=fast, precision=False,
+                    recall=False, comments=False, formatting=None, links=False, images=False,
+                    tables=True, dedup=False, lang=None, url=url, with_metadata=meta,
+                    only_with_metadata=False, author_blacklist=None, url_blacklist=None,
+                    date_params={"extensive_search": False, "original_date": True})
+                got = extractor_options(url, fast, meta)
+                for name in Extractor.__slots__:
+                    assert getattr(got, name) == getattr(want, name), name
+                assert got.date_params is not extractor_options(url, fast, meta).date_params

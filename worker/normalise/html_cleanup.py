@@ -66,14 +66,12 @@ def _is_standfirst(line: str, root: Any, description: str | None) -> bool:
     if len(target.split()) > 45:
         return False
     desc = _norm(description) if description else None
-    for el in root.iter("h2", "h3", "h4", "p", "div", "span"):
-        if _norm(el.text_content()) != target:
-            continue
-        if el.tag in ("h2", "h3", "h4") and target == desc:
-            return True
-        if _DEK_CLASS_RE.search(el.get("class") or ""):
-            return True
-    return False
+    # The marks are checked before the text: reading and normalising every container's
+    # text (a whole article for its outer divs) was most of this function's time.
+    return any(((el.tag in ("h2", "h3", "h4") and target == desc)
+                or _DEK_CLASS_RE.search(el.get("class") or ""))
+               and _norm(el.text_content()) == target
+               for el in root.iter("h2", "h3", "h4", "p", "div", "span"))
 
 
 def clean_main_text(text: str, root: Any, description: str | None, title: str) -> list[str]:
@@ -132,18 +130,21 @@ def _before_comments(lines: list[str], root: Any) -> list[str]:
     come after a "Comments (3)" heading which itself follows most of the story."""
     if not lines:
         return lines
-    pos: dict[str, int] = {}
+    texts: list[tuple[int, str]] = []
     heads: list[int] = []
     for n, el in enumerate(root.iter("p", "li", "blockquote", "div", "span", *_HEADS)):
         if el.tag in ("div", "span"):
             text = el.text or ""  # a label's own text, not its whole subtree
         else:
             text = el.text_content()
-            pos.setdefault(_norm(text), n)
+            texts.append((n, text))
         if len(text) < 60 and _COMMENTS_RE.match(" ".join(text.split())):
             heads.append(n)
     if not heads:
-        return lines
+        return lines  # most pages: no element's text normalised
+    pos: dict[str, int] = {}
+    for n, text in texts:
+        pos.setdefault(_norm(text), n)
     at = [pos.get(_norm(ln)) for ln in lines]
     words = [len(ln.split()) if p is not None else 0 for ln, p in zip(lines, at, strict=True)]
     total = sum(words)
