@@ -252,3 +252,18 @@ def test_gallery_counters_and_photo_credits_are_not_body() -> None:
     body = normalise_html(html, source=SRC).body
     assert not any(p.startswith(("Foto:", "Texto:")) or "/ 3" in p for p in body)
     assert body[:4] == tuple(EN)
+
+
+def test_french_quotes_and_subscription_prompt() -> None:
+    fr = ["La future ligne 6 du tramway nantais, qui doit relier la gare de Chantenay au "
+          "quartier de la Beaujoire, ne sera pas mise en service avant 2031, a annoncé la "
+          "métropole jeudi soir.",
+          "Dans l’opposition, on dénonce un « dérapage prévisible ». « Nous avions alerté dès "
+          "le départ sur la sous-estimation des travaux », a déclaré la conseillère.",
+          "En attendant le tramway, la métropole promet de renforcer la fréquence des bus sur "
+          "l’axe concerné dès la rentrée de septembre, avec des véhicules plus grands."]
+    promo = ("Cet article est réservé aux abonnés ? Non, il est en accès libre. Soutenez une "
+             "information locale de qualité : abonnez-vous dès 1 € le premier mois.")
+    page = ("Ouest Matin\n\nÀ Nantes, la ligne de tramway 6 ne verra pas le jour avant 2031\n\n"
+            "Publié le 6 mars 2025 à 19h40\n\n" + "\n\n".join([*fr, promo]) + "\n")
+    assert normalise_text(page, source=SRC).body == tuple(fr)

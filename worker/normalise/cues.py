@@ -61,6 +61,10 @@ STRONG_RE = re.compile(
     r"\bread (?:more|also|next|the full)\b|click here|download (?:the|our)|javascript|"
     r"your browser|unsubscribe|in your inbox|to your inbox|paywall|free trial|"
     r"listen to (?:this|the) article|\bshare (?:this|on|via)\b|\bskip to\b|licensing rights|"
+    # subscription prompts in other languages
+    r"abonnez-vous|réservé aux abonnés|suscr[ií]bete|(?:exclusivo|solo) para suscriptores|"
+    r"jetzt abonnieren|nur für abonnenten|assine (?:já|agora|o)|exclusivo para assinantes|"
+    r"abbonati (?:ora|subito|a)|riservato agli abbonati|"
     # skip links and share buttons in other languages
     r"zum inhalt springen|(?:aller|passer) au contenu|(?:ir|saltar) al contenido|"
     r"vai al contenuto|(?:pular|ir) para o conteúdo|naar (?:de )?inhoud|"
@@ -233,7 +237,9 @@ STRONG_KEYS = _keyset(
     "interesar thema interessant leggi leia lees droits rechte derechos views "
     "necessarily contributed amended corrected updated lesen siehe weiterlesen related see "
     "continued shared live here principles standards springen contenu contenido contenuto "
-    "conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen")
+    "conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen "
+    "abonnez-vous abonnés suscríbete suscribete suscriptores abonnieren abonnenten assine "
+    "assinantes abbonati")
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "

@@ -103,7 +103,9 @@ def _features(lines: list[Line]) -> None:
             titleish = False
         ln.linky = n <= 40 and (
             (any(h in low for h in URL_HINTS) and bool(URL_RE.search(t)))
-            or (not SEP_CHARS.isdisjoint(t) and len(SEP_RE.findall(t)) >= 2)
+            # (French quotes « … » in a sentence are no breadcrumb separators)
+            or (not SEP_CHARS.isdisjoint(t) and len(SEP_RE.findall(t)) >= 2
+                and not (ln.sentence and n > 12 and "«" in t))
             or (titleish and n <= 6 and not ln.sentence)
             or (t.isupper() and 3 < n < 20 and not ln.sentence)
             or ("[" in t and 4 * len(_REF_RE.findall(t)) >= n)
