@@ -89,6 +89,12 @@ def render_cli(app: Any) -> str:
         "(see [configuration.md](configuration.md)); `newsworker COMMAND --help` prints the "
         "same text as below. Expected failures end with one line on stderr and a non-zero "
         "exit status, never a traceback.", "",
+        # Set by worker/cli/app.py:main and `status` (tests/unit/test_cli.py, test_settings.py,
+        # tests/integration/test_redis_health.py::test_status_exit_codes).
+        "Exit status: **0** done; **1** an input refused, a submitted task failed or (for "
+        "`status`) an alert raised; **2** a bad setting or config file, or Redis unreachable; "
+        "**3** a bad setting or config file for `status`, which keeps 2 for an unreachable "
+        "Redis; **130** interrupted (Ctrl-C).", "",
         "## Commands", "",
     ]
     entries = list(walk(root, []))
