@@ -267,3 +267,20 @@ def test_french_quotes_and_subscription_prompt() -> None:
     page = ("Ouest Matin\n\nÀ Nantes, la ligne de tramway 6 ne verra pas le jour avant 2031\n\n"
             "Publié le 6 mars 2025 à 19h40\n\n" + "\n\n".join([*fr, promo]) + "\n")
     assert normalise_text(page, source=SRC).body == tuple(fr)
+
+
+def test_key_points_box_over_the_story_and_bullets_never_titles() -> None:
+    fr = ["Face à l’épisode de chaleur annoncé pour le début de la semaine, le préfet du Gard a "
+          "autorisé dimanche les communes à fermer leurs écoles l’après-midi dès lundi.",
+          "Météo-France prévoit jusqu’à 40 °C à Nîmes et Alès mardi, avec des nuits tropicales "
+          "qui empêcheront les bâtiments scolaires de se rafraîchir.",
+          "Les maires qui choisiront cette option devront organiser un accueil dans des salles "
+          "climatisées pour les familles qui ne peuvent pas garder leurs enfants."]
+    title = "Canicule : les écoles du Gard pourront fermer l’après-midi dès lundi"
+    page = (f"Midi Garrigues\n\n{title}\n\nPublié le 6 juillet 2025 à 18h05\n\nL’essentiel\n"
+            "- Le préfet autorise les communes à fermer les écoles l’après-midi.\n"
+            "- Des températures de 40 °C sont attendues à Nîmes mardi.\n\n"
+            + "\n\n".join(fr) + "\n\nSiga o Midi Garrigues no WhatsApp e receba as notícias.\n")
+    art = normalise_text(page, source=SRC)
+    assert art.title == title
+    assert art.body == tuple(fr)

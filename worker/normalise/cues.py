@@ -65,6 +65,12 @@ STRONG_RE = re.compile(
     r"abonnez-vous|réservé aux abonnés|suscr[ií]bete|(?:exclusivo|solo) para suscriptores|"
     r"jetzt abonnieren|nur für abonnenten|assine (?:já|agora|o)|exclusivo para assinantes|"
     r"abbonati (?:ora|subito|a)|riservato agli abbonati|"
+    # "follow us on WhatsApp" prompts; comment sections' "opinions are the authors' own"
+    r"^(?:siga|sigam|síguenos|siguenos|suivez-nous|folgen sie uns|seguici)\b.{0,60}\b(?:no|en|"
+    r"sur|auf|su|nel|on)\s+(?:o\s+)?(?:whatsapp|telegram|instagram|facebook|google news|x)\b|"
+    r"\bcoment[aá]rios? (?:são|es|son) (?:de )?(?:inteira |exclusiva )?responsabilidad|"
+    r"\bos comentários são de (?:inteira |exclusiva )?responsabilidade|"
+    r"\bles commentaires (?:sont|relèvent) (?:de la |sous la )?(?:seule )?responsabilité|"
     # skip links and share buttons in other languages
     r"zum inhalt springen|(?:aller|passer) au contenu|(?:ir|saltar) al contenido|"
     r"vai al contenuto|(?:pular|ir) para o conteúdo|naar (?:de )?inhoud|"
@@ -239,7 +245,8 @@ STRONG_KEYS = _keyset(
     "continued shared live here principles standards springen contenu contenido contenuto "
     "conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen "
     "abonnez-vous abonnés suscríbete suscribete suscriptores abonnieren abonnenten assine "
-    "assinantes abbonati")
+    "assinantes abbonati siga sigam síguenos siguenos suivez-nous folgen seguici comentários "
+    "comentarios commentaires")
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "

@@ -67,6 +67,12 @@ _MD_LINK_RE = re.compile(r"\]\([^)\s\]]*\)")  # stops at "]": "](](..." stays li
 _YEAR_RE = re.compile(r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년]))")  # Arabic-Indic digits too
 # a live-blog entry's contributor line: "From Aya Tanaka"
 _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
+_BULLETS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
+_KEY_POINTS_RE = re.compile(
+    r"^\W*(?:key points|the essentials|in brief|at a glance|points? clés|l['’]essentiel|"
+    r"en bref|das wichtigste(?: in kürze)?|auf einen blick|lo (?:esencial|más importante)|"
+    r"claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|要点|要點|ポイント|划重点)\W*$",
+    re.IGNORECASE)
 _DATE_LABEL_RE = re.compile(r"^(?:published|posted|updated|modified|last updated)\b",
                             re.IGNORECASE)
 
@@ -217,6 +223,20 @@ def _meta_line(ln: Line, parts: TextParts) -> bool:
     return False
 
 
+def _past_key_points(lines: list[Line], a: int, b: int) -> int:
+    """A "Key points" / "L'essentiel" box of bullets over the story sums it up: not its text."""
+    for h in (a - 1, a):
+        if not 0 <= h < len(lines) or lines[h].words > 5 \
+                or not _KEY_POINTS_RE.match(lines[h].text):
+            continue
+        k = h + 1
+        while k <= b and lines[k].text[:2] in _BULLETS:
+            k += 1
+        if k > h + 1 and k <= b and lines[k].prose:
+            return k
+    return a
+
+
 def extract_parts(text: str) -> TextParts:
     """Classify a plain-text dump's lines and return the article's parts."""
     parts = TextParts()
@@ -232,6 +252,7 @@ def extract_parts(text: str) -> TextParts:
     a, b = _region(lines)
     if b < a:
         return parts
+    a = _past_key_points(lines, a, b)
     b = tail_block(lines, b)
     title_i = pick_title(lines, a, parts)
     for i in range((title_i - 3 if title_i is not None else a - 4), a):

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…¿¡·•›‹„"
 _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
+_BULLETS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
 # A photo caption: a sentence then its credit, "(Jane Doe / Agency)" or "| AGENCY"
 _CAPTION_TAIL_RE = re.compile(
     r"[.!?]\s+(?:\([^()]{2,60}/[^()]{2,60}\)|\|\s+[A-Z][A-Z .&'-]{1,40})$")
@@ -36,6 +37,8 @@ def title_score(ln: Line, distance: int) -> float:
     if not 2 <= ln.words <= 30 or not 10 <= len(t) <= 250 or ln.kind or ln.boundary:
         return -1.0
     if ln.strong or ln.weak or URL_RE.search(t) or BYLINE_RE.match(t):
+        return -1.0
+    if t[:2] in _BULLETS:  # one item of a list ("- 48 000 foyers sans électricité")
         return -1.0
     if t.endswith((".", ":", ",", ";")) and not t.endswith("..."):
         return -1.0
