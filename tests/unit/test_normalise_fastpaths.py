@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from worker.normalise.cues import CREDIT_RE, credit_cue
+from worker.normalise.cues import CREDIT_RE, DISCLAIMER_RE, credit_cue, disclaimer_cue
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 
@@ -48,3 +48,31 @@ def test_extractor_copy_is_what_bare_extraction_builds() -> None:
                 for name in Extractor.__slots__:
                     assert getattr(got, name) == getattr(want, name), name
                 assert got.date_params is not extractor_options(url, fast, meta).date_params
+
+
+_DISCLAIMERS = [
+    "We may earn a commission when you buy through links on our site.",
+    "This article is for informational purposes only and does not constitute financial advice.",
+    "Past performance is not a reliable indicator. Your capital is at risk.",
+    "This content was produced in partnership with Acme.", "Affiliate links below.",
+    "Este artículo tiene carácter meramente informativo y no constituye una recomendación.",
+    "Ce contenu ne constitue pas un conseil. Il ne remplace pas l'avis d'un médecin.",
+    "Questo articolo non costituisce una raccomandazione.",
+    "Dieser Artikel ersetzt keine ärztliche Beratung. Keine Anlageberatung.",
+    "Este texto não constitui uma recomendação.",
+    "We abide by the Editors' Code of Practice of the Independent Press Standards Organisation.",
+    "Материал носит информационный характер.", "本文仅供参考，不构成投资建议。",
+    "No CONSTITUYE RECOMENDACION", "SPONSORED", "a substitute for professional care",
+]
+
+
+def test_disclaimer_cue_is_disclaimer_re() -> None:
+    lines = list(_DISCLAIMERS)
+    for path in sorted(FIXTURES.iterdir()):
+        lines += path.read_text(encoding="utf-8", errors="replace").split("\n")
+    found = 0
+    for line in lines:
+        expected = bool(DISCLAIMER_RE.search(line))
+        assert disclaimer_cue(line) is expected, line
+        found += expected
+    assert found >= len(_DISCLAIMERS) - 2  # they are notices: both answers are compared

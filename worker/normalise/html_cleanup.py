@@ -15,9 +15,9 @@ from worker.normalise.cues import (
     CREDIT_RE,
     DATE_LINE_RE,
     DIGIT_RE,
-    DISCLAIMER_RE,
     FULL_STOP_RE,
     TAIL_HEAD_RE,
+    disclaimer_cue,
 )
 
 # Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
@@ -115,7 +115,7 @@ def _cut_tail(lines: list[str]) -> list[str]:
     if len(lines) < 3:
         return lines
     kept = [ln for k, ln in enumerate(lines)
-            if k == 0 or len(ln) > 3000 or not DISCLAIMER_RE.search(ln)]
+            if k == 0 or len(ln) > 3000 or not disclaimer_cue(ln)]
     total = sum(map(len, kept))
     above = 0
     for k, ln in enumerate(kept):
