@@ -10,7 +10,7 @@ from typing import Any
 
 from tests.conftest import FIXTURES, load_tool
 from tests.support.api import AUTH, api_settings, http
-from tests.support.consume import run_group
+from tests.support.consume import cli, run_group
 from worker.consumers.builtin.catalog import Catalog
 from worker.consumers.builtin.stories import Stories, rebuild
 from worker.consumers.replay import replay
@@ -167,3 +167,22 @@ def test_http_routes(http: TestClient, store: EventStore, settings: Settings) ->
     assert {d["story_id"] for d in catalog.latest(limit=1000)} == \
         {r["story_id"] for r in http.get("/v1/stories", params={"limit": 1000},
                                           headers=AUTH).json()["stories"]}
+
+
+def test_cli_list_filters_as_the_api_does(http: TestClient, store: EventStore,
+                                          settings: Settings) -> None:
+    # `stories list --since T --min-size N` (issue 19's CLI), against the same read model
+    grouped(settings, store)
+
+    def listed(*args: str) -> list[dict[str, Any]]:
+        done = cli(settings, "stories", "list", "--json", *args)
+        assert done.returncode == 0, done.stderr
+        return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+    big = listed("--min-size", "3")
+    assert big == http.get("/v1/stories", params={"min_size": 3}, headers=AUTH).json()["stories"]
+    assert big and len(big) < len(listed())
+    assert listed("--since", "2999-01-01") == []
+    bad = cli(settings, "stories", "list", "--since", "yesterday")
+    assert bad.returncode == 2 and bad.stderr.strip().splitlines() == [
+        "newsworker: --since 'yesterday': expected an ISO-8601 date or time"]
