@@ -284,3 +284,20 @@ def test_key_points_box_over_the_story_and_bullets_never_titles() -> None:
     art = normalise_text(page, source=SRC)
     assert art.title == title
     assert art.body == tuple(fr)
+
+
+def test_html_sentence_after_an_ad_slot_and_kicker_over_the_headline() -> None:
+    es = ["El Ayuntamiento de Valencia inauguró este sábado un carril bici de doce kilómetros "
+          "que recorre el antiguo cauce del Turia de punta a punta, entre Nazaret y Mislata.",
+          "Según los datos municipales, el uso de la bicicleta en la ciudad ha crecido un 45 % "
+          "desde 2019 y el servicio público registró más de ocho millones de trayectos.",
+          "Las asociaciones de comerciantes pidieron, sin embargo, que se habiliten nuevas "
+          "zonas de carga y descarga para no perjudicar a las tiendas de barrio."]
+    title = "Valencia estrena un carril bici de doce kilómetros junto al Turia"
+    html = (f"<html><head><title>{title}</title></head><body><article>"
+            f"<p class='kicker'>Movilidad</p><h1>{title}</h1><p>Por Ana Gil</p>"
+            f"<div class='cuerpo'><p>{es[0]}</p><div class='publi'><script>ad()</script></div>"
+            f"<!-- ad end -->\n{es[1]}\n</div><p>{es[2]}</p></article></body></html>")
+    art = normalise_html(html, source=SRC)
+    assert art.title == title
+    assert art.body == tuple(es)

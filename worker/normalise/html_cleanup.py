@@ -12,6 +12,7 @@ from typing import Any
 
 from worker.normalise.cues import (
     BIO_RE,
+    BYLINE_RE,
     CREDIT_RE,
     DATE_LINE_RE,
     DIGIT_RE,
@@ -35,7 +36,8 @@ _RELATED_BOX_RE = re.compile(
 # Class names of the standfirst / dek / subtitle printed under a headline, outside the text.
 _DEK_CLASS_RE = re.compile(
     r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
-    r"chapeau|\bdeck\b|teaser-text|article-summary", re.IGNORECASE)
+    r"chapeau|\bdeck\b|teaser-text|article-summary|subt[ií]tulo|sottotitolo|untertitel|"
+    r"sous-titre|bajada|linha-fina", re.IGNORECASE)
 
 
 _HEADS = ("h2", "h3", "h4", "h5", "h6")
@@ -92,8 +94,18 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
         if _LINK_LEADIN_RE.match(ln) and len(ln.split()) <= 20 and ln[-1] not in ".!?":
             continue  # "Related: <headline>", an inline link to another story
         lines.append(ln)
-    # The dek follows the headline, which trafilatura often keeps as the first line.
-    first = 1 if lines and title and _norm(lines[0]) == _norm(title) else 0
+    # The dek follows the headline, which trafilatura often keeps as the first line, at
+    # times under a kicker ("Ambiente", "Recetas de verano") and over a byline.
+    first = 0
+    if lines and title:
+        want = _norm(title)
+        at = next((k for k, ln in enumerate(lines[:4]) if _norm(ln) == want), None)
+        if at is not None and all(len(ln.split()) <= 6 for ln in lines[:at]):
+            del lines[:at]
+            first = 1
+            while len(lines) > first + 1 and len(lines[first].split()) <= 8 \
+                    and BYLINE_RE.match(lines[first]):
+                del lines[first]
     # A bare date line over the story ("30 May 2022") is the page's date, not text.
     while len(lines) > first + 1 and len(lines[first].split()) <= 6 \
             and DIGIT_RE.search(lines[first]) and DATE_LINE_RE.search(lines[first]) \
@@ -207,6 +219,14 @@ def prepare_tree(root: Any) -> None:
 
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
     _drop_widgets(root)
+    # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
+    # trafilatura drops it with the block
+    for el in [el for el in root.iter("div", "aside", "figure") if el.tail
+               and len(el.tail) > 40 and any(c in el.tail for c in ".!?。！？")]:
+        if el.getparent() is not None and len(el.tail.split()) >= 8:
+            para = etree.Element("p")
+            para.text, el.tail = el.tail, None
+            el.addnext(para)
     has_p: dict[Any, bool] = {}  # per parent, so wide parents are scanned once
     for el in root.iter("div"):
         parent = el.getparent()
