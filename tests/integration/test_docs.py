@@ -26,7 +26,7 @@ from worker.intake import articles_from_file
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]  # docs/schema/ too
 LINK_RE = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 FENCE_RE = re.compile(r"^```(\S*)\s*$")
 SHELL_LANGS = {"sh", "bash", "shell", "console"}

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]  # docs/schema/ too
 INLINE_RE = re.compile(r"`(newsworker\s[^`]+)`")
 # A command line in any fenced block: after env assignments, `$ ` or `docker compose exec`.
 BLOCK_RE = re.compile(r"^(?:\$ )?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*"
