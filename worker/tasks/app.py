@@ -19,7 +19,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import redis
-from celery import Celery, current_app, signals
+from celery import Celery, signals
 from celery.backends.redis import RedisBackend
 from celery.worker import state as worker_state
 from kombu import Exchange, Queue
@@ -317,6 +317,10 @@ def task_finished(task_id: str | None = None, task: Any = None, **_: Any) -> Non
 def flush_durations(sender: Any = None, **_: Any) -> None:
     """A pool child (or a solo worker) stopping writes the task runs it still holds. Celery
     sends worker_process_shutdown without a sender: the process's current app is ours."""
+    # celery.current_app imported here: a module attribute proxying it makes a default
+    # Celery app whenever something inspects the module (tests/unit/test_import_clean.py)
+    from celery import current_app
+
     app = app_of(sender) or app_of(SimpleNamespace(app=current_app._get_current_object()))
     if app is not None and app._durations is not None:
         app._durations.stop()
