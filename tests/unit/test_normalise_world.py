@@ -301,3 +301,23 @@ def test_html_sentence_after_an_ad_slot_and_kicker_over_the_headline() -> None:
     art = normalise_html(html, source=SRC)
     assert art.title == title
     assert art.body == tuple(es)
+
+
+def test_framed_deal_box_affiliate_and_copyright_notices() -> None:
+    fr = ["Le grand ménage de printemps approche et, avec lui, la question de l’aspirateur. Les "
+          "modèles sans fil ont largement remplacé les traîneaux dans les foyers français.",
+          "Nous avons testé six appareils pendant trois semaines, sur du parquet, de la "
+          "moquette et un carrelage, avec un chat à poils longs comme juge de paix.",
+          "Premier enseignement : l’autonomie annoncée par les fabricants est rarement atteinte "
+          "en mode turbo, où la plupart des appareils tiennent à peine un quart d’heure.",
+          "Deuxième enseignement : le prix ne fait pas tout. L’un des appareils les moins chers "
+          "a fait jeu égal avec des modèles deux fois plus coûteux sur les tapis."]
+    box = "\n".join(["+" + "-" * 40 + "+", "| NOTRE CHOIX" + " " * 28 + "|",
+                     "| Aspirateur balai VX-12 Pro — 349,99 €   |",
+                     "| [Voir l'offre chez Boulanger]          |", "+" + "-" * 40 + "+"])
+    page = ("Conso Pratique\n\nAspirateurs sans fil : notre comparatif pour le printemps\n\n"
+            "20 mars 2025\n\nCet article contient des liens affiliés. Si vous achetez un produit "
+            "via ces liens, nous pouvons percevoir une commission, sans surcoût pour vous.\n\n"
+            f"{fr[0]}\n\n{fr[1]}\n\n{box}\n\n{fr[2]}\n\n{fr[3]}\n\n(c) Conso Pratique. Queda "
+            "prohibida la reproducción total o parcial de esta noticia sin autorización.\n")
+    assert normalise_text(page, source=SRC).body == tuple(fr)

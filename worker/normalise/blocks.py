@@ -177,6 +177,26 @@ def story_bars(lines: list[Line]) -> None:
             x.kind = x.kind or "bar"
 
 
+_FRAME_RE = re.compile(r"^\+[-=+]{8,}\+$")
+
+
+def framed_boxes(lines: list[Line]) -> None:
+    """A box a text browser drew with +----+ rules and | sides (a deal, an info box) inside
+    the story: one aside, weighing nothing either way, and not kept."""
+    n, i = len(lines), 0
+    while i < n:
+        if lines[i].text[:1] != "+" or not _FRAME_RE.match(lines[i].text):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i <= 15 and lines[j].text[:1] == "|":
+            j += 1
+        if j < n and j > i + 1 and _FRAME_RE.match(lines[j].text):
+            for ln in lines[i : j + 1]:
+                ln.kind = ln.kind or "bar"
+        i = j + 1 if j > i else i + 1
+
+
 def lead_block(lines: list[Line], a: int, title_i: int | None) -> int:
     """A story that opens with a subhead, a question or a formula before its first long
     paragraph: those lines, between the headline (and its date/byline) and the prose, are

@@ -65,6 +65,9 @@ STRONG_RE = re.compile(
     r"abonnez-vous|réservé aux abonnés|suscr[ií]bete|(?:exclusivo|solo) para suscriptores|"
     r"jetzt abonnieren|nur für abonnenten|assine (?:já|agora|o)|exclusivo para assinantes|"
     r"abbonati (?:ora|subito|a)|riservato agli abbonati|"
+    # copyright notices in other languages
+    r"queda prohibida (?:la|su) reproducci[oó]n|reproduction (?:interdite|réservée)|"
+    r"vietata la riproduzione|(?:é|e) proibida a reprodu[cç][aã]o|nachdruck (?:verboten|nur)|"
     # "follow us on WhatsApp" prompts; comment sections' "opinions are the authors' own"
     r"^(?:siga|sigam|síguenos|siguenos|suivez-nous|folgen sie uns|seguici)\b.{0,60}\b(?:no|en|"
     r"sur|auf|su|nel|on)\s+(?:o\s+)?(?:whatsapp|telegram|instagram|facebook|google news|x)\b|"
@@ -121,6 +124,11 @@ DISCLAIMER_RE = re.compile(
     r"\bnon costituisce (?:un[ao]? )?(?:sollecitazione|consulenza|raccomandazione)|"
     r"\bersetzt (?:keine|nicht die) (?:ärztliche|medizinische)|"
     r"\bkeine (?:anlageberatung|anlageempfehlung|kaufempfehlung)\b|"
+    # affiliate notices: "liens affiliés", "enlaces de afiliados", "Affiliate-Links"
+    r"\bliens (?:d['’])?affili[ée]s\b|\benlaces (?:de )?afiliad[oa]s\b|\blinks de afiliad[oa]s\b|"
+    r"\blink (?:di )?affiliazione\b|\blink affiliati\b|\baffiliate-links?\b|"
+    r"\bpercevoir une commission\b|\brecibir (?:una )?comisi[oó]n\b|"
+    r"\berhalten wir (?:eine )?provision\b|"
     r"не является (?:индивидуальной )?инвестиционной рекомендацией|"
     r"носит (?:исключительно )?информационный характер|"
     r"情報提供を目的|代わるものではありません|投資勧誘を目的|不构成(?:任何)?(?:投资|医疗|法律)?"
@@ -136,7 +144,8 @@ _DISCLAIMER_NEEDS = (
     "your capital is at risk", "sponsored", "paid for", "produced in partnership",
     "independent press standards organisation", "code of practice", "no constituye",
     "informativo", "constitui", "ne constitue", "ne remplace pas", "non costituisce",
-    "ersetzt ", "keine ")
+    "ersetzt ", "keine ", "affili", "afiliad", "percevoir une commission", "comision",
+    "comisión", "provision")
 
 
 def disclaimer_cue(text: str) -> bool:
@@ -266,7 +275,8 @@ STRONG_KEYS = _keyset(
     "continued shared live here principles standards springen contenu contenido contenuto "
     "conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen "
     "abonnez-vous abonnés suscríbete suscribete suscriptores abonnieren abonnenten assine "
-    "assinantes abbonati siga sigam síguenos siguenos suivez-nous folgen seguici comentários "
+    "assinantes abbonati prohibida reproduction vietata proibida nachdruck siga sigam "
+    "síguenos siguenos suivez-nous folgen seguici comentários "
     "comentarios commentaires")
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(

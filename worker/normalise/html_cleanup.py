@@ -37,7 +37,7 @@ _RELATED_BOX_RE = re.compile(
 _DEK_CLASS_RE = re.compile(
     r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
     r"chapeau|\bdeck\b|teaser-text|article-summary|subt[ií]tulo|sottotitolo|untertitel|"
-    r"sous-titre|bajada|linha-fina", re.IGNORECASE)
+    r"sous-titre|bajada|linha-fina|excerpt", re.IGNORECASE)
 
 
 _HEADS = ("h2", "h3", "h4", "h5", "h6")

@@ -16,7 +16,14 @@ import re
 from collections import Counter
 from itertools import repeat
 
-from worker.normalise.blocks import lead_block, mark_items, question_heads, story_bars, tail_block
+from worker.normalise.blocks import (
+    framed_boxes,
+    lead_block,
+    mark_items,
+    question_heads,
+    story_bars,
+    tail_block,
+)
 from worker.normalise.cues import (
     ARABIC_RE,
     BIO_RE,
@@ -249,6 +256,7 @@ def extract_parts(text: str) -> TextParts:
     mark_items(lines)
     question_heads(lines)
     story_bars(lines)
+    framed_boxes(lines)
     a, b = _region(lines)
     if b < a:
         return parts
