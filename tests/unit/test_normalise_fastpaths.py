@@ -76,3 +76,21 @@ def test_disclaimer_cue_is_disclaimer_re() -> None:
         assert disclaimer_cue(line) is expected, line
         found += expected
     assert found >= len(_DISCLAIMERS) - 2  # they are notices: both answers are compared
+
+
+def test_articles_carry_the_content_hash_of_their_text() -> None:
+    from worker.errors import RejectedInput
+    from worker.events.models import Source, content_hash
+    from worker.normalise.article import normalise
+
+    checked = 0
+    for path in sorted(FIXTURES.iterdir()):
+        if path.name.endswith(".expected.json") or path.suffix not in (".txt", ".html", ".json"):
+            continue
+        try:
+            art = normalise(path.read_bytes(), source=Source(kind="file", location=str(path)))
+        except RejectedInput:
+            continue
+        assert art.content_hash == content_hash(art.title, art.body), path.name
+        checked += 1
+    assert checked > 100

@@ -106,12 +106,13 @@ def origin_of(source: Source) -> str:
 
 
 def content_hash(title: str, body: tuple[str, ...] | list[str]) -> str:
-    h = hashlib.sha256()
-    h.update(" ".join(title.split()).encode())
-    for para in body:
-        h.update(b"\x00")
-        h.update(" ".join(para.split()).encode())
-    return h.hexdigest()
+    return normalised_content_hash(" ".join(title.split()), [" ".join(p.split()) for p in body])
+
+
+def normalised_content_hash(title: str, body: tuple[str, ...] | list[str]) -> str:
+    """``content_hash`` of a title and paragraphs already whitespace-normalised (the
+    normaliser's own output: splitting them again was ~5% of its time)."""
+    return hashlib.sha256("\x00".join([title, *body]).encode()).hexdigest()
 
 
 class Failure(Frozen):

@@ -19,7 +19,7 @@ import orjson
 
 from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
 from worker.events.limits import capped
-from worker.events.models import Article, Image, Source, content_hash
+from worker.events.models import Article, Image, Source, normalised_content_hash
 from worker.normalise.cues import CJK_RE
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.decode import clean_text, decode_bytes
@@ -72,6 +72,7 @@ def _label(para: str) -> bool:
 
 
 _MIN_WORDS = 12
+_DATE_PIECES_RE = re.compile(r"\s[|•·]\s|(?=\bupdated\b)|(?=\bpublished\b)", re.I)
 
 
 def _count_words(text: str) -> int:
@@ -318,7 +319,7 @@ def _dates_from_lines(lines: list[str], *, dayfirst: bool = False,
     updated: datetime | None = None
     for line in lines:
         # "Published 3 March 2024 | Updated 4 March 2024": each labelled piece on its own.
-        for piece in re.split(r"\s[|•·]\s|(?=\bupdated\b)|(?=\bpublished\b)", line, flags=re.I):
+        for piece in _DATE_PIECES_RE.split(line):
             dt = parse_date_hint(piece, dayfirst=dayfirst, keep_offset=True)
             if dt is None:
                 continue
@@ -389,7 +390,9 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
         images=tuple(Image(src=s, caption=c, credit=cr) for s, c, cr in dict.fromkeys(images)
                      if s),
         tags=tuple(dict.fromkeys(t for t in tags if t))[:50], word_count=words,
-        content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION))
+        # the body is whitespace-normalised above (the title may keep U+3000)
+        content_hash=normalised_content_hash(" ".join(title.split()), body),
+        normaliser_version=NORMALISER_VERSION))
 
 
 def _title_from(para: str) -> str:
