@@ -321,3 +321,14 @@ def test_framed_deal_box_affiliate_and_copyright_notices() -> None:
             f"{fr[0]}\n\n{fr[1]}\n\n{box}\n\n{fr[2]}\n\n{fr[3]}\n\n(c) Conso Pratique. Queda "
             "prohibida la reproducción total o parcial de esta noticia sin autorización.\n")
     assert normalise_text(page, source=SRC).body == tuple(fr)
+
+
+def test_html_sentence_after_an_ad_slot_inside_an_ad_wrapper() -> None:
+    de = [f"Die Stadtbücherei in Lüneburg öffnet von April an auch sonntags, teilte die Stadt "
+          f"am Dienstag mit; Ehrenamtliche übernehmen dann die Aufsicht im Haus ({k})."
+          for k in range(3)]
+    html = ("<html><body><article><h1>Stadtbücherei öffnet sonntags</h1><div class='body'>"
+            f"<p>{de[0]}</p><div class='ad-wrapper'><!-- ad start --><div class='ad-slot'>"
+            f"<span>Anzeige</span></div><!-- ad end -->{de[1]}</div><p>{de[2]}</p>"
+            "</div></article></body></html>")
+    assert normalise_html(html, source=SRC).body == tuple(de)

@@ -180,6 +180,8 @@ _INLINE = frozenset(("a", "abbr", "b", "bdi", "cite", "code", "data", "dfn", "em
 _NOT_PARA_RE = re.compile(r"caption|credit|unterschrift|legend|byline|author|meta|date|"
                           r"share|tag|foot|note|disclaimer|promo|ad[-_]|related", re.IGNORECASE)
 # the elements of the class attributes (same nodes, same order): 3 us a page, not 18
+_AD_BOX_RE = re.compile(r"(?:^|[\s_-])(?:ad|ads|advert\w*|banner|publi\w*|werbung|anzeige)"
+                        r"(?:$|[\s_-])", re.IGNORECASE)
 _WIDGET_XPATH = "//@class[contains(., 'scoreboard') or contains(., 'ticker')]/.."
 _WIDGET_RE = re.compile(r"(?:^|\s)(?:scoreboard|tickers?|(?:stock|market)-ticker)(?:$|\s)")
 # Containers whose own leading text (not inside a <p>) trafilatura drops.
@@ -221,13 +223,17 @@ def prepare_tree(root: Any) -> None:
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
     _drop_widgets(root)
     # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
-    # trafilatura drops it with the block
+    # trafilatura drops it with the block; out of an ad wrapper around the slot, too
     for el in [el for el in root.iter("div", "aside", "figure") if el.tail
                and len(el.tail) > 40 and any(c in el.tail for c in ".!?。！？")]:
         if el.getparent() is not None and len(el.tail.split()) >= 8:
             para = etree.Element("p")
             para.text, el.tail = el.tail, None
-            el.addnext(para)
+            at = el
+            while (up := at.getparent()) is not None and up.getparent() is not None \
+                    and _AD_BOX_RE.search(f"{up.get('class', '')} {up.get('id', '')}"):
+                at = up
+            at.addnext(para)
     has_p: dict[Any, bool] = {}  # per parent, so wide parents are scanned once
     for el in root.iter("div"):
         parent = el.getparent()
