@@ -332,3 +332,20 @@ def test_html_sentence_after_an_ad_slot_inside_an_ad_wrapper() -> None:
             f"<span>Anzeige</span></div><!-- ad end -->{de[1]}</div><p>{de[2]}</p>"
             "</div></article></body></html>")
     assert normalise_html(html, source=SRC).body == tuple(de)
+
+
+def test_wrapped_paragraph_end_is_not_joined_to_a_wire_code_line() -> None:
+    import textwrap
+
+    paras = [("Die Bundesregierung will die Genehmigungsverfahren für Windkraftanlagen an Land "
+              "noch einmal deutlich verkürzen, wie das Kabinett am Montag beschlossen hat. "
+              f"Behörden sollen über vollständige Anträge schneller entscheiden ({k}).")
+             for k in range(3)]
+    last = ("Der Bundestag soll sich noch vor der Sommerpause mit dem Gesetz befassen. Auch "
+            "der Bundesrat muss zustimmen.")
+    lines = [ln for p in [*paras, last] for ln in textwrap.wrap(p, 64)]
+    page = "\n".join(["Nachrichten-Ticker", "Windräder: Genehmigungen sollen schneller gehen",
+                      "3. März 2025, 14:12 Uhr", *lines, "dpa mb/kr yyzz a3 fj",
+                      "© dpa-infocom, dpa:250303-99-114422/4", "Weitere Meldungen"]) + "\n"
+    body = normalise_text(page, source=SRC).body
+    assert body[-1] == last

@@ -57,6 +57,9 @@ def logical_lines(text: str) -> list[Line]:
         if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
                 and len(last) + 1 + len(first) > width
                 and len(raw[i - 1]) <= width + 8  # far longer than the column: not wrapped
+                # a sentence's end with room left for the next word ends the paragraph
+                and not (len(raw[i - 1]) + 1 + len(first) <= width
+                         and FULL_STOP_RE.search(raw[i - 1]))
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
                 # a byline under the headline, a "Headline | Site" tab title: never wrapped
                 and " | " not in last and not BYLINE_RE.match(s)
