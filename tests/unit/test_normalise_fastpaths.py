@@ -94,3 +94,13 @@ def test_articles_carry_the_content_hash_of_their_text() -> None:
         assert art.content_hash == content_hash(art.title, art.body), path.name
         checked += 1
     assert checked > 100
+
+
+def test_full_stop_is_full_stop_re() -> None:
+    from worker.normalise.cues import FULL_STOP_RE, full_stop
+
+    lines = ["", ".", "a.", "a.)", "a.\n", "a\n", "”", "Done!”’", "x?]", "x)", "end …", "终。"]
+    for path in sorted(FIXTURES.iterdir()):
+        lines += path.read_text(encoding="utf-8", errors="replace").split("\n")
+    for line in lines:
+        assert full_stop(line) is bool(FULL_STOP_RE.search(line)), line

@@ -17,6 +17,17 @@ CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
 SENT_END_RE = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
 FULL_STOP_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+
+
+def full_stop(text: str) -> bool:
+    """``FULL_STOP_RE.search(text)`` read from the end (a stop, then closing quotes or
+    brackets only), where the regex scans the whole line. Keep in step with FULL_STOP_RE."""
+    if text.endswith("\n"):  # "$" also matches before a final newline
+        return bool(FULL_STOP_RE.search(text))
+    end = text.rstrip("\"'”’»)]")
+    return bool(end) and end[-1] in ".!?…。！？"
+
+
 URL_RE = re.compile(r"https?://|www\.\w|\w\.(?:com|org|net|co\.uk|io)\b/?|\S@\w+\.\w")
 SEP_RE = re.compile(r"(?:^|\s)[|›»•·>/◦▸►→«‹](?:\s|$)")
 IMAGE_RE = re.compile(r"^[^\s/]?.{0,200}\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?|heic)$",

@@ -121,7 +121,9 @@ def wrap_width(lines: list[str]) -> int:
     for w in range(102):
         acc += hist[w]
         upto[w] = acc
-    for width in range(45, 101):  # the narrowest width almost every line fits in
+    # (none does when over a tenth of the lines is longer than 100: skip the scan)
+    for width in range(45, 101) if n - upto[100] <= 0.1 * n else ():
+        # the narrowest width almost every line fits in
         if n - upto[width] <= 0.1 * n:
             # near-width lines dominate the longer lines (menus and link lists are short)
             if upto[width] - upto[width - 12] >= max(3, 0.3 * (n - upto[width // 2])) \
@@ -139,6 +141,8 @@ def _cliff_width(lines: list[str], hist: list[int], upto: list[int]) -> int:
     """A wrapped story inside a page whose other lines (teasers, footer, an unwrapped
     standfirst) run long: many lines end just under the width and almost none just over it,
     whatever the far longer lines do. Narrow print columns are left to fragment joining."""
+    if upto[89] < 6:
+        return 0  # fewer than 6 lines of up to 89 characters: no width has 6 near it
     for width in range(50, 90):
         near = upto[width] - upto[width - 12]
         above = upto[min(width + 25, 101)] - upto[width]

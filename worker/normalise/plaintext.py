@@ -58,6 +58,7 @@ from worker.normalise.cues import (
     WEAK_KEYS,
     WEAK_RE,
     credit_cue,
+    full_stop,
 )
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines
 from worker.normalise.stopwords import ALL_STOPWORDS
@@ -107,7 +108,7 @@ def _features(lines: list[Line]) -> None:
         elif n >= 12 and ln.stop < 0.15 and len(ARABIC_RE.findall(t)) > 40:
             ln.stop = 0.15  # Arabic glues its particles to words: few stand-alone stop words
         # CJK prose has no spaces but does have sentence stops; headlines and captions don't
-        ln.sentence = (bool(FULL_STOP_RE.search(t)) and not t.isupper()) or (
+        ln.sentence = (full_stop(t) and not t.isupper()) or (
             cjk > 10 and any(c in t for c in "。！？"))
         if n <= 8:
             caps = sum(1 for w in t.split() if w[:1].isupper())
