@@ -349,3 +349,18 @@ def test_wrapped_paragraph_end_is_not_joined_to_a_wire_code_line() -> None:
                       "© dpa-infocom, dpa:250303-99-114422/4", "Weitere Meldungen"]) + "\n"
     body = normalise_text(page, source=SRC).body
     assert body[-1] == last
+
+
+@pytest.mark.parametrize("under", [["10-04-2025 13:22"],
+                                   ["Coastal Press Agency", "April 14, 2025"]])
+def test_headline_over_a_date_or_agency_line_in_a_wrapped_dump(under: list[str]) -> None:
+    import textwrap
+
+    title = "Ferry operator suspends island crossings after engine failure"
+    paras = [("A ferry operator serving three islands off the west coast has suspended all "
+              "crossings for at least ten days after a second engine failure in a month left "
+              f"a vessel drifting for more than an hour with passengers on board ({k}).")
+             for k in range(3)]
+    lines = [ln for p in paras for ln in textwrap.wrap(p, 60)]
+    page = "\n".join([title, *under, *lines]) + "\n"
+    assert normalise_text(page, source=SRC).title == title

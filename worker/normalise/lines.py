@@ -10,6 +10,8 @@ from worker.normalise.cues import (
     BYLINE_RE,
     CJK_CAPTION_RE,
     CREDIT_RE,
+    DATE_LINE_RE,
+    DIGIT_RE,
     FULL_STOP_RE,
     IMAGE_EXTS,
     IMAGE_RE,
@@ -60,6 +62,7 @@ def logical_lines(text: str) -> list[Line]:
                 # a sentence's end with room left for the next word ends the paragraph
                 and not (len(raw[i - 1]) + 1 + len(first) <= width
                          and FULL_STOP_RE.search(raw[i - 1]))
+                and not (len(s) <= 40 and _stands_alone(last, s, raw, i))
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
                 # a byline under the headline, a "Headline | Site" tab title: never wrapped
                 and " | " not in last and not BYLINE_RE.match(s)
@@ -79,6 +82,18 @@ def logical_lines(text: str) -> list[Line]:
 
 
 _GLUE = frozenset(",.;:)!?»”")
+_PUNCT = frozenset(",.;:!?")
+
+
+def _stands_alone(last: str, s: str, raw: list[str], i: int) -> bool:
+    """A short line under a headline is no wrapped text of it: a date/time line ("10-04-2025
+    13:22"), or a label without punctuation ("Coastal Press Agency") over a date or a gap."""
+    if DIGIT_RE.search(s) and DATE_LINE_RE.search(s) and not FULL_STOP_RE.search(s):
+        return len(s.split()) <= 5
+    if len(s.split()) > 4 or not _PUNCT.isdisjoint(s) or not _PUNCT.isdisjoint(last):
+        return False
+    nxt = raw[i + 1] if i + 1 < len(raw) else ""
+    return not nxt or bool(DIGIT_RE.search(nxt) and DATE_LINE_RE.search(nxt))
 # Lines classified per document (~30 us each): an article dump has a few thousand at most, so
 # a longer one is read from its top rather than for tens of seconds.
 MAX_LINES = 20_000
@@ -121,9 +136,7 @@ def wrap_width(lines: list[str]) -> int:
     for w in range(102):
         acc += hist[w]
         upto[w] = acc
-    # (none does when over a tenth of the lines is longer than 100: skip the scan)
-    for width in range(45, 101) if n - upto[100] <= 0.1 * n else ():
-        # the narrowest width almost every line fits in
+    for width in range(45, 101):  # the narrowest width almost every line fits in
         if n - upto[width] <= 0.1 * n:
             # near-width lines dominate the longer lines (menus and link lists are short)
             if upto[width] - upto[width - 12] >= max(3, 0.3 * (n - upto[width // 2])) \
@@ -141,8 +154,6 @@ def _cliff_width(lines: list[str], hist: list[int], upto: list[int]) -> int:
     """A wrapped story inside a page whose other lines (teasers, footer, an unwrapped
     standfirst) run long: many lines end just under the width and almost none just over it,
     whatever the far longer lines do. Narrow print columns are left to fragment joining."""
-    if upto[89] < 6:
-        return 0  # fewer than 6 lines of up to 89 characters: no width has 6 near it
     for width in range(50, 90):
         near = upto[width] - upto[width - 12]
         above = upto[min(width + 25, 101)] - upto[width]
