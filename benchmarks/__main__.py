@@ -32,6 +32,7 @@ def _benches() -> dict[str, tuple[Callable[[Bench], list[Row]], list[str]]]:
         bench_stories,
     )
     from benchmarks.bench_postgres import bench_pg_project
+    from benchmarks.bench_rebuild import bench_rebuild
 
     return {
         "append": (bench_store.bench_append, ["append"]),
@@ -46,6 +47,7 @@ def _benches() -> dict[str, tuple[Callable[[Bench], list[Row]], list[str]]]:
         "stories_assign": (bench_stories.bench_stories_assign, ["stories_assign"]),
         "pg_project": (bench_pg_project, ["pg_project"]),
         "api_ingest": (bench_api.bench_api_ingest, ["api_ingest"]),
+        "rebuild": (bench_rebuild, ["rebuild_rss", "rebuild_stall"]),
     }
 
 
