@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 ROW_KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "extra"}
 EXPECTED = {"append", "normalise_text", "normalise_html", "consume", "feed_polls", "feed_parse",
             "latency_single", "end_to_end_batch", "worker_rss", "api_ingest", "stories_assign",
-            "pg_project"}
+            "pg_project", "rebuild_rss", "rebuild_stall"}
 
 
 @pytest.mark.e2e
