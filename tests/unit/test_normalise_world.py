@@ -364,3 +364,20 @@ def test_headline_over_a_date_or_agency_line_in_a_wrapped_dump(under: list[str])
     lines = [ln for p in paras for ln in textwrap.wrap(p, 60)]
     page = "\n".join([title, *under, *lines]) + "\n"
     assert normalise_text(page, source=SRC).title == title
+
+
+def test_list_lead_in_line_is_kept_with_its_list() -> None:
+    p1 = ("Der Landeswahlleiter hat am Montagabend das vorläufige amtliche Endergebnis der "
+          "Kommunalwahl bekannt gegeben, die Wahlbeteiligung lag bei 58 Prozent.")
+    p2 = ("Die Stadtratsfraktionen wollen in den kommenden Wochen über mögliche Koalitionen "
+          "sprechen, eine erste Sitzung des neuen Rates ist für Anfang Juli geplant.")
+    lead = "Das Ergebnis im Überblick:"
+    rows = ["CDU 31,2 Prozent", "SPD 24,8 Prozent", "Grüne 18,1 Prozent", "FDP 7,9 Prozent"]
+    p3 = ("Die Oberbürgermeisterin dankte den rund 900 Wahlhelferinnen und Wahlhelfern, die "
+          "am Sonntag bis spät in die Nacht die Stimmzettel ausgezählt hatten.")
+    p4 = ("Das endgültige Ergebnis soll der Wahlausschuss in seiner Sitzung am kommenden "
+          "Freitag feststellen, Änderungen gelten dabei als unwahrscheinlich.")
+    page = ("Stadtanzeiger\n\nKommunalwahl: CDU bleibt stärkste Kraft im Stadtrat\n\n"
+            f"3. Juni 2025\n\n{p1}\n\n{p3}\n\n{lead}\n" + "\n".join(rows)
+            + f"\n\n{p2}\n\n{p4}\n")
+    assert normalise_text(page, source=SRC).body == (p1, p3, lead, *rows, p2, p4)

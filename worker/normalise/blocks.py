@@ -118,6 +118,8 @@ def _unmarked_runs(lines: list[Line]) -> None:
                 and _prose_near(lines, j, 1):
             for ln in lines[i:j]:
                 ln.item = True
+            if lines[k].text.endswith(":"):  # "The forecasters expect:" belongs to its list
+                lines[k].item = not lines[k].prose
         done = j
 
 
