@@ -381,3 +381,17 @@ def test_list_lead_in_line_is_kept_with_its_list() -> None:
             f"3. Juni 2025\n\n{p1}\n\n{p3}\n\n{lead}\n" + "\n".join(rows)
             + f"\n\n{p2}\n\n{p4}\n")
     assert normalise_text(page, source=SRC).body == (p1, p3, lead, *rows, p2, p4)
+
+
+def test_long_headline_naming_a_date_is_still_a_headline() -> None:
+    title = ("Treni, dal 15 giugno orari estivi: più collegamenti verso la Puglia e la "
+             "Calabria")
+    it = [("Con l'entrata in vigore dell'orario estivo, dal 15 giugno aumenteranno i "
+           "collegamenti ferroviari tra il Nord e le regioni del Sud, ha annunciato oggi il "
+           f"gruppo Ferrovie dello Stato ({k}).") for k in range(3)]
+    page = (f"Notiziario Italia\n\nECONOMIA\n\n{title}\n\nQuaranta convogli in più al giorno\n\n"
+            "28 maggio 2025 - 12:40\n\n" + "\n\n".join(it) + "\n")
+    assert normalise_text(page, source=SRC).title == title
+    dated = "Pubblicato il 28 maggio 2025 alle 12:40 | aggiornato il 29 maggio 2025 alle 9:15"
+    page = f"Notiziario Italia\n\n{dated}\n\n" + "\n\n".join(it) + "\n"
+    assert normalise_text(page, source=SRC).title != dated

@@ -44,8 +44,11 @@ def title_score(ln: Line, distance: int) -> float:
         return -1.0
     if (t.endswith(")") or "|" in t) and _CAPTION_TAIL_RE.search(t):
         return -1.0
+    # a date line; a long headline may name a date ("dal 15 giugno orari estivi: ...")
     if (DIGIT_RE.search(t) and ((DATE_HINT_RE.search(t) and ln.words <= 8)
-                                 or DATE_LINE_RE.search(t))) or BY_INSIDE_RE.search(t):
+                                 or (DATE_LINE_RE.search(t) and (
+                                     ln.words <= 12 or "|" in t or "·" in t
+                                     or _NOT_TITLE_RE.search(t))))) or BY_INSIDE_RE.search(t):
         return -1.0
     toks = t.split() if DIGIT_RE.search(t) else []
     nums = sum(1 for w in toks if w.strip(PUNCT).replace(".", "").replace(",", "")
