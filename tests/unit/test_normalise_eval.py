@@ -152,3 +152,25 @@ def test_dev_set_size_and_languages() -> None:
     assert len(langs) >= 6
     assert {"de", "fr", "es", "pt", "zh", "ja", "ar"} <= langs
     assert all(s["n"] >= 1 for s in result["shapes"].values())
+
+
+def test_eighth_and_ninth_blind_set_floors() -> None:
+    # n01..n40 (40 pages, de fr es pt zh ja ar it ru en) and p01..p30 (30 pages, en de fr es pt
+    # zh ja ar nl pl), written blind for issue 17. Before any change: n F1 0.938, title 0.78,
+    # dateline 0.95, date 0.82; p F1 0.957, title 0.93, dateline 0.83, date 0.90. After general
+    # fixes (U+3000 kept in CJK titles, es/it/ar wire datelines, local-format dates, skip links
+    # and share rows, press-release/paywall tails, multilingual disclaimers, key-points boxes,
+    # gallery counters, numbered items with text lines, ad-slot tails): n 0.992 / 1.00 / 1.00 /
+    # 1.00, p 0.994 / 1.00 / 0.97 / 0.97; floors sit 0.03 under.
+    s = summary()
+    assert s["n"]["n"] >= 40 and s["p"]["n"] >= 30
+    assert s["n"]["f1"] >= 0.96 and s["p"]["f1"] >= 0.96
+    assert s["n"]["title_exact"] >= 0.97 and s["p"]["title_exact"] >= 0.97
+    assert s["n"]["dateline_exact"] >= 0.97 and s["p"]["dateline_exact"] >= 0.93
+    assert s["n"]["date_exact"] >= 0.97 and s["p"]["date_exact"] >= 0.93
+
+
+def test_every_language_floor() -> None:
+    # Per language (the fixtures' "language"): the weakest after the n/p fixes is pt at 0.963.
+    langs = evaluated()["languages"]
+    assert all(v["f1"] >= 0.93 for k, v in langs.items() if k != "unknown"), langs
