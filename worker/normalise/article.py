@@ -20,7 +20,7 @@ import orjson
 from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
 from worker.events.limits import capped
 from worker.events.models import Article, Image, Source, normalised_content_hash
-from worker.normalise.cues import CJK_RE
+from worker.normalise.cues import CJK_RE, is_label
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.decode import clean_text, decode_bytes
 from worker.normalise.html import declared_charset, extract_html, html_to_paragraphs
@@ -50,27 +50,6 @@ _BYLINE_START_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNOREC
 _UPDATED_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|actualizado", re.I)
 _HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
 _ASCII_WS_RE = re.compile(r"[ \t\n\r\f\v]+")
-# Short CJK lines that label or credit the story, never part of it: "（编辑：周敏）",
-# "監修：薬剤師 佐藤健一", "【广告】", an affiliate notice "※本記事にはアフィリエイト広告が…"
-_CJK_LABEL_RE = re.compile(
-    r"^[（(【\[]?(?:(?:责任)?编辑|責任編輯|編集|監修|记者|記者|撰文|作者|摄影|攝影|校对|审核)[：:]"
-    r"[^。！？]{1,30}[)）】\]]?$|^[【\[(（]?(?:广告|廣告|広告|推广|PR)[】\])）]?$|"
-    r"^※?.{0,30}アフィリエイト(?:広告|リンク|プログラム)")
-# A gallery's "3 / 6" counter and its "Foto: Rui Farinha" / "Texto: Marta Sequeira ·" credits
-_GALLERY_LABEL_RE = re.compile(
-    r"^\d{1,3}\s*(?:/|de|of|von|sur|di)\s*\d{1,3}$|^(?:fotos?|photos?|images?|bild|imagen|"
-    r"fotografia|foto e texto|texto|text|words|crédito|credit)\s*:\s*[^.!?:]{2,50}?\s*[·|•]?$",
-    re.IGNORECASE)
-
-
-def _label(para: str) -> bool:
-    """A short paragraph that labels or credits the story (or a photo) without telling it."""
-    if para.isascii():
-        return bool(_GALLERY_LABEL_RE.match(para))
-    return bool((len(para) <= 60 and _CJK_LABEL_RE.match(para))
-                or _GALLERY_LABEL_RE.match(para))
-
-
 _MIN_WORDS = 12
 _DATE_PIECES_RE = re.compile(r"\s[|•·]\s|(?=\bupdated\b)|(?=\bpublished\b)", re.I)
 
@@ -341,7 +320,7 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
     # split() would also collapse U+3000, the separator CJK headlines keep (decode.clean_text)
     title = " ".join(_ASCII_WS_RE.split(title.strip()))
     body = [" ".join(p.split()) for p in paragraphs]
-    body = [p for p in body if p and not (len(p) <= 80 and _label(p))]
+    body = [p for p in body if p and not (len(p) <= 80 and is_label(p))]
     if body and title and body[0].lower() == " ".join(title.split()).lower():
         body.pop(0)
     # A byline left at the top of the text (JSON / HTML bodies) is metadata.

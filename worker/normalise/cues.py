@@ -317,3 +317,24 @@ CREDIT_KEYS = _keyset(
     "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua")
 URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".co.uk", ".io")
 SEP_CHARS = frozenset("|›»•·>/◦▸►→«‹")
+
+
+# Short CJK lines that label or credit the story, never part of it: "（编辑：周敏）",
+# "監修：薬剤師 佐藤健一", "【广告】", an affiliate notice "※本記事にはアフィリエイト広告が…"
+_CJK_LABEL_RE = re.compile(
+    r"^[（(【\[]?(?:(?:责任)?编辑|責任編輯|編集|監修|记者|記者|撰文|作者|摄影|攝影|校对|审核)[：:]"
+    r"[^。！？]{1,30}[)）】\]]?$|^[【\[(（]?(?:广告|廣告|広告|推广|PR)[】\])）]?$|"
+    r"^※?.{0,30}アフィリエイト(?:広告|リンク|プログラム)")
+# A gallery's "3 / 6" counter and its "Foto: Rui Farinha" / "Texto: Marta Sequeira ·" credits
+_GALLERY_LABEL_RE = re.compile(
+    r"^\d{1,3}\s*(?:/|de|of|von|sur|di)\s*\d{1,3}$|^(?:fotos?|photos?|images?|bild|imagen|"
+    r"fotografia|foto e texto|texto|text|words|crédito|credit)\s*:\s*[^.!?:]{2,50}?\s*[·|•]?$",
+    re.IGNORECASE)
+
+
+def is_label(para: str) -> bool:
+    """A short paragraph that labels or credits the story (or a photo) without telling it."""
+    if para.isascii():
+        return bool(_GALLERY_LABEL_RE.match(para))
+    return bool((len(para) <= 60 and _CJK_LABEL_RE.match(para))
+                or _GALLERY_LABEL_RE.match(para))
