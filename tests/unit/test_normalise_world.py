@@ -10,7 +10,7 @@ import pytest
 
 from worker.events.models import Source
 from worker.normalise.article import normalise_html, normalise_text
-from worker.normalise.cues import DATE_LINE_RE
+from worker.normalise.cues import DATE_LINE_RE, TAIL_HEAD_RE
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.decode import clean_text
 from worker.normalise.meta import split_dateline
@@ -395,3 +395,12 @@ def test_long_headline_naming_a_date_is_still_a_headline() -> None:
     dated = "Pubblicato il 28 maggio 2025 alle 12:40 | aggiornato il 29 maggio 2025 alle 9:15"
     page = f"Notiziario Italia\n\n{dated}\n\n" + "\n\n".join(it) + "\n"
     assert normalise_text(page, source=SRC).title != dated
+
+
+@pytest.mark.parametrize(("head", "tail"), [
+    ("About Trentside Hospitals", True), ("Über Apothekenblick", True), ("■会社概要", True),
+    ("Notes to editors", True), ("About time we talked", False),
+    ("Über Geld spricht man nicht", False), ("事件の概要", False),
+])
+def test_press_release_tail_heads_are_names_not_subheads(head: str, tail: bool) -> None:
+    assert bool(TAIL_HEAD_RE.search(head)) is tail

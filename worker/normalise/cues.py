@@ -175,17 +175,21 @@ CJK_DISCLAIMER_MARKS = ("情報提供を目的", "代わるものではありま
 # notes to editors / contacts (会社概要, お問い合わせ), a paywall's subscribe box, a related-
 # articles list (関連記事, 相关阅读). Only short lines; everything from them on is cut.
 TAIL_HEAD_RE = re.compile(
-    r"^\W*(?:about (?-i:[A-Z])[\w&.,'’ -]{1,60}$|notes? (?:to|for) editors\b|"
+    # "About Acme Corp." / "Über Apothekenblick": a name, every word capitalised (a subhead
+    # such as "About time we talked" or "Über Geld spricht man nicht" is not one)
+    r"^\W*(?:about (?-i:[A-Z][\w&.,'’-]*)(?: (?:(?-i:[A-Z&])[\w&.,'’-]*|of|and|for|the|de)){0,5}"
+    r"$|notes? (?:to|for) editors\b|"
     r"media (?:contacts?|enquiries|inquiries)\b|press contacts?\b|"
     r"subscribe (?:to|now to) (?:read|continue|keep reading)|"
     r"this (?:article|story) is (?:for|only available to|exclusive to) (?:subscribers|members)|"
-    r"über (?-i:[A-ZÄÖÜ])\S+(?: \S+){0,3}$|pressekontakt|à propos de (?-i:[A-Z])|"
+    r"über (?:uns$|(?-i:[A-ZÄÖÜ][\w&.-]*)(?: (?-i:[A-ZÄÖÜ&])[\w&.-]*){0,2}$)|pressekontakt|"
+    r"à propos de (?-i:[A-Z])|"
     r"contact (?:presse|médias)\b|acerca de (?-i:[A-Z])|contacto de prensa|"
     r"informazioni su (?-i:[A-Z])|contatti? (?:stampa|per la stampa)|"
     r"abonnez-vous pour (?:lire|continuer)|suscr[ií]bete para (?:seguir|continuar) leyendo|"
     r"assine para (?:continuar|ler)|jetzt weiterlesen|"
     r"подпишитесь на (?:рассылку|наш)|"
-    r".{0,12}概要$|(?:本件に関する)?お問い合わせ|関連記事|关于我们|媒体联系|相关阅读|相关新闻|"
+    r"■?(?:会社|企業|商品|製品|団体|開催|イベント|サービス)概要$|(?:本件に関する)?お問い合わせ|関連記事|关于我们|媒体联系|相关阅读|相关新闻|"
     r"推荐阅读|延伸阅读)", re.IGNORECASE)
 TAIL_HEAD_KEYS = frozenset(("about", "notes", "note", "media", "press", "subscribe", "this",
                             "über", "pressekontakt", "à", "contact", "acerca", "contacto",
