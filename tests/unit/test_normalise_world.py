@@ -404,3 +404,15 @@ def test_long_headline_naming_a_date_is_still_a_headline() -> None:
 ])
 def test_press_release_tail_heads_are_names_not_subheads(head: str, tail: bool) -> None:
     assert bool(TAIL_HEAD_RE.search(head)) is tail
+
+
+def test_arabic_breaking_label_is_no_dateline() -> None:
+    para = "عاجل - أعلنت الحكومة المصرية يوم الاثنين افتتاح محطة جديدة"
+    assert split_dateline(para) == (None, para)
+
+
+def test_a_live_blog_in_a_ticker_container_is_kept() -> None:
+    entries = "".join(f"<div class='entry'><p>{p}</p></div>" for p in EN)
+    html = ("<html><body><h1>Liveticker: Hospital trust paid agency nurses £41m</h1>"
+            f"<div class='ticker'>{entries}</div></body></html>")
+    assert normalise_html(html, source=SRC).body == tuple(EN)

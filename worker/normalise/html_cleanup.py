@@ -193,7 +193,9 @@ def _drop_widgets(root: Any) -> None:
     box (its heading and nothing but links under it: trafilatura drops the heading and keeps
     the link paragraphs) are not the story. ``drop_tree`` keeps the tail text."""
     for el in root.xpath(_WIDGET_XPATH):
-        if _WIDGET_RE.search(el.get("class") or "") and el.getparent() is not None:
+        # a strip, not a container: a live blog wrapped in class="ticker" stays
+        if _WIDGET_RE.search(el.get("class") or "") and el.getparent() is not None \
+                and len(el.text_content()) < 600:
             el.drop_tree()
     for head in list(root.iter("h2", "h3", "h4")):
         box = head.getparent()

@@ -165,6 +165,8 @@ _CJK_DATELINE_RE = re.compile(
     r"^(?:本报|[\u4e00-\u9fff]{1,5}?[社网報报台])([\u4e00-\u9fff]{2,6}?)\d{1,2}月\d{1,2}日"
     r"[电讯電訊]\s*(?:[（(][^）)]{0,40}[）)])?\s*")
 _PR_DATE_RE = re.compile(_PR_DATE)
+# "عاجل - ..." (breaking), update, video, in pictures, exclusive: labels, not places
+_AR_NOT_PLACE = frozenset(("عاجل", "تحديث", "فيديو", "بالصور", "بالفيديو", "حصري", "خاص"))
 _NOT_PLACE = {"BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "WATCH", "CORRECTION", "WARNING",
               "ALERT", "NOTE", "EDITOR'S NOTE", "LIVE", "VIDEO", "PHOTOS", "ANALYSIS", "OPINION"}
 
@@ -176,7 +178,7 @@ def split_dateline(para: str) -> tuple[str | None, str]:
         if m and para[m.end():].strip():
             return m.group(1), para[m.end():].strip()
         m = _AR_DATELINE_RE.match(para)
-        if m and len(para[m.end():].split()) >= 3:
+        if m and len(para[m.end():].split()) >= 3 and m.group(1) not in _AR_NOT_PLACE:
             return m.group(1), para[m.end():].strip()
     for i, pattern in enumerate(_DATELINE_RES):
         m = pattern.match(para)
