@@ -364,7 +364,10 @@ class Consumer:
             pipe.xadd(self.keys.dead_letters, entry)
         pipe.xack(self.stream, self.group, *acks)
         self.hooks.write(pipe)
-        read_next = read_next and not self.stop_event.is_set()
+        # Not on Redis Cluster: its transaction pipeline hands XREADGROUP's reply back in
+        # another shape ({stream: ...}); the next step reads as usual there.
+        read_next = (read_next and not self.stop_event.is_set()
+                     and not hasattr(self.redis, "get_node_from_key"))
         if read_next:
             pipe.xreadgroup(self.group, self.name, {self.stream: ">"}, count=self.batch)
         results = pipe.execute(raise_on_error=False)
