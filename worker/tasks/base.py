@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 class SubmittedTask(Task):  # type: ignore[misc]
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.request_stack.top is None:
+            # Called directly, not by a worker: Celery's own call sets up the request.
+            return super().__call__(*args, **kwargs)
         req = self.request
         task_id = getattr(req, "id", None)
         # A worker's request carries the message headers as attributes; apply() nests them.
@@ -37,4 +40,5 @@ class SubmittedTask(Task):  # type: ignore[misc]
                 log.warning("task %s (%s) not run: its submitter gave up on it", task_id,
                             self.name)
                 return {"status": "abandoned", "task_id": task_id}
-        return super().__call__(*args, **kwargs)
+        # As Celery runs a task without a __call__ of its own (the worker pushed the request).
+        return self.run(*args, **kwargs)

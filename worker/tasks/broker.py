@@ -80,7 +80,6 @@ if tonumber(ARGV[5]) > 0 then
     return 0
   end
 end
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return 2 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
@@ -165,17 +164,16 @@ class SubmissionLedger:
                              "queue": entry.queue, "resends": entry.resends})
 
     def commit(self, task_id: str, body: bytes, queue: str, list_key: str, message: bytes,
-               *, deadline_ms: int = 0, now_ms: int | None = None) -> bool:
+               *, deadline_ms: int = 0, now_ms: int | None = None) -> None:
         """Record the submission and push its ``message`` onto ``list_key`` atomically, unless
         the broker's clock is past ``deadline_ms`` (then neither: redis.TimeoutError, which
-        callers already treat as "Redis did not answer in time").
-        False when this very entry was already committed (a retried publish)."""
+        callers already treat as "Redis did not answer in time"). The same task id committed
+        again is queued again: that is how Celery's retry() re-sends a task."""
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         done = self._commit(keys=[self._msg, self._queue_of, self._sent(queue), list_key],
                             args=[task_id, body, queue, now_ms, deadline_ms, message])
         if int(done) == 0:
             raise redis.TimeoutError(f"submission {task_id} reached Redis after its deadline")
-        return int(done) == 1
 
     def abandoned_key(self, task_id: str) -> str:
         return self.keys.journal("abandoned:") + task_id
