@@ -24,7 +24,9 @@ heading- or formula-first articles, disclaimers and affiliate notices) (``m``);
 tables, live blogs, disclaimers, local date formats) and ``p01_`` .. ``p99_`` (30 pages in 10
 languages: press releases, paywall teasers, key-points boxes, galleries, transcripts, wire
 datelines in Spanish/Arabic/Chinese, relative dates) are the eighth and ninth blind sets for
-issue 17 (``n``, ``p``);
+issue 17 (``n``, ``p``); ``q01_`` .. ``q99_`` (30 modern news/blog pages, mostly full-page text
+dumps: furniture in mid-story, captions and credits under the headline, HTML boilerplate inside
+article containers, run-together dates) are the tenth blind set for issue 17 (``q``);
 ``overall`` is every document.
 
 Every score is also reported per language (the expected file's ``language``; ``unknown`` when
@@ -54,9 +56,9 @@ KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
 # Blind batches, by file-name prefix letter (b01_..., c01_...): the group they report in.
-_BATCH_RE = re.compile(r"([bcdegkmnp])\d\d_")
+_BATCH_RE = re.compile(r"([bcdegkmnpq])\d\d_")
 BATCH_GROUPS = {"b": "blind", "c": "c", "d": "d", "e": "e", "g": "g", "k": "k", "m": "m",
-                "n": "n", "p": "p"}
+                "n": "n", "p": "p", "q": "q"}
 
 
 def group(name: str, kind: str) -> str:
@@ -139,7 +141,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "c", "d", "e", "g", "k", "m", "n", "p", "overall"):
+                 "c", "d", "e", "g", "k", "m", "n", "p", "q", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if sel:
