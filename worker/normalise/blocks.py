@@ -179,6 +179,49 @@ def story_bars(lines: list[Line]) -> None:
             x.kind = x.kind or "bar"
 
 
+# Boundary labels that only ever close a story (comments, copyright, author box): never a box
+_END_ONLY_RE = re.compile(r"comment|respons|repl|conversation|discussion|sort|©|copyright|about",
+                          re.IGNORECASE)
+
+
+def inline_boxes(lines: list[Line]) -> None:
+    """A "Read more" / "Mehr zum Thema" / "Recommended" label between two paragraphs, over
+    the linked headline, with the story going on in paragraphs right after it, is a related-
+    link box inside the story: it weighs nothing and is not kept (the story's end comes from
+    what follows the last paragraph). Teaser lists with deks (headline, sentence, headline)
+    and comments (name, text, name) do not go on in consecutive paragraphs."""
+    n = len(lines)
+    for i, ln in enumerate(lines):
+        if not ln.boundary or ln.words > 6 or not any(x.prose for x in lines[max(0, i - 3):i]) \
+                or _END_ONLY_RE.search(ln.text):
+            continue
+        j = i + 1
+        while j < n and j - i <= 3 and not lines[j].prose and not lines[j].boundary \
+                and lines[j].words <= 16:
+            j += 1
+        # paragraphs end their sentences; teaser deks often do not
+        if j >= n or not lines[j].prose or not lines[j].sentence or j - i > 3:
+            continue
+        k = j + 1  # a second paragraph, with only ad labels or credits between
+        while k < n and k - j <= 3 and not lines[k].prose and _label(lines[k]):
+            k += 1
+        # ... or one paragraph and then the comments or the footer: the story's last section
+        last = k < n and lines[k].boundary and lines[j].words >= 20 \
+            and bool(_END_ONLY_RE.search(lines[k].text))
+        if k < n and ((lines[k].prose and lines[k].sentence) or last):
+            ln.boundary = False
+            ln.kind = ln.kind or "bar"
+            if j > i + 1:  # the linked headline right under the label
+                lines[i + 1].kind = lines[i + 1].kind or "bar"
+
+
+def _label(ln: Line) -> bool:
+    """An ad label, a credit or a button between two paragraphs ("Advertisement", "Ad
+    Feedback", "Story continues below advertisement"), not a teaser's headline."""
+    return bool(ln.kind or ln.strong or ln.credit or ln.repeated or ln.weak
+                or (ln.linky and ln.words <= 3))
+
+
 _FRAME_RE = re.compile(r"^\+[-=+]{8,}\+$")
 
 

@@ -18,6 +18,7 @@ from itertools import repeat
 
 from worker.normalise.blocks import (
     framed_boxes,
+    inline_boxes,
     lead_block,
     mark_items,
     question_heads,
@@ -257,6 +258,7 @@ def extract_parts(text: str) -> TextParts:
     mark_items(lines)
     question_heads(lines)
     story_bars(lines)
+    inline_boxes(lines)
     framed_boxes(lines)
     a, b = _region(lines)
     if b < a:

@@ -1,0 +1,76 @@
+"""Shapes from the q blind batch (issue 17): furniture inside the story of modern pages.
+
+Each test builds a small page of one shape and checks what the normaliser keeps; the q floor
+in test_normalise_eval.py checks the labelled fixtures.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.events.models import Source
+from worker.normalise.article import normalise_text
+
+pytestmark = pytest.mark.timeout(120, method="thread")
+
+SRC = Source(kind="file", location="furniture")
+MENU = "Home\nNews\nWorld\nBusiness\nSport\n\n"
+HEAD = "Harbour council approves new ferry terminal after long dispute\n\nMay 12, 2025\n\n"
+P = [
+    "The harbour council approved plans for a new ferry terminal on Monday, ending a dispute "
+    "that had lasted more than four years between the port and local residents.",
+    "The terminal will handle up to twelve sailings a day and is expected to open in the "
+    "spring of 2027, according to the council's planning report.",
+    "Residents had objected to the noise and traffic the terminal would bring, but the "
+    "council said the final design moved the car park away from the houses.",
+    "The port authority said the new terminal would create about two hundred jobs during "
+    "construction and another sixty once the ferries were running.",
+    "Work on the foundations is due to begin in the autumn, once the last permits from the "
+    "environment agency have been granted to the port.",
+]
+FOOT = "\n\nMost read\n1\nCouncil tax to rise\n2\nTrain strike dates\n\n© 2025 Harbour News\n"
+
+
+def _page(*middle: str) -> str:
+    return MENU + HEAD + "\n\n".join(middle) + FOOT
+
+
+@pytest.mark.parametrize("label", ["Read more", "Mehr zum Thema", "Recommended",
+                                   "Related article"])
+def test_related_link_box_in_mid_story_is_skipped(label: str) -> None:
+    # the box's label and its linked headline are furniture; the story goes on after them
+    # most of the story above the box (a box under the lede is a share bar: story_bars)
+    page = _page(P[0], P[1], P[2], f"{label}\nPort strike ends after three weeks", P[3],
+                 "Advertisement", P[4])
+    art = normalise_text(page, source=SRC)
+    assert art.body == tuple(P)
+
+
+def test_box_before_the_last_paragraph_keeps_it() -> None:
+    page = MENU + HEAD + "\n\n".join([P[0], P[1], P[2], "Recommended\nBest ferry deals"
+                                      " this week", P[3]]) \
+        + "\n\nJoin the conversation\nShow 214 comments\n© 2025 Harbour News\n"
+    art = normalise_text(page, source=SRC)
+    assert art.body == tuple(P[:4])
+
+
+def test_teaser_list_with_deks_after_the_story_is_not_kept() -> None:
+    # headline, dek sentence, headline, dek sentence: no two paragraphs in a row
+    dek1 = ("Officials said the bridge would stay closed to heavy lorries until the repairs "
+            "were finished next year.")
+    dek2 = ("The school said the new timetable would give pupils an extra hour of lessons "
+            "on three days of the week.")
+    page = _page(*P).replace(FOOT, "") + (
+        f"\n\nRecommended\nBridge closed to lorries\n{dek1}\nSchool day grows longer\n{dek2}\n"
+        + FOOT)
+    art = normalise_text(page, source=SRC)
+    assert art.body == tuple(P)
+
+
+def test_comments_label_still_ends_the_story() -> None:
+    comment = ("I have lived next to the harbour for thirty years and this terminal will "
+               "ruin the view for every family on our street, whatever they say.")
+    page = _page(*P).replace(FOOT, "") + (
+        f"\n\nComments\n{comment}\n{comment.replace('thirty', 'forty')}\n" + FOOT)
+    art = normalise_text(page, source=SRC)
+    assert art.body == tuple(P)
