@@ -74,3 +74,36 @@ def test_comments_label_still_ends_the_story() -> None:
         f"\n\nComments\n{comment}\n{comment.replace('thirty', 'forty')}\n" + FOOT)
     art = normalise_text(page, source=SRC)
     assert art.body == tuple(P)
+
+
+TITLE = "Harbour council approves new ferry terminal after long dispute"
+
+
+@pytest.mark.parametrize("between", [
+    "Passengers queue for the ferry at the old terminal on Sunday",  # caption
+    "Why are ferries so often late?\n02:31 - Source: Harbour TV",  # video title
+    "Workers repair the ferry ramp\nJane Doe/Harbour News",  # caption over its credit
+])
+def test_line_between_date_and_story_is_not_the_headline(between: str) -> None:
+    page = f"{MENU}{TITLE}\n\n6th May 2025\n\nShare\nSave\n\n{between}\n\n" \
+        + "\n\n".join(P) + FOOT
+    art = normalise_text(page, source=SRC)
+    assert art.title == TITLE
+    assert art.body == tuple(P)
+
+
+def test_author_name_over_the_date_is_not_the_headline() -> None:
+    # the headline also sits in the page's top bar (repeated lines count against it), and
+    # a row of counters and buttons keeps it far from the story
+    title = "The ferry terminal is coming. Here's what changes"
+    page = (f"Harbour Notes\n{title}\nShare\n\n{title}\nThe port had fought the plan for "
+            "four years.\nRachel Okafor\nFeb 09, 2025\nPaid\n142\n27\nShare\n\n"
+            + "\n\n".join(P) + FOOT)
+    art = normalise_text(page, source=SRC)
+    assert art.title == title
+
+
+def test_obituary_name_over_its_dates_stays_the_headline() -> None:
+    page = ("Obituaries\nServices\nContact\n\nMargaret Ellen Dunbar\nJune 4, 1931 - March 2, "
+            "2024\n\n" + "\n\n".join(P) + FOOT)
+    assert normalise_text(page, source=SRC).title == "Margaret Ellen Dunbar"

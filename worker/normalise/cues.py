@@ -250,7 +250,7 @@ _OTHER_MONTH = (r"(?:märz?|mai|maio|okt(?:ober)?|dez(?:ember|embro)?|maart|mei|
                 r"اكتوبر|نوفمبر|ديسمبر)\.?")
 DATE_LINE_RE = re.compile(
     rf"\b\d{{1,2}}(?:\.\s*|\s+){_OTHER_MONTH}(?=[\s,]|\d|$)|"
-    rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
+    rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
     r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     r"\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]", re.IGNORECASE)  # CJK: 11月20日
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")

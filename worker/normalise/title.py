@@ -121,6 +121,7 @@ def _weak_for(ln: Line, tab: str) -> bool:
     return shared < 0.5 and (ln.words <= 4 or ln.stop == 0)
 
 
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b|(?:19|20)\d\d(?=[年년])")
 _NOT_TITLE_RE = re.compile(r"\b(?:ago|updated|published|posted)\b", re.IGNORECASE)
 
 
@@ -132,14 +133,43 @@ def _carries_on(prev: Line, cur: Line) -> bool:
         and not _NOT_TITLE_RE.search(cur.text)
 
 
+def _meta_under(lines: list[Line], i: int, a: int) -> int | None:
+    """Index of a byline or date line right under line ``i``, or under the dek below it."""
+    for j in range(i + 1, min(i + 3, a)):
+        t = lines[j].text
+        if lines[j].words <= 20 and (BYLINE_RE.match(t) or (
+                _YEAR_RE.search(t) and DATE_LINE_RE.search(t))):
+            return j  # (a bare time is a video's length: "02:31 - Source: CNN")
+        if not (lines[j].sentence and not lines[j].linky and lines[j].words >= 5):
+            return None  # not a dek: a menu, a label
+    return None
+
+
+def _name_only(ln: Line) -> bool:
+    """"Rachel Okafor": two or three capitalised words, no stop word, no figure."""
+    words = ln.text.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words) \
+        and ln.stop == 0
+
+
 def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
     best, best_i = 0.0, None
     lo = max(0, a - 25)
     head, in_head = lines[0].text, None
+    # the best candidate with a byline or date under it, and where that line is: a line
+    # between that block and the story is a photo caption, a video's title or a dek
+    dated, dated_i, dated_meta = 0.0, None, a
     for i in range(a - 1, lo - 1, -1):
         s = title_score(lines[i], a - 1 - i)
+        meta = _meta_under(lines, i, a) if s > 0 else None
+        if meta == i + 1 and _name_only(lines[i]) and any(
+                lines[k].words >= 5 and title_score(lines[k], 0) > 0
+                for k in range(max(lo, i - 3), i)):
+            s = -1.0  # an author's name over the date, under the headline: a bare byline
         if s > 0:
             s += _title_context(lines, i, a)
+            if meta is not None and s > dated and lines[i].words >= 4:  # not a name
+                dated, dated_i, dated_meta = s, i, meta
         if s > 0 and i and len(lines[i].text) >= 15 and head.startswith(lines[i].text):
             s += 6.0  # the page <title> usually opens a dump and the headline repeats it
             in_head = i
@@ -147,6 +177,8 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
             s += 6.0  # html2text/markdown h1: the page's one top-level heading
         if s > best:
             best, best_i = s, i
+    if best_i is not None and dated_i is not None and best_i > dated_meta:
+        best_i = dated_i
     tab = _tab_head(head) if a > 0 and in_head is None else None
     if tab and (best_i is None or _weak_for(lines[best_i], tab)):
         # The page's headline was not copied, only the browser-tab "Headline | Site" line.
