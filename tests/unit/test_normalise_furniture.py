@@ -10,6 +10,7 @@ import pytest
 
 from worker.events.models import Source
 from worker.normalise.article import normalise_text
+from worker.normalise.dates import parse_date_hint
 
 pytestmark = pytest.mark.timeout(120, method="thread")
 
@@ -107,3 +108,21 @@ def test_obituary_name_over_its_dates_stays_the_headline() -> None:
     page = ("Obituaries\nServices\nContact\n\nMargaret Ellen Dunbar\nJune 4, 1931 - March 2, "
             "2024\n\n" + "\n\n".join(P) + FOOT)
     assert normalise_text(page, source=SRC).title == "Margaret Ellen Dunbar"
+
+
+@pytest.mark.parametrize(("line", "iso"), [
+    ("May 16, 20249:12 PM GMTUpdated 2 years ago", "2024-05-16T21:12:00+00:00"),
+    ("May 16, 20249:12 PM GMT", "2024-05-16T21:12:00+00:00"),
+    ("Updated 3:42 PM EDT, Tue May 13, 2025", "2025-05-13T19:42:00+00:00"),
+])
+def test_run_together_and_updated_dates(line: str, iso: str) -> None:
+    dt = parse_date_hint(line)
+    assert dt is not None and dt.isoformat() == iso
+
+
+def test_updated_line_under_the_byline_dates_the_story() -> None:
+    page = (f"{MENU}{TITLE}\nBy Pete Muntean, CNN\n4 minute read\nUpdated 3:42 PM EDT, Tue May "
+            "13, 2025\nLink Copied!\n\n" + "\n\n".join(P) + FOOT)
+    art = normalise_text(page, source=SRC)
+    assert art.title == TITLE
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2025-05-13"

@@ -56,6 +56,10 @@ _DOT_TIME_RE = re.compile(r"(?<=\d{4}),?\s+(\d{1,2})\.(\d{2})\b")
 _SECOND_LABEL_RE = re.compile(r"[,;|·]?\s+(?:last\s+)?(?:updated|modified|mis à jour|modifié|"
                               r"aktualisiert|actualizado|aggiornato|atualizado|bijgewerkt)\b",
                               re.IGNORECASE)
+# Page text copied without the spaces between elements: "May 16, 20249:12 PM GMTUpdated 2
+# years ago" (the year glued to the time, the time zone to the next label)
+_GLUED_RE = re.compile(r"(?<=(?<!\d)(?:19|20)\d\d)(?=\d{1,2}:\d\d(?!\d))|"
+                       r"(?<=[a-zA-Z0-9])(?=(?:Updated|Published|Modified)\b)")
 _HAS_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 _NOISE_RE = re.compile(r"[|·•]|\bat\b|\bUm\b|\bà\b|\bàs\b|\bom\b", re.IGNORECASE)
 _FOREIGN_MONTHS = {
@@ -231,6 +235,8 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
     s = " ".join(value.split())[:120]
     if not s:
         return None
+    if ":" in s and _GLUED_RE.search(s):
+        s = _GLUED_RE.sub(" ", s)
     s = _LABEL_RE.sub("", s)
     head = _SECOND_LABEL_RE.split(s, 1)[0]
     if head != s and _HAS_YEAR_RE.search(head):
