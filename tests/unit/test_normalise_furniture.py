@@ -126,3 +126,22 @@ def test_updated_line_under_the_byline_dates_the_story() -> None:
     art = normalise_text(page, source=SRC)
     assert art.title == TITLE
     assert art.published_at is not None and art.published_at.date().isoformat() == "2025-05-13"
+
+
+@pytest.mark.parametrize("trailer", [
+    "This report by The Canadian Press was first published Nov. 26, 2024.",
+    "Associated Press writer Regina Garcia Cano contributed from Mexico City.",
+])
+def test_wire_trailers_are_not_the_story(trailer: str) -> None:
+    art = normalise_text(_page(*P, trailer), source=SRC)
+    assert art.body == tuple(P)
+
+
+@pytest.mark.parametrize("box", [
+    "Also Read\nPort strike ends after three weeks",
+    "READ | Port strike ends after three weeks",
+    "* [Port strike ends after three weeks](https://example.com/a)",
+])
+def test_related_link_lines_in_mid_story_are_not_kept(box: str) -> None:
+    art = normalise_text(_page(P[0], P[1], P[2], box, P[3], P[4]), source=SRC)
+    assert art.body == tuple(P)

@@ -98,13 +98,16 @@ STRONG_RE = re.compile(
     r"views expressed (?:in|here)|do not necessarily reflect|"
     # wire contributor lines and correction notes sit after the story, never in it
     r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|"
+    r"\b(?:writers?|reporters?|correspondents?) .{2,80}\bcontributed (?:from|reporting)\b|"
+    r"^this (?:report|story|article)\b.{0,60}\bwas first published\b|"
     r"^(?:this|the) (?:article|story) (?:was|has been) (?:amended|corrected|updated)\b|"
     # editor's notes closing a breaking story or a live blog
     r"^(?:our|this) live (?:coverage|blog) (?:has|is now) (?:ended|closed|paused)\b|"
     r"\bgo here (?:to|for) (?:read |follow |see )?(?:the|our) latest\b|"
     r"^(?:lesen sie (?:auch|mehr)|siehe auch|weiterlesen|leggi anche)\b|"
     # an inline link lead-in with its headline; print jump lines; social-embed labels
-    r"^(?:related|also read|read more|see also)\s*:\s*\S|^continued (?:on|from) page\b|"
+    r"^(?:related|also read|read more|read also|read|see also)\s*[:|]\s*\S|"
+    r"^continued (?:on|from) page\b|"
     r"\bpost shared by\b|"
     # a wire service's standards link under a story
     r"\btrust principles\b|"
@@ -221,7 +224,7 @@ BOUNDARY_RE = re.compile(
     r"^(?:recommended|you (?:may|might) (?:also )?like|most (?:read|popular|"
     r"viewed|shared)|trending|read next|what to read next|further reading|about the author|"
     r"latest (?:news|stories)|top stories|popular now|more stories)\b|^©|^copyright\b|"
-    r"^read more\W*$|^about (?:the (?-i:[A-Z])|us$)|"
+    r"^(?:read more|also read|read also|see also)\W*$|^about (?:the (?-i:[A-Z])|us$)|"
     r"^(?:meistgelesen|mehr zum thema|mehr aus|lo más (?:visto|leído)|"
     r"te puede interesar|à lire aussi|lire aussi|articles récents|les plus lus)\b",
     re.IGNORECASE,
@@ -286,7 +289,7 @@ STRONG_KEYS = _keyset(
     "javascript browser unsubscribe inbox paywall trial listen share skip licensing anzeige "
     "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
     "interesar thema interessant leggi leia lees droits rechte derechos views "
-    "necessarily contributed amended corrected updated lesen siehe weiterlesen related see "
+    "necessarily contributed first amended corrected updated lesen siehe weiterlesen related see "
     "continued shared live here principles standards springen contenu contenido contenuto "
     "conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen "
     "abonnez-vous abonnés suscríbete suscribete suscriptores abonnieren abonnenten assine "

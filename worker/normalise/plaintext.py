@@ -72,6 +72,8 @@ _NO_KEYS: frozenset[str] = frozenset()
 _REF_RE = re.compile(r"\[\d{1,4}\]\w")  # lynx -dump link markers: "[12]Donate"
 _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
 _MD_LINK_RE = re.compile(r"\]\([^)\s\]]*\)")  # stops at "]": "](](..." stays linear
+# a line that is one markdown link, bulleted or not: a related-story link, not a list item
+_MD_ONLY_RE = re.compile(r"^(?:[-*+•]\s+)?\[[^\]]{1,300}\]\([^)\s\]]*\)\W{0,3}$")
 # a date line, not a live-blog time stamp
 _YEAR_RE = re.compile(r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년]))")  # Arabic-Indic digits too
 # a live-blog entry's contributor line: "From Aya Tanaka"
@@ -125,7 +127,8 @@ def _features(lines: list[Line]) -> None:
             or (t.isupper() and 3 < n < 20 and not ln.sentence)
             or ("[" in t and 4 * len(_REF_RE.findall(t)) >= n)
             or (t[:1] == "[" and t[-1:] == "]")  # w3m/lynx image alt or button label
-            or (n <= 12 and "      " in t))  # a page header/footer laid out in columns
+            or (n <= 12 and "      " in t)  # a page header/footer laid out in columns
+            or (t is not ln.text and bool(_MD_ONLY_RE.match(ln.text))))
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
                      and bool(STRONG_RE.search(t))) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
