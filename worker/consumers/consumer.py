@@ -32,21 +32,14 @@ import redis
 from worker.consumers.handler import Handler
 from worker.consumers.hooks import ConsumerHooks, default_hooks
 from worker.consumers.replay import RETRY_GROUP_FIELD, dead_letter_entry
+from worker.consumers.upkeep import maintain, write_counts
 from worker.errors import PermanentHandlerError
 from worker.events.codec import decode
 from worker.events.models import AnyEvent
 from worker.redisconn import to_str
 from worker.settings import Settings
-from worker.store.expiry import expire
-from worker.store.groups import (
-    default_consumer_name,
-    ensure_group,
-    group_floor,
-    group_info,
-    parse_id,
-)
+from worker.store.groups import default_consumer_name, ensure_group
 from worker.store.keys import Keys
-from worker.store.retention import trim
 
 log = logging.getLogger(__name__)
 
@@ -380,14 +373,7 @@ class Consumer:
             self._prefetched = list(results[-1][0][1])
 
     def _write_hooks(self) -> None:
-        """Write what the hooks still hold (counts of batches that had nothing to ack)."""
-        pipe = self.redis.pipeline(transaction=False)
-        self.hooks.write(pipe)
-        if len(pipe):
-            try:
-                pipe.execute(raise_on_error=False)
-            except redis.RedisError as exc:  # a lost count must never fail a delivery
-                log.debug("consumer %s: counts not written: %s", self.name, exc)
+        write_counts(self.redis, self.hooks, self.name)
 
     def _dead_letter(self, eid: bytes, fields: dict[bytes, bytes], error: str,
                      deliveries: int) -> dict[bytes, bytes]:
@@ -400,18 +386,6 @@ class Consumer:
 
     # --- housekeeping ----------------------------------------------------------------------------
     def maintain(self) -> None:
-        """Trim the processed set to the in-flight window; apply ``retention_s`` and
-        ``stream_maxlen`` if set. Here, not in beat: consumers run wherever there are groups
-        (beat runs only for scheduled feeds), and retention never passes a group anyway."""
-        try:
-            infos = group_info(self.redis, self.stream, self.group, exact_lag=False)
-            if infos:
-                floor_ms = parse_id(group_floor(infos[0]))[0]
-                self.redis.zremrangebyscore(self.keys.processed(self.group), "-inf",
-                                            f"({floor_ms}")
-            if self.settings.retention_s:
-                expire(self.redis, self.keys, retention_s=self.settings.retention_s)
-            if self.settings.stream_maxlen:
-                trim(self.redis, self.keys, maxlen=self.settings.stream_maxlen)
-        except redis.RedisError as exc:  # housekeeping must not stop consumption
-            log.warning("consumer %s: housekeeping failed: %s", self.name, exc)
+        """Processed-marker window, ``retention_s`` and ``stream_maxlen`` (see ``upkeep``)."""
+        maintain(self.redis, self.keys, self.settings, stream=self.stream, group=self.group,
+                 consumer=self.name)

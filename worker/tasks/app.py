@@ -20,15 +20,15 @@ from typing import Any
 
 import redis
 from celery import Celery, signals
-from celery.backends.redis import RedisBackend
 from celery.worker import state as worker_state
 from kombu import Exchange, Queue
 
 from worker import metrics
-from worker.redisconn import BoundedLookupConnection, connect
+from worker.redisconn import connect
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.tasks import feeds, ingest, names
+from worker.tasks.backend import SubmitOnlyRedisBackend
 from worker.tasks.broker import LEDGER_HEADER, Entry, Keeper, SubmissionLedger, queue_keys
 from worker.tasks.recovery import Roster, Watchman
 from worker.tasks.transport import LEDGER_PREFIX_OPTION, committed
@@ -340,22 +340,6 @@ def connect_signals() -> None:
                                             dispatch_uid="newsworker.durations")
     signals.worker_shutdown.connect(flush_durations, weak=False,
                                     dispatch_uid="newsworker.durations_main")
-
-
-class SubmitOnlyRedisBackend(RedisBackend):  # type: ignore[misc]
-    """Celery's Redis result backend without the result subscription it opens for every
-    task sent: a submitting process reads results on demand (``/v1/tasks/{id}``), and that
-    subscription's reconnect loop outlives any request timeout and, once past its retry
-    limit, disables the app until restarted. Over plain TCP its connect timeout bounds the
-    host-name lookup too."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # TLS and unix sockets bring their own connection class.
-        self.connparams.setdefault("connection_class", BoundedLookupConnection)
-
-    def on_task_call(self, producer: Any, task_id: str) -> None:
-        return None
 
 
 def create_client_app(settings: Settings, timeout_s: float) -> NewsworkerCelery:
