@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from worker.events.models import Source
-from worker.normalise.article import normalise_text
+from worker.normalise.article import normalise_html, normalise_text
 from worker.normalise.dates import parse_date_hint
 
 pytestmark = pytest.mark.timeout(120, method="thread")
@@ -145,3 +145,48 @@ def test_wire_trailers_are_not_the_story(trailer: str) -> None:
 def test_related_link_lines_in_mid_story_are_not_kept(box: str) -> None:
     art = normalise_text(_page(P[0], P[1], P[2], box, P[3], P[4]), source=SRC)
     assert art.body == tuple(P)
+
+
+def _html(*inside: str, head: str = "") -> str:
+    paras = [f"<p>{p}</p>" for p in P]
+    body = paras[:2] + list(inside) + paras[2:]
+    return (f"<html><head><title>{TITLE}</title>{head}</head><body><nav><a href='/'>Home</a>"
+            f"</nav><article><h1>{TITLE}</h1>{''.join(body)}</article></body></html>")
+
+
+@pytest.mark.parametrize("inside", [
+    "<div class='ad-label'>Advertisement · Scroll to continue</div>",
+    "<p>Publicidad</p>",
+    "<p>Sign up here. Get the Harbour Week newsletter</p>",
+    "<p>Quelle: F.A.Z.</p>",
+])
+def test_html_furniture_paragraphs_inside_the_article(inside: str) -> None:
+    art = normalise_html(_html(inside), source=SRC)
+    assert art.body == tuple(P)
+
+
+def test_html_headline_and_dek_repeated_in_the_body() -> None:
+    dek = "The port fought the plan for four years."
+    art = normalise_html(_html(f"<h2>{TITLE}</h2><h2 class='article-dek'>{dek}</h2>"),
+                         source=SRC)
+    assert art.body == tuple(P)
+
+
+def test_html_summary_and_byline_under_the_headline() -> None:
+    html = _html().replace(
+        f"<h1>{TITLE}</h1>",
+        f"<h1>{TITLE}</h1><p id='article-summary'>The port fought the plan for four years, "
+        "and lost.</p><p><span class='byline-prefix'>By </span><a href='/a'>Ann Lee</a> and "
+        "<a href='/b'>Bo Chan</a></p><p><span>Reporting from Dover, England</span></p>")
+    assert normalise_html(html, source=SRC).body == tuple(P)
+
+
+def test_html_author_box_pull_quote_and_affiliate_notice() -> None:
+    quote = "<blockquote><p>The final design moved the car park away from the houses.</p>" \
+        "</blockquote>"
+    html = _html(quote).replace(
+        "</article>", "<p>Written by Ann Lee</p><p>3.1K Followers</p><p>Ann writes about "
+        "ports and ferries for the Harbour News.</p></article>").replace(
+        f"<h1>{TITLE}</h1>", f"<h1>{TITLE}</h1><p class='affiliate-disclosure'>This post may "
+        "contain affiliate links. As an Amazon Associate I earn from qualifying purchases.</p>")
+    assert normalise_html(html, source=SRC).body == tuple(P)

@@ -17,9 +17,11 @@ from worker.normalise.cues import (
     DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
+    STRONG_RE,
     TAIL_HEAD_RE,
     disclaimer_cue,
 )
+from worker.normalise.lines import drop_pull_quotes
 
 # Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
 _TABLE_RULE_RE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
@@ -37,13 +39,21 @@ _RELATED_BOX_RE = re.compile(
 _DEK_CLASS_RE = re.compile(
     r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
     r"chapeau|\bdeck\b|teaser-text|article-summary|subt[ií]tulo|sottotitolo|untertitel|"
-    r"sous-titre|bajada|linha-fina|excerpt", re.IGNORECASE)
+    r"sous-titre|bajada|linha-fina|excerpt|intro-?text", re.IGNORECASE)
 
 
 _HEADS = ("h2", "h3", "h4", "h5", "h6")
 _COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|replies)"
                           r"(?:\s*\(\d+\))?:?$|^(?:leave a (?:comment|reply)|join the "
                           r"(?:conversation|discussion))\b", re.IGNORECASE)
+# Short furniture paragraphs kept from inside an article container: a follower count, a
+# source line ("Quelle: F.A.Z."), the reporter's location under the byline
+_LABEL_PARA_RE = re.compile(
+    r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
+    r"^(?:quelle|source|sources|fuente|fonte|bron)\s*:\s*\S.{0,40}$|^reporting from\b.{0,60}$",
+    re.IGNORECASE)
+# Class or id of a byline / dek element: its text under the headline is no paragraph
+_BYLINE_CLASS_RE = re.compile(r"byline|author", re.IGNORECASE)
 _LINK_LEADIN_RE = re.compile(r"^(?:related|read more|see also|also read|read also|more on "
                              r"this)\s*:\s*\S", re.IGNORECASE)
 
@@ -71,9 +81,27 @@ def _is_standfirst(line: str, root: Any, description: str | None) -> bool:
     # The marks are checked before the text: reading and normalising every container's
     # text (a whole article for its outer divs) was most of this function's time.
     return any(((el.tag in ("h2", "h3", "h4") and target == desc)
-                or _DEK_CLASS_RE.search(el.get("class") or ""))
+                or _DEK_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
                and _norm(el.text_content()) == target
                for el in root.iter("h2", "h3", "h4", "p", "div", "span"))
+
+
+def _marked_head(line: str, root: Any, description: str | None) -> bool:
+    """The dek or the byline under the headline, as the page marks it: a standfirst / dek
+    element (by class or id), or a byline element whose text is the line ("By " + line)."""
+    if _is_standfirst(line, root, description):
+        return True
+    target = _norm(line)
+    if len(target.split()) > 12:
+        return False
+    for el in root.iter("p", "div", "span"):
+        mark = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if _BYLINE_CLASS_RE.search(mark):  # "<p><span class=byline-prefix>By</span> X</p>"
+            text = _norm(el.text_content() if el.tag == "p" or el.getparent() is None
+                         else el.getparent().text_content())
+            if text == target or (BYLINE_RE.match(text) and text.split(None, 1)[-1] == target):
+                return True
+    return False
 
 
 def clean_main_text(text: str, root: Any, description: str | None, title: str) -> list[str]:
@@ -93,6 +121,10 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
             continue
         if _LINK_LEADIN_RE.match(ln) and len(ln.split()) <= 20 and ln[-1] not in ".!?":
             continue  # "Related: <headline>", an inline link to another story
+        if len(ln.split()) <= 12 and (_LABEL_PARA_RE.match(ln) or (
+                not FULL_STOP_RE.search(ln) and STRONG_RE.search(ln)
+                and not TAIL_HEAD_RE.search(ln))):  # (a paywall heading cuts the tail)
+            continue  # "Advertisement · Scroll to continue", "Publicidad", a sign-up line
         lines.append(ln)
     # The dek follows the headline, which trafilatura often keeps as the first line, at
     # times under a kicker ("Ambiente", "Recetas de verano") and over a byline.
@@ -106,16 +138,35 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
             while len(lines) > first + 1 and len(lines[first].split()) <= 8 \
                     and BYLINE_RE.match(lines[first]):
                 del lines[first]
+    # The headline and its dek or byline repeated lower down (a sticky header, an aside)
+    if title:
+        want = _norm(title)
+        at = next((k for k, ln in enumerate(lines[first:first + 5], first)
+                   if _norm(ln) == want), None)
+        if at is not None:
+            del lines[at]
+            while at < len(lines) - 1 and len(lines[at].split()) <= 45 \
+                    and _marked_head(lines[at], root, description):
+                del lines[at]
     # A bare date line over the story ("30 May 2022") is the page's date, not text.
     while len(lines) > first + 1 and len(lines[first].split()) <= 6 \
             and DIGIT_RE.search(lines[first]) and DATE_LINE_RE.search(lines[first]) \
             and not FULL_STOP_RE.search(lines[first]):
         del lines[first]
-    if len(lines) > first + 1 and _is_standfirst(lines[first], root, description):
+    while len(lines) > first + 1 and len(lines[first].split()) <= 45 \
+            and _marked_head(lines[first], root, description):
         del lines[first]
     # The author's bio closing an opinion piece: "Jane Doe is a writer and the author of ..."
     while len(lines) > 2 and 8 <= len(lines[-1].split()) <= 80 and BIO_RE.match(lines[-1]):
         del lines[-1]
+    # ... or an author box: "Written by Jane Doe" and what follows it, after the story
+    total = sum(map(len, lines))
+    for k in range(max(1, len(lines) - 4), len(lines)):
+        if len(lines[k].split()) <= 8 and BYLINE_RE.match(lines[k]) \
+                and not FULL_STOP_RE.search(lines[k]) and 2 * sum(map(len, lines[:k])) >= total:
+            del lines[k:]
+            break
+    lines = drop_pull_quotes(lines)
     return _before_comments(_cut_tail(lines), root)
 
 
@@ -127,7 +178,7 @@ def _cut_tail(lines: list[str]) -> list[str]:
     if len(lines) < 3:
         return lines
     kept = [ln for k, ln in enumerate(lines)
-            if k == 0 or len(ln) > 3000 or not disclaimer_cue(ln)]
+            if (k == 0 and len(ln.split()) > 40) or len(ln) > 3000 or not disclaimer_cue(ln)]
     total = sum(map(len, kept))
     above = 0
     for k, ln in enumerate(kept):
