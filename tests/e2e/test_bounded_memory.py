@@ -5,29 +5,22 @@ one snapshot pulled 208 MB and the API grew from 115 MB to 1.04 GB)."""
 from __future__ import annotations
 
 import json
-import socket
-import sys
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import Proc, settings_env, wait_until
+from tests.conftest import Proc
 from tests.support.api import TOKEN
 from tests.support.bigstream import big_articles
+from tests.support.serve import serve
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 
 MB = 1024 * 1024
 ROUTES = ["/v1/status", "/v1/events?tail=15", "/v1/events?tail=15&full=true",
           "/v1/events?limit=100"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_bytes(pid: int) -> int:
@@ -44,23 +37,9 @@ def get(url: str) -> bytes:
         return bytes(r.read())
 
 
-def healthy(url: str) -> bool:
-    try:
-        return bool(get(url))
-    except OSError:
-        return False
-
-
 def test_api_memory_stays_bounded(settings: Settings, store: EventStore,
                                   spawn: Callable[..., Proc]) -> None:
-    port = free_port()
-    env = settings_env(settings) | {"NEWSWORKER_API_TOKEN": TOKEN,
-                                    "NEWSWORKER_WORKER_PING_TIMEOUT_S": "0.3"}
-    server = spawn([sys.executable, "-m", "worker", "serve", "--port", str(port)], env,
-                   name="serve")
-    base = f"http://127.0.0.1:{port}"
-    wait_until(lambda: healthy(f"{base}/healthz"), timeout=60,
-               message=f"serve up: {server.output()}")
+    base, server = serve(settings, spawn, TOKEN)
     assert server.proc is not None
     pid = server.proc.pid
     for route in ROUTES:  # warm up on an empty stream: imports, connections, first caches

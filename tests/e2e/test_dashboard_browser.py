@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import sys
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Proc, settings_env, wait_until
+from tests.conftest import ROOT, Proc
 from tests.support.articles import make_article
+from tests.support.serve import serve
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.store.groups import ensure_group
@@ -26,20 +24,6 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 TOKEN = "browser-token-0123456789abcdef0123456789"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/healthz", timeout=1) as r:
-            return bool(r.status == 200)
-    except OSError:
-        return False
-
-
 def test_dashboard_shows_queue_depth_and_lag_changing(
         settings: Settings, store: EventStore, celery_app: Any, spawn: Callable[..., Proc],
         tmp_path: Path) -> None:
@@ -48,13 +32,7 @@ def test_dashboard_shows_queue_depth_and_lag_changing(
     from playwright.sync_api import expect, sync_playwright
 
     # Given `newsworker serve` with a token, no Celery worker, and a consumer group
-    port = free_port()
-    env = settings_env(settings) | {"NEWSWORKER_API_TOKEN": TOKEN,
-                                    "NEWSWORKER_WORKER_PING_TIMEOUT_S": "0.3"}
-    server = spawn([sys.executable, "-m", "worker", "serve", "--port", str(port)], env,
-                   name="serve")
-    base = f"http://127.0.0.1:{port}"
-    wait_until(lambda: healthy(base), timeout=60, message=f"serve up: {server.output()}")
+    base, _ = serve(settings, spawn, TOKEN)
     ensure_group(store.redis, store.keys.events, "indexer")
     store.redis.sadd(store.keys.feeds_index, "f1")
     store.redis.hset(store.keys.feed("f1"), mapping={

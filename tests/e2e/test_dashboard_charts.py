@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import math
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Proc, settings_env, wait_until
-from tests.e2e.test_dashboard_browser import CHROMIUM, FLAGS, TOKEN, free_port, healthy
+from tests.conftest import ROOT, Proc
+from tests.e2e.test_dashboard_browser import CHROMIUM, FLAGS, TOKEN
 from tests.e2e.test_stories import TEXTS
 from tests.support.consume import run_group
+from tests.support.serve import serve
 from worker.events.models import Article, Source, content_hash
 from worker.ops import series
 from worker.settings import Settings
@@ -77,13 +77,7 @@ def test_dashboard_draws_the_last_hour_and_the_largest_stories(
     total = seed_history(store, time.time() - 5)
     store.redis.hincrby(store.keys.counters, "appended:article.ingested", total)
 
-    port = free_port()
-    env = settings_env(settings) | {"NEWSWORKER_API_TOKEN": TOKEN,
-                                    "NEWSWORKER_WORKER_PING_TIMEOUT_S": "0.3"}
-    server = spawn([sys.executable, "-m", "worker", "serve", "--port", str(port)], env,
-                   name="serve")
-    base = f"http://127.0.0.1:{port}"
-    wait_until(lambda: healthy(base), timeout=60, message=f"serve up: {server.output()}")
+    base, _ = serve(settings, spawn, TOKEN)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
