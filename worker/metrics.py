@@ -37,17 +37,6 @@ DURATION_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 1
                       60.0, 120.0, 300.0)
 
 
-def record_task_duration(client: Any, keys: Keys, task: str, seconds: float) -> None:
-    """Add one run to the task's histogram in Redis (one pipelined round trip)."""
-    le = next((str(b) for b in DURATION_BUCKETS_S if seconds <= b), "+Inf")
-    key = keys.task_durations
-    pipe = client.pipeline(transaction=False)
-    pipe.hincrby(key, f"{task}|{le}", 1)
-    pipe.hincrbyfloat(key, f"{task}|sum", seconds)
-    pipe.hincrby(key, f"{task}|count", 1)
-    pipe.execute()
-
-
 class DurationBatch:
     """Task runs not yet added to the shared histogram: a task adds its run here (no I/O),
     and a thread of this process writes what gathered in one pipelined round trip every

@@ -160,10 +160,13 @@ def test_metrics_are_computed_from_redis(http: TestClient, store: EventStore,
 
 def test_task_durations_of_all_workers_are_one_histogram(
         http: TestClient, store: EventStore) -> None:
-    # Given runs recorded by two different processes' tasks (here: two direct calls)
-    metrics.record_task_duration(store.redis, store.keys, "ingest_file", 0.02)
-    metrics.record_task_duration(store.redis, store.keys, "ingest_file", 3.0)
-    metrics.record_task_duration(store.redis, store.keys, "poll_feed", 400.0)
+    # Given runs recorded by two different processes' tasks (here: two batches, as two
+    # processes' task_postrun receivers keep them)
+    for runs in ([("ingest_file", 0.02), ("poll_feed", 400.0)], [("ingest_file", 3.0)]):
+        batch = metrics.DurationBatch(store.redis, store.keys)
+        for task, seconds in runs:
+            batch.add(task, seconds)
+        batch.stop()
 
     # When /metrics is scraped, Then it is one cumulative histogram per task
     text = http.get("/metrics", headers=AUTH).text
