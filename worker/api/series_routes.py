@@ -9,7 +9,6 @@ process it talks to. Status codes: 200; 401 without the API token (when one is s
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -19,8 +18,6 @@ from fastapi import FastAPI, Query
 from worker.api.errors import responses
 from worker.ops import series
 from worker.store.keys import Keys
-
-log = logging.getLogger(__name__)
 
 
 def register(api: FastAPI, auth: list[Any], client: Any, keys: Keys,

@@ -3,7 +3,6 @@ implementation consumers use by default."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import redis
@@ -11,8 +10,6 @@ from prometheus_client import Counter
 
 from worker import metrics
 from worker.store.keys import Keys
-
-log = logging.getLogger(__name__)
 
 # Outcomes a consumer counts, per group (also pre-set to 0 on /metrics).
 OUTCOMES = ("ok", "error", "dead_letter")
