@@ -17,7 +17,6 @@ import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 import redis
@@ -39,6 +38,7 @@ from worker.events.models import (
 )
 from worker.redisconn import connect, to_str
 from worker.settings import Settings
+from worker.store import lua
 from worker.store.history import summary_json
 from worker.store.keys import Keys
 
@@ -49,10 +49,6 @@ PIPELINE_CHUNK = 500  # articles per append pipeline (memory bound; ~2 MB of com
 SCRIPT_BATCH = 32  # articles per append.lua call: fewer calls, yet short enough not to
 # stall other Redis clients (the script runs atomically)
 SOURCE_CONFLICT = "source_conflict"  # the failure code of a claim from a foreign origin
-
-
-def _script(name: str) -> str:
-    return (Path(__file__).parent / name).read_text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +79,9 @@ class EventStore:
         self.keys = keys
         # Only an article's origin may revise it (settings.revisions_from_any_source off).
         self.origin_only = origin_only
-        self._append_src = _script("append.lua")
+        self._append_src = lua.source("append.lua")
         self._sha: str | None = None  # of append.lua, loaded on first use
-        self._fail = client.register_script(_script("fail.lua"))
+        self._fail = client.register_script(lua.source("fail.lua"))
 
     @classmethod
     def from_settings(cls, settings: Settings, *, client: redis.Redis | None = None,

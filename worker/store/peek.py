@@ -11,14 +11,13 @@ a time too; ``walk_bytes`` bounds the work a walk asks of Redis, in calls of at 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import redis
 
 from worker.redisconn import to_str
+from worker.store import lua
 
-SCRIPT = Path(__file__).with_name("peek.lua")
 UNBOUNDED = 2**53  # walk budget meaning "no byte budget": the entry count bounds the walk
 # Bytes one script call may walk: walking costs Redis ~2 ms per MB (measured: ten 9 MB entries
 # in 180 ms), and a script holds Redis for its whole run, so a long walk is cut into calls of
@@ -68,7 +67,7 @@ class Walk:
 
 class Peek:
     def __init__(self, client: redis.Redis) -> None:
-        self._script = client.register_script(SCRIPT.read_text())
+        self._script = client.register_script(lua.source("peek.lua"))
         self._members = client.register_script(MEMBERS_LUA)
 
     def members(self, wanted: list[tuple[str, int]], *, value_bytes: int
