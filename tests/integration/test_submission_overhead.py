@@ -19,20 +19,26 @@ from worker.tasks.app import create_client_app
 from worker.tasks.broker import DEADLINE_HEADER, queue_keys
 
 TEXT = "A headline for the council\n\nThe council approved the new library budget today."
+time_command = redis.Redis.time  # uncounted, for the test's own reads of the broker clock
 
 
-def test_submissions_read_the_broker_clock_once(
-        make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = make_settings()
-    timeout_s = 1.0
-    calls: list[Any] = []
-    time_command = redis.Redis.time
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The clients that sent TIME from here on, one item per call."""
+    sent: list[Any] = []
 
     def counted(self: redis.Redis) -> Any:
-        calls.append(self)
+        sent.append(self)
         return time_command(self)
 
     monkeypatch.setattr(redis.Redis, "time", counted)
+    return sent
+
+
+def test_submissions_read_the_broker_clock_once(
+        make_settings: Callable[..., Settings], calls: list[Any]) -> None:
+    settings = make_settings()
+    timeout_s = 1.0
     client = Client(settings, app=create_client_app(settings, timeout_s))
     broker = connect(settings.celery_broker)
 
@@ -59,18 +65,11 @@ def test_submissions_read_the_broker_clock_once(
 
 
 def test_a_stale_clock_offset_is_measured_again(
-        make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch) -> None:
+        make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+        calls: list[Any]) -> None:
     from worker.tasks import transport
 
     settings = make_settings()
-    calls: list[Any] = []
-    time_command = redis.Redis.time
-
-    def counted(self: redis.Redis) -> Any:
-        calls.append(self)
-        return time_command(self)
-
-    monkeypatch.setattr(redis.Redis, "time", counted)
     monkeypatch.setattr(transport, "CLOCK_CHECK_S", 0.05)
     client = Client(settings, app=create_client_app(settings, 1.0))
     client.submit_text(TEXT, name="a")
