@@ -17,11 +17,14 @@ from worker.normalise.cues import (
     DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
+    STRONG_KEYS,
     STRONG_RE,
     TAIL_HEAD_RE,
     disclaimer_cue,
+    full_stop,
 )
 from worker.normalise.lines import drop_pull_quotes
+from worker.normalise.title import PUNCT
 
 # Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
 _TABLE_RULE_RE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
@@ -86,14 +89,33 @@ def _is_standfirst(line: str, root: Any, description: str | None) -> bool:
                for el in root.iter("h2", "h3", "h4", "p", "div", "span"))
 
 
+def _drop_pull_quotes(lines: list[str], root: Any) -> list[str]:
+    """Pull quotes (a short blockquote / aside repeating a sentence of the story) go, when
+    the page has one that trafilatura kept as a paragraph (the check by text is cheap; the
+    word-order comparison of every pair of paragraphs is not)."""
+    texts = [el.text_content() for el in root.iter("blockquote", "aside")]
+    quotes = {_norm(t) for t in texts if len(t) < 250}  # one sentence, not a link box
+    if not quotes or quotes.isdisjoint(_norm(ln) for ln in lines if len(ln) < 250):
+        return lines
+    return drop_pull_quotes(lines)
+
+
+def _strong(line: str) -> bool:
+    """STRONG_RE on a short line, run only when the line has one of its key words (the
+    alternation costs ~1 us a character; most short paragraphs are subheads)."""
+    words = {w.strip(PUNCT).lower() for w in line.split()}
+    return (not words.isdisjoint(STRONG_KEYS) or "©" in line) and bool(STRONG_RE.search(line))
+
+
 def _marked_head(line: str, root: Any, description: str | None) -> bool:
     """The dek or the byline under the headline, as the page marks it: a standfirst / dek
     element (by class or id), or a byline element whose text is the line ("By " + line)."""
     if _is_standfirst(line, root, description):
         return True
     target = _norm(line)
-    if len(target.split()) > 12:
-        return False
+    if len(target.split()) > 8 or not line[:1].isupper() or full_stop(line) \
+            or DIGIT_RE.search(line):
+        return False  # a byline is a few names
     for el in root.iter("p", "div", "span"):
         mark = f"{el.get('class') or ''} {el.get('id') or ''}"
         if _BYLINE_CLASS_RE.search(mark):  # "<p><span class=byline-prefix>By</span> X</p>"
@@ -121,8 +143,8 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
             continue
         if _LINK_LEADIN_RE.match(ln) and len(ln.split()) <= 20 and ln[-1] not in ".!?":
             continue  # "Related: <headline>", an inline link to another story
-        if len(ln.split()) <= 12 and (_LABEL_PARA_RE.match(ln) or (
-                not FULL_STOP_RE.search(ln) and STRONG_RE.search(ln)
+        if ln.count(" ") < 12 and (_LABEL_PARA_RE.match(ln) or (
+                not full_stop(ln) and _strong(ln)
                 and not TAIL_HEAD_RE.search(ln))):  # (a paywall heading cuts the tail)
             continue  # "Advertisement · Scroll to continue", "Publicidad", a sign-up line
         lines.append(ln)
@@ -142,7 +164,7 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
     if title:
         want = _norm(title)
         at = next((k for k, ln in enumerate(lines[first:first + 5], first)
-                   if _norm(ln) == want), None)
+                   if abs(len(ln) - len(want)) <= 4 and _norm(ln) == want), None)
         if at is not None:
             del lines[at]
             while at < len(lines) - 1 and len(lines[at].split()) <= 45 \
@@ -162,11 +184,11 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
     # ... or an author box: "Written by Jane Doe" and what follows it, after the story
     total = sum(map(len, lines))
     for k in range(max(1, len(lines) - 4), len(lines)):
-        if len(lines[k].split()) <= 8 and BYLINE_RE.match(lines[k]) \
-                and not FULL_STOP_RE.search(lines[k]) and 2 * sum(map(len, lines[:k])) >= total:
+        if BYLINE_RE.match(lines[k]) and lines[k].count(" ") < 8 \
+                and not full_stop(lines[k]) and 2 * sum(map(len, lines[:k])) >= total:
             del lines[k:]
             break
-    lines = drop_pull_quotes(lines)
+    lines = _drop_pull_quotes(lines, root)
     return _before_comments(_cut_tail(lines), root)
 
 
@@ -178,7 +200,7 @@ def _cut_tail(lines: list[str]) -> list[str]:
     if len(lines) < 3:
         return lines
     kept = [ln for k, ln in enumerate(lines)
-            if (k == 0 and len(ln.split()) > 40) or len(ln) > 3000 or not disclaimer_cue(ln)]
+            if (k == 0 and ln.count(" ") >= 40) or len(ln) > 3000 or not disclaimer_cue(ln)]
     total = sum(map(len, kept))
     above = 0
     for k, ln in enumerate(kept):
