@@ -388,4 +388,4 @@ class Consumer:
     def maintain(self) -> None:
         """Processed-marker window, ``retention_s`` and ``stream_maxlen`` (see ``upkeep``)."""
         maintain(self.redis, self.keys, self.settings, stream=self.stream, group=self.group,
-                 consumer=self.name)
+                 consumer=self.name, handler=self.handler)

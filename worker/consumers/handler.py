@@ -82,6 +82,10 @@ class Handler:
     def close(self) -> None:
         """Called once when the consumer stops."""
 
+    def maintain(self) -> None:
+        """Called with the consumer's housekeeping, after the store's retention pass: a read
+        model with retention of its own applies it here."""
+
     def wants(self, event_type: str) -> bool:
         return self.event_types is None or event_type in self.event_types
 

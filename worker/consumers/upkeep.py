@@ -7,6 +7,7 @@ import logging
 
 import redis
 
+from worker.consumers.handler import Handler
 from worker.consumers.hooks import ConsumerHooks
 from worker.settings import Settings
 from worker.store.expiry import expire
@@ -18,10 +19,11 @@ log = logging.getLogger(__name__)
 
 
 def maintain(client: redis.Redis, keys: Keys, settings: Settings, *, stream: str,
-             group: str, consumer: str) -> None:
-    """Trim the group's processed set to the in-flight window; apply ``retention_s`` and
-    ``stream_maxlen`` if set. Run by consumers, not beat: consumers run wherever there are
-    groups (beat runs only for scheduled feeds), and retention never passes a group anyway."""
+             group: str, consumer: str, handler: Handler | None = None) -> None:
+    """Trim the group's processed set to the in-flight window; apply ``retention_s`` (then
+    the handler's own: ``Handler.maintain``) and ``stream_maxlen`` if set. Run by consumers,
+    not beat: consumers run wherever there are groups (beat runs only for scheduled feeds),
+    and retention never passes a group anyway."""
     try:
         infos = group_info(client, stream, group, exact_lag=False)
         if infos:
@@ -29,6 +31,8 @@ def maintain(client: redis.Redis, keys: Keys, settings: Settings, *, stream: str
             client.zremrangebyscore(keys.processed(group), "-inf", f"({floor_ms}")
         if settings.retention_s:
             expire(client, keys, retention_s=settings.retention_s)
+        if handler is not None:
+            handler.maintain()
         if settings.stream_maxlen:
             trim(client, keys, maxlen=settings.stream_maxlen)
     except redis.RedisError as exc:  # housekeeping must not stop consumption

@@ -33,9 +33,9 @@ from pathlib import Path
 import redis
 
 from worker.redisconn import to_str
-from worker.store.groups import group_floor, group_info, id_after, parse_id
+from worker.store.groups import id_after, parse_id
 from worker.store.keys import Keys
-from worker.store.retention import safe_minid, trim
+from worker.store.retention import safe_minid, trim, trim_before
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +108,7 @@ def _pass(client: redis.Redis, keys: Keys, cutoff: str, max_entries: int,
 def _trim_failures(client: redis.Redis, keys: Keys, cutoff: str) -> int:
     """``ingestion.failed`` entries older than the cutoff, never past a group reading them
     (none by default: then they simply age out)."""
-    floors = [group_floor(i) for i in group_info(client, keys.failures, exact_lag=False)]
-    cut = min([cutoff, *floors], key=parse_id)
-    return int(client.xtrim(keys.failures, minid=cut, approximate=False))
+    return trim_before(client, keys.failures, cutoff)
 
 
 @functools.cache

@@ -117,7 +117,8 @@ class Keys:
 
     def stories(self, part: str, *, build: bool = False) -> str:
         """A key of the stories read model (``assigned``, ``signatures``, ``lsh``, ``docs``,
-        ``by_last_seen``, ``seq``); ``build`` names its twin that `rebuild stories` fills."""
+        ``by_last_seen``, ``seq``, ``seen``, ``trimmed``); ``build`` names its twin that
+        `rebuild stories` fills."""
         return f"{self.tag}:stories{'-build' if build else ''}:{part}"
 
     @property

@@ -39,6 +39,15 @@ def safe_minid(client: redis.Redis, keys: Keys) -> str | None:
     return min((group_floor(i) for i in infos), key=parse_id)
 
 
+def trim_before(client: redis.Redis, stream: str, minid: str) -> int:
+    """Remove ``stream``'s entries below ``minid``, never one a group of that stream still
+    needs. With no group all of them go: for side streams (failures, story events) whose
+    groups are optional, unlike the event stream (``trim``). Returns entries removed."""
+    floors = [group_floor(i) for i in group_info(client, stream, exact_lag=False)]
+    cut = min([full_id(minid), *floors], key=parse_id)
+    return int(client.xtrim(stream, minid=cut, approximate=False))
+
+
 def trim_to_maxlen(client: redis.Redis, stream: str, maxlen: int, floor: str) -> int:
     """Remove the oldest entries beyond ``maxlen``, none at or above ``floor``. O(removed):
     only the entries below the cut are counted (in Redis), the kept ones are never read."""

@@ -11,8 +11,9 @@ Keys (``Keys.stories``): ``assigned`` (hash article_id -> story_id: the record o
 processed), ``signatures`` (hash article_id -> MinHash sketch bytes), ``lsh`` (hash band number +
 the band's rows -> space-separated article ids), ``docs`` (hash story_id -> JSON
 representative), ``by_last_seen`` (sorted set story_id by last_seen epoch seconds), ``seq``
-(the token of the last commit); and the ``story.article_added`` stream
-(``Keys.story_events``). Measured memory: about 4.7 KB of Redis per indexed article (the
+(the token of the last commit), ``seen`` (sorted set article_id by its event's time) and
+``trimmed`` (retention's counter: ``story_retention``); and the ``story.article_added`` stream
+(``Keys.story_events``). Measured memory: about 4.9 KB of Redis per indexed article (the
 ``stories_assign`` bench row, ``bytes_per_article``), three quarters of it the ~37 LSH bucket
 entries.
 
@@ -42,6 +43,8 @@ from urllib.parse import urlsplit
 import orjson
 import redis
 
+from worker.consumers.builtin.story_commit import COMMIT_LUA, EVENT_FIELDS, PARTS, RECORD
+from worker.consumers.builtin.story_retention import expire_stories
 from worker.consumers.handler import Handler, HandlerContext
 from worker.consumers.similarity import NEW, Sketch, band_fields, level, similarity, sketches
 from worker.errors import EventDecodeError, HandlerError
@@ -53,65 +56,7 @@ from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
 
-PARTS = ("assigned", "signatures", "lsh", "docs", "by_last_seen", "seq")
-
-# One batch's decisions, committed only if what they were decided on still holds.
-# KEYS: assigned, signatures, lsh, docs, by_last_seen, seq, story_events
-# ARGV: seq read, this commit's token, F, F x (bucket field, its length when read) or F = -1
-#       (not sent: answer 'stale' if seq changed), G, G x (bucket field, its new value), then
-#       per article RECORD values: article_id, story_id, sketch ('' = none), seen score, seen
-#       ISO, title, source, emit (1/0), the event's fields (EVENT_FIELDS name/value pairs).
-# The check: if no commit happened since the read (``seq`` unchanged) nothing did; else every
-# bucket read must have its length then (buckets only grow) and no article of the batch may
-# have been assigned meanwhile. A failed check writes nothing: the caller decides again.
-COMMIT_LUA = """
-local i = 4 + 2 * math.max(tonumber(ARGV[3]), 0)
-local g = tonumber(ARGV[i])
-local first = i + 1 + 2 * g
-if (redis.call('GET', KEYS[6]) or '') ~= ARGV[1] then
-  if ARGV[3] == '-1' then return 'stale' end
-  for j = 4, i - 1, 2 do
-    if redis.call('HSTRLEN', KEYS[3], ARGV[j]) ~= tonumber(ARGV[j + 1]) then
-      return 'conflict'
-    end
-  end
-  for r = first, #ARGV, RECORD do
-    if redis.call('HEXISTS', KEYS[1], ARGV[r]) == 1 then return 'conflict' end
-  end
-end
-for j = i + 1, first - 1, 1000 do
-  redis.call('HSET', KEYS[3], unpack(ARGV, j, math.min(j + 999, first - 1)))
-end
-for r = first, #ARGV, RECORD do
-  local aid, sid, seen = ARGV[r], ARGV[r + 1], ARGV[r + 4]
-  redis.call('HSET', KEYS[1], aid, sid)
-  if ARGV[r + 2] ~= '' then redis.call('HSET', KEYS[2], aid, ARGV[r + 2]) end
-  local raw = redis.call('HGET', KEYS[4], sid)
-  local d
-  if raw then d = cjson.decode(raw) else
-    d = {story_id = sid, title = ARGV[r + 5], first_seen = seen, last_seen = seen,
-         sources = {}, article_ids = {}, size = 0}
-  end
-  table.insert(d.article_ids, aid)
-  d.size = #d.article_ids
-  local known = false
-  for _, src in ipairs(d.sources) do if src == ARGV[r + 6] then known = true end end
-  if not known then table.insert(d.sources, ARGV[r + 6]) end
-  if seen < d.first_seen then d.first_seen = seen end
-  if seen > d.last_seen then d.last_seen = seen end
-  redis.call('HSET', KEYS[4], sid, cjson.encode(d))
-  local score = redis.call('ZSCORE', KEYS[5], sid)
-  if (not score) or tonumber(ARGV[r + 3]) > tonumber(score) then
-    redis.call('ZADD', KEYS[5], ARGV[r + 3], sid)
-  end
-  if ARGV[r + 7] == '1' then
-    redis.call('XADD', KEYS[7], '*', unpack(ARGV, r + 8, r + RECORD - 1))
-  end
-end
-redis.call('SET', KEYS[6], ARGV[2])
-return 'ok'
-"""
-EVENT_FIELDS, RECORD, COMMIT_ATTEMPTS = 6, 8 + 2 * 6, 50  # 6: encode_story_event's fields
+COMMIT_ATTEMPTS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +64,7 @@ class Commit:
     """A batch's decisions and what they were decided on (see ``COMMIT_LUA``)."""
 
     seq: bytes  # the last commit's token when read
+    trimmed: bytes  # retention's counter when read
     read: dict[bytes, bytes | None]  # the buckets read, as they were
     grown: list[bytes]  # bucket field, new value, ...
     records: list[Any]  # RECORD values per article
@@ -187,12 +133,13 @@ class Stories:
         wanted = list(dict.fromkeys(chain.from_iterable(fields)))
         pipe = self.redis.pipeline(transaction=True)  # one consistent snapshot
         pipe.get(self.key("seq"))
+        pipe.get(self.key("trimmed"))
         for key, names in (("assigned", ids), ("lsh", wanted)):
             if names:
                 pipe.hmget(self.key(key), names)
             else:
                 pipe.echo(b"")  # keeps one reply each
-        seq, assigned, raw_buckets = pipe.execute()
+        seq, trimmed, assigned, raw_buckets = pipe.execute()
         story: dict[str, str] = {a: v.decode() for a, v in zip(ids, assigned or (), strict=False)
                                  if v is not None}
         raw = dict(zip(wanted, raw_buckets or (), strict=False))
@@ -222,7 +169,7 @@ class Stories:
         if not records:
             return story, None
         grown = [y for x in touched for y in (x, " ".join(members[x]).encode())]
-        return story, Commit(seq or b"", raw, grown, records)
+        return story, Commit(seq or b"", trimmed or b"", raw, grown, records)
 
     def commit(self, plan: Commit) -> bool:
         """Commit a planned batch; False when what it was decided on has changed since (and
@@ -231,11 +178,11 @@ class Stories:
         keys = [*self.all_keys(), self.keys.story_events]
         tail = [len(plan.grown) // 2, *plan.grown, *plan.records]
         token = uuid.uuid4().hex
-        got = self._commit(keys=keys, args=[plan.seq, token, -1, *tail])
+        got = self._commit(keys=keys, args=[plan.seq, token, plan.trimmed, -1, *tail])
         if got == b"stale":
             checks = [y for x, v in plan.read.items() for y in (x, len(v or b""))]
-            got = self._commit(keys=keys, args=[plan.seq, token, len(plan.read), *checks,
-                                                *tail])
+            got = self._commit(keys=keys, args=[plan.seq, token, plan.trimmed, len(plan.read),
+                                                *checks, *tail])
         return bool(got == b"ok")
 
     def _known(self, ids: list[str], story: dict[str, str]) -> dict[str, Sketch]:
@@ -397,3 +344,9 @@ class StoriesHandler(Handler):
 
     def handle_batch(self, events: Sequence[AnyEvent]) -> None:
         self.stories.assign_many(events)
+
+    def maintain(self) -> None:
+        # Applied here, after the store's pass, not by worker.store.expiry: the store sits
+        # below the read models (docs/architecture.md) and the bands are computed here.
+        if self.stories.settings.retention_s:
+            expire_stories(self.stories.redis, self.stories.keys, self.stories.settings)
