@@ -190,3 +190,19 @@ def test_html_author_box_pull_quote_and_affiliate_notice() -> None:
         f"<h1>{TITLE}</h1>", f"<h1>{TITLE}</h1><p class='affiliate-disclosure'>This post may "
         "contain affiliate links. As an Amazon Associate I earn from qualifying purchases.</p>")
     assert normalise_html(html, source=SRC).body == tuple(P)
+
+
+def test_columnist_disclaimer_and_bio_close_no_story() -> None:
+    notice = ("Disclaimer: Harbour News encourages freedom of speech and the expression of "
+              "diverse views. The views of columnists published here are their own.")
+    bio = "Ann Lee is associate editor at Harbour News and a regular contributor."
+    art = normalise_text(_page(*P, notice, bio), source=SRC)
+    assert art.body == tuple(P)
+
+
+def test_embedded_post_is_not_the_story() -> None:
+    post = ("Mayor Ann Lee\n@MayorAnnLee\nTonight's vote is a blueprint for the harbour. "
+            "Two hundred jobs, right next to the port. Thank you all.\n"
+            "8:51 PM · Sep 15, 2025\n412\nReply\nCopy link")
+    art = normalise_text(_page(P[0], P[1], P[2], post, P[3], P[4]), source=SRC)
+    assert art.body == tuple(P)

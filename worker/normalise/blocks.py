@@ -222,6 +222,27 @@ def _label(ln: Line) -> bool:
                 or (ln.linky and ln.words <= 3))
 
 
+_HANDLE_RE = re.compile(r"^@\w{1,30}$")
+# an embedded post's time stamp: "8:51 PM · Sep 15, 2025"
+_POST_STAMP_RE = re.compile(r"^\d{1,2}:\d\d\s?(?:[AaPp]\.?[Mm]\.?)?\s*·\s*\S.{0,30}$")
+
+
+def embedded_posts(lines: list[Line]) -> None:
+    """A social post embedded in the story, as a dump shows it: the author's name over an
+    @handle, the post's text, its time stamp "8:51 PM · Sep 15, 2025" (then counters and
+    buttons). The story quotes it in its own words; the embed is not kept."""
+    for i, ln in enumerate(lines):
+        if ln.text[:1] != "@" or not _HANDLE_RE.match(ln.text):
+            continue
+        end = next((k for k in range(i + 1, min(i + 6, len(lines)))
+                    if _POST_STAMP_RE.match(lines[k].text)), None)
+        if end is None:
+            continue
+        start = i - 1 if i and lines[i - 1].words <= 4 and not lines[i - 1].sentence else i
+        for x in lines[start : end + 1]:
+            x.kind = x.kind or "bar"
+
+
 _FRAME_RE = re.compile(r"^\+[-=+]{8,}\+$")
 
 

@@ -129,6 +129,8 @@ DISCLAIMER_RE = re.compile(
     r"partnership|sponsored))\b|"
     # the press regulator's membership notice in a UK site's footer
     r"\bindependent press standards organisation\b|\beditors['’]? code of practice\b|"
+    # a labelled notice: "Disclaimer: News24 encourages freedom of speech ..."
+    r"^disclaimer\s*:|"
     # the same notices in other languages (finance: "not investment advice"; health: "does
     # not replace a doctor"; "for information only")
     r"\bno constituye (?:una )?recomendaci[oó]n\b|\bcar[aá]cter (?:meramente |exclusivamente )?"
@@ -159,7 +161,7 @@ _DISCLAIMER_NEEDS = (
     "independent press standards organisation", "code of practice", "no constituye",
     "informativo", "constitui", "ne constitue", "ne remplace pas", "non costituisce",
     "ersetzt ", "keine ", "affili", "afiliad", "percevoir une commission", "comision",
-    "comisión", "provision")
+    "comisión", "provision", "disclaimer")
 
 
 def disclaimer_cue(text: str) -> bool:
@@ -261,7 +263,8 @@ DIGIT_RE = re.compile(r"\d")
 # Author bio, usually after the story: "Jane Doe is a senior correspondent covering ..."
 BIO_RE = re.compile(
     # "es periodista y ...", "est journaliste": the article is optional outside English
-    r"^(?:[A-Z][\w'’.-]+\s+){1,4}(?:(?:is|was)\s+(?:an?|the)\s|"
+    r"^(?:[A-Z][\w'’.-]+\s+){1,4}(?:(?:is|was)\s+(?:an?|the|(?:senior|deputy|associate|"
+    r"chief|executive|managing|contributing))\s|"
     r"(?:ist|es|est|è)\s+(?:(?:ein|eine|un|una|une)\s)?)"
     r".{0,80}?\b(?:writer|reporter|correspondent|editor|journalist|columnist|researcher|"
     r"contributor|author|analyst|reviewer|producer|critic|redakteurin?|korrespondentin?|"
@@ -300,7 +303,8 @@ STRONG_KEYS = _keyset(
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "
     "sponsored partnership editors editors' organisation constituye carácter caracter "
-    "constitui caráter constitue remplace costituisce ersetzt keine является носит")
+    "constitui caráter constitue remplace costituisce ersetzt keine является носит "
+    "disclaimer")
 SHORT_KEYS = _keyset(
     "see related more follow sign log login you back min mins minute minutes comment "
     "comments podcast sponsored promo promoted watch listen also recommended trending "

@@ -17,6 +17,7 @@ from collections import Counter
 from itertools import repeat
 
 from worker.normalise.blocks import (
+    embedded_posts,
     framed_boxes,
     inline_boxes,
     lead_block,
@@ -262,6 +263,7 @@ def extract_parts(text: str) -> TextParts:
     question_heads(lines)
     story_bars(lines)
     inline_boxes(lines)
+    embedded_posts(lines)
     framed_boxes(lines)
     a, b = _region(lines)
     if b < a:
