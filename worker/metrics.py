@@ -2,8 +2,9 @@
 
 Cross-process figures (queue depth, lag, totals, task durations) are read from Redis by
 ``monitor`` at scrape time, so they are right whichever process serves ``/metrics``: Celery
-runs tasks in pool processes that no scrape reaches, so each task adds its duration to a
-Redis hash of histogram buckets instead of relying on Prometheus' multiprocess mode.
+runs tasks in pool processes that no scrape reaches, so each process adds its tasks'
+durations to a Redis hash of histogram buckets (batched: ``DurationBatch``) instead of relying
+on Prometheus' multiprocess mode.
 """
 
 from __future__ import annotations

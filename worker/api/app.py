@@ -1,9 +1,10 @@
 """The HTTP API: submit work, follow tasks, read events and status; dashboard and /metrics.
 
-Auth: every route but ``/healthz`` and the dashboard shell (``/``, ``/static``) needs
-``Authorization: Bearer <api_token>``. Without a configured token the API only starts bound
-to loopback, and then refuses requests whose Host or Origin is not loopback (DNS rebinding and
-cross-site form posts from a browser on the same machine).
+Auth: every route but ``/healthz`` and the page shells (the dashboard's ``/``, ``/docs``,
+``/static``; their scripts send the token) needs ``Authorization: Bearer <api_token>``.
+Without a configured token the API only starts bound to loopback, and then refuses requests
+whose Host or Origin is not loopback (DNS rebinding and cross-site form posts from a browser
+on the same machine).
 
 Work is queued through :class:`worker.ops.client.Client` (tasks by *name*), the same path
 the CLI takes.
