@@ -206,3 +206,11 @@ def test_embedded_post_is_not_the_story() -> None:
             "8:51 PM · Sep 15, 2025\n412\nReply\nCopy link")
     art = normalise_text(_page(P[0], P[1], P[2], post, P[3], P[4]), source=SRC)
     assert art.body == tuple(P)
+
+
+def test_unmarked_key_points_box_over_the_lede() -> None:
+    box = ("In short:\nThe council approved the ferry terminal on Monday.\nWork starts in the "
+           "autumn.\nWhat's next?\nThe port will apply for the last permits.")
+    page = f"{MENU}{TITLE}\n\nBy Ann Lee\nMay 12, 2025\n\n{box}\n\n" + "\n\n".join(P) + FOOT
+    art = normalise_text(page, source=SRC)
+    assert art.body == tuple(P)

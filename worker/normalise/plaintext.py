@@ -81,7 +81,7 @@ _YEAR_RE = re.compile(r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년]))")  # Arabic
 _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 _BULLETS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
 _KEY_POINTS_RE = re.compile(
-    r"^\W*(?:key points|the essentials|in brief|at a glance|points? clés|l['’]essentiel|"
+    r"^\W*(?:key points|the essentials|in brief|in short|at a glance|points? clés|l['’]essentiel|"
     r"en bref|das wichtigste(?: in kürze)?|auf einen blick|lo (?:esencial|más importante)|"
     r"claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|要点|要點|ポイント|划重点)\W*$",
     re.IGNORECASE)
@@ -246,6 +246,13 @@ def _past_key_points(lines: list[Line], a: int, b: int) -> int:
         while k <= b and lines[k].text[:2] in _BULLETS:
             k += 1
         if k > h + 1 and k <= b and lines[k].prose:
+            return k
+        # unmarked points: short sentences (and a "What's next?" label) over a long lede
+        k = h + 1
+        while k <= b and k - h <= 8 and lines[k].words <= 20 and (
+                lines[k].sentence or (lines[k].words <= 4 and lines[k].text.endswith(("?", ":")))):
+            k += 1
+        if k > h + 2 and k <= b and lines[k].prose and lines[k].words > 20:
             return k
     return a
 
