@@ -11,6 +11,8 @@ import pytest
 from worker.events.models import Source
 from worker.normalise.article import normalise_html, normalise_text
 from worker.normalise.dates import parse_date_hint
+from worker.normalise.textparts import Line
+from worker.normalise.title import title_score
 
 pytestmark = pytest.mark.timeout(120, method="thread")
 
@@ -214,3 +216,18 @@ def test_unmarked_key_points_box_over_the_lede() -> None:
     page = f"{MENU}{TITLE}\n\nBy Ann Lee\nMay 12, 2025\n\n{box}\n\n" + "\n\n".join(P) + FOOT
     art = normalise_text(page, source=SRC)
     assert art.body == tuple(P)
+
+
+def test_title_case_headline_with_stops_is_a_candidate_and_credited_caption_is_not() -> None:
+    def line(text: str) -> Line:
+        ln = Line(text, True)
+        ln.words, ln.stop = len(text.split()), 0.2
+        return ln
+
+    head = line("She Turned an Ice Cream Truck Into a Library. The Kids Still Come Running.")
+    caption = line("Joan Morales with her mobile library in Tucson.Credit...Rebecca Noble for "
+                   "The Harbour News")
+    sentence = line("She turned an ice cream truck into a library and the kids came running.")
+    assert title_score(head, 5) > title_score(line("Leer en español"), 0) > 0
+    assert title_score(caption, 0) < 0
+    assert title_score(sentence, 0) < 0  # a sentence-case line ending in a stop is no title

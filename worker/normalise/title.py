@@ -29,7 +29,8 @@ _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
 _BULLETS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
 # A photo caption: a sentence then its credit, "(Jane Doe / Agency)" or "| AGENCY"
 _CAPTION_TAIL_RE = re.compile(
-    r"[.!?]\s+(?:\([^()]{2,60}/[^()]{2,60}\)|\|\s+[A-Z][A-Z .&'-]{1,40})$")
+    r"[.!?]\s+(?:\([^()]{2,60}/[^()]{2,60}\)|\|\s+[A-Z][A-Z .&'-]{1,40})$|"
+    r"[.!?]\s*Credit\W.{2,80}$")  # "... in Tucson.Credit...Rebecca Noble for The Times"
 
 
 def title_score(ln: Line, distance: int) -> float:
@@ -40,9 +41,11 @@ def title_score(ln: Line, distance: int) -> float:
         return -1.0
     if t[:2] in _BULLETS:  # one item of a list ("- 48 000 foyers sans électricité")
         return -1.0
-    if t.endswith((".", ":", ",", ";")) and not t.endswith("..."):
+    title_case = ln.words >= 6 and _title_case(t)
+    if t.endswith((".", ":", ",", ";")) and not t.endswith("...") \
+            and not (title_case and t.endswith(".")):  # "She Turned a Truck Into a Library."
         return -1.0
-    if (t.endswith(")") or "|" in t) and _CAPTION_TAIL_RE.search(t):
+    if (t.endswith(")") or "|" in t or "Credit" in t) and _CAPTION_TAIL_RE.search(t):
         return -1.0
     # a date line; a long headline may name a date ("dal 15 giugno orari estivi: ...")
     if (DIGIT_RE.search(t) and ((DATE_HINT_RE.search(t) and ln.words <= 8)
@@ -64,7 +67,15 @@ def title_score(ln: Line, distance: int) -> float:
         score -= 3.0
     if ln.linky:
         score -= 4.0
+    if title_case:
+        score += 3.0  # a long line in Title Case: a headline, not a caption or a button
     return score
+
+
+def _title_case(text: str) -> bool:
+    """Every word of four letters or more capitalised, and at least four of them."""
+    long = [w for w in text.split() if len(w.strip(PUNCT)) >= 4]
+    return len(long) >= 4 and all(w.strip(PUNCT)[:1].isupper() for w in long)
 
 
 def _menu_block(lines: list[Line], i: int) -> bool:
