@@ -25,6 +25,20 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+def valid_bodies(entries: list[dict[str, str]], entry_schema: str) -> list[dict[str, Any]]:
+    """Validate each flat entry per ``entry_schema`` and the JSON in its body per event.json
+    and its type's own schema; returns the bodies."""
+    entry_validator, event_validator = validator(entry_schema), validator("event.json")
+    bodies = []
+    for entry in entries:
+        entry_validator.validate(entry)
+        body: dict[str, Any] = json.loads(entry["body"])
+        event_validator.validate(body)
+        validator(f"{body['type']}.v{body['schema_version']}.json").validate(body)
+        bodies.append(body)
+    return bodies
+
+
 def text_fields(fields: dict[bytes, bytes]) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in fields.items()}
 
@@ -44,12 +58,7 @@ def test_stream_entries_validate_against_the_published_schema(store: EventStore)
         "article.ingested", "article.revised", "ingestion.failed"]
 
     # Then each flat entry, and the JSON in its body, is valid per docs/schema/
-    entry_schema, event_schema = validator("stream-entry.json"), validator("event.json")
-    for entry in entries:
-        entry_schema.validate(entry)
-        body: dict[str, Any] = json.loads(entry["body"])
-        event_schema.validate(body)
-        validator(f"{body['type']}.v{body['schema_version']}.json").validate(body)
+    for entry, body in zip(entries, valid_bodies(entries, "stream-entry.json"), strict=True):
         assert entry["event_id"] == body["event_id"]
         assert entry["schema_version"] == str(body["schema_version"])
 
@@ -80,12 +89,7 @@ def test_story_events_validate_against_the_published_schema(
     assert [e["type"] for e in entries] == ["story.article_added"] * 3
 
     # Then each flat entry, and the JSON in its body, is valid per docs/schema/
-    entry_schema, event_schema = validator("story-entry.json"), validator("event.json")
-    for entry in entries:
-        entry_schema.validate(entry)
-        body: dict[str, Any] = json.loads(entry["body"])
-        event_schema.validate(body)
-        validator(f"{body['type']}.v{body['schema_version']}.json").validate(body)
+    for entry, body in zip(entries, valid_bodies(entries, "story-entry.json"), strict=True):
         assert (entry["event_id"], entry["story_id"]) == (body["event_id"], body["story_id"])
     assert [json.loads(e["body"])["level"] for e in entries] == ["new", "duplicate", "new"]
     # An article entry is no story entry: the schemas tell the streams apart

@@ -6,7 +6,6 @@ command, including calls made inside Lua) see this test's traffic only."""
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from worker.errors import EventDecodeError
 from worker.events.models import Article, Source, content_hash
 from worker.ops.monitor import collect
 from worker.ops.prometheus import metrics_text
+from worker.ops.runner import free_port
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.store.groups import group_info
@@ -29,12 +29,6 @@ from worker.store.retention import holding_back, trim
 
 SIZES = (1_000, 4_000)
 BODY = b"x" * 4_300  # the size of a bench article's entry: one body is more than any reply here
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextlib.contextmanager
