@@ -161,6 +161,7 @@ def _html(*inside: str, head: str = "") -> str:
     "<p>Publicidad</p>",
     "<p>Sign up here. Get the Harbour Week newsletter</p>",
     "<p>Quelle: F.A.Z.</p>",
+    "<p><span>Published - October 10, 2025 09:12 pm IST</span></p>",
 ])
 def test_html_furniture_paragraphs_inside_the_article(inside: str) -> None:
     art = normalise_html(_html(inside), source=SRC)
