@@ -39,6 +39,7 @@ from tests.support.compose import (
 )
 from worker.consumers.builtin.archive import iter_archive
 from worker.feeds.schedule import feed_id_for
+from worker.ops.runner import free_port
 from worker.redisconn import connect
 from worker.settings import Settings
 from worker.store.keys import Keys
@@ -57,13 +58,6 @@ PARAGRAPHS = (
 )
 FEED_TITLE = "Porthmellow harbour reopens after storm"
 BEAT_TITLE = "Scheduled poll finds the lighthouse restored"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class Container:
@@ -169,7 +163,7 @@ def test_compose_services_run_ingest_and_stop_cleanly(
         pytest.skip("`newsworker serve` is missing (worker/api/app.py): no api to run")
     services = load_compose()["services"]
     settings = make_settings(data_dir=tmp_path / "data")
-    box = Container(settings, _free_port())
+    box = Container(settings, free_port())
     # Beat's schedule file points at a local feed: the shipped one lists real sites, and
     # nothing here may leave this machine.
     schedule = tmp_path / "feeds.toml"
