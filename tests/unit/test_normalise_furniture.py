@@ -232,3 +232,12 @@ def test_title_case_headline_with_stops_is_a_candidate_and_credited_caption_is_n
     assert title_score(head, 5) > title_score(line("Leer en español"), 0) > 0
     assert title_score(caption, 0) < 0
     assert title_score(sentence, 0) < 0  # a sentence-case line ending in a stop is no title
+
+
+def test_newsletter_writers_own_prose_is_the_story_and_sign_up_lines_are_not() -> None:
+    own = ("I have been writing this newsletter for four years, and for most of that time I "
+           "believed that the way to do good work was to protect the morning at all costs.")
+    sign_up = ("Never miss a story: sign up for Harbour News's free daily newsletter to stay "
+               "up to date on the best of what Harbour News has to offer.")
+    art = normalise_text(_page(own, *P, sign_up), source=SRC)
+    assert art.body == (own, *P)

@@ -114,6 +114,24 @@ STRONG_RE = re.compile(
     r"^our standards\b",
     re.IGNORECASE,
 )
+def strong_match(text: str, words: int) -> bool:
+    """``STRONG_RE.search(text)``, except "this/my newsletter" in a line of over 20 words
+    with no sign-up words: a newsletter's own prose ("I have been writing this newsletter
+    for four years, ..."), not its sign-up box."""
+    m = STRONG_RE.search(text)
+    if m is None:
+        return False
+    if words <= 20 or m.group(0).lower() != "newsletter":
+        return True
+    low = text.lower()
+    if "sign" in low or "subscri" in low or not _OWN_NEWSLETTER_RE.search(low):
+        return True
+    return any(x.group(0).lower() != "newsletter" for x in STRONG_RE.finditer(text, m.end()))
+
+
+_OWN_NEWSLETTER_RE = re.compile(r"\b(?:this|my) newsletter\b")
+
+
 # Legal, health, finance and affiliate notices: long, well-formed sentences that read as
 # prose but frame the story (count against lines up to ~150 words). Phrases, not single words:
 # a story about affiliate marketing or medical advice must not trip them.

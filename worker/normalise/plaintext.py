@@ -52,7 +52,6 @@ from worker.normalise.cues import (
     SHORT_CUE_RE,
     SHORT_KEYS,
     STRONG_KEYS,
-    STRONG_RE,
     TAIL_HEAD_KEYS,
     TAIL_HEAD_RE,
     URL_HINTS,
@@ -61,6 +60,7 @@ from worker.normalise.cues import (
     WEAK_RE,
     credit_cue,
     full_stop,
+    strong_match,
 )
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines
 from worker.normalise.stopwords import ALL_STOPWORDS
@@ -131,7 +131,7 @@ def _features(lines: list[Line]) -> None:
             or (n <= 12 and "      " in t)  # a page header/footer laid out in columns
             or (t is not ln.text and bool(_MD_ONLY_RE.match(ln.text))))
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
-                     and bool(STRONG_RE.search(t))) or \
+                     and strong_match(t, n)) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
             (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t))) or \
             (12 <= n <= 150 and (not (_disjoint(raw, DISCLAIMER_KEYS) if long_line
