@@ -23,16 +23,15 @@ from Redis; the archive has it), and the article is current again. Each pass han
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import redis
 
 from worker.redisconn import to_str
+from worker.store import lua
 from worker.store.groups import id_after, parse_id
 from worker.store.keys import Keys
 from worker.store.retention import safe_minid, trim, trim_before
@@ -82,7 +81,7 @@ def _pass(client: redis.Redis, keys: Keys, cutoff: str, max_entries: int,
     if floor is None:
         return Expired(failures_trimmed=failures_trimmed)
     cut = min(cutoff, floor, key=parse_id)
-    script = client.register_script(_lua())
+    script = client.register_script(lua.source("expire.lua"))
     read = forgot = 0
     start, last = "-", None
     while read < max_entries:
@@ -109,8 +108,3 @@ def _trim_failures(client: redis.Redis, keys: Keys, cutoff: str) -> int:
     """``ingestion.failed`` entries older than the cutoff, never past a group reading them
     (none by default: then they simply age out)."""
     return trim_before(client, keys.failures, cutoff)
-
-
-@functools.cache
-def _lua() -> str:
-    return (Path(__file__).parent / "expire.lua").read_text()

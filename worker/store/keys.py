@@ -38,8 +38,9 @@ class Keys:
 
     def article(self, article_id: str) -> str:
         """Hash: the article's latest event as ``append.lua`` checks it (version,
-        content_hash, entry_id, event_id); the article's whole state is the stream. Once
-        retention forgets the article (worker.store.expiry), entry_id and event_id are ''."""
+        content_hash, entry_id, event_id, type, origin: the source that may revise it); the
+        article's whole state is the stream. Once retention forgets the article
+        (worker.store.expiry), entry_id and event_id are ''."""
         return f"{self.tag}:article:{article_id}"
 
     def history(self, article_id: str) -> str:
@@ -80,7 +81,8 @@ class Keys:
 
     def journal(self, part: str) -> str:
         """The submission ledger's keys on the broker's Redis (``msg``, ``queue``, ``marks``,
-        ``sent:<queue>``, ``reaper``): task messages not yet received by a worker."""
+        ``sent:<queue>``, ``reaper``, ``abandoned:<task id>``): task messages not yet received
+        by a worker, and submissions their client gave up on."""
         return f"{self.tag}:journal:{part}"
 
     def workers(self, part: str) -> str:
