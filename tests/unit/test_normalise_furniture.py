@@ -241,3 +241,15 @@ def test_newsletter_writers_own_prose_is_the_story_and_sign_up_lines_are_not() -
                "up to date on the best of what Harbour News has to offer.")
     art = normalise_text(_page(own, *P, sign_up), source=SRC)
     assert art.body == (own, *P)
+
+
+def test_markdown_image_caption_and_bullet_lead_in() -> None:
+    lead = "Other changes in this release:"
+    bullets = ["- Sailings now leave every forty minutes at peak times.",
+               "- The old pier closes for good in June."]
+    middle = "\n".join([lead, *bullets])
+    image = "![Chart of sailings per day](/img/sailings.png)\n\n_Sailings per day, 2020-2025._"
+    art = normalise_text(_page(P[0], P[1], middle, image, P[2], P[3], P[4]), source=SRC)
+    assert art.body == (P[0], P[1], lead, *bullets, P[2], P[3], P[4])
+    assert [(i.src, i.caption) for i in art.images] == [("/img/sailings.png",
+                                                          "Sailings per day, 2020-2025.")]

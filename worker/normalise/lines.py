@@ -217,6 +217,10 @@ def _norm(text: str) -> str:
     return _NORM_RE.sub(" ", text.lower()).strip()
 
 
+_MD_IMAGE_RE = re.compile(r"^!\[[^\]]{0,300}\]\(([^)\s]{1,500})[^)]{0,200}\)$")
+_MD_ITALIC_RE = re.compile(r"^(?:_[^_]{2,300}_|\*[^*]{2,300}\*)$")
+
+
 def claim_images(lines: list[Line], parts: TextParts) -> None:
     """Image file names take the caption that follows them (same paragraph) and credits."""
     for i, ln in enumerate(lines):
@@ -224,6 +228,16 @@ def claim_images(lines: list[Line], parts: TextParts) -> None:
             continue
         if not ln.text.isascii() and CJK_CAPTION_RE.match(ln.text):
             ln.kind = "caption"
+            continue
+        if ln.text[:2] == "![" and _MD_IMAGE_RE.match(ln.text):
+            # html2text's image: the alt text is no story text; an italic line under it
+            # (blank line between) is its caption
+            ln.kind = "image"
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            md_caption = None
+            if nxt and not nxt.kind and nxt.words <= 30 and _MD_ITALIC_RE.match(nxt.text):
+                nxt.kind, md_caption = "caption", nxt.text.strip("_*")
+            parts.images.append((_MD_IMAGE_RE.sub(r"\1", ln.text), md_caption, None))
             continue
         if ln.words <= 25 and ln.text.lower().endswith(IMAGE_EXTS) \
                 and IMAGE_RE.match(ln.text):

@@ -368,9 +368,10 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
     t = ln.text
     if t.endswith(";") and ln.stop > 0 and ln.words >= 3:
         return True  # one item of a run-on list ("Ann (Bob) Lee of Akron;")
-    if t.endswith(":") and ln.words >= 4 and ln.stop >= 0.15 and i < b \
-            and lines[i + 1].text.endswith((";", ",")) and not _is_junk(lines[i + 1]):
-        return True  # the lead-in of such a list
+    if t.endswith(":") and ln.words >= 4 and ln.stop >= 0.15 and i < b and not _is_junk(
+            lines[i + 1]) and (lines[i + 1].text.endswith((";", ",")) or bool(
+                BULLET_RE.match(lines[i + 1].text))):
+        return True  # the lead-in of such a list, or of a bullet list
     # Subhead: a short title-like line directly followed by prose (or by a byline over it).
     if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b:
         nxt = lines[i + 1]
