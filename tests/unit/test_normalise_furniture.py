@@ -253,3 +253,18 @@ def test_markdown_image_caption_and_bullet_lead_in() -> None:
     assert art.body == (P[0], P[1], lead, *bullets, P[2], P[3], P[4])
     assert [(i.src, i.caption) for i in art.images] == [("/img/sailings.png",
                                                           "Sailings per day, 2020-2025.")]
+
+
+def test_subscribe_box_between_paragraphs_is_not_kept() -> None:
+    box = ("Subscribe to Harbour Notes\nThousands of paid subscribers\nWeekly essays on ports, "
+           "ferries and the people who run them.\nType your email...\nSubscribe")
+    art = normalise_text(_page(P[0], P[1], box, P[2], P[3], P[4]), source=SRC)
+    assert art.body == tuple(P)
+
+
+def test_short_lead_in_over_bullets_is_kept() -> None:
+    bullets = ["• Breakdowns at the old ferries fell by half over the winter months.",
+               "• Two new boats came into service after years of delays and repairs."]
+    art = normalise_text(_page(P[0], P[1], "Three things stand out:\n" + "\n".join(bullets),
+                               P[2], P[3], P[4]), source=SRC)
+    assert art.body == (P[0], P[1], "Three things stand out:", *bullets, P[2], P[3], P[4])

@@ -222,6 +222,20 @@ def _label(ln: Line) -> bool:
                 or (ln.linky and ln.words <= 3))
 
 
+_SIGN_UP_RE = re.compile(r"subscri|sign up|newsletter|abonn|suscr|assine|inbox|your email",
+                         re.IGNORECASE)
+
+
+def sign_up_boxes(lines: list[Line]) -> None:
+    """A subscribe box inside the page: its short lines ("Thousands of paid subscribers",
+    the publication's one-line pitch) between two sign-up lines are part of it."""
+    marks = [i for i, ln in enumerate(lines) if ln.strong and _SIGN_UP_RE.search(ln.text)]
+    for i, j in zip(marks, marks[1:], strict=False):
+        if 1 < j - i <= 5 and all(x.words <= 15 and not x.item for x in lines[i + 1 : j]):
+            for x in lines[i : j + 1]:
+                x.kind = x.kind or "bar"
+
+
 _HANDLE_RE = re.compile(r"^@\w{1,30}$")
 # an embedded post's time stamp: "8:51 PM · Sep 15, 2025"
 _POST_STAMP_RE = re.compile(r"^\d{1,2}:\d\d\s?(?:[AaPp]\.?[Mm]\.?)?\s*·\s*\S.{0,30}$")

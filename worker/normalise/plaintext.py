@@ -23,6 +23,7 @@ from worker.normalise.blocks import (
     lead_block,
     mark_items,
     question_heads,
+    sign_up_boxes,
     story_bars,
     tail_block,
 )
@@ -271,6 +272,7 @@ def extract_parts(text: str) -> TextParts:
     story_bars(lines)
     inline_boxes(lines)
     embedded_posts(lines)
+    sign_up_boxes(lines)
     framed_boxes(lines)
     a, b = _region(lines)
     if b < a:
@@ -368,9 +370,9 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
     t = ln.text
     if t.endswith(";") and ln.stop > 0 and ln.words >= 3:
         return True  # one item of a run-on list ("Ann (Bob) Lee of Akron;")
-    if t.endswith(":") and ln.words >= 4 and ln.stop >= 0.15 and i < b and not _is_junk(
-            lines[i + 1]) and (lines[i + 1].text.endswith((";", ",")) or bool(
-                BULLET_RE.match(lines[i + 1].text))):
+    if t.endswith(":") and ln.words >= 3 and i < b and not _is_junk(lines[i + 1]) and (
+            (ln.stop >= 0.15 and ln.words >= 4 and lines[i + 1].text.endswith((";", ",")))
+            or bool(BULLET_RE.match(lines[i + 1].text))):
         return True  # the lead-in of such a list, or of a bullet list
     # Subhead: a short title-like line directly followed by prose (or by a byline over it).
     if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b:
