@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from itertools import pairwise
 
 from worker.normalise.cues import BYLINE_RE, DATE_LINE_RE, DIGIT_RE, FULL_STOP_RE, URL_RE
 from worker.normalise.textparts import Line
@@ -230,7 +231,7 @@ def sign_up_boxes(lines: list[Line]) -> None:
     """A subscribe box inside the page: its short lines ("Thousands of paid subscribers",
     the publication's one-line pitch) between two sign-up lines are part of it."""
     marks = [i for i, ln in enumerate(lines) if ln.strong and _SIGN_UP_RE.search(ln.text)]
-    for i, j in zip(marks, marks[1:], strict=False):
+    for i, j in pairwise(marks):
         if 1 < j - i <= 5 and all(x.words <= 15 and not x.item for x in lines[i + 1 : j]):
             for x in lines[i : j + 1]:
                 x.kind = x.kind or "bar"
