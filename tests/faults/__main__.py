@@ -1,4 +1,6 @@
-"""``make faults``: run the fault scenarios, print the table, write tests/faults/results.md.
+"""``make faults``: run the fault scenarios, print the table, write tests/faults/results.md
+and tests/faults/results.json (one object per row: scenario, submitted, events, lost,
+duplicated, recovery_s, visibility_timeout_s).
 
 Exits 1 when any row shows lost or duplicated articles/events (or a failed check).
 
@@ -8,6 +10,7 @@ Exits 1 when any row shows lost or duplicated articles/events (or a failed check
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shutil
 import sys
@@ -20,17 +23,25 @@ from tests.faults.harness import Row
 from tests.faults.scenarios import SCENARIOS
 
 RESULTS = Path(__file__).with_name("results.md")
+RESULTS_JSON = Path(__file__).with_name("results.json")
 HEADER = ["scenario", "faults injected", "submitted", "events in stream", "lost", "duplicated",
-          "handled", "dead letters", "s", "notes"]
+          "handled", "dead letters", "recovery s", "visibility timeout s", "s", "notes"]
 
 
 def table(rows: list[Row]) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     for r in rows:
         cells = [r.scenario, r.faults, r.submitted, r.events, r.lost, r.duplicated, r.handled,
-                 r.dead_letters, f"{r.seconds:.0f}", "; ".join(r.notes)]
+                 r.dead_letters, "-" if r.recovery_s is None else f"{r.recovery_s:.1f}",
+                 r.visibility_timeout_s or "-", f"{r.seconds:.0f}", "; ".join(r.notes)]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)
+
+
+def record(r: Row) -> dict[str, object]:
+    return {"scenario": r.scenario, "submitted": r.submitted, "events": r.events,
+            "lost": r.lost, "duplicated": r.duplicated, "recovery_s": r.recovery_s,
+            "visibility_timeout_s": r.visibility_timeout_s, "ok": r.ok, "notes": r.notes}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="multiply article counts")
     ap.add_argument("--only", default="", help="comma-separated: " + ",".join(SCENARIOS))
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (logs, AOF)")
-    ap.add_argument("--no-write", action="store_true", help="do not write results.md")
+    ap.add_argument("--no-write", action="store_true",
+                    help="do not write results.md and results.json")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     names = [n for n in args.only.split(",") if n] or list(SCENARIOS)
@@ -73,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'OK' if ok else 'FAILED'}: {len(rows)} scenarios in {total:.0f}s "
           f"(scale {args.scale:g})")
     if not args.no_write:
+        RESULTS_JSON.write_text(json.dumps([record(r) for r in rows], indent=2) + "\n")
         RESULTS.write_text(
             "# Fault-injection results (`make faults`)\n\n"
             f"Scale {args.scale:g}, {len(rows)} scenarios, {total:.0f} s on "
@@ -80,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             "acknowledged appends missing after the restart); duplicated = articles with more "
             "than one `article.ingested` event, or event ids seen twice in the archive / "
             "dead-letter stream. handled = events the scenario's group (or a final audit "
-            "group) handled.\n\n" + out + "\n")
+            "group) handled. Scenario 7: submitted = answered 2xx (a refused one that ran "
+            "fails the row); scenario 8: submitted = the backlog that must run (a purged or "
+            "revoked task that ran fails the row). recovery s = from the fault (7: Redis "
+            "resumed) until every accepted task is an event. JSON: results.json.\n\n"
+            + out + "\n")
     return 0 if ok else 1
 
 

@@ -43,6 +43,9 @@ class Row:
     dead_letters: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # From the fault (or its end) until every accepted task is an event; None: not measured.
+    recovery_s: float | None = None
+    visibility_timeout_s: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -148,7 +151,7 @@ class Cluster:
                     "PYTHONUNBUFFERED": "1"})
         return env
 
-    def _spawn(self, name: str, argv: list[str]) -> Proc:
+    def spawn(self, name: str, argv: list[str]) -> Proc:
         self._n += 1
         p = Proc(name, argv, self.env(), self.base / f"{name}-{self._n}.log").start()
         self.procs.append(p)
@@ -156,14 +159,14 @@ class Cluster:
 
     def celery_worker(self, concurrency: int = 2) -> Proc:
         s = self.settings
-        return self._spawn("celery", [
+        return self.spawn("celery", [
             sys.executable, "-m", "celery", "-A", "worker", "worker", "-Q",
             f"{s.ingest_queue},{s.feeds_queue}", "-c", str(concurrency), "-n",
             f"w{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle",
             "--without-heartbeat", "-l", "INFO"])
 
     def consumer(self, group: str, handler: str, batch: int = 50) -> Proc:
-        return self._spawn("consumer", [sys.executable, "-m", "worker", "consume", group,
+        return self.spawn("consumer", [sys.executable, "-m", "worker", "consume", group,
                                         "--handler", handler, "--batch", str(batch)])
 
     def client(self) -> redis.Redis:

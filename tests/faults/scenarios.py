@@ -15,6 +15,7 @@ import redis
 
 from tests.faults.dead_workers import worker_kill_shipped_timeout
 from tests.faults.harness import Cluster, Proc, Row, wait_for
+from tests.faults.operations import purge_revoke, redis_hung_api, worker_restart
 from worker.consumers.builtin.archive import iter_archive
 from worker.consumers.consumer import Consumer
 from worker.consumers.handler import CallableHandler
@@ -73,6 +74,7 @@ def celery_kill(base: Path, scale: float) -> Row:
     n = max(200, int(5000 * scale))
     row = Row("1 SIGKILL Celery workers", "")
     c = Cluster(base, "s1")
+    row.visibility_timeout_s = c.settings.visibility_timeout_s
     try:
         paths = c.write_articles(n, "s1")
         ids = c.article_ids(paths)
@@ -104,6 +106,7 @@ def consumer_kill(base: Path, scale: float) -> Row:
     n = max(300, int(3000 * scale))
     row = Row("2 SIGKILL consumers", "")
     c = Cluster(base, "s2")
+    row.visibility_timeout_s = c.settings.visibility_timeout_s
     try:
         st = c.store()
         arts = _articles(n, "s2")
@@ -140,6 +143,7 @@ def consumer_kill(base: Path, scale: float) -> Row:
 def redis_kill(base: Path, scale: float) -> Row:
     row = Row("3 SIGKILL Redis (AOF always)", "")
     c = Cluster(base, "s3")
+    row.visibility_timeout_s = c.settings.visibility_timeout_s
     stop = threading.Event()
     acked: dict[str, str] = {}  # article_id -> event_id the append returned
     errors = Counter[str]()
@@ -199,6 +203,7 @@ def redis_outage(base: Path, scale: float, outage_s: float = 10.0) -> Row:
     n = max(200, int(1000 * scale))
     row = Row("4 Redis unreachable 10 s", "")
     c = Cluster(base, "s4")
+    row.visibility_timeout_s = c.settings.visibility_timeout_s
     try:
         paths = c.write_articles(n, "s4")
         ids = c.article_ids(paths)
@@ -250,6 +255,7 @@ def poison(base: Path, scale: float, *, malformed: list[dict[Any, Any]] | None =
     n_poison = 10
     row = Row(name, "")
     c = Cluster(base, "s5" + str(len(malformed)))
+    row.visibility_timeout_s = c.settings.visibility_timeout_s
     try:
         st = c.store()
         arts = _articles(n, "s5", poison=n_poison)
@@ -306,6 +312,7 @@ def concurrent_clients(base: Path, scale: float) -> Row:
     n = max(100, int(500 * scale))
     row = Row("6 same articles, 4 clients", "")
     c = Cluster(base, "s6")
+    row.visibility_timeout_s = c.settings.visibility_timeout_s
     try:
         paths = c.write_articles(n, "s6")
         ids = c.article_ids(paths)
@@ -351,4 +358,6 @@ SCENARIOS: dict[str, Callable[[Path, float], Row]] = {
     "redis-outage": redis_outage, "poison": poison, "concurrent": concurrent_clients,
     "poison-non-utf8": lambda base, scale: poison(
         base, scale, malformed=NON_UTF8, name="5b non-UTF-8 field name"),
+    "redis-hung-api": redis_hung_api, "purge-revoke": purge_revoke,
+    "worker-restart": worker_restart,
 }
