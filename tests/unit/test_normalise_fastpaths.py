@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from worker.normalise.cues import CREDIT_RE, DISCLAIMER_RE, credit_cue, disclaimer_cue
+from worker.normalise.cues import (
+    CREDIT_RE,
+    DISCLAIMER_RE,
+    URL_HINTS,
+    credit_cue,
+    disclaimer_cue,
+    url_hint,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 
@@ -104,3 +111,16 @@ def test_full_stop_is_full_stop_re() -> None:
         lines += path.read_text(encoding="utf-8", errors="replace").split("\n")
     for line in lines:
         assert full_stop(line) is bool(FULL_STOP_RE.search(line)), line
+
+
+def test_url_hint_is_any_url_hint() -> None:
+    lines = ["see www.example.org", "mail me@x.io", "https://a.b", "bbc.co.uk/news", "plain text",
+             "acme.com", "news.net", "nothing here at all"]
+    for path in sorted(FIXTURES.iterdir()):
+        lines += path.read_text(encoding="utf-8", errors="replace").lower().split("\n")
+    found = 0
+    for line in lines:
+        expected = any(h in line for h in URL_HINTS)
+        assert url_hint(line) is expected, line
+        found += expected
+    assert found > 50

@@ -192,8 +192,9 @@ def inline_boxes(lines: list[Line]) -> None:
     what follows the last paragraph). Teaser lists with deks (headline, sentence, headline)
     and comments (name, text, name) do not go on in consecutive paragraphs."""
     n = len(lines)
-    for i, ln in enumerate(lines):
-        if not ln.boundary or ln.words > 6 or not any(x.prose for x in lines[max(0, i - 3):i]) \
+    for i in [k for k, x in enumerate(lines) if x.boundary]:  # few: found at C speed
+        ln = lines[i]
+        if ln.words > 6 or not any(x.prose for x in lines[max(0, i - 3):i]) \
                 or _END_ONLY_RE.search(ln.text):
             continue
         j = i + 1
@@ -246,8 +247,8 @@ def embedded_posts(lines: list[Line]) -> None:
     """A social post embedded in the story, as a dump shows it: the author's name over an
     @handle, the post's text, its time stamp "8:51 PM · Sep 15, 2025" (then counters and
     buttons). The story quotes it in its own words; the embed is not kept."""
-    for i, ln in enumerate(lines):
-        if ln.text[:1] != "@" or not _HANDLE_RE.match(ln.text):
+    for i in [k for k, x in enumerate(lines) if x.text[:1] == "@"]:
+        if not _HANDLE_RE.match(lines[i].text):
             continue
         end = next((k for k in range(i + 1, min(i + 6, len(lines)))
                     if _POST_STAMP_RE.match(lines[k].text)), None)

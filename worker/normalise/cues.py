@@ -345,6 +345,13 @@ CREDIT_KEYS = _keyset(
     "photo photos image images picture pic foto photograph illustration graphic credit bild "
     "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua")
 URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".co.uk", ".io")
+
+
+def url_hint(low: str) -> bool:
+    """``any(h in low for h in URL_HINTS)`` unrolled: 0.35 us a line instead of 0.58, and
+    every line up to 40 words asks. Keep in step with URL_HINTS."""
+    return ("http" in low or "www." in low or "@" in low or ".com" in low or ".org" in low
+            or ".net" in low or ".co.uk" in low or ".io" in low)
 SEP_CHARS = frozenset("|›»•·>/◦▸►→«‹")
 
 

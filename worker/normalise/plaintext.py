@@ -55,13 +55,13 @@ from worker.normalise.cues import (
     STRONG_KEYS,
     TAIL_HEAD_KEYS,
     TAIL_HEAD_RE,
-    URL_HINTS,
     URL_RE,
     WEAK_KEYS,
     WEAK_RE,
     credit_cue,
     full_stop,
     strong_match,
+    url_hint,
 )
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines
 from worker.normalise.stopwords import ALL_STOPWORDS
@@ -115,13 +115,11 @@ def _features(lines: list[Line]) -> None:
         # CJK prose has no spaces but does have sentence stops; headlines and captions don't
         ln.sentence = (full_stop(t) and not t.isupper()) or (
             cjk > 10 and any(c in t for c in "。！？"))
-        if n <= 8:
-            caps = sum(1 for w in t.split() if w[:1].isupper())
-            titleish = len(toks) >= 2 and caps / len(toks) > 0.75 and ln.stop < 0.15
-        else:
-            titleish = False
+        # (capitals counted only for short lines without stop words; map keeps it in C)
+        titleish = n <= 8 and len(toks) >= 2 and ln.stop < 0.15 \
+            and sum(map(str.isupper, [w[0] for w in t.split()])) / len(toks) > 0.75
         ln.linky = n <= 40 and (
-            (any(h in low for h in URL_HINTS) and bool(URL_RE.search(t)))
+            (url_hint(low) and bool(URL_RE.search(t)))
             # (French quotes « … » in a sentence are no breadcrumb separators)
             or (not SEP_CHARS.isdisjoint(t) and len(SEP_RE.findall(t)) >= 2
                 and not (ln.sentence and n > 12 and "«" in t))

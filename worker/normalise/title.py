@@ -73,9 +73,17 @@ def title_score(ln: Line, distance: int) -> float:
 
 
 def _title_case(text: str) -> bool:
-    """Every word of four letters or more capitalised, and at least four of them."""
-    long = [w for w in text.split() if len(w.strip(PUNCT)) >= 4]
-    return len(long) >= 4 and all(w.strip(PUNCT)[:1].isupper() for w in long)
+    """Every word of four characters or more capitalised, and at least four of them (read
+    word by word, stopping at the first lower-case one: most lines are sentences)."""
+    caps = 0
+    for w in text.split():
+        if len(w) < 4:
+            continue
+        c = w[0] if w[0].isalnum() else w[1:2]  # past an opening quote or bracket
+        if c.islower():
+            return False
+        caps += c.isupper()
+    return caps >= 4
 
 
 def _menu_block(lines: list[Line], i: int) -> bool:
