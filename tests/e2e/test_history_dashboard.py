@@ -10,8 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import wait_until
-from tests.e2e.test_dashboard_browser import CHROMIUM, FLAGS, free_port
+from tests.e2e.test_dashboard_browser import CHROMIUM, FLAGS
 from worker.events.models import Article, Source, content_hash
+from worker.ops.runner import free_port
 from worker.settings import Settings
 from worker.store.eventstore import EventStore
 
