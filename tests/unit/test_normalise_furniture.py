@@ -268,3 +268,9 @@ def test_short_lead_in_over_bullets_is_kept() -> None:
     art = normalise_text(_page(P[0], P[1], "Three things stand out:\n" + "\n".join(bullets),
                                P[2], P[3], P[4]), source=SRC)
     assert art.body == (P[0], P[1], "Three things stand out:", *bullets, P[2], P[3], P[4])
+
+
+def test_masthead_over_the_date_is_not_taken_for_the_headline() -> None:
+    page = (f"The Harbour Gazette Online\nMonday 12 May 2025\n\n{TITLE}\n\n"
+            + "\n\n".join(P) + FOOT)
+    assert normalise_text(page, source=SRC).title == TITLE

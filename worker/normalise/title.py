@@ -187,7 +187,8 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
             s = -1.0  # an author's name over the date, under the headline: a bare byline
         if s > 0:
             s += _title_context(lines, i, a)
-            if meta is not None and s > dated and lines[i].words >= 4:  # not a name
+            if meta is not None and s > dated and lines[i].words >= 6 and lines[i].stop > 0 \
+                    and not lines[i].linky:  # a headline, not a name or a site's masthead
                 dated, dated_i, dated_meta = s, i, meta
         if s > 0 and i and len(lines[i].text) >= 15 and head.startswith(lines[i].text):
             s += 6.0  # the page <title> usually opens a dump and the headline repeats it
