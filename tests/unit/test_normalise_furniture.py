@@ -274,3 +274,9 @@ def test_masthead_over_the_date_is_not_taken_for_the_headline() -> None:
     page = (f"The Harbour Gazette Online\nMonday 12 May 2025\n\n{TITLE}\n\n"
             + "\n\n".join(P) + FOOT)
     assert normalise_text(page, source=SRC).title == TITLE
+
+
+def test_html_sentence_starting_reporting_from_is_kept() -> None:
+    line = "Reporting from the harbour was hard work."
+    art = normalise_html(_html(f"<p>{line}</p>"), source=SRC)
+    assert art.body == (P[0], P[1], line, *P[2:])

@@ -53,7 +53,8 @@ _COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|re
 # source line ("Quelle: F.A.Z."), the reporter's location under the byline
 _LABEL_PARA_RE = re.compile(
     r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
-    r"^(?:quelle|source|sources|fuente|fonte|bron)\s*:\s*\S.{0,40}$|^reporting from\b.{0,60}$|"
+    r"^(?:quelle|source|sources|fuente|fonte|bron)\s*:\s*\S.{0,40}$|"
+    r"^reporting from (?-i:[A-Z])[\w.,'’ -]{1,50}$|"  # a place, not "Reporting from the scene"
     # a labelled date line left in the text: "Published - October 10, 2025 09:12 pm IST"
     r"^\W{0,3}(?:published|updated|posted|last updated|modified)\b\W{0,4}(?:on\s)?"
     r"(?=.{0,30}\b(?:19|20)\d\d\b)[\w ,.:/+-]{6,60}$",
