@@ -280,3 +280,12 @@ def test_html_sentence_starting_reporting_from_is_kept() -> None:
     line = "Reporting from the harbour was hard work."
     art = normalise_html(_html(f"<p>{line}</p>"), source=SRC)
     assert art.body == (P[0], P[1], line, *P[2:])
+
+
+def test_sidebar_label_with_footer_prose_after_it_still_ends_the_story() -> None:
+    footer = ("We are an independent newsroom covering the harbour and the towns around it "
+              "since 1901, funded by our readers.\nOur journalism is free to read because "
+              "thousands of people in the region pay what they can for it every month.")
+    page = MENU + HEAD + "\n\n".join(P) + "\n\nMost read\nCouncil tax to rise\n" + footer + "\n"
+    art = normalise_text(page, source=SRC)
+    assert art.body == tuple(P)

@@ -183,6 +183,12 @@ def story_bars(lines: list[Line]) -> None:
 # Boundary labels that only ever close a story (comments, copyright, author box): never a box
 _END_ONLY_RE = re.compile(r"comment|respons|repl|conversation|discussion|sort|©|copyright|about",
                           re.IGNORECASE)
+# The labels of an inline related-link box (a "Most read" or "Top stories" list is a sidebar,
+# left to end the story: footer prose may follow it)
+_INLINE_LABEL_RE = re.compile(
+    r"^(?:read more|also read|read also|see also|related(?: \w+)?|recommended(?: \w+)?|"
+    r"more on this(?: story)?|mehr zum thema|(?:à )?lire aussi|te puede interesar|"
+    r"lea también|leia também|leggi anche)\W*$", re.IGNORECASE)
 
 
 def inline_boxes(lines: list[Line]) -> None:
@@ -195,7 +201,7 @@ def inline_boxes(lines: list[Line]) -> None:
     for i in [k for k, x in enumerate(lines) if x.boundary]:  # few: found at C speed
         ln = lines[i]
         if ln.words > 6 or not any(x.prose for x in lines[max(0, i - 3):i]) \
-                or _END_ONLY_RE.search(ln.text):
+                or not _INLINE_LABEL_RE.match(ln.text):
             continue
         j = i + 1
         while j < n and j - i <= 3 and not lines[j].prose and not lines[j].boundary \
