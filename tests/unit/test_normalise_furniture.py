@@ -289,3 +289,10 @@ def test_sidebar_label_with_footer_prose_after_it_still_ends_the_story() -> None
     page = MENU + HEAD + "\n\n".join(P) + "\n\nMost read\nCouncil tax to rise\n" + footer + "\n"
     art = normalise_text(page, source=SRC)
     assert art.body == tuple(P)
+
+
+def test_sentence_right_over_a_bare_photo_credit_is_its_caption() -> None:
+    photo = ("Passengers queue for the ferry at the old terminal on May 6, 2025.\n"
+             "Jane Doe/Getty Images")
+    art = normalise_text(_page(P[0], P[1], photo, P[2], P[3], P[4]), source=SRC)
+    assert art.body == tuple(P)

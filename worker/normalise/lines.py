@@ -261,7 +261,11 @@ def claim_images(lines: list[Line], parts: TextParts) -> None:
             if credit and (ln.words <= 8 or "(" in ln.text[-len(credit) - 3:]
                            or ln.text.isupper() or ln.text.rstrip(")").endswith(credit)):
                 ln.kind = "credit"
-                if parts.images and parts.images[-1][2] is None and caption is None:
+                prev = lines[i - 1] if i else None
+                if ln.words <= 6 and prev is not None and not prev.kind and not ln.gap \
+                        and prev.words <= 30 and prev.text.count(". ") == 0 and prev.sentence:
+                    prev.kind = "caption"  # one sentence right over a bare credit: its photo's
+                elif parts.images and parts.images[-1][2] is None and caption is None:
                     src, cap, _ = parts.images[-1]
                     parts.images[-1] = (src, cap, credit)
 
