@@ -176,7 +176,7 @@ def test_tenth_blind_set_floors() -> None:
     # 0.97, date 0.93. After general fixes (mid-story related-link boxes skipped instead of
     # ending the story, headline over its byline/date block preferred to captions under it,
     # run-together dates, wire trailers, subscribe boxes, embedded posts, HTML furniture inside
-    # the article container): F1 0.994 (mean doc 0.993), title 1.00, dateline 0.97, date
+    # the article container): F1 0.994 (mean doc 0.994), title 1.00, dateline 0.97, date
     # 1.00; floors sit ~0.03 under.
     s = summary()
     assert s["q"]["n"] >= 30
