@@ -32,7 +32,7 @@ import redis
 from worker.consumers.handler import Handler
 from worker.consumers.hooks import ConsumerHooks, default_hooks
 from worker.consumers.replay import RETRY_GROUP_FIELD, dead_letter_entry
-from worker.consumers.upkeep import maintain, write_counts
+from worker.consumers.upkeep import ack_vanished, maintain, write_counts
 from worker.errors import PermanentHandlerError
 from worker.events.codec import decode
 from worker.events.models import AnyEvent
@@ -137,13 +137,22 @@ class Consumer:
         return self.stats
 
     def step(self, *, block: bool = True) -> int:
-        """One round: retries of own pending, claims, then new entries. Returns entries seen."""
+        """One round: retries of own pending, claims, then new entries (or those the last ack
+        read ahead, handled first when a retry or claim round is due). Returns entries seen."""
         now = time.monotonic()
         n = 0
-        if self._retry_at is not None and now >= self._retry_at:
+        retry_due = self._retry_at is not None and now >= self._retry_at
+        claim_due = now >= self._next_claim
+        if self._prefetched and (retry_due or claim_due):
+            # Read ahead by the last ack, so pending for us: a re-read of our pending list or
+            # XAUTOCLAIM would hand them over again (twice handled, twice dead-lettered).
+            entries, self._prefetched = self._prefetched, []
+            self.process(entries, fresh=True)
+            n += len(entries)
+        if retry_due:
             self._retry_at = None
             n += self._read_own_pending()
-        if now >= self._next_claim:
+        if claim_due:
             self._next_claim = now + self._claim_every
             n += self._claim()
         if now >= self._next_maint:
@@ -197,24 +206,12 @@ class Consumer:
         entries = [e for e in raw if e and e[0] is not None and e[1]]
         if len(entries) < len(raw):
             # Redis 6.2 returns deleted entries as nils and keeps them pending (7 drops them).
-            self._ack_vanished()
+            ack_vanished(self.redis, self.stream, self.group, self.name, self.batch * 4)
         if entries:
             self.stats.claimed += len(entries)
             log.info("consumer %s claimed %d idle entries", self.name, len(entries))
             self.process(entries, fresh=False)
         return len(entries)
-
-    def _ack_vanished(self) -> None:
-        rows = self.redis.xpending_range(self.stream, self.group, "-", "+", self.batch * 4,
-                                         consumername=self.name)
-        ids = [r["message_id"] for r in rows]
-        pipe = self.redis.pipeline(transaction=False)
-        for i in ids:
-            pipe.xrange(self.stream, i, i)
-        gone = [i for i, found in zip(ids, pipe.execute(), strict=True) if not found]
-        if gone:
-            log.info("consumer %s: acking %d deleted pending entries", self.name, len(gone))
-            self.redis.xack(self.stream, self.group, *gone)
 
     def _has_own_pending(self) -> bool:
         info = self.redis.xpending_range(self.stream, self.group, "-", "+", 1,

@@ -48,3 +48,18 @@ def write_counts(client: redis.Redis, hooks: ConsumerHooks, consumer: str) -> No
             pipe.execute(raise_on_error=False)
         except redis.RedisError as exc:  # a lost count must never fail a delivery
             log.debug("consumer %s: counts not written: %s", consumer, exc)
+
+
+def ack_vanished(client: redis.Redis, stream: str, group: str, consumer: str,
+                 count: int) -> None:
+    """Acknowledge ``consumer``'s pending entries that were deleted from the stream (Redis
+    6.2's XAUTOCLAIM returns them as nils and keeps them pending; 7 drops them)."""
+    rows = client.xpending_range(stream, group, "-", "+", count, consumername=consumer)
+    ids = [r["message_id"] for r in rows]
+    pipe = client.pipeline(transaction=False)
+    for i in ids:
+        pipe.xrange(stream, i, i)
+    gone = [i for i, found in zip(ids, pipe.execute(), strict=True) if not found]
+    if gone:
+        log.info("consumer %s: acking %d deleted pending entries", consumer, len(gone))
+        client.xack(stream, group, *gone)
