@@ -27,6 +27,9 @@ datelines in Spanish/Arabic/Chinese, relative dates) are the eighth and ninth bl
 issue 17 (``n``, ``p``); ``q01_`` .. ``q99_`` (30 modern news/blog pages, mostly full-page text
 dumps: furniture in mid-story, captions and credits under the headline, HTML boilerplate inside
 article containers, run-together dates) are the tenth blind set for issue 17 (``q``);
+``r01_`` .. ``r99_`` (30 older news pages and long-form articles: table-layout HTML with
+``<br><br>`` paragraphs inside ``<font>``, lynx dumps, wire copy, footnoted essays) are the
+eleventh (``r``);
 ``overall`` is every document.
 
 Every score is also reported per language (the expected file's ``language``; ``unknown`` when
@@ -56,9 +59,9 @@ KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
 # Blind batches, by file-name prefix letter (b01_..., c01_...): the group they report in.
-_BATCH_RE = re.compile(r"([bcdegkmnpq])\d\d_")
+_BATCH_RE = re.compile(r"([bcdegkmnpqr])\d\d_")
 BATCH_GROUPS = {"b": "blind", "c": "c", "d": "d", "e": "e", "g": "g", "k": "k", "m": "m",
-                "n": "n", "p": "p", "q": "q"}
+                "n": "n", "p": "p", "q": "q", "r": "r"}
 
 
 def group(name: str, kind: str) -> str:
@@ -141,7 +144,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "c", "d", "e", "g", "k", "m", "n", "p", "q", "overall"):
+                 "c", "d", "e", "g", "k", "m", "n", "p", "q", "r", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if sel:
