@@ -23,6 +23,7 @@ from worker.normalise.cues import (
     disclaimer_cue,
     full_stop,
 )
+from worker.normalise.html_layout import untable_layout
 from worker.normalise.lines import drop_pull_quotes
 from worker.normalise.title import PUNCT
 
@@ -296,10 +297,12 @@ def prepare_tree(root: Any) -> None:
     siblings is a paragraph, and becomes one: trafilatura drops such divs in some layouts.
     A section/article/main whose text starts loose (text, inline tags, then ``<br>``) loses
     that first run in trafilatura: it gets its own ``<p>``.
+    A table that lays out the page is read as blocks, not as data (``html_layout``).
     """
     from lxml import etree  # type: ignore[import-untyped]
 
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
+    untable_layout(root)
     _drop_widgets(root)
     # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
     # trafilatura drops it with the block; out of an ad wrapper around the slot, too
