@@ -87,7 +87,7 @@ class Channel(kombu_redis.Channel):  # type: ignore[misc]
         return self.connection is None or self.connection.client is None
 
     def close(self) -> None:
-        if self.collected():
+        if self.collected() and not self.closed:
             # Celery's consumer collects the connection and then closes it: restoring the
             # unacked messages then needs a pool built from settings that are gone, and the
             # AttributeError stopped the worker for good (Redis down 1-6 s, 10 times: both
