@@ -84,3 +84,44 @@ def test_deeply_nested_layout_tables_stay_linear() -> None:
             + "\n<br><br>\n".join(STORY * 50) + "</td></tr></table>" * depth + "</body></html>")
     art = normalise_html(page.encode(), source=SRC)
     assert STORY[0] in art.body
+
+
+def _head_page(head: str, tail: str = "") -> str:
+    story = "\n<br><br>\n".join(STORY)
+    return f"""<html><head><title>Judge blocks state law on voter ID - The Valley Sun</title>
+</head><body><table width="760"><tr><td colspan="2"><font size="1">{NAV}</font></td></tr>
+<tr><td width="150"><font size="1"><a href="/local/">Local</a><br><a href="/state/">State</a>
+</font></td><td width="600"><font size="5"><b>Judge blocks state law on voter ID</b></font>
+<br>{head}<br><br><font size="3">{story}</font>{tail}</td></tr>
+<tr><td colspan="2"><font size="1">{FOOT}</font></td></tr></table></body></html>"""
+
+
+def test_date_and_tool_row_over_the_story_are_no_paragraphs() -> None:
+    head = ('<font size="2">By Travis Loller, Associated Press</font><br>'
+            '<font size="1">Sunday, September 27, 2009</font><br><br>'
+            '<font size="1"><a href="/print">Printer-friendly version</a> | '
+            '<a href="/email">E-mail this story</a></font>')
+    art = normalise_html(_head_page(head).encode(), source=SRC)
+    assert list(art.body) == STORY
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2009-09-27"
+
+
+def test_a_sentence_with_a_bar_and_a_table_row_stay() -> None:
+    # only a row of short labels is a link row: prose with " | " and table rows stay
+    rows = "".join(f"<tr><td>Ward {k}</td><td>Votes cast</td></tr>" for k in range(4))
+    page = _head_page("", f'<table>{rows}</table><p>The count ran late | officials said '
+                          'the machines in two wards had failed during the afternoon.</p>')
+    body = list(normalise_html(page.encode(), source=SRC).body)
+    assert "Ward 2 | Votes cast" in body
+    assert any(p.startswith("The count ran late | officials said") for p in body)
+
+
+def test_story_continues_label_and_bold_related_box_go() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY[:2]) + \
+        '<font size="1"><i>Story continues below</i></font><br><br>' + \
+        "".join(f"<p>{p}</p>" for p in STORY[2:])
+    related = ('<br><font size="2"><b>Related stories</b><br><a href="/n/1.html">County fair '
+               'attendance up for third year</a><br><a href="/n/2.html">School board to vote '
+               'on new calendar</a></font>')
+    art = normalise_html(_table_page(story + related).encode(), source=SRC)
+    assert list(art.body) == STORY

@@ -21,6 +21,7 @@ from worker.errors import NotAnArticle
 from worker.normalise import justext_patch
 from worker.normalise.cues import DATE_LINE_RE
 from worker.normalise.html_cleanup import clean_main_text, prepare_tree
+from worker.normalise.html_layout import date_over_story
 from worker.normalise.lines import MAX_LINES
 from worker.normalise.plaintext import extract_parts, is_furniture
 
@@ -337,9 +338,10 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     else:
         log.info("page has over %d elements: line classification only", MAX_ELEMENTS)
     text = getattr(doc, "text", None) or ""
+    if doc is not None:  # before the cleanup, which drops the headline it repeats
+        parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
     lines = clean_main_text(text, root, parts.description, parts.title)
     if doc is not None:
-        parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
         parts.site_name = parts.site_name or doc.sitename
         if not parts.authors and doc.author:
             parts.authors = [a.strip() for a in doc.author.split(";") if a.strip()]
@@ -351,7 +353,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         parts.tags = [t for v in parts.tags for t in _split_tags(v)]
         parts.language = parts.language or doc.language
     if not parts.published:
-        parts.date_lines = _date_by_headline(root)
+        parts.date_lines = _date_by_headline(root) or date_over_story(text)
     words = sum(len(ln.split()) for ln in lines)
     if words >= 25:
         parts.paragraphs = lines

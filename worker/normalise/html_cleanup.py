@@ -23,7 +23,7 @@ from worker.normalise.cues import (
     disclaimer_cue,
     full_stop,
 )
-from worker.normalise.html_layout import untable_layout
+from worker.normalise.html_layout import mark_line_breaks, untable_layout
 from worker.normalise.lines import drop_pull_quotes
 from worker.normalise.title import PUNCT
 
@@ -56,11 +56,14 @@ _LABEL_PARA_RE = re.compile(
     r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
     r"^(?:quelle|source|sources|fuente|fonte|bron)\s*:\s*\S.{0,40}$|"
     r"^reporting from (?-i:[A-Z])[\w.,'’ -]{1,50}$|"  # a place, not "Reporting from the scene"
+    r"^story continues (?:below|after (?:this|the) (?:ad|advertisement))$|"
     # a labelled date line left in the text: "Published - October 10, 2025 09:12 pm IST"
     r"^\W{0,3}(?:published|updated|posted|last updated|modified)\b\W{0,4}(?:on\s)?"
     r"(?=.{0,30}\b(?:19|20)\d\d\b)[\w ,.:/+-]{6,60}$",
     re.IGNORECASE)
 # Class or id of a byline / dek element: its text under the headline is no paragraph
+# A row of short link labels, not a table row: "Printer-friendly version | E-mail this story"
+_LINK_ROW_RE = re.compile(r"^[^\W\d][\w'’ -]{1,29}(?: \| [^\W\d][\w'’ -]{1,29})+$")
 _BYLINE_CLASS_RE = re.compile(r"byline|author", re.IGNORECASE)
 _LINK_LEADIN_RE = re.compile(r"^(?:related|read more|see also|also read|read also|more on "
                              r"this)\s*:\s*\S", re.IGNORECASE)
@@ -144,6 +147,8 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
             ln = _table_row(ln)
             if not ln:
                 continue
+        elif " | " in ln and ln.count(" ") < 12 and _LINK_ROW_RE.match(ln):
+            continue
         if len(ln.split()) <= 4 and _RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
         if _LINK_LEADIN_RE.match(ln) and len(ln.split()) <= 20 and ln[-1] not in ".!?":
@@ -275,9 +280,10 @@ def _drop_widgets(root: Any) -> None:
         if _WIDGET_RE.search(el.get("class") or "") and el.getparent() is not None \
                 and len(el.text_content()) < 600:
             el.drop_tree()
-    for head in list(root.iter("h2", "h3", "h4")):
+    # a bold label ("<b>Related stories</b><br><a>...") heads such a box on old pages
+    for head in list(root.iter("h2", "h3", "h4", "b", "strong")):
         box = head.getparent()
-        if box is None or box.tag not in ("div", "section", "aside") \
+        if box is None or box.tag not in ("div", "section", "aside", "font", "td") \
                 or box.getparent() is None \
                 or not _RELATED_BOX_RE.match(" ".join(head.text_content().split())):
             continue
@@ -303,6 +309,7 @@ def prepare_tree(root: Any) -> None:
 
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
     untable_layout(root)
+    mark_line_breaks(root)
     _drop_widgets(root)
     # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
     # trafilatura drops it with the block; out of an ad wrapper around the slot, too

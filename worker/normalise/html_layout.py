@@ -11,10 +11,17 @@ it reads any page: <br> ends a line, link lists and the footer are boilerplate.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from worker.normalise.cues import DATE_LINE_RE, FULL_STOP_RE
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
 LAYOUT_CELL_WORDS = 60
+# The head over a story: a few short lines; a line this long is the story's first.
+HEAD_LINES = 6
+STORY_LINE_WORDS = 15
+YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _OWN_CELLS = "./tr/td|./tr/th|./*/tr/td|./*/tr/th"
 _OWN_PARTS = "./tr|./*/tr|./thead|./tbody|./tfoot"
 
@@ -37,3 +44,28 @@ def untable_layout(root: Any) -> None:
         cells = table.xpath(_OWN_CELLS)
         for el in (table, *parts, *cells):
             el.tag = "div"
+
+
+def mark_line_breaks(root: Any) -> None:
+    """A ``<br>`` right before an element (``<br><font>By ...</font>``) gets a newline
+    tail: trafilatura ends a line only at a <br> with tail text, so the headline, byline,
+    date and story of a page built of <font> runs came out as one line."""
+    for br in root.iter("br"):
+        tail = br.tail
+        if tail is None or (not tail.strip() and "\n" not in tail):
+            br.tail = "\n" if tail is None else tail + "\n"
+
+
+def date_over_story(text: str) -> list[str]:
+    """A date line among the short lines trafilatura kept over the story (headline, byline,
+    "Posted on Tue, Oct. 03, 2006"), for pages with no date in their metadata and no <h1>
+    to find it by: old layouts print it in a <font> under a bold headline."""
+    for k, raw in enumerate(text.split("\n", HEAD_LINES)):
+        line = " ".join(raw.split())
+        words = line.count(" ") + 1
+        if words >= STORY_LINE_WORDS or k == HEAD_LINES:
+            break  # the story has begun
+        if words <= 12 and YEAR_RE.search(line) and DATE_LINE_RE.search(line) \
+                and not FULL_STOP_RE.search(line):
+            return [line]
+    return []
