@@ -12,7 +12,7 @@ import pytest
 
 from worker.events.models import Source
 from worker.normalise.article import normalise_html
-from worker.normalise.html_layout import is_layout_table
+from worker.normalise.html_layout import date_under_title, is_layout_table
 
 pytestmark = pytest.mark.timeout(120, method="thread")
 
@@ -125,3 +125,30 @@ def test_story_continues_label_and_bold_related_box_go() -> None:
                'on new calendar</a></font>')
     art = normalise_html(_table_page(story + related).encode(), source=SRC)
     assert list(art.body) == STORY
+
+
+def test_date_under_a_font_headline_when_trafilatura_keeps_only_the_story() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    head = '<font size="1">July 12, 2010 -- Updated 2130 GMT (0530 HKT)</font>'
+    page = _table_page(story).replace("Posted on Tue, Oct. 03, 2006", head)
+    assert date_under_title(lxml.html.document_fromstring(page),
+                            "Judge blocks state law on voter ID") == [
+        "July 12, 2010 -- Updated 2130 GMT (0530 HKT)"]
+    art = normalise_html(page.encode(), source=SRC)
+    assert list(art.body) == STORY
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2010-07-12"
+
+
+def test_spanish_table_page_reads_day_first_and_a_day_only_wire_dateline() -> None:
+    paras = ["Agentes de la Policía Nacional han detenido en Zaragoza a un hombre de 34 años "
+             "como presunto autor de una veintena de robos en el interior de vehículos.",
+             "Según ha informado la Jefatura Superior de Policía de Aragón, el detenido rompía "
+             "las ventanillas de los coches durante la madrugada y se llevaba los aparatos.",
+             "Los agentes le sorprendieron en la calle cuando manipulaba la puerta de un "
+             "turismo, y en su domicilio hallaron parte de los objetos sustraídos."]
+    story = "\n<br><br>\n".join(["ZARAGOZA, 3 (EUROPA PRESS) - " + paras[0], *paras[1:]])
+    page = _table_page(story).replace("Posted on Tue, Oct. 03, 2006", "03/02/2009 - 12:51")
+    art = normalise_html(page.encode(), source=SRC)
+    assert art.dateline == "ZARAGOZA"
+    assert list(art.body) == paras
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2009-02-03"

@@ -176,7 +176,9 @@ def _from_html(html: str, *, source: Source, url: str | None) -> Article:
     published = _first_date(parts.published)
     updated = _first_date(parts.updated)
     if parts.date_lines and published is None:
-        published, updated = _dates_from_lines(parts.date_lines)
+        # "03/02/2009 - 12:51" on a Spanish page is 3 February, as in text dumps
+        lang = norm_language(parts.language) or detect_language("\n".join(parts.paragraphs[:10]))
+        published, updated = _dates_from_lines(parts.date_lines, dayfirst=lang not in (None, "en"))
     authors = parts.authors or [n for ln in parts.byline_lines for n in parse_byline(ln)]
     return _build(parts.title, parts.paragraphs, source=source, url=url or parts.url,
                   authors=authors, published=published, updated=updated,

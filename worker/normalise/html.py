@@ -21,7 +21,7 @@ from worker.errors import NotAnArticle
 from worker.normalise import justext_patch
 from worker.normalise.cues import DATE_LINE_RE
 from worker.normalise.html_cleanup import clean_main_text, prepare_tree
-from worker.normalise.html_layout import date_over_story
+from worker.normalise.html_layout import date_over_story, date_under_title
 from worker.normalise.lines import MAX_LINES
 from worker.normalise.plaintext import extract_parts, is_furniture
 
@@ -353,7 +353,8 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         parts.tags = [t for v in parts.tags for t in _split_tags(v)]
         parts.language = parts.language or doc.language
     if not parts.published:
-        parts.date_lines = _date_by_headline(root) or date_over_story(text)
+        parts.date_lines = _date_by_headline(root) or date_over_story(text) \
+            or date_under_title(root, parts.title)
     words = sum(len(ln.split()) for ln in lines)
     if words >= 25:
         parts.paragraphs = lines

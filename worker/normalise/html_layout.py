@@ -22,6 +22,7 @@ LAYOUT_CELL_WORDS = 60
 HEAD_LINES = 6
 STORY_LINE_WORDS = 15
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_NOT_TEXT = frozenset(("script", "style", "noscript", "template", "title", "head"))
 _OWN_CELLS = "./tr/td|./tr/th|./*/tr/td|./*/tr/th"
 _OWN_PARTS = "./tr|./*/tr|./thead|./tbody|./tfoot"
 
@@ -68,4 +69,31 @@ def date_over_story(text: str) -> list[str]:
         if words <= 12 and YEAR_RE.search(line) and DATE_LINE_RE.search(line) \
                 and not FULL_STOP_RE.search(line):
             return [line]
+    return []
+
+
+def date_under_title(root: Any, title: str) -> list[str]:
+    """A date line among the few text runs right under the headline's own text run, for a
+    page whose headline is no <h1> (``<font size=5><b>...``) and whose head trafilatura
+    left out of the text (it kept only the story's <p>s)."""
+    want = " ".join(title.split())
+    if not want:
+        return []
+    after: int | None = None
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in _NOT_TEXT:
+            continue
+        for run in (el.text, el.tail):
+            line = " ".join(run.split()) if run else ""
+            if not line:
+                continue
+            if after is None:
+                after = 0 if line == want else None
+                continue
+            after += 1
+            if after > HEAD_LINES or line.count(" ") + 1 >= STORY_LINE_WORDS:
+                return []
+            if YEAR_RE.search(line) and DATE_LINE_RE.search(line) \
+                    and not FULL_STOP_RE.search(line):
+                return [line]
     return []

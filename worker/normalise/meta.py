@@ -149,7 +149,9 @@ _DATELINE_RES = (
     re.compile(rf"^\[\s*([{_UP}][\w .,'’-]{{1,40}}?)\s*\]\s*[-—–:]*\s*"),  # [BEIJING]
     # LONDON, March 3 (Reuters) -  /  Berlin (dpa) -  /  CITY, Ohio, May 14, 2024 /PRNewswire/ --
     # MADRID, 25 Feb. (EFE).-  /  ZARAGOZA, (EUROPA PRESS) -
-    re.compile(rf"^([{_UP}][\w.'’ -]{{1,38}}?{_REGION}){_WHEN},?\s*{_AGENCY}\.?\s*[-—–:]+\s*"),
+    # ZARAGOZA, 3 (EUROPA PRESS) - (the day of the month alone)
+    re.compile(rf"^([{_UP}][\w.'’ -]{{1,38}}?{_REGION})(?:,\s*\d{{1,2}}(?=\s*\())?{_WHEN},?\s*"
+               rf"{_AGENCY}\.?\s*[-—–:]+\s*"),
     # WASHINGTON —   /   SPRINGFIELD, Ill. —   /   NEW YORK --
     re.compile(rf"^({_CITY}{_REGION}){_WHEN}\s*(?:[—–]+|--|-(?=\s))\s+"),
     re.compile(rf"^({_CITY}):\s+(?=[A-Z])"),  # NEW DELHI: The ... (Indian wire style)
