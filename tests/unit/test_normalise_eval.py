@@ -186,6 +186,21 @@ def test_tenth_blind_set_floors() -> None:
     assert s["q"]["date_exact"] >= 0.97
 
 
+def test_eleventh_blind_set_floors() -> None:
+    # r01..r30 (30 older news pages and long-form articles, 15 text dumps + 15 HTML; en de fr
+    # es it pt), written blind for issue 17. Before any change: mean doc F1 0.918 (HTML 0.852:
+    # table-layout pages read as data tables), title 1.00, dateline 0.83, date 0.70. After
+    # general fixes (layout tables read as blocks, the head over the story, dates under a
+    # non-h1 headline, day-only wire datelines): mean doc F1 0.988, title 1.00, dateline 0.97
+    # (r16's label keeps the region, other fixtures the city only), date 0.93; floors ~0.03 under.
+    s = summary()
+    assert s["r"]["n"] >= 30
+    assert s["r"]["f1"] >= 0.96
+    assert s["r"]["title_exact"] >= 0.97
+    assert s["r"]["dateline_exact"] >= 0.93
+    assert s["r"]["date_exact"] >= 0.90
+
+
 def test_every_language_floor() -> None:
     # Per language (the fixtures' "language"): the weakest after the n/p fixes is pt at 0.963.
     langs = evaluated()["languages"]
