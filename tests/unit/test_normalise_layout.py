@@ -152,3 +152,20 @@ def test_spanish_table_page_reads_day_first_and_a_day_only_wire_dateline() -> No
     assert art.dateline == "ZARAGOZA"
     assert list(art.body) == paras
     assert art.published_at is not None and art.published_at.date().isoformat() == "2009-02-03"
+
+
+def test_footnotes_pagination_and_release_head_lines_go() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    head = ('<font size="2">Contact Information: Enesta Jones, jones@example.gov, '
+            '202-564-7873</font><br><font size="1">Release Date: 06/15/2012</font>')
+    tail = ('<br><font size="2"><b>Page</b> 1 <a href="?p=2">2</a> <a href="?p=3">3</a> '
+            '<a href="?p=2">Next &gt;&gt;</a></font>')
+    art = normalise_html(_head_page(head, tail).encode(), source=SRC)
+    assert list(art.body) == STORY
+    assert not any("Contact" in p or "Release Date" in p or "Next" in p for p in art.body)
+    essay = (f"<html><body><article><h1>A library built by its readers</h1>{story}"
+             '<section class="footnotes"><h3>Notes</h3><ol><li>Figure from the Public '
+             "Libraries News tracker, October 2011, counted by hand.</li></ol></section>"
+             "</article></body></html>")
+    body = list(normalise_html(essay.encode(), source=SRC).body)
+    assert body == STORY

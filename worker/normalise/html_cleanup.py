@@ -57,6 +57,11 @@ _LABEL_PARA_RE = re.compile(
     r"^(?:quelle|source|sources|fuente|fonte|bron)\s*:\s*\S.{0,40}$|"
     r"^reporting from (?-i:[A-Z])[\w.,'’ -]{1,50}$|"  # a place, not "Reporting from the scene"
     r"^story continues (?:below|after (?:this|the) (?:ad|advertisement))$|"
+    # a press release's contact and date lines over its text
+    r"^(?:media |press )?contact(?: information)?\s*:\s*\S.{0,100}(?:@|\d{3}[-. ]\d{4})|"
+    r"^release date\s*:?\s*[\d/.-]{6,10}$|"
+    # pagination under the story: "Page 1 2 3 Next >>"
+    r"^(?:page\s+)?\d{1,3}(?:\s+\d{1,3})+(?:\s+next)?(?:\s*(?:>>|»|›))?$|"
     # a labelled date line left in the text: "Published - October 10, 2025 09:12 pm IST"
     r"^\W{0,3}(?:published|updated|posted|last updated|modified)\b\W{0,4}(?:on\s)?"
     r"(?=.{0,30}\b(?:19|20)\d\d\b)[\w ,.:/+-]{6,60}$",
@@ -267,6 +272,9 @@ _AD_BOX_RE = re.compile(r"(?:^|[\s_-])(?:ad|ads|advert\w*|banner|publi\w*|werbun
                         r"(?:$|[\s_-])", re.IGNORECASE)
 _WIDGET_XPATH = "//@class[contains(., 'scoreboard') or contains(., 'ticker')]/.."
 _WIDGET_RE = re.compile(r"(?:^|\s)(?:scoreboard|tickers?|(?:stock|market)-ticker)(?:$|\s)")
+_NOTES_XPATH = "//*[contains(@class, 'note') or contains(@id, 'note')]"
+_NOTES_RE = re.compile(r"(?:^|[\s_-])(?:foot|end)notes?(?:$|[\s_-])", re.IGNORECASE)
+_NOTES_TAGS = frozenset(("section", "div", "ol", "ul", "aside"))
 # Containers whose own leading text (not inside a <p>) trafilatura drops.
 _LOOSE_TEXT_PARENTS = ("section", "article", "main")
 
@@ -281,6 +289,12 @@ def _drop_widgets(root: Any) -> None:
                 and len(el.text_content()) < 600:
             el.drop_tree()
     # a bold label ("<b>Related stories</b><br><a>...") heads such a box on old pages
+    # an essay's footnotes / endnotes block ("Notes", then the numbered notes): the text
+    # keeps its "[1]" markers, the notes themselves are no story paragraphs
+    for el in root.xpath(_NOTES_XPATH):
+        if el.tag in _NOTES_TAGS and el.getparent() is not None \
+                and _NOTES_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            el.drop_tree()
     for head in list(root.iter("h2", "h3", "h4", "b", "strong")):
         box = head.getparent()
         if box is None or box.tag not in ("div", "section", "aside", "font", "td") \
