@@ -1,5 +1,6 @@
 """Old table-layout pages (blind batch ``r``): the page laid out in <table>s, the story a run
-of ``<br><br>``-separated text inside <font> in one cell, nav and copyright in other rows.
+of ``<br><br>``-separated text inside <font> in one cell, nav and copyright in other rows;
+and the same batch's text dumps of older pages (lynx link markers, "Story continues below").
 
 Each test builds a small page of that shape and checks what the normaliser keeps; the r-set
 floor in test_normalise_eval checks the labelled fixtures (tests/fixtures/articles/r*).
@@ -11,7 +12,7 @@ import lxml.html  # type: ignore[import-untyped]
 import pytest
 
 from worker.events.models import Source
-from worker.normalise.article import normalise_html
+from worker.normalise.article import normalise_html, normalise_text
 from worker.normalise.html_layout import date_under_title, is_layout_table
 
 pytestmark = pytest.mark.timeout(120, method="thread")
@@ -169,3 +170,14 @@ def test_footnotes_pagination_and_release_head_lines_go() -> None:
              "</article></body></html>")
     body = list(normalise_html(essay.encode(), source=SRC).body)
     assert body == STORY
+
+
+def test_lynx_related_line_and_story_continues_label_are_furniture() -> None:
+    story = [STORY[0], STORY[1], "[12]RELATED: Library cuts draw protest", STORY[2],
+             "Story continues below", "[13]Mayor Ann Lee said the city would " + STORY[3]]
+    page = ("[1]Home [2]News [3]Sport\n\nJudge blocks state law on voter ID\n\n"
+            "By Travis Loller\nTuesday, October 3, 2006\n\n" + "\n\n".join(story)
+            + "\n\n[20]Contact us [21]Privacy policy\n")
+    body = list(normalise_text(page, source=SRC).body)
+    # a paragraph opening with a link keeps its text (and, as the labels do, its marker)
+    assert body == [STORY[0], STORY[1], STORY[2], story[-1]]

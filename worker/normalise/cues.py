@@ -108,6 +108,7 @@ STRONG_RE = re.compile(
     # an inline link lead-in with its headline; print jump lines; social-embed labels
     r"^(?:related|also read|read more|read also|read|see also)\s*[:|]\s*\S|"
     r"^continued (?:on|from) page\b|"
+    r"^story continues (?:below|after (?:this|the) (?:ad|advertisement))$|"
     r"\bpost shared by\b|"
     # a wire service's standards link under a story
     r"\btrust principles\b|"
@@ -311,8 +312,8 @@ STRONG_KEYS = _keyset(
     "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
     "interesar thema interessant leggi leia lees droits rechte derechos views "
     "necessarily contributed first amended corrected updated lesen siehe weiterlesen related see "
-    "continued shared live here principles standards springen contenu contenido contenuto "
-    "conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen "
+    "continued continues shared live here principles standards springen contenu contenido "
+    "contenuto conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen "
     "abonnez-vous abonnés suscríbete suscribete suscriptores abonnieren abonnenten assine "
     "assinantes abbonati prohibida reproduction vietata proibida nachdruck siga sigam "
     "síguenos siguenos suivez-nous folgen seguici comentários "

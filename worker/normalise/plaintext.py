@@ -72,6 +72,7 @@ log = logging.getLogger(__name__)
 
 _NO_KEYS: frozenset[str] = frozenset()
 _REF_RE = re.compile(r"\[\d{1,4}\]\w")  # lynx -dump link markers: "[12]Donate"
+_REF_MARK_RE = re.compile(r"\[\d{1,4}\](?=\w)")  # no words of the line: "[12]RELATED: ..."
 _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
 _MD_LINK_RE = re.compile(r"\]\([^)\s\]]*\)")  # stops at "]": "](](..." stays linear
 # a line that is one markdown link, bulleted or not: a related-story link, not a list item
@@ -96,6 +97,8 @@ def _features(lines: list[Line]) -> None:
         t = ln.text
         if "](" in t:  # html2text markdown: judge "[text](url)" by its text
             t = _MD_LINK_RE.sub("]", t)
+        refs = len(_REF_RE.findall(t)) if (bracket := "[" in t) else 0
+        t = _REF_MARK_RE.sub("", t) if refs else t
         low = t.lower()
         # split+strip is faster than a word regex; long lines only need a sample of words
         raw = low.split()
@@ -125,7 +128,7 @@ def _features(lines: list[Line]) -> None:
                 and not (ln.sentence and n > 12 and "«" in t))
             or (titleish and n <= 6 and not ln.sentence)
             or (t.isupper() and 3 < n < 20 and not ln.sentence)
-            or ("[" in t and 4 * len(_REF_RE.findall(t)) >= n)
+            or (bracket and 4 * refs >= n)
             or (t[:1] == "[" and t[-1:] == "]")  # w3m/lynx image alt or button label
             or (n <= 12 and "      " in t)  # a page header/footer laid out in columns
             or (t is not ln.text and bool(_MD_ONLY_RE.match(ln.text))))
