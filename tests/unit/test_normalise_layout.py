@@ -14,6 +14,7 @@ import pytest
 from worker.events.models import Source
 from worker.normalise.article import normalise_html, normalise_text
 from worker.normalise.html_layout import date_under_title, is_layout_table
+from worker.normalise.lines import paragraph_indents
 
 pytestmark = pytest.mark.timeout(120, method="thread")
 
@@ -181,3 +182,38 @@ def test_lynx_related_line_and_story_continues_label_are_furniture() -> None:
     body = list(normalise_text(page, source=SRC).body)
     # a paragraph opening with a link keeps its text (and, as the labels do, its marker)
     assert body == [STORY[0], STORY[1], STORY[2], story[-1]]
+
+
+def test_first_line_indents_mark_paragraphs_in_wire_copy_without_blank_lines() -> None:
+    # the quote's first line leaves room for "said": only the indent style says it goes on
+    wire = ("Oil rises above $147 on Iran worries, weak dollar\n"
+            "Fri Jul 11, 2008 3:20am EDT\nBy Fayen Wong\n"
+            "    SINGAPORE (Reuters) - Oil prices jumped to a record above\n"
+            "$147 a barrel on Friday, extending the previous day's steep\n"
+            "gain on worries over Iran's nuclear programme and a weakening\n"
+            "U.S. dollar.\n"
+            "    U.S. crude for August delivery rose as high as $147.27 a\n"
+            "barrel, beating the previous record of $145.85 set on July 3,\n"
+            "before easing to $146.80 by 0715 GMT.\n"
+            "    London Brent crude was up 88 cents at $147.05 a barrel.\n"
+            "    Prices have climbed more than 50 percent this year, driven\n"
+            "by demand from emerging economies, supply concerns and\n"
+            "investment flows into commodities.\n"
+            '    "The geopolitical risk premium is back in the market,"\n'
+            "said a Singapore-based trader.\n\n(Reporting by Fayen Wong; Editing by Ed Lane)\n")
+    art = normalise_text(wire, source=SRC)
+    assert art.dateline == "SINGAPORE"
+    body = list(art.body)
+    assert body[2:] == [
+        "London Brent crude was up 88 cents at $147.05 a barrel.",
+        "Prices have climbed more than 50 percent this year, driven by demand from emerging "
+        "economies, supply concerns and investment flows into commodities.",
+        '"The geopolitical risk premium is back in the market," said a Singapore-based trader.']
+
+
+def test_an_indented_code_block_or_margin_marks_no_paragraphs() -> None:
+    code = ["Some prose line one.", "    x = 1", "    y = 2", "    z = x + y", "More prose."]
+    assert paragraph_indents(code) == frozenset()
+    margin = ["   " + s for s in ("One line", "two line", "three line", "four line")]
+    assert paragraph_indents(margin) == frozenset()
+    assert paragraph_indents(["  A", "b", "  C", "d", "  E", "f"]) == {0, 2, 4}

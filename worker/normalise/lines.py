@@ -32,21 +32,34 @@ def logical_lines(text: str) -> list[Line]:
     merging furniture into prose does.
     """
     # pdftotext ends each page with a form feed: a break, never a wrapped line
-    raw = [s.strip() for s in text.replace("\f", "\n\n").split("\n")]
+    split = text.replace("\f", "\n\n").split("\n")
+    raw = [s.strip() for s in split]
+    indents = paragraph_indents(split)
     width = wrap_width(raw)
     vocab = doc_vocab(text) if "-\n" in text else frozenset()
     blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
     out: list[Line] = []
-    gap = False
+    gap = indented = False
     cur: str | None = None
     last = ""
     for i, s in enumerate(raw):
         if not s:
-            gap = True
+            gap, indented = True, False
             cur = None
             continue
         if out and len(last) == 1 and last.isupper() and s[:1].islower() and not gap:
             out[-1].text = last = cur = last + s  # drop cap: "T" + "he first thing ..."
+            continue
+        if indents and i in indents:
+            gap = True  # an indented first line starts a paragraph (wire copy, typescripts)
+        elif indented and not gap and len(out[-1].text) < _MAX_JOIN \
+                and not FULL_STOP_RE.search(out[-1].text):
+            # ... and the unindented lines under it go on with it, wrapped short or not,
+            # until a sentence ends (a wire's "RCP // SF" trailer follows without a blank)
+            out[-1].text = dehyphen(out[-1].text, s, vocab) if out[-1].text.endswith("-") \
+                else f"{out[-1].text} {s}"
+            cur = out[-1].text if width else None
+            last = s
             continue
         if out and not gap and len(out[-1].text) < _MAX_JOIN \
                 and _fragment(out[-1].text, s, raw, i):
@@ -75,10 +88,23 @@ def logical_lines(text: str) -> list[Line]:
         if len(out) >= MAX_LINES:
             break
         out.append(Line(s, gap or not out))
+        indented = i in indents
         cur = s if width else None
         last = s
         gap = False
     return out
+
+
+def paragraph_indents(split: list[str]) -> frozenset[int]:
+    """Lines whose indent marks a paragraph's first line: only in a text where most indented
+    lines (3+) go on in unindented ones, as a first-line indent does (an indented code block
+    or a margin on every line marks nothing)."""
+    at = [i for i, s in enumerate(split) if s[:1] in (" ", "\t") and s.strip()]
+    if len(at) < 3:
+        return frozenset()
+    runs_on = sum(1 for i in at if i + 1 < len(split) and split[i + 1].strip()
+                  and split[i + 1][:1] not in (" ", "\t"))
+    return frozenset(at) if runs_on >= 3 and 2 * runs_on >= len(at) else frozenset()
 
 
 _GLUE = frozenset(",.;:)!?»”")
