@@ -14,7 +14,7 @@ import pytest
 from worker.events.models import Source
 from worker.normalise.article import normalise_html, normalise_text
 from worker.normalise.html_layout import date_under_title, is_layout_table
-from worker.normalise.lines import paragraph_indents
+from worker.normalise.lines import drop_pull_quotes, paragraph_indents
 
 pytestmark = pytest.mark.timeout(120, method="thread")
 
@@ -217,3 +217,10 @@ def test_an_indented_code_block_or_margin_marks_no_paragraphs() -> None:
     margin = ["   " + s for s in ("One line", "two line", "three line", "four line")]
     assert paragraph_indents(margin) == frozenset()
     assert paragraph_indents(["  A", "b", "  C", "d", "  E", "f"]) == {0, 2, 4}
+
+
+def test_an_html2text_blockquote_pull_quote_goes() -> None:
+    said = ('"I make more than I did at the mill," he said. "But I see my kids two days a '
+            "week. You tell me if that's a good deal.\"")
+    pull = '> "I make more than I did at the mill. But I see my kids two days a week."'
+    assert drop_pull_quotes([STORY[0], said, pull, STORY[1]]) == [STORY[0], said, STORY[1]]

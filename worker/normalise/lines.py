@@ -221,7 +221,7 @@ def drop_pull_quotes(body: list[str]) -> list[str]:
         # an elided quote ("A. [...] B.") repeats each of its sentences, not the whole;
         # split only once the probe is found (most paragraphs never need it)
         sents: list[str] | None = None
-        probe = p[:12].strip("“\"'‘ ")
+        probe = p[:12].strip("“\"'‘ >")  # ("> ": an html2text blockquote)
         # A pull quote sits near what it repeats: a window keeps huge bodies linear.
         for j in range(max(0, i - _PULL_SPAN), min(len(body), i + _PULL_SPAN + 1)):
             q = body[j]
