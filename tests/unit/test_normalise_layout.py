@@ -224,3 +224,11 @@ def test_an_html2text_blockquote_pull_quote_goes() -> None:
             "week. You tell me if that's a good deal.\"")
     pull = '> "I make more than I did at the mill. But I see my kids two days a week."'
     assert drop_pull_quotes([STORY[0], said, pull, STORY[1]]) == [STORY[0], said, STORY[1]]
+
+
+def test_an_italic_html2text_author_note_is_a_bio() -> None:
+    note = ("_Ann Lee is a contributing writer. Reporting for this article was supported by "
+            "a grant from the Economic Hardship Reporting Project._")
+    page = ("# Judge blocks state law on voter ID\n\nBy Ann Lee | October 3, 2006\n\n"
+            + "\n\n".join(STORY) + "\n\n* * *\n\n" + note + "\n")
+    assert list(normalise_text(page, source=SRC).body) == STORY

@@ -152,7 +152,7 @@ def _features(lines: list[Line]) -> None:
                                                              and bool(_CONTRIB_RE.match(t)))
         ln.credit = n <= 60 and (not keys.isdisjoint(CREDIT_KEYS) or "/" in t) \
             and credit_cue(t)
-        ln.bio = 8 <= n <= 80 and t[:1].isupper() and bool(BIO_RE.match(t))
+        ln.bio = 8 <= n <= 80 and (b := t.strip("_*"))[:1].isupper() and bool(BIO_RE.match(b))
         ln.prose = (not ln.linky and not ln.strong and not ln.repeated and not ln.bio
                     and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
                          or (n >= 20 and ln.stop >= 0.2))
