@@ -192,9 +192,9 @@ def test_eleventh_blind_set_floors() -> None:
     # table-layout pages read as data tables), title 1.00, dateline 0.83, date 0.70. After
     # general fixes (layout tables read as blocks, the head over the story, dates under a
     # non-h1 headline, day-only wire datelines, footnotes, lynx link markers, first-line
-    # indents): F1 0.999 (mean doc 0.999), title 1.00, dateline 0.97 (r16's label keeps the
-    # region, other fixtures the city only), date 0.93 (two pages print no year); floors
-    # ~0.03 under.
+    # indents, italic bios): F1 1.00 (mean doc 1.00), title 1.00, dateline 0.97 (r16's label
+    # keeps the region, other fixtures the city only), date 0.93 (two pages print no year);
+    # floors ~0.03 under.
     s = summary()
     assert s["r"]["n"] >= 30
     assert s["r"]["f1"] >= 0.97
