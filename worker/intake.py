@@ -32,9 +32,8 @@ def articles_from_bytes(raw: bytes, source: Source, settings: Settings) -> list[
     from worker.normalise import article
 
     # An upload's location is "<client name>#sha256:...": its suffix is the name's.
-    name = source.location.partition("#")[0] if source.kind == "upload" else source.location
     try:
-        if is_feed(name, raw):
+        if is_feed(source.base if source.kind == "upload" else source.location, raw):
             from worker.feeds import parse
 
             return parse.articles_from_feed_bytes(raw, source=source, settings=settings)

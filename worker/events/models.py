@@ -49,6 +49,14 @@ class Source(Frozen):
     kind: str = Field(description="file | feed | text | url | upload")
     location: str
 
+    @property
+    def base(self) -> str:
+        """The location without its ``#`` suffix: a feed entry's feed (before ``#key``), an
+        upload's client file name (before ``#sha256:...``). Only feeds and uploads add one."""
+        if self.kind in ("feed", "upload"):
+            return self.location.partition("#")[0]
+        return self.location
+
 
 class Image(Frozen):
     src: str
@@ -100,9 +108,7 @@ def origin_of(source: Source) -> str:
     name (before its ``#sha256:`` content hash); any other input's is its kind and location
     (a file's path; a text's name, else the URL it was given, else its content hash).
     """
-    if source.kind in ("feed", "upload"):
-        return f"{source.kind}:" + source.location.partition("#")[0]
-    return f"{source.kind}:{source.location}"
+    return f"{source.kind}:{source.base}"
 
 
 def content_hash(title: str, body: tuple[str, ...] | list[str]) -> str:

@@ -67,9 +67,7 @@ class Ingest:
         client's file name; never a server path the client did not give."""
         if source.kind == "file":
             return shown_path(source.location, self.settings)
-        if source.kind == "upload":
-            return source.location.partition("#")[0]
-        return source.location
+        return source.base if source.kind == "upload" else source.location
 
     def append(self, source: Source, articles: list[Article], correlation_id: str | None,
                input_names: list[str]) -> list[dict[str, Any]]:
