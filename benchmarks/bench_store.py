@@ -62,7 +62,7 @@ def bench_append(b: Bench) -> list[Row]:
         xadd_s += _xadd_run(b, payloads)
     count = 2 * (n - 10)
     value, base = count / store_s, count / xadd_s
-    return [row("append", value, "events/s", base, "ratio >= 0.6", events=n,
+    return [row("append", value, "events/s", base, "ratio >= 0.8", events=n,
                 batch=BATCH, payload_bytes=int(sum(len(p["body"]) for p in payloads) / n))]
 
 
@@ -110,4 +110,4 @@ def bench_consume(b: Bench) -> list[Row]:
         cons_s += consumer_run(b, s, st, f"noop{k}")
         raw_s += _raw_run(b, st, f"raw{k}")
     value, base = 2 * n / cons_s, 2 * n / raw_s
-    return [row("consume", value, "events/s", base, "ratio >= 0.5", events=n, batch=100)]
+    return [row("consume", value, "events/s", base, "ratio >= 0.6", events=n, batch=100)]
