@@ -59,7 +59,8 @@ def test_dead_letters_failures_counters_and_feeds(settings: Settings, store: Eve
     client.hset(keys.feed("f1"), mapping={"url": "https://example.com/feed.xml",
                                           "last_poll_at": "1700000000.5", "last_result": "parked",
                                           "error_count": "10", "parked": "1",
-                                          "parked_reason": "10 failures in a row"})
+                                          "parked_reason": "10 failures in a row",
+                                          "last_error": "HTTP 500: " + "x" * 5000})
     client.hincrby(keys.counters, "feed_polls:ok", 3)
 
     snap = monitor.collect(settings, client=client, include_workers=False).model_dump(mode="json")
@@ -74,5 +75,7 @@ def test_dead_letters_failures_counters_and_feeds(settings: Settings, store: Eve
     [feed] = snap["feeds"]
     assert (feed["url"], feed["parked"], feed["error_count"], feed["last_poll_at"]) == \
         ("https://example.com/feed.xml", True, 10, 1700000000.5)
+    # a long server error is cut for the snapshot, its start kept
+    assert feed["last_error"].startswith("HTTP 500: xxx") and len(feed["last_error"]) == 300
     # alert_max_dlq is 0: one dead letter is an alert
     assert [a["kind"] for a in snap["alerts"]] == ["dlq"]

@@ -49,6 +49,9 @@ RECENT = 5
 # fields (a failure's body is decoded only when it arrives whole), so 5 + 5 rows stay < 200 kB.
 RECENT_VALUE_BYTES = 16 * 1024
 MAX_FEEDS = 500
+# A feed's last error and parked reason as the snapshot shows them: a server's error text can be
+# long (an HTML error page, a long URL), and 500 feeds of it would bloat every status poll.
+FEED_TEXT_CHARS = 300
 
 
 def _ms(entry_id: str) -> int:
@@ -144,6 +147,10 @@ def counters(client: redis.Redis, keys: Keys) -> dict[str, dict[str, int]]:
     return out
 
 
+def clip(text: str, limit: int = FEED_TEXT_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
 def feeds(client: redis.Redis, keys: Keys) -> list[FeedRow]:
     ids = sorted(to_str(i) for i in client.smembers(keys.feeds_index))[:MAX_FEEDS]
     pipe = client.pipeline(transaction=False)
@@ -158,7 +165,8 @@ def feeds(client: redis.Redis, keys: Keys) -> list[FeedRow]:
             last_result=d.get("last_result", ""),
             next_due_at=float(d["next_due_at"]) if d.get("next_due_at") else None,
             error_count=int(d.get("error_count") or 0), parked=d.get("parked", "0") == "1",
-            parked_reason=d.get("parked_reason", ""), last_error=d.get("last_error", "")))
+            parked_reason=clip(d.get("parked_reason", "")),
+            last_error=clip(d.get("last_error", ""))))
     rows.sort(key=lambda r: r.url)
     return rows
 
