@@ -18,7 +18,8 @@ import redis
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BoundedLookupConnection", "connect", "lookup", "send_blind", "to_str"]
+__all__ = ["BoundedLookupConnection", "BoundedLookupSSLConnection", "connect", "lookup",
+           "send_blind", "to_str"]
 
 # Host-name lookups in flight, shared: while a name server does not answer, every caller
 # waits on the one lookup instead of starting a thread of its own.
@@ -88,6 +89,12 @@ class BoundedLookupConnection(redis.Connection):  # type: ignore[misc]
         raise err
 
 
+class BoundedLookupSSLConnection(redis.SSLConnection, BoundedLookupConnection):  # type: ignore[misc]
+    """``rediss://``: SSLConnection's connect calls the bounded TCP connect above (the method
+    order puts it between the two), then wraps the socket once the host *name* is back, so
+    TLS checks the certificate against the name, not the address."""
+
+
 def resp(args: tuple[str, ...]) -> bytes:
     """One command in Redis's wire protocol."""
     out = [b"*%d\r\n" % len(args)]
@@ -124,12 +131,14 @@ def send_blind(url: str, commands: list[tuple[str, ...]], timeout_s: float) -> N
 def connect(url: str, **kwargs: Any) -> redis.Redis:
     """A Redis client for ``url`` (redis://, rediss:// with TLS, unix://; AUTH in the URL).
 
-    Over plain TCP, ``socket_connect_timeout`` bounds the host-name lookup too."""
+    Over TCP and TLS, ``socket_connect_timeout`` bounds the host-name lookup too."""
     kwargs.setdefault("health_check_interval", 30)
     kwargs.setdefault("socket_connect_timeout", 5)
     kwargs.setdefault("retry_on_timeout", True)
     if url.startswith("redis://"):
         kwargs.setdefault("connection_class", BoundedLookupConnection)
+    elif url.startswith("rediss://"):
+        kwargs.setdefault("connection_class", BoundedLookupSSLConnection)
     return redis.Redis.from_url(url, **kwargs)
 
 

@@ -22,7 +22,7 @@ import redis
 from kombu.transport import redis as kombu_redis
 from kombu.utils.json import dumps
 
-from worker.redisconn import BoundedLookupConnection
+from worker.redisconn import BoundedLookupConnection, BoundedLookupSSLConnection
 from worker.store.keys import Keys
 from worker.tasks.broker import DEADLINE_HEADER, LEDGER_HEADER, SubmissionLedger
 
@@ -44,9 +44,10 @@ def committed(task_id: str) -> bool:
 
 
 class Channel(kombu_redis.Channel):  # type: ignore[misc]
-    # Plain TCP only (kombu picks its own classes for TLS and unix sockets): the name lookup
-    # is bounded by socket_connect_timeout too.
+    # TCP and TLS (unix sockets bring their own class): the name lookup is bounded by
+    # socket_connect_timeout too.
     connection_class = BoundedLookupConnection
+    connection_class_ssl = BoundedLookupSSLConnection
     plain: redis.Redis | None = None
     shared: redis.Redis | None = None  # see conn_or_acquire
     # The broker's clock minus our monotonic clock (ms), and when that was measured.
