@@ -32,6 +32,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from worker.api import (
     docs_routes,
@@ -55,6 +56,7 @@ from worker.settings import Settings
 from worker.store.eventstore import EventStore
 from worker.tasks import names
 from worker.tasks.app import create_client_app
+from worker.tasks.submitter import GroupSubmitter
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
     # api_redis_timeout_s and a 503, never a minute and a 500.
     timeout_s = settings.api_redis_timeout_s
     submit = Client(settings, app=create_client_app(settings, timeout_s))
+    grouped = GroupSubmitter.for_app(submit.app, timeout_s)
     store = EventStore.from_settings(settings, socket_timeout=timeout_s,
                                      socket_connect_timeout=timeout_s, retry_on_timeout=False)
     client, keys = store.redis, store.keys
@@ -134,12 +137,18 @@ def create_app(settings: Settings) -> FastAPI:
 
     @api.post("/v1/ingest/text", status_code=202, dependencies=auth, tags=["ingest"],
               responses=responses(401, 403, 413, 422, 503))
-    def ingest_text(body: TextIn) -> Queued:
+    async def ingest_text(body: TextIn) -> Queued:
         """Queue an article given as text (newsworker.ingest_text)."""
         if len(body.text.encode()) > settings.max_upload_bytes:
             raise HTTPException(413, f"text exceeds {settings.max_upload_bytes} bytes")
-        return queued(names.INGEST_TEXT,
-                      submit.submit_text(body.text, url=body.url, name=body.name))
+        task = submit.text_task(body.text, url=body.url, name=body.name)
+        if grouped is None:  # no ledger commit on this broker: Celery's own path
+            res = await run_in_threadpool(submit.send, *task)
+            return queued(names.INGEST_TEXT, res)
+        # On the loop, no thread hop: committed in groups by one thread (~1 ms of CPU less
+        # per submission than send_task; worker.tasks.submitter).
+        task_id = await grouped.send(*task)
+        return Queued(task_id=task_id, task=names.INGEST_TEXT, status_url=f"/v1/tasks/{task_id}")
 
     @api.post("/v1/ingest/feed", status_code=202, dependencies=auth, tags=["ingest"],
               responses=responses(401, 403, 413, 422, 503))

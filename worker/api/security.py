@@ -113,8 +113,9 @@ _BEARER = HTTPBearer(auto_error=False, description="settings.api_token")
 
 
 def require_auth(settings: Settings) -> Any:
-    def require(request: Request,
-                creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> None:
+    # async: it does no I/O, and a sync dependency costs every request a thread-pool hop.
+    async def require(request: Request, creds: Annotated[
+            HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> None:
         token = settings.api_token
         if token:
             given = creds.credentials if creds else ""

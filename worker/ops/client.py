@@ -68,8 +68,13 @@ class Client:
     def submit_text(self, text: str, url: str | None = None, name: str | None = None) -> Any:
         """An article given as text (plain, HTML or Markdown). Its identity is ``url``, else
         ``name``, else its content (docs/identity.md)."""
-        return self.send(names.INGEST_TEXT, [text], {"name": name, "url": url},
-                         self.settings.ingest_queue)
+        return self.send(*self.text_task(text, url=url, name=name))
+
+    def text_task(self, text: str, url: str | None = None, name: str | None = None
+                  ) -> tuple[str, list[Any], dict[str, Any], str]:
+        """What submit_text sends: task name, args, kwargs, queue (the API's async path
+        sends the same through worker.tasks.submitter)."""
+        return names.INGEST_TEXT, [text], {"name": name, "url": url}, self.settings.ingest_queue
 
     def submit_feed(self, url: str, *, force: bool = False) -> Any:
         """One poll of a feed URL or file (``newsworker.poll_feed`` on the feeds queue).

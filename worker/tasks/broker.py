@@ -163,6 +163,16 @@ class SubmissionLedger:
         return orjson.dumps({"name": entry.name, "args": entry.args, "kwargs": entry.kwargs,
                              "queue": entry.queue, "resends": entry.resends})
 
+    @staticmethod
+    def body_of(name: str, args: list[Any], kwargs: dict[str, Any], queue: str) -> bytes:
+        """The ledger body of a first submission (no re-sends yet)."""
+        return orjson.dumps({"name": name, "args": args, "kwargs": kwargs, "queue": queue,
+                             "resends": 0})
+
+    def commit_keys(self, queue: str) -> tuple[str, str, str]:
+        """The keys a commit to ``queue`` writes: entries, their queues, its send times."""
+        return self._msg, self._queue_of, self._sent(queue)
+
     def commit(self, task_id: str, body: bytes, queue: str, list_key: str, message: bytes,
                *, deadline_ms: int = 0, now_ms: int | None = None) -> None:
         """Record the submission and push its ``message`` onto ``list_key`` atomically, unless

@@ -1,0 +1,321 @@
+"""The API's ledgered submissions, committed in groups by one thread, without Celery's send path.
+
+Through ``Celery.send_task`` one API submission cost ~1 ms of CPU: Celery and kombu rebuild
+the message piece by piece, take a producer from the pool, publish the ``task-sent`` event as
+a second round trip, and the sync route itself hops to a thread pool and back. Here the
+event loop builds the same protocol-2 message and ``task-sent`` event (the fields Celery's
+``as_task_v2`` and ``send_task_message`` write) and queues it; one thread takes every
+submission waiting at that moment and commits the group with one script, which for each one
+records the ledger entry, pushes the message and publishes the event, or, once the broker's
+clock is past that submission's deadline, does none of it. Each caller is answered only from
+its own submission's result.
+
+The guarantees are those of ``worker.tasks.transport`` (docs/recovery.md): the deadline is
+half the API's Redis timeout after the submission was made (by the broker's clock, from an
+offset read with TIME at most every CLOCK_CHECK_S), a caller is answered within the timeout
+(a timer, however long the group ahead of it hangs), and a caller told anything but "queued"
+gets its task marked abandoned, in case its commit ran just before Redis hung.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import redis
+from celery.utils.nodenames import anon_nodename
+from celery.utils.saferepr import saferepr
+from celery.utils.time import utcoffset
+from kombu.exceptions import OperationalError
+
+from worker.redisconn import connect
+from worker.tasks import names
+from worker.tasks.broker import DEADLINE_HEADER, SubmissionLedger, queue_keys
+from worker.tasks.transport import CLOCK_CHECK_S
+
+log = logging.getLogger(__name__)
+
+MAX_GROUP = 64  # submissions per script call: bounds one call's size and its Redis time
+IDLE_EXIT_S = 30.0  # the thread ends after this long without work (restarted on demand)
+REPR_MAX = 1024  # Celery's argsrepr_maxsize / kwargsrepr_maxsize
+
+# Per submission, ARGV from 2 on: task id, ledger body, queue, send time (ms, publisher's
+# clock), deadline (broker ms), message, event; KEYS from 3 on: its sent:<queue> set and its
+# queue's list. ARGV[1]: the channel of task-sent events ('' sends none). One 0/1 each.
+_COMMIT_GROUP = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local out = {}
+local n = (#ARGV - 1) / 7
+for i = 0, n - 1 do
+  local a, k = 2 + i * 7, 3 + i * 2
+  if now > tonumber(ARGV[a + 4]) then
+    out[i + 1] = 0
+  else
+    redis.call('HSET', KEYS[1], ARGV[a], ARGV[a + 1])
+    redis.call('HSET', KEYS[2], ARGV[a], ARGV[a + 2])
+    redis.call('ZADD', KEYS[k], ARGV[a + 3], ARGV[a])
+    redis.call('LPUSH', KEYS[k + 1], ARGV[a + 5])
+    if ARGV[1] ~= '' then redis.call('PUBLISH', ARGV[1], ARGV[a + 6]) end
+    out[i + 1] = 1
+  end
+end
+return out
+"""
+
+_EMBED = {"callbacks": None, "errbacks": None, "chain": None, "chord": None}
+
+
+@dataclass(slots=True, eq=False)
+class Pending:
+    """One submission on its way: built on the event loop, committed by the thread."""
+
+    task_id: str
+    name: str
+    queue: str
+    ledger_body: bytes
+    headers: dict[str, Any]
+    body: str  # base64 of [args, kwargs, embed]
+    sent_event: dict[str, Any]
+    expires_mono: float  # its deadline, on our monotonic clock
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[str]
+    timer: asyncio.TimerHandle | None = None
+    closed: bool = False  # answered (only ever set on the loop)
+
+
+@dataclass
+class Channels:
+    """What the thread learns from kombu once: the task-sent channel, the reply-to oid."""
+
+    events: str = ""
+    reply_to: str = ""
+    declared: set[str] = field(default_factory=set)
+
+
+class GroupSubmitter:
+    """Submits ledgered tasks for coroutines (``await submitter.send(...)``); see the module."""
+
+    def __init__(self, app: Any, ledger: SubmissionLedger, timeout_s: float) -> None:
+        self.app = app
+        self.settings = app.settings
+        self.ledger = ledger
+        self.timeout_s = timeout_s
+        # Our own client: only the thread uses it. Its connect timeout bounds the name lookup.
+        self.redis = connect(self.settings.celery_broker, socket_timeout=timeout_s,
+                             socket_connect_timeout=timeout_s, retry_on_timeout=False)
+        self.script = self.redis.register_script(_COMMIT_GROUP)
+        self.origin = anon_nodename()
+        self.pid = os.getpid()
+        self.channels: Channels | None = None
+        self.clock_offset_ms: float | None = None  # broker clock minus our monotonic one
+        self.clock_measured_at_s = 0.0
+        self.pending: deque[Pending] = deque()
+        self.lock = threading.Lock()
+        self.wake = threading.Condition(self.lock)
+        self.waiting = False
+        self.thread: threading.Thread | None = None
+
+    @classmethod
+    def for_app(cls, app: Any, timeout_s: float) -> GroupSubmitter | None:
+        """One for ``app`` when its submissions go through the ledger's one-step commit (a
+        Redis broker, our transport, the journal on); else None: Celery's path then."""
+        from worker.tasks.app import PURGE_AWARE_TRANSPORT  # app imports the tasks: lazily
+
+        ledger = app.ledger()
+        if ledger is None or app.conf.broker_transport != PURGE_AWARE_TRANSPORT or \
+                not app.settings.celery_broker.startswith("redis://"):
+            return None
+        return cls(app, ledger, timeout_s)
+
+    # --- the event loop's side --------------------------------------------------------------
+    async def send(self, name: str, args: list[Any], kwargs: dict[str, Any], queue: str) -> str:
+        """Queue task ``name`` (a ledgered one) and return its id once committed; raises
+        redis.RedisError (a 503) when it was not, within the timeout."""
+        if name not in names.LEDGERED:
+            raise ValueError(f"{name} does not go through the ledger")
+        item = self.build(name, args, kwargs, queue)
+        item.timer = item.loop.call_later(self.timeout_s, self.expire, item)
+        with self.lock:
+            self.pending.append(item)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self.run, name="newsworker-submit",
+                                               daemon=True)
+                self.thread.start()
+            elif self.waiting:
+                self.wake.notify()
+        return await item.future
+
+    def build(self, name: str, args: list[Any], kwargs: dict[str, Any], queue: str) -> Pending:
+        task_id = str(uuid.uuid4())
+        argsrepr, kwargsrepr = saferepr(args, REPR_MAX), saferepr(kwargs, REPR_MAX)
+        # As Celery's as_task_v2 writes them (worker.tasks.transport adds the deadline).
+        headers = {"lang": "py", "task": name, "id": task_id, "shadow": None, "eta": None,
+                   "expires": None, "group": None, "group_index": None, "retries": 0,
+                   "timelimit": [None, None], "root_id": task_id, "parent_id": None,
+                   "argsrepr": argsrepr, "kwargsrepr": kwargsrepr, "origin": self.origin,
+                   "ignore_result": None, "replaced_task_nesting": 0, "stamped_headers": None,
+                   "stamps": {}}
+        sent_event = {"uuid": task_id, "root_id": task_id, "parent_id": None, "name": name,
+                      "args": argsrepr, "kwargs": kwargsrepr, "retries": 0, "eta": None,
+                      "expires": None, "queue": queue, "exchange": "", "routing_key": queue}
+        loop = asyncio.get_running_loop()
+        return Pending(
+            task_id, name, queue,
+            SubmissionLedger.body_of(name, args, kwargs, queue),
+            headers, base64.b64encode(orjson.dumps([args, kwargs, _EMBED])).decode(),
+            sent_event, time.monotonic() + self.timeout_s / 2, loop, loop.create_future())
+
+    def expire(self, item: Pending) -> None:
+        """The caller's wait is over: answer 503 whatever the group ahead of it does."""
+        self.settle(item, redis.TimeoutError(f"submission {item.task_id} not committed within "
+                                             f"{self.timeout_s:g} s"))
+
+    def settle(self, item: Pending, outcome: BaseException | None) -> None:
+        if item.closed:
+            return
+        item.closed = True
+        if item.timer is not None:
+            item.timer.cancel()
+        if outcome is None:
+            item.future.set_result(item.task_id)
+            return
+        # Its commit may have run just before Redis hung, the answer never sent: no worker
+        # may run what the caller is told failed (docs/recovery.md).
+        self.ledger.abandon(self.settings.celery_broker, item.task_id, self.timeout_s)
+        if not item.future.done():
+            item.future.set_exception(outcome)
+
+    def settle_all(self, items: list[Pending], outcomes: list[BaseException | None]) -> None:
+        for item, outcome in zip(items, outcomes, strict=True):
+            self.settle(item, outcome)
+
+    # --- the thread's side -------------------------------------------------------------------
+    def run(self) -> None:
+        while True:
+            with self.lock:
+                while not self.pending:
+                    self.waiting = True
+                    self.wake.wait(IDLE_EXIT_S)
+                    self.waiting = False
+                    if not self.pending:
+                        self.thread = None
+                        return
+                group = [self.pending.popleft() for _ in range(min(len(self.pending),
+                                                                   MAX_GROUP))]
+            try:
+                outcomes = self.commit(group)
+            except Exception as exc:  # a bug: answered 500, logged, and the thread lives on
+                log.exception("submitting %d task(s) failed", len(group))
+                outcomes = [exc] * len(group)
+            by_loop: dict[asyncio.AbstractEventLoop, tuple[list[Pending], list[Any]]] = {}
+            for item, outcome in zip(group, outcomes, strict=True):
+                items, results = by_loop.setdefault(item.loop, ([], []))
+                items.append(item)
+                results.append(outcome)
+            for loop, (items, results) in by_loop.items():
+                # A closed loop (RuntimeError): nobody waits for the answer any more.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(self.settle_all, items, results)
+
+    def commit(self, group: list[Pending]) -> list[BaseException | None]:
+        """Commit what is still awaited and in time; the outcome of each (None: committed)."""
+        now = time.monotonic()
+        late = redis.TimeoutError("submission reached the committer after its deadline")
+        live = [i for i in group if not i.closed and i.expires_mono > now]
+        outcomes: dict[int, BaseException | None] = {id(i): late for i in group}
+        if live:
+            try:
+                done = self.commit_live(live)
+            except (redis.RedisError, OperationalError, OSError) as exc:
+                self.clock_offset_ms = None  # maybe another server now: measure again
+                # A 503 either way (worker.api.errors); a bare OSError would be a 500.
+                err = redis.ConnectionError(str(exc)) if isinstance(exc, OSError) else exc
+                done = [err] * len(live)
+            outcomes.update(zip(map(id, live), done, strict=True))
+        return [outcomes[id(i)] for i in group]
+
+    def commit_live(self, live: list[Pending]) -> list[BaseException | None]:
+        channels = self.prepare({i.queue for i in live})
+        offset = self.broker_offset_ms()
+        sent_ms = int(time.time() * 1000)
+        ledger_keys = self.ledger.commit_keys
+        keys: list[Any] = list(ledger_keys("")[:2])
+        args: list[Any] = [channels.events]
+        tz = utcoffset()
+        for item in live:
+            deadline_ms = int(item.expires_mono * 1000 + offset)
+            message = {"body": item.body, "content-encoding": "utf-8",
+                       "content-type": "application/json",
+                       "headers": {**item.headers, DEADLINE_HEADER: deadline_ms},
+                       "properties": {"correlation_id": item.task_id,
+                                      "reply_to": channels.reply_to, "delivery_mode": 2,
+                                      "delivery_info": {"exchange": "",
+                                                        "routing_key": item.queue},
+                                      "priority": 0, "body_encoding": "base64",
+                                      "delivery_tag": str(uuid.uuid4())}}
+            event = b""
+            if channels.events:
+                event = self.event_message(item, tz)
+            keys += [ledger_keys(item.queue)[2], queue_keys(self.settings, item.queue)[0]]
+            args += [item.task_id, item.ledger_body, item.queue, sent_ms, deadline_ms,
+                     orjson.dumps(message), event]
+        done = self.script(keys=keys, args=args)
+        return [None if int(ok) else redis.TimeoutError(
+            f"submission {item.task_id} reached Redis after its deadline")
+            for item, ok in zip(live, done, strict=True)]
+
+    def event_message(self, item: Pending, tz: float) -> bytes:
+        """The task-sent event as Celery's EventDispatcher publishes it."""
+        body = {"hostname": self.origin, "utcoffset": tz, "pid": self.pid,
+                "clock": self.app.clock.forward(), **item.sent_event,
+                "timestamp": time.time(), "type": "task-sent"}
+        return orjson.dumps({
+            "body": base64.b64encode(orjson.dumps(body)).decode(),
+            "content-encoding": "utf-8", "content-type": "application/json",
+            "headers": {"hostname": self.origin},
+            "properties": {"delivery_mode": 1, "delivery_info": {"exchange": "celeryev",
+                                                                 "routing_key": "task.sent"},
+                           "priority": 0, "body_encoding": "base64",
+                           "delivery_tag": str(uuid.uuid4())}})
+
+    def prepare(self, queues: set[str]) -> Channels:
+        """Once: the queues declared as Celery's first publish declares them, and the names
+        kombu gives the task-sent channel and the reply-to address."""
+        if self.channels is not None and queues <= self.channels.declared:
+            return self.channels
+        channels = self.channels or Channels(reply_to=self.app.thread_oid)
+        with self.app.connection_for_write() as conn:
+            channel = conn.default_channel
+            if self.app.conf.task_send_sent_event:
+                (topic,) = channel._get_publish_topics("celeryev", "task.sent")
+                channels.events = channel.global_keyprefix + topic
+            for q in queues - channels.declared:
+                declared = self.app.amqp.queues.get(q)
+                if declared is not None:
+                    declared.bind(channel).declare()
+                channels.declared.add(q)
+        self.channels = channels
+        return channels
+
+    def broker_offset_ms(self) -> float:
+        """The broker's clock minus our monotonic clock (ms), read with TIME at most every
+        CLOCK_CHECK_S; taken as if TIME answered when its reply arrived, so deadlines err
+        early, as worker.tasks.transport's do."""
+        now = time.monotonic()
+        if self.clock_offset_ms is None or now - self.clock_measured_at_s > CLOCK_CHECK_S:
+            sec, usec = self.redis.time()
+            now = time.monotonic()
+            self.clock_offset_ms = int(sec) * 1000 + int(usec) // 1000 - now * 1000
+            self.clock_measured_at_s = now
+        return self.clock_offset_ms
