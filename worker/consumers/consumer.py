@@ -4,7 +4,8 @@ Loop: re-read this consumer's own pending entries, then new ones (``>``); every
 ``claim_idle_s / 2`` take over entries idle longer than ``claim_idle_s`` from dead or stuck
 consumers (XAUTOCLAIM); a failed entry stays pending and is retried by delivery count; past
 ``max_deliveries`` (or at once for PermanentHandlerError / undecodable entries) it is copied to
-the dead-letter stream with the error and acknowledged in the same MULTI.
+the dead-letter stream with the error and acknowledged in the same MULTI. Entries are decoded
+when a handler reads them (``events.lazy``): one found undecodable then is dead-lettered too.
 
 Redelivery guard: right after a handler succeeds the event id goes into the group's
 ``processed`` sorted set (scored by entry-id ms), *before* the batch ack. A consumer killed
@@ -32,10 +33,11 @@ import redis
 from worker.consumers.handler import Handler
 from worker.consumers.hooks import ConsumerHooks, default_hooks
 from worker.consumers.replay import RETRY_GROUP_FIELD, dead_letter_entry
-from worker.consumers.upkeep import ack_vanished, maintain, write_counts
+from worker.consumers.upkeep import ack_vanished, delivery_counts, maintain, write_counts
 from worker.errors import PermanentHandlerError
 from worker.events.codec import decode
-from worker.events.models import AnyEvent
+from worker.events.lazy import decode_failure, decode_lazily
+from worker.events.models import EVENT_TYPES, AnyEvent
 from worker.redisconn import to_str
 from worker.settings import Settings
 from worker.store.groups import default_consumer_name, ensure_group
@@ -83,6 +85,7 @@ class Consumer:
         self._claim_cursor = "0-0"
         self._retry_at: float | None = 0.0  # 0: read own pending at start
         self._skipped_types: set[str] = set()
+        self._wanted = {t.encode(): handler.wants(t) for t in EVENT_TYPES}  # asked once
         # New entries read by the last ack's round trip, handled next step (see _ack).
         self._prefetched: list[Entry] = []
 
@@ -132,7 +135,7 @@ class Consumer:
                     self._claim_cursor = "0-0"
                     self._prefetched = []
         finally:
-            self._write_hooks()
+            write_counts(self.redis, self.hooks, self.name)
             self.handler.close()
         return self.stats
 
@@ -214,35 +217,26 @@ class Consumer:
         return len(entries)
 
     def _has_own_pending(self) -> bool:
-        info = self.redis.xpending_range(self.stream, self.group, "-", "+", 1,
-                                         consumername=self.name)
-        return bool(info)
-
-    def _delivery_counts(self, ids: Sequence[bytes]) -> dict[str, int]:
-        # One exact lookup per id (pipelined): a range query could be crowded out by others.
-        pipe = self.redis.pipeline(transaction=False)
-        for i in ids:
-            pipe.xpending_range(self.stream, self.group, i, i, 1)
-        out: dict[str, int] = {}
-        for rows in pipe.execute():
-            for r in rows:
-                out[to_str(r["message_id"])] = int(r["times_delivered"])
-        return out
+        return bool(self.redis.xpending_range(self.stream, self.group, "-", "+", 1,
+                                              consumername=self.name))
 
     # --- processing ----------------------------------------------------------------------------
     def process(self, entries: Sequence[Entry], *, fresh: bool, read_next: bool = False) -> None:
         """Handle a batch; ack successes (and skips) together, leave failures pending."""
         self.stats.batches += 1
-        counts = {} if fresh else self._delivery_counts([e[0] for e in entries])
+        counts = {} if fresh else delivery_counts(self.redis, self.stream, self.group,
+                                                  [e[0] for e in entries])
         event_ids = [e[1].get(b"event_id") or b"-" for e in entries]
         marks = ([None] * len(event_ids) if self.handler.idempotent
                  else self.redis.zmscore(self.keys.processed(self.group), event_ids))
         acks: list[bytes] = []
         dead: list[dict[bytes, bytes]] = []
-        # Unless batched, a handler gets each event as soon as it is decoded: held for the whole
-        # batch (~1,500 GC-tracked objects) they reached the older GC generations and set off
-        # full collections, ~2.5 us of an event's ~13 us (bench consume row).
+        # Unless batched, a handler gets each event at once: held for the whole batch (~1,500
+        # GC-tracked objects) they set off full collections (~2.5 us an event, bench consume).
         ready: list[_Ready] | None = [] if self.handler.batched else None
+        # One at a time, an event is decoded when the handler reads it (events.lazy): ~4 us
+        # saved if it never does. A batch is one effect that a bad entry would fail whole.
+        decoder = decode if self.handler.batched or self.handler.positioned else decode_lazily
         outcomes: list[bool | None] = []  # of _handle_one, in stream order
         for (eid, fields), event_id, mark in zip(entries, event_ids, marks, strict=True):
             retry_group = fields.get(RETRY_GROUP_FIELD)
@@ -257,14 +251,15 @@ class Consumer:
                                               deliveries))
                 acks.append(eid)
                 continue
-            etype = to_str(fields.get(b"type", b""))
-            if not self.handler.wants(etype):
-                self._log_skip(etype)
+            raw_type = fields.get(b"type", b"")
+            wanted = self._wanted.get(raw_type)
+            if not (self.handler.wants(to_str(raw_type)) if wanted is None else wanted):
+                self._log_skip(to_str(raw_type))
                 acks.append(eid)
                 self.stats.skipped += 1
                 continue
             try:
-                event = decode(eid, fields)
+                event = decoder(eid, fields)
             except Exception as exc:  # one bad entry must not sink its batch
                 # Decoding is deterministic: retrying can't help, park it at once.
                 dead.append(self._dead_letter(eid, fields, f"decode: {exc}", deliveries))
@@ -298,20 +293,14 @@ class Consumer:
             else:
                 self.handler.handle(event)
         except Exception as exc:
-            sid = to_str(eid)
-            err = f"{exc.__class__.__name__}: {exc}"
-            self.stats.failed += 1
-            self.stats.last_error = err
-            self.hooks.on_error(self.group, sid, exc)
-            log.warning("handler %s failed on %s (delivery %d/%d): %s", self.handler_name,
-                        sid, deliveries, self.settings.max_deliveries, err)
-            log.debug("%s", traceback.format_exc())
-            permanent = isinstance(exc, PermanentHandlerError)
-            if permanent or deliveries >= self.settings.max_deliveries:
-                dead.append(self._dead_letter(eid, fields, err, deliveries))
-                acks.append(eid)
-                return None
-            return False
+            if decode_failure(event) is None:
+                return self._failed(eid, fields, deliveries, exc, acks, dead)
+        if (bad := decode_failure(event)) is not None:
+            # Read by the handler and found malformed (whatever it did with the error): as
+            # deterministic as an entry that fails to decode up front, parked at once.
+            dead.append(self._dead_letter(eid, fields, f"decode: {bad}", deliveries))
+            acks.append(eid)
+            return None
         if not self.handler.idempotent:
             # Mark now, not with the batch ack: a crash later in the batch must not
             # make the reclaiming consumer repeat this event.
@@ -319,6 +308,24 @@ class Consumer:
                             {event_id: float(to_str(eid).partition("-")[0])})
         acks.append(eid)
         return True
+
+    def _failed(self, eid: bytes, fields: dict[bytes, bytes], deliveries: int, exc: Exception,
+                acks: list[bytes], dead: list[dict[bytes, bytes]]) -> bool | None:
+        """The handler raised: None when dead-lettered (and acked), False when left pending."""
+        sid = to_str(eid)
+        err = f"{exc.__class__.__name__}: {exc}"
+        self.stats.failed += 1
+        self.stats.last_error = err
+        self.hooks.on_error(self.group, sid, exc)
+        log.warning("handler %s failed on %s (delivery %d/%d): %s", self.handler_name,
+                    sid, deliveries, self.settings.max_deliveries, err)
+        log.debug("%s", traceback.format_exc())
+        permanent = isinstance(exc, PermanentHandlerError)
+        if permanent or deliveries >= self.settings.max_deliveries:
+            dead.append(self._dead_letter(eid, fields, err, deliveries))
+            acks.append(eid)
+            return None
+        return False
 
     def _call_batch(self, ready: list[_Ready]) -> list[_Ready]:
         """One ``handle_batch`` call for the whole batch. Returns ``ready`` with its last
@@ -376,9 +383,6 @@ class Consumer:
         # A failed read is left to the next step's own XREADGROUP (and its error handling).
         if read_next and results[-1] and not isinstance(results[-1], Exception):
             self._prefetched = list(results[-1][0][1])
-
-    def _write_hooks(self) -> None:
-        write_counts(self.redis, self.hooks, self.name)
 
     def _dead_letter(self, eid: bytes, fields: dict[bytes, bytes], error: str,
                      deliveries: int) -> dict[bytes, bytes]:

@@ -1,6 +1,7 @@
 """The handler contract (:class:`Handler`), the adapter for plain callables, and the registry.
 
-A handler receives decoded, typed events from a consumer group. Write one either way:
+A handler receives decoded, typed events from a consumer group (one called per event gets
+them decoded when it first reads them: ``worker.events.lazy``). Write one either way:
 
 - subclass :class:`Handler` and override ``handle`` (every other hook is a no-op), setting
   ``event_types``, ``idempotent``, ``batched`` and ``positioned`` as class attributes when

@@ -4,11 +4,13 @@ counts that had no ack to ride on. Kept apart from the delivery loop in ``consum
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import redis
 
 from worker.consumers.handler import Handler
 from worker.consumers.hooks import ConsumerHooks
+from worker.redisconn import to_str
 from worker.settings import Settings
 from worker.store.expiry import expire
 from worker.store.groups import group_floor, group_info, parse_id
@@ -63,3 +65,17 @@ def ack_vanished(client: redis.Redis, stream: str, group: str, consumer: str,
     if gone:
         log.info("consumer %s: acking %d deleted pending entries", consumer, len(gone))
         client.xack(stream, group, *gone)
+
+
+def delivery_counts(client: redis.Redis, stream: str, group: str,
+                    ids: Sequence[bytes]) -> dict[str, int]:
+    """Times each of ``ids`` was delivered in ``group``, by entry id."""
+    # One exact lookup per id (pipelined): a range query could be crowded out by others.
+    pipe = client.pipeline(transaction=False)
+    for i in ids:
+        pipe.xpending_range(stream, group, i, i, 1)
+    out: dict[str, int] = {}
+    for rows in pipe.execute():
+        for r in rows:
+            out[to_str(r["message_id"])] = int(r["times_delivered"])
+    return out
