@@ -70,6 +70,17 @@ _DISCLAIMERS = [
     "We abide by the Editors' Code of Practice of the Independent Press Standards Organisation.",
     "Материал носит информационный характер.", "本文仅供参考，不构成投资建议。",
     "No CONSTITUYE RECOMENDACION", "SPONSORED", "a substitute for professional care",
+    # each ASCII alternative once more, for the word gate in front of the substring gate
+    "Prices via liens affilies.", "Contiene enlaces de afiliados.", "Usamos links de afiliadas!",
+    "Questo post contiene link di affiliazione", "link affiliati qui",
+    "See our affiliate-links policy", "Nous pouvons percevoir une commission.",
+    "Podemos recibir una comision", "erhalten wir eine Provision.", "Disclaimer: views are mine",
+    "DISCLAIMER : x", "at no extra cost to you", "we get a share of the revenue",
+    "should not be construed as legal advice", "for general information only.",
+    "this post was paid for by X", "(This article is sponsored.)", "affiliate programmes",
+    "we make affiliate commission", "ne remplace pas un avis", "keine Kaufempfehlung",
+    "ersetzt nicht die medizinische Beratung", "nao constitui recomendacao",
+    "caracter exclusivamente informativo", "Editors code of practice",
 ]
 
 
@@ -124,3 +135,21 @@ def test_url_hint_is_any_url_hint() -> None:
         assert url_hint(line) is expected, line
         found += expected
     assert found > 50
+
+
+def test_iso_dates_read_as_the_general_path_reads_them() -> None:
+    from datetime import UTC, datetime
+
+    from worker.normalise.dates import parse_date_hint
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    for day in ("2024-05-01", "2024-02-29", "2023-02-29", "1899-12-31", "2026-06-01"):
+        for time in ("", "T08:00", "T08:00:00.123", "T08:00:00,5", " 08:00:00", "T24:00"):
+            for zone in ("", "Z", "+00:00", "+0530", "-08", "+25:00"):
+                iso = day + time + zone
+                for keep in (True, False):
+                    # the label sends the same date down the general path
+                    want = parse_date_hint(f"Published {iso}", now=now, keep_offset=keep)
+                    got = parse_date_hint(iso, now=now, keep_offset=keep)
+                    assert got == want, iso
+                    assert (got and got.utcoffset()) == (want and want.utcoffset()), iso

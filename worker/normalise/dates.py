@@ -61,6 +61,9 @@ _SECOND_LABEL_RE = re.compile(r"[,;|·]?\s+(?:last\s+)?(?:updated|modified|mis �
 _GLUED_RE = re.compile(r"(?<=(?<!\d)(?:19|20)\d\d)(?=\d{1,2}:\d\d(?!\d))|"
                        r"(?<=[a-zA-Z0-9])(?=(?:Updated|Published|Modified)\b)")
 _HAS_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
+# RFC 3339 / ISO 8601 as metadata writes it, for ``datetime.fromisoformat`` directly
+_ISO_RE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d{1,6})?)?)?"
+                     r"(?:Z|[+-]\d\d(?::?\d\d)?)?", re.ASCII)
 _NOISE_RE = re.compile(r"[|·•]|\bat\b|\bUm\b|\bà\b|\bàs\b|\bom\b", re.IGNORECASE)
 _FOREIGN_MONTHS = {
     "januar": "january", "februar": "february", "märz": "march", "mai": "may",
@@ -235,6 +238,13 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
     s = " ".join(value.split())[:120]
     if not s:
         return None
+    if _ISO_RE.fullmatch(s):  # most metadata dates: none of the rewrites below touch them
+        try:
+            iso = datetime.fromisoformat(s[:-1] + "+00:00" if s[-1] == "Z" else s)
+        except ValueError:
+            iso = None  # "2024-02-30": the general path decides, as before
+        if iso is not None:
+            return _settle(iso, value, now, keep_offset)
     if ":" in s and _GLUED_RE.search(s):
         s = _GLUED_RE.sub(" ", s)
     s = _LABEL_RE.sub("", s)
@@ -265,6 +275,12 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
     except Exception:  # dateutil has odd corners; a bad date must never fail an article
         log.debug("unparseable date %r", value, exc_info=True)
         dt = None
+    return _settle(dt, value, now, keep_offset)
+
+
+def _settle(dt: datetime | None, value: str, now: datetime | None,
+            keep_offset: bool) -> datetime | None:
+    """A parsed date in range, zoned (naive is UTC) and not in the future."""
     if dt is None or not 1900 <= dt.year <= 2999:
         return None
     try:
