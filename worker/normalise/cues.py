@@ -183,11 +183,24 @@ _DISCLAIMER_NEEDS = (
     "comisión", "provision", "disclaimer")
 
 
+# A word (a maximal run of [a-z0-9_] in the lower-cased line) that each of DISCLAIMER_RE's
+# ASCII alternatives holds whole, between \b / spaces: one set test per word rules most
+# lines out at half the cost of the substring scans. Keep in step with DISCLAIMER_RE.
+_DISCLAIMER_WORDS = frozenset(
+    b"affiliate commission share cost substitute purposes information advice performance "
+    b"capital sponsored paid produced independent practice disclaimer constituye informativo "
+    b"constitui constitue remplace costituisce ersetzt keine liens enlaces afiliados "
+    b"afiliadas affiliazione affiliati comision provision".split())
+_WORD_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else 32 for c in range(256))
+
+
 def disclaimer_cue(text: str) -> bool:
-    """``DISCLAIMER_RE.search(text)``, ruled out first on ASCII text by substring tests."""
+    """``DISCLAIMER_RE.search(text)``, ruled out first on ASCII text by word and substring
+    tests."""
     if text.isascii():
         low = text.lower()
-        if not any(w in low for w in _DISCLAIMER_NEEDS):
+        if _DISCLAIMER_WORDS.isdisjoint(low.encode().translate(_WORD_BYTES).split()) \
+                or not any(w in low for w in _DISCLAIMER_NEEDS):
             return False
     return bool(DISCLAIMER_RE.search(text))
 
