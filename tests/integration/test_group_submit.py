@@ -8,6 +8,7 @@ import asyncio
 import base64
 import json
 import threading
+import time
 import warnings
 from typing import Any
 
@@ -120,14 +121,15 @@ def test_concurrent_submissions_are_each_answered_with_their_own_id(settings: Se
     assert [by_id[i] for i in ids] == [f"n{i}" for i in range(50)]
 
 
-def test_a_submission_past_its_deadline_lands_nowhere(settings: Settings,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_submission_past_its_deadline_lands_nowhere(settings: Settings) -> None:
     app = create_client_app(settings, 2.0)
     grouped = GroupSubmitter.for_app(app, 2.0)
     assert grouped is not None
-    # The broker's clock as this process sees it is 10 s ahead: every deadline is past.
-    monkeypatch.setattr(grouped, "broker_offset_ms", lambda: -10_000.0 + (
-        grouped.__class__.broker_offset_ms(grouped)))
+    # The broker's clock as this process sees it is 10 s behind: every deadline is past.
+    sec, usec = connect(settings.celery_broker).time()
+    grouped.clock_measured_at_s = time.monotonic()
+    grouped.clock_offset_ms = (int(sec) * 1000 + int(usec) // 1000
+                               - grouped.clock_measured_at_s * 1000 - 10_000)
 
     async def one() -> str:
         return await grouped.send(names.INGEST_TEXT, [TEXT], {"name": "x", "url": None},

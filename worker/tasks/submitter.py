@@ -1,11 +1,12 @@
-"""The API's ledgered submissions, committed in groups by one thread, without Celery's send path.
+"""The API's ledgered submissions, committed in groups from the event loop, without Celery.
 
 Through ``Celery.send_task`` one API submission cost ~1 ms of CPU: Celery and kombu rebuild
 the message piece by piece, take a producer from the pool, publish the ``task-sent`` event as
 a second round trip, and the sync route itself hops to a thread pool and back. Here the
 event loop builds the same protocol-2 message and ``task-sent`` event (the fields Celery's
-``as_task_v2`` and ``send_task_message`` write) and queues it; one thread takes every
-submission waiting at that moment and commits the group with one script, which for each one
+``as_task_v2`` and ``send_task_message`` write) and queues it; while no commit is in flight
+the loop sends every submission waiting at that moment as one script call (over one
+connection of its own, ``worker.tasks.redislink``: no thread hop), which for each one
 records the ledger entry, pushes the message and publishes the event, or, once the broker's
 clock is past that submission's deadline, does none of it. Each caller is answered only from
 its own submission's result.
@@ -21,10 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
+import hashlib
 import logging
 import os
-import threading
 import time
 import uuid
 from collections import deque
@@ -38,15 +38,14 @@ from celery.utils.saferepr import saferepr
 from celery.utils.time import utcoffset
 from kombu.exceptions import OperationalError
 
-from worker.redisconn import connect
 from worker.tasks import names
 from worker.tasks.broker import DEADLINE_HEADER, SubmissionLedger, queue_keys
+from worker.tasks.redislink import RedisLink, open_link
 from worker.tasks.transport import CLOCK_CHECK_S
 
 log = logging.getLogger(__name__)
 
 MAX_GROUP = 64  # submissions per script call: bounds one call's size and its Redis time
-IDLE_EXIT_S = 30.0  # the thread ends after this long without work (restarted on demand)
 REPR_MAX = 1024  # Celery's argsrepr_maxsize / kwargsrepr_maxsize
 
 # Per submission, ARGV from 2 on: task id, ledger body, queue, send time (ms, publisher's
@@ -78,7 +77,7 @@ _EMBED = {"callbacks": None, "errbacks": None, "chain": None, "chord": None}
 
 @dataclass(slots=True, eq=False)
 class Pending:
-    """One submission on its way: built on the event loop, committed by the thread."""
+    """One submission on its way, from its request to its commit."""
 
     task_id: str
     name: str
@@ -91,16 +90,26 @@ class Pending:
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[str]
     timer: asyncio.TimerHandle | None = None
-    closed: bool = False  # answered (only ever set on the loop)
+    closed: bool = False  # answered
 
 
 @dataclass
 class Channels:
-    """What the thread learns from kombu once: the task-sent channel, the reply-to oid."""
+    """What kombu tells once: the task-sent channel, the reply-to oid; queues declared."""
 
     events: str = ""
     reply_to: str = ""
     declared: set[str] = field(default_factory=set)
+
+
+@dataclass
+class LoopState:
+    """A loop's own queue and connection (one loop in the server; TestClient starts a loop
+    per request)."""
+
+    pending: deque[Pending] = field(default_factory=deque)
+    busy: bool = False
+    link: RedisLink | None = None
 
 
 class GroupSubmitter:
@@ -111,25 +120,18 @@ class GroupSubmitter:
         self.settings = app.settings
         self.ledger = ledger
         self.timeout_s = timeout_s
-        # Our own client: only the thread uses it. Its connect timeout bounds the name lookup.
-        self.redis = connect(self.settings.celery_broker, socket_timeout=timeout_s,
-                             socket_connect_timeout=timeout_s, retry_on_timeout=False)
-        self.script = self.redis.register_script(_COMMIT_GROUP)
+        self.sha = hashlib.sha1(_COMMIT_GROUP.encode()).hexdigest()
         self.origin = anon_nodename()
         self.pid = os.getpid()
         self.channels: Channels | None = None
         self.clock_offset_ms: float | None = None  # broker clock minus our monotonic one
         self.clock_measured_at_s = 0.0
-        self.pending: deque[Pending] = deque()
-        self.lock = threading.Lock()
-        self.wake = threading.Condition(self.lock)
-        self.waiting = False
-        self.thread: threading.Thread | None = None
+        self.loops: dict[asyncio.AbstractEventLoop, LoopState] = {}
 
     @classmethod
     def for_app(cls, app: Any, timeout_s: float) -> GroupSubmitter | None:
         """One for ``app`` when its submissions go through the ledger's one-step commit (a
-        Redis broker, our transport, the journal on); else None: Celery's path then."""
+        Redis broker over TCP, our transport, the journal on); else None: Celery's path."""
         from worker.tasks.app import PURGE_AWARE_TRANSPORT  # app imports the tasks: lazily
 
         ledger = app.ledger()
@@ -138,7 +140,6 @@ class GroupSubmitter:
             return None
         return cls(app, ledger, timeout_s)
 
-    # --- the event loop's side --------------------------------------------------------------
     async def send(self, name: str, args: list[Any], kwargs: dict[str, Any], queue: str) -> str:
         """Queue task ``name`` (a ledgered one) and return its id once committed; raises
         redis.RedisError (a 503) when it was not, within the timeout."""
@@ -146,20 +147,22 @@ class GroupSubmitter:
             raise ValueError(f"{name} does not go through the ledger")
         item = self.build(name, args, kwargs, queue)
         item.timer = item.loop.call_later(self.timeout_s, self.expire, item)
-        with self.lock:
-            self.pending.append(item)
-            if self.thread is None:
-                self.thread = threading.Thread(target=self.run, name="newsworker-submit",
-                                               daemon=True)
-                self.thread.start()
-            elif self.waiting:
-                self.wake.notify()
+        state = self.loops.get(item.loop)
+        if state is None:
+            for old in [lp for lp in self.loops if lp.is_closed()]:
+                del self.loops[old]
+            state = self.loops[item.loop] = LoopState()
+        state.pending.append(item)
+        if not state.busy:
+            state.busy = True
+            # Started on the loop's next turn: what arrives meanwhile joins the group.
+            item.loop.create_task(self.pump(state))
         return await item.future
 
     def build(self, name: str, args: list[Any], kwargs: dict[str, Any], queue: str) -> Pending:
         task_id = str(uuid.uuid4())
         argsrepr, kwargsrepr = saferepr(args, REPR_MAX), saferepr(kwargs, REPR_MAX)
-        # As Celery's as_task_v2 writes them (worker.tasks.transport adds the deadline).
+        # As Celery's as_task_v2 writes them (commit_group adds the deadline).
         headers = {"lang": "py", "task": name, "id": task_id, "shadow": None, "eta": None,
                    "expires": None, "group": None, "group_index": None, "retries": 0,
                    "timelimit": [None, None], "root_id": task_id, "parent_id": None,
@@ -196,39 +199,24 @@ class GroupSubmitter:
         if not item.future.done():
             item.future.set_exception(outcome)
 
-    def settle_all(self, items: list[Pending], outcomes: list[BaseException | None]) -> None:
-        for item, outcome in zip(items, outcomes, strict=True):
-            self.settle(item, outcome)
+    async def pump(self, state: LoopState) -> None:
+        """Commits what waits, a group at a time, until nothing does."""
+        try:
+            while state.pending:
+                group = [state.pending.popleft()
+                         for _ in range(min(len(state.pending), MAX_GROUP))]
+                try:
+                    outcomes = await self.commit(state, group)
+                except Exception as exc:  # a bug: answered 500, logged; the pump goes on
+                    log.exception("submitting %d task(s) failed", len(group))
+                    outcomes = [exc] * len(group)
+                for item, outcome in zip(group, outcomes, strict=True):
+                    self.settle(item, outcome)
+        finally:
+            state.busy = False
 
-    # --- the thread's side -------------------------------------------------------------------
-    def run(self) -> None:
-        while True:
-            with self.lock:
-                while not self.pending:
-                    self.waiting = True
-                    self.wake.wait(IDLE_EXIT_S)
-                    self.waiting = False
-                    if not self.pending:
-                        self.thread = None
-                        return
-                group = [self.pending.popleft() for _ in range(min(len(self.pending),
-                                                                   MAX_GROUP))]
-            try:
-                outcomes = self.commit(group)
-            except Exception as exc:  # a bug: answered 500, logged, and the thread lives on
-                log.exception("submitting %d task(s) failed", len(group))
-                outcomes = [exc] * len(group)
-            by_loop: dict[asyncio.AbstractEventLoop, tuple[list[Pending], list[Any]]] = {}
-            for item, outcome in zip(group, outcomes, strict=True):
-                items, results = by_loop.setdefault(item.loop, ([], []))
-                items.append(item)
-                results.append(outcome)
-            for loop, (items, results) in by_loop.items():
-                # A closed loop (RuntimeError): nobody waits for the answer any more.
-                with contextlib.suppress(RuntimeError):
-                    loop.call_soon_threadsafe(self.settle_all, items, results)
-
-    def commit(self, group: list[Pending]) -> list[BaseException | None]:
+    async def commit(self, state: LoopState, group: list[Pending]
+                     ) -> list[BaseException | None]:
         """Commit what is still awaited and in time; the outcome of each (None: committed)."""
         now = time.monotonic()
         late = redis.TimeoutError("submission reached the committer after its deadline")
@@ -236,18 +224,30 @@ class GroupSubmitter:
         outcomes: dict[int, BaseException | None] = {id(i): late for i in group}
         if live:
             try:
-                done = self.commit_live(live)
+                done = await self.commit_live(state, live)
             except (redis.RedisError, OperationalError, OSError) as exc:
                 self.clock_offset_ms = None  # maybe another server now: measure again
+                if state.link is not None and not isinstance(exc, redis.ResponseError):
+                    state.link.close()
+                    state.link = None
                 # A 503 either way (worker.api.errors); a bare OSError would be a 500.
                 err = redis.ConnectionError(str(exc)) if isinstance(exc, OSError) else exc
                 done = [err] * len(live)
             outcomes.update(zip(map(id, live), done, strict=True))
         return [outcomes[id(i)] for i in group]
 
-    def commit_live(self, live: list[Pending]) -> list[BaseException | None]:
-        channels = self.prepare({i.queue for i in live})
-        offset = self.broker_offset_ms()
+    async def commit_live(self, state: LoopState, live: list[Pending]
+                          ) -> list[BaseException | None]:
+        queues = {i.queue for i in live}
+        channels = self.channels
+        if channels is None or not queues <= channels.declared:
+            # kombu's connection blocks: once, off the loop.
+            channels = await asyncio.get_running_loop().run_in_executor(
+                None, self.prepare, queues)
+        if state.link is None or state.link.lost:
+            state.link = await open_link(self.settings.celery_broker, self.timeout_s)
+        link = state.link
+        offset = await self.broker_offset_ms(link)
         sent_ms = int(time.time() * 1000)
         ledger_keys = self.ledger.commit_keys
         keys: list[Any] = list(ledger_keys("")[:2])
@@ -264,13 +264,18 @@ class GroupSubmitter:
                                                         "routing_key": item.queue},
                                       "priority": 0, "body_encoding": "base64",
                                       "delivery_tag": str(uuid.uuid4())}}
-            event = b""
-            if channels.events:
-                event = self.event_message(item, tz)
+            event = self.event_message(item, tz) if channels.events else b""
             keys += [ledger_keys(item.queue)[2], queue_keys(self.settings, item.queue)[0]]
             args += [item.task_id, item.ledger_body, item.queue, sent_ms, deadline_ms,
                      orjson.dumps(message), event]
-        done = self.script(keys=keys, args=args)
+        try:
+            done = await link.call("EVALSHA", self.sha, len(keys), *keys, *args,
+                                   timeout_s=self.timeout_s)
+        except redis.ResponseError as exc:
+            if not str(exc).startswith("NOSCRIPT"):
+                raise
+            done = await link.call("EVAL", _COMMIT_GROUP, len(keys), *keys, *args,
+                                   timeout_s=self.timeout_s)
         return [None if int(ok) else redis.TimeoutError(
             f"submission {item.task_id} reached Redis after its deadline")
             for item, ok in zip(live, done, strict=True)]
@@ -308,13 +313,13 @@ class GroupSubmitter:
         self.channels = channels
         return channels
 
-    def broker_offset_ms(self) -> float:
+    async def broker_offset_ms(self, link: RedisLink) -> float:
         """The broker's clock minus our monotonic clock (ms), read with TIME at most every
         CLOCK_CHECK_S; taken as if TIME answered when its reply arrived, so deadlines err
         early, as worker.tasks.transport's do."""
         now = time.monotonic()
         if self.clock_offset_ms is None or now - self.clock_measured_at_s > CLOCK_CHECK_S:
-            sec, usec = self.redis.time()
+            sec, usec = await link.call("TIME", timeout_s=self.timeout_s)
             now = time.monotonic()
             self.clock_offset_ms = int(sec) * 1000 + int(usec) // 1000 - now * 1000
             self.clock_measured_at_s = now
