@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import copy
 import pickle
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
 import orjson
 import pytest
+from pydantic import TypeAdapter
 
 import worker.events.lazy as lazy
 from tests.support.articles import make_article
@@ -71,6 +73,10 @@ def test_the_stand_in_behaves_as_its_event() -> None:
     for other in (copy.copy(got), copy.deepcopy(got), pickle.loads(pickle.dumps(got))):
         assert type(other) is ArticleIngested and other == event
     assert plain(got) == event and type(plain(got)) is ArticleIngested and plain(event) is event
+    assert weakref.ref(got)() is got
+    adapter: TypeAdapter[Any] = TypeAdapter(ArticleIngested)
+    assert adapter.dump_python(got, mode="json") == event.model_dump(mode="json")
+    assert adapter.validate_python(got) == event
     with pytest.raises(AttributeError):  # as frozen as its event
         got.version = 2
     assert got.version == 1

@@ -35,7 +35,7 @@ _CURRENT: dict[bytes, bytes] = {t.encode(): str(v).encode() for t, v in SCHEMA_V
 class LazyEvent:
     """The event of a stream entry, decoded when first read (see the module doc)."""
 
-    __slots__ = ("_entry_id", "_error", "_event", "_fields")
+    __slots__ = ("__weakref__", "_entry_id", "_error", "_event", "_fields")
 
     # No __setattr__ of its own (one would make this ~0.2 us slower, per entry): setting an
     # event field still fails, as on the frozen event, since the stand-in has no __dict__.
