@@ -57,7 +57,7 @@ _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.
 class HtmlParts:
     title: str = ""
     site_name: str | None = None
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)  # whitespace-normalised
     authors: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -363,7 +363,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     log.debug("trafilatura found %d words; falling back to line classification", words)
     found = extract_parts("\n\n".join(_lines(root)))
     if sum(len(p.split()) for p in found.body) > words:
-        parts.paragraphs = found.body
+        parts.paragraphs = [" ".join(p.split()) for p in found.body]  # as clean_main_text's
         parts.title = parts.title or found.title
         parts.byline_lines = found.authors
         parts.date_lines = found.date_lines
