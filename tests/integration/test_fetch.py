@@ -105,6 +105,21 @@ def test_permanent_and_temporary_redirects(feed_server: FeedServer, local: Setti
     assert fetch(feed_server.url("/both"), local).permanent_redirect_to is None
 
 
+def test_a_cookie_set_by_a_redirect_goes_with_the_next_hop(feed_server: FeedServer,
+                                                          local: Settings) -> None:
+    # Given a cookie wall: a 302 that sets a cookie and sends the client to the feed
+    feed_server.routes["/wall"] = Route(status=302, headers={
+        "Location": "/behind.xml", "Set-Cookie": "consent=yes; Path=/"})
+    feed_server.routes["/behind.xml"] = Route(FEED)
+    # When fetched, Then the hop behind the wall carries the cookie and the request keeps
+    # the headers it always had
+    assert fetch(feed_server.url("/wall"), local).content == FEED
+    sent = feed_server.seen("/behind.xml")[-1].headers
+    assert sent["cookie"] == "consent=yes"
+    assert (sent["connection"], sent["accept-encoding"]) == ("keep-alive", "gzip, deflate")
+    assert sent["host"] == f"127.0.0.1:{feed_server.port}"
+
+
 def test_redirect_loop_and_limit(feed_server: FeedServer, local: Settings) -> None:
     feed_server.routes["/loop1"] = Route(status=302, headers={"Location": "/loop2"})
     feed_server.routes["/loop2"] = Route(status=302, headers={"Location": "/loop1"})

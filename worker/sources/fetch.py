@@ -37,7 +37,14 @@ import httpx
 
 from worker.errors import FetchError, FetchRefused, TooLarge
 from worker.settings import Settings
-from worker.sources.netguard import AddressPolicy, GuardedBackend, drop_session, session, watchdog
+from worker.sources.netguard import (
+    AddressPolicy,
+    GuardedBackend,
+    Session,
+    drop_session,
+    session,
+    watchdog,
+)
 
 __all__ = ["FetchResult", "check_url", "fetch", "retry_after"]
 
@@ -46,6 +53,8 @@ log = logging.getLogger(__name__)
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
 RETRY_AFTER_CAP_S = 7 * 24 * 3600.0
+ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
+          "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,23 +144,23 @@ def fetch(url: str, settings: Settings, *, etag: str | None = None,
           last_modified: str | None = None) -> FetchResult:
     """GET ``url`` safely. Raises FetchRefused / TooLarge (RejectedInput) or FetchError."""
     sess = session(settings)
-    backend, policy = sess.backend, sess.policy
+    backend = sess.backend
     deadline = time.monotonic() + settings.fetch_deadline_s
-    headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate",
-               "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
-                         "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}
+    # The headers httpx.Client sent (its defaults merged with ours), in its order.
+    headers = {"Accept": ACCEPT, "Accept-Encoding": "gzip, deflate", "Connection": "keep-alive",
+               "User-Agent": settings.user_agent}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    timeout = httpx.Timeout(settings.fetch_timeout_s, connect=settings.fetch_connect_timeout_s)
+    timeout = httpx.Timeout(settings.fetch_timeout_s,
+                            connect=settings.fetch_connect_timeout_s).as_dict()
     generation = backend.begin()
     token = watchdog.arm(settings.fetch_deadline_s,
                           functools.partial(backend.expire, generation))
     ok = False
     try:
-        result = _follow(sess.client, url, headers, settings, policy, deadline, backend,
-                         timeout)
+        result = _follow(sess, url, headers, settings, deadline, timeout)
         ok = not backend.expired
         return result
     except httpx.TimeoutException as exc:
@@ -175,18 +184,18 @@ def _deadline(settings: Settings) -> FetchError:
                       f"{settings.fetch_deadline_s:g}s")
 
 
-def _follow(client: httpx.Client, url: str, headers: dict[str, str], settings: Settings,
-            policy: AddressPolicy, deadline: float, backend: GuardedBackend,
-            timeout: httpx.Timeout) -> FetchResult:
+def _follow(sess: Session, url: str, headers: dict[str, str], settings: Settings,
+            deadline: float, timeout: dict[str, float | None]) -> FetchResult:
     seen: set[str] = set()
     all_permanent = True
     hops = 0
     while True:
-        check_url(url, policy)
+        check_url(url, sess.policy)
         if url in seen:
             raise FetchError(f"redirect loop at {url}")
         seen.add(url)
-        with client.stream("GET", url, headers=headers, timeout=timeout) as resp:
+        request = httpx.Request("GET", url, headers=headers, extensions={"timeout": timeout})
+        with contextlib.closing(sess.send(request)) as resp:
             status = resp.status_code
             if status in REDIRECTS:
                 location = resp.headers.get("location")
@@ -212,7 +221,7 @@ def _follow(client: httpx.Client, url: str, headers: dict[str, str], settings: S
                     if status in (429, 503) else None
                 raise FetchError(f"HTTP {status} {resp.reason_phrase}".strip(), status=status,
                                  retry_after_s=wait)
-            body = _read_body(resp, settings, deadline, backend)
+            body = _read_body(resp, settings, deadline, sess.backend)
             return FetchResult(status=status, url=url, content=body, headers=dict(resp.headers),
                                etag=resp.headers.get("etag"),
                                last_modified=resp.headers.get("last-modified"),
