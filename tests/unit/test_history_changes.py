@@ -11,6 +11,7 @@ from worker.events import models
 from worker.events.changes import summarise, word_diff
 from worker.events.codec import decode, encode
 from worker.events.models import Article, ArticleRevised, Changes, Source
+from worker.store.history import Summary, summary_json
 
 SRC = Source(kind="url", location="https://x.example/a")
 
@@ -77,3 +78,17 @@ def test_word_diff_shows_a_replaced_paragraph() -> None:
     assert ("delete", "Old words go.") in ops and ("insert", "New ones come.") in ops
     assert ops[0] == ("equal", "Keep this.\n\n")
     assert word_diff("same", "same") == [type(chunks[0])("equal", "same")]
+
+
+def test_summary_json_is_the_summary_model_as_json() -> None:
+    # summary_json builds the JSON without the model; rebuild and append must agree with it.
+    revised = models.article_event(art("T", "one two"), version=2, correlation_id="c",
+                                   changes=summarise(art("S", "one"), art("T", "one two")))
+    for event in (models.article_event(art("T", "one"), version=1, correlation_id=None),
+                  revised):
+        expected = Summary(version=event.version, type=event.type, event_id=event.event_id,
+                           occurred_at=event.occurred_at, title=event.data.title,
+                           word_count=event.data.word_count,
+                           content_hash=event.data.content_hash,
+                           changes=getattr(event, "changes", None)).model_dump_json()
+        assert summary_json(event) == expected

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta, timezone
 
 import orjson
 import pytest
 from pydantic import ValidationError
 
 from worker.errors import EventDecodeError, UnknownEventType
-from worker.events.codec import decode, encode
-from worker.events.models import Article, Source, article_event, failure_event, uuid7
+from worker.events.codec import decode, dump_json, encode
+from worker.events.models import (
+    AnyEvent,
+    Article,
+    Changes,
+    Image,
+    Source,
+    article_event,
+    failure_event,
+    uuid7,
+)
 
 
 def _article() -> Article:
@@ -75,3 +85,41 @@ def test_v1_article_is_upcast_on_read() -> None:
     assert ev.schema_version == 2
     assert ev.data.body == ("one", "two")  # type: ignore[union-attr]
     assert ev.data.images[0].src == "a.jpg"  # type: ignore[union-attr]
+
+
+def _full_article(**kw: object) -> Article:
+    fields: dict[str, object] = dict(
+        title='Quote "it" \\ \u00e9\u2028', body=("a\x00b\x1f\x7f", "\U0001f600 \n\t"),
+        lede="l", dateline="PARIS", authors=("A", "B"),
+        published_at=datetime(2024, 1, 2, 3, 4, 5, 400000, tzinfo=UTC),
+        updated_at=datetime(2024, 1, 2, 3, 4, 5,
+                            tzinfo=timezone(timedelta(hours=-2, minutes=-30))),
+        url="https://x.example/a", site_name="X", source=Source(kind="feed", location="f#k"),
+        language="fr", images=(Image(src="i.jpg", caption="c"), Image(src="j.png")),
+        tags=("t",), word_count=3, content_hash="h", normaliser_version="n")
+    fields.update(kw)
+    return Article.model_validate(fields)
+
+
+@pytest.mark.parametrize("event", [
+    article_event(_full_article(), version=1, correlation_id="c"),
+    article_event(_full_article(published_at=datetime(2024, 1, 2), updated_at=None),
+                  version=1, correlation_id=None),
+    article_event(_full_article(), version=3, correlation_id="c",
+                  changes=Changes(fields=("title",), words_added=2, old_title="o",
+                                  new_title="n")),
+    article_event(_article(), version=2, correlation_id="c"),
+    failure_event(Source(kind="url", location="https://x"), "bad", code="c", detail="d"),
+])
+def test_dump_json_writes_what_pydantic_writes(event: AnyEvent) -> None:
+    # The append path writes bodies with dump_json (orjson): the same bytes as pydantic's
+    # model_dump_json, so readers, tests and `rebuild` see no difference.
+    assert dump_json(event) == event.model_dump_json().encode()
+    assert encode(event)["body"] == dump_json(event)
+
+
+def test_dump_json_leaves_what_orjson_refuses_to_pydantic() -> None:
+    ev = article_event(_article().model_copy(update={"title": "\ud800"}), version=1,
+                       correlation_id=None)
+    with pytest.raises(Exception, match="surrogates"):
+        dump_json(ev)

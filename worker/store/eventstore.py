@@ -23,7 +23,7 @@ import redis
 
 from worker.errors import EventDecodeError, StoreError, VersionConflict
 from worker.events.changes import summarise
-from worker.events.codec import decode, encode
+from worker.events.codec import decode, dump_json, encode
 from worker.events.models import (
     AnyEvent,
     Article,
@@ -259,7 +259,7 @@ class EventStore:
                     keys += [self.keys.article(aid), self.keys.history(aid)]
                     # Only the body: append.lua writes the flat fields from these args.
                     args += [article.content_hash, current, event.type, event.event_id, aid,
-                             event.schema_version, event.model_dump_json(), summary_json(event),
+                             event.schema_version, dump_json(event), summary_json(event),
                              origin_of(article.source)]
                 conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
                 calls += 1
