@@ -153,3 +153,17 @@ def test_iso_dates_read_as_the_general_path_reads_them() -> None:
                     got = parse_date_hint(iso, now=now, keep_offset=keep)
                     assert got == want, iso
                     assert (got and got.utcoffset()) == (want and want.utcoffset()), iso
+
+
+def test_clean_text_drops_the_same_controls_in_ascii_and_other_text() -> None:
+    from worker.normalise.decode import clean_text
+
+    for c in range(128):
+        ch = chr(c)
+        # an ASCII line (bytes path) and the same line beside a non-ASCII letter (regex path)
+        plain, other = clean_text(f"a{ch}b"), clean_text(f"é{ch}b")
+        assert plain[1:] == other[1:], hex(c)
+        want = {"\t": " ", "\n": "\n", "\r": "\n", "\x0c": "\n"}.get(ch, ch)
+        if (c < 32 and ch not in "\t\n\r\x0c") or c == 0x7F:
+            want = ""
+        assert plain == f"a{want}b", hex(c)

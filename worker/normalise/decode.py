@@ -34,6 +34,7 @@ _NOT_CTRL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))
 # Control characters (C0 minus tab/newline, DEL, C1), zero-width and BOM code points.
 _CTRL_RE = re.compile(
     "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u2060\ufeff\ufffe\xad]")
+_ASCII_CTRL = bytes([*range(0, 9), 0x0b, *range(0x0e, 0x20), 0x7f])  # _CTRL_RE below 0x80
 _NEWLINES_RE = re.compile("\r\n?|[\x0c\u2028\u2029\x85]")
 _SPACES_RE = re.compile("[\xa0\u2000-\u200a\u202f\u205f]")
 # U+3000 between two CJK characters is the separator Japanese and Chinese headlines and
@@ -130,7 +131,14 @@ def clean_text(text: str) -> str:
         if "\u3000" in text:
             text = _IDEO_SPACE_RE.sub(" ", text)
     text = text.replace("\t", " ").replace("\x0c", "\n")
-    text = _CTRL_RE.sub("", text)
+    if ascii_only:
+        # _CTRL_RE's ASCII part, deleted by bytes.translate: ~1 us for 5 KB, the regex 13
+        raw = text.encode("ascii")
+        kept = raw.translate(None, _ASCII_CTRL)
+        if len(kept) != len(raw):
+            text = kept.decode("ascii")
+    else:
+        text = _CTRL_RE.sub("", text)
     if not ascii_only:
         text = unicodedata.normalize("NFC", text)
     return text
