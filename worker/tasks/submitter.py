@@ -46,6 +46,9 @@ from worker.tasks.transport import CLOCK_CHECK_S
 log = logging.getLogger(__name__)
 
 MAX_GROUP = 64  # submissions per script call: bounds one call's size and its Redis time
+# Script calls in flight on the connection (pipelined; Redis runs them in order): with one,
+# the loop sat idle while a group's reply was on its way and the next group waited.
+IN_FLIGHT = 2
 REPR_MAX = 1024  # Celery's argsrepr_maxsize / kwargsrepr_maxsize
 
 # Per submission, ARGV from 2 on: task id, ledger body, queue, send time (ms, publisher's
@@ -108,8 +111,9 @@ class LoopState:
     per request)."""
 
     pending: deque[Pending] = field(default_factory=deque)
-    busy: bool = False
+    pumps: int = 0  # commits in flight, at most IN_FLIGHT
     link: RedisLink | None = None
+    opening: asyncio.Lock = field(default_factory=asyncio.Lock)  # one connect, one prepare
 
 
 class GroupSubmitter:
@@ -153,8 +157,8 @@ class GroupSubmitter:
                 del self.loops[old]
             state = self.loops[item.loop] = LoopState()
         state.pending.append(item)
-        if not state.busy:
-            state.busy = True
+        if state.pumps < IN_FLIGHT:
+            state.pumps += 1
             # Started on the loop's next turn: what arrives meanwhile joins the group.
             item.loop.create_task(self.pump(state))
         return await item.future
@@ -213,7 +217,7 @@ class GroupSubmitter:
                 for item, outcome in zip(group, outcomes, strict=True):
                     self.settle(item, outcome)
         finally:
-            state.busy = False
+            state.pumps -= 1
 
     async def commit(self, state: LoopState, group: list[Pending]
                      ) -> list[BaseException | None]:
@@ -240,13 +244,17 @@ class GroupSubmitter:
                           ) -> list[BaseException | None]:
         queues = {i.queue for i in live}
         channels = self.channels
-        if channels is None or not queues <= channels.declared:
-            # kombu's connection blocks: once, off the loop.
-            channels = await asyncio.get_running_loop().run_in_executor(
-                None, self.prepare, queues)
-        if state.link is None or state.link.lost:
-            state.link = await open_link(self.settings.celery_broker, self.timeout_s)
         link = state.link
+        if channels is None or not queues <= channels.declared or link is None or link.lost:
+            async with state.opening:
+                if self.channels is None or not queues <= self.channels.declared:
+                    # kombu's connection blocks: once, off the loop.
+                    await asyncio.get_running_loop().run_in_executor(None, self.prepare,
+                                                                     queues)
+                if state.link is None or state.link.lost:
+                    state.link = await open_link(self.settings.celery_broker, self.timeout_s)
+            channels, link = self.channels, state.link
+            assert channels is not None and link is not None  # set just above
         offset = await self.broker_offset_ms(link)
         sent_ms = int(time.time() * 1000)
         ledger_keys = self.ledger.commit_keys
