@@ -167,3 +167,17 @@ def test_clean_text_drops_the_same_controls_in_ascii_and_other_text() -> None:
         if (c < 32 and ch not in "\t\n\r\x0c") or c == 0x7F:
             want = ""
         assert plain == f"a{want}b", hex(c)
+
+
+def test_pages_parse_to_lxml_html_classes() -> None:
+    import lxml.html
+
+    from worker.normalise.html import parse_page
+
+    page = ("<html><body><form><input name=a><select><option>x</select><textarea>t</textarea>"
+            "<label>l</label></form><!--c--><?pi x?><p>hi &amp; <b>bye</b></p></body></html>")
+    ours, theirs = parse_page(page), lxml.html.document_fromstring(page)
+    pairs = list(zip(ours.iter(), theirs.iter(), strict=True))
+    assert len(pairs) == 12  # the HTML parser reads the PI as a comment
+    for a, b in pairs:
+        assert type(a) is type(b), (a, b)

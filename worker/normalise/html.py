@@ -118,7 +118,8 @@ def _parser() -> Any:
     return parser
 
 
-def _parse(html: str) -> Any:
+def parse_page(html: str) -> Any:
+    """The page as an lxml.html tree; NotAnArticle when lxml cannot read it."""
     import lxml.html
 
     # lxml refuses str input with an XML encoding declaration.
@@ -220,7 +221,7 @@ def _split_tags(value: str) -> list[str]:
 
 def extract_html(html: str, url: str | None = None) -> HtmlParts:
     check_depth(html)
-    root = _parse(html)
+    root = parse_page(html)
     prepare_tree(root)
     parts = HtmlParts()
     meta = _meta(root)
