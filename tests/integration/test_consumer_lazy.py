@@ -22,13 +22,15 @@ from worker.settings import Settings
 from worker.store.eventstore import EventStore
 
 
-def _stream_with_a_bad_body(store: EventStore) -> bytes:
-    """Two articles, then an entry with the append's stream fields and a garbage body, then
-    a third article. Returns the bad entry's id."""
+def _stream_with_a_bad_body(store: EventStore, body: bytes | None = None) -> bytes:
+    """Two articles, then an entry with the append's stream fields and a malformed body (by
+    default one that opens and closes as the append's do: not found out until read), then a
+    third article. Returns the bad entry's id."""
     store.append_many([make_article(location="/lz/1"), make_article(location="/lz/2")])
     (_, fields), = store.redis.xrange(store.keys.events, count=1)
-    bad = {**fields, b"event_id": b"bad-body", b"body": b'{"type": "article.ingested"'}
-    eid: bytes = store.redis.xadd(store.keys.events, bad)
+    if body is None:
+        body = fields[b"body"].replace(b'"data":{', b'"data":{{', 1)
+    eid: bytes = store.redis.xadd(store.keys.events, {**fields, b"body": body})
     store.append_many([make_article(location="/lz/3")])
     return eid
 
@@ -72,9 +74,20 @@ def test_a_body_found_malformed_when_read_is_dead_lettered_at_once(
     assert store.redis.xpending(store.keys.events, "g")["pending"] == 0
 
 
+@pytest.mark.parametrize("body", [b"not json", b'{"type": "article.ingested"', b""])
+def test_a_body_unlike_the_appends_is_dead_lettered_unread(settings: Settings,
+                                                           store: EventStore,
+                                                           body: bytes) -> None:
+    bad = _stream_with_a_bad_body(store, body)
+    stats = _run(settings, store, CallableHandler("count", lambda event: None))
+    assert (stats.handled, stats.dead_lettered) == (3, 1)
+    assert [d.entry_id for d in dlq_list(store.redis, store.keys)] == [bad.decode()]
+
+
 def test_a_handler_that_never_reads_the_body_takes_the_entry(settings: Settings,
                                                              store: EventStore) -> None:
-    # The documented trade-off: the body is untrusted until read, and is not read.
+    # The documented trade-off: a body shaped as the append's is untrusted until read, and
+    # this one is never read.
     _stream_with_a_bad_body(store)
     stats = _run(settings, store, CallableHandler("count", lambda event: None))
     assert (stats.handled, stats.dead_lettered) == (4, 0)

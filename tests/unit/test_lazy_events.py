@@ -23,7 +23,9 @@ from worker.events.models import (
     ArticleRevised,
     Changes,
     IngestionFailed,
+    Source,
     article_event,
+    failure_event,
 )
 
 
@@ -91,9 +93,23 @@ def test_a_revision_keeps_its_changes() -> None:
     assert got.changes is not None and got.changes.words_added == 3 and got == event
 
 
+def test_every_event_type_as_appended_is_left_undecoded() -> None:
+    # Holds events.lazy's idea of how codec.encode opens a body to what it writes.
+    for event in (article_event(make_article(), version=1, correlation_id=None),
+                  article_event(make_article(), version=2, correlation_id=None),
+                  failure_event(Source(kind="text", location="x"), "empty")):
+        got = decode_lazily(b"1-1", fields_of(event))
+        assert type(got) is LazyEvent and got == event
+
+
+def corrupt_inside(body: bytes) -> bytes:
+    """The body as the append wrote it, with invalid JSON in its middle."""
+    return body.replace(b'"data":{', b'"data":{{', 1)
+
+
 def test_a_bad_body_raises_when_read_and_is_remembered(decodes: list[str | bytes]) -> None:
     fields = fields_of(article_event(make_article(), version=1, correlation_id=None))
-    fields[b"body"] = b"not json"  # stream fields as the append writes them, body garbage
+    fields[b"body"] = corrupt_inside(fields[b"body"])  # opens and closes as appended
     got = decode_lazily(b"1-3", fields)
     assert decode_failure(got) is None  # not read: not known to be bad
     with pytest.raises(EventDecodeError, match="not JSON"):
@@ -119,6 +135,27 @@ def test_entries_not_in_the_appends_shape_are_decoded_at_once(fields: dict[bytes
                                                               exc: type[Exception]) -> None:
     with pytest.raises(exc):
         decode_lazily(b"5-1", fields)
+
+
+@pytest.mark.parametrize("body", [
+    b"not json", b"", b"{}", b'{"type": "article.ingested"',
+    b'{"event_id":"other","schema_version":2,"type":"article.ingested"}',
+])
+def test_a_body_unlike_the_appends_is_decoded_at_once(body: bytes) -> None:
+    fields = fields_of(article_event(make_article(), version=1, correlation_id=None))
+    fields[b"body"] = body  # the append's stream fields, another body
+    with pytest.raises(EventDecodeError):
+        decode_lazily(b"5-1", fields)
+
+
+def test_a_body_cut_short_or_written_otherwise_is_decoded_at_once() -> None:
+    event = article_event(make_article(), version=1, correlation_id=None)
+    fields = fields_of(event)
+    with pytest.raises(EventDecodeError):
+        decode_lazily(b"5-1", {**fields, b"body": fields[b"body"][:200]})
+    spaced = orjson.dumps(orjson.loads(fields[b"body"]), option=orjson.OPT_INDENT_2)
+    got = decode_lazily(b"5-1", {**fields, b"body": spaced})  # valid, another writer's
+    assert type(got) is ArticleIngested and got == event
 
 
 def test_an_old_schema_version_is_upcast_at_once() -> None:
