@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import redis
+from celery.utils.saferepr import saferepr
 
 from tests.conftest import wait_until
 from tests.support.ledger import ledger_for
@@ -24,7 +25,7 @@ from worker.settings import Settings
 from worker.tasks import names
 from worker.tasks.app import create_client_app
 from worker.tasks.broker import DEADLINE_HEADER, queue_keys
-from worker.tasks.submitter import GroupSubmitter
+from worker.tasks.submitter import REPR_MAX, GroupSubmitter, task_repr
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -143,3 +144,11 @@ def test_a_submission_past_its_deadline_lands_nowhere(settings: Settings) -> Non
     # and its submitter marked it abandoned, as every refused submission is
     wait_until(lambda: list(ledger.redis.scan_iter(ledger.abandoned_key("*"))), timeout=5,
                interval=0.05, message="an abandon mark")
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"name": "ferry", "url": None}, {"name": None, "url": "https://example.com/a?b=1&c=%20#x"},
+    {"name": "it's", "url": None}, {"name": 'say "hi"', "url": None}, {"name": "é\n\\"},
+    {"name": "a" * 300, "url": "https://example.com/" + "b" * 900}, {"n": 1}, {}])
+def test_the_kwargs_repr_is_celerys(kwargs: dict[str, Any]) -> None:
+    assert task_repr(kwargs) == saferepr(kwargs, REPR_MAX)
