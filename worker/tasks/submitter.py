@@ -90,7 +90,7 @@ def task_repr(kwargs: dict[str, Any]) -> str:
         text = repr(kwargs)
         if len(text) <= REPR_MAX:
             return text
-    return saferepr(kwargs, REPR_MAX)
+    return str(saferepr(kwargs, REPR_MAX))
 
 
 @dataclass(slots=True, eq=False)
