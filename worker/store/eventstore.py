@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import hiredis
 import redis
 
 from worker.errors import EventDecodeError, StoreError, VersionConflict
@@ -73,6 +74,11 @@ class AppendResult:
         return out if self.code is None else {**out, "code": self.code, "reason": self.reason}
 
 
+# What append.lua did with one article: its result, or None for a conflict (retried), with
+# the article's current version and entry id as Redis reported them.
+Reply = tuple[AppendResult | None, int, str]
+
+
 class EventStore:
     def __init__(self, client: redis.Redis, keys: Keys, *, origin_only: bool = True) -> None:
         self.redis = client
@@ -108,10 +114,10 @@ class EventStore:
                 if state[1] is not None and int(state[0] or 0) == expected_version:
                     prev[aid] = to_str(state[1])
             changes = self._changes([(article, aid, expected_version)], prev)
-            [res] = self._run([(article, aid, expected_version, changes[0])], correlation_id)
-            out = self._result(article, res, aid)
+            [(out, current, _)] = self._run([(article, aid, expected_version, changes[0])],
+                                            correlation_id)
             if out is None:
-                raise VersionConflict(aid, expected_version, int(to_str(res[1])))
+                raise VersionConflict(aid, expected_version, current)
             return self._claims([article], [out], correlation_id)[0]
         return self.append_many([article], correlation_id=correlation_id)[0]
 
@@ -158,11 +164,10 @@ class EventStore:
             replies = self._run([(*b, c) for b, c in zip(batch, changes, strict=True)],
                                 correlation_id)
             conflicts = []
-            for i, res in zip(this_round, replies, strict=True):
-                out = self._result(articles[i], res, ids[i])
+            for i, (out, current, entry_id) in zip(this_round, replies, strict=True):
                 if out is None:
-                    known[ids[i]] = int(to_str(res[1]))
-                    prev[ids[i]] = to_str(res[2])
+                    known[ids[i]] = current
+                    prev[ids[i]] = entry_id
                     conflicts.append(i)
                 else:
                     known[ids[i]] = out.version
@@ -234,25 +239,29 @@ class EventStore:
                 for article, aid, current in batch]
 
     def _run(self, batch: list[tuple[Article, str, int, Changes | None]],
-             correlation_id: str | None) -> list[Any]:
+             correlation_id: str | None) -> list[Reply]:
         """Send ``(article, article_id, current version, changes)`` through ``append.lua``,
-        SCRIPT_BATCH per call. One reply (4 values) per article.
+        SCRIPT_BATCH per call: one :data:`Reply` per article, in order.
 
-        Each call is written to the socket as soon as it is encoded and the replies are read
-        at the end, so Redis runs call k while we encode call k+1 (a pipeline would send
-        nothing before everything is encoded).
+        Each call is written to the socket as soon as it is encoded, and then the reply to
+        the call before it is read and turned into results, so Redis runs call k while we
+        convert call k-1's reply and encode call k+1 (a pipeline would send nothing before
+        everything is encoded, and convert nothing before everything has run).
         """
         client = self._node()
         if self._sha is None:
             self._sha = str(client.script_load(self._append_src))
         pool = client.connection_pool
         conn = pool.get_connection()
+        out: list[Reply] = []
+        error: redis.ResponseError | None = None
         try:
-            calls = 0
+            pending: list[list[tuple[Article, str, int, Changes | None]]] = []
             for k in range(0, len(batch), SCRIPT_BATCH):
+                call = batch[k:k + SCRIPT_BATCH]
                 keys = [self.keys.events, self.keys.counters]
                 args: list[Any] = ["1" if self.origin_only else "0"]
-                for article, aid, current, changes in batch[k:k + SCRIPT_BATCH]:
+                for article, aid, current, changes in call:
                     event = article_event(article, version=current + 1,
                                           correlation_id=correlation_id, article_id=aid,
                                           changes=changes)
@@ -261,15 +270,15 @@ class EventStore:
                     args += [article.content_hash, current, event.type, event.event_id, aid,
                              event.schema_version, dump_json(event), summary_json(event),
                              origin_of(article.source)]
-                conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
-                calls += 1
-            replies: list[Any] = []
-            error: redis.ResponseError | None = None
-            for _ in range(calls):  # read every reply, even after an error: keep the
-                try:                # connection in step
-                    replies.append(conn.read_response())
-                except redis.ResponseError as exc:
-                    error = error or exc
+                # hiredis packs the whole call in C (redis-py's pack looks at each argument
+                # in Python first: ~0.8 us per article more).
+                conn.send_packed_command(
+                    [hiredis.pack_command(("EVALSHA", self._sha, len(keys), *keys, *args))])
+                pending.append(call)
+                if len(pending) > 1:
+                    error = self._read(conn, pending.pop(0), out, error)
+            while pending:  # every reply is read, even after an error: the connection
+                error = self._read(conn, pending.pop(0), out, error)  # stays in step
         except BaseException:
             conn.disconnect()  # replies may be unread: never reuse this connection
             raise
@@ -282,27 +291,37 @@ class EventStore:
             # article that did land comes back unchanged.
             self._sha = None
             return self._run(batch, correlation_id)
-        flat = [x for reply in replies for x in reply]
-        return [flat[j:j + 4] for j in range(0, len(flat), 4)]
+        return out
+
+    def _read(self, conn: Any, call: list[tuple[Article, str, int, Changes | None]],
+              out: list[Reply], error: redis.ResponseError | None
+              ) -> redis.ResponseError | None:
+        """Read one call's reply into ``out``; the first error is kept, not raised."""
+        try:
+            reply = conn.read_response()
+        except redis.ResponseError as exc:
+            return error or exc
+        for j, (article, aid, _, _) in enumerate(call):
+            out.append(self._result(article, reply[4 * j:4 * j + 4], aid))
+        return error
 
     @staticmethod
-    def _result(article: Article, res: Any, article_id: str) -> AppendResult | None:
+    def _result(article: Article, res: Any, article_id: str) -> Reply:
         # Replies of our own script: bytes, so to_str's checks are skipped (4 per article).
         status, version, entry_id, event_id = [
             x.decode("utf-8", "replace") if type(x) is bytes else to_str(x) for x in res]
-        if status == "conflict":
-            return None
         v = int(version)
+        if status == "conflict":
+            return None, v, entry_id
         if status == "foreign":  # reason and failure event: _claims
             return AppendResult(status="failed", article_id=article_id, version=v,
                                 entry_id=entry_id, event_id=event_id,
                                 type=article_event_type(v), title=article.title,
-                                code=SOURCE_CONFLICT)
+                                code=SOURCE_CONFLICT), v, entry_id
         return AppendResult(status="appended" if status == "appended" else "unchanged",
                             article_id=article_id, version=v, entry_id=entry_id,
-                            event_id=event_id,
-                            type=article_event_type(v),
-                            title=article.title)
+                            event_id=event_id, type=article_event_type(v),
+                            title=article.title), v, entry_id
 
     def record_failure(self, source: Source, reason: str, *, code: str = "rejected",
                        correlation_id: str | None = None,
