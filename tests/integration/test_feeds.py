@@ -77,6 +77,35 @@ def test_poll_appends_then_304_then_revision(feed_server: FeedServer, ps: Settin
     assert poll(url, ps, st)["status"] == "skipped_not_due"
 
 
+def test_same_bytes_under_a_new_etag_are_not_parsed_again(feed_server: FeedServer,
+                                                         ps: Settings, st: EventStore,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a server whose ETag changes on every response while the feed does not
+    feed_server.routes["/churn.xml"] = Route(rss(ITEMS).encode(), etag='"a"')
+    url = feed_server.url("/churn.xml")
+    assert poll(url, ps, st)["appended"] == 3
+    feed_server.routes["/churn.xml"] = Route(rss(ITEMS).encode(), etag='"b"')
+    # When polled again: a 200 with the same bytes is the 304 the server did not send
+    import worker.feeds.poll as poll_module
+
+    def no_parse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an unchanged body was parsed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(poll_module, "open_feed", no_parse)
+        r = poll(url, ps, st, options={"force": True})
+    assert (r["status"], r["entries"], r["same_body"]) == ("not_modified", 0, True)
+    s = state(st, url)
+    assert (s["etag"], s["last_result"], s["entries_seen"]) == ('"b"', "not_modified", "3")
+    assert feed_server.seen("/churn.xml")[-1].headers["if-none-match"] == '"a"'
+    # And when the bytes change (here only the charset the server declares), it is parsed
+    feed_server.routes["/churn.xml"] = Route(rss(ITEMS).encode(), etag='"c"', headers={
+        "Content-Type": "application/rss+xml; charset=utf-8"})
+    r = poll(url, ps, st, options={"force": True})
+    assert (r["status"], r["entries"], r["unchanged"]) == ("ok", 3, 3)
+    assert st.length() == 3
+
+
 def test_failures_back_off_park_and_unpark(feed_server: FeedServer, ps: Settings,
                                            st: EventStore) -> None:
     feed_server.routes["/busy"] = Route(status=429, headers={"Retry-After": "3600"})
