@@ -152,3 +152,22 @@ def test_a_submission_past_its_deadline_lands_nowhere(settings: Settings) -> Non
     {"name": "a" * 300, "url": "https://example.com/" + "b" * 900}, {"n": 1}, {}])
 def test_the_kwargs_repr_is_celerys(kwargs: dict[str, Any]) -> None:
     assert task_repr(kwargs) == saferepr(kwargs, REPR_MAX)
+
+
+def test_a_caller_that_left_does_not_cost_the_others_their_answer(settings: Settings) -> None:
+    app = create_client_app(settings, 2.0)
+    grouped = GroupSubmitter.for_app(app, 2.0)
+    assert grouped is not None
+
+    async def three() -> list[Any]:
+        sends = [asyncio.ensure_future(grouped.send(names.INGEST_TEXT, [f"{TEXT} {i}"],
+                                                    {"name": f"n{i}", "url": None},
+                                                    settings.ingest_queue)) for i in range(3)]
+        await asyncio.sleep(0)  # all three queued, none committed yet
+        sends[1].cancel()
+        return await asyncio.gather(*sends, return_exceptions=True)
+
+    first, gone, last = asyncio.run(three())
+    assert isinstance(gone, asyncio.CancelledError)
+    assert isinstance(first, str) and isinstance(last, str)
+    assert len(queued(settings)) == 3  # the one whose caller left was queued all the same

@@ -210,7 +210,8 @@ class GroupSubmitter:
         if item.timer is not None:
             item.timer.cancel()
         if outcome is None:
-            item.future.set_result(item.task_id)
+            if not item.future.done():  # cancelled: its client left; the task is queued
+                item.future.set_result(item.task_id)
             return
         # Its commit may have run just before Redis hung, the answer never sent: no worker
         # may run what the caller is told failed (docs/recovery.md).
