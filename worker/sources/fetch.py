@@ -40,6 +40,7 @@ from worker.settings import Settings
 from worker.sources.netguard import (
     AddressPolicy,
     GuardedBackend,
+    IPAddress,
     Session,
     drop_session,
     session,
@@ -71,13 +72,31 @@ class FetchResult:
 
 # --- helpers --------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
+def _split(url: str) -> tuple[str, str, int, bool, IPAddress | None]:
+    """(scheme, host, port, has credentials, literal address) of a URL: feeds are fetched
+    again and again, so each is read once per process (a ValueError is not cached)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    port = parts.port or (443 if scheme == "https" else 80)
+    try:
+        literal: IPAddress | None = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    return scheme, host, port, bool(parts.username or parts.password), literal
+
+
+@functools.lru_cache(maxsize=4096)
+def _request_url(url: str) -> httpx.URL:
+    """httpx's parse of a URL (immutable), once per process like _split."""
+    return httpx.URL(url)
+
+
 def check_url(url: str, policy: AddressPolicy | None = None) -> tuple[str, int]:
     """Refuse anything but http(s) with a host; returns (host, port)."""
     try:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        host = parts.hostname or ""
-        port = parts.port or (443 if scheme == "https" else 80)
+        scheme, host, port, credentials, literal = _split(url)
     except ValueError as exc:
         raise FetchRefused(f"invalid URL {url!r}: {exc}") from None
     if scheme not in ("http", "https"):
@@ -85,12 +104,11 @@ def check_url(url: str, policy: AddressPolicy | None = None) -> tuple[str, int]:
                            "are fetched")
     if not host:
         raise FetchRefused(f"URL {url!r} has no host")
-    if parts.username or parts.password:
+    if credentials:
         raise FetchRefused("refusing URL with embedded credentials")
-    if policy is not None:
+    if policy is not None and literal is not None:
         # A literal address can be refused before any I/O, with a clear reason.
-        with contextlib.suppress(ValueError):
-            policy.check_address(host, ipaddress.ip_address(host))
+        policy.check_address(host, literal)
     return host, port
 
 
@@ -194,7 +212,8 @@ def _follow(sess: Session, url: str, headers: dict[str, str], settings: Settings
         if url in seen:
             raise FetchError(f"redirect loop at {url}")
         seen.add(url)
-        request = httpx.Request("GET", url, headers=headers, extensions={"timeout": timeout})
+        request = httpx.Request("GET", _request_url(url), headers=headers,
+                                extensions={"timeout": timeout})
         with contextlib.closing(sess.send(request)) as resp:
             status = resp.status_code
             if status in REDIRECTS:
@@ -212,9 +231,9 @@ def _follow(sess: Session, url: str, headers: dict[str, str], settings: Settings
             if status == 304:
                 resp.read()  # no body by definition; completes the exchange so the
                 # connection goes back to the pool instead of being closed
-                return FetchResult(status=304, url=url, content=b"", headers=dict(resp.headers),
-                                   etag=resp.headers.get("etag"),
-                                   last_modified=resp.headers.get("last-modified"),
+                got = dict(resp.headers.items())  # one pass (dict(headers) is one per name)
+                return FetchResult(status=304, url=url, content=b"", headers=got,
+                                   etag=got.get("etag"), last_modified=got.get("last-modified"),
                                    permanent_redirect_to=permanent, not_modified=True)
             if status >= 400 or status < 200:
                 wait = retry_after(resp.headers.get("retry-after")) \
@@ -222,9 +241,9 @@ def _follow(sess: Session, url: str, headers: dict[str, str], settings: Settings
                 raise FetchError(f"HTTP {status} {resp.reason_phrase}".strip(), status=status,
                                  retry_after_s=wait)
             body = _read_body(resp, settings, deadline, sess.backend)
-            return FetchResult(status=status, url=url, content=body, headers=dict(resp.headers),
-                               etag=resp.headers.get("etag"),
-                               last_modified=resp.headers.get("last-modified"),
+            got = dict(resp.headers.items())
+            return FetchResult(status=status, url=url, content=body, headers=got,
+                               etag=got.get("etag"), last_modified=got.get("last-modified"),
                                permanent_redirect_to=permanent)
 
 
