@@ -48,8 +48,9 @@ log = logging.getLogger(__name__)
 
 MAX_GROUP = 64  # submissions per script call: bounds one call's size and its Redis time
 # Script calls in flight on the connection (pipelined; Redis runs them in order): with one,
-# the loop sat idle while a group's reply was on its way and the next group waited.
-IN_FLIGHT = 2
+# the loop sat idle while a group's reply was on its way and the next group waited; two
+# still left it waiting on a loaded host (bench 0.71-0.89 where four gave 0.89-1.07).
+IN_FLIGHT = 4
 REPR_MAX = 1024  # Celery's argsrepr_maxsize / kwargsrepr_maxsize
 
 # Per submission, ARGV from 2 on: task id, ledger body, queue, send time (ms, publisher's
