@@ -384,7 +384,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     if not parts.published:
         parts.date_lines = _date_by_headline(root) or date_over_story(text) \
             or date_under_title(root, parts.title)
-    words = sum(len(ln.split()) for ln in lines)
+    words = sum(ln.count(" ") for ln in lines) + len(lines)  # spaced, non-empty lines
     if words >= 25:
         parts.paragraphs = lines
         return

@@ -79,6 +79,19 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).rstrip(".").lower()
 
 
+def _spaced(text: str) -> str:
+    """``" ".join(text.split())``; an ASCII line already so spaced (trafilatura's lines
+    mostly are) is returned as it is, found by C scans instead of a split and a join."""
+    if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        raw = text.encode()
+        if len(raw.translate(None, _ASCII_SPACES)) == len(raw):
+            return text
+    return " ".join(text.split())
+
+
+_ASCII_SPACES = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what str.split() splits on, bar " "
+
+
 def _table_row(line: str) -> str:
     cells = [c.strip() for c in line.strip("|").split("|")]
     return " | ".join(c for c in cells if c)
@@ -144,7 +157,7 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
     """trafilatura's text -> paragraphs: list markers, markdown tables, orphan headings."""
     lines: list[str] = []
     for raw in text.split("\n"):
-        ln = " ".join(raw.split())
+        ln = _spaced(raw)
         if not ln or _TABLE_RULE_RE.match(ln):
             continue
         if ln.startswith("- "):
@@ -155,9 +168,10 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
                 continue
         elif " | " in ln and ln.count(" ") < 12 and _LINK_ROW_RE.match(ln):
             continue
-        if len(ln.split()) <= 4 and _RELATED_RE.match(ln) and ln[-1] not in ".!?:":
+        # ln is spaced: its spaces count its words (split() was a tenth of this function)
+        if ln.count(" ") < 4 and _RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
-        if _LINK_LEADIN_RE.match(ln) and len(ln.split()) <= 20 and ln[-1] not in ".!?":
+        if _LINK_LEADIN_RE.match(ln) and ln.count(" ") < 20 and ln[-1] not in ".!?":
             continue  # "Related: <headline>", an inline link to another story
         if ln.count(" ") < 12 and (_LABEL_PARA_RE.match(ln) or (
                 not full_stop(ln) and _strong(ln)
@@ -170,10 +184,10 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
     if lines and title:
         want = _norm(title)
         at = next((k for k, ln in enumerate(lines[:4]) if _norm(ln) == want), None)
-        if at is not None and all(len(ln.split()) <= 6 for ln in lines[:at]):
+        if at is not None and all(ln.count(" ") < 6 for ln in lines[:at]):
             del lines[:at]
             first = 1
-            while len(lines) > first + 1 and len(lines[first].split()) <= 8 \
+            while len(lines) > first + 1 and lines[first].count(" ") < 8 \
                     and BYLINE_RE.match(lines[first]):
                 del lines[first]
     # The headline and its dek or byline repeated lower down (a sticky header, an aside)
@@ -183,19 +197,19 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
                    if abs(len(ln) - len(want)) <= 4 and _norm(ln) == want), None)
         if at is not None:
             del lines[at]
-            while at < len(lines) - 1 and len(lines[at].split()) <= 45 \
+            while at < len(lines) - 1 and lines[at].count(" ") < 45 \
                     and _marked_head(lines[at], root, description):
                 del lines[at]
     # A bare date line over the story ("30 May 2022") is the page's date, not text.
-    while len(lines) > first + 1 and len(lines[first].split()) <= 6 \
+    while len(lines) > first + 1 and lines[first].count(" ") < 6 \
             and DIGIT_RE.search(lines[first]) and DATE_LINE_RE.search(lines[first]) \
             and not FULL_STOP_RE.search(lines[first]):
         del lines[first]
-    while len(lines) > first + 1 and len(lines[first].split()) <= 45 \
+    while len(lines) > first + 1 and lines[first].count(" ") < 45 \
             and _marked_head(lines[first], root, description):
         del lines[first]
     # The author's bio closing an opinion piece: "Jane Doe is a writer and the author of ..."
-    while len(lines) > 2 and 8 <= len(lines[-1].split()) <= 80 and BIO_RE.match(lines[-1]):
+    while len(lines) > 2 and 7 <= lines[-1].count(" ") < 80 and BIO_RE.match(lines[-1]):
         del lines[-1]
     # ... or an author box: "Written by Jane Doe" and what follows it, after the story
     total = sum(map(len, lines))
