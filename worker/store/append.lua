@@ -6,9 +6,11 @@
 -- ARGV per article i, 9 values from 1+9*(i-1)+1: content_hash, expected current version,
 --   event type, event_id, article_id, schema_version, body (JSON), history summary (JSON),
 --   origin (the source allowed to revise it; see worker.events.models.origin_of)
--- Returns 4 values per article: status, version, entry_id, event_id;
--- status is appended | unchanged | conflict | foreign (a conflict changes nothing: the caller
--- retries it; foreign: another origin established the article, nothing changes).
+-- Returns per article, in order: for an append only its new entry_id (the caller knows the
+-- version and event_id it sent: one value, not four, for the common case); else 4 values:
+-- status, version, entry_id, event_id, status unchanged | conflict | foreign (a conflict
+-- changes nothing: the caller retries it; foreign: another origin established the article,
+-- nothing changes). A status is never an entry id (those are '<ms>-<seq>').
 -- The origin is checked here, in the same atomic step as the append, so no claim can slip in
 -- between a check and the write. State written before origins existed has none: the first
 -- append or unchanged that reaches it records its origin (it is treated as the first).
@@ -49,7 +51,7 @@ for i = 1, (#KEYS - 2) / 2 do
     redis.call('ZREMRANGEBYSCORE', hkey, new_version, new_version)
     redis.call('ZADD', hkey, new_version, id .. '\n' .. ARGV[a + 8])
     counts[etype] = (counts[etype] or 0) + 1
-    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'appended', new_version, id, ARGV[a + 4]
+    out[n + 1] = id
   end
 end
 for etype, c in pairs(counts) do

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import hiredis
@@ -49,7 +49,9 @@ FAILURE_DEDUPE_TTL_S = 7 * 24 * 3600
 PIPELINE_CHUNK = 500  # articles per append pipeline (memory bound; ~2 MB of commands)
 SCRIPT_BATCH = 32  # articles per append.lua call: fewer calls, yet short enough not to
 # stall other Redis clients (the script runs atomically)
+FIRST_CALL = 8  # articles in a batch's first call (Redis waits for it to be encoded)
 SOURCE_CONFLICT = "source_conflict"  # the failure code of a claim from a foreign origin
+_STATUSES = frozenset(("unchanged", "conflict", "foreign"))  # append.lua's, but appended
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,15 +258,19 @@ class EventStore:
         out: list[Reply] = []
         error: redis.ResponseError | None = None
         try:
-            pending: list[list[tuple[Article, str, int, Changes | None]]] = []
-            for k in range(0, len(batch), SCRIPT_BATCH):
-                call = batch[k:k + SCRIPT_BATCH]
+            # Per call sent, its articles: (article, article_id, current version, event_id)
+            pending: list[list[tuple[Article, str, int, str]]] = []
+            # A short first call: Redis starts on it while we encode the next one.
+            starts = [0, *range(FIRST_CALL, len(batch), SCRIPT_BATCH)]
+            for k, end in zip(starts, [*starts[1:], len(batch)], strict=True):
+                call: list[tuple[Article, str, int, str]] = []
                 keys = [self.keys.events, self.keys.counters]
                 args: list[Any] = ["1" if self.origin_only else "0"]
-                for article, aid, current, changes in call:
+                for article, aid, current, changes in batch[k:end]:
                     event = article_event(article, version=current + 1,
                                           correlation_id=correlation_id, article_id=aid,
                                           changes=changes)
+                    call.append((article, aid, current, event.event_id))
                     keys += [self.keys.article(aid), self.keys.history(aid)]
                     # Only the body: append.lua writes the flat fields from these args.
                     args += [article.content_hash, current, event.type, event.event_id, aid,
@@ -293,7 +299,7 @@ class EventStore:
             return self._run(batch, correlation_id)
         return out
 
-    def _read(self, conn: Any, call: list[tuple[Article, str, int, Changes | None]],
+    def _read(self, conn: Any, call: list[tuple[Article, str, int, str]],
               out: list[Reply], error: redis.ResponseError | None
               ) -> redis.ResponseError | None:
         """Read one call's reply into ``out``; the first error is kept, not raised."""
@@ -301,27 +307,32 @@ class EventStore:
             reply = conn.read_response()
         except redis.ResponseError as exc:
             return error or exc
-        for j, (article, aid, _, _) in enumerate(call):
-            out.append(self._result(article, reply[4 * j:4 * j + 4], aid))
+        # Replies of our own script: bytes, so to_str's checks are skipped.
+        values = [x.decode("utf-8", "replace") if type(x) is bytes else to_str(x)
+                  for x in reply]
+        j = 0
+        for article, aid, current, event_id in call:
+            status = values[j]
+            if status not in _STATUSES:  # appended: its entry id (append.lua's reply)
+                v = current + 1
+                out.append((AppendResult(status="appended", article_id=aid, version=v,
+                                         entry_id=status, event_id=event_id,
+                                         type=article_event_type(v), title=article.title),
+                            v, status))
+                j += 1
+                continue
+            v, entry_id = int(values[j + 1]), values[j + 2]
+            j += 4
+            if status == "conflict":
+                out.append((None, v, entry_id))
+                continue
+            res = AppendResult(status="unchanged", article_id=aid, version=v,
+                               entry_id=entry_id, event_id=values[j - 1],
+                               type=article_event_type(v), title=article.title)
+            if status == "foreign":  # reason and failure event: _claims
+                res = replace(res, status="failed", code=SOURCE_CONFLICT)
+            out.append((res, v, entry_id))
         return error
-
-    @staticmethod
-    def _result(article: Article, res: Any, article_id: str) -> Reply:
-        # Replies of our own script: bytes, so to_str's checks are skipped (4 per article).
-        status, version, entry_id, event_id = [
-            x.decode("utf-8", "replace") if type(x) is bytes else to_str(x) for x in res]
-        v = int(version)
-        if status == "conflict":
-            return None, v, entry_id
-        if status == "foreign":  # reason and failure event: _claims
-            return AppendResult(status="failed", article_id=article_id, version=v,
-                                entry_id=entry_id, event_id=event_id,
-                                type=article_event_type(v), title=article.title,
-                                code=SOURCE_CONFLICT), v, entry_id
-        return AppendResult(status="appended" if status == "appended" else "unchanged",
-                            article_id=article_id, version=v, entry_id=entry_id,
-                            event_id=event_id, type=article_event_type(v),
-                            title=article.title), v, entry_id
 
     def record_failure(self, source: Source, reason: str, *, code: str = "rejected",
                        correlation_id: str | None = None,
