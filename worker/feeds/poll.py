@@ -59,13 +59,14 @@ end
 return false"""
 # A successful poll's bookkeeping, and the lock's release, in one atomic call (a pipeline of
 # the seven commands cost more client time than the conditional GET it records).
-# KEYS: state, counters, feeds index, lock; ARGV: token, feed id, url, entries seen,
-# events appended, counters field, then the state's field/value pairs.
-RECORD_OK = """redis.call('HSET', KEYS[1], unpack(ARGV, 7))
-redis.call('HSETNX', KEYS[1], 'url', ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'entries_seen', ARGV[4])
-redis.call('HINCRBY', KEYS[1], 'events_appended', ARGV[5])
-redis.call('HINCRBY', KEYS[2], ARGV[6], 1)
+# KEYS: state, counters, feeds index, lock; ARGV: token, feed id, counters field, url to set
+# if the state has none, entries seen, events appended (each '' = nothing to do), then the
+# state's changed field/value pairs.
+RECORD_OK = """if #ARGV > 6 then redis.call('HSET', KEYS[1], unpack(ARGV, 7)) end
+if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[1], 'url', ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[1], 'entries_seen', ARGV[5]) end
+if ARGV[6] ~= '' then redis.call('HINCRBY', KEYS[1], 'events_appended', ARGV[6]) end
+redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
 redis.call('SADD', KEYS[3], ARGV[2])
 if redis.call('GET', KEYS[4]) == ARGV[1] then
   redis.call('DEL', KEYS[4])
@@ -147,8 +148,8 @@ def poll(target: str, settings: Settings, st: EventStore, *, options: dict[str, 
         return {**base, "status": "skipped_locked", "reason": "feed is being polled"}
     release: tuple[str, str] | None = lock
     try:
-        flat = [to_str(x) for x in raw_state]
-        state = dict(zip(flat[::2], flat[1::2], strict=True))
+        pairs = iter(raw_state)
+        state = {to_str(k): to_str(v) for k, v in zip(pairs, pairs, strict=True)}
         now = time.time()
         if not force and state.get("parked") == "1":
             return {**base, "status": "skipped_parked", "reason": state.get("parked_reason", "")}
@@ -162,7 +163,7 @@ def poll(target: str, settings: Settings, st: EventStore, *, options: dict[str, 
             release = None
             return out
         result = {**base, **result}
-        _record_ok(client, keys, fid, result, cfg, now, lock)
+        _record_ok(client, keys, fid, result, cfg, now, lock, state)
         release = None
         return result
     finally:
@@ -256,16 +257,23 @@ def _append_changed(st: EventStore, ekey: str, articles: list[Article], cid: str
 
 
 def _record_ok(client: redis.Redis, keys: Keys, fid: str, result: dict[str, Any],
-               cfg: FeedConfig, now: float, lock: tuple[str, str]) -> None:
+               cfg: FeedConfig, now: float, lock: tuple[str, str],
+               state: dict[str, str]) -> None:
     update = {k: v for k, v in result.pop("state", {}).items() if v is not None}
+    # Values as Redis stores them (repr of a float, as redis-py encodes one).
     mapping = {**update, "last_poll_at": f"{now:.3f}", "last_result": result["status"],
-               "last_error": "", "error_count": 0, "parked": 0, "parked_reason": "",
-               "next_due_at": f"{now + cfg.interval_s:.3f}", "interval_s": cfg.interval_s}
-    pairs = [x for kv in mapping.items() for x in kv]
+               "last_error": "", "error_count": "0", "parked": "0", "parked_reason": "",
+               "next_due_at": f"{now + cfg.interval_s:.3f}", "interval_s": repr(cfg.interval_s)}
+    # Only what differs from the state read under this lock (nothing else writes these
+    # fields meanwhile): a healthy feed's 304 rewrites two fields, not twelve.
+    pairs = [x for k, v in mapping.items() if state.get(k) != v for x in (k, v)]
+    entries, appended = int(result.get("entries", 0)), int(result.get("appended", 0))
     scripts().record_ok(
         keys=[keys.feed(fid), keys.counters, keys.feeds_index, lock[0]],
-        args=[lock[1], fid, result["url"], int(result.get("entries", 0)),
-              int(result.get("appended", 0)), f"feed_polls:{result['status']}", *pairs],
+        args=[lock[1], fid, f"feed_polls:{result['status']}",
+              "" if "url" in state else result["url"],
+              entries if entries or "entries_seen" not in state else "",
+              appended if appended or "events_appended" not in state else "", *pairs],
         client=client)
 
 
