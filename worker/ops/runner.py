@@ -105,6 +105,7 @@ def start_embedded_redis(sup: Supervisor, data_dir: Path, *, fsync: str = "every
     argv = [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
             "--dir", str(rdir), "--appendonly", "yes", "--appendfsync", fsync,
             "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes",
+            "--stream-node-max-bytes", "65536",  # see docs/deploy.md, Memory and retention
             "--daemonize", "no"]
     sup.start("redis", argv)
     url = f"redis://127.0.0.1:{port}/0"
