@@ -122,7 +122,7 @@ def _drop_pull_quotes(lines: list[str], root: Any) -> list[str]:
     word-order comparison of every pair of paragraphs is not)."""
     texts = [el.text_content() for el in root.iter("blockquote", "aside")]
     quotes = {_norm(t) for t in texts if len(t) < 250}  # one sentence, not a link box
-    if not quotes or quotes.isdisjoint(_norm(ln) for ln in lines if len(ln) < 250):
+    if not quotes or quotes.isdisjoint(ln.rstrip(".").lower() for ln in lines if len(ln) < 250):
         return lines
     return drop_pull_quotes(lines)
 
@@ -183,7 +183,8 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
     first = 0
     if lines and title:
         want = _norm(title)
-        at = next((k for k, ln in enumerate(lines[:4]) if _norm(ln) == want), None)
+        # lines are spaced: _norm(ln) is ln.rstrip(".").lower(), without a split and a join
+        at = next((k for k, ln in enumerate(lines[:4]) if ln.rstrip(".").lower() == want), None)
         if at is not None and all(ln.count(" ") < 6 for ln in lines[:at]):
             del lines[:at]
             first = 1
@@ -194,7 +195,7 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
     if title:
         want = _norm(title)
         at = next((k for k, ln in enumerate(lines[first:first + 5], first)
-                   if abs(len(ln) - len(want)) <= 4 and _norm(ln) == want), None)
+                   if abs(len(ln) - len(want)) <= 4 and ln.rstrip(".").lower() == want), None)
         if at is not None:
             del lines[at]
             while at < len(lines) - 1 and lines[at].count(" ") < 45 \
