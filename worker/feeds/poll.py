@@ -12,24 +12,22 @@ it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import redis
-from redis.commands.core import Script
 
 from worker import metrics
 from worker.errors import ConfigError, FetchError, RejectedInput
 from worker.events.limits import capped
 from worker.events.models import Article, Source
+from worker.feeds import state as feed_state
 from worker.feeds.parse import feed_chunks, open_feed
 from worker.feeds.schedule import FeedConfig, feed_id_for, load_schedule, passes_filters
 from worker.normalise.article import normalise_html
@@ -51,27 +49,6 @@ RELEASE_LOCK = """if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0"""
-# Take the feed's lock and read its state: the state (a flat list), or nil when another poll
-# holds the lock. KEYS: lock, state; ARGV: token, ttl ms.
-LOCK_AND_READ = """if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return redis.call('HGETALL', KEYS[2])
-end
-return false"""
-# A successful poll's bookkeeping, and the lock's release, in one atomic call (a pipeline of
-# the seven commands cost more client time than the conditional GET it records).
-# KEYS: state, counters, feeds index, lock; ARGV: token, feed id, counters field, url to set
-# if the state has none, entries seen, events appended (each '' = nothing to do), then the
-# state's changed field/value pairs.
-RECORD_OK = """if #ARGV > 6 then redis.call('HSET', KEYS[1], unpack(ARGV, 7)) end
-if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[1], 'url', ARGV[4]) end
-if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[1], 'entries_seen', ARGV[5]) end
-if ARGV[6] ~= '' then redis.call('HINCRBY', KEYS[1], 'events_appended', ARGV[6]) end
-redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-redis.call('SADD', KEYS[3], ARGV[2])
-if redis.call('GET', KEYS[4]) == ARGV[1] then
-  redis.call('DEL', KEYS[4])
-end
-return 1"""
 # Reserve the next free per-host slot: returns milliseconds to wait (0 = go now).
 RESERVE_HOST_SLOT = """local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -79,20 +56,6 @@ local free = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(now, free)
 redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', slot - now + tonumber(ARGV[1]) + 1000)
 return slot - now"""
-
-
-@dataclass(frozen=True)
-class Scripts:
-    lock_and_read: Any
-    record_ok: Any
-
-
-@functools.cache
-def scripts() -> Scripts:
-    """The poll's scripts, called with the client they run on (EVALSHA, loaded on first
-    use); built once per process."""
-    # As bytes: a Script given text asks its client for an encoder, and these have none.
-    return Scripts(Script(None, LOCK_AND_READ.encode()), Script(None, RECORD_OK.encode()))
 
 
 def body_digest(raw: bytes, headers: dict[str, str], location: str) -> str:
@@ -142,8 +105,8 @@ def poll(target: str, settings: Settings, st: EventStore, *, options: dict[str, 
     # state update (one script call too): 2 round trips and 2 commands per 304 poll.
     lock = (keys.feed_lock(fid), uuid.uuid4().hex)
     ttl_ms = int((settings.fetch_deadline_s + settings.task_time_limit_s) * 1000)
-    raw_state = scripts().lock_and_read(keys=[lock[0], keys.feed(fid)], args=[lock[1], ttl_ms],
-                                        client=client)
+    raw_state = feed_state.run(client, feed_state.LOCK_AND_READ, [lock[0], keys.feed(fid)],
+                               [lock[1], ttl_ms])
     if raw_state is None:
         return {**base, "status": "skipped_locked", "reason": "feed is being polled"}
     release: tuple[str, str] | None = lock
@@ -268,13 +231,12 @@ def _record_ok(client: redis.Redis, keys: Keys, fid: str, result: dict[str, Any]
     # fields meanwhile): a healthy feed's 304 rewrites two fields, not twelve.
     pairs = [x for k, v in mapping.items() if state.get(k) != v for x in (k, v)]
     entries, appended = int(result.get("entries", 0)), int(result.get("appended", 0))
-    scripts().record_ok(
-        keys=[keys.feed(fid), keys.counters, keys.feeds_index, lock[0]],
-        args=[lock[1], fid, f"feed_polls:{result['status']}",
-              "" if "url" in state else result["url"],
-              entries if entries or "entries_seen" not in state else "",
-              appended if appended or "events_appended" not in state else "", *pairs],
-        client=client)
+    feed_state.run(client, feed_state.RECORD_OK,
+                   [keys.feed(fid), keys.counters, keys.feeds_index, lock[0]],
+                   [lock[1], fid, f"feed_polls:{result['status']}",
+                    "" if "url" in state else result["url"],
+                    entries if entries or "entries_seen" not in state else "",
+                    appended if appended or "events_appended" not in state else "", *pairs])
 
 
 def _failed(st: EventStore, fid: str, url: str, state: dict[str, str],
