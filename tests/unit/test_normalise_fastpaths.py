@@ -39,7 +39,7 @@ def test_credit_cue_is_credit_re() -> None:
 def test_extractor_copy_is_what_bare_extraction_builds() -> None:
     from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
-    from worker.normalise.html import extractor_options
+    from worker.normalise.html_parse import extractor_options
 
     for url in (None, "https://news.example.com/a?b=1", "https://bücher.example/ä\udcff"):
         for fast in (False, True):
@@ -172,7 +172,7 @@ def test_clean_text_drops_the_same_controls_in_ascii_and_other_text() -> None:
 def test_pages_parse_to_lxml_html_classes() -> None:
     import lxml.html
 
-    from worker.normalise.html import parse_page
+    from worker.normalise.html_parse import parse_page
 
     page = ("<html><body><form><input name=a><select><option>x</select><textarea>t</textarea>"
             "<label>l</label></form><!--c--><?pi x?><p>hi &amp; <b>bye</b></p></body></html>")

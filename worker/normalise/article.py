@@ -23,7 +23,8 @@ from worker.events.models import Article, Image, Source, normalised_content_hash
 from worker.normalise.cues import CJK_RE, is_label
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.decode import clean_text, decode_bytes
-from worker.normalise.html import declared_charset, extract_html, html_to_paragraphs
+from worker.normalise.html import extract_html, html_to_paragraphs
+from worker.normalise.html_parse import declared_charset
 from worker.normalise.lines import MAX_LINES
 from worker.normalise.meta import (
     canonical_url,

@@ -6,52 +6,47 @@ no main text, the page is flattened to lines and run through the plain-text clas
 
 from __future__ import annotations
 
-import copy
-import functools
 import logging
 import re
-import threading
-import warnings
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
 import orjson
 
-from worker.errors import NotAnArticle
-from worker.normalise import justext_patch
 from worker.normalise.cues import DATE_LINE_RE
-from worker.normalise.html_cleanup import clean_main_text, prepare_tree
-from worker.normalise.html_layout import date_over_story, date_under_title
+from worker.normalise.html_cleanup import clean_main_text
+from worker.normalise.html_layout import date_over_story, date_under_title, prepare_tree
+from worker.normalise.html_parse import (
+    check_depth,
+    count_nodes,
+    extractor_options,
+    parse_page,
+    trafilatura_module,
+)
 from worker.normalise.lines import MAX_LINES
 from worker.normalise.plaintext import extract_parts, is_furniture
 
 log = logging.getLogger(__name__)
 
-MAX_DEPTH = 400  # real pages nest < 100 deep; deeper trees exhaust lxml / recursion
 # trafilatura costs 50-500 us an element, so on trees far bigger than real pages (a few thousand
 # elements) it runs without its fallbacks, and past MAX_ELEMENTS the line classifier reads alone.
 FULL_ELEMENTS = 6_000
 MAX_ELEMENTS = 15_000
-# [^<>]: a "<" never closed by ">" must not make every later "<" rescan to the end (O(n^2))
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
+
+
 def _words(names: str) -> frozenset[str]:
     return frozenset(names.split())
 
 
-# Void elements and those whose end tag may be omitted do not deepen the tree reliably.
-_NO_DEPTH = _words(
-    "area base br col embed hr img input link meta param source track wbr p li dt dd tr td th "
-     "option optgroup thead tbody tfoot colgroup rb rt rp html head body")
 _BLOCK = _words(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre section article header footer nav "
-     "aside table tr td th dl dt dd figure figcaption main form hr address details summary "
-     "title")
+    "aside table tr td th dl dt dd figure figcaption main form hr address details summary "
+    "title")
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "button",
          "select", "head")
 _UPDATED_LABEL_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|modifié|actualizado|"
                                r"atualizado|aggiornato|bijgewerkt|更新", re.IGNORECASE)
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -69,67 +64,6 @@ class HtmlParts:
     images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     byline_lines: list[str] = field(default_factory=list)
     date_lines: list[str] = field(default_factory=list)
-
-
-def declared_charset(raw: bytes) -> str | None:
-    m = _META_CHARSET_RE.search(raw[:4096])
-    return m.group(1).decode("ascii", "ignore").lower() if m else None
-
-
-def check_depth(html: str) -> None:
-    if html.count("<") <= MAX_DEPTH:  # fewer tags than the limit cannot nest past it
-        return
-    depth = 0
-    for m in _TAG_RE.finditer(html):
-        name = m.group(2).lower()
-        if m.group(3) or name in _NO_DEPTH:
-            continue
-        if m.group(1):
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise NotAnArticle(f"HTML is nested more than {MAX_DEPTH} elements deep")
-
-
-_PARSERS = threading.local()  # lxml parsers are not to be shared between threads
-
-
-def _parser() -> Any:
-    """lxml.html's parser, its element classes found in C: lxml.html's own lookup is a
-    Python method called for each element Python touches (ours and trafilatura's, ~230 a
-    page, ~20 us). The same classes: HtmlElement, and the form elements' own."""
-    parser = getattr(_PARSERS, "parser", None)
-    if parser is None:
-        import lxml.html  # type: ignore[import-untyped]
-        from lxml import etree
-
-        lookup = etree.ElementNamespaceClassLookup(etree.ElementDefaultClassLookup(
-            element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
-            pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
-        classes = lookup.get_namespace(None)
-        for tag, cls in (("form", lxml.html.FormElement), ("input", lxml.html.InputElement),
-                         ("select", lxml.html.SelectElement), ("label", lxml.html.LabelElement),
-                         ("textarea", lxml.html.TextareaElement)):
-            classes[tag] = cls
-        parser = lxml.html.HTMLParser()
-        parser.set_element_class_lookup(lookup)
-        _PARSERS.parser = parser
-    return parser
-
-
-def parse_page(html: str) -> Any:
-    """The page as an lxml.html tree; NotAnArticle when lxml cannot read it."""
-    import lxml.html
-
-    # lxml refuses str input with an XML encoding declaration.
-    if html.lstrip().startswith("<?xml"):
-        html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
-    try:
-        return lxml.html.document_fromstring(html, parser=_parser())
-    # ParserError ("Document is empty", e.g. only "</script>") is an LxmlError, not a ValueError
-    except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
-        raise NotAnArticle(f"HTML could not be parsed ({exc})") from None
 
 
 def _lines(root: Any) -> list[str]:
@@ -155,7 +89,7 @@ def html_to_paragraphs(html: str) -> list[str]:
     if "<" not in html:
         return [" ".join(p.split()) for p in re.split(r"\n\s*\n", html) if p.strip()]
     check_depth(html)
-    import lxml.html
+    import lxml.html  # type: ignore[import-untyped]
 
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
@@ -306,72 +240,8 @@ def _strip_site(title: str, site: str | None) -> str:
     return title
 
 
-@functools.cache
-def _trafilatura() -> Any:
-    """trafilatura, imported and patched once (per call, the warnings filter alone cost
-    ~3 us and reset every module's warning registry)."""
-    with warnings.catch_warnings():
-        # Its downloader (unused here) tries urllib3's optional SOCKS support, which warns
-        # when PySocks is absent; whether that surfaces depended on what imported urllib3
-        # first (courlan, for canonical URLs, does).
-        warnings.filterwarnings("ignore", message="SOCKS support in urllib3")
-        import trafilatura
-
-    justext_patch.install()  # its jusText fallback is quadratic in runs of short blocks
-    return trafilatura
-
-
-@functools.cache
-def _extractor_template(fast: bool, with_metadata: bool) -> tuple[Any, tuple[str, ...] | None]:
-    from trafilatura.settings import Extractor
-
-    return Extractor(output_format="python", fast=fast, comments=False, tables=True,
-                     images=False, dedup=False, with_metadata=with_metadata,
-                     date_params={"extensive_search": False, "original_date": True}
-                     ), _slots(Extractor)
-
-
-def _slots(cls: type) -> tuple[str, ...] | None:
-    """Every slot of ``cls`` and its bases (what ``copy.copy`` copies of a slotted object);
-    None when its objects also have a ``__dict__``."""
-    if any("__dict__" in vars(c) for c in cls.__mro__[:-1]):
-        return None
-    return tuple(dict.fromkeys(n for c in cls.__mro__ for n in getattr(c, "__slots__", ())))
-
-
-def extractor_options(url: str | None, fast: bool, with_metadata: bool) -> Any:
-    """The options ``bare_extraction`` would build from its keyword arguments, copied from a
-    cached template: building them reads eight ConfigParser values (~80 us a page, as much
-    as the rest of our own HTML work)."""
-    template, slots = _extractor_template(fast, with_metadata)
-    if slots is None:
-        opts = copy.copy(template)
-    else:  # copy.copy's reduce protocol took ~3 us of ~5
-        opts = object.__new__(type(template))
-        for name in slots:
-            setattr(opts, name, getattr(template, name))
-    opts.url = url
-    opts.source = url and url.encode("utf-8", "replace").decode("utf-8")
-    opts.date_params = dict(opts.date_params)  # fresh per page, as before
-    opts.author_blacklist, opts.url_blacklist = set(), set()
-    return opts
-
-
-@functools.cache
-def _node_counter() -> Any:
-    from lxml import etree
-
-    return etree.XPath("count(descendant-or-self::*) + count(descendant::comment())"
-                       " + count(descendant::processing-instruction())")
-
-
-def _count_nodes(root: Any) -> int:
-    """What ``root.iter()`` yields, counted in C (~2 us a page, not 20)."""
-    return int(_node_counter()(root))
-
-
 def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
-    trafilatura = _trafilatura()
+    trafilatura = trafilatura_module()
     # The tree we already parsed (trafilatura copies it, so ours stays intact for the
     # fallback). Its metadata pass is ~20% of the time: skipped when the page's own
     # meta / JSON-LD already named the title, a date, an author and the site.
@@ -380,7 +250,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     # fallbacks): the held-out quality bar is trafilatura's default, so we don't trade it
     # for speed with fast=True, except on trees far bigger than real pages.
     doc: Any = None
-    n_elements = _count_nodes(root)
+    n_elements = count_nodes(root)
     if n_elements <= MAX_ELEMENTS:
         doc = trafilatura.bare_extraction(
             root, options=extractor_options(url, n_elements > FULL_ELEMENTS, need_meta))

@@ -7,14 +7,12 @@ here, checked against the parsed page (``root``) where the page says what an ele
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 from worker.normalise.cues import (
     BIO_RE,
     BYLINE_RE,
-    CREDIT_RE,
     DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
@@ -24,22 +22,12 @@ from worker.normalise.cues import (
     disclaimer_cue,
     full_stop,
 )
-from worker.normalise.html_layout import mark_line_breaks, untable_layout
+from worker.normalise.html_layout import RELATED_RE
 from worker.normalise.lines import drop_pull_quotes
 from worker.normalise.title import PUNCT
 
 # Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
 _TABLE_RULE_RE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
-# A related-links heading whose link list trafilatura dropped ("Related topics",
-# "Noticias relacionadas", "Lesen Sie auch", ...): short, so real prose is never hit.
-_RELATED_RE = re.compile(
-    r"^(?:related|more on this|see also|read (?:more|also)|noticias relacionadas|"
-    r"relacionad[ao]s|te puede interesar|lee tambi[eé]n|mehr zum thema|lesen sie auch|"
-    r"[àa] lire aussi|sur le m[eê]me sujet|leggi anche|articoli correlati|"
-    r"leia tamb[eé]m)\b", re.IGNORECASE)
-_RELATED_BOX_RE = re.compile(
-    f"{_RELATED_RE.pattern}|^(?:(?:相关|相關)(?:新闻|阅读|文章|報導|报道)|推荐阅读|延伸阅读|関連記事|"
-    "関連ニュース)", re.IGNORECASE)
 # Class names of the standfirst / dek / subtitle printed under a headline, outside the text.
 _DEK_CLASS_RE = re.compile(
     r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
@@ -111,9 +99,15 @@ def _is_standfirst(line: str, root: Any, description: str | None) -> bool:
     # The marks are checked before the text: reading and normalising every container's
     # text (a whole article for its outer divs) was most of this function's time.
     return any(((el.tag in ("h2", "h3", "h4") and target == desc)
-                or _DEK_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
-               and _norm(el.text_content()) == target
+                or _marked(el, _DEK_CLASS_RE)) and _norm(el.text_content()) == target
                for el in root.iter("h2", "h3", "h4", "p", "div", "span"))
+
+
+def _marked(el: Any, pattern: re.Pattern[str]) -> bool:
+    """``pattern`` in the element's class or id (most elements have neither)."""
+    cls, eid = el.get("class"), el.get("id")
+    return (cls is not None or eid is not None) \
+        and bool(pattern.search(f"{cls or ''} {eid or ''}"))
 
 
 def _drop_pull_quotes(lines: list[str], root: Any) -> list[str]:
@@ -144,8 +138,7 @@ def _marked_head(line: str, root: Any, description: str | None) -> bool:
             or DIGIT_RE.search(line):
         return False  # a byline is a few names
     for el in root.iter("p", "div", "span"):
-        mark = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _BYLINE_CLASS_RE.search(mark):  # "<p><span class=byline-prefix>By</span> X</p>"
+        if _marked(el, _BYLINE_CLASS_RE):  # "<p><span class=byline-prefix>By</span> X</p>"
             text = _norm(el.text_content() if el.tag == "p" or el.getparent() is None
                          else el.getparent().text_content())
             if text == target or (BYLINE_RE.match(text) and text.split(None, 1)[-1] == target):
@@ -158,7 +151,7 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
     lines: list[str] = []
     for raw in text.split("\n"):
         ln = _spaced(raw)
-        if not ln or _TABLE_RULE_RE.match(ln):
+        if not ln or (ln[0] == "|" and _TABLE_RULE_RE.match(ln)):
             continue
         if ln.startswith("- "):
             ln = ln[2:]
@@ -169,9 +162,10 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
         elif " | " in ln and ln.count(" ") < 12 and _LINK_ROW_RE.match(ln):
             continue
         # ln is spaced: its spaces count its words (split() was a tenth of this function)
-        if ln.count(" ") < 4 and _RELATED_RE.match(ln) and ln[-1] not in ".!?:":
+        if ln.count(" ") < 4 and RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
-        if _LINK_LEADIN_RE.match(ln) and ln.count(" ") < 20 and ln[-1] not in ".!?":
+        if ":" in ln and _LINK_LEADIN_RE.match(ln) and ln.count(" ") < 20 \
+                and ln[-1] not in ".!?":
             continue  # "Related: <headline>", an inline link to another story
         if ln.count(" ") < 12 and (_LABEL_PARA_RE.match(ln) or (
                 not full_stop(ln) and _strong(ln)
@@ -241,11 +235,27 @@ def _cut_tail(lines: list[str]) -> list[str]:
     return kept
 
 
+def _has_comments_head(root: Any) -> bool:
+    """Whether _before_comments finds a head: a story paragraph whose own leading text is
+    60 characters or more is no head, whatever its children hold (its text not read)."""
+    for el in root.iter("p", "li", "blockquote", "div", "span", *_HEADS):
+        if el.tag in ("div", "span"):
+            text = el.text or ""
+        else:
+            own = el.text
+            if own is not None and len(own) >= 60:
+                continue
+            text = el.text_content()
+        if len(text) < 60 and _COMMENTS_RE.match(" ".join(text.split())):
+            return True
+    return False
+
+
 def _before_comments(lines: list[str], root: Any) -> list[str]:
     """Drop the reader comments trafilatura kept from an unlabelled comment list: lines that
     come after a "Comments (3)" heading which itself follows most of the story."""
-    if not lines:
-        return lines
+    if not lines or not _has_comments_head(root):
+        return lines  # most pages
     texts: list[tuple[int, str]] = []
     heads: list[int] = []
     for n, el in enumerate(root.iter("p", "li", "blockquote", "div", "span", *_HEADS)):
@@ -274,123 +284,3 @@ def _before_comments(lines: list[str], root: Any) -> list[str]:
         if above >= 0.5 * total > 0:
             return [ln for ln, p in zip(lines, at, strict=True) if p is None or p < h]
     return lines
-
-
-# Inline elements that continue a container's own text run (wrapped with it into a <p>).
-_INLINE = frozenset(("a", "abbr", "b", "bdi", "cite", "code", "data", "dfn", "em", "i", "kbd",
-                     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
-                     "u", "var", "font"))
-# Class/id of a caption, credit or meta block: such a div stays a div (trafilatura's call).
-_NOT_PARA_RE = re.compile(r"caption|credit|unterschrift|legend|byline|author|meta|date|"
-                          r"share|tag|foot|note|disclaimer|promo|ad[-_]|related", re.IGNORECASE)
-# the elements of the class attributes (same nodes, same order): 3 us a page, not 18
-_AD_BOX_RE = re.compile(r"(?:^|[\s_-])(?:ad|ads|advert\w*|banner|publi\w*|werbung|anzeige)"
-                        r"(?:$|[\s_-])", re.IGNORECASE)
-# Compiled once (a string compiles per call); attributes found by their own axis: testing
-# every element's @class and @id took 25 us a page, these 3 us each.
-_WIDGET_XPATH = ("descendant-or-self::*/@class[contains(., 'scoreboard') or "
-                 "contains(., 'ticker')]/..")
-_WIDGET_RE = re.compile(r"(?:^|\s)(?:scoreboard|tickers?|(?:stock|market)-ticker)(?:$|\s)")
-_NOTES_XPATH = ("descendant-or-self::*/@class[contains(., 'note')]/.. | "
-                "descendant-or-self::*/@id[contains(., 'note')]/..")
-_NOTES_RE = re.compile(r"(?:^|[\s_-])(?:foot|end)notes?(?:$|[\s_-])", re.IGNORECASE)
-_NOTES_TAGS = frozenset(("section", "div", "ol", "ul", "aside"))
-# Containers whose own leading text (not inside a <p>) trafilatura drops.
-_LOOSE_TEXT_PARENTS = ("section", "article", "main")
-
-
-@functools.cache
-def _xpaths() -> tuple[Any, Any]:
-    from lxml import etree  # type: ignore[import-untyped]
-
-    return etree.XPath(_WIDGET_XPATH), etree.XPath(_NOTES_XPATH)
-
-
-def _drop_widgets(root: Any) -> None:
-    """Data widgets (a live blog's scoreboard, a market ticker strip) and a "Related news"
-    box (its heading and nothing but links under it: trafilatura drops the heading and keeps
-    the link paragraphs) are not the story. ``drop_tree`` keeps the tail text."""
-    widgets, notes = _xpaths()
-    for el in widgets(root):
-        # a strip, not a container: a live blog wrapped in class="ticker" stays
-        if _WIDGET_RE.search(el.get("class") or "") and el.getparent() is not None \
-                and len(el.text_content()) < 600:
-            el.drop_tree()
-    # a bold label ("<b>Related stories</b><br><a>...") heads such a box on old pages
-    # an essay's footnotes / endnotes block ("Notes", then the numbered notes): the text
-    # keeps its "[1]" markers, the notes themselves are no story paragraphs
-    for el in notes(root):
-        if el.tag in _NOTES_TAGS and el.getparent() is not None \
-                and _NOTES_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
-            el.drop_tree()
-    for head in list(root.iter("h2", "h3", "h4", "b", "strong")):
-        box = head.getparent()
-        if box is None or box.tag not in ("div", "section", "aside", "font", "td") \
-                or box.getparent() is None \
-                or not _RELATED_BOX_RE.match(" ".join(head.text_content().split())):
-            continue
-        own = len(box.text_content()) - len(head.text_content())
-        links = sum(len(a.text_content()) for a in box.iter("a"))
-        if 0 < own < 1500 and links >= 0.8 * own:
-            box.drop_tree()
-
-
-def prepare_tree(root: Any) -> None:
-    """Repair the parsed page before trafilatura reads it (the tree is ours; it copies it).
-
-    Comment nodes go, their tail text stays: trafilatura walks element children and drops a
-    comment together with its tail, so text after ``<!-- ad section start -->`` vanished.
-    ``strip_tags`` keeps tails in place and runs in C, linear in the tree.
-    A ``<div>`` holding only a sentence or more of text (inline tags at most) beside ``<p>``
-    siblings is a paragraph, and becomes one: trafilatura drops such divs in some layouts.
-    A section/article/main whose text starts loose (text, inline tags, then ``<br>``) loses
-    that first run in trafilatura: it gets its own ``<p>``.
-    A table that lays out the page is read as blocks, not as data (``html_layout``).
-    """
-    from lxml import etree
-
-    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
-    untable_layout(root)
-    mark_line_breaks(root)
-    _drop_widgets(root)
-    # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
-    # trafilatura drops it with the block; out of an ad wrapper around the slot, too
-    for el in [el for el in root.iter("div", "aside", "figure") if el.tail
-               and len(el.tail) > 40 and any(c in el.tail for c in ".!?。！？")]:
-        if el.getparent() is not None and len(el.tail.split()) >= 8:
-            para = etree.Element("p")
-            para.text, el.tail = el.tail, None
-            at = el
-            while (up := at.getparent()) is not None and up.getparent() is not None \
-                    and _AD_BOX_RE.search(f"{up.get('class', '')} {up.get('id', '')}"):
-                at = up
-            at.addnext(para)
-    has_p: dict[Any, bool] = {}  # per parent, so wide parents are scanned once
-    for el in root.iter("div"):
-        parent = el.getparent()
-        text = el.text or ""
-        if parent is None or not text.strip() \
-                or any(not isinstance(c.tag, str) or c.tag not in _INLINE for c in el.iter()
-                       if c is not el):
-            continue
-        if parent not in has_p:
-            has_p[parent] = any(c.tag == "p" for c in parent)
-        body = el.text_content()
-        if has_p[parent] and len(body.split()) >= 8 and any(c in body for c in ".!?") \
-                and not _NOT_PARA_RE.search(f"{el.get('class', '')} {el.get('id', '')}") \
-                and not CREDIT_RE.search(body):
-            el.tag = "p"  # a paragraph's worth: eight words or more and a sentence stop
-    for el in root.iter(*_LOOSE_TEXT_PARENTS):
-        if not (el.text and el.text.strip()):
-            continue
-        para = etree.Element("p")
-        para.text = el.text
-        el.text = None
-        run = []
-        for child in el:
-            if not isinstance(child.tag, str) or child.tag not in _INLINE:
-                break
-            run.append(child)
-        for child in run:
-            para.append(child)  # moves it, with its tail
-        el.insert(0, para)

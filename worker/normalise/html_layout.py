@@ -1,4 +1,6 @@
-"""Layout tables -> plain blocks, before trafilatura reads the page.
+"""The parsed page repaired before trafilatura reads it (``prepare_tree``): comments out,
+widgets and related-link boxes dropped, loose sentences given their ``<p>``, layout tables
+turned into plain blocks; and the date lines found around the headline.
 
 Pages built before CSS layouts put the whole page in a <table>: the nav bar in one row, the
 story in a cell (often a one-cell table nested in it), the copyright in the last row.
@@ -11,10 +13,11 @@ it reads any page: <br> ends a line, link lists and the footer are boilerplate.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-from worker.normalise.cues import DATE_LINE_RE, FULL_STOP_RE
+from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
 LAYOUT_CELL_WORDS = 60
@@ -25,6 +28,18 @@ YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _NOT_TEXT = frozenset(("script", "style", "noscript", "template", "title", "head"))
 _OWN_CELLS = "./tr/td|./tr/th|./*/tr/td|./*/tr/th"
 _OWN_PARTS = "./tr|./*/tr|./thead|./tbody|./tfoot"
+
+
+# A related-links heading whose link list trafilatura dropped ("Related topics",
+# "Noticias relacionadas", "Lesen Sie auch", ...): short, so real prose is never hit.
+RELATED_RE = re.compile(
+    r"^(?:related|more on this|see also|read (?:more|also)|noticias relacionadas|"
+    r"relacionad[ao]s|te puede interesar|lee tambi[eé]n|mehr zum thema|lesen sie auch|"
+    r"[àa] lire aussi|sur le m[eê]me sujet|leggi anche|articoli correlati|"
+    r"leia tamb[eé]m)\b", re.IGNORECASE)
+_RELATED_BOX_RE = re.compile(
+    f"{RELATED_RE.pattern}|^(?:(?:相关|相關)(?:新闻|阅读|文章|報導|报道)|推荐阅读|延伸阅读|関連記事|"
+    "関連ニュース)", re.IGNORECASE)
 
 
 def is_layout_table(table: Any) -> bool:
@@ -97,3 +112,123 @@ def date_under_title(root: Any, title: str) -> list[str]:
                     and not FULL_STOP_RE.search(line):
                 return [line]
     return []
+
+
+# Inline elements that continue a container's own text run (wrapped with it into a <p>).
+_INLINE = frozenset(("a", "abbr", "b", "bdi", "cite", "code", "data", "dfn", "em", "i", "kbd",
+                     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
+                     "u", "var", "font"))
+# Class/id of a caption, credit or meta block: such a div stays a div (trafilatura's call).
+_NOT_PARA_RE = re.compile(r"caption|credit|unterschrift|legend|byline|author|meta|date|"
+                          r"share|tag|foot|note|disclaimer|promo|ad[-_]|related", re.IGNORECASE)
+# the elements of the class attributes (same nodes, same order): 3 us a page, not 18
+_AD_BOX_RE = re.compile(r"(?:^|[\s_-])(?:ad|ads|advert\w*|banner|publi\w*|werbung|anzeige)"
+                        r"(?:$|[\s_-])", re.IGNORECASE)
+# Compiled once (a string compiles per call); attributes found by their own axis: testing
+# every element's @class and @id took 25 us a page, these 3 us each.
+_WIDGET_XPATH = ("descendant-or-self::*/@class[contains(., 'scoreboard') or "
+                 "contains(., 'ticker')]/..")
+_WIDGET_RE = re.compile(r"(?:^|\s)(?:scoreboard|tickers?|(?:stock|market)-ticker)(?:$|\s)")
+_NOTES_XPATH = ("descendant-or-self::*/@class[contains(., 'note')]/.. | "
+                "descendant-or-self::*/@id[contains(., 'note')]/..")
+_NOTES_RE = re.compile(r"(?:^|[\s_-])(?:foot|end)notes?(?:$|[\s_-])", re.IGNORECASE)
+_NOTES_TAGS = frozenset(("section", "div", "ol", "ul", "aside"))
+# Containers whose own leading text (not inside a <p>) trafilatura drops.
+_LOOSE_TEXT_PARENTS = ("section", "article", "main")
+
+
+@functools.cache
+def _xpaths() -> tuple[Any, Any]:
+    from lxml import etree  # type: ignore[import-untyped]
+
+    return etree.XPath(_WIDGET_XPATH), etree.XPath(_NOTES_XPATH)
+
+
+def _drop_widgets(root: Any) -> None:
+    """Data widgets (a live blog's scoreboard, a market ticker strip) and a "Related news"
+    box (its heading and nothing but links under it: trafilatura drops the heading and keeps
+    the link paragraphs) are not the story. ``drop_tree`` keeps the tail text."""
+    widgets, notes = _xpaths()
+    for el in widgets(root):
+        # a strip, not a container: a live blog wrapped in class="ticker" stays
+        if _WIDGET_RE.search(el.get("class") or "") and el.getparent() is not None \
+                and len(el.text_content()) < 600:
+            el.drop_tree()
+    # a bold label ("<b>Related stories</b><br><a>...") heads such a box on old pages
+    # an essay's footnotes / endnotes block ("Notes", then the numbered notes): the text
+    # keeps its "[1]" markers, the notes themselves are no story paragraphs
+    for el in notes(root):
+        if el.tag in _NOTES_TAGS and el.getparent() is not None \
+                and _NOTES_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            el.drop_tree()
+    for head in list(root.iter("h2", "h3", "h4", "b", "strong")):
+        box = head.getparent()
+        if box is None or box.tag not in ("div", "section", "aside", "font", "td") \
+                or box.getparent() is None \
+                or not _RELATED_BOX_RE.match(" ".join(head.text_content().split())):
+            continue
+        own = len(box.text_content()) - len(head.text_content())
+        links = sum(len(a.text_content()) for a in box.iter("a"))
+        if 0 < own < 1500 and links >= 0.8 * own:
+            box.drop_tree()
+
+
+def prepare_tree(root: Any) -> None:
+    """Repair the parsed page before trafilatura reads it (the tree is ours; it copies it).
+
+    Comment nodes go, their tail text stays: trafilatura walks element children and drops a
+    comment together with its tail, so text after ``<!-- ad section start -->`` vanished.
+    ``strip_tags`` keeps tails in place and runs in C, linear in the tree.
+    A ``<div>`` holding only a sentence or more of text (inline tags at most) beside ``<p>``
+    siblings is a paragraph, and becomes one: trafilatura drops such divs in some layouts.
+    A section/article/main whose text starts loose (text, inline tags, then ``<br>``) loses
+    that first run in trafilatura: it gets its own ``<p>``.
+    A table that lays out the page is read as blocks, not as data (``html_layout``).
+    """
+    from lxml import etree
+
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
+    untable_layout(root)
+    mark_line_breaks(root)
+    _drop_widgets(root)
+    # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
+    # trafilatura drops it with the block; out of an ad wrapper around the slot, too
+    for el in [el for el in root.iter("div", "aside", "figure") if el.tail
+               and len(el.tail) > 40 and any(c in el.tail for c in ".!?。！？")]:
+        if el.getparent() is not None and len(el.tail.split()) >= 8:
+            para = etree.Element("p")
+            para.text, el.tail = el.tail, None
+            at = el
+            while (up := at.getparent()) is not None and up.getparent() is not None \
+                    and _AD_BOX_RE.search(f"{up.get('class', '')} {up.get('id', '')}"):
+                at = up
+            at.addnext(para)
+    has_p: dict[Any, bool] = {}  # per parent, so wide parents are scanned once
+    for el in root.iter("div"):
+        parent = el.getparent()
+        text = el.text or ""
+        if parent is None or not text.strip() \
+                or any(not isinstance(c.tag, str) or c.tag not in _INLINE for c in el.iter()
+                       if c is not el):
+            continue
+        if parent not in has_p:
+            has_p[parent] = any(c.tag == "p" for c in parent)
+        body = el.text_content()
+        if has_p[parent] and len(body.split()) >= 8 and any(c in body for c in ".!?") \
+                and not _NOT_PARA_RE.search(f"{el.get('class', '')} {el.get('id', '')}") \
+                and not CREDIT_RE.search(body):
+            el.tag = "p"  # a paragraph's worth: eight words or more and a sentence stop
+    for el in root.iter(*_LOOSE_TEXT_PARENTS):
+        if not (el.text and el.text.strip()):
+            continue
+        para = etree.Element("p")
+        para.text = el.text
+        el.text = None
+        run = []
+        for child in el:
+            if not isinstance(child.tag, str) or child.tag not in _INLINE:
+                break
+            run.append(child)
+        for child in run:
+            para.append(child)  # moves it, with its tail
+        el.insert(0, para)

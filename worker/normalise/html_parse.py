@@ -1,0 +1,161 @@
+"""HTML text -> an lxml tree, and trafilatura set up to read it.
+
+The page is parsed once (its nesting checked first, from the text), and the tree goes to
+trafilatura with options copied from a cached template; ``html`` reads the same tree for
+the page's metadata and to clean trafilatura's text.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+import re
+import threading
+import warnings
+from typing import Any
+
+from worker.errors import NotAnArticle
+from worker.normalise import justext_patch
+
+log = logging.getLogger(__name__)
+
+MAX_DEPTH = 400  # real pages nest < 100 deep; deeper trees exhaust lxml / recursion
+# [^<>]: a "<" never closed by ">" must not make every later "<" rescan to the end (O(n^2))
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
+
+
+def _words(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+# Void elements and those whose end tag may be omitted do not deepen the tree reliably.
+_NO_DEPTH = _words(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd tr td th "
+    "option optgroup thead tbody tfoot colgroup rb rt rp html head body")
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def declared_charset(raw: bytes) -> str | None:
+    m = _META_CHARSET_RE.search(raw[:4096])
+    return m.group(1).decode("ascii", "ignore").lower() if m else None
+
+
+def check_depth(html: str) -> None:
+    if html.count("<") <= MAX_DEPTH:  # fewer tags than the limit cannot nest past it
+        return
+    depth = 0
+    for m in _TAG_RE.finditer(html):
+        name = m.group(2).lower()
+        if m.group(3) or name in _NO_DEPTH:
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NotAnArticle(f"HTML is nested more than {MAX_DEPTH} elements deep")
+
+
+_PARSERS = threading.local()  # lxml parsers are not to be shared between threads
+
+
+def _parser() -> Any:
+    """lxml.html's parser, its element classes found in C: lxml.html's own lookup is a
+    Python method called for each element Python touches (ours and trafilatura's, ~230 a
+    page, ~20 us). The same classes: HtmlElement, and the form elements' own."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        import lxml.html  # type: ignore[import-untyped]
+        from lxml import etree
+
+        lookup = etree.ElementNamespaceClassLookup(etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+        classes = lookup.get_namespace(None)
+        for tag, cls in (("form", lxml.html.FormElement), ("input", lxml.html.InputElement),
+                         ("select", lxml.html.SelectElement), ("label", lxml.html.LabelElement),
+                         ("textarea", lxml.html.TextareaElement)):
+            classes[tag] = cls
+        parser = lxml.html.HTMLParser()
+        parser.set_element_class_lookup(lookup)
+        _PARSERS.parser = parser
+    return parser
+
+
+def parse_page(html: str) -> Any:
+    """The page as an lxml.html tree; NotAnArticle when lxml cannot read it."""
+    import lxml.html
+
+    # lxml refuses str input with an XML encoding declaration.
+    if html.lstrip().startswith("<?xml"):
+        html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    try:
+        return lxml.html.document_fromstring(html, parser=_parser())
+    # ParserError ("Document is empty", e.g. only "</script>") is an LxmlError, not a ValueError
+    except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
+        raise NotAnArticle(f"HTML could not be parsed ({exc})") from None
+
+
+@functools.cache
+def trafilatura_module() -> Any:
+    """trafilatura, imported and patched once (per call, the warnings filter alone cost
+    ~3 us and reset every module's warning registry)."""
+    with warnings.catch_warnings():
+        # Its downloader (unused here) tries urllib3's optional SOCKS support, which warns
+        # when PySocks is absent; whether that surfaces depended on what imported urllib3
+        # first (courlan, for canonical URLs, does).
+        warnings.filterwarnings("ignore", message="SOCKS support in urllib3")
+        import trafilatura
+
+    justext_patch.install()  # its jusText fallback is quadratic in runs of short blocks
+    return trafilatura
+
+
+@functools.cache
+def _extractor_template(fast: bool, with_metadata: bool) -> tuple[Any, tuple[str, ...] | None]:
+    from trafilatura.settings import Extractor
+
+    return Extractor(output_format="python", fast=fast, comments=False, tables=True,
+                     images=False, dedup=False, with_metadata=with_metadata,
+                     date_params={"extensive_search": False, "original_date": True}
+                     ), _slots(Extractor)
+
+
+def _slots(cls: type) -> tuple[str, ...] | None:
+    """Every slot of ``cls`` and its bases (what ``copy.copy`` copies of a slotted object);
+    None when its objects also have a ``__dict__``."""
+    if any("__dict__" in vars(c) for c in cls.__mro__[:-1]):
+        return None
+    return tuple(dict.fromkeys(n for c in cls.__mro__ for n in getattr(c, "__slots__", ())))
+
+
+def extractor_options(url: str | None, fast: bool, with_metadata: bool) -> Any:
+    """The options ``bare_extraction`` would build from its keyword arguments, copied from a
+    cached template: building them reads eight ConfigParser values (~80 us a page, as much
+    as the rest of our own HTML work)."""
+    template, slots = _extractor_template(fast, with_metadata)
+    if slots is None:
+        opts = copy.copy(template)
+    else:  # copy.copy's reduce protocol took ~3 us of ~5
+        opts = object.__new__(type(template))
+        for name in slots:
+            setattr(opts, name, getattr(template, name))
+    opts.url = url
+    opts.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    opts.date_params = dict(opts.date_params)  # fresh per page, as before
+    opts.author_blacklist, opts.url_blacklist = set(), set()
+    return opts
+
+
+@functools.cache
+def _node_counter() -> Any:
+    from lxml import etree
+
+    return etree.XPath("count(descendant-or-self::*) + count(descendant::comment())"
+                       " + count(descendant::processing-instruction())")
+
+
+def count_nodes(root: Any) -> int:
+    """What ``root.iter()`` yields, counted in C (~2 us a page, not 20)."""
+    return int(_node_counter()(root))
