@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Literal
 
 import hiredis
 import redis
 
 from worker.errors import EventDecodeError, StoreError, VersionConflict
-from worker.events.changes import summarise
 from worker.events.codec import decode, dump_json, encode
 from worker.events.models import (
     AnyEvent,
     Article,
-    ArticleIngested,
-    ArticleRevised,
     Changes,
     Source,
     article_event,
@@ -40,7 +38,7 @@ from worker.events.models import (
 from worker.redisconn import connect, to_str
 from worker.settings import Settings
 from worker.store import lua
-from worker.store.history import summary_json
+from worker.store.history import revision_changes, summary_json
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -51,7 +49,11 @@ SCRIPT_BATCH = 32  # articles per append.lua call: fewer calls, yet short enough
 # stall other Redis clients (the script runs atomically)
 FIRST_CALL = 8  # articles in a batch's first call (Redis waits for it to be encoded)
 SOURCE_CONFLICT = "source_conflict"  # the failure code of a claim from a foreign origin
-_STATUSES = frozenset(("unchanged", "conflict", "foreign"))  # append.lua's, but appended
+# append.lua's statuses (an append replies with its entry id alone) -> AppendResult.status;
+# foreign: reason and failure event by _claims
+_STATUSES: dict[str, Literal["unchanged", "failed"]] = {"unchanged": "unchanged",
+                                                         "conflict": "unchanged",
+                                                         "foreign": "failed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,22 @@ class AppendResult:
                "entry_id": self.entry_id, "event_id": self.event_id, "type": self.type,
                "title": self.title}
         return out if self.code is None else {**out, "code": self.code, "reason": self.reason}
+
+
+def _first_round(articles: Sequence[Article], ids: list[str], this_round: list[int],
+                 later: list[int]) -> Iterator[tuple[Article, str, int, Changes | None]]:
+    """A batch's first round, each article's id computed (into ``ids``) as ``_run`` gets to
+    it, so Redis runs the first call meanwhile; a repeat waits (``later``); all go as new."""
+    seen: set[str] = set()
+    for i, article in enumerate(articles):
+        aid = article.article_id
+        ids.append(aid)
+        if aid in seen:
+            later.append(i)
+        else:
+            seen.add(aid)
+            this_round.append(i)
+            yield article, aid, 0, None
 
 
 # What append.lua did with one article: its result, or None for a conflict (retried), with
@@ -115,8 +133,9 @@ class EventStore:
                 state = self.redis.hmget(self.keys.article(aid), ["version", "entry_id"])
                 if state[1] is not None and int(state[0] or 0) == expected_version:
                     prev[aid] = to_str(state[1])
-            changes = self._changes([(article, aid, expected_version)], prev)
-            [(out, current, _)] = self._run([(article, aid, expected_version, changes[0])],
+            [change] = revision_changes(self.redis, self.keys,
+                                        [(article, aid, expected_version)], prev)
+            [(out, current, _)] = self._run([(article, aid, expected_version, change)],
                                             correlation_id)
             if out is None:
                 raise VersionConflict(aid, expected_version, current)
@@ -144,27 +163,31 @@ class EventStore:
                 done += self.append_many(articles[k:k + PIPELINE_CHUNK],
                                          correlation_id=correlation_id, max_rounds=max_rounds)
             return done
-        ids = [a.article_id for a in articles]  # a blake2b per call: compute once
+        ids: list[str] = []  # a blake2b each: computed once, as the first round sends them
         known: dict[str, int] = {}  # current version per article, as last reported by Redis
         # ... and that version: the article we appended, or the entry id Redis reported
         prev: dict[str, Article | str] = {}
         results: list[AppendResult | None] = [None] * len(articles)
-        todo = list(range(len(articles)))
-        for _ in range(max_rounds + 1):
-            if not todo:
-                break
+        todo: list[int] = []
+        for rnd in range(max_rounds + 1):
             # Only the first occurrence of each article this round; repeats wait a round.
-            seen: set[str] = set()
             this_round: list[int] = []
             later: list[int] = []
-            for i in todo:
-                aid = ids[i]
-                (later if aid in seen else this_round).append(i)
-                seen.add(aid)
-            batch = [(articles[i], ids[i], known.get(ids[i], 0)) for i in this_round]
-            changes = self._changes(batch, prev)
-            replies = self._run([(*b, c) for b, c in zip(batch, changes, strict=True)],
-                                correlation_id)
+            items: Iterable[tuple[Article, str, int, Changes | None]]
+            if rnd == 0:
+                items = _first_round(articles, ids, this_round, later)
+            elif not todo:
+                break
+            else:
+                seen: set[str] = set()
+                for i in todo:
+                    aid = ids[i]
+                    (later if aid in seen else this_round).append(i)
+                    seen.add(aid)
+                batch = [(articles[i], ids[i], known.get(ids[i], 0)) for i in this_round]
+                changes = revision_changes(self.redis, self.keys, batch, prev)
+                items = [(*b, c) for b, c in zip(batch, changes, strict=True)]
+            replies = self._run(items, correlation_id)
             conflicts = []
             for i, (out, current, entry_id) in zip(this_round, replies, strict=True):
                 if out is None:
@@ -218,38 +241,13 @@ class EventStore:
             client = client.get_redis_connection(client.get_node_from_key(self.keys.events))
         return client
 
-    def _changes(self, batch: list[tuple[Article, str, int]],
-                 prev: dict[str, Article | str]) -> list[Changes | None]:
-        """The ``changes`` of each revision in ``batch`` against its previous version: the
-        article itself when we appended it, else read by entry id (one pipelined round trip,
-        point reads only). None for a new article or a previous version no longer readable."""
-        wanted = {aid: p for _, aid, current in batch if current > 0
-                  and isinstance(p := prev.get(aid), str) and p}
-        old: dict[str, Article] = {aid: p for aid, p in prev.items() if isinstance(p, Article)}
-        if wanted:
-            pipe = self.redis.pipeline(transaction=False)
-            for entry_id in wanted.values():
-                pipe.xrange(self.keys.events, entry_id, entry_id)
-            for (aid, _), raw in zip(wanted.items(), pipe.execute(), strict=True):
-                try:
-                    event = decode(raw[0][0], raw[0][1]) if raw else None
-                except EventDecodeError:
-                    event = None
-                if isinstance(event, ArticleIngested | ArticleRevised):
-                    old[aid] = event.data
-        return [summarise(old[aid], article) if current > 0 and aid in old else None
-                for article, aid, current in batch]
-
-    def _run(self, batch: list[tuple[Article, str, int, Changes | None]],
+    def _run(self, batch: Iterable[tuple[Article, str, int, Changes | None]],
              correlation_id: str | None) -> list[Reply]:
         """Send ``(article, article_id, current version, changes)`` through ``append.lua``,
-        SCRIPT_BATCH per call: one :data:`Reply` per article, in order.
-
-        Each call is written to the socket as soon as it is encoded, and then the reply to
-        the call before it is read and turned into results, so Redis runs call k while we
-        convert call k-1's reply and encode call k+1 (a pipeline would send nothing before
-        everything is encoded, and convert nothing before everything has run).
-        """
+        SCRIPT_BATCH per call: one :data:`Reply` per article, in order. Each call is sent
+        once encoded, then the reply to the one before it is read and converted, so Redis
+        runs call k while we convert k-1 and encode k+1 (a pipeline would send nothing
+        before all is encoded, and convert nothing before all has run)."""
         client = self._node()
         if self._sha is None:
             self._sha = str(client.script_load(self._append_src))
@@ -257,16 +255,20 @@ class EventStore:
         conn = pool.get_connection()
         out: list[Reply] = []
         error: redis.ResponseError | None = None
+        items = iter(batch)
+        sent: list[tuple[Article, str, int, Changes | None]] = []  # for a NOSCRIPT retry
         try:
             # Per call sent, its articles: (article, article_id, current version, event_id)
             pending: list[list[tuple[Article, str, int, str]]] = []
             # A short first call: Redis starts on it while we encode the next one.
-            starts = [0, *range(FIRST_CALL, len(batch), SCRIPT_BATCH)]
-            for k, end in zip(starts, [*starts[1:], len(batch)], strict=True):
+            size = FIRST_CALL
+            while chunk := list(islice(items, size)):
+                size = SCRIPT_BATCH
+                sent += chunk
                 call: list[tuple[Article, str, int, str]] = []
                 keys = [self.keys.events, self.keys.counters]
                 args: list[Any] = ["1" if self.origin_only else "0"]
-                for article, aid, current, changes in batch[k:end]:
+                for article, aid, current, changes in chunk:
                     event = article_event(article, version=current + 1,
                                           correlation_id=correlation_id, article_id=aid,
                                           changes=changes)
@@ -296,7 +298,7 @@ class EventStore:
             # Script cache flushed (Redis restarted): load it and go again; safe, as an
             # article that did land comes back unchanged.
             self._sha = None
-            return self._run(batch, correlation_id)
+            return self._run(sent, correlation_id)
         return out
 
     def _read(self, conn: Any, call: list[tuple[Article, str, int, str]],
@@ -313,25 +315,17 @@ class EventStore:
         j = 0
         for article, aid, current, event_id in call:
             status = values[j]
-            if status not in _STATUSES:  # appended: its entry id (append.lua's reply)
-                v = current + 1
-                out.append((AppendResult(status="appended", article_id=aid, version=v,
-                                         entry_id=status, event_id=event_id,
-                                         type=article_event_type(v), title=article.title),
-                            v, status))
+            if status in _STATUSES:  # unchanged | conflict | foreign: 4 values
+                v, entry_id, event_id = int(values[j + 1]), values[j + 2], values[j + 3]
+                j += 4
+            else:  # appended: just its entry id
+                v, entry_id, status = current + 1, status, "appended"
                 j += 1
-                continue
-            v, entry_id = int(values[j + 1]), values[j + 2]
-            j += 4
-            if status == "conflict":
-                out.append((None, v, entry_id))
-                continue
-            res = AppendResult(status="unchanged", article_id=aid, version=v,
-                               entry_id=entry_id, event_id=values[j - 1],
-                               type=article_event_type(v), title=article.title)
-            if status == "foreign":  # reason and failure event: _claims
-                res = replace(res, status="failed", code=SOURCE_CONFLICT)
-            out.append((res, v, entry_id))
+            out.append((None if status == "conflict" else AppendResult(
+                status=_STATUSES.get(status, "appended"), article_id=aid, version=v,
+                entry_id=entry_id, event_id=event_id, type=article_event_type(v),
+                title=article.title, code=SOURCE_CONFLICT if status == "foreign" else None),
+                        v, entry_id))
         return error
 
     def record_failure(self, source: Source, reason: str, *, code: str = "rejected",

@@ -26,6 +26,7 @@ from worker.events.changes import summarise, word_diff
 from worker.events.codec import decode, dump_json
 from worker.events.models import (
     AnyEvent,
+    Article,
     ArticleEvent,
     ArticleIngested,
     ArticleRevised,
@@ -73,6 +74,26 @@ def summary_json(event: ArticleEvent) -> str:
               "word_count": event.data.word_count, "content_hash": event.data.content_hash,
               "changes": event.changes if isinstance(event, ArticleRevised) else None}
     return dump_json({name: values[name] for name in _SUMMARY_FIELDS}).decode()
+
+
+def revision_changes(client: redis.Redis, keys: Keys, batch: list[tuple[Article, str, int]],
+                     prev: dict[str, Article | str]) -> list[Changes | None]:
+    """The ``changes`` of each revision in ``batch`` (article, article id, current version)
+    against that current version, which ``prev`` holds: the article itself when the caller
+    appended it, else its entry id, read here (one pipelined round trip, point reads only).
+    None for a new article or a previous version no longer readable."""
+    wanted = {aid: p for _, aid, current in batch if current > 0
+              and isinstance(p := prev.get(aid), str) and p}
+    old: dict[str, Article] = {aid: p for aid, p in prev.items() if isinstance(p, Article)}
+    if wanted:
+        pipe = client.pipeline(transaction=False)
+        for entry_id in wanted.values():
+            pipe.xrange(keys.events, entry_id, entry_id)
+        for aid, raw in zip(wanted, pipe.execute(), strict=True):
+            if (event := _article_event(raw)) is not None:
+                old[aid] = event.data
+    return [summarise(old[aid], article) if current > 0 and aid in old else None
+            for article, aid, current in batch]
 
 
 def _parse(member: bytes | str) -> Version:
