@@ -181,3 +181,36 @@ def test_pages_parse_to_lxml_html_classes() -> None:
     assert len(pairs) == 12  # the HTML parser reads the PI as a comment
     for a, b in pairs:
         assert type(a) is type(b), (a, b)
+
+
+def test_disclaimer_free_only_when_no_line_is_a_disclaimer() -> None:
+    from worker.normalise.cues import disclaimer_free
+
+    free = 0
+    for path in sorted(FIXTURES.iterdir()):
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        for k in range(0, len(lines), 10):
+            group = lines[k:k + 10]
+            if disclaimer_free(group):
+                free += 1
+                assert not any(DISCLAIMER_RE.search(line) for line in group), path.name
+    for line in _DISCLAIMERS:
+        assert not disclaimer_free(["A plain story line.", line])
+    assert free > 100
+
+
+def test_plain_urls_are_their_own_canonical_form() -> None:
+    from worker.normalise.meta import canonical_url
+
+    same = ["https://news.example.com/world/5", "http://a.b", "https://x.org/a.b-c_d~e/",
+            "https://ex-ample.co.uk//x"]
+    changed = {"https://News.example.com/a": "https://news.example.com/a",
+               "https://a.com/%7Ex": "https://a.com/~x", "https://a.com/a b": "https://a.com/a%20b",
+               "https://a.com:443/x": "https://a.com/x", "https://a.com./x": "https://a.com/x",
+               "https://a.com/x#frag": "https://a.com/x",
+               "https://xn--bcher-kva.example/": "https://bücher.example/"}
+    for url in same:
+        assert canonical_url(url) == url
+        assert canonical_url(f" {url} ") == url
+    for url, want in changed.items():
+        assert canonical_url(url) == want, url

@@ -194,6 +194,14 @@ _DISCLAIMER_WORDS = frozenset(
 _WORD_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else 32 for c in range(256))
 
 
+def disclaimer_free(lines: list[str]) -> bool:
+    """No line can match DISCLAIMER_RE: all ASCII, none holding one of its words (one pass
+    over the text instead of one per line; lines never share a word across the newline)."""
+    text = "\n".join(lines)
+    return text.isascii() and _DISCLAIMER_WORDS.isdisjoint(
+        text.lower().encode().translate(_WORD_BYTES).split())
+
+
 def disclaimer_cue(text: str) -> bool:
     """``DISCLAIMER_RE.search(text)``, ruled out first on ASCII text by word and substring
     tests."""

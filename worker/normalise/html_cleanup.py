@@ -20,6 +20,7 @@ from worker.normalise.cues import (
     STRONG_RE,
     TAIL_HEAD_RE,
     disclaimer_cue,
+    disclaimer_free,
     full_stop,
 )
 from worker.normalise.html_layout import RELATED_RE
@@ -224,8 +225,9 @@ def _cut_tail(lines: list[str]) -> list[str]:
     (by characters: CJK has no spaces) is above it."""
     if len(lines) < 3:
         return lines
-    kept = [ln for k, ln in enumerate(lines)
-            if (k == 0 and ln.count(" ") >= 40) or len(ln) > 3000 or not disclaimer_cue(ln)]
+    kept = lines if disclaimer_free(lines) else [
+        ln for k, ln in enumerate(lines)
+        if (k == 0 and ln.count(" ") >= 40) or len(ln) > 3000 or not disclaimer_cue(ln)]
     total = sum(map(len, kept))
     above = 0
     for k, ln in enumerate(kept):

@@ -33,9 +33,11 @@ def canonical_url(url: str) -> str:
     host, IDNA and Unicode hosts unified (UTS 46, given in Unicode), no default port or
     fragment; the query through courlan's ``clean_query`` (parameters sorted, its trackers
     and ours removed); the path percent-encoded one way (RFC 3986 section 6.2.2)."""
+    url = url.strip()
+    if _PLAIN_URL_RE.fullmatch(url) and "xn--" not in url:
+        return url  # already in that form: every step below would leave it as it is
     from courlan.clean import clean_query  # lazy: courlan loads language tables on import
 
-    url = url.strip()
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -61,6 +63,9 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+# Lower-case scheme and host, no port, user, query or fragment, a path of unreserved
+# characters only (nothing to decode or encode)
+_PLAIN_URL_RE = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9._~/-]*)?")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PCT_RE = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
