@@ -164,8 +164,8 @@ def _poll_once(url: str, cfg: FeedConfig, state: dict[str, str], settings: Setti
         # Byte for byte what the last good poll parsed (an ETag that changes on every
         # request, a server that ignores validators): parsing it again would find nothing
         # new, so it is the 304 the server did not send.
-        return {"status": "not_modified", "entries": 0, "appended": 0, "state": update,
-                "same_body": True}
+        return {"status": "not_modified", **_no_entries(), "failed_entries": 0, "duplicates": 0,
+                "state": update, "fulltext": cfg.fulltext, "same_body": True}
     update["body_hash"] = digest
     source = Source(kind="feed", location=location)
     try:
@@ -176,8 +176,7 @@ def _poll_once(url: str, cfg: FeedConfig, state: dict[str, str], settings: Setti
         raise
     del raw  # the stream holds what it needs
     # Chunk by chunk: the feed's articles never exist all at once (flat memory).
-    totals: dict[str, Any] = {"entries": 0, "filtered": 0, "appended": 0, "ingested": 0,
-                              "revised": 0, "unchanged": 0, "conflicts": 0, "new_urls": []}
+    totals = _no_entries()
     hashes: dict[str, str] = {}  # article id -> content hash: this poll's entries
     ekey = st.keys.feed_entries(fid)
     for chunk in feed_chunks(stream, source, CHUNK):
@@ -196,6 +195,12 @@ def _poll_once(url: str, cfg: FeedConfig, state: dict[str, str], settings: Setti
     pipe.execute()
     return {"status": "ok", **totals, "failed_entries": stream.skipped,
             "duplicates": stream.duplicates, "state": update, "fulltext": cfg.fulltext}
+
+
+def _no_entries() -> dict[str, Any]:
+    """A parsed feed's counts before its first entry."""
+    return {"entries": 0, "filtered": 0, "appended": 0, "ingested": 0, "revised": 0,
+            "unchanged": 0, "conflicts": 0, "new_urls": []}
 
 
 def _append_changed(st: EventStore, ekey: str, articles: list[Article], cid: str | None,
