@@ -2,9 +2,10 @@
 
 No Celery here (the thin tasks in worker.tasks.feeds call these functions). One poll reads one
 feed and appends its entries chunk by chunk (``append_many`` per ~500), so a huge feed never
-has all its articles in memory. Entries whose content hash matches what this feed produced
-last time are skipped before the store is asked (so a full-text revision is not undone by the
-next poll's summary). A Redis lock (SET NX PX + token, compare-and-delete release) keeps two
+has all its articles in memory. A 200 whose bytes match the last parsed body counts as a 304
+(not parsed again). Entries whose content hash matches what this feed produced last time are
+skipped before the store is asked (so a full-text revision is not undone by the next poll's
+summary). A Redis lock (SET NX PX + token, compare-and-delete release) keeps two
 polls of one feed from overlapping. Failures back off exponentially (honouring Retry-After) and
 park the feed after ``feed_max_errors`` in a row; a forced (manual) poll that succeeds unparks
 it.

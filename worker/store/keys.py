@@ -130,7 +130,8 @@ class Keys:
 
     # --- feeds -----------------------------------------------------------------------------
     def feed(self, feed_id: str) -> str:
-        """Hash of a feed's polling state (etag, last_modified, errors, parked, ...)."""
+        """Hash of a feed's polling state (etag, last_modified, body_hash of the last parsed
+        body, errors, parked, ...)."""
         return f"{self.tag}:feed:{feed_id}"
 
     @property
