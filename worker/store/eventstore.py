@@ -157,6 +157,8 @@ class EventStore:
         pipeline buffers every command and reply, so one pipeline per 50,000-entry
         feed made worker memory grow with the feed.
         """
+        if not articles:
+            return []
         if len(articles) > PIPELINE_CHUNK:
             done: list[AppendResult] = []
             for k in range(0, len(articles), PIPELINE_CHUNK):
