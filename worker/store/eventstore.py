@@ -38,7 +38,7 @@ from worker.events.models import (
 from worker.redisconn import connect, to_str
 from worker.settings import Settings
 from worker.store import lua
-from worker.store.history import revision_changes, summary_json
+from worker.store.history import revision_changes, summary_bytes
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ class EventStore:
                     keys += [self.keys.article(aid), self.keys.history(aid)]
                     # Only the body: append.lua writes the flat fields from these args.
                     args += [article.content_hash, current, event.type, event.event_id, aid,
-                             event.schema_version, dump_json(event), summary_json(event),
+                             event.schema_version, dump_json(event), summary_bytes(event),
                              origin_of(article.source)]
                 # hiredis packs the whole call in C (redis-py's pack looks at each argument
                 # in Python first: ~0.8 us per article more).

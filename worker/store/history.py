@@ -59,21 +59,21 @@ class Version(Summary):
     entry_id: str
 
 
-_SUMMARY_FIELDS = tuple(Summary.model_fields)
-
-
 def summary_json(event: ArticleEvent) -> str:
-    """The index's summary of ``event`` (deterministic: `rebuild` rewrites the same bytes).
+    """The index's summary of ``event`` (deterministic: `rebuild` rewrites the same bytes)."""
+    return summary_bytes(event).decode()
 
-    What ``Summary(...).model_dump_json()`` writes, without building the model (~1 us of
-    the ~5 us it took per append): the event's values are already validated, and a field
-    added to Summary fails here (KeyError) until it is filled in.
-    """
-    values = {"version": event.version, "type": event.type, "event_id": event.event_id,
-              "occurred_at": event.occurred_at, "title": event.data.title,
-              "word_count": event.data.word_count, "content_hash": event.data.content_hash,
-              "changes": event.changes if isinstance(event, ArticleRevised) else None}
-    return dump_json({name: values[name] for name in _SUMMARY_FIELDS}).decode()
+
+def summary_bytes(event: ArticleEvent) -> bytes:
+    """What ``Summary(...).model_dump_json()`` writes, without building the model (~0.7 us
+    against ~5 us per append): the event's values are already validated. The keys are
+    Summary's fields in order (tests/unit/test_history_changes.py holds the two side by
+    side, so a field added to Summary fails there until it is added here)."""
+    data = event.data
+    return dump_json({"version": event.version, "type": event.type, "event_id": event.event_id,
+                      "occurred_at": event.occurred_at, "title": data.title,
+                      "word_count": data.word_count, "content_hash": data.content_hash,
+                      "changes": event.changes if isinstance(event, ArticleRevised) else None})
 
 
 def revision_changes(client: redis.Redis, keys: Keys, batch: list[tuple[Article, str, int]],
