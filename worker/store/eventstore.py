@@ -258,6 +258,7 @@ class EventStore:
         out: list[Reply] = []
         error: redis.ResponseError | None = None
         items = iter(batch)
+        art_key, hist_key = self.keys.article(""), self.keys.history("")  # + the article id
         sent: list[tuple[Article, str, int, Changes | None]] = []  # for a NOSCRIPT retry
         try:
             # Per call sent, its articles: (article, article_id, current version, event_id)
@@ -275,7 +276,7 @@ class EventStore:
                                           correlation_id=correlation_id, article_id=aid,
                                           changes=changes)
                     call.append((article, aid, current, event.event_id))
-                    keys += [self.keys.article(aid), self.keys.history(aid)]
+                    keys += [art_key + aid, hist_key + aid]
                     # Only the body: append.lua writes the flat fields from these args.
                     args += [article.content_hash, current, event.type, event.event_id, aid,
                              event.schema_version, dump_json(event), summary_bytes(event),
