@@ -100,12 +100,12 @@ def _normalise(raw: bytes, *, source: Source, kind: str | None, url: str | None,
                max_bytes: int) -> Article:
     if len(raw) > max_bytes:
         raise TooLarge(f"input is {len(raw):,} bytes; the limit is {max_bytes:,} bytes")
-    if not raw.strip():
+    if not raw or raw.isspace():  # as `not raw.strip()`, without copying the input
         raise EmptyInput("input is empty" if not raw else "input contains only whitespace")
     if kind == "html" or (kind is None and _EXT_KIND.get(_ext(source.location)) == "html"):
         return normalise_html(raw, source=source, url=url)
     text = decode_bytes(raw)
-    if not text.strip():
+    if not text or text.isspace():
         raise EmptyInput("input has no visible text")
     kind = kind or sniff_kind(text, source.location)
     if kind == "html":
@@ -119,7 +119,7 @@ def normalise_text(text: str, *, source: Source, url: str | None = None) -> Arti
     """Normalise already-decoded plain text (e.g. posted to the HTTP API)."""
     try:
         text = clean_text(text)
-        if not text.strip():
+        if not text or text.isspace():
             raise EmptyInput("text is empty")
         if _HTML_SNIFF_RE.match(text[:4096]):
             return _from_html(text, source=source, url=url)
@@ -136,7 +136,7 @@ def normalise_html(html: str | bytes, *, source: Source, url: str | None = None)
     try:
         if isinstance(html, bytes | bytearray):
             raw = bytes(html)
-            if not raw.strip():
+            if not raw or raw.isspace():
                 raise EmptyInput("input is empty")
             text: str | None = None
             charset = declared_charset(raw)
@@ -148,7 +148,7 @@ def normalise_html(html: str | bytes, *, source: Source, url: str | None = None)
             html = text if text is not None else decode_bytes(raw)
         else:
             html = clean_text(html)
-        if not html.strip():
+        if not html or html.isspace():
             raise EmptyInput("input is empty")
         return _from_html(html, source=source, url=url)
     except RejectedInput:

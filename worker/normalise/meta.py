@@ -136,8 +136,12 @@ def norm_language(value: str | None) -> str | None:
     """'en-GB', 'en_US', 'EN' -> 'en'."""
     if not value or not isinstance(value, str):
         return None
-    code = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
-    return code if re.fullmatch(r"[a-z]{2}", code) else None
+    code = _LANG_SPLIT_RE.split(value.strip().lower(), maxsplit=1)[0]
+    return code if _LANG_CODE_RE.fullmatch(code) else None
+
+
+_LANG_SPLIT_RE = re.compile(r"[-_]")
+_LANG_CODE_RE = re.compile(r"[a-z]{2}")
 
 
 # --- datelines and bylines -----------------------------------------------------------------
