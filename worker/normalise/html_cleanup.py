@@ -163,12 +163,12 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
         elif " | " in ln and ln.count(" ") < 12 and _LINK_ROW_RE.match(ln):
             continue
         # ln is spaced: its spaces count its words (split() was a tenth of this function)
-        if ln.count(" ") < 4 and RELATED_RE.match(ln) and ln[-1] not in ".!?:":
+        spaces = ln.count(" ")
+        if spaces < 4 and RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
-        if ":" in ln and _LINK_LEADIN_RE.match(ln) and ln.count(" ") < 20 \
-                and ln[-1] not in ".!?":
+        if ":" in ln and _LINK_LEADIN_RE.match(ln) and spaces < 20 and ln[-1] not in ".!?":
             continue  # "Related: <headline>", an inline link to another story
-        if ln.count(" ") < 12 and (_LABEL_PARA_RE.match(ln) or (
+        if spaces < 12 and (_LABEL_PARA_RE.match(ln) or (
                 not full_stop(ln) and _strong(ln)
                 and not TAIL_HEAD_RE.search(ln))):  # (a paywall heading cuts the tail)
             continue  # "Advertisement · Scroll to continue", "Publicidad", a sign-up line
