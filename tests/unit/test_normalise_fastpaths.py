@@ -81,6 +81,11 @@ _DISCLAIMERS = [
     "we make affiliate commission", "ne remplace pas un avis", "keine Kaufempfehlung",
     "ersetzt nicht die medizinische Beratung", "nao constitui recomendacao",
     "caracter exclusivamente informativo", "Editors code of practice",
+    # non-ASCII lines: substrings first, the regex alone where IGNORECASE folds a letter
+    # lower() does not (İ, ſ, old Cyrillic forms)
+    "Este artículo tiene carácter meramente İNFORMATİVO.", "We may earn a commiſſion “here”.",
+    "Материал ноᲃит информационный характер.", "This article is sponsored — “really”.",
+    "We abide by the Editors’ Code of Practice.", "Не является инвестиционной рекомендацией",
 ]
 
 

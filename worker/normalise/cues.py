@@ -170,9 +170,8 @@ DISCLAIMER_RE = re.compile(
     r"建议|本文(?:内容)?仅供参考|据此操作",
     re.IGNORECASE,
 )
-# Substrings one of DISCLAIMER_RE's alternatives needs on an ASCII line (its Cyrillic and
-# CJK ones cannot match there): its alternations cost ~0.23 us a character, and HTML pages
-# run it on every paragraph (``disclaimer_cue``). Keep in step with DISCLAIMER_RE.
+# Substrings one of DISCLAIMER_RE's alternatives needs on an ASCII line (its alternations
+# cost ~0.23 us a character; HTML pages run it on every paragraph). Keep in step with it.
 _DISCLAIMER_NEEDS = (
     "affiliate ", "commission", "share of", "cost to you", "substitute for professional",
     "purposes only", "general information only", "advice", "past performance is not",
@@ -181,11 +180,8 @@ _DISCLAIMER_NEEDS = (
     "informativo", "constitui", "ne constitue", "ne remplace pas", "non costituisce",
     "ersetzt ", "keine ", "affili", "afiliad", "percevoir une commission", "comision",
     "comisión", "provision", "disclaimer")
-
-
-# A word (a maximal run of [a-z0-9_] in the lower-cased line) that each of DISCLAIMER_RE's
-# ASCII alternatives holds whole, between \b / spaces: one set test per word rules most
-# lines out at half the cost of the substring scans. Keep in step with DISCLAIMER_RE.
+# A word (maximal [a-z0-9_] run of the lower-cased line) each ASCII alternative holds whole,
+# between \b / spaces: a set test per word, half the cost of the substring scans.
 _DISCLAIMER_WORDS = frozenset(
     b"affiliate commission share cost substitute purposes information advice performance "
     b"capital sponsored paid produced independent practice disclaimer constituye informativo "
@@ -195,27 +191,32 @@ _WORD_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else 32 for 
 
 
 def disclaimer_free(lines: list[str]) -> bool:
-    """No line can match DISCLAIMER_RE: all ASCII, none holding one of its words (one pass
-    over the text instead of one per line; lines never share a word across the newline)."""
+    """No line can match DISCLAIMER_RE: all ASCII, none holding one of its words."""
     text = "\n".join(lines)
     return text.isascii() and _DISCLAIMER_WORDS.isdisjoint(
         text.lower().encode().translate(_WORD_BYTES).split())
 
 
 def disclaimer_cue(text: str) -> bool:
-    """``DISCLAIMER_RE.search(text)``, ruled out first on ASCII text by word and substring
-    tests."""
+    """``DISCLAIMER_RE.search(text)``, ruled out first by word / substring tests (not on text
+    with a letter IGNORECASE folds onto a needle's and lower() does not: İ ı ſ, old Cyrillic)."""
     if text.isascii():
         low = text.lower()
         if _DISCLAIMER_WORDS.isdisjoint(low.encode().translate(_WORD_BYTES).split()) \
                 or not any(w in low for w in _DISCLAIMER_NEEDS):
             return False
+    elif not any(map(text.__contains__, "\u0130\u0131\u017f\u1c80\u1c82\u1c83\u1c84\u1c85")):
+        low = text.lower()
+        if not any(map(low.__contains__, _DISCLAIMER_NEEDS_ANY)):
+            return False  # the regex: ~70 us a paragraph
     return bool(DISCLAIMER_RE.search(text))
 
 
 # CJK disclaimers have no words to gate the pattern on: these substrings do it.
 CJK_DISCLAIMER_MARKS = ("情報提供を目的", "代わるものではありません", "投資勧誘を目的", "不构成",
                         "仅供参考", "据此操作")
+_DISCLAIMER_NEEDS_ANY = (*_DISCLAIMER_NEEDS, "не является", "информационный характер",
+                         *CJK_DISCLAIMER_MARKS)
 # Headings that open what follows a story in other shapes: a press release's "About X" /
 # notes to editors / contacts (会社概要, お問い合わせ), a paywall's subscribe box, a related-
 # articles list (関連記事, 相关阅读). Only short lines; everything from them on is cut.
