@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from worker.normalise.cues import DATE_LINE_RE
-from worker.normalise.html_cleanup import clean_main_text
+from worker.normalise.html_cleanup import clean_main_text, has_comments_head
 from worker.normalise.html_layout import date_over_story, date_under_title, prepare_tree
 from worker.normalise.html_parse import (
     check_depth,
@@ -156,7 +156,10 @@ def _names(value: Any) -> list[str]:
 
 
 def _split_tags(value: str) -> list[str]:
-    return [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
+    return [t.strip() for t in _TAG_SPLIT_RE.split(value) if t.strip()]
+
+
+_TAG_SPLIT_RE = re.compile(r"[,;]")
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlParts:
@@ -227,7 +230,7 @@ def _same_story(h1: str, meta: str) -> bool:
         return False  # the h1 is the metadata title plus a label: keep the clean one
     if a in b:
         return True
-    wa, wb = set(re.findall(r"\w+", a)), set(re.findall(r"\w+", b))
+    wa, wb = set(_WORD_RE.findall(a)), set(_WORD_RE.findall(b))
     return len(wa & wb) >= 0.6 * len(wa | wb)
 
 
@@ -250,8 +253,10 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     # fallbacks): the held-out quality bar is trafilatura's default, so we don't trade it
     # for speed with fast=True, except on trees far bigger than real pages.
     doc: Any = None
+    comments_head: bool | None = None
     n_elements = count_nodes(root)
     if n_elements <= MAX_ELEMENTS:
+        comments_head = has_comments_head(root)  # read while the tree is in the caches
         doc = trafilatura.bare_extraction(
             root, options=extractor_options(url, n_elements > FULL_ELEMENTS, need_meta))
     else:
@@ -259,7 +264,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     text = getattr(doc, "text", None) or ""
     if doc is not None:  # before the cleanup, which drops the headline it repeats
         parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
-    lines = clean_main_text(text, root, parts.description, parts.title)
+    lines = clean_main_text(text, root, parts.description, parts.title, comments_head)
     if doc is not None:
         parts.site_name = parts.site_name or doc.sitename
         if not parts.authors and doc.author:
@@ -290,6 +295,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         parts.paragraphs = lines
 
 
+_WORD_RE = re.compile(r"\w+")
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 

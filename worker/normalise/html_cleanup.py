@@ -147,8 +147,10 @@ def _marked_head(line: str, root: Any, description: str | None) -> bool:
     return False
 
 
-def clean_main_text(text: str, root: Any, description: str | None, title: str) -> list[str]:
-    """trafilatura's text -> paragraphs: list markers, markdown tables, orphan headings."""
+def clean_main_text(text: str, root: Any, description: str | None, title: str,
+                    comments_head: bool | None = None) -> list[str]:
+    """trafilatura's text -> paragraphs: list markers, markdown tables, orphan headings.
+    ``comments_head``: ``has_comments_head(root)`` when the caller already knows it."""
     lines: list[str] = []
     for raw in text.split("\n"):
         ln = _spaced(raw)
@@ -215,7 +217,7 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str) -
             del lines[k:]
             break
     lines = _drop_pull_quotes(lines, root)
-    return _before_comments(_cut_tail(lines), root)
+    return _before_comments(_cut_tail(lines), root, comments_head)
 
 
 def _cut_tail(lines: list[str]) -> list[str]:
@@ -237,8 +239,9 @@ def _cut_tail(lines: list[str]) -> list[str]:
     return kept
 
 
-def _has_comments_head(root: Any) -> bool:
-    """Whether _before_comments finds a head: a story paragraph whose own leading text is
+def has_comments_head(root: Any) -> bool:
+    """Whether _before_comments finds a head (the tree is read best before trafilatura's
+    work evicts it from the caches): a story paragraph whose own leading text is
     60 characters or more is no head, whatever its children hold (its text not read)."""
     for el in root.iter("p", "li", "blockquote", "div", "span", *_HEADS):
         if el.tag in ("div", "span"):
@@ -253,10 +256,10 @@ def _has_comments_head(root: Any) -> bool:
     return False
 
 
-def _before_comments(lines: list[str], root: Any) -> list[str]:
+def _before_comments(lines: list[str], root: Any, has_head: bool | None = None) -> list[str]:
     """Drop the reader comments trafilatura kept from an unlabelled comment list: lines that
     come after a "Comments (3)" heading which itself follows most of the story."""
-    if not lines or not _has_comments_head(root):
+    if not lines or not (has_comments_head(root) if has_head is None else has_head):
         return lines  # most pages
     texts: list[tuple[int, str]] = []
     heads: list[int] = []
