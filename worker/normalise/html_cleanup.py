@@ -79,6 +79,16 @@ def _spaced(text: str) -> str:
 
 
 _ASCII_SPACES = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what str.split() splits on, bar " "
+_INLINE_SPACES = _ASCII_SPACES.replace(b"\n", b"")
+
+
+def _all_spaced(text: str) -> bool:
+    """Every line of ``text`` is ``_spaced`` already: the checks once for the whole text."""
+    if not text.isascii() or "  " in text or " \n" in text or "\n " in text \
+            or text[:1] == " " or text[-1:] == " ":
+        return False
+    raw = text.encode()
+    return len(raw.translate(None, _INLINE_SPACES)) == len(raw)
 
 
 def _table_row(line: str) -> str:
@@ -152,8 +162,9 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
     """trafilatura's text -> paragraphs: list markers, markdown tables, orphan headings.
     ``comments_head``: ``has_comments_head(root)`` when the caller already knows it."""
     lines: list[str] = []
+    spaced = _all_spaced(text)
     for raw in text.split("\n"):
-        ln = _spaced(raw)
+        ln = raw if spaced else _spaced(raw)
         if not ln or (ln[0] == "|" and _TABLE_RULE_RE.match(ln)):
             continue
         if ln.startswith("- "):
