@@ -171,6 +171,9 @@ def test_footnotes_pagination_and_release_head_lines_go() -> None:
              "</article></body></html>")
     body = list(normalise_html(essay.encode(), source=SRC).body)
     assert body == STORY
+    # the class spelled with a character reference: the page's text no longer says "note"
+    essay = essay.replace('class="footnotes"', 'class="foot&#110;otes"')
+    assert list(normalise_html(essay.encode(), source=SRC).body) == STORY
 
 
 def test_lynx_related_line_and_story_continues_label_are_furniture() -> None:
@@ -232,3 +235,16 @@ def test_an_italic_html2text_author_note_is_a_bio() -> None:
     page = ("# Judge blocks state law on voter ID\n\nBy Ann Lee | October 3, 2006\n\n"
             + "\n\n".join(STORY) + "\n\n* * *\n\n" + note + "\n")
     assert list(normalise_text(page, source=SRC).body) == STORY
+
+
+@pytest.mark.parametrize("cls", ["ticker", "&#116;icker", "score&#x62;oard", "foot&#110;otes"])
+def test_widget_and_notes_classes_are_found_however_spelled(cls: str) -> None:
+    # the page's text is searched for the class words first: a reference hides them there
+    from worker.normalise.html_layout import prepare_tree
+    from worker.normalise.html_parse import parse_page
+
+    html = (f"<html><body><div class='{cls}'><span>DAX 18,000 +0.5%</span></div>"
+            "<p>The story goes on here.</p></body></html>")
+    root = parse_page(html)
+    prepare_tree(root, html)
+    assert "DAX" not in root.text_content()

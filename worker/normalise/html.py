@@ -165,7 +165,7 @@ _TAG_SPLIT_RE = re.compile(r"[,;]")
 def extract_html(html: str, url: str | None = None) -> HtmlParts:
     check_depth(html)
     root = parse_page(html)
-    prepare_tree(root)
+    prepare_tree(root, html)
     parts = HtmlParts()
     meta, article_tags = _meta(root)
     ld = _ld_articles(root)

@@ -144,12 +144,15 @@ def _xpaths() -> tuple[Any, Any]:
     return etree.XPath(_WIDGET_XPATH), etree.XPath(_NOTES_XPATH)
 
 
-def _drop_widgets(root: Any) -> None:
+def _drop_widgets(root: Any, html: str | None) -> None:
     """Data widgets (a live blog's scoreboard, a market ticker strip) and a "Related news"
     box (its heading and nothing but links under it: trafilatura drops the heading and keeps
-    the link paragraphs) are not the story. ``drop_tree`` keeps the tail text."""
+    the link paragraphs) are not the story. ``drop_tree`` keeps the tail text.
+    The page's text (``html``) tells when no class or id can hold the XPaths' words: an
+    attribute value is written out in the page, or spelled with a character reference."""
     widgets, notes = _xpaths()
-    for el in widgets(root):
+    page = None if html is None or "&#" in html else html  # None: not sure
+    for el in widgets(root) if page is None or "ticker" in page or "scoreboard" in page else ():
         # a strip, not a container: a live blog wrapped in class="ticker" stays
         if _WIDGET_RE.search(el.get("class") or "") and el.getparent() is not None \
                 and len(el.text_content()) < 600:
@@ -157,7 +160,7 @@ def _drop_widgets(root: Any) -> None:
     # a bold label ("<b>Related stories</b><br><a>...") heads such a box on old pages
     # an essay's footnotes / endnotes block ("Notes", then the numbered notes): the text
     # keeps its "[1]" markers, the notes themselves are no story paragraphs
-    for el in notes(root):
+    for el in notes(root) if page is None or "note" in page else ():
         if el.tag in _NOTES_TAGS and el.getparent() is not None \
                 and _NOTES_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             el.drop_tree()
@@ -173,8 +176,9 @@ def _drop_widgets(root: Any) -> None:
             box.drop_tree()
 
 
-def prepare_tree(root: Any) -> None:
-    """Repair the parsed page before trafilatura reads it (the tree is ours; it copies it).
+def prepare_tree(root: Any, html: str | None = None) -> None:
+    """Repair the parsed page (from ``html``, when given) before trafilatura reads it (the
+    tree is ours; it copies it).
 
     Comment nodes go, their tail text stays: trafilatura walks element children and drops a
     comment together with its tail, so text after ``<!-- ad section start -->`` vanished.
@@ -190,7 +194,7 @@ def prepare_tree(root: Any) -> None:
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
     untable_layout(root)
     mark_line_breaks(root)
-    _drop_widgets(root)
+    _drop_widgets(root, html)
     # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
     # trafilatura drops it with the block; out of an ad wrapper around the slot, too
     for el in [el for el in root.iter("div", "aside", "figure") if el.tail
