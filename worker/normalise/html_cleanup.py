@@ -254,14 +254,16 @@ def has_comments_head(root: Any) -> bool:
     """Whether _before_comments finds a head (the tree is read best before trafilatura's
     work evicts it from the caches): a story paragraph whose own leading text is
     60 characters or more is no head, whatever its children hold (its text not read)."""
-    for el in root.iter("p", "li", "blockquote", "div", "span", *_HEADS):
-        if el.tag in ("div", "span"):
-            text = el.text or ""
-        else:
-            own = el.text
-            if own is not None and len(own) >= 60:
-                continue
-            text = el.text_content()
+    for el in root.iter("div", "span"):  # (two walks: no tag to read and compare)
+        text = el.text
+        if text and len(text) < 60 and not text.isspace() \
+                and _COMMENTS_RE.match(" ".join(text.split())):
+            return True
+    for el in root.iter("p", "li", "blockquote", *_HEADS):
+        own = el.text
+        if own is not None and len(own) >= 60:
+            continue
+        text = el.text_content()
         if len(text) < 60 and _COMMENTS_RE.match(" ".join(text.split())):
             return True
     return False
