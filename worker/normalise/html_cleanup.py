@@ -80,15 +80,17 @@ def _spaced(text: str) -> str:
 
 _ASCII_SPACES = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what str.split() splits on, bar " "
 _INLINE_SPACES = _ASCII_SPACES.replace(b"\n", b"")
+_NEWLINE_AS_SPACE = bytes.maketrans(b"\n", b" ")
 
 
 def _all_spaced(text: str) -> bool:
-    """Every line of ``text`` is ``_spaced`` already: the checks once for the whole text."""
-    if not text.isascii() or "  " in text or " \n" in text or "\n " in text \
-            or text[:1] == " " or text[-1:] == " ":
+    """Every line of ``text`` is ``_spaced`` already: the checks once for the whole text.
+    Newlines read as spaces, so a space beside one (or an empty line) is a double space."""
+    if not text.isascii() or text[:1] == " " or text[-1:] == " ":
         return False
     raw = text.encode()
-    return len(raw.translate(None, _INLINE_SPACES)) == len(raw)
+    flat = raw.translate(_NEWLINE_AS_SPACE, _INLINE_SPACES)
+    return len(flat) == len(raw) and b"  " not in flat
 
 
 def _table_row(line: str) -> str:
