@@ -187,23 +187,23 @@ _DISCLAIMER_WORDS = frozenset(
     b"capital sponsored paid produced independent practice disclaimer constituye informativo "
     b"constitui constitue remplace costituisce ersetzt keine liens enlaces afiliados "
     b"afiliadas affiliazione affiliati comision provision".split())
-_WORD_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else 32 for c in range(256))
+_WORD_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else c + 32 if 65 <= c <= 90
+                    else 32 for c in range(256))  # [a-z0-9_] kept, A-Z lower-cased
 
 
 def disclaimer_free(lines: list[str]) -> bool:
     """No line can match DISCLAIMER_RE: all ASCII, none holding one of its words."""
     text = "\n".join(lines)
     return text.isascii() and _DISCLAIMER_WORDS.isdisjoint(
-        text.lower().encode().translate(_WORD_BYTES).split())
+        text.encode().translate(_WORD_BYTES).split())
 
 
 def disclaimer_cue(text: str) -> bool:
     """``DISCLAIMER_RE.search(text)``, ruled out first by word / substring tests (not on text
     with a letter IGNORECASE folds onto a needle's and lower() does not: İ ı ſ, old Cyrillic)."""
     if text.isascii():
-        low = text.lower()
-        if _DISCLAIMER_WORDS.isdisjoint(low.encode().translate(_WORD_BYTES).split()) \
-                or not any(w in low for w in _DISCLAIMER_NEEDS):
+        if _DISCLAIMER_WORDS.isdisjoint(text.encode().translate(_WORD_BYTES).split()) \
+                or not any(map(text.lower().__contains__, _DISCLAIMER_NEEDS)):
             return False
     elif not any(map(text.__contains__, "\u0130\u0131\u017f\u1c80\u1c82\u1c83\u1c84\u1c85")):
         low = text.lower()
