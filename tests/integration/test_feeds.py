@@ -104,6 +104,10 @@ def test_same_bytes_under_a_new_etag_are_not_parsed_again(feed_server: FeedServe
     r = poll(url, ps, st, options={"force": True})
     assert (r["status"], r["entries"], r["unchanged"]) == ("ok", 3, 3)
     assert st.length() == 3
+    # And the same bytes again under other feed options (its tags): parsed again too
+    feed_server.routes["/churn.xml"].etag = '"d"'
+    r = poll(url, ps, st, options={"force": True, "tags": ["world"]})
+    assert (r["status"], r["entries"]) == ("ok", 3)
 
 
 def test_failures_back_off_park_and_unpark(feed_server: FeedServer, ps: Settings,

@@ -31,7 +31,7 @@ from worker.events.models import Article, Source
 from worker.feeds import state as feed_state
 from worker.feeds.parse import feed_chunks, open_feed
 from worker.feeds.schedule import FeedConfig, feed_id_for, load_schedule, passes_filters
-from worker.normalise.article import normalise_html
+from worker.normalise.article import NORMALISER_VERSION, normalise_html
 from worker.normalise.meta import canonical_url
 from worker.redisconn import to_str
 from worker.settings import Settings
@@ -59,14 +59,16 @@ redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', slot - now + tonumber
 return slot - now"""
 
 
-def body_digest(raw: bytes, headers: dict[str, str], location: str) -> str:
-    """What a feed's parse depends on besides code and settings: its bytes, where it came
-    from, and the headers the parsers read (charset, base URL, language)."""
+def body_digest(raw: bytes, headers: dict[str, str], location: str, cfg: FeedConfig) -> str:
+    """What a feed's articles depend on: its bytes, where it came from, the headers the
+    parsers read (charset, base URL, language), the feed's own options (tags, filters,
+    fulltext) and the normaliser's version: a change to any of them parses it again."""
     h = hashlib.blake2b(raw, digest_size=16)
     low = {k.lower(): v for k, v in headers.items()}
     for name in ("content-type", "content-location", "content-language"):
         h.update(b"\0" + low.get(name, "").encode("utf-8", "replace"))
     h.update(b"\0" + location.encode("utf-8", "replace"))
+    h.update(repr((cfg.tags, cfg.keep, cfg.block, cfg.fulltext, NORMALISER_VERSION)).encode())
     return h.hexdigest()
 
 
@@ -160,7 +162,7 @@ def _poll_once(url: str, cfg: FeedConfig, state: dict[str, str], settings: Setti
     else:
         source, raw = read_file(url, settings)
         location = source.location
-    digest = body_digest(raw, headers, location)
+    digest = body_digest(raw, headers, location, cfg)
     if digest == state.get("body_hash"):
         # Byte for byte what the last good poll parsed (an ETag that changes on every
         # request, a server that ignores validators): parsing it again would find nothing
