@@ -3,9 +3,11 @@
 -- KEYS[1] event stream, KEYS[2] counters hash, then per article i: KEYS[1+2i] its state
 --   hash, KEYS[2+2i] its history sorted set
 -- ARGV[1] '1' when only an article's origin may revise it (docs/identity.md), else '0'.
--- ARGV per article i, 9 values from 1+9*(i-1)+1: content_hash, expected current version,
---   event type, event_id, article_id, schema_version, body (JSON), history summary (JSON),
---   origin (the source allowed to revise it; see worker.events.models.origin_of)
+-- ARGV per article i, 10 values from 1+10*(i-1)+1: content_hash, expected current version,
+--   the version it appends (expected + 1), event type, event_id, article_id, schema_version,
+--   body (JSON), history summary (JSON), origin (the source allowed to revise it; see
+--   worker.events.models.origin_of). Versions are decimal strings, as the state hash holds
+--   them: compared and written as strings (no number conversions per article).
 -- Returns per article, in order: for an append only its new entry_id (the caller knows the
 -- version and event_id it sent: one value, not four, for the common case); else 4 values:
 -- status, version, entry_id, event_id, status unchanged | conflict | foreign (a conflict
@@ -15,46 +17,50 @@
 -- between a check and the write. State written before origins existed has none: the first
 -- append or unchanged that reaches it records its origin (it is treated as the first).
 -- The caller sends each article at most once per call (a repeat waits for the next call).
+-- The state hash holds version, content_hash, entry_id, event_id, origin (no type: it follows
+-- from the version, worker.events.models.article_event_type; state written before keeps it).
 -- The history member is "<entry_id>\n<summary>", scored by version: written in the same
 -- script as the event, so the index never lags or leads the stream.
+local KEYS, ARGV, call = KEYS, ARGV, redis.call  -- locals: no global lookup per use
 local out = {}
+local n = 0
 local counts = {}
 local strict = ARGV[1] == '1'
 for i = 1, (#KEYS - 2) / 2 do
-  local a = 1 + 9 * (i - 1)
+  local a = 1 + 10 * (i - 1)
   local key = KEYS[1 + 2 * i]
-  local cur = redis.call('HMGET', key, 'version', 'content_hash', 'entry_id', 'event_id',
-    'origin')
-  local version = tonumber(cur[1]) or 0
-  local origin = ARGV[a + 9]
-  local n = #out
-  if strict and version > 0 and cur[5] and cur[5] ~= origin then
-    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'foreign', tostring(version), cur[3] or '',
-      cur[4] or ''
+  local cur = call('HMGET', key, 'version', 'content_hash', 'entry_id', 'event_id', 'origin')
+  local version = cur[1] or '0'
+  local origin = ARGV[a + 10]
+  if strict and version ~= '0' and cur[5] and cur[5] ~= origin then
+    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'foreign', version, cur[3] or '', cur[4] or ''
+    n = n + 4
   elseif cur[2] == ARGV[a + 1] then
-    if version > 0 and not cur[5] then
-      redis.call('HSET', key, 'origin', origin)
+    if version ~= '0' and not cur[5] then
+      call('HSET', key, 'origin', origin)
     end
-    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'unchanged', tostring(version), cur[3], cur[4]
-  elseif tonumber(ARGV[a + 2]) ~= version then
-    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'conflict', tostring(version), cur[3] or '',
-      cur[4] or ''
+    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'unchanged', version, cur[3], cur[4]
+    n = n + 4
+  elseif ARGV[a + 2] ~= version then
+    out[n + 1], out[n + 2], out[n + 3], out[n + 4] = 'conflict', version, cur[3] or '', cur[4] or ''
+    n = n + 4
   else
-    local new_version = tostring(version + 1)
-    local etype = ARGV[a + 3]
-    local id = redis.call('XADD', KEYS[1], '*',
-      'type', etype, 'article_id', ARGV[a + 5], 'version', new_version,
-      'event_id', ARGV[a + 4], 'schema_version', ARGV[a + 6], 'body', ARGV[a + 7])
-    redis.call('HSET', key, 'version', new_version, 'content_hash', ARGV[a + 1],
-      'entry_id', id, 'event_id', ARGV[a + 4], 'type', etype, 'origin', cur[5] or origin)
+    local new_version = ARGV[a + 3]
+    local etype = ARGV[a + 4]
+    local id = call('XADD', KEYS[1], '*',
+      'type', etype, 'article_id', ARGV[a + 6], 'version', new_version,
+      'event_id', ARGV[a + 5], 'schema_version', ARGV[a + 7], 'body', ARGV[a + 8])
+    call('HSET', key, 'version', new_version, 'content_hash', ARGV[a + 1],
+      'entry_id', id, 'event_id', ARGV[a + 5], 'origin', cur[5] or origin)
     local hkey = KEYS[2 + 2 * i]
-    redis.call('ZREMRANGEBYSCORE', hkey, new_version, new_version)
-    redis.call('ZADD', hkey, new_version, id .. '\n' .. ARGV[a + 8])
+    call('ZREMRANGEBYSCORE', hkey, new_version, new_version)
+    call('ZADD', hkey, new_version, id .. '\n' .. ARGV[a + 9])
     counts[etype] = (counts[etype] or 0) + 1
-    out[n + 1] = id
+    n = n + 1
+    out[n] = id
   end
 end
 for etype, c in pairs(counts) do
-  redis.call('HINCRBY', KEYS[2], 'appended:' .. etype, c)
+  call('HINCRBY', KEYS[2], 'appended:' .. etype, c)
 end
 return out

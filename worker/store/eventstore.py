@@ -278,9 +278,9 @@ class EventStore:
                     call.append((article, aid, current, event.event_id))
                     keys += [art_key + aid, hist_key + aid]
                     # Only the body: append.lua writes the flat fields from these args.
-                    args += [article.content_hash, current, event.type, event.event_id, aid,
-                             event.schema_version, dump_json(event), summary_bytes(event),
-                             origin_of(article.source)]
+                    args += [article.content_hash, current, current + 1, event.type,
+                             event.event_id, aid, event.schema_version, dump_json(event),
+                             summary_bytes(event), origin_of(article.source)]
                 # hiredis packs the whole call in C (redis-py's pack looks at each argument
                 # in Python first: ~0.8 us per article more).
                 conn.send_packed_command(

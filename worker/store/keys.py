@@ -38,8 +38,9 @@ class Keys:
 
     def article(self, article_id: str) -> str:
         """Hash: the article's latest event as ``append.lua`` checks it (version,
-        content_hash, entry_id, event_id, type, origin: the source that may revise it); the
-        article's whole state is the stream. Once retention forgets the article
+        content_hash, entry_id, event_id, origin: the source that may revise it; state written
+        before 2026-11-30 also has the type, which follows from the version); the article's
+        whole state is the stream. Once retention forgets the article
         (worker.store.expiry), entry_id and event_id are ''."""
         return f"{self.tag}:article:{article_id}"
 
