@@ -133,6 +133,10 @@ _NOTES_XPATH = ("descendant-or-self::*/@class[contains(., 'note')]/.. | "
                 "descendant-or-self::*/@id[contains(., 'note')]/..")
 _NOTES_RE = re.compile(r"(?:^|[\s_-])(?:foot|end)notes?(?:$|[\s_-])", re.IGNORECASE)
 _NOTES_TAGS = frozenset(("section", "div", "ol", "ul", "aside"))
+# A character reference that may spell an ASCII letter (code points 65-127, or too long to
+# read safely); pages are full of the others (&#x27; &#8217;), which spell no class word.
+_LETTER_REF_RE = re.compile(r"&#(?:0*(?:6[5-9]|[7-9]\d|1[01]\d|12[0-7])(?!\d)|"
+                            r"[xX]0*[4-7][0-9a-fA-F](?![0-9a-fA-F])|[xX]?0*[0-9a-fA-F]{7,})")
 # Containers whose own leading text (not inside a <p>) trafilatura drops.
 _LOOSE_TEXT_PARENTS = ("section", "article", "main")
 
@@ -151,7 +155,7 @@ def _drop_widgets(root: Any, html: str | None) -> None:
     The page's text (``html``) tells when no class or id can hold the XPaths' words: an
     attribute value is written out in the page, or spelled with a character reference."""
     widgets, notes = _xpaths()
-    page = None if html is None or "&#" in html else html  # None: not sure
+    page = None if html is None or _LETTER_REF_RE.search(html) else html  # None: not sure
     for el in widgets(root) if page is None or "ticker" in page or "scoreboard" in page else ():
         # a strip, not a container: a live blog wrapped in class="ticker" stays
         if _WIDGET_RE.search(el.get("class") or "") and el.getparent() is not None \
