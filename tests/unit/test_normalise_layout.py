@@ -250,3 +250,19 @@ def test_widget_and_notes_classes_are_found_however_spelled(cls: str) -> None:
     root = parse_page(html)
     prepare_tree(root, html)
     assert "DAX" not in root.text_content()
+
+
+@pytest.mark.parametrize("head", ["<h3>Comments (3)</h3>", "<p>\u0663 comments</p>",
+                                  "<li>\uff13 Comments</li>", "<p>\xa0Replies</p>",
+                                  "<p>Com<b>ments</b></p>", "<li> <a>Leave a reply</a></li>",
+                                  "<div>\n Join the discussion<ul><li>a</li></ul></div>",
+                                  "<blockquote>Reſponſes</blockquote>"])
+def test_comments_heads_are_found_whatever_they_start_with(head: str) -> None:
+    # texts are ruled out by their first character first: digits of any script and the
+    # heads' first letters must get through to the pattern
+    from worker.normalise.html_cleanup import has_comments_head
+    from worker.normalise.html_parse import parse_page
+
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    assert has_comments_head(parse_page(f"<html><body>{story}{head}</body></html>"))
+    assert not has_comments_head(parse_page(f"<html><body>{story}<p>Scomments</p></body></html>"))

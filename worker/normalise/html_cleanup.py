@@ -258,17 +258,31 @@ def has_comments_head(root: Any) -> bool:
     60 characters or more is no head, whatever its children hold (its text not read)."""
     for el in root.iter("div", "span"):  # (two walks: no tag to read and compare)
         text = el.text
-        if text and len(text) < 60 and not text.isspace() \
+        if text and len(text) < 60 and not text.isspace() and _may_open_head(text) \
                 and _COMMENTS_RE.match(" ".join(text.split())):
             return True
     for el in root.iter("p", "li", "blockquote", *_HEADS):
         own = el.text
-        if own is not None and len(own) >= 60:
-            continue
+        if own and (len(own) >= 60 or not (own.isspace() or _may_open_head(own))):
+            continue  # the whole text starts as its own text does
         text = el.text_content()
-        if len(text) < 60 and _COMMENTS_RE.match(" ".join(text.split())):
+        if len(text) < 60 and _may_open_head(text) \
+                and _COMMENTS_RE.match(" ".join(text.split())):
             return True
     return False
+
+
+# What _COMMENTS_RE's match can start with: a digit (\d: any decimal digit) or the first
+# letter of a word; no other character matches these under IGNORECASE (all code points
+# checked in the tests).
+_HEAD_FIRST = frozenset("cCrRlLjJ")
+
+
+def _may_open_head(text: str) -> bool:
+    """Whether ``text`` (not all spaces) may start a comments head: its first non-space
+    character, as ``_COMMENTS_RE`` sees it, must open one (most texts ruled out here)."""
+    first = text.lstrip()[:1]
+    return first in _HEAD_FIRST or first.isdecimal()
 
 
 def _before_comments(lines: list[str], root: Any, has_head: bool | None = None) -> list[str]:
