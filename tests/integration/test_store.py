@@ -145,14 +145,15 @@ def test_append_recovers_when_the_script_is_not_loaded(store: EventStore) -> Non
 def test_a_failing_script_call_leaves_the_connection_in_step(store: EventStore) -> None:
     from worker.store.eventstore import SCRIPT_BATCH
 
-    # Given a batch of three script calls whose second fails (a history key of another type)
+    # Given a batch of several script calls, one in the middle failing (a history key of
+    # another type)
     arts = [make_article(f"p{i}", location=f"/{i}") for i in range(2 * SCRIPT_BATCH + 5)]
     bad = arts[SCRIPT_BATCH + 1]
     store.redis.set(store.keys.history(bad.article_id), "not a sorted set")
     with pytest.raises(Exception, match="WRONGTYPE"):
         store.append_many(arts)
-    # Then every reply was read: the next batch gets its own replies (the first and third
-    # calls' articles landed: unchanged; the rest of the second call's are appended now)
+    # Then every reply was read: the next batch gets its own replies (the other calls'
+    # articles landed: unchanged; the rest of the failing call's are appended now)
     store.redis.delete(store.keys.history(bad.article_id))
     res = store.append_many(arts)
     assert [r.article_id for r in res] == [a.article_id for a in arts]
