@@ -7,6 +7,7 @@ here, checked against the parsed page (``root``) where the page says what an ele
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -110,10 +111,21 @@ def _is_standfirst(line: str, root: Any, description: str | None) -> bool:
         return False
     desc = _norm(description) if description else None
     # The marks are checked before the text: reading and normalising every container's
-    # text (a whole article for its outer divs) was most of this function's time.
-    return any(((el.tag in ("h2", "h3", "h4") and target == desc)
-                or _marked(el, _DEK_CLASS_RE)) and _norm(el.text_content()) == target
-               for el in root.iter("h2", "h3", "h4", "p", "div", "span"))
+    # text (a whole article for its outer divs) was most of this function's time. Only
+    # elements with a class or id can be marked: found in C (most elements have neither).
+    if target == desc and any(_norm(el.text_content()) == target
+                              for el in root.iter("h2", "h3", "h4")):
+        return True
+    return any(_marked(el, _DEK_CLASS_RE) and _norm(el.text_content()) == target
+               for el in _with_class_or_id()(root))
+
+
+@functools.cache
+def _with_class_or_id() -> Any:
+    from lxml import etree  # type: ignore[import-untyped]
+
+    return etree.XPath("descendant-or-self::*[self::h2 or self::h3 or self::h4 or self::p or "
+                       "self::div or self::span][@class or @id]")
 
 
 def _marked(el: Any, pattern: re.Pattern[str]) -> bool:

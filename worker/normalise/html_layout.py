@@ -142,10 +142,13 @@ _LOOSE_TEXT_PARENTS = ("section", "article", "main")
 
 
 @functools.cache
-def _xpaths() -> tuple[Any, Any]:
+def _xpaths() -> tuple[Any, Any, Any, Any]:
+    """The widget and notes XPaths; a box's link text nodes (one query, not a text_content
+    call per link) and whether a link holds another (its text would count twice then)."""
     from lxml import etree  # type: ignore[import-untyped]
 
-    return etree.XPath(_WIDGET_XPATH), etree.XPath(_NOTES_XPATH)
+    return (etree.XPath(_WIDGET_XPATH), etree.XPath(_NOTES_XPATH),
+            etree.XPath(".//a//text()", smart_strings=False), etree.XPath("boolean(.//a//a)"))
 
 
 def _drop_widgets(root: Any, html: str | None) -> None:
@@ -154,7 +157,7 @@ def _drop_widgets(root: Any, html: str | None) -> None:
     the link paragraphs) are not the story. ``drop_tree`` keeps the tail text.
     The page's text (``html``) tells when no class or id can hold the XPaths' words: an
     attribute value is written out in the page, or spelled with a character reference."""
-    widgets, notes = _xpaths()
+    widgets, notes, link_texts, nested_links = _xpaths()
     page = None if html is None or _LETTER_REF_RE.search(html) else html  # None: not sure
     for el in widgets(root) if page is None or "ticker" in page or "scoreboard" in page else ():
         # a strip, not a container: a live blog wrapped in class="ticker" stays
@@ -175,7 +178,8 @@ def _drop_widgets(root: Any, html: str | None) -> None:
                 or not _RELATED_BOX_RE.match(" ".join(head.text_content().split())):
             continue
         own = len(box.text_content()) - len(head.text_content())
-        links = sum(len(a.text_content()) for a in box.iter("a"))
+        links = sum(map(len, link_texts(box))) if not nested_links(box) \
+            else sum(len(a.text_content()) for a in box.iter("a"))  # as each link reads
         if 0 < own < 1500 and links >= 0.8 * own:
             box.drop_tree()
 
