@@ -254,7 +254,11 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     # for speed with fast=True, except on trees far bigger than real pages.
     doc: Any = None
     comments_head: bool | None = None
-    n_elements = count_nodes(root)
+    # Each node starts at a "<" of the page but those the parser implies (html, body, a <p>
+    # round loose text: at most one a "<") and prepare_tree's <p>s (one an element at most):
+    # a page with few "<" is far under FULL_ELEMENTS uncounted (20,000 random pages: n <=
+    # 2 * "<" + 2)
+    n_elements = 0 if 4 * html.count("<") + 16 <= FULL_ELEMENTS else count_nodes(root)
     if n_elements <= MAX_ELEMENTS:
         comments_head = has_comments_head(root)  # read while the tree is in the caches
         doc = trafilatura.bare_extraction(
