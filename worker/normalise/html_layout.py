@@ -219,12 +219,11 @@ def prepare_tree(root: Any, html: str | None = None) -> None:
     for el in root.iter("div"):
         parent = el.getparent()
         text = el.text or ""
-        if parent is None or not text.strip() \
-                or any(not isinstance(c.tag, str) or c.tag not in _INLINE for c in el.iter()
-                       if c is not el):
+        if parent is None or not text.strip() or (len(el) and any(
+                not isinstance(c.tag, str) or c.tag not in _INLINE for c in el.iterdescendants())):
             continue
         if parent not in has_p:
-            has_p[parent] = any(c.tag == "p" for c in parent)
+            has_p[parent] = parent.find("p") is not None  # a <p> child (in C)
         body = el.text_content()
         if has_p[parent] and len(body.split()) >= 8 and any(c in body for c in ".!?") \
                 and not _NOT_PARA_RE.search(f"{el.get('class', '')} {el.get('id', '')}") \
