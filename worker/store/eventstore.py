@@ -138,8 +138,8 @@ class EventStore:
                     prev[aid] = to_str(state[1])
             [change] = revision_changes(self.redis, self.keys,
                                         [(article, aid, expected_version)], prev)
-            [(out, current, _)] = self._run([(article, aid, expected_version, change)],
-                                            correlation_id)
+            [(out, current, _)] = [r for _, got in self._run(
+                [(article, aid, expected_version, change)], correlation_id) for r in got]
             if out is None:
                 raise VersionConflict(aid, expected_version, current)
             return self._claims([article], [out], correlation_id)[0]
@@ -192,18 +192,18 @@ class EventStore:
                 batch = [(articles[i], ids[i], known.get(ids[i], 0)) for i in this_round]
                 changes = revision_changes(self.redis, self.keys, batch, prev)
                 items = [(*b, c) for b, c in zip(batch, changes, strict=True)]
-            replies = self._run(items, correlation_id)
-            conflicts = []
-            for i, (out, current, entry_id) in zip(this_round, replies, strict=True):
-                if out is None:
-                    known[ids[i]] = current
-                    prev[ids[i]] = entry_id
-                    conflicts.append(i)
-                else:
-                    known[ids[i]] = out.version
-                    prev[ids[i]] = articles[i] if out.status == "appended" else out.entry_id
-                    results[i] = out
-            todo = sorted(conflicts + later)
+            # Each call's replies as they come: Redis runs the next call meanwhile.
+            for start, replies in self._run(items, correlation_id):
+                for i, (out, current, entry_id) in zip(this_round[start:start + len(replies)],
+                                                       replies, strict=True):
+                    if out is None:
+                        known[ids[i]] = current
+                        prev[ids[i]] = entry_id
+                    else:
+                        known[ids[i]] = out.version
+                        prev[ids[i]] = articles[i] if out.status == "appended" else out.entry_id
+                        results[i] = out
+            todo = sorted([i for i in this_round if results[i] is None] + later)  # conflicts
         if todo:
             raise StoreError(f"append: {len(todo)} articles still conflicting after {max_rounds} "
                              "rounds")
@@ -247,52 +247,55 @@ class EventStore:
         return client
 
     def _run(self, batch: Iterable[tuple[Article, str, int, Changes | None]],
-             correlation_id: str | None) -> list[Reply]:
+             correlation_id: str | None) -> Iterator[tuple[int, list[Reply]]]:
         """Send ``(article, article_id, current version, changes)`` through ``append.lua``,
-        SCRIPT_BATCH per call: one :data:`Reply` per article, in order. Each call is sent
-        once encoded, then the reply to the one before it is read and converted, so Redis
-        runs call k while we convert k-1 and encode k+1 (a pipeline would send nothing
-        before all is encoded, and convert nothing before all has run)."""
+        SCRIPT_BATCH per call; yields each call's :data:`Reply` list (one per article, in
+        order) with the position of its first article. Each call is sent once encoded, then
+        the reply to the one before it is read, converted and yielded, so Redis runs call k
+        while we use k-1 and encode k+1 (a pipeline would send nothing before all is encoded,
+        and give nothing back before all has run). After a NOSCRIPT it starts again from 0."""
         client = self._node()
         if self._sha is None:
             self._sha = str(client.script_load(self._append_src))
         pool = client.connection_pool
         conn = pool.get_connection()
-        out: list[Reply] = []
         error: redis.ResponseError | None = None
         items = iter(batch)
+        start = 0  # position of the next reply's first article
         art_key, hist_key = self.keys.article(""), self.keys.history("")  # + the article id
         sent: list[tuple[Article, str, int, Changes | None]] = []  # for a NOSCRIPT retry
         try:
             # Per call sent, its articles: (article, article_id, current version, event_id)
             pending: list[list[tuple[Article, str, int, str]]] = []
-            # A short first call: Redis starts on it while we encode the next, longer one.
-            size = FIRST_CALL
-            while chunk := list(islice(items, size)):
-                size = min(size + size // 2, SCRIPT_BATCH)
-                sent += chunk
-                call: list[tuple[Article, str, int, str]] = []
-                keys = [self.keys.events, self.keys.counters]
-                args: list[Any] = ["1" if self.origin_only else "0"]
-                for article, aid, current, changes in chunk:
-                    event = article_event(article, version=current + 1,
-                                          correlation_id=correlation_id, article_id=aid,
-                                          changes=changes)
-                    call.append((article, aid, current, event.event_id))
-                    keys += [art_key + aid, hist_key + aid]
-                    # Only the body: append.lua writes the flat fields from these args.
-                    args += [article.content_hash, current, current + 1, event.type,
-                             event.event_id, aid, event.schema_version, dump_json(event),
-                             summary_bytes(event), origin_of(article.source)]
-                # hiredis packs the whole call in C (redis-py's pack looks at each argument
-                # in Python first: ~0.8 us per article more).
-                conn.send_packed_command(
-                    [hiredis.pack_command(("EVALSHA", self._sha, len(keys), *keys, *args))])
-                pending.append(call)
-                if len(pending) > 1:
-                    error = self._read(conn, pending.pop(0), out, error)
-            while pending:  # every reply is read, even after an error: the connection
-                error = self._read(conn, pending.pop(0), out, error)  # stays in step
+            size = FIRST_CALL  # short: Redis starts on it while we encode the next, longer one
+            while True:
+                if chunk := list(islice(items, size)):
+                    size = min(size + size // 2, SCRIPT_BATCH)
+                    sent += chunk
+                    call: list[tuple[Article, str, int, str]] = []
+                    keys = [self.keys.events, self.keys.counters]
+                    args: list[Any] = ["1" if self.origin_only else "0"]
+                    for article, aid, current, changes in chunk:
+                        event = article_event(article, version=current + 1,
+                                              correlation_id=correlation_id, article_id=aid,
+                                              changes=changes)
+                        call.append((article, aid, current, event.event_id))
+                        keys += [art_key + aid, hist_key + aid]
+                        # Only the body: append.lua writes the flat fields from these args.
+                        args += [article.content_hash, current, current + 1, event.type,
+                                 event.event_id, aid, event.schema_version, dump_json(event),
+                                 summary_bytes(event), origin_of(article.source)]
+                    # hiredis packs the call in C (redis-py's pack: ~0.8 us per article more)
+                    conn.send_packed_command(
+                        [hiredis.pack_command(("EVALSHA", self._sha, len(keys), *keys, *args))])
+                    pending.append(call)
+                while len(pending) > (1 if chunk else 0):  # every reply is read, even
+                    got: list[Reply] = []  # after an error: the connection stays in step
+                    error = self._read(conn, pending[0], got, error)
+                    yield start, got
+                    start += len(pending.pop(0))
+                if not chunk:
+                    break
         except BaseException:
             conn.disconnect()  # replies may be unread: never reuse this connection
             raise
@@ -304,8 +307,7 @@ class EventStore:
             # Script cache flushed (Redis restarted): load it and go again; safe, as an
             # article that did land comes back unchanged.
             self._sha = None
-            return self._run(sent, correlation_id)
-        return out
+            yield from self._run(sent, correlation_id)
 
     def _read(self, conn: Any, call: list[tuple[Article, str, int, str]],
               out: list[Reply], error: redis.ResponseError | None
