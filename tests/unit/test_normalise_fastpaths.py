@@ -219,3 +219,20 @@ def test_plain_urls_are_their_own_canonical_form() -> None:
         assert canonical_url(f" {url} ") == url
     for url, want in changed.items():
         assert canonical_url(url) == want, url
+
+
+def test_holds_word_is_the_word_set_test() -> None:
+    # one regex pass in place of splitting the text into words and testing each one
+    import random
+
+    from worker.normalise.disclaimer_words import WORD_BYTES, WORDS, holds_word
+
+    words = [w.decode() for w in WORDS]
+    pieces = [*words, *(w[:-1] for w in words), *(w + "s" for w in words),
+              *(w.upper() for w in words), "x" + words[0], "cost_", "2cost", "paid.", "the"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) + rng.choice([" ", "\n", ", ", "-", "_", ""])
+                       for _ in range(rng.randint(0, 8)))
+        want = not WORDS.isdisjoint(text.encode().translate(WORD_BYTES).split())
+        assert holds_word(text) == want, text

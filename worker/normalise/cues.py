@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import re
 
+from worker.normalise.disclaimer_words import WORD_BYTES, WORDS, holds_word
+
 log = logging.getLogger(__name__)
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -180,29 +182,18 @@ _DISCLAIMER_NEEDS = (
     "informativo", "constitui", "ne constitue", "ne remplace pas", "non costituisce",
     "ersetzt ", "keine ", "affili", "afiliad", "percevoir une commission", "comision",
     "comisión", "provision", "disclaimer")
-# A word (maximal [a-z0-9_] run of the lower-cased line) each ASCII alternative holds whole,
-# between \b / spaces: a set test per word, half the cost of the substring scans.
-_DISCLAIMER_WORDS = frozenset(
-    b"affiliate commission share cost substitute purposes information advice performance "
-    b"capital sponsored paid produced independent practice disclaimer constituye informativo "
-    b"constitui constitue remplace costituisce ersetzt keine liens enlaces afiliados "
-    b"afiliadas affiliazione affiliati comision provision".split())
-_WORD_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else c + 32 if 65 <= c <= 90
-                    else 32 for c in range(256))  # [a-z0-9_] kept, A-Z lower-cased
-
-
+# disclaimer_words.WORDS: a word each ASCII alternative above holds whole (keep in step)
 def disclaimer_free(lines: list[str]) -> bool:
     """No line can match DISCLAIMER_RE: all ASCII, none holding one of its words."""
     text = "\n".join(lines)
-    return text.isascii() and _DISCLAIMER_WORDS.isdisjoint(
-        text.encode().translate(_WORD_BYTES).split())
+    return text.isascii() and not holds_word(text)
 
 
 def disclaimer_cue(text: str) -> bool:
     """``DISCLAIMER_RE.search(text)``, ruled out first by word / substring tests (not on text
     with a letter IGNORECASE folds onto a needle's and lower() does not: İ ı ſ, old Cyrillic)."""
     if text.isascii():
-        if _DISCLAIMER_WORDS.isdisjoint(text.encode().translate(_WORD_BYTES).split()) \
+        if WORDS.isdisjoint(text.encode().translate(WORD_BYTES).split()) \
                 or not any(map(text.lower().__contains__, _DISCLAIMER_NEEDS)):
             return False
     elif not any(map(text.__contains__, "\u0130\u0131\u017f\u1c80\u1c82\u1c83\u1c84\u1c85")):
