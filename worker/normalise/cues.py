@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from worker.normalise.disclaimer_words import WORD_BYTES, WORDS, holds_word
+from worker.normalise.disclaimer_words import holds_word
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def disclaimer_cue(text: str) -> bool:
     """``DISCLAIMER_RE.search(text)``, ruled out first by word / substring tests (not on text
     with a letter IGNORECASE folds onto a needle's and lower() does not: İ ı ſ, old Cyrillic)."""
     if text.isascii():
-        if WORDS.isdisjoint(text.encode().translate(WORD_BYTES).split()) \
+        if not holds_word(text) \
                 or not any(map(text.lower().__contains__, _DISCLAIMER_NEEDS)):
             return False
     elif not any(map(text.__contains__, "\u0130\u0131\u017f\u1c80\u1c82\u1c83\u1c84\u1c85")):
