@@ -240,15 +240,15 @@ def test_an_italic_html2text_author_note_is_a_bio() -> None:
 @pytest.mark.parametrize("cls", ["ticker", "&#116;icker", "score&#x62;oard", "foot&#110;otes",
                                  "&#0116;icker", "&#X74icker", "&#116icker", "foot&#x006e;otes"])
 def test_widget_and_notes_classes_are_found_however_spelled(cls: str) -> None:
-    # the page's text is searched for the class words first: a reference hides them there
-    # (references to other characters, which the page also holds, spell no class word)
+    # the class and id values are searched for the class words first (as parsed: a reference
+    # in the page's text spells them there too)
     from worker.normalise.html_layout import prepare_tree
     from worker.normalise.html_parse import parse_page
 
     html = (f"<html><body><div class='{cls}'><span>DAX 18,000 +0.5%</span></div>"
             "<p>The story&#x27;s &#8217;end&#39; goes on here.</p></body></html>")
     root = parse_page(html)
-    prepare_tree(root, html)
+    prepare_tree(root)
     assert "DAX" not in root.text_content()
 
 
