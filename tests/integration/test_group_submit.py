@@ -171,3 +171,24 @@ def test_a_caller_that_left_does_not_cost_the_others_their_answer(settings: Sett
     assert isinstance(gone, asyncio.CancelledError)
     assert isinstance(first, str) and isinstance(last, str)
     assert len(queued(settings)) == 3  # the one whose caller left was queued all the same
+
+
+def test_the_submit_link_keeps_its_idle_connection_probed(settings: Settings) -> None:
+    # A peer gone without a FIN is found while the link is idle, not by the next group's timeout
+    import socket
+
+    from worker.tasks.redislink import KEEPALIVE_IDLE_S, open_link
+
+    async def probe() -> tuple[int, int]:
+        link = await open_link(settings.celery_broker, 2.0)
+        try:
+            assert link.transport is not None
+            sock = link.transport.get_extra_info("socket")
+            assert await link.call("PING", timeout_s=2.0) == b"PONG"
+            return (sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+                    sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE))
+        finally:
+            link.close()
+
+    on, idle = asyncio.run(probe())
+    assert on and idle == KEEPALIVE_IDLE_S
