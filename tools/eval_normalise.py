@@ -29,7 +29,9 @@ dumps: furniture in mid-story, captions and credits under the headline, HTML boi
 article containers, run-together dates) are the tenth blind set for issue 17 (``q``);
 ``r01_`` .. ``r99_`` (30 older news pages and long-form articles: table-layout HTML with
 ``<br><br>`` paragraphs inside ``<font>``, lynx dumps, wire copy, footnoted essays) are the
-eleventh (``r``);
+eleventh (``r``); ``s01_`` .. ``s99_`` (24 pages in 8 languages: select-all, lynx, html2text
+and wire dumps, Next.js, table-layout, AMP, live-blog, long-form and list HTML) are the twelfth
+(``s``);
 ``overall`` is every document.
 
 Every score is also reported per language (the expected file's ``language``; ``unknown`` when
@@ -59,9 +61,9 @@ KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
 # Blind batches, by file-name prefix letter (b01_..., c01_...): the group they report in.
-_BATCH_RE = re.compile(r"([bcdegkmnpqr])\d\d_")
+_BATCH_RE = re.compile(r"([bcdegkmnpqrs])\d\d_")
 BATCH_GROUPS = {"b": "blind", "c": "c", "d": "d", "e": "e", "g": "g", "k": "k", "m": "m",
-                "n": "n", "p": "p", "q": "q", "r": "r"}
+                "n": "n", "p": "p", "q": "q", "r": "r", "s": "s"}
 
 
 def group(name: str, kind: str) -> str:
@@ -144,7 +146,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
-                 "c", "d", "e", "g", "k", "m", "n", "p", "q", "r", "overall"):
+                 "c", "d", "e", "g", "k", "m", "n", "p", "q", "r", "s", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if sel:
