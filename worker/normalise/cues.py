@@ -227,8 +227,9 @@ TAIL_HEAD_RE = re.compile(
     r"assine para (?:continuar|ler)|jetzt weiterlesen|"
     r"подпишитесь на (?:рассылку|наш)|"
     r"■?(?:会社|企業|商品|製品|団体|開催|イベント|サービス)概要$|(?:本件に関する)?お問い合わせ|関連記事|关于我们|媒体联系|相关阅读|相关新闻|"
-    r"推荐阅读|延伸阅读)", re.IGNORECASE)
+    r"推荐阅读|延伸阅读|related (?:stories|articles|links|coverage|content)\W*$)", re.IGNORECASE)
 TAIL_HEAD_KEYS = frozenset(("about", "notes", "note", "media", "press", "subscribe", "this",
+                            "related",
                             "über", "pressekontakt", "à", "contact", "acerca", "contacto",
                             "informazioni", "contatti", "contatto", "abonnez-vous",
                             "suscríbete", "suscribete", "assine", "jetzt"))
@@ -290,6 +291,11 @@ DATE_LINE_RE = re.compile(
     rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
     r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     r"\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]", re.IGNORECASE)  # CJK: 11月20日
+# "Published ..." labels in the dev set's languages (a longer line with one is still a date line)
+DATE_LABEL_RE = re.compile(
+    r"^(?:published|posted|updated|modified|last updated|publié|mis à jour|veröffentlicht|"
+    r"aktualisiert|publicado|actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|"
+    r"bijgewerkt|opublikowano|zaktualizowano|publicerad|uppdaterad)\b", re.IGNORECASE)
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
 DIGIT_RE = re.compile(r"\d")
 # Author bio, usually after the story: "Jane Doe is a senior correspondent covering ..."

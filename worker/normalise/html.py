@@ -241,7 +241,7 @@ def _same_story(h1: str, meta: str) -> bool:
 
 
 def _strip_site(title: str, site: str | None) -> str:
-    for sep in (" | ", " - ", " – ", " — ", " :: "):
+    for sep in (" | ", " - ", " – ", " — ", " -- ", " :: "):
         head, _, tail = title.rpartition(sep)
         if head and ((site and tail.strip().lower() == site.lower()) or (len(tail.split()) <= 3
                      and len(head) > 2 * len(tail))):

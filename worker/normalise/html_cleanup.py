@@ -263,9 +263,17 @@ def _cut_tail(lines: list[str]) -> list[str]:
     above = 0
     for k, ln in enumerate(kept):
         if k and len(ln) <= 80 and 2 * above >= total and TAIL_HEAD_RE.search(ln):
-            return kept[:k]
+            kept = kept[:k]
+            break
         above += len(ln)
+    # a wire's rights line closing the story: "Copyright 2014 The AP. All rights reserved."
+    while len(kept) > 2 and len(kept[-1]) <= 300 and _RIGHTS_RE.match(kept[-1]):
+        kept = kept[:-1]
     return kept
+
+
+_RIGHTS_RE = re.compile(
+    r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b.*\ball rights reserved\b", re.IGNORECASE)
 
 
 def has_comments_head(root: Any) -> bool:

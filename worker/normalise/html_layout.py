@@ -134,7 +134,7 @@ _NOTES_XPATH = ("descendant-or-self::*/@class[contains(., 'note')]/.. | "
 _NOTES_RE = re.compile(r"(?:^|[\s_-])(?:foot|end)notes?(?:$|[\s_-])", re.IGNORECASE)
 _NOTES_TAGS = frozenset(("section", "div", "ol", "ul", "aside"))
 # Containers whose own leading text (not inside a <p>) trafilatura drops.
-_LOOSE_TEXT_PARENTS = ("section", "article", "main")
+_LOOSE_TEXT_PARENTS = ("section", "article", "main", "font")
 
 
 @functools.cache
@@ -230,6 +230,8 @@ def prepare_tree(root: Any) -> None:
     for el in root.iter(*_LOOSE_TEXT_PARENTS):
         if not (el.text and el.text.strip()):
             continue
+        if el.tag == "font" and not _after_block(el):
+            continue
         para = etree.Element("p")
         para.text = el.text
         el.text = None
@@ -241,3 +243,13 @@ def prepare_tree(root: Any) -> None:
         for child in run:
             para.append(child)  # moves it, with its tail
         el.insert(0, para)
+
+
+def _after_block(font: Any) -> bool:
+    """A <font> run the parser reopened after a block (a photo table inside <font>): its
+    first sentence is loose text trafilatura drops, as in a section."""
+    prev = font.getprevious()
+    text = font.text or ""
+    return prev is not None and prev.tag == "div" and len(text.split()) >= 8 \
+        and any(c in text for c in ".!?")
+

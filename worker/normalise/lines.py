@@ -16,6 +16,7 @@ from worker.normalise.cues import (
     IMAGE_EXTS,
     IMAGE_RE,
 )
+from worker.normalise.meta import split_dateline
 from worker.normalise.textparts import Line, TextParts
 
 log = logging.getLogger(__name__)
@@ -263,6 +264,12 @@ def claim_images(lines: list[Line], parts: TextParts) -> None:
             md_caption = None
             if nxt and not nxt.kind and nxt.words <= 30 and _MD_ITALIC_RE.match(nxt.text):
                 nxt.kind, md_caption = "caption", nxt.text.strip("_*")
+            elif nxt and not nxt.kind and nxt.text == ln.text[2 : ln.text.find("](")]:
+                nxt.kind, md_caption = "caption", nxt.text  # the alt text again, as caption
+                after = lines[i + 2] if i + 2 < len(lines) else None
+                if after and not after.kind and after.words <= 12 \
+                        and _MD_ITALIC_RE.match(after.text):
+                    after.kind = "credit"  # and an italic credit line under it
             parts.images.append((_MD_IMAGE_RE.sub(r"\1", ln.text), md_caption, None))
             continue
         if ln.words <= 25 and ln.text.lower().endswith(IMAGE_EXTS) \
@@ -346,3 +353,36 @@ def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset()) -> str:
             if lefts and right and lefts[-1].lower() + right in vocab:
                 return cur[:-1] + s
     return cur + s
+
+
+_WIRE_ALONE_RE = re.compile(r"\)\.?$")
+
+
+# a lynx link marker inside a line (one opening the line stays, as the labels keep it)
+_REF_MARK_RE = re.compile(r"(?<=\s)\[\d{1,4}\](?=\w)")
+# html2text emphasis: **41 counties**, _thirty years_ (not snake_case names)
+_MD_EMPH_RE = re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*(?![\w*])|"
+                         r"(?<![\w_])_(?=[^\W_])([^_\n]{1,200}?)(?<=[^\W_])_(?![\w_])")
+
+
+def story_line(lines: list[Line], i: int, text: str, first: bool) -> str:
+    """A story line as text: without lynx link markers in it ("the [14]library board") or
+    html2text emphasis marks; the first one with a wire dateline put back (wire_lead)."""
+    if "[" in text:
+        text = _REF_MARK_RE.sub("", text)
+    if "*" in text or "_" in text:
+        text = _MD_EMPH_RE.sub(lambda m: m.group(1) or m.group(2), text)
+    return wire_lead(lines, i, text) if first else text
+
+
+def wire_lead(lines: list[Line], i: int, text: str) -> str:
+    """The story's first line, with a wire dateline that stands alone on the line above it
+    ("SEVILLA, 3 (EUROPA PRESS)") put back in front, where the dateline parser reads it."""
+    if i == 0 or lines[i - 1].kind:
+        return text
+    head = lines[i - 1].text
+    if lines[i - 1].words > 8 or not _WIRE_ALONE_RE.search(head) or split_dateline(text)[0]:
+        return text
+    place, rest = split_dateline(f"{head} - {text}")  # an all-caps place, not a caption's
+    return f"{head} - {text}" if place and place.isupper() and rest == text else text
+

@@ -42,6 +42,7 @@ from worker.normalise.cues import (
     CREDIT_KEYS,
     CREDIT_RE,
     DATE_HINT_RE,
+    DATE_LABEL_RE,
     DATE_LINE_RE,
     DIGIT_RE,
     DISCLAIMER_KEYS,
@@ -63,7 +64,7 @@ from worker.normalise.cues import (
     strong_match,
     url_hint,
 )
-from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines
+from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textparts import Line, TextParts
 from worker.normalise.title import PUNCT, pick_title, title_score
@@ -87,8 +88,6 @@ _KEY_POINTS_RE = re.compile(
     r"en bref|das wichtigste(?: in kürze)?|auf einen blick|lo (?:esencial|más importante)|"
     r"claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|要点|要點|ポイント|划重点)\W*$",
     re.IGNORECASE)
-_DATE_LABEL_RE = re.compile(r"^(?:published|posted|updated|modified|last updated)\b",
-                            re.IGNORECASE)
 
 
 def _features(lines: list[Line]) -> None:
@@ -157,7 +156,7 @@ def _features(lines: list[Line]) -> None:
                     and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
                          or (n >= 20 and ln.stop >= 0.2))
                     # "Published Feb. 23, 2024 at 5:48 p.m. Updated ..." reads like a sentence
-                    and not (n <= 20 and _DATE_LABEL_RE.match(t) and _YEAR_RE.search(t)
+                    and not (n <= 20 and DATE_LABEL_RE.match(t) and _YEAR_RE.search(t)
                              and DATE_LINE_RE.search(t)))
 
 
@@ -231,7 +230,7 @@ def _meta_line(ln: Line, parts: TextParts) -> bool:
         if DATE_HINT_RE.search(t):
             parts.date_lines.append(t)
         return True
-    if (ln.words <= 14 or (ln.words <= 30 and _DATE_LABEL_RE.match(t))) and not ln.prose \
+    if (ln.words <= 14 or (ln.words <= 30 and DATE_LABEL_RE.match(t))) and not ln.prose \
             and DIGIT_RE.search(t) and DATE_HINT_RE.search(t):
         parts.date_lines.append(t)
         return True
@@ -287,7 +286,7 @@ def extract_parts(text: str) -> TextParts:
     if not parts.date_lines:  # no date by the headline: the nearest one above the story
         for i in range(a - 1, max(-1, a - 40), -1):
             t = lines[i].text
-            if (lines[i].words <= 14 or (lines[i].words <= 30 and _DATE_LABEL_RE.match(t))) \
+            if (lines[i].words <= 14 or (lines[i].words <= 30 and DATE_LABEL_RE.match(t))) \
                     and _YEAR_RE.search(t) and DATE_LINE_RE.search(t):
                 parts.date_lines.append(t)
                 break
@@ -314,7 +313,8 @@ def extract_parts(text: str) -> TextParts:
             key = ln.text.lower()
             if key not in seen:  # pull quotes repeat a paragraph
                 seen.add(key)
-                body.append(_MD_HEAD_RE.sub("", ln.text) if ln.text[:1] == "#" else ln.text)
+                text = _MD_HEAD_RE.sub("", ln.text) if ln.text[:1] == "#" else ln.text
+                body.append(story_line(lines, i, text, not body))
     body = drop_pull_quotes(body)
     # A trailing subhead with nothing under it is furniture.
     while body and not FULL_STOP_RE.search(body[-1]) and len(body[-1].split()) < 10:

@@ -155,13 +155,27 @@ def _carries_on(prev: Line, cur: Line) -> bool:
 def _meta_under(lines: list[Line], i: int, a: int) -> int | None:
     """Index of a byline or date line right under line ``i``, or under the dek below it."""
     for j in range(i + 1, min(i + 3, a)):
-        t = lines[j].text
-        if lines[j].words <= 20 and (BYLINE_RE.match(t) or (
-                _YEAR_RE.search(t) and DATE_LINE_RE.search(t))):
+        if _is_meta(lines[j]):
             return j  # (a bare time is a video's length: "02:31 - Source: CNN")
+        # a bare author or agency name over the date ("Lusa" / "15 de julho de 2024, 14:03")
+        if j + 1 < a and _short_name(lines[j]) and _is_meta(lines[j + 1]):
+            return j
         if not (lines[j].sentence and not lines[j].linky and lines[j].words >= 5):
             return None  # not a dek: a menu, a label
     return None
+
+
+def _is_meta(ln: Line) -> bool:
+    t = ln.text
+    return ln.words <= 20 and bool(BYLINE_RE.match(t) or (
+        _YEAR_RE.search(t) and DATE_LINE_RE.search(t)))
+
+
+def _short_name(ln: Line) -> bool:
+    """"Lusa", "Rachel Okafor": one to three capitalised words, no stop word, no figure."""
+    words = ln.text.split()
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words) \
+        and ln.stop == 0 and not ln.linky
 
 
 def _name_only(ln: Line) -> bool:
