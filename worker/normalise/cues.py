@@ -291,11 +291,12 @@ DATE_LINE_RE = re.compile(
     rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
     r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     r"\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]", re.IGNORECASE)  # CJK: 11月20日
-# "Published ..." labels in the dev set's languages (a longer line with one is still a date line)
-DATE_LABEL_RE = re.compile(
-    r"^(?:published|posted|updated|modified|last updated|publié|mis à jour|veröffentlicht|"
-    r"aktualisiert|publicado|actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|"
-    r"bijgewerkt|opublikowano|zaktualizowano|publicerad|uppdaterad)\b", re.IGNORECASE)
+# a key-points box's head
+KEY_POINTS_RE = re.compile(
+    r"^\W*(?:key points|the essentials|in brief|in short|at a glance|points? clés|l['’]essentiel|"
+    r"en bref|das wichtigste(?: in kürze)?|auf einen blick|lo (?:esencial|más importante)|"
+    r"claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|要点|要點|ポイント|划重点)\W*$",
+    re.IGNORECASE)
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
 DIGIT_RE = re.compile(r"\d")
 # Author bio, usually after the story: "Jane Doe is a senior correspondent covering ..."

@@ -106,6 +106,11 @@ _HAS_DAY_RE = re.compile(
 )
 _FOREIGN_RE = re.compile(r"\b(" + "|".join(_FOREIGN_MONTHS) + r")\b|\bde\b|\bdel\b",
                          re.IGNORECASE)
+# "Published ..." labels in the dev set's languages (a longer line with one is still a date line)
+DATE_LABEL_RE = re.compile(
+    r"^(?:published|posted|updated|modified|last updated|publié|mis à jour|veröffentlicht|"
+    r"aktualisiert|publicado|actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|"
+    r"bijgewerkt|opublikowano|zaktualizowano|publicerad|uppdaterad)\b", re.IGNORECASE)
 _FUTURE_SLACK = timedelta(days=2)
 # "GMT+8" / "UTC-05:00": dateutil reads these POSIX-style (GMT+8 = UTC-8); pages mean UTC+8.
 _GMT_OFFSET_RE = re.compile(r"\b(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?\b")

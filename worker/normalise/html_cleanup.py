@@ -17,6 +17,7 @@ from worker.normalise.cues import (
     DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
+    KEY_POINTS_RE,
     STRONG_KEYS,
     STRONG_RE,
     TAIL_HEAD_RE,
@@ -24,6 +25,7 @@ from worker.normalise.cues import (
     disclaimer_free,
     full_stop,
 )
+from worker.normalise.dates import DATE_LABEL_RE
 from worker.normalise.html_layout import RELATED_RE
 from worker.normalise.lines import drop_pull_quotes
 from worker.normalise.title import PUNCT
@@ -38,7 +40,10 @@ _DEK_CLASS_RE = re.compile(
 
 
 _HEADS = ("h2", "h3", "h4", "h5", "h6")
-_COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|replies)"
+# (and the word in de fr es pt it nl pl sv: "Comentários", "Kommentare (12)")
+_COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|replies|"
+                          r"comentários|comentarios|commentaires|kommentare|commenti|"
+                          r"reacties|komentarze|kommentarer)"
                           r"(?:\s*\(\d+\))?:?$|^(?:leave a (?:comment|reply)|join the "
                           r"(?:conversation|discussion))\b", re.IGNORECASE)
 # Short furniture paragraphs kept from inside an article container: a follower count, a
@@ -47,6 +52,9 @@ _LABEL_PARA_RE = re.compile(
     r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
     r"^(?:quelle|source|sources|fuente|fonte|bron)\s*:\s*\S.{0,40}$|"
     r"^reporting from (?-i:[A-Z])[\w.,'’ -]{1,50}$|"  # a place, not "Reporting from the scene"
+    # a partner credit closing the story
+    r"^this (?:story|article|report) was (?:produced|published|reported) (?:in (?:partnership|"
+    r"collaboration) with|with (?:support|funding) from)\b|"
     r"^story continues (?:below|after (?:this|the) (?:ad|advertisement))$|"
     # a press release's contact and date lines over its text
     r"^(?:media |press )?contact(?: information)?\s*:\s*\S.{0,100}(?:@|\d{3}[-. ]\d{4})|"
@@ -143,11 +151,22 @@ def _drop_pull_quotes(lines: list[str], root: Any) -> list[str]:
     """Pull quotes (a short blockquote / aside repeating a sentence of the story) go, when
     the page has one that trafilatura kept as a paragraph (the check by text is cheap; the
     word-order comparison of every pair of paragraphs is not)."""
-    texts = [el.text_content() for el in root.iter("blockquote", "aside")]
+    boxes = list(root.iter("blockquote", "aside"))
+    texts = [el.text_content() for el in boxes]
+    # the quote without its attribution ("<p>quote</p><cite>Name</cite>")
+    texts += [p.text_content() for el in boxes if len(el) > 1 for p in el.iter("p")]
     quotes = {_norm(t) for t in texts if len(t) < 250}  # one sentence, not a link box
     if not quotes or quotes.isdisjoint(ln.rstrip(".").lower() for ln in lines if len(ln) < 250):
         return lines
-    return drop_pull_quotes(lines)
+    kept = drop_pull_quotes(lines)
+    if len(kept) == len(lines):
+        return kept
+    # the attribution of a quote that went goes too: "Carol Haugen", "Dirce Ramos, pescadora"
+    gone = {_norm(ln) for ln in lines} - {_norm(ln) for ln in kept}
+    names = {_norm(c.text_content()) for el in boxes
+             if any(_norm(p.text_content()) in gone for p in el.iter("p"))
+             for c in el if c.tag in ("cite", "span", "footer", "figcaption")}
+    return [ln for ln in kept if ln.count(" ") > 8 or _norm(ln) not in names]
 
 
 def _strong(line: str) -> bool:
@@ -197,6 +216,8 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
         spaces = ln.count(" ")
         if spaces < 4 and RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
+        if spaces < 3 and ln[-1] == ":" and DATE_LABEL_RE.match(ln):
+            continue  # "Last updated:" whose <time> trafilatura left out
         if ":" in ln and _LINK_LEADIN_RE.match(ln) and spaces < 20 and ln[-1] not in ".!?":
             continue  # "Related: <headline>", an inline link to another story
         if spaces < 12 and (_LABEL_PARA_RE.match(ln) or (
@@ -227,6 +248,15 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
             while at < len(lines) - 1 and lines[at].count(" ") < 45 \
                     and _marked_head(lines[at], root, description):
                 del lines[at]
+    # A "Key points" box over the story: its short points sum it up, they are no text.
+    for k in range(first, min(first + 3, len(lines))):
+        if lines[k].count(" ") < 5 and KEY_POINTS_RE.match(lines[k]):
+            end = k + 1
+            while end < len(lines) and lines[end].count(" ") < 15 and not full_stop(lines[end]):
+                end += 1
+            if end - k >= 3 and end < len(lines) and lines[end].count(" ") >= 20:
+                del lines[k:end]
+            break
     # A bare date line over the story ("30 May 2022") is the page's date, not text.
     while len(lines) > first + 1 and lines[first].count(" ") < 6 \
             and DIGIT_RE.search(lines[first]) and DATE_LINE_RE.search(lines[first]) \
@@ -299,7 +329,7 @@ def has_comments_head(root: Any) -> bool:
 # What _COMMENTS_RE's match can start with: a digit (\d: any decimal digit) or the first
 # letter of a word; no other character matches these under IGNORECASE (all code points
 # checked in the tests).
-_HEAD_FIRST = frozenset("cCrRlLjJ")
+_HEAD_FIRST = frozenset("cCrRlLjJkK")
 
 
 def _may_open_head(text: str) -> bool:

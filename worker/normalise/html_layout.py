@@ -137,6 +137,9 @@ _NOTES_TAGS = frozenset(("section", "div", "ol", "ul", "aside"))
 _LOOSE_TEXT_PARENTS = ("section", "article", "main", "font")
 
 
+_DONATE_RE = re.compile(r"donat(?:e|ion)", re.IGNORECASE)
+
+
 @functools.cache
 def _xpaths() -> tuple[Any, Any, Any, Any, Any]:
     """The widget and notes XPaths; every class and id value (by the attribute axis, ~3 us
@@ -162,6 +165,11 @@ def _drop_widgets(root: Any) -> None:
         # a strip, not a container: a live blog wrapped in class="ticker" stays
         if _WIDGET_RE.search(el.get("class") or "") and el.getparent() is not None \
                 and len(el.text_content()) < 600:
+            el.drop_tree()
+    # a donation appeal box in mid-story ("Independent journalism needs your support")
+    for el in list(root.iter("div", "aside", "section")) if "donat" in names else ():
+        if el.getparent() is not None and len(el.text_content()) < 600 \
+                and _DONATE_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             el.drop_tree()
     # a bold label ("<b>Related stories</b><br><a>...") heads such a box on old pages
     # an essay's footnotes / endnotes block ("Notes", then the numbered notes): the text

@@ -42,13 +42,13 @@ from worker.normalise.cues import (
     CREDIT_KEYS,
     CREDIT_RE,
     DATE_HINT_RE,
-    DATE_LABEL_RE,
     DATE_LINE_RE,
     DIGIT_RE,
     DISCLAIMER_KEYS,
     DISCLAIMER_RE,
     FULL_STOP_RE,
     IMAGE_RE,
+    KEY_POINTS_RE,
     SEP_CHARS,
     SEP_RE,
     SHORT_CUE_RE,
@@ -64,6 +64,7 @@ from worker.normalise.cues import (
     strong_match,
     url_hint,
 )
+from worker.normalise.dates import DATE_LABEL_RE
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textparts import Line, TextParts
@@ -83,11 +84,6 @@ _YEAR_RE = re.compile(r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년]))")  # Arabic
 # a live-blog entry's contributor line: "From Aya Tanaka"
 _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 _BULLETS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
-_KEY_POINTS_RE = re.compile(
-    r"^\W*(?:key points|the essentials|in brief|in short|at a glance|points? clés|l['’]essentiel|"
-    r"en bref|das wichtigste(?: in kürze)?|auf einen blick|lo (?:esencial|más importante)|"
-    r"claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|要点|要點|ポイント|划重点)\W*$",
-    re.IGNORECASE)
 
 
 def _features(lines: list[Line]) -> None:
@@ -241,7 +237,7 @@ def _past_key_points(lines: list[Line], a: int, b: int) -> int:
     """A "Key points" / "L'essentiel" box of bullets over the story sums it up: not its text."""
     for h in (a - 1, a):
         if not 0 <= h < len(lines) or lines[h].words > 5 \
-                or not _KEY_POINTS_RE.match(lines[h].text):
+                or not KEY_POINTS_RE.match(lines[h].text):
             continue
         k = h + 1
         while k <= b and lines[k].text[:2] in _BULLETS:
