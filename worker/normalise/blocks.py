@@ -188,7 +188,8 @@ _END_ONLY_RE = re.compile(r"comment|respons|repl|conversation|discussion|sort|©
 _INLINE_LABEL_RE = re.compile(
     r"^(?:read more|also read|read also|see also|related(?: \w+)?|recommended(?: \w+)?|"
     r"more on this(?: story)?|mehr zum thema|(?:à )?lire aussi|te puede interesar|"
-    r"lea también|leia também|leggi anche)\W*$", re.IGNORECASE)
+    r"lea también|lee también|leia também|leggi anche|lees ook|läs också|"
+    r"(?:prze)?czytaj (?:też|także))\W*$", re.IGNORECASE)
 
 
 def inline_boxes(lines: list[Line]) -> None:
@@ -198,14 +199,19 @@ def inline_boxes(lines: list[Line]) -> None:
     what follows the last paragraph). Teaser lists with deks (headline, sentence, headline)
     and comments (name, text, name) do not go on in consecutive paragraphs."""
     n = len(lines)
-    for i in [k for k, x in enumerate(lines) if x.boundary]:  # few: found at C speed
+    # (a "Leggi anche:" lead-in is no boundary any more once _inline_leadins saw the story
+    # go on under it, but its headline is still to go)
+    for i in [k for k, x in enumerate(lines) if x.boundary or (
+            x.words <= 3 and x.text[-1:] == ":")]:
         ln = lines[i]
         if ln.words > 6 or not any(x.prose for x in lines[max(0, i - 3):i]) \
                 or not _INLINE_LABEL_RE.match(ln.text):
             continue
         j = i + 1
-        while j < n and j - i <= 3 and not lines[j].prose and not lines[j].boundary \
-                and lines[j].words <= 16:
+        # the linked headline may read as prose ("Lyon : la rue ... piétonne ?"): no stop
+        while j < n and j - i <= 3 and (not lines[j].prose or (
+                j == i + 1 and not lines[j].text.endswith(".") and lines[j + 1 :][:1]
+                and lines[j + 1].prose)) and not lines[j].boundary and lines[j].words <= 16:
             j += 1
         # paragraphs end their sentences; teaser deks often do not
         if j >= n or not lines[j].prose or not lines[j].sentence or j - i > 3:

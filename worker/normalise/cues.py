@@ -261,7 +261,8 @@ BOUNDARY_RE = re.compile(
     r"latest (?:news|stories)|top stories|popular now|more stories)\b|^©|^copyright\b|"
     r"^(?:read more|also read|read also|see also)\W*$|^about (?:the (?-i:[A-Z])|us$)|"
     r"^(?:meistgelesen|mehr zum thema|mehr aus|lo más (?:visto|leído)|"
-    r"te puede interesar|à lire aussi|lire aussi|articles récents|les plus lus)\b",
+    r"te puede interesar|à lire aussi|lire aussi|articles récents|les plus lus|leggi anche|"
+    r"leia também|lea también|lee también)\b",
     re.IGNORECASE,
 )
 COMMENT_META_RE = re.compile(
@@ -357,7 +358,7 @@ WEAK_KEYS = _keyset(
 BOUNDARY_KEYS = _keyset(
     "comment comments response responses replies leave join related more recommended you "
     "most trending read what further about latest top popular copyright meistgelesen "
-    "mehr lo te à lire articles les sort sorted view show load see search")
+    "mehr lo te à lire articles les sort sorted view show load see search leggi leia lea lee")
 COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag permalink upvote "
                         "likes")
 # Photo captions in CJK pages: "写真：…", "图片：…", "사진=…"

@@ -52,6 +52,8 @@ _LABEL_PARA_RE = re.compile(
     r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
     r"^(?:quelle|source|sources|fuente|fonte|bron)\s*:\s*\S.{0,40}$|"
     r"^reporting from (?-i:[A-Z])[\w.,'’ -]{1,50}$|"  # a place, not "Reporting from the scene"
+    # a wire's credit line: "Reporting by Jane Doe; Editing by John Roe"
+    r"^(?:additional )?(?:reporting|writing) by (?-i:[A-Z])[^.]{0,120};\s*editing by\b|"
     # a partner credit closing the story
     r"^this (?:story|article|report) was (?:produced|published|reported) (?:in (?:partnership|"
     r"collaboration) with|with (?:support|funding) from)\b|"
