@@ -236,7 +236,7 @@ def _label(ln: Line) -> bool:
                 or (ln.linky and ln.words <= 3))
 
 
-_SIGN_UP_RE = re.compile(r"subscri|sign up|newsletter|abonn|suscr|assine|inbox|your email",
+_SIGN_UP_RE = re.compile(r"subscr|sign up|newsletter|abonn|suscr|assine|inbox|your email",
                          re.IGNORECASE)
 
 

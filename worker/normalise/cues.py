@@ -78,6 +78,7 @@ STRONG_RE = re.compile(
     r"abonnez-vous|réservé aux abonnés|suscr[ií]bete|(?:exclusivo|solo) para suscriptores|"
     r"jetzt abonnieren|nur für abonnenten|assine (?:já|agora|o)|exclusivo para assinantes|"
     r"abbonati (?:ora|subito|a)|riservato agli abbonati|"
+    r"^(?:subscrever|subscreva|inscreva-se|iscriviti|s'inscrire|inschrijven)\W*$|"
     # copyright notices in other languages
     r"queda prohibida (?:la|su) reproducci[oó]n|reproduction (?:interdite|réservée)|"
     r"vietata la riproduzione|(?:é|e) proibida a reprodu[cç][aã]o|nachdruck (?:verboten|nur)|"
@@ -292,7 +293,6 @@ DATE_LINE_RE = re.compile(
     rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
     r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     r"\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]", re.IGNORECASE)  # CJK: 11月20日
-# a key-points box's head
 KEY_POINTS_RE = re.compile(
     r"^\W*(?:key points|the essentials|in brief|in short|at a glance|points? clés|l['’]essentiel|"
     r"en bref|das wichtigste(?: in kürze)?|auf einen blick|lo (?:esencial|más importante)|"
@@ -309,7 +309,9 @@ BIO_RE = re.compile(
     r".{0,80}?\b(?:writer|reporter|correspondent|editor|journalist|columnist|researcher|"
     r"contributor|author|analyst|reviewer|producer|critic|redakteurin?|korrespondentin?|"
     r"periodista|redactora?|journaliste|rédact(?:eur|rice)|giornalista|autora?|auteure?|"
-    r"autrice|escritora?|écrivaine?|columnista|chroniqueu(?:r|se)|scritt(?:ore|rice))s?\b")
+    r"autrice|escritora?|écrivaine?|columnista|chroniqueu(?:r|se)|scritt(?:ore|rice))s?\b|"
+    r"^(?:[A-Z][\w'’.-]+\s+){2,3}(?:covers|reports on)\s[^.]{3,80}\bfor (?:the )?[A-Z]")
+# (BIO_RE's last branch: "Dana Whitlock covers schools for the Courier.")
 # Cookie consent paragraphs are long, so they get their own cue without the length cap.
 CONSENT_RE = re.compile(
     r"\bcookies?\b.{0,400}\b(?:consent|accept|agree|partners|withdraw|preferences|"
@@ -338,7 +340,7 @@ STRONG_KEYS = _keyset(
     "abonnez-vous abonnés suscríbete suscribete suscriptores abonnieren abonnenten assine "
     "assinantes abbonati prohibida reproduction vietata proibida nachdruck siga sigam "
     "síguenos siguenos suivez-nous folgen seguici comentários "
-    "comentarios commentaires")
+    "comentarios commentaires subscrever subscreva inscreva-se iscriviti s'inscrire inschrijven")
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "
