@@ -29,7 +29,7 @@ dumps: furniture in mid-story, captions and credits under the headline, HTML boi
 article containers, run-together dates) are the tenth blind set for issue 17 (``q``);
 ``r01_`` .. ``r99_`` (30 older news pages and long-form articles: table-layout HTML with
 ``<br><br>`` paragraphs inside ``<font>``, lynx dumps, wire copy, footnoted essays) are the
-eleventh (``r``); ``s01_`` .. ``s99_`` (24 pages in 8 languages: select-all, lynx, html2text
+eleventh (``r``); ``s01_`` .. ``s99_`` (24 pages in 9 languages: select-all, lynx, html2text
 and wire dumps, Next.js, table-layout, AMP, live-blog, long-form and list HTML) are the twelfth
 (``s``);
 ``overall`` is every document.
