@@ -138,6 +138,7 @@ _LOOSE_TEXT_PARENTS = ("section", "article", "main", "font")
 
 
 _DONATE_RE = re.compile(r"donat(?:e|ion)", re.IGNORECASE)
+_CAPTION_P_RE = re.compile(r"caption|photo[-_]{1,2}(?:desc|source|credit)", re.IGNORECASE)
 
 
 @functools.cache
@@ -170,6 +171,11 @@ def _drop_widgets(root: Any) -> None:
     for el in list(root.iter("div", "aside", "section")) if "donat" in names else ():
         if el.getparent() is not None and len(el.text_content()) < 600 \
                 and _DONATE_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            el.drop_tree()
+    # a photo's caption and credit written as <p>s ("photo-desc", "photo-source")
+    for el in list(root.iter("p")) if "photo" in names or "caption" in names else ():
+        if el.getparent() is not None and len(el.text_content()) < 300 \
+                and _CAPTION_P_RE.search(el.get("class") or ""):
             el.drop_tree()
     # a bold label ("<b>Related stories</b><br><a>...") heads such a box on old pages
     # an essay's footnotes / endnotes block ("Notes", then the numbered notes): the text
