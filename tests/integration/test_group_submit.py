@@ -83,8 +83,9 @@ def test_the_api_sends_a_task_sent_event(settings: Settings) -> None:
     sent: list[dict[str, Any]] = []
     ids: set[str] = set()
     with app.connection_for_read() as conn:
-        receiver = app.events.Receiver(conn, handlers={
-            "task-sent": lambda ev: sent.append(ev) if ev["uuid"] in ids else None})
+        # Every task-sent event is kept and matched afterwards: its event can arrive before the
+        # POST that caused it has returned its task id.
+        receiver = app.events.Receiver(conn, handlers={"task-sent": sent.append})
         listening = threading.Thread(
             target=lambda: receiver.capture(limit=None, timeout=None, wakeup=False), daemon=True)
         listening.start()
@@ -93,12 +94,12 @@ def test_the_api_sends_a_task_sent_event(settings: Settings) -> None:
                 # pub/sub: one sent before the receiver subscribed is not seen; send again
                 r = http.post("/v1/ingest/text", headers=AUTH, json={"text": TEXT})
                 ids.add(r.json()["task_id"])
-                return bool(sent)
+                return any(ev["uuid"] in ids for ev in list(sent))
             wait_until(one_sent, timeout=30, interval=0.2, message="a task-sent event")
         finally:
             receiver.should_stop = True
             listening.join(timeout=10)
-    event = sent[0]
+    event = next(ev for ev in list(sent) if ev["uuid"] in ids)
     assert event["name"] == names.INGEST_TEXT and event["queue"] == s.ingest_queue
     assert event["routing_key"] == s.ingest_queue and event["retries"] == 0
     assert event["args"].startswith("['Harbour ferry")
