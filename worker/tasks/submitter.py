@@ -42,7 +42,7 @@ from kombu.exceptions import OperationalError
 from worker.tasks import names
 from worker.tasks.broker import DEADLINE_HEADER, SubmissionLedger, queue_keys
 from worker.tasks.redislink import RedisLink, open_link
-from worker.tasks.transport import CLOCK_CHECK_S
+from worker.tasks.transport import CLOCK_CHECK_S, clock_offset_ms
 
 log = logging.getLogger(__name__)
 
@@ -346,6 +346,6 @@ class GroupSubmitter:
         if self.clock_offset_ms is None or now - self.clock_measured_at_s > CLOCK_CHECK_S:
             sec, usec = await link.call("TIME", timeout_s=self.timeout_s)
             now = time.monotonic()
-            self.clock_offset_ms = int(sec) * 1000 + int(usec) // 1000 - now * 1000
+            self.clock_offset_ms = clock_offset_ms(sec, usec, now)
             self.clock_measured_at_s = now
         return self.clock_offset_ms
