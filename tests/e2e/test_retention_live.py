@@ -54,7 +54,7 @@ def test_a_stream_fed_for_longer_than_retention_stays_bounded(
             peaks["stream"] = max(peaks["stream"], store.length())
             peaks["catalog"] = max(peaks["catalog"], catalog.count())
             peaks["history"] = max(peaks["history"], sum(
-                1 for _ in store.redis.scan_iter(match=store.keys.history("*"), count=1000)))
+                1 for _ in store.redis.scan_iter(match=store.keys.versions("*"), count=1000)))
             peaks["state"] = max(peaks["state"], _full_states(store))
         time.sleep(1 / RATE_PER_S)
     wait_until(lambda: settled(store.redis, store.keys, "catalog"), timeout=30,

@@ -73,14 +73,19 @@ def test_rebuild_restores_the_index_from_the_stream(store: EventStore) -> None:
     store.append(V1)
     store.append(V2)
     h = History(store.redis, store.keys)
-    before = store.redis.zrange(store.keys.history(V1.article_id), 0, -1)
-    store.redis.delete(store.keys.history(V1.article_id))
+    before = h.versions(V1.article_id)
+    assert len(before) == 2
+    store.redis.delete(store.keys.history(V1.article_id), store.keys.versions(V1.article_id))
     assert h.versions(V1.article_id) == []
     assert rebuild(store.redis, store.keys, store.iter_all()) == (2, 1)
-    assert store.redis.zrange(store.keys.history(V1.article_id), 0, -1) == before
-    # idempotent
+    assert h.versions(V1.article_id) == before
+    rebuilt = store.redis.zrange(store.keys.history(V1.article_id), 0, -1)
+    # idempotent, and beside the versions list appends push to it changes nothing read
     rebuild(store.redis, store.keys, store.iter_all())
-    assert store.redis.zrange(store.keys.history(V1.article_id), 0, -1) == before
+    assert store.redis.zrange(store.keys.history(V1.article_id), 0, -1) == rebuilt
+    store.append(art("Mayor opens the new bridge", "The bridge opened today."))
+    assert [v.version for v in h.versions(V1.article_id)] == [1, 2, 3]
+    assert h.versions(V1.article_id)[:2] == before
 
 
 def test_history_survives_trimming(store: EventStore) -> None:
@@ -106,7 +111,7 @@ def test_unknown_article_version_and_moment_are_named(store: EventStore) -> None
     with pytest.raises(VersionNotFound, match="has no version 5"):
         h.diff(V1.article_id, 1, 5)
     # an article appended before the index existed: says how to build it
-    store.redis.delete(store.keys.history(V1.article_id))
+    store.redis.delete(store.keys.history(V1.article_id), store.keys.versions(V1.article_id))
     with pytest.raises(VersionNotFound, match="rebuild history"):
         h.require(V1.article_id)
 

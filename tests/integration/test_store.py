@@ -145,16 +145,16 @@ def test_append_recovers_when_the_script_is_not_loaded(store: EventStore) -> Non
 def test_a_failing_script_call_leaves_the_connection_in_step(store: EventStore) -> None:
     from worker.store.eventstore import SCRIPT_BATCH
 
-    # Given a batch of several script calls, one in the middle failing (a history key of
+    # Given a batch of several script calls, one in the middle failing (a versions key of
     # another type)
     arts = [make_article(f"p{i}", location=f"/{i}") for i in range(2 * SCRIPT_BATCH + 5)]
     bad = arts[SCRIPT_BATCH + 1]
-    store.redis.set(store.keys.history(bad.article_id), "not a sorted set")
+    store.redis.set(store.keys.versions(bad.article_id), "not a list")
     with pytest.raises(Exception, match="WRONGTYPE"):
         store.append_many(arts)
     # Then every reply was read: the next batch gets its own replies (the other calls'
     # articles landed: unchanged; the rest of the failing call's are appended now)
-    store.redis.delete(store.keys.history(bad.article_id))
+    store.redis.delete(store.keys.versions(bad.article_id))
     res = store.append_many(arts)
     assert [r.article_id for r in res] == [a.article_id for a in arts]
     assert res[0].status == "unchanged" and res[-1].status == "unchanged"

@@ -163,13 +163,13 @@ def _history(client: redis.Redis, keys: Keys, entries: list[Peeked]
              ) -> list[tuple[bytes, bool] | None]:
     """Each article entry's member of its article's history index, cut at
     ``SUMMARY_VALUE_BYTES`` (True: it was cut); None when it is not there."""
-    wanted: list[tuple[str, int]] = []
+    wanted: list[tuple[str, str, int, str]] = []
     asked: list[bool] = []
     for e in entries:
         aid, version = to_str(e.fields.get("article_id", b"")), to_str(e.fields.get("version", b""))
         ok = bool(aid) and version.isdigit() and e.fields.get("type") != INGESTION_FAILED.encode()
         if ok:
-            wanted.append((keys.history(aid), int(version)))
+            wanted.append((keys.history(aid), keys.versions(aid), int(version), e.entry_id))
         asked.append(ok)
     replies = iter(Peek(client).members(wanted, value_bytes=SUMMARY_VALUE_BYTES))
     out: list[tuple[bytes, bool] | None] = []

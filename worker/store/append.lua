@@ -1,7 +1,7 @@
 -- Idempotent, versioned append of up to N article events in one script call, applying the
 -- per-article checks in order, so one round trip serves a batch.
 -- KEYS[1] event stream, KEYS[2] counters hash, then per article i: KEYS[1+2i] its state
---   hash, KEYS[2+2i] its history sorted set
+--   hash, KEYS[2+2i] its versions list (Keys.versions)
 -- ARGV[1] '1' when only an article's origin may revise it (docs/identity.md), else '0'.
 -- ARGV per article i, 10 values from 1+10*(i-1)+1: content_hash, expected current version,
 --   the version it appends (expected + 1), event type, event_id, article_id, schema_version,
@@ -19,8 +19,11 @@
 -- The caller sends each article at most once per call (a repeat waits for the next call).
 -- The state hash holds version, content_hash, entry_id, event_id, origin (no type: it follows
 -- from the version, worker.events.models.article_event_type; state written before keeps it).
--- The history member is "<entry_id>\n<summary>", scored by version: written in the same
--- script as the event, so the index never lags or leads the stream.
+-- The versions list gets two elements per event, its entry id and its history summary
+-- (whose JSON holds the version): written in the same script as the event, so the index
+-- never lags or leads the stream. An article whose state was lost gets a version again: the
+-- reader keeps, per version, the later entry (worker.store.history), so nothing is removed
+-- here and the push is the whole cost (the sorted set it replaces cost ~8% of appends/s).
 local KEYS, ARGV, call = KEYS, ARGV, redis.call  -- locals: no global lookup per use
 local out = {}
 local n = 0
@@ -52,9 +55,7 @@ for i = 1, (#KEYS - 2) / 2 do
       'event_id', ARGV[a + 5], 'schema_version', ARGV[a + 7], 'body', ARGV[a + 8])
     call('HSET', key, 'version', new_version, 'content_hash', ARGV[a + 1],
       'entry_id', id, 'event_id', ARGV[a + 5], 'origin', cur[5] or origin)
-    local hkey = KEYS[2 + 2 * i]
-    call('ZREMRANGEBYSCORE', hkey, new_version, new_version)
-    call('ZADD', hkey, new_version, id .. '\n' .. ARGV[a + 9])
+    call('RPUSH', KEYS[2 + 2 * i], id, ARGV[a + 9])
     counts[etype] = (counts[etype] or 0) + 1
     n = n + 1
     out[n] = id

@@ -262,7 +262,7 @@ class EventStore:
         error: redis.ResponseError | None = None
         items = iter(batch)
         start = 0  # position of the next reply's first article
-        art_key, hist_key = self.keys.article(""), self.keys.history("")  # + the article id
+        art_key, hist_key = self.keys.article(""), self.keys.versions("")  # + the article id
         sent: list[tuple[Article, str, int, Changes | None]] = []  # for a NOSCRIPT retry
         try:
             # Per call sent, its articles: (article, article_id, current version, event_id)

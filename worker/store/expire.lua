@@ -2,7 +2,8 @@
 -- KEYS[1] event stream, KEYS[2] catalog articles hash, KEYS[3] catalog by_published.
 -- ARGV[1] first id (XRANGE syntax), ARGV[2] last id ("(" excludes), ARGV[3] page size,
 -- ARGV[4] state key prefix (Keys.article('')), ARGV[5] history key prefix (Keys.history('')),
--- ARGV[6] catalog source-index prefix (Keys.catalog('by_source:')).
+-- ARGV[6] catalog source-index prefix (Keys.catalog('by_source:')), ARGV[7] versions list
+-- prefix (Keys.versions('')).
 -- An article whose latest event is one of these entries is forgotten: its history and its
 -- catalog document go, and its state hash keeps only what append.lua's dedupe and version
 -- check read (version, content_hash, origin), with entry_id/event_id emptied ('' so its
@@ -21,7 +22,7 @@ for _, row in ipairs(rows) do
   if aid and aid ~= '' and redis.call('HGET', ARGV[4] .. aid, 'entry_id') == id then
     redis.call('HSET', ARGV[4] .. aid, 'entry_id', '', 'event_id', '')
     redis.call('HDEL', ARGV[4] .. aid, 'type')
-    redis.call('DEL', ARGV[5] .. aid)
+    redis.call('DEL', ARGV[5] .. aid, ARGV[7] .. aid)
     local doc = redis.call('HGET', KEYS[2], aid)
     if doc then
       -- The source indexes an article is in: worker.consumers.builtin.catalog.source_names.

@@ -88,7 +88,8 @@ def _pass(client: redis.Redis, keys: Keys, cutoff: str, max_entries: int,
         n, k, eid = script(keys=[keys.events, keys.catalog("articles"),
                                  keys.catalog("by_published")],
                            args=[start, "(" + cut, min(page, max_entries - read),
-                                 keys.article(""), keys.history(""), keys.catalog("by_source:")])
+                                 keys.article(""), keys.history(""), keys.catalog("by_source:"),
+                                 keys.versions("")])
         read, forgot = read + int(n), forgot + int(k)
         if not int(n):
             break

@@ -1,10 +1,14 @@
 """Per-article history: every version of an article without reading the stream.
 
-``append.lua`` adds one member to ``Keys.history(article_id)`` with each article event, in
-the same script: ``<entry_id>\\n<summary JSON>`` scored by version (the summary is
-:class:`Version` without its entry id). Listing the versions is one ZRANGE; the article as it
-stood at a version is one point read (``XRANGE id id``) of that version's entry; so every
-question costs in proportion to the article's own versions, never to the stream.
+``append.lua`` pushes two elements to ``Keys.versions(article_id)`` with each article event,
+in the same script: its entry id and its summary JSON (:class:`Version` without its entry
+id). Versions appended before 2026-12-01, and those `rebuild history` writes, are members
+``<entry_id>\\n<summary JSON>`` of the sorted set ``Keys.history(article_id)`` scored by
+version; readers take both (one pipelined round trip) and keep, per version, the later entry
+(a version written twice: the article's state was lost and it started again). Listing the
+versions is that one read; the article as it stood at a version is one point read
+(``XRANGE id id``) of that version's entry; so every question costs in proportion to the
+article's own versions, never to the stream.
 
 Trimming the stream leaves the index alone: the history still lists trimmed versions (their
 summaries and changes), but their full text is gone (:class:`VersionTrimmed`); the archive
@@ -33,6 +37,7 @@ from worker.events.models import (
     Changes,
 )
 from worker.redisconn import to_str
+from worker.store.groups import parse_id
 from worker.store.keys import Keys
 
 log = logging.getLogger(__name__)
@@ -98,7 +103,23 @@ def revision_changes(client: redis.Redis, keys: Keys, batch: list[tuple[Article,
 
 def _parse(member: bytes | str) -> Version:
     entry_id, _, summary = to_str(member).partition("\n")
-    return Version(entry_id=entry_id, **dict(Summary.model_validate_json(summary)))
+    return _version(entry_id, summary)
+
+
+def _version(entry_id: bytes | str, summary: bytes | str) -> Version:
+    return Version(entry_id=to_str(entry_id), **dict(Summary.model_validate_json(summary)))
+
+
+def merge_versions(legacy: list[bytes], pushed: list[bytes]) -> list[Version]:
+    """The versions in a sorted set's members (``legacy``) and a versions list's elements
+    (``pushed``: entry id, summary, ...), oldest first; per version the later entry."""
+    found = [_parse(m) for m in legacy]
+    found += [_version(pushed[i], pushed[i + 1]) for i in range(0, len(pushed) - 1, 2)]
+    latest: dict[int, Version] = {}
+    for v in found:
+        if (had := latest.get(v.version)) is None or parse_id(v.entry_id) > parse_id(had.entry_id):
+            latest[v.version] = v
+    return [latest[n] for n in sorted(latest)]
 
 
 class History:
@@ -110,7 +131,10 @@ class History:
         """Every version, oldest first ([] for an unknown article). ``fill_changes`` computes
         the changes that revisions written before schema v3 lack, from both versions' entries
         when the stream still has them."""
-        out = [_parse(m) for m in self.redis.zrange(self.keys.history(article_id), 0, -1)]
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zrange(self.keys.history(article_id), 0, -1)
+        pipe.lrange(self.keys.versions(article_id), 0, -1)
+        out = merge_versions(*pipe.execute())
         if fill_changes:
             out = self._fill(out)
         return out
@@ -123,16 +147,16 @@ class History:
         return versions
 
     def version(self, article_id: str, number: int) -> Version:
-        rows = self.redis.zrangebyscore(self.keys.history(article_id), number, number)
-        if not rows:
+        found = [v for v in self.versions(article_id, fill_changes=False) if v.version == number]
+        if not found:
             raise VersionNotFound(self._missing(article_id, f"has no version {number}"))
-        return _parse(rows[0])
+        return found[0]
 
     def latest(self, article_id: str) -> Version:
-        rows = self.redis.zrange(self.keys.history(article_id), -1, -1)
-        if not rows:
+        versions = self.versions(article_id, fill_changes=False)
+        if not versions:
             raise VersionNotFound(self._missing(article_id, "has no versions"))
-        return _parse(rows[0])
+        return versions[-1]
 
     def as_of(self, article_id: str, when: datetime) -> Version:
         """The version current at ``when``: the last one that occurred at or before it."""
@@ -198,7 +222,7 @@ class History:
 
     def _missing(self, article_id: str, what: str) -> str:
         """The message for a lookup that found nothing: the article or only ``what``."""
-        if not self.redis.exists(self.keys.history(article_id)):
+        if not self.redis.exists(self.keys.history(article_id), self.keys.versions(article_id)):
             state = self.redis.hmget(self.keys.article(article_id), ["version", "entry_id"])
             if state[0] is not None and not state[1]:  # worker.store.expiry forgot it
                 return (f"article {article_id} is past retention (retention_s): its versions "
@@ -243,8 +267,9 @@ def rebuild(client: redis.Redis, keys: Keys,
             entries: Iterable[tuple[str, AnyEvent | EventDecodeError]]) -> tuple[int, int]:
     """Rewrite the history of every article event in ``entries`` (the stream, oldest first).
 
-    Each version is replaced in place (ZREMRANGEBYSCORE v v + ZADD, in MULTI batches), so
-    appends running meanwhile (which write the same member for the same version) are never
+    Each version is replaced in place in the sorted set ``Keys.history`` (ZREMRANGEBYSCORE
+    v v + ZADD, in MULTI batches), which readers take with the versions list appends push to
+    (the same entry there gives the same version), so appends running meanwhile are never
     lost, and versions already trimmed from the stream keep their summaries.
     Returns (versions written, articles touched). The articles are counted in a Redis set
     (unlinked at the end), so the process stays the same size whatever the stream holds.

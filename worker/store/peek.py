@@ -25,19 +25,31 @@ UNBOUNDED = 2**53  # walk budget meaning "no byte budget": the entry count bound
 CALL_WALK_BYTES = 8 * 1024 * 1024
 
 
-# Members of sorted sets at given scores, each cut at ARGV[1] bytes: {{member, full length or
-# 0 when whole}, ...} per key. KEYS: the sets; ARGV[1 + i]: the score to read in KEYS[i].
+# Per article, the history members of one entry, each cut at ARGV[1] bytes: {{member, full
+# length or 0 when whole}, ...} per article. KEYS[2i-1], KEYS[2i]: the article's sorted set
+# (Keys.history: members at score ARGV[2i]) and its versions list (Keys.versions: the element
+# after the one equal to the entry id ARGV[2i+1], given as "<entry id>\n<summary>"). LPOS is
+# Redis >= 6.0.6.
 MEMBERS_LUA = """
 local keep = tonumber(ARGV[1])
 local out = {}
-for i, key in ipairs(KEYS) do
+local function add(got, m)
+  if #m > keep then
+    got[#got + 1] = {string.sub(m, 1, keep), #m}
+  else
+    got[#got + 1] = {m, 0}
+  end
+end
+for i = 1, #KEYS / 2 do
   local got = {}
-  for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, ARGV[i + 1], ARGV[i + 1])) do
-    if #m > keep then
-      got[#got + 1] = {string.sub(m, 1, keep), #m}
-    else
-      got[#got + 1] = {m, 0}
-    end
+  local score, id = ARGV[2 * i], ARGV[2 * i + 1]
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2 * i - 1], score, score)) do
+    add(got, m)
+  end
+  -- LPOS compares in C: the other versions never become Lua strings
+  local j = redis.call('LPOS', KEYS[2 * i], id)
+  if j then
+    add(got, id .. '\\n' .. (redis.call('LINDEX', KEYS[2 * i], j + 1) or ''))
   end
   out[i] = got
 end
@@ -70,14 +82,16 @@ class Peek:
         self._script = client.register_script(lua.source("peek.lua"))
         self._members = client.register_script(MEMBERS_LUA)
 
-    def members(self, wanted: list[tuple[str, int]], *, value_bytes: int
+    def members(self, wanted: list[tuple[str, str, int, str]], *, value_bytes: int
                 ) -> list[list[tuple[bytes, bool]]]:
-        """For each (sorted set, score): its members at that score, each cut at
-        ``value_bytes`` (with True when it was cut)."""
+        """For each (sorted set, versions list, version, entry id): the history members of
+        that version in the set and of that entry in the list (``<entry id>\\n<summary>``),
+        each cut at ``value_bytes`` (with True when it was cut)."""
         if not wanted:
             return []
-        reply: Any = self._members(keys=[k for k, _ in wanted],
-                                   args=[value_bytes, *(score for _, score in wanted)])
+        reply: Any = self._members(
+            keys=[k for zset, pushed, _, _ in wanted for k in (zset, pushed)],
+            args=[value_bytes, *(a for _, _, v, eid in wanted for a in (v, eid))])
         return [[(m, bool(int(full))) for m, full in got] for got in reply]
 
     def walk(self, stream: str, *, newest_first: bool = False, start: str | None = None,
