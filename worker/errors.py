@@ -21,12 +21,14 @@
     │   └── VersionTrimmed          the version is in the history, its event no longer in
     │                               the stream
     ├── ReadModelError              the PostgreSQL read model: unreachable, not migrated
-    └── HandlerError                raised by a handler; counted toward dead-lettering
-        └── PermanentHandlerError   retrying cannot help: dead-lettered at once
+    ├── HandlerError                raised by a handler; counted toward dead-lettering
+    │   └── PermanentHandlerError   retrying cannot help: dead-lettered at once
+    └── FeedNeedsFullParser         internal: the fast RSS reader hands a feed to feedparser
+                                    (caught where it is raised; never reaches a user)
 
 Retry control flow is *not* modelled as errors of this tree: transient infrastructure
 failures (``redis.ConnectionError``, ``OSError``) are left as they are so Celery's
-``autoretry_for`` can retry them, and ``Retryable`` marks the few we raise ourselves.
+``autoretry_for`` can retry them.
 """
 
 from __future__ import annotations
@@ -164,9 +166,6 @@ class PermanentHandlerError(HandlerError):
     """The event can never succeed as it is (e.g. a webhook 4xx): dead-letter it now."""
 
 
-class Retryable(Exception):
-    """Raise to ask for a retry later; not a failure of the input."""
-
-    def __init__(self, reason: str, *, countdown_s: float | None = None) -> None:
-        super().__init__(reason)
-        self.countdown_s = countdown_s
+class FeedNeedsFullParser(NewsworkerError):
+    """The fast RSS 2.0 reader (worker.feeds.rss_stream) met something only feedparser
+    handles; worker.feeds.parse catches it and parses the feed with feedparser instead."""

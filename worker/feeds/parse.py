@@ -28,7 +28,13 @@ from typing import Any
 
 import orjson
 
-from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
+from worker.errors import (
+    EmptyInput,
+    FeedNeedsFullParser,
+    NotAnArticle,
+    RejectedInput,
+    TooLarge,
+)
 from worker.events.models import Article, Image, Source
 from worker.feeds import rss_stream
 from worker.feeds.entries import Entry, FeedStream, strip_markup
@@ -133,7 +139,7 @@ def _fast_stream(raw: bytes, headers: dict[str, str], base: str,
     try:
         stream = FeedStream(fast, base=base, site=None, feed_lang=None, extra_tags=tags,
                             site_url=rss_stream.channel_link(raw))
-    except rss_stream.Unsupported as exc:
+    except FeedNeedsFullParser as exc:
         log.info("feed needs the full parser: %s", exc)
         return None
     stream.title = strip_markup(fast.title or "") or None

@@ -8,7 +8,7 @@ Only the plainest feeds take this path, and it must give what feedparser would: 
 holding nothing but the elements below (each at most once, except category), no DOCTYPE
 (so no entity declarations at all), no ``xml:lang``/``xml:base``, plain author names, and
 dates in RFC 822 or RFC 3339 (others need feedparser's own date parsers).
-Anything else raises ``Unsupported`` during the first pass over the entries, before an
+Anything else raises ``FeedNeedsFullParser`` during the first pass over the entries, before an
 article exists, and the caller falls back to feedparser. The parser itself is locked
 down: no entity resolution, no network, no DTD, no huge-tree mode.
 """
@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from worker.errors import FeedNeedsFullParser
 from worker.events.models import Image
 from worker.feeds.entries import Entry, strip_markup
 from worker.normalise.dates import parse_rfc822, parse_w3dtf
@@ -41,10 +42,6 @@ _HEAD_RE = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<rss\s[^>]*
                       rb"version\s*=\s*[\"']2\.0[\"']", re.DOTALL)
 _ENC_RE = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 _CHANNEL_LINK_RE = re.compile(rb"<link>\s*(https?://[^<\s]+)\s*</link>", re.IGNORECASE)
-
-
-class Unsupported(Exception):
-    """The feed needs feedparser (not an error: the caller falls back)."""
 
 
 def eligible(raw: bytes, headers: dict[str, str]) -> bool:
@@ -86,18 +83,18 @@ class FastRss:
                     elif el.tag == "language":
                         self.language = _text(el)
         except etree.XMLSyntaxError as exc:
-            raise Unsupported(f"not well-formed: {exc}") from None
+            raise FeedNeedsFullParser(f"not well-formed: {exc}") from None
 
 
 def _text(el: Any) -> str:
     if len(el) or any(a in el.attrib for a in _XML_ATTRS):
-        raise Unsupported(f"<{el.tag}> has child elements or xml:lang/xml:base")
+        raise FeedNeedsFullParser(f"<{el.tag}> has child elements or xml:lang/xml:base")
     return str(el.text or "").strip()
 
 
 def _entry(item: Any) -> Entry:
     if any(a in item.attrib for a in _XML_ATTRS):
-        raise Unsupported("item has xml:lang/xml:base")
+        raise FeedNeedsFullParser("item has xml:lang/xml:base")
     one: dict[str, str] = {}
     tags: list[str] = []
     images: list[Image] = []
@@ -105,7 +102,7 @@ def _entry(item: Any) -> Entry:
         tag = child.tag
         if tag in _SINGLE:
             if tag in one:
-                raise Unsupported(f"repeated <{tag}>")
+                raise FeedNeedsFullParser(f"repeated <{tag}>")
             one[tag] = _text(child)
         elif tag == "category":
             tags.append(_text(child))
@@ -114,12 +111,12 @@ def _entry(item: Any) -> Entry:
             if href and kind.startswith("image"):
                 images.append(Image(src=href))
         else:
-            raise Unsupported(f"item element {tag!r}")
+            raise FeedNeedsFullParser(f"item element {tag!r}")
     if "author" in one and _CREATOR in one:
-        raise Unsupported("both author and dc:creator")
+        raise FeedNeedsFullParser("both author and dc:creator")
     author = one.get("author") or one.get(_CREATOR) or ""
     if any(c in author for c in "@()<"):
-        raise Unsupported("author is not a plain name")
+        raise FeedNeedsFullParser("author is not a plain name")
     guid = one.get("guid") or None
     link = one.get("link") or None
     guid_el = item.find("guid")
@@ -142,7 +139,7 @@ def _pub_date(raw: str | None) -> datetime | None:
         return None
     found = parse_rfc822(raw) or parse_w3dtf(raw)
     if found is None and any(c.isdigit() for c in raw):
-        raise Unsupported(f"pubDate {raw[:40]!r} is neither RFC 822 nor RFC 3339")
+        raise FeedNeedsFullParser(f"pubDate {raw[:40]!r} is neither RFC 822 nor RFC 3339")
     return found
 
 
