@@ -20,7 +20,7 @@ import logging
 import re
 from itertools import pairwise
 
-from worker.normalise.cues import BYLINE_RE, DATE_LINE_RE, DIGIT_RE, FULL_STOP_RE, URL_RE
+from worker.normalise.cues import BYLINE_RE, DATE_LINE_RE, DIGIT_RE, FULL_STOP_RE, READ_ALSO, URL_RE
 from worker.normalise.textparts import Line
 
 log = logging.getLogger(__name__)
@@ -189,7 +189,7 @@ _INLINE_LABEL_RE = re.compile(
     r"^(?:read more|also read|read also|see also|related(?: \w+)?|recommended(?: \w+)?|"
     r"more on this(?: story)?|mehr zum thema|(?:à )?lire aussi|te puede interesar|"
     r"lea también|lee también|leia também|leggi anche|lees ook|läs också|"
-    r"(?:prze)?czytaj (?:też|także))\W*$", re.IGNORECASE)
+    r"(?:prze)?czytaj (?:też|także)|" + READ_ALSO + r")\W*$", re.IGNORECASE)
 
 
 def inline_boxes(lines: list[Line]) -> None:

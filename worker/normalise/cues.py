@@ -65,6 +65,15 @@ def credit_cue(text: str) -> bool:
     return bool(CREDIT_RE.search(text))
 
 
+# "Read also" lead-ins of a related link in the story, beyond English/French/Spanish/Italian/
+# Portuguese/Dutch/German (listed where they are used): Nordic, Finnish, Baltic-adjacent,
+# Slavic, Hungarian, Romanian, Turkish, Indonesian/Malay, Cyrillic
+READ_ALSO = (r"lue myös|læs også|les også|läs också|lees ook|baca juga|bacaan lainnya|"
+             r"ayrıca (?:bakınız|okuyun)|ilginizi çekebilir|čtěte (?:také|též|rovněž)|"
+             r"přečtěte si (?:také|též|rovněž)|čítajte (?:aj|tiež)|citește și|citeşte şi|"
+             r"citiți și|citiţi şi|vezi și|vezi şi|olvassa el|ez is érdekelheti|"
+             r"(?:prze)?czytaj (?:też|także|również)|читайте (?:також|также|тоже)|"
+             r"preberite še|pročitajte (?:i|još)|прочетете още|loe ka|skaitykite taip pat")
 # Furniture cues that rarely occur in story prose: count against lines up to ~40 words.
 STRONG_RE = re.compile(
     r"newsletter|subscribe\b|subscription|subscribers? only|"
@@ -96,7 +105,7 @@ STRONG_RE = re.compile(
     # the same furniture in the other languages the detector knows
     r"^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame)\W*$|"
     r"^(?:lire aussi|à lire aussi|voir aussi|lea también|lee también|te puede interesar|"
-    r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook)\b|"
+    r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook|" + READ_ALSO + r")\b|"
     r"tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|"
     r"views expressed (?:in|here)|do not necessarily reflect|"
     # wire contributor lines and correction notes sit after the story, never in it
@@ -263,7 +272,7 @@ BOUNDARY_RE = re.compile(
     r"^(?:read more|also read|read also|see also)\W*$|^about (?:the (?-i:[A-Z])|us$)|"
     r"^(?:meistgelesen|mehr zum thema|mehr aus|lo más (?:visto|leído)|"
     r"te puede interesar|à lire aussi|lire aussi|articles récents|les plus lus|leggi anche|"
-    r"leia também|lea también|lee también)\b",
+    r"leia também|lea también|lee também)\b|^(?:" + READ_ALSO + r")\W*$",
     re.IGNORECASE,
 )
 COMMENT_META_RE = re.compile(

@@ -17,6 +17,7 @@ from worker.normalise.cues import (
     IMAGE_RE,
 )
 from worker.normalise.meta import split_dateline
+from worker.normalise.stopwords import STOPWORDS
 from worker.normalise.textparts import Line, TextParts
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def logical_lines(text: str) -> list[Line]:
     indents = paragraph_indents(split)
     width = wrap_width(raw)
     vocab = doc_vocab(text) if "-\n" in text else frozenset()
+    free = bool(vocab) and joins_freely(vocab)
     blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
     out: list[Line] = []
     gap = indented = False
@@ -57,7 +59,7 @@ def logical_lines(text: str) -> list[Line]:
                 and not FULL_STOP_RE.search(out[-1].text):
             # ... and the unindented lines under it go on with it, wrapped short or not,
             # until a sentence ends (a wire's "RCP // SF" trailer follows without a blank)
-            out[-1].text = dehyphen(out[-1].text, s, vocab) if out[-1].text.endswith("-") \
+            out[-1].text = dehyphen(out[-1].text, s, vocab, free) if out[-1].text.endswith("-") \
                 else f"{out[-1].text} {s}"
             cur = out[-1].text if width else None
             last = s
@@ -65,7 +67,7 @@ def logical_lines(text: str) -> list[Line]:
         if out and not gap and len(out[-1].text) < _MAX_JOIN \
                 and _fragment(out[-1].text, s, raw, i):
             joined = out[-1].text
-            out[-1].text = last = dehyphen(joined, s, vocab) if joined.endswith("-") else \
+            out[-1].text = last = dehyphen(joined, s, vocab, free) if joined.endswith("-") else \
                 joined + ("" if s[:1] in _GLUE else " ") + s
             cur = out[-1].text if width else None
             continue
@@ -82,7 +84,7 @@ def logical_lines(text: str) -> list[Line]:
                 and " | " not in last and not BYLINE_RE.match(s)
                 and not (blank_seps < 3 and FULL_STOP_RE.search(last)
                          and not s[:1].islower())):
-            cur = dehyphen(cur, s, vocab) if cur.endswith("-") else f"{cur} {s}"
+            cur = dehyphen(cur, s, vocab, free) if cur.endswith("-") else f"{cur} {s}"
             out[-1].text = cur
             last = s
             continue
@@ -337,7 +339,16 @@ def doc_vocab(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _ALPHA_RE.findall(_BREAK_RE.sub(" ", text)))
 
 
-def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset()) -> str:
+def joins_freely(vocab: frozenset[str]) -> bool:
+    """Whether a lower-case word broken at a line-end hyphen is one word by default: in
+    text with few English function words or fewer than another language's, where a hyphenated
+    lower-case compound ("long-term") is rare (Danish, Spanish, Finnish ...)."""
+    en = len(vocab & STOPWORDS["en"])
+    return en < 6 or any(len(vocab & words) > en
+                         for lang, words in STOPWORDS.items() if lang != "en")
+
+
+def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset(), free: bool = False) -> str:
     """'govern-' + 'ment' -> 'government', 'rec-' + 'ommended' -> 'recommended' (print
     line breaks); a compound ('fast-' + 'growing', 'long-' + 'term') keeps its hyphen.
     Beyond the suffix list, the document's own words decide: 'adminis-' + 'tration' joins
@@ -351,6 +362,9 @@ def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset()) -> str:
             m = _ALPHA_RE.match(s)
             right = m.group(0).lower() if m else ""
             if lefts and right and lefts[-1].lower() + right in vocab:
+                return cur[:-1] + s
+            # elsewhere a syllable break, unless both halves are words of the text
+            if free and lefts and right and not (lefts[-1].lower() in vocab and right in vocab):
                 return cur[:-1] + s
     return cur + s
 
