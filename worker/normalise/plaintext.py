@@ -67,6 +67,7 @@ from worker.normalise.cues import (
 from worker.normalise.dates import DATE_LABEL_RE
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.stopwords import ALL_STOPWORDS
+from worker.normalise.textfix import rejoin_markdown_links
 from worker.normalise.textparts import Line, TextParts
 from worker.normalise.title import PUNCT, pick_title, title_score
 
@@ -150,10 +151,19 @@ def _features(lines: list[Line]) -> None:
         ln.bio = 8 <= n <= 80 and (b := t.strip("_*"))[:1].isupper() and bool(BIO_RE.match(b))
         ln.prose = (not ln.linky and not ln.strong and not ln.repeated and not ln.bio
                     and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
-                         or (n >= 20 and ln.stop >= 0.2))
+                         or (n >= 20 and ln.stop >= 0.2)
+                         # languages that glue their particles on (Finnish, Turkish): a long
+                         # sentence of mostly lower-case words
+                         or (n >= 15 and ln.sentence and not long_line
+                             and _lower_share(t) >= 0.6))
                     # "Published Feb. 23, 2024 at 5:48 p.m. Updated ..." reads like a sentence
                     and not (n <= 20 and DATE_LABEL_RE.match(t) and _YEAR_RE.search(t)
                              and DATE_LINE_RE.search(t)))
+
+
+def _lower_share(t: str) -> float:
+    words = t.split()
+    return sum(map(str.islower, [w[:1] for w in words])) / len(words)
 
 
 def _disjoint(words: list[str], keys: frozenset[str]) -> bool:
@@ -257,7 +267,7 @@ def _past_key_points(lines: list[Line], a: int, b: int) -> int:
 def extract_parts(text: str) -> TextParts:
     """Classify a plain-text dump's lines and return the article's parts."""
     parts = TextParts()
-    lines = logical_lines(text)
+    lines = logical_lines(rejoin_markdown_links(text))
     if not lines:
         return parts
     _features(lines)

@@ -42,4 +42,28 @@ STOPWORDS: dict[str, frozenset[str]] = {
         "he": "של את על עם לא זה כי גם הוא היא הם או אם כל אבל רק מה יש אחרי לפני בין",
     }.items()
 }
-ALL_STOPWORDS: frozenset[str] = frozenset().union(*STOPWORDS.values())
+# Function words of more languages, for prose density only (language detection keeps to the
+# list above: these overlap with it and with each other). Turkish postpositions count too: the
+# language glues most of its particles to words.
+_PROSE_ONLY = (
+    "fi: ja on ei että se oli myös kun mutta tai ovat hän jo vielä sekä joka jotka mukaan kuin "
+    "sen nyt ole olisi voi vain koska niin tämä jos noin jälkeen aikana",
+    "da: og er det at en til på som med af for ikke den har de var men et om også fra kan sig "
+    "vil skal blev efter der så eller når ved hvor andre over",
+    "no: og er det at en til på som med av for ikke den har de var men et om også fra kan seg "
+    "vil skal ble etter der så eller når ved hvor",
+    "cs: a se na je v že to s z do o jako ale by pro od po k ve za jsou byl bylo byla které "
+    "který která také už jen při již podle mezi před jeho než nebo",
+    "sk: a sa na je v že to s z do o ako ale by pre od po k vo za sú bol bolo bola ktoré "
+    "ktorý ktorá tiež už len pri podľa medzi pred jeho než alebo",
+    "ro: și şi în de la cu a pe care că nu un o din să se mai au fost este sunt pentru ca dar "
+    "fi iar după acest această ale al unei unui despre până",
+    "hu: a az és hogy nem is egy meg de van volt csak már mint még kell lesz ez azt ha vagy "
+    "után szerint pedig között amely aki",
+    "hr: i u je na da se za su od sa kao ali iz to koji koja koje bio bila što nije će",
+    "tr: ile ise ayrıca üzere tarafından boyunca ardından nedeniyle rağmen sırasında karşı "
+    "hem ya veya ki olduğu olduğunu",
+    "id: adalah sebagai atau telah juga bahwa para tersebut masih lebih dapat",
+)
+ALL_STOPWORDS: frozenset[str] = frozenset().union(
+    *STOPWORDS.values(), *(line.split(":", 1)[1].split() for line in _PROSE_ONLY))
