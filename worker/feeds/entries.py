@@ -19,6 +19,13 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from worker.errors import NotAnArticle, RejectedInput
 from worker.events.limits import capped
 from worker.events.models import Article, Image, Source, content_hash
+from worker.feeds.entry_rules import (
+    is_sponsored,
+    link_post_target,
+    not_an_article,
+    story_key,
+    unwrap_source_lines,
+)
 from worker.normalise.article import NORMALISER_VERSION
 from worker.normalise.decode import clean_text
 from worker.normalise.html import html_to_paragraphs
@@ -65,15 +72,24 @@ class FeedStream:
         # Relative links resolve against the feed's URL, else (a file) the site's own link.
         self._base = base if _HTTP_RE.match(base) or not site_url else site_url.strip()
         self._location = base
+        self._site_url = site_url or base
         # key -> (first position, last position, URL of the last copy)
         self._span: dict[str, tuple[int, int, str | None]] = {}
+        # (URL, title) -> the first key listing it: the same story again under another id
+        # (a repost, an alert through a second redirect) is a duplicate, the first one kept.
+        stories: dict[tuple[str, str], str] = {}
         for i, entry in enumerate(entries()):
             key = self._key(entry, count=True)
             if key is None:
                 continue
+            url = self._url(entry)
+            if url and entry.title and key not in self._span \
+                    and stories.setdefault((url, story_key(entry.title)), key) != key:
+                self.duplicates += 1
+                continue
             first = self._span[key][0] if key in self._span else i
             self.duplicates += key in self._span
-            self._span[key] = (first, i, self._url(entry))
+            self._span[key] = (first, i, url)
         if not self._span and not self.skipped:
             raise NotAnArticle("feed has no entries")
         self._links: dict[str, int] = {}
@@ -84,10 +100,16 @@ class FeedStream:
     def _url(self, entry: Entry) -> str | None:
         # No link: a GUID/id that is itself a web address still names the page.
         link = entry.link or (entry.key if _HTTP_RE.match(entry.key) else None)
-        return _entry_url(link, self._base)
+        return _entry_url(link_post_target(entry.html) or link, self._base)
 
     def _key(self, entry: Entry, *, count: bool = False) -> str | None:
         """The entry's identity, or None (counted as skipped) when it has nothing to show."""
+        if entry.title and is_sponsored(entry.title, entry.tags, entry.link, self._site_url):
+            if count:
+                self.skipped += 1
+                self.reasons.append("sponsored item")
+                log.info("skipping sponsored feed entry %r", entry.title[:60])
+            return None
         if entry.key and entry.title:
             return entry.key  # a title is enough for _body to succeed: no need to parse
         try:
@@ -109,7 +131,7 @@ class FeedStream:
         offset = pos = 0  # absolute slot of window[0]; next position to reserve from
         for i, entry in enumerate(self._entries()):
             key = self._key(entry)
-            if key is None or self._span[key][1] != i:
+            if key is None or key not in self._span or self._span[key][1] != i:
                 continue
             while pos < i:  # duplicated keys first seen before here hold their place
                 if pos in firsts:
@@ -142,7 +164,11 @@ class FeedStream:
             url = self._span[key][2]
             if url and self._links.get(url, 0) > 1:
                 url = None  # shared link: identity falls back to <feed>#<guid>
-            art = _article(entry, _body(entry), key=key, url=url, base=self._base,
+            body = _body(entry)
+            why = not_an_article(url, body, entry.title)
+            if why:
+                raise NotAnArticle(why)
+            art = _article(entry, body, key=key, url=url, base=self._base,
                            location=self._location, site=self.title, feed_lang=self._lang,
                            extra_tags=self._tags)
         except Exception as exc:  # skip the entry, keep the feed
@@ -172,7 +198,7 @@ def _paras(value: str, *, markup: bool) -> list[str]:
         value, markup = htmllib.unescape(value), True
     if markup and _is_link_list(value):
         return []  # aggregator blurbs: headline links + publisher names, no prose
-    paras = html_to_paragraphs(clean_text(value)) if markup \
+    paras = html_to_paragraphs(unwrap_source_lines(clean_text(value))) if markup \
         else re.split(r"\n\s*\n", clean_text(value))
     paras = [" ".join(unescape_residual(p).split()) for p in paras]
     return [p for p in paras if p]
@@ -327,7 +353,9 @@ _AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en)\s)\s*", re.IGNOR
 _IN_PLACE_RE = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*)\s+in\s+"
                           r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}$")
 _PLACEHOLDER_AUTHORS = frozenset({"unknown", "unknown author", "admin", "administrator",
-                                  "root", "webmaster", "none", "null", "n/a", "noreply"})
+                                  "root", "webmaster", "none", "null", "n/a", "noreply",
+                                  "[deleted]", "[removed]"})
+_HANDLE_RE = re.compile(r"^/?u/(?=[\w\[-])")
 _ROLE_RE = re.compile(r"\b(?:reporter|correspondent|editor|writer|staff|contributor|columnist|"
                       r"journalist|producer|redakteur\w*|autor\w*|rédact\w*)\b", re.I)
 
@@ -348,6 +376,7 @@ def clean_authors(raw: list[str]) -> tuple[str, ...]:
         value = " ".join(unescape_residual(value).split())
         m = re.fullmatch(r"\S+@\S+\s*\((.+)\)", value)  # RSS 2.0: "mail@x.com (Name)"
         value = m.group(1) if m else _EMAIL_RE.sub("", value).strip(" ()<>,")
+        value = _HANDLE_RE.sub("", value)  # forum handles: "/u/name" is the user "name"
         m2 = _BYLINE_RE.match(value)
         if m2 and (m2.group(1) or len(value[m2.end():].split()) >= 2):
             value = value[m2.end():]

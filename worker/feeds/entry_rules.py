@@ -1,0 +1,100 @@
+"""Which feed entries are articles, and where they point: rules on one entry's fields.
+
+Used by ``worker.feeds.entries.FeedStream``: link-aggregator posts whose entry link is the
+discussion page (the "[link]" anchor names the article), sponsored items injected into a
+publisher's feed, entries that are only a picture or a moderator's "[removed]", and the
+same story listed twice under different ids.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import logging
+import re
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+# Reddit-style link posts ("submitted by /u/x [link] [comments]"): the entry's own link is
+# the comments page; the anchor reading "[link]" is the article the post is about.
+_LINK_ANCHOR_RE = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>\s*\[link\]\s*</a",
+                             re.IGNORECASE)
+
+
+def link_post_target(markup: str | None) -> str | None:
+    """The "[link]" anchor's address in a link post's content, or None."""
+    if not markup or "[link]" not in markup:
+        return None
+    m = _LINK_ANCHOR_RE.search(markup)
+    return htmllib.unescape(m.group(1)).strip() if m else None
+
+
+# Ad networks inject items into publishers' feeds with a marker opening the title
+# ("PR:", "【PR】", "[AD]", "Sponsored:", "Anzeige:"). A marker alone is not enough (a story
+# about PR firms may start "PR: …"): the item must also be filed as an ad or leave the site.
+_AD_WORDS = (r"PR|AD|Ad|Sponsored|SPONSORED|Promoted|Advertisement|Anzeige|Werbung|"
+             r"Publicidad|Publicité|Pubblicità|Reklama|Mainos|Annonce|広告|プロモーション|광고|广告|推广")
+_AD_TITLE_RE = re.compile(rf"^\s*(?:[\[【(（]\s*(?:{_AD_WORDS})\s*[\]】)）]|"
+                          rf"(?:{_AD_WORDS})\s*[:：])")
+_AD_TAG_RE = re.compile(rf"^\s*(?:{_AD_WORDS}|sponsored(?: content| post)?|advertorial|"
+                        r"paid (?:content|post)|promotion)\s*$", re.IGNORECASE)
+
+
+def _site(host: str | None) -> str:
+    """The last two labels of a host: enough to tell an ad server from the publisher."""
+    return ".".join((host or "").lower().rstrip(".").split(".")[-2:])
+
+
+def is_sponsored(title: str, tags: list[str], url: str | None, site_url: str | None) -> bool:
+    """An injected ad: an ad marker opening the title, and an ad category or an off-site link."""
+    if not _AD_TITLE_RE.match(title):
+        return False
+    if any(_AD_TAG_RE.match(t) for t in tags):
+        return True
+    try:
+        here, there = urlsplit(site_url or "").hostname, urlsplit(url or "").hostname
+    except ValueError:
+        return False
+    return bool(here and there and _site(here) != _site(there))
+
+
+_IMAGE_PATH_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|heic)$", re.IGNORECASE)
+# What forums put in place of a post taken down by moderators or its author.
+_REMOVED = frozenset({"[removed]", "[deleted]", "[ removed by reddit ]", "[removed by moderator]"})
+
+
+def not_an_article(url: str | None, body: list[str], title: str) -> str | None:
+    """Why a built entry is no article (None when it is one): it links straight to an
+    image file and has no text of its own, or its text is a removed-post marker."""
+    if body and body[0].strip().casefold() in _REMOVED:
+        return "removed post"
+    own = [p for p in body if " ".join(p.split()) != title]
+    if not own and url:
+        try:
+            path = urlsplit(url).path
+        except ValueError:
+            return None
+        if _IMAGE_PATH_RE.search(path):
+            return "links to an image file, no text"
+    return None
+
+
+def story_key(title: str) -> str:
+    """Two entries with one link and this same key are one story listed twice."""
+    return " ".join(title.split()).casefold()
+
+
+# A lone newline inside marked-up text is source wrapping (hard-wrapped Markdown, hand
+# written XHTML), not a break: only block elements and blank lines break paragraphs.
+_WRAP_RE = re.compile(r"(?<![\n \t])[ \t]*\n(?![ \t]*\n)[ \t]*")
+_PRE_RE = re.compile(r"(<pre\b.*?</pre\s*>)", re.IGNORECASE | re.DOTALL)
+
+
+def unwrap_source_lines(markup: str) -> str:
+    """Join source-wrapped lines of HTML that has paragraph markup (never inside <pre>)."""
+    if "\n" not in markup or "<p" not in markup.lower():
+        return markup
+    if "<pre" not in markup.lower():
+        return _WRAP_RE.sub(" ", markup)
+    return "".join(part if i % 2 else _WRAP_RE.sub(" ", part)
+                   for i, part in enumerate(_PRE_RE.split(markup)))
