@@ -117,3 +117,15 @@ def test_source_wrapped_lines_are_one_paragraph() -> None:
     assert art.body[:2] == ("A table with 400 million rows stops using its indexes.", "Then this.")
     assert unwrap_source_lines("Plain\ntext\n\nno markup") == "Plain\ntext\n\nno markup"
     assert unwrap_source_lines("<p>a\n\nb</p><pre>x\ny</pre>") == "<p>a\n\nb</p><pre>x\ny</pre>"
+
+
+def test_json_feed_link_only_item_is_the_linked_article() -> None:
+    doc = ('{"version": "https://jsonfeed.org/version/1.1", "items": ['
+           '{"id": "https://j.example/links/1", "title": "Paper goes nonprofit",'
+           ' "external_url": "https://news.example/nonprofit?utm_source=newsletter"},'
+           '{"id": "https://j.example/p/2", "title": "Comment", "content_text": "My view.",'
+           ' "external_url": "https://news.example/other"}]}')
+    arts = articles_from_feed_bytes(doc.encode(), source=Source(kind="feed", location="j"),
+                                    settings=SETTINGS)
+    # no text of its own: the item is the link; with commentary it is the item's own page
+    assert [a.url for a in arts] == ["https://news.example/nonprofit", "https://j.example/p/2"]

@@ -315,9 +315,12 @@ def _json_feed(raw: bytes) -> tuple[str | None, str | None, str | None, list[Ent
         ident = item.get("id")
         key = str(ident) if isinstance(ident, str | int) and str(ident) else ""
         # An id that is a web address names the item's page better than external_url,
-        # which (link blogs) is the page the item talks about.
-        link = _str(item.get("url")) or (key if re.match(r"https?://", key, re.I) else None) \
-            or _str(item.get("external_url"))
+        # which (link blogs) is the page the item talks about; an item with no text of its
+        # own is only that link, so the linked page is the article.
+        id_link = key if re.match(r"https?://", key, re.I) else None
+        external = _str(item.get("external_url"))
+        own = any(_str(item.get(k)) for k in ("content_html", "content_text", "summary"))
+        link = _str(item.get("url")) or ((id_link or external) if own else (external or id_link))
         key = key or link or ""
         images = [Image(src=s) for s in (_str(item.get("image")), _str(item.get("banner_image")))
                   if s]
