@@ -129,3 +129,9 @@ def test_json_feed_link_only_item_is_the_linked_article() -> None:
                                     settings=SETTINGS)
     # no text of its own: the item is the link; with commentary it is the item's own page
     assert [a.url for a in arts] == ["https://news.example/nonprofit", "https://j.example/p/2"]
+
+
+def test_one_title_linking_the_front_page_is_not_one_story() -> None:
+    arts = feed(atom(entry("d1", "Morning briefing", "https://x.example/", "Monday's news.")
+                     + entry("d2", "Morning briefing", "https://x.example/", "Tuesday's news.")))
+    assert [a.body for a in arts] == [("Monday's news.",), ("Tuesday's news.",)]

@@ -83,8 +83,8 @@ class FeedStream:
             if key is None:
                 continue
             url = self._url(entry)
-            if url and entry.title and key not in self._span \
-                    and stories.setdefault((url, story_key(entry.title)), key) != key:
+            story = story_key(url, entry.title) if url and entry.title else None
+            if story and key not in self._span and stories.setdefault(story, key) != key:
                 self.duplicates += 1
                 continue
             first = self._span[key][0] if key in self._span else i

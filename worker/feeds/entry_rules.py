@@ -79,9 +79,16 @@ def not_an_article(url: str | None, body: list[str], title: str) -> str | None:
     return None
 
 
-def story_key(title: str) -> str:
-    """Two entries with one link and this same key are one story listed twice."""
-    return " ".join(title.split()).casefold()
+def story_key(url: str, title: str) -> tuple[str, str] | None:
+    """Two entries with this same key (one link, one title) are one story listed twice.
+    None for a site's front page: feeds that link every entry there ("Morning briefing"
+    each day) list different items under one title."""
+    try:
+        if urlsplit(url).path in ("", "/"):
+            return None
+    except ValueError:
+        return None
+    return url, " ".join(title.split()).casefold()
 
 
 # A lone newline inside marked-up text is source wrapping (hard-wrapped Markdown, hand
