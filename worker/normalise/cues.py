@@ -39,7 +39,8 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp",
                ".heic")
 CREDIT_RE = re.compile(
     r"[(\[]?\b(?:(?:photo|image|picture|pic|foto|photograph|illustration|graphic|credit|"
-    r"bild|video)s?(?:\s+(?:credit|by))?\s*[:/]|\w+ photo/|photo by\b)\s*"
+    r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото)s?(?:\s+(?:credit|by))?"
+    r"\s*[:/]|\w+ photo/|photo by\b)\s*"
     r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"
     r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg|EFE|ANSA|Xinhua)"
     r"(?:\s+via [^)]*)?"
@@ -50,7 +51,7 @@ CREDIT_RE = re.compile(
 # ~0.35 us a character, and a wire dateline's "(Reuters)" is one of its key words, so ASCII
 # lines without any of them skip it (``credit_cue``). Keep in step with CREDIT_RE.
 _CREDIT_NEEDS = ("photo", "image", "pic", "foto", "illustration", "graphic", "credit", "bild",
-                 "video", "via ")
+                 "video", "via ", "kuva", "resim", "gambar")
 _CREDIT_ENDS = ("getty images", "shutterstock", "afp", "reuters", "ap", "epa", "alamy", "dpa",
                 "bloomberg", "efe", "ansa", "xinhua")
 
@@ -68,12 +69,18 @@ def credit_cue(text: str) -> bool:
 # "Read also" lead-ins of a related link in the story, beyond English/French/Spanish/Italian/
 # Portuguese/Dutch/German (listed where they are used): Nordic, Finnish, Baltic-adjacent,
 # Slavic, Hungarian, Romanian, Turkish, Indonesian/Malay, Cyrillic
-READ_ALSO = (r"lue myös|læs også|les også|läs också|lees ook|baca juga|bacaan lainnya|"
+READ_ALSO = (r"lue myös|ilgili haber(?:ler)?|berita terkait|læs også|les også|läs också|lees ook|"
+             r"baca juga|bacaan lainnya|"
              r"ayrıca (?:bakınız|okuyun)|ilginizi çekebilir|čtěte (?:také|též|rovněž)|"
              r"přečtěte si (?:také|též|rovněž)|čítajte (?:aj|tiež)|citește și|citeşte şi|"
              r"citiți și|citiţi şi|vezi și|vezi şi|olvassa el|ez is érdekelheti|"
              r"(?:prze)?czytaj (?:też|także|również)|читайте (?:також|также|тоже)|"
              r"preberite še|pročitajte (?:i|još)|прочетете още|loe ka|skaitykite taip pat")
+# A word of each READ_ALSO lead-in, for the key-word prefilters below
+READ_ALSO_KEYS = ("lue læs les läs lees baca bacaan ayrıca ilginizi ilgili i̇lgili berita čtěte "
+                  "přečtěte "
+                  "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj "
+                  "przeczytaj читайте preberite pročitajte прочетете loe skaitykite")
 # Furniture cues that rarely occur in story prose: count against lines up to ~40 words.
 STRONG_RE = re.compile(
     r"newsletter|subscribe\b|subscription|subscribers? only|"
@@ -103,9 +110,12 @@ STRONG_RE = re.compile(
     r"\b(?:compartir|partager|condividi|compartilhar|partilhar|teilen|delen) (?:en|sur|su|no|"
     r"na|via|auf|op) (?:facebook|x|twitter|whatsapp|linkedin|telegram|bluesky)\b|"
     # the same furniture in the other languages the detector knows
-    r"^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame)\W*$|"
-    r"^(?:lire aussi|à lire aussi|voir aussi|lea también|lee también|te puede interesar|"
-    r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook|" + READ_ALSO + r")\b|"
+    r"^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame|"
+    r"mainos|annons|annonse|annonce|reklama|reklam|hirdetés|iklan|publicitate|oglas|реклама)"
+    r"(?:\s+[^\W\d_]+)?\W*$|"  # with its "ends" / "continues" ("Mainos päättyy")
+    r"^\W{0,3}(?:lire aussi|à lire aussi|voir aussi|lea también|lee también|te puede interesar|"
+    r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook|" + READ_ALSO
+    + r")\b|"
     r"tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|"
     r"views expressed (?:in|here)|do not necessarily reflect|"
     # wire contributor lines and correction notes sit after the story, never in it
@@ -349,7 +359,9 @@ STRONG_KEYS = _keyset(
     "abonnez-vous abonnés suscríbete suscribete suscriptores abonnieren abonnenten assine "
     "assinantes abbonati prohibida reproduction vietata proibida nachdruck siga sigam "
     "síguenos siguenos suivez-nous folgen seguici comentários "
-    "comentarios commentaires subscrever subscreva inscreva-se iscriviti s'inscrire inschrijven")
+    "comentarios commentaires subscrever subscreva inscreva-se iscriviti s'inscrire inschrijven "
+    + READ_ALSO_KEYS + " mainos annons annonse annonce reklama reklam hirdetés iklan publicitate "
+    "oglas реклама")
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "
@@ -369,14 +381,16 @@ WEAK_KEYS = _keyset(
 BOUNDARY_KEYS = _keyset(
     "comment comments response responses replies leave join related more recommended you "
     "most trending read what further about latest top popular copyright meistgelesen "
-    "mehr lo te à lire articles les sort sorted view show load see search leggi leia lea lee")
+    "mehr lo te à lire articles les sort sorted view show load see search leggi leia lea lee "
+    + READ_ALSO_KEYS)
 COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag permalink upvote "
                         "likes")
 # Photo captions in CJK pages: "写真：…", "图片：…", "사진=…"
 CJK_CAPTION_RE = re.compile(r"^[(（\[【]?(?:写真|画像|図|图|图片|圖片|照片|사진)\s*[:：=]")
 CREDIT_KEYS = _keyset(
     "photo photos image images picture pic foto photograph illustration graphic credit bild "
-    "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua")
+    "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua kuva kép "
+    "fotó zdjęcie snímek resim görsel gambar фото")
 URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".co.uk", ".io")
 
 

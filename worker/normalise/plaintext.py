@@ -353,7 +353,8 @@ def _standfirst_end(lines: list[Line], a: int, b: int) -> int:
         return a  # a standfirst is a sentence or two, not a page of story
     for j in range(a + 1, min(b, a + 3) + 1):
         t = lines[j].text
-        if lines[j].words <= 14 and not lines[j].prose and (
+        # (an image's URL may carry a date: ".../uploads/2025/01/14/x.jpg")
+        if lines[j].words <= 14 and not lines[j].prose and lines[j].kind != "image" and (
                 BYLINE_RE.match(t) or (_YEAR_RE.search(t) and DATE_LINE_RE.search(t))):
             k = j + 1
             while k <= b and not lines[k].prose and (lines[k].words <= 14 or _is_junk(lines[k])):

@@ -14,6 +14,15 @@ _LINK_TEXT_RE = re.compile(r"\[(?:[^\[\]\n]|\n(?![ \t]*\n)){0,300}\n(?:[^\[\]\n]
 _LINK_URL_RE = re.compile(r"\]\([^()\s]{1,800}(?:\n[^()\s]{1,800}){1,4}\)")
 
 
+# a paragraph opening with a link on a line of its own: "[Erzurum Belediyesi](url)\nekipleri, ..."
+_LINK_END_RE = re.compile(r"\]\([^()\s]{1,800}\)\n(?=[^\W\d_])")
+
+
+def _goes_on(m: re.Match[str]) -> str:
+    s = m.string
+    return m.group(0)[:-1] + " " if s[m.end()].islower() else m.group(0)
+
+
 def _spaced(m: re.Match[str]) -> str:
     return m.group(0).replace("\n", " ")
 
@@ -27,4 +36,4 @@ def rejoin_markdown_links(text: str) -> str:
     if "](" not in text:
         return text
     text = _LINK_URL_RE.sub(_joined, text)
-    return _LINK_TEXT_RE.sub(_spaced, text)
+    return _LINK_END_RE.sub(_goes_on, _LINK_TEXT_RE.sub(_spaced, text))

@@ -1,0 +1,86 @@
+"""Page dates in languages dateutil cannot read: month names of Nordic, Finnish, Baltic-adjacent,
+Slavic, Hungarian, Romanian, Turkish and Indonesian pages ("12. marts 2025", "14. května 2025",
+"17 aprilie 2025", "14 Ocak 2025", "2025. március 14."), and day-first dotted numbers
+("14. 5. 2025", "14.01.2025 - Güncelleme : 14.01.2025") that dateutil stumbles over."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+
+log = logging.getLogger(__name__)
+
+# Only names the English/dateutil path and dates._FOREIGN_MONTHS do not already read, in
+# nominative and genitive forms, month by month
+_NAMES = (
+    "tammikuuta tammikuu ledna leden stycznia styczeń ianuarie ocak január januára січня "
+    "siječnja sausio janvāris",
+    "helmikuuta helmikuu února únor lutego luty februarie şubat şubat február februára лютого "
+    "veljače februára",
+    "maaliskuuta maaliskuu marts března březen marca marzec martie mart március marca березня "
+    "ožujka maret",
+    "huhtikuuta huhtikuu dubna duben kwietnia kwiecień aprilie nisan április apríla квітня "
+    "travnja",
+    "toukokuuta toukokuu maj května květen maja aprílie mayıs május mája травня svibnja",
+    "kesäkuuta kesäkuu června červen czerwca czerwiec iunie haziran június júna червня "
+    "lipnja",
+    "heinäkuuta heinäkuu července červenec lipca lipiec iulie temmuz július júla липня "
+    "srpnja",
+    "elokuuta elokuu srpna srpen sierpnia sierpień augusti ağustos augusztus augusta серпня "
+    "kolovoza agustus",
+    "syyskuuta syyskuu září września wrzesień septembrie eylül szeptember septembra вересня "
+    "rujna",
+    "lokakuuta lokakuu října říjen października październik octombrie ekim október októbra "
+    "жовтня",
+    "marraskuuta marraskuu listopadu listopad listopada noiembrie kasım listopadu листопада "
+    "studenoga",
+    "joulukuuta joulukuu prosince prosinec grudnia grudzień decembrie aralık december decembra "
+    "грудня prosinca desember desember",
+)
+_MONTH_OF = {w: i for i, names in enumerate(_NAMES, 1) for w in names.split()}
+# ("listopada" is also Croatian for October: taken as the Polish/Czech November)
+_WORD = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
+_TIME = r"(?:\D{0,12}?(?<!\d)(\d{1,2})[:.](\d{2})(?!\d))?"
+# day month year: "12. marts 2025", "17 aprilie 2025", "14 Ocak 2025 Salı 09:41"
+_DMY_RE = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s*({_WORD})\.?,?\s+((?:19|20)\d\d)(?!\d){_TIME}",
+                     re.IGNORECASE)
+# year month day (Hungarian): "2025. március 14., 10:15"
+_YMD_RE = re.compile(rf"(?<!\d)((?:19|20)\d\d)\.\s*({_WORD})\s+(\d{{1,2}})\.?(?!\d){_TIME}",
+                     re.IGNORECASE)
+# day-first dotted numbers, spaced or not: "14. 5. 2025 15:42", "14.01.2025"
+_DOTTED_RE = re.compile(rf"(?<![\d.])(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?((?:19|20)\d\d)(?!\d){_TIME}")
+_SPACED_RE = re.compile(r"(?<!\d)\d{1,2}\.\s\d{1,2}\.\s?(?:19|20)\d\d")
+
+
+def _make(y: str, mo: int, d: str, hh: str | None, mm: str | None) -> datetime | None:
+    try:
+        return datetime(int(y), mo, int(d), int(hh or 0) if hh and int(hh) < 24 else 0,
+                        int(mm or 0) if hh and int(hh) < 24 else 0)
+    except ValueError:
+        return None
+
+
+def named_date(s: str) -> datetime | None:
+    """A date with a month name of the table above, or a spaced dotted one, first in ``s``
+    (naive); None when there is none."""
+    m = _DMY_RE.search(s)
+    if m:
+        return _make(m.group(3), _MONTH_OF[m.group(2).lower()], m.group(1), m.group(4),
+                     m.group(5))
+    m = _YMD_RE.search(s)
+    if m:
+        return _make(m.group(1), _MONTH_OF[m.group(2).lower()], m.group(3), m.group(4),
+                     m.group(5))
+    if _SPACED_RE.search(s):
+        return dotted_date(s)
+    return None
+
+
+def dotted_date(s: str) -> datetime | None:
+    """The first day-first dotted date in ``s`` ("14.01.2025"), naive; None when none."""
+    m = _DOTTED_RE.search(s)
+    if m is None:
+        return None
+    return _make(m.group(3), int(m.group(2)), m.group(1), m.group(4), m.group(5)) \
+        if 1 <= int(m.group(2)) <= 12 else None
