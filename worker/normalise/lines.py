@@ -143,7 +143,9 @@ def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
         return prev[-2:-1].islower() and s[:1].islower()
     if not _LINK_RUN_RE.search(prev[-1:]):
         return False
-    if s[:1] in _GLUE or (s[:1].islower() and len(s) > 2):
+    # ("”Jos ..." / "»Wir ...": a quote opening a paragraph, Nordic and German style)
+    if (s[:1] in _GLUE and not (s[:1] in "”»" and s[1:2].isalpha())) \
+            or (s[:1].islower() and len(s) > 2):
         return True
     # a capitalised link ("... students of the" / "University of X" / ", who ..."):
     # only when the sentence visibly carries on after it

@@ -237,7 +237,15 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
         end += 1
     title = " ".join(_MD_HEAD_RE.sub("", lines[j].text) for j in range(top, end + 1))
     m = TITLE_SUFFIX_RE.match(title)
-    if m and len(m.group(2).split()) <= 4:
+    if m and len(m.group(2).split()) <= 4 and not _clause(m.group(2)):
         title, parts.site_name = m.group(1), m.group(2)
     parts.title = title
     return best_i
+
+
+def _clause(tail: str) -> bool:
+    """The words after a headline's dash read as its second clause, not a site's name: three
+    or more words, two of them lower-case ("– Ilmajoella varaudutaan jo", "- borgere frygter
+    længere ventetid"; a name is "La Voz de Galicia", "heise online")."""
+    words = tail.split()
+    return len(words) >= 3 and sum(w[:1].islower() for w in words) >= 2
