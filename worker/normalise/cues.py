@@ -76,6 +76,10 @@ READ_ALSO = (r"lue myös|ilgili haber(?:ler)?|berita terkait|læs også|les ogs�
              r"citiți și|citiţi şi|vezi și|vezi şi|olvassa el|ez is érdekelheti|"
              r"(?:prze)?czytaj (?:też|także|również)|читайте (?:також|также|тоже)|"
              r"preberite še|pročitajte (?:i|još)|прочетете още|loe ka|skaitykite taip pat")
+# "Comments" as a section head, in the languages of READ_ALSO and the dev set
+COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reactie|kommentarer|"
+                 r"kommentit|komentarze|yorumlar|yorum|hozzászólások|komentáře|komentářů|"
+                 r"comentarii|comentários|коментарі|комментарии|réagir|reageer|reageren")
 # A word of each READ_ALSO lead-in, for the key-word prefilters below
 READ_ALSO_KEYS = ("lue læs les läs lees baca bacaan ayrıca ilginizi ilgili i̇lgili berita čtěte "
                   "přečtěte "
@@ -95,6 +99,16 @@ STRONG_RE = re.compile(
     r"jetzt abonnieren|nur für abonnenten|assine (?:já|agora|o)|exclusivo para assinantes|"
     r"abbonati (?:ora|subito|a)|riservato agli abbonati|"
     r"^(?:subscrever|subscreva|inscreva-se|iscriviti|s'inscrire|inschrijven)\W*$|"
+    # paywall boxes: "continue reading with ...", "already a subscriber?" in more languages
+    r"\bto continue reading\b|\bcontinue reading with\b|\balready a subscriber\b|"
+    r"^lesen sie (?:jetzt |hier )?(?:mit \S+ )?weiter\b|\bjetzt weiterlesen\b|"
+    r"^ihnen gefällt dieser artikel\b|\blesen sie alle artikel\b|"
+    r"\b(?:pour )?lire la suite\b|\bdéjà abonné|\b(?:sigue|para seguir) leyendo\b|"
+    r"\bya eres suscriptor|\bcontinua a leggere\b|\bsei già abbonato|\blees verder met\b|"
+    r"\bal abonnee\b|\bläs vidare\b|\bredan prenumerant|\ballerede abonnent|"
+    r"\bles videre\b|\bjo tilaaja|"
+    r"\b(?:dans votre boîte (?:mail|e-mail|aux lettres)|in ihr(?:em|en)? (?:postfach|posteingang)|"
+    r"en tu (?:bandeja|correo)|nella tua (?:casella|email|inbox)|in je (?:inbox|mailbox))\b|"
     # copyright notices in other languages
     r"queda prohibida (?:la|su) reproducci[oó]n|reproduction (?:interdite|réservée)|"
     r"vietata la riproduzione|(?:é|e) proibida a reprodu[cç][aã]o|nachdruck (?:verboten|nur)|"
@@ -274,7 +288,14 @@ BOUNDARY_RE = re.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s*\(\d+\))?\W*$|^leave a (?:comment|reply)|"
     r"^join the (?:conversation|discussion)|^sort(?:ed)? by\W|"
     r"^(?:view|show|load|see|search|read) (?:all |more )?(?:[\d.,]+k?\s+)?comments\W*$|"
-    r"^[\d.,]+k?\s+comments\W*$|^related(?: \w+)?\W*$|^more (?:from|on|in|stories|"
+    r"^[\d.,]+k?\s+comments\W*$|"
+    # (a counted "23 commentaires" sits by the headline too: only the bare head ends a story)
+    r"^(?:" + COMMENT_WORDS + r")(?:\s*\(\d+\))?\W*$|"
+    r"^(?:connectez-vous|identifiez-vous|inscrivez-vous) pour (?:réagir|commenter)|"
+    r"^(?:schreiben sie|verfassen sie) (?:einen|den ersten) kommentar|"
+    r"^(?:deja|escribe) (?:un|tu) comentario|^(?:laisser|écrire) un commentaire|"
+    r"^lascia un commento|^(?:deixe|escreva) (?:um|seu) comentário|"
+    r"^related(?: \w+)?\W*$|^more (?:from|on|in|stories|"
     r"news|like this)\b|^more [\w-]+(?: [\w-]+)? (?:news|stories|articles|headlines)\W*$|"
     r"^(?:recommended|you (?:may|might) (?:also )?like|most (?:read|popular|"
     r"viewed|shared)|trending|read next|what to read next|further reading|about the author|"
@@ -288,6 +309,9 @@ BOUNDARY_RE = re.compile(
 COMMENT_META_RE = re.compile(
     r"^\S.{0,40}\s(?:says|said|wrote|replied)\s*:?$|^\d+\s+(?:minutes?|hours?|days?|weeks?|"
     r"months?|years?)\s+ago\b|^(?:reply|report|like|flag|permalink|upvote|\d+ likes?)\W*$|"
+    r"^(?:il y a|vor|hace|há) \d+\s+(?:minutes?|heures?|jours?|minuten|stunden|tagen|minutos|"
+    r"horas|días|dias)\W*$|^\d+\s+(?:minuti|ore|giorni|minuten|uur|dagen|minuter|timmar|dagar|"
+    r"minutter|timer|dage|dager)\s+(?:fa|geleden|sedan|siden)\W*$|"
     # a commenter's handle line: "u/name · 6 hr. ago", "@name 2h ago"
     # (one \s* before the optional separator: two around it made long blank runs quadratic)
     r"^[@\w/.-]{2,40}\s*(?:[·•|-]\s*)?\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)s?\.?\s+ago\b",
@@ -361,7 +385,8 @@ STRONG_KEYS = _keyset(
     "síguenos siguenos suivez-nous folgen seguici comentários "
     "comentarios commentaires subscrever subscreva inscreva-se iscriviti s'inscrire inschrijven "
     + READ_ALSO_KEYS + " mainos annons annonse annonce reklama reklam hirdetés iklan publicitate "
-    "oglas реклама")
+    "oglas реклама continue lesen weiterlesen gefällt suite déjà sigue seguir ya continua sei "
+    "verder al vidare redan allerede videre jo dans ihr ihrem ihren en nella je")
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "
@@ -382,9 +407,11 @@ BOUNDARY_KEYS = _keyset(
     "comment comments response responses replies leave join related more recommended you "
     "most trending read what further about latest top popular copyright meistgelesen "
     "mehr lo te à lire articles les sort sorted view show load see search leggi leia lea lee "
-    + READ_ALSO_KEYS)
+    + READ_ALSO_KEYS + " " + COMMENT_WORDS.replace("|", " ").replace("?", "")
+    + " commentaire comentario kommentar connectez-vous identifiez-vous inscrivez-vous "
+    "schreiben verfassen deja escribe laisser écrire lascia deixe escreva")
 COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag permalink upvote "
-                        "likes")
+                        "likes il vor hace há fa geleden sedan siden")
 # Photo captions in CJK pages: "写真：…", "图片：…", "사진=…"
 CJK_CAPTION_RE = re.compile(r"^[(（\[【]?(?:写真|画像|図|图|图片|圖片|照片|사진)\s*[:：=]")
 CREDIT_KEYS = _keyset(
