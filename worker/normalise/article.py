@@ -30,6 +30,7 @@ from worker.normalise.meta import (
     canonical_url,
     dateline_date,
     detect_language,
+    local_dateline,
     norm_language,
     parse_byline,
     split_dateline,
@@ -350,6 +351,8 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
         if published is None:
             published = dateline_date(body[0])
         place, rest = split_dateline(body[0])
+        if place is None and body[0][:1].isupper():
+            place, rest = local_dateline(body[0])
         # "ANA SILVA: ..." that opens later paragraphs too is a transcript's speaker
         if place and not any(p.startswith(f"{place}:") for p in body[1:]):
             dateline, body[0] = place, rest

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import idna
 
 from worker.normalise.dates import parse_date_hint
-from worker.normalise.stopwords import STOPWORDS
+from worker.normalise.stopwords import ALL_STOPWORDS, STOPWORDS
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _CITY = rf"[{_UP}][{_UP}.'’ -]{{1,38}}?"
 _PR_DATE = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+[A-Z][a-z]{2,8}\.?\s+\d{4})"
 # "(Reuters)", "/PRNewswire/", or a press release's "(April 9, 2024)"
-_AGENCY = rf"(?:\((?:[A-Za-z][\w.&/ -]{{0,30}}|{_PR_DATE})\)|/\s?[A-Z][\w .-]{{1,30}}/)"
+_AGENCY = rf"(?:\((?:[A-Za-z{_UP}][\w.&/ -]{{0,30}}|{_PR_DATE})\)|/\s?[A-Z][\w .-]{{1,30}}/)"
 _WHEN = (r"(?:,\s*(?:[A-Z][a-zé]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?[A-Za-zéû]{3,9}\.?)"
          r"(?:,?\s+\d{4})?)?")
 _REGION = r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"  # ", Ill." / ", British Columbia"
@@ -159,8 +159,9 @@ _DATELINE_RES = (
     # LONDON, March 3 (Reuters) -  /  Berlin (dpa) -  /  CITY, Ohio, May 14, 2024 /PRNewswire/ --
     # MADRID, 25 Feb. (EFE).-  /  ZARAGOZA, (EUROPA PRESS) -
     # ZARAGOZA, 3 (EUROPA PRESS) - (the day of the month alone)
-    re.compile(rf"^([{_UP}][\w.'’ -]{{1,38}}?{_REGION})(?:,\s*\d{{1,2}}(?=\s*\())?{_WHEN},?\s*"
-               rf"{_AGENCY}\.?\s*[-—–:]+\s*"),
+    # Brno 14. května (ČTK) -  (the date after the place without a comma)
+    re.compile(rf"^([{_UP}][\w.'’ -]{{1,38}}?{_REGION})(?:,\s*\d{{1,2}}(?=\s*\())?{_WHEN}"
+               rf"(?:\s\d{{1,2}}\.\s?[^\W\d_]{{3,12}}\.?)?,?\s*{_AGENCY}\.?\s*[-—–:]+\s*"),
     # WASHINGTON —   /   SPRINGFIELD, Ill. —   /   NEW YORK --
     re.compile(rf"^({_CITY}{_REGION}){_WHEN}\s*(?:[—–]+|--|-(?=\s))\s+"),
     re.compile(rf"^({_CITY}):\s+(?=[A-Z])"),  # NEW DELHI: The ... (Indian wire style)
@@ -213,6 +214,25 @@ def split_dateline(para: str) -> tuple[str | None, str]:
             continue
         return city, rest[:1].upper() + rest[1:]
     return None, para
+
+
+# German local papers open with the place and a full stop: "Bad Wimpfen. Das Freibad ...",
+# "Frankfurt am Main. Die ...", "Neustadt a. d. Weinstraße. Der ..."
+_LOCAL_RE = re.compile(rf"^([{_UP}][\w'’-]+(?:\s(?:[{_UP}][\w'’-]+|am|an der|im|in der|ob der|"
+                       rf"bei|vor der|a\.|i\.|d\.|a\. ?d\.)){{0,3}})\.\s+([{_UP}][\w'’]*)\s")
+_LOCAL_OPENERS = STOPWORDS["de"]
+
+
+def local_dateline(para: str) -> tuple[str | None, str]:
+    """('Bad Wimpfen', rest) for 'Bad Wimpfen. Das Freibad ...': a place of up to four words
+    and its full stop before a German sentence of a dozen words or more."""
+    m = _LOCAL_RE.match(para)
+    if m is None or m.group(2).lower() not in _LOCAL_OPENERS:
+        return None, para
+    place = m.group(1)
+    if len(place) < 3 or place.lower() in ALL_STOPWORDS or len(para.split()) < 15:
+        return None, para
+    return place, para[m.end(1) + 1:].strip()
 
 
 def dateline_date(para: str) -> datetime | None:
