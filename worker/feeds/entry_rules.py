@@ -66,16 +66,12 @@ _REMOVED = frozenset({"[removed]", "[deleted]", "[ removed by reddit ]", "[remov
 def not_an_article(url: str | None, body: list[str], title: str) -> str | None:
     """Why a built entry is no article (None when it is one): it links straight to an
     image file and has no text of its own, or its text is a removed-post marker."""
-    if body and body[0].strip().casefold() in _REMOVED:
+    if body and body[0][:1] == "[" and body[0].strip().casefold() in _REMOVED:
         return "removed post"
-    own = [p for p in body if " ".join(p.split()) != title]
-    if not own and url:
-        try:
-            path = urlsplit(url).path
-        except ValueError:
-            return None
-        if _IMAGE_PATH_RE.search(path):
-            return "links to an image file, no text"
+    # the address first: a cheap test that almost every entry fails
+    if url and _IMAGE_PATH_RE.search(url.split("#", 1)[0].split("?", 1)[0]) \
+            and all(" ".join(p.split()) == title for p in body):
+        return "links to an image file, no text"
     return None
 
 
@@ -83,10 +79,7 @@ def story_key(url: str, title: str) -> tuple[str, str] | None:
     """Two entries with this same key (one link, one title) are one story listed twice.
     None for a site's front page: feeds that link every entry there ("Morning briefing"
     each day) list different items under one title."""
-    try:
-        if urlsplit(url).path in ("", "/"):
-            return None
-    except ValueError:
+    if url.split("?", 1)[0].rstrip("/").count("/") <= 2:  # scheme://host[/]
         return None
     return url, " ".join(title.split()).casefold()
 
