@@ -40,7 +40,7 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp",
 CREDIT_RE = re.compile(
     r"[(\[]?\b(?:(?:photo|image|picture|pic|foto|photograph|illustration|graphic|credit|"
     r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото)s?(?:\s+(?:credit|by))?"
-    r"\s*[:/]|\w+ photo/|photo by\b)\s*"
+    r"\s*[:/]|\w+ photo/|photo by\b)\s*(?:\(c\)|©)?\s*"
     r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"
     r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg|EFE|ANSA|Xinhua)"
     r"(?:\s+via [^)]*)?"
@@ -131,6 +131,14 @@ STRONG_RE = re.compile(
     r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook|" + READ_ALSO
     + r")\b|"
     r"tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|"
+    r"tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|"
+    r"tüm hakları saklıdır|kaikki oikeudet pidätetään|alle rettigheder forbeholdes|"
+    r"alle rettigheter reservert|alla rättigheter förbehållna|všechna práva vyhrazena|"
+    r"všetky práva vyhradené|wszelkie prawa zastrzeżone|minden jog fenntartva|"
+    r"toate drepturile rezervate|drepturile de proprietate intelectual|hak cipta dilindungi|"
+    r"все права защищены|усі права захищені|"
+    # a wire's staff trailer: "AGENCY (AS - autor: Jane Doe, editor: John Roe)"
+    r"\((?:[A-Z]{1,4}\s*-\s*)?(?:autor|author|autore|auteur)\s*:\s*[^()]{2,80}\beditor\b|"
     r"views expressed (?:in|here)|do not necessarily reflect|"
     # wire contributor lines and correction notes sit after the story, never in it
     r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|"
@@ -385,8 +393,10 @@ STRONG_KEYS = _keyset(
     "síguenos siguenos suivez-nous folgen seguici comentários "
     "comentarios commentaires subscrever subscreva inscreva-se iscriviti s'inscrire inschrijven "
     + READ_ALSO_KEYS + " mainos annons annonse annonce reklama reklam hirdetés iklan publicitate "
-    "oglas реклама continue lesen weiterlesen gefällt suite déjà sigue seguir ya continua sei "
-    "verder al vidare redan allerede videre jo dans ihr ihrem ihren en nella je")
+    "oglas реклама diritti direitos rechten hakları oikeudet rettigheder rettigheter rättigheter "
+    "práva prawa jog drepturile cipta права autor autore auteur continue weiter gefällt suite "
+    "abonné leyendo suscriptor leggere abbonato abonnee vidare prenumerant abonnent videre "
+    "tilaaja boîte postfach posteingang bandeja correo casella inbox mailbox")
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "
