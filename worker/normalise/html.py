@@ -246,6 +246,13 @@ def _strip_site(title: str, site: str | None) -> str:
         if head and ((site and tail.strip().lower() == site.lower()) or (len(tail.split()) <= 3
                      and len(head) > 2 * len(tail))):
             return head.strip()
+    # the site first: "Pacific Newswire :: Headline" (a "Section | Headline" kicker stays)
+    head, sep, tail = title.partition(" :: ")
+    if not sep:
+        head, sep, tail = title.partition(" | ")
+    if sep and tail and ((site and head.strip().lower() == site.lower())
+                         or (sep == " :: " and len(head.split()) <= 3 < len(tail.split()))):
+        return tail.strip()
     return title
 
 

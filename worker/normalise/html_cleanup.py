@@ -71,6 +71,7 @@ _LABEL_PARA_RE = re.compile(
 # A row of short link labels, not a table row: "Printer-friendly version | E-mail this story"
 _LINK_ROW_RE = re.compile(r"^[^\W\d][\w'’ -]{1,29}(?: \| [^\W\d][\w'’ -]{1,29})+$")
 _BYLINE_CLASS_RE = re.compile(r"byline|author", re.IGNORECASE)
+_BAR_BYLINE_RE = re.compile(r"[|·•]\s*(?:by|von|par|por|door|di|av)\s+\S", re.IGNORECASE)
 _LINK_LEADIN_RE = re.compile(r"^(?:related|read more|see also|also read|read also|more on "
                              r"this)\s*:\s*\S", re.IGNORECASE)
 
@@ -212,7 +213,7 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
             ln = _table_row(ln)
             if not ln:
                 continue
-        elif " | " in ln and ln.count(" ") < 12 and _LINK_ROW_RE.match(ln):
+        elif " | " in ln and ln.count(" ") < 24 and _LINK_ROW_RE.match(ln):
             continue
         # ln is spaced: its spaces count its words (split() was a tenth of this function)
         spaces = ln.count(" ")
@@ -260,7 +261,9 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
                 del lines[k:end]
             break
     # A bare date line over the story ("30 May 2022") is the page's date, not text.
-    while len(lines) > first + 1 and lines[first].count(" ") < 6 \
+    # ... or with the byline after a bar: "14 Aug 2007, 3:41 PM | By Pacific Newswire staff"
+    while len(lines) > first + 1 and (lines[first].count(" ") < 6 or (
+            lines[first].count(" ") < 14 and _BAR_BYLINE_RE.search(lines[first]))) \
             and DIGIT_RE.search(lines[first]) and DATE_LINE_RE.search(lines[first]) \
             and not FULL_STOP_RE.search(lines[first]):
         del lines[first]

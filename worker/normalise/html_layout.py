@@ -70,6 +70,15 @@ def mark_line_breaks(root: Any) -> None:
         tail = br.tail
         if tail is None or (not tail.strip() and "\n" not in tail):
             br.tail = "\n" if tail is None else tail + "\n"
+        elif "\n" in tail.strip():
+            br.tail = _one_line(tail)  # source-wrapped text after the <br>: one line
+
+
+def _one_line(text: str) -> str:
+    """Text wrapped in the page source ("lost power in\n  Cook Strait"), whitespace-collapsed:
+    trafilatura keeps the newlines of <br> tails and loose runs as line ends."""
+    core = " ".join(text.split())
+    return ("\n" if text[:1].isspace() else "") + core + (" " if text[-1:].isspace() else "")
 
 
 def date_over_story(text: str) -> list[str]:
@@ -247,7 +256,7 @@ def prepare_tree(root: Any) -> None:
         if el.tag == "font" and not _after_block(el):
             continue
         para = etree.Element("p")
-        para.text = el.text
+        para.text = _one_line(el.text) if "\n" in el.text.strip() else el.text
         el.text = None
         run = []
         for child in el:
