@@ -243,8 +243,11 @@ def _same_story(h1: str, meta: str) -> bool:
 def _strip_site(title: str, site: str | None) -> str:
     for sep in (" | ", " - ", " – ", " — ", " -- ", " :: "):
         head, _, tail = title.rpartition(sep)
+        # (a lower-case tail is the headline's own last words, "– igen", unless it is the
+        # site's name or a domain)
         if head and ((site and tail.strip().lower() == site.lower()) or (len(tail.split()) <= 3
-                     and len(head) > 2 * len(tail))):
+                     and len(head) > 2 * len(tail)
+                     and (not tail.strip()[:1].islower() or "." in tail))):
             return head.strip()
     # the site first: "Pacific Newswire :: Headline" (a "Section | Headline" kicker stays)
     head, sep, tail = title.partition(" :: ")
