@@ -330,5 +330,11 @@ def _date_by_headline(root: Any) -> list[str]:
             text = " ".join(sib.text_content().split()) if isinstance(sib.tag, str) else ""
             if 0 < len(text) <= 80 and _YEAR_RE.search(text) and DATE_LINE_RE.search(text):
                 return [text]
+            if len(text) > 80 and len(text) <= 400:  # a byline box: author, dates, place
+                for child in islice(sib.iterchildren("*"), 6):
+                    text = " ".join(child.text_content().split())
+                    if 0 < len(text) <= 80 and _YEAR_RE.search(text) \
+                            and DATE_LINE_RE.search(text):
+                        return [text]
             sib = sib.getnext()
     return []

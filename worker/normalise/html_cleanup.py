@@ -50,7 +50,11 @@ _COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|re
 # source line ("Quelle: F.A.Z."), the reporter's location under the byline
 _LABEL_PARA_RE = re.compile(
     r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
-    r"^(?:quelle|source|sources|fuente|fonte|bron)\s*:\s*\S.{0,40}$|"
+    r"^(?:quelle|source|sources|fuente|fonte|fonti|bron|forrás|źródło|zdroj|kaynak|lähde|kilde|"
+    r"källa|sursa|sumber|джерело|источник)\s*:\s*\S.{0,40}$|"
+    # an editing credit under the story: "Edição: Jane Doe", "Redakcja: ..."
+    r"^(?:edição|edición|edited by|editing by|redakcja|redakce|redação|redacción|"
+    r"szerkesztette|düzenleme)\s*:?\s*(?-i:[A-ZÀ-Þ])[\w.'’ -]{1,60}$|"
     r"^reporting from (?-i:[A-Z])[\w.,'’ -]{1,50}$|"  # a place, not "Reporting from the scene"
     # a wire's credit line: "Reporting by Jane Doe; Editing by John Roe"
     r"^(?:additional )?(?:reporting|writing) by (?-i:[A-Z])[^.]{0,120};\s*editing by\b|"
@@ -302,11 +306,15 @@ def _cut_tail(lines: list[str]) -> list[str]:
             break
         above += len(ln)
     # a wire's rights line closing the story: "Copyright 2014 The AP. All rights reserved."
-    while len(kept) > 2 and len(kept[-1]) <= 300 and _RIGHTS_RE.match(kept[-1]):
+    # ... or a contributor line: "Staff writer Jane Doe contributed to this report."
+    while len(kept) > 2 and len(kept[-1]) <= 300 and (
+            _RIGHTS_RE.match(kept[-1]) or _CONTRIBUTED_RE.search(kept[-1])):
         kept = kept[:-1]
     return kept
 
 
+_CONTRIBUTED_RE = re.compile(r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\W*$",
+                             re.IGNORECASE)
 _RIGHTS_RE = re.compile(
     r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b.*\ball rights reserved\b", re.IGNORECASE)
 
