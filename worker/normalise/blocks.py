@@ -20,7 +20,14 @@ import logging
 import re
 from itertools import pairwise
 
-from worker.normalise.cues import BYLINE_RE, DATE_LINE_RE, DIGIT_RE, FULL_STOP_RE, READ_ALSO, URL_RE
+from worker.normalise.cue_keys import READ_ALSO
+from worker.normalise.cues import (
+    BYLINE_RE,
+    DATE_LINE_RE,
+    DIGIT_RE,
+    FULL_STOP_RE,
+    URL_RE,
+)
 from worker.normalise.textparts import Line
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ import functools
 import re
 from typing import Any
 
+from worker.normalise.cue_keys import STRONG_KEYS
 from worker.normalise.cues import (
     BIO_RE,
     BYLINE_RE,
@@ -18,7 +19,6 @@ from worker.normalise.cues import (
     DIGIT_RE,
     FULL_STOP_RE,
     KEY_POINTS_RE,
-    STRONG_KEYS,
     STRONG_RE,
     TAIL_HEAD_RE,
     disclaimer_cue,

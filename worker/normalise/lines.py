@@ -17,7 +17,7 @@ from worker.normalise.cues import (
     IMAGE_RE,
 )
 from worker.normalise.meta import split_dateline
-from worker.normalise.stopwords import STOPWORDS
+from worker.normalise.textfix import dehyphen, doc_vocab, joins_freely
 from worker.normalise.textparts import Line, TextParts
 
 log = logging.getLogger(__name__)
@@ -323,52 +323,6 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     credit = (m.group(1) or m.group(2) or m.group(3) or "").strip(" )]")
     caption = text[: m.start()].strip(" -–—|") or None
     return caption, credit or None
-
-
-# --- print line breaks ---------------------------------------------------------------
-
-_SUFFIX_RE = re.compile(r"(?:ing|ment|ments|tions?|sions?|tures?|ly|ed|[a-z]?ers?|ity|ness|ance|"
-                        r"ence|able|ible|ous|ive|al)\b")
-_HEAD_RE = re.compile(r"(?:^|\W)\w{1,3}-$")
-
-
-_BREAK_RE = re.compile(r"\b\w+-[ \t]*\n\s*\w+")  # \b: not from every letter of a long word
-_ALPHA_RE = re.compile(r"[^\W\d_]+")
-
-
-def doc_vocab(text: str) -> frozenset[str]:
-    """Words the document uses whole (line-break hyphenations left out)."""
-    return frozenset(w.lower() for w in _ALPHA_RE.findall(_BREAK_RE.sub(" ", text)))
-
-
-def joins_freely(vocab: frozenset[str]) -> bool:
-    """Whether a lower-case word broken at a line-end hyphen is one word by default: in
-    text with few English function words or fewer than another language's, where a hyphenated
-    lower-case compound ("long-term") is rare (Danish, Spanish, Finnish ...)."""
-    en = len(vocab & STOPWORDS["en"])
-    return en < 6 or any(len(vocab & words) > en
-                         for lang, words in STOPWORDS.items() if lang != "en")
-
-
-def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset(), free: bool = False) -> str:
-    """'govern-' + 'ment' -> 'government', 'rec-' + 'ommended' -> 'recommended' (print
-    line breaks); a compound ('fast-' + 'growing', 'long-' + 'term') keeps its hyphen.
-    Beyond the suffix list, the document's own words decide: 'adminis-' + 'tration' joins
-    when 'administration' occurs whole elsewhere in it."""
-    if cur[-2:-1].islower() and s[:1].islower():
-        if _SUFFIX_RE.match(s) or _HEAD_RE.search(cur[-8:]):  # the regex ends at $
-            return cur[:-1] + s
-        if vocab:
-            # none when the letter before "-" is a lower-case symbol such as "ⓐ"
-            lefts = _ALPHA_RE.findall(cur[-40:])
-            m = _ALPHA_RE.match(s)
-            right = m.group(0).lower() if m else ""
-            if lefts and right and lefts[-1].lower() + right in vocab:
-                return cur[:-1] + s
-            # elsewhere a syllable break, unless both halves are words of the text
-            if free and lefts and right and not (lefts[-1].lower() in vocab and right in vocab):
-                return cur[:-1] + s
-    return cur + s
 
 
 _WIRE_ALONE_RE = re.compile(r"\)\.?$")

@@ -27,24 +27,29 @@ from worker.normalise.blocks import (
     story_bars,
     tail_block,
 )
+from worker.normalise.cue_keys import (
+    BOUNDARY_KEYS,
+    COMMENT_KEYS,
+    CREDIT_KEYS,
+    DISCLAIMER_KEYS,
+    SHORT_KEYS,
+    STRONG_KEYS,
+    WEAK_KEYS,
+)
 from worker.normalise.cues import (
     ARABIC_RE,
     BIO_RE,
-    BOUNDARY_KEYS,
     BOUNDARY_RE,
     BULLET_RE,
     BYLINE_RE,
     CJK_DISCLAIMER_MARKS,
     CJK_RE,
-    COMMENT_KEYS,
     COMMENT_META_RE,
     CONSENT_RE,
-    CREDIT_KEYS,
     CREDIT_RE,
     DATE_HINT_RE,
     DATE_LINE_RE,
     DIGIT_RE,
-    DISCLAIMER_KEYS,
     DISCLAIMER_RE,
     FULL_STOP_RE,
     IMAGE_RE,
@@ -52,12 +57,9 @@ from worker.normalise.cues import (
     SEP_CHARS,
     SEP_RE,
     SHORT_CUE_RE,
-    SHORT_KEYS,
-    STRONG_KEYS,
     TAIL_HEAD_KEYS,
     TAIL_HEAD_RE,
     URL_RE,
-    WEAK_KEYS,
     WEAK_RE,
     credit_cue,
     full_stop,
@@ -67,7 +69,7 @@ from worker.normalise.cues import (
 from worker.normalise.dates import DATE_LABEL_RE
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.stopwords import ALL_STOPWORDS
-from worker.normalise.textfix import rejoin_markdown_links
+from worker.normalise.textfix import lower_share, rejoin_markdown_links
 from worker.normalise.textparts import Line, TextParts
 from worker.normalise.title import PUNCT, pick_title, title_score
 
@@ -152,18 +154,12 @@ def _features(lines: list[Line]) -> None:
         ln.prose = (not ln.linky and not ln.strong and not ln.repeated and not ln.bio
                     and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
                          or (n >= 20 and ln.stop >= 0.2)
-                         # languages that glue their particles on (Finnish, Turkish): a long
-                         # sentence of mostly lower-case words
+                         # (Finnish, Turkish glue particles on: a long lower-case sentence)
                          or (n >= 15 and ln.sentence and not long_line
-                             and _lower_share(t) >= 0.6))
+                             and lower_share(t) >= 0.6))
                     # "Published Feb. 23, 2024 at 5:48 p.m. Updated ..." reads like a sentence
                     and not (n <= 20 and DATE_LABEL_RE.match(t) and _YEAR_RE.search(t)
                              and DATE_LINE_RE.search(t)))
-
-
-def _lower_share(t: str) -> float:
-    words = t.split()
-    return sum(map(str.islower, [w[:1] for w in words])) / len(words)
 
 
 def _disjoint(words: list[str], keys: frozenset[str]) -> bool:

@@ -1,0 +1,82 @@
+"""Furniture words in many languages, and the key-word sets that gate the cue regexes of
+``cues`` (a line is tried against a slow alternation only when it holds one of its words)."""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+# "Read also" lead-ins of a related link in the story, beyond English/French/Spanish/Italian/
+# Portuguese/Dutch/German (listed where they are used): Nordic, Finnish, Baltic-adjacent,
+# Slavic, Hungarian, Romanian, Turkish, Indonesian/Malay, Cyrillic
+READ_ALSO = (r"lue myös|ilgili haber(?:ler)?|berita terkait|læs også|les også|läs också|lees ook|"
+             r"baca juga|bacaan lainnya|"
+             r"ayrıca (?:bakınız|okuyun)|ilginizi çekebilir|čtěte (?:také|též|rovněž)|"
+             r"přečtěte si (?:také|též|rovněž)|čítajte (?:aj|tiež)|citește și|citeşte şi|"
+             r"citiți și|citiţi şi|vezi și|vezi şi|olvassa el|ez is érdekelheti|"
+             r"(?:prze)?czytaj (?:też|także|również)|читайте (?:також|также|тоже)|"
+             r"preberite še|pročitajte (?:i|još)|прочетете още|loe ka|skaitykite taip pat")
+# "Comments" as a section head, in the languages of READ_ALSO and the dev set
+COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reactie|kommentarer|"
+                 r"kommentit|komentarze|yorumlar|yorum|hozzászólások|komentáře|komentářů|"
+                 r"comentarii|comentários|коментарі|комментарии|réagir|reageer|reageren")
+# A word of each READ_ALSO lead-in, for the key-word prefilters below
+READ_ALSO_KEYS = ("lue læs les läs lees baca bacaan ayrıca ilginizi ilgili i̇lgili berita čtěte "
+                  "přečtěte "
+                  "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj "
+                  "przeczytaj читайте preberite pročitajte прочетете loe skaitykite")
+
+# Word-set prefilters: the cue regexes are slow alternations, so they only run on lines
+# containing one of their key words (keeps plain text at thousands of articles a second).
+def _keyset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+STRONG_KEYS = _keyset(
+    "newsletter newsletters subscribe subscription subscriber subscribers sign signed "
+    "cookie cookies advertisement reserved copyright c privacy terms read click download "
+    "javascript browser unsubscribe inbox paywall trial listen share skip licensing anzeige "
+    "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
+    "interesar thema interessant leggi leia lees droits rechte derechos views "
+    "necessarily contributed first amended corrected updated lesen siehe weiterlesen related see "
+    "continued continues shared live here principles standards springen contenu contenido "
+    "contenuto conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen "
+    "abonnez-vous abonnés suscríbete suscribete suscriptores abonnieren abonnenten assine "
+    "assinantes abbonati prohibida reproduction vietata proibida nachdruck siga sigam "
+    "síguenos siguenos suivez-nous folgen seguici comentários "
+    "comentarios commentaires subscrever subscreva inscreva-se iscriviti s'inscrire inschrijven "
+    + READ_ALSO_KEYS + " mainos annons annonse annonce reklama reklam hirdetés iklan publicitate "
+    "oglas реклама diritti direitos rechten hakları oikeudet rettigheder rettigheter rättigheter "
+    "práva prawa jog drepturile cipta права autor autore auteur continue weiter gefällt suite "
+    "abonné leyendo suscriptor leggere abbonato abonnee vidare prenumerant abonnent videre "
+    "tilaaja boîte postfach posteingang bandeja correo casella inbox mailbox")
+# Rare words only (each notice has one): common ones would run the alternation on most prose.
+DISCLAIMER_KEYS = _keyset(
+    "affiliate commission substitute purposes constitute construed performance capital "
+    "sponsored partnership editors editors' organisation constituye carácter caracter "
+    "constitui caráter constitue remplace costituisce ersetzt keine является носит "
+    "disclaimer")
+SHORT_KEYS = _keyset(
+    "see related more follow sign log login you back min mins minute minutes comment "
+    "comments podcast sponsored promo promoted watch listen also recommended trending "
+    "topics tags filed")
+WEAK_KEYS = _keyset(
+    "share tweet email e mail print facebook twitter linkedin whatsapp reddit pinterest "
+    "instagram youtube tiktok telegram menu search home reply report like follow save copy "
+    "next previous prev close open register top latest video audio gallery photo photos "
+    "more section sections news opinion sport business weather contact about loading toggle "
+    "navigation accessibility edition account profile bookmark")
+BOUNDARY_KEYS = _keyset(
+    "comment comments response responses replies leave join related more recommended you "
+    "most trending read what further about latest top popular copyright meistgelesen "
+    "mehr lo te à lire articles les sort sorted view show load see search leggi leia lea lee "
+    + READ_ALSO_KEYS + " " + COMMENT_WORDS.replace("|", " ").replace("?", "")
+    + " commentaire comentario kommentar connectez-vous identifiez-vous inscrivez-vous "
+    "schreiben verfassen deja escribe laisser écrire lascia deixe escreva")
+COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag permalink upvote "
+                        "likes il vor hace há fa geleden sedan siden")
+CREDIT_KEYS = _keyset(
+    "photo photos image images picture pic foto photograph illustration graphic credit bild "
+    "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua kuva kép "
+    "fotó zdjęcie snímek resim görsel gambar фото")
