@@ -36,6 +36,7 @@ from worker.normalise.meta import (
     split_dateline,
 )
 from worker.normalise.plaintext import extract_parts, is_furniture
+from worker.normalise.title import unshout
 
 log = logging.getLogger(__name__)
 
@@ -364,6 +365,8 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
                            else "no article text found under the title")
     if not title:
         title = _title_from(body[0])
+    elif title.isupper():
+        title = unshout(title, body)
     desc = " ".join(description.split()) if description else None
     lang = norm_language(language) or detected or detect_language(
         f"{title}\n" + "\n".join(body[:20]))
