@@ -50,7 +50,7 @@ STRONG_KEYS = _keyset(
     "oglas реклама diritti direitos rechten hakları oikeudet rettigheder rettigheter rättigheter "
     "práva prawa jog drepturile cipta права autor autore auteur continue weiter gefällt suite "
     "abonné leyendo suscriptor leggere abbonato abonnee vidare prenumerant abonnent videre "
-    "tilaaja boîte postfach posteingang bandeja correo casella inbox mailbox")
+    "tilaaja boîte postfach posteingang bandeja correo casella inbox mailbox further iratkozzon")
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "

@@ -132,7 +132,8 @@ STRONG_RE = re.compile(
     r"\bgo here (?:to|for) (?:read |follow |see )?(?:the|our) latest\b|"
     r"^(?:lesen sie (?:auch|mehr)|siehe auch|weiterlesen|leggi anche)\b|"
     # an inline link lead-in with its headline; print jump lines; social-embed labels
-    r"^(?:related|also read|read more|read also|read|see also)\s*[:|]\s*\S|"
+    r"^(?:related|also read|read more|read also|read|see also|further reading)\s*[:|]\s*\S|"
+    r"^iratkozzon fel\b|"
     r"^continued (?:on|from) page\b|"
     r"^story continues (?:below|after (?:this|the) (?:ad|advertisement))$|"
     r"\bpost shared by\b|"

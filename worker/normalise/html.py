@@ -16,7 +16,12 @@ import orjson
 
 from worker.normalise.cues import DATE_LINE_RE
 from worker.normalise.html_cleanup import clean_main_text, has_comments_head
-from worker.normalise.html_layout import date_over_story, date_under_title, prepare_tree
+from worker.normalise.html_layout import (
+    date_over_story,
+    date_under_title,
+    drop_note_marks,
+    prepare_tree,
+)
 from worker.normalise.html_parse import (
     check_depth,
     count_nodes,
@@ -169,6 +174,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     check_depth(html)
     root = parse_page(html)
     prepare_tree(root)
+    if "<sup" in html:
+        drop_note_marks(root)
     parts = HtmlParts()
     found: dict[str, list[Any]] = {tag: [] for tag in _META_TAGS}
     for el in root.iter(*_META_TAGS):  # one walk for the five (each its own walk: ~3 us)

@@ -77,7 +77,7 @@ _LINK_ROW_RE = re.compile(r"^[^\W\d][\w'’ -]{1,29}(?: \| [^\W\d][\w'’ -]{1,2
 _BYLINE_CLASS_RE = re.compile(r"byline|author", re.IGNORECASE)
 _BAR_BYLINE_RE = re.compile(r"[|·•]\s*(?:by|von|par|por|door|di|av)\s+\S", re.IGNORECASE)
 _LINK_LEADIN_RE = re.compile(r"^(?:related|read more|see also|also read|read also|more on "
-                             r"this)\s*:\s*\S", re.IGNORECASE)
+                             r"this|further reading)\s*:\s*\S", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
@@ -223,6 +223,8 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
         spaces = ln.count(" ")
         if spaces < 4 and RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
+        if spaces < 40 and _PITCH_RE.match(ln):
+            continue  # a newsletter's pitch: "Want stories like this in your inbox? Join ..."
         if spaces < 3 and ln[-1] == ":" and DATE_LABEL_RE.match(ln):
             continue  # "Last updated:" whose <time> trafilatura left out
         if ":" in ln and _LINK_LEADIN_RE.match(ln) and spaces < 20 and ln[-1] not in ".!?":
@@ -315,6 +317,8 @@ def _cut_tail(lines: list[str]) -> list[str]:
 
 _CONTRIBUTED_RE = re.compile(r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\W*$",
                              re.IGNORECASE)
+_PITCH_RE = re.compile(r"^(?:want|get|like|enjoy(?:ed)?|love)\b.{0,80}\b(?:in(?:to)? your inbox|"
+                       r"newsletter)\b", re.IGNORECASE)
 _RIGHTS_RE = re.compile(
     r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b.*\ball rights reserved\b", re.IGNORECASE)
 

@@ -74,6 +74,19 @@ def mark_line_breaks(root: Any) -> None:
             br.tail = _one_line(tail)  # source-wrapped text after the <br>: one line
 
 
+_NOTE_MARK_RE = re.compile(r"^\[?\d{1,3}\]?$")
+
+
+def drop_note_marks(root: Any) -> None:
+    """Footnote reference marks (``<sup><a href="#fn1">1</a></sup>``) out of the text, their
+    tails kept: "left.<sup>1</sup> The" read "left.1 The". A bare <sup> (m², x²) stays."""
+    for sup in list(root.iter("sup")):
+        link = sup.find("a")
+        if link is not None and (link.get("href") or "").startswith("#") \
+                and _NOTE_MARK_RE.match(sup.text_content().strip()):
+            sup.drop_tree()
+
+
 def _one_line(text: str) -> str:
     """Text wrapped in the page source ("lost power in\n  Cook Strait"), whitespace-collapsed:
     trafilatura keeps the newlines of <br> tails and loose runs as line ends."""
