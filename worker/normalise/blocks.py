@@ -26,6 +26,7 @@ from worker.normalise.cues import (
     DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
+    KEY_POINTS_RE,
     URL_RE,
 )
 from worker.normalise.textparts import Line
@@ -350,3 +351,27 @@ def tail_block(lines: list[Line], b: int) -> int:
             break
         k += 1
     return k
+
+
+_POINT_MARKS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
+
+
+def past_key_points(lines: list[Line], a: int, b: int) -> int:
+    """A "Key points" / "L'essentiel" box of bullets over the story sums it up: not its text."""
+    for h in (a - 1, a):
+        if not 0 <= h < len(lines) or lines[h].words > 5 \
+                or not KEY_POINTS_RE.match(lines[h].text):
+            continue
+        k = h + 1
+        while k <= b and lines[k].text[:2] in _POINT_MARKS:
+            k += 1
+        if k > h + 1 and k <= b and lines[k].prose:
+            return k
+        # unmarked points: short sentences (and a "What's next?" label) over a long lede
+        k = h + 1
+        while k <= b and k - h <= 8 and lines[k].words <= 20 and (
+                lines[k].sentence or (lines[k].words <= 4 and lines[k].text.endswith(("?", ":")))):
+            k += 1
+        if k > h + 2 and k <= b and lines[k].prose and lines[k].words > 20:
+            return k
+    return a

@@ -22,6 +22,7 @@ from worker.normalise.blocks import (
     inline_boxes,
     lead_block,
     mark_items,
+    past_key_points,
     question_heads,
     sign_up_boxes,
     story_bars,
@@ -53,7 +54,6 @@ from worker.normalise.cues import (
     DISCLAIMER_RE,
     FULL_STOP_RE,
     IMAGE_RE,
-    KEY_POINTS_RE,
     SEP_CHARS,
     SEP_RE,
     SHORT_CUE_RE,
@@ -86,7 +86,6 @@ _MD_ONLY_RE = re.compile(r"^(?:[-*+•]\s+)?\[[^\]]{1,300}\]\([^)\s\]]*\)\W{0,3}
 _YEAR_RE = re.compile(r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년]))")  # Arabic-Indic digits too
 # a live-blog entry's contributor line: "From Aya Tanaka"
 _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
-_BULLETS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
 
 
 def _features(lines: list[Line]) -> None:
@@ -120,7 +119,10 @@ def _features(lines: list[Line]) -> None:
         titleish = n <= 8 and len(toks) >= 2 and ln.stop < 0.15 \
             and sum(map(str.isupper, [w[0] for w in t.split()])) / len(toks) > 0.75
         ln.linky = n <= 40 and (
-            (url_hint(low) and bool(URL_RE.search(t)))
+            # (a sentence that names a site, "... the map at traveler.modot.org.", is prose)
+            (url_hint(low) and bool(URL_RE.search(t))
+             and not (n >= 15 and ln.sentence and "http" not in low and "www." not in low
+                      and "@" not in low))
             # (French quotes « … » in a sentence are no breadcrumb separators)
             or (not SEP_CHARS.isdisjoint(t) and len(SEP_RE.findall(t)) >= 2
                 and not (ln.sentence and n > 12 and "«" in t))
@@ -239,27 +241,6 @@ def _meta_line(ln: Line, parts: TextParts) -> bool:
     return False
 
 
-def _past_key_points(lines: list[Line], a: int, b: int) -> int:
-    """A "Key points" / "L'essentiel" box of bullets over the story sums it up: not its text."""
-    for h in (a - 1, a):
-        if not 0 <= h < len(lines) or lines[h].words > 5 \
-                or not KEY_POINTS_RE.match(lines[h].text):
-            continue
-        k = h + 1
-        while k <= b and lines[k].text[:2] in _BULLETS:
-            k += 1
-        if k > h + 1 and k <= b and lines[k].prose:
-            return k
-        # unmarked points: short sentences (and a "What's next?" label) over a long lede
-        k = h + 1
-        while k <= b and k - h <= 8 and lines[k].words <= 20 and (
-                lines[k].sentence or (lines[k].words <= 4 and lines[k].text.endswith(("?", ":")))):
-            k += 1
-        if k > h + 2 and k <= b and lines[k].prose and lines[k].words > 20:
-            return k
-    return a
-
-
 def extract_parts(text: str) -> TextParts:
     """Classify a plain-text dump's lines and return the article's parts."""
     parts = TextParts()
@@ -279,7 +260,7 @@ def extract_parts(text: str) -> TextParts:
     a, b = _region(lines)
     if b < a:
         return parts
-    a = _past_key_points(lines, a, b)
+    a = past_key_points(lines, a, b)
     b = tail_block(lines, b)
     title_i = pick_title(lines, a, parts)
     for i in range((title_i - 3 if title_i is not None else a - 4), a):
