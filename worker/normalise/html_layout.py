@@ -17,6 +17,7 @@ import functools
 import re
 from typing import Any
 
+from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
@@ -36,7 +37,7 @@ RELATED_RE = re.compile(
     r"^(?:related|more on this|see also|read (?:more|also)|noticias relacionadas|"
     r"relacionad[ao]s|te puede interesar|lee tambi[eé]n|mehr zum thema|lesen sie auch|"
     r"[àa] lire aussi|sur le m[eê]me sujet|leggi anche|articoli correlati|"
-    r"leia tamb[eé]m)\b", re.IGNORECASE)
+    r"leia tamb[eé]m|" + READ_ALSO + r")\b", re.IGNORECASE)
 _RELATED_BOX_RE = re.compile(
     f"{RELATED_RE.pattern}|^(?:(?:相关|相關)(?:新闻|阅读|文章|報導|报道)|推荐阅读|延伸阅读|関連記事|"
     "関連ニュース)", re.IGNORECASE)
