@@ -22,7 +22,7 @@ COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reac
                  r"kommentit|komentarze|yorumlar|yorum|hozzászólások|komentáře|komentářů|"
                  r"comentarii|comentários|коментарі|комментарии|réagir|reageer|reageren")
 # A word of each READ_ALSO lead-in, for the key-word prefilters below
-READ_ALSO_KEYS = ("lue læs les läs lees baca bacaan ayrıca ilginizi ilgili i̇lgili berita čtěte "
+READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi ilgili i̇lgili berita čtěte "
                   "přečtěte "
                   "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj "
                   "przeczytaj читайте preberite pročitajte прочетете loe skaitykite")
@@ -31,6 +31,14 @@ READ_ALSO_KEYS = ("lue læs les läs lees baca bacaan ayrıca ilginizi ilgili i�
 # containing one of their key words (keeps plain text at thousands of articles a second).
 def _keyset(words: str) -> frozenset[str]:
     return frozenset(words.split())
+
+
+MORE_STRONG_WORDS = (
+    "diritti direitos rechten hakları oikeudet rettigheder rettigheter rättigheter práva prawa "
+    "jog drepturile cipta права autor author autore auteur continue subscriber weiter gefällt "
+    "weiterlesen artikel suite abonné leyendo suscriptor leggere abbonato verder abonnee vidare "
+    "prenumerant abonnent videre tilaaja boîte postfach posteingang bandeja correo casella "
+    "email inbox mailbox")
 
 
 STRONG_KEYS = _keyset(
@@ -47,10 +55,9 @@ STRONG_KEYS = _keyset(
     "síguenos siguenos suivez-nous folgen seguici comentários "
     "comentarios commentaires subscrever subscreva inscreva-se iscriviti s'inscrire inschrijven "
     + READ_ALSO_KEYS + " mainos annons annonse annonce reklama reklam hirdetés iklan publicitate "
-    "oglas реклама diritti direitos rechten hakları oikeudet rettigheder rettigheter rättigheter "
-    "práva prawa jog drepturile cipta права autor autore auteur continue weiter gefällt suite "
-    "abonné leyendo suscriptor leggere abbonato abonnee vidare prenumerant abonnent videre "
-    "tilaaja boîte postfach posteingang bandeja correo casella inbox mailbox further iratkozzon")
+    "oglas реклама further iratkozzon " + MORE_STRONG_WORDS)
+# cues.MORE_STRONG_RE's words (each of its phrases holds one)
+MORE_STRONG_KEYS = _keyset(MORE_STRONG_WORDS)
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
 DISCLAIMER_KEYS = _keyset(
     "affiliate commission substitute purposes constitute construed performance capital "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from worker.normalise.cue_keys import COMMENT_WORDS, READ_ALSO
+from worker.normalise.cue_keys import COMMENT_WORDS, MORE_STRONG_KEYS, READ_ALSO
 from worker.normalise.disclaimer_words import holds_word
 
 log = logging.getLogger(__name__)
@@ -81,16 +81,6 @@ STRONG_RE = re.compile(
     r"jetzt abonnieren|nur für abonnenten|assine (?:já|agora|o)|exclusivo para assinantes|"
     r"abbonati (?:ora|subito|a)|riservato agli abbonati|"
     r"^(?:subscrever|subscreva|inscreva-se|iscriviti|s'inscrire|inschrijven)\W*$|"
-    # paywall boxes: "continue reading with ...", "already a subscriber?" in more languages
-    r"\bto continue reading\b|\bcontinue reading with\b|\balready a subscriber\b|"
-    r"^lesen sie (?:jetzt |hier )?(?:mit \S+ )?weiter\b|\bjetzt weiterlesen\b|"
-    r"^ihnen gefällt dieser artikel\b|\blesen sie alle artikel\b|"
-    r"\b(?:pour )?lire la suite\b|\bdéjà abonné|\b(?:sigue|para seguir) leyendo\b|"
-    r"\bya eres suscriptor|\bcontinua a leggere\b|\bsei già abbonato|\blees verder met\b|"
-    r"\bal abonnee\b|\bläs vidare\b|\bredan prenumerant|\ballerede abonnent|"
-    r"\bles videre\b|\bjo tilaaja|"
-    r"\b(?:dans votre boîte (?:mail|e-mail|aux lettres)|in ihr(?:em|en)? (?:postfach|posteingang)|"
-    r"en tu (?:bandeja|correo)|nella tua (?:casella|email|inbox)|in je (?:inbox|mailbox))\b|"
     # copyright notices in other languages
     r"queda prohibida (?:la|su) reproducci[oó]n|reproduction (?:interdite|réservée)|"
     r"vietata la riproduzione|(?:é|e) proibida a reprodu[cç][aã]o|nachdruck (?:verboten|nur)|"
@@ -113,14 +103,6 @@ STRONG_RE = re.compile(
     r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook|" + READ_ALSO
     + r")\b|"
     r"tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|"
-    r"tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|"
-    r"tüm hakları saklıdır|kaikki oikeudet pidätetään|alle rettigheder forbeholdes|"
-    r"alle rettigheter reservert|alla rättigheter förbehållna|všechna práva vyhrazena|"
-    r"všetky práva vyhradené|wszelkie prawa zastrzeżone|minden jog fenntartva|"
-    r"toate drepturile rezervate|drepturile de proprietate intelectual|hak cipta dilindungi|"
-    r"все права защищены|усі права захищені|"
-    # a wire's staff trailer: "AGENCY (AS - autor: Jane Doe, editor: John Roe)"
-    r"\((?:[A-Z]{1,4}\s*-\s*)?(?:autor|author|autore|auteur)\s*:\s*[^()]{2,80}\beditor\b|"
     r"views expressed (?:in|here)|do not necessarily reflect|"
     # wire contributor lines and correction notes sit after the story, never in it
     r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|"
@@ -142,13 +124,41 @@ STRONG_RE = re.compile(
     r"^our standards\b",
     re.IGNORECASE,
 )
-def strong_match(text: str, words: int) -> bool:
-    """``STRONG_RE.search(text)``, except "this/my newsletter" in a line of over 20 words
+
+# More furniture phrases, in a second alternation (STRONG_RE's cost grows with every phrase
+# and it runs on every short line with a key word): tried only on a line that holds one of
+# cue_keys.MORE_STRONG_KEYS. Paywall prompts and copyright notices in more languages.
+MORE_STRONG_RE = re.compile(
+    # paywall boxes: "continue reading with ...", "already a subscriber?" in more languages
+    r"\bto continue reading\b|\bcontinue reading with\b|\balready a subscriber\b|"
+    r"^lesen sie (?:jetzt |hier )?(?:mit \S+ )?weiter\b|\bjetzt weiterlesen\b|"
+    r"^ihnen gefällt dieser artikel\b|\blesen sie alle artikel\b|"
+    r"\b(?:pour )?lire la suite\b|\bdéjà abonné|\b(?:sigue|para seguir) leyendo\b|"
+    r"\bya eres suscriptor|\bcontinua a leggere\b|\bsei già abbonato|\blees verder met\b|"
+    r"\bal abonnee\b|\bläs vidare\b|\bredan prenumerant|\ballerede abonnent|"
+    r"\bles videre\b|\bjo tilaaja|"
+    r"\b(?:dans votre boîte (?:mail|e-mail|aux lettres)|in ihr(?:em|en)? (?:postfach|posteingang)|"
+    r"en tu (?:bandeja|correo)|nella tua (?:casella|email|inbox)|in je (?:inbox|mailbox))\b|"
+    r"tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|"
+    r"tüm hakları saklıdır|kaikki oikeudet pidätetään|alle rettigheder forbeholdes|"
+    r"alle rettigheter reservert|alla rättigheter förbehållna|všechna práva vyhrazena|"
+    r"všetky práva vyhradené|wszelkie prawa zastrzeżone|minden jog fenntartva|"
+    r"toate drepturile rezervate|drepturile de proprietate intelectual|hak cipta dilindungi|"
+    r"все права защищены|усі права захищені|"
+    # a wire's staff trailer: "AGENCY (AS - autor: Jane Doe, editor: John Roe)"
+    r"\((?:[A-Z]{1,4}\s*-\s*)?(?:autor|author|autore|auteur)\s*:\s*[^()]{2,80}\beditor\b",
+    re.IGNORECASE,
+)
+
+
+def strong_match(text: str, words: int, keys: frozenset[str] = frozenset()) -> bool:
+    """``STRONG_RE.search(text)`` (or MORE_STRONG_RE's, for a line whose word set ``keys``
+    holds one of its key words), except "this/my newsletter" in a line of over 20 words
     with no sign-up words: a newsletter's own prose ("I have been writing this newsletter
     for four years, ..."), not its sign-up box."""
     m = STRONG_RE.search(text)
     if m is None:
-        return False
+        return not keys.isdisjoint(MORE_STRONG_KEYS) and bool(MORE_STRONG_RE.search(text))
     if words <= 20 or m.group(0).lower() != "newsletter":
         return True
     low = text.lower()

@@ -11,7 +11,7 @@ import functools
 import re
 from typing import Any
 
-from worker.normalise.cue_keys import STRONG_KEYS
+from worker.normalise.cue_keys import MORE_STRONG_KEYS, STRONG_KEYS
 from worker.normalise.cues import (
     BIO_RE,
     BYLINE_RE,
@@ -19,6 +19,7 @@ from worker.normalise.cues import (
     DIGIT_RE,
     FULL_STOP_RE,
     KEY_POINTS_RE,
+    MORE_STRONG_RE,
     STRONG_RE,
     TAIL_HEAD_RE,
     disclaimer_cue,
@@ -180,7 +181,9 @@ def _strong(line: str) -> bool:
     """STRONG_RE on a short line, run only when the line has one of its key words (the
     alternation costs ~1 us a character; most short paragraphs are subheads)."""
     words = {w.strip(PUNCT).lower() for w in line.split()}
-    return (not words.isdisjoint(STRONG_KEYS) or "©" in line) and bool(STRONG_RE.search(line))
+    return (not words.isdisjoint(STRONG_KEYS) or "©" in line) and bool(
+        STRONG_RE.search(line)
+        or (not words.isdisjoint(MORE_STRONG_KEYS) and MORE_STRONG_RE.search(line)))
 
 
 def _marked_head(line: str, root: Any, description: str | None) -> bool:

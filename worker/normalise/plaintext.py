@@ -133,7 +133,7 @@ def _features(lines: list[Line]) -> None:
             or (n <= 12 and "      " in t)  # a page header/footer laid out in columns
             or (t is not ln.text and bool(_MD_ONLY_RE.match(ln.text))))
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
-                     and strong_match(t, n)) or \
+                     and strong_match(t, n, keys)) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
             (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t))) or \
             (12 <= n <= 150 and (not (_disjoint(raw, DISCLAIMER_KEYS) if long_line
