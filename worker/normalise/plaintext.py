@@ -360,7 +360,7 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
             or bool(BULLET_RE.match(lines[i + 1].text))):
         return True  # the lead-in of such a list, or of a bullet list
     # Subhead: a short title-like line directly followed by prose (or by a byline over it).
-    if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b:
+    if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b and not ln.credit:
         nxt = lines[i + 1]
         if i + 1 < b and (nxt.meta or BYLINE_RE.match(nxt.text)) and nxt.words <= 8:
             nxt = lines[i + 2]
