@@ -167,7 +167,7 @@ def bench_rss(b: Bench) -> list[Row]:
     small, big = b.n(10_000, minimum=20), b.n(50_000, minimum=100)
     idle_s, peak_s, took_s = _rss_run(b, small)
     idle_b, peak_b, took_b = _rss_run(b, big)
-    return [row("worker_rss", peak_b, "MB peak", idle_b, "<= 300 MB, flat in input size",
+    return [row("worker_rss", peak_b, "MB peak", idle_b, "<= 200 MB, flat in input size",
                 entries=big, seconds=round(took_b, 1), task=_feed_task(),
                 baseline_is="same worker's peak after one warm-up task"),
             row("worker_rss_small", peak_s, "MB peak", idle_s, "(context: growth)",
