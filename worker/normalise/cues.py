@@ -18,8 +18,10 @@ log = logging.getLogger(__name__)
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
-SENT_END_RE = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
-FULL_STOP_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+# sentence stops of more scripts too: Devanagari/Bengali danda, Arabic/Urdu, Armenian,
+# Ethiopic, Burmese (a Hindi story ends its sentences with "।", never with ".")
+SENT_END_RE = re.compile(r"[.!?…。！？।॥۔؟։።။:;][\"'”’»)\]]*$")
+FULL_STOP_RE = re.compile(r"[.!?…。！？।॥۔؟։።။][\"'”’»)\]]*$")
 
 
 def full_stop(text: str) -> bool:
@@ -28,7 +30,7 @@ def full_stop(text: str) -> bool:
     if text.endswith("\n"):  # "$" also matches before a final newline
         return bool(FULL_STOP_RE.search(text))
     end = text.rstrip("\"'”’»)]")
-    return bool(end) and end[-1] in ".!?…。！？"
+    return bool(end) and end[-1] in ".!?…。！？।॥۔؟։።။"
 
 
 URL_RE = re.compile(r"https?://|www\.\w|\w\.(?:com|org|net|co\.uk|io)\b/?|\S@\w+\.\w")

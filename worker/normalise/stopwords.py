@@ -64,6 +64,12 @@ _PROSE_ONLY = (
     "tr: ile ise ayrıca üzere tarafından boyunca ardından nedeniyle rağmen sırasında karşı "
     "hem ya veya ki olduğu olduğunu",
     "id: adalah sebagai atau telah juga bahwa para tersebut masih lebih dapat",
+    "hi: के में की है और से का को ने पर एक यह भी कि इस लिए था थी थे हैं हो किया गया कहा "
+    "नहीं तो वह जो साथ बाद तक अपने",
+    "el: και το η ο να του της που με σε τα την τον οι για από είναι στο στην θα δεν των "
+    "στη στα ότι ως μετά",
+    "vi: và của là có được trong cho với các những một này đã không người để khi từ theo "
+    "tại về đến cũng như sẽ",
 )
 ALL_STOPWORDS: frozenset[str] = frozenset().union(
     *STOPWORDS.values(), *(line.split(":", 1)[1].split() for line in _PROSE_ONLY))
