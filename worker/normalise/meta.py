@@ -176,6 +176,22 @@ _AR_DATELINE_RE = re.compile(
 _CJK_DATELINE_RE = re.compile(
     r"^(?:本报|[\u4e00-\u9fff]{1,5}?[社网報报台])([\u4e00-\u9fff]{2,6}?)\d{1,2}月\d{1,2}日"
     r"[电讯電訊]\s*(?:[（(][^）)]{0,40}[）)])?\s*")
+# Wire datelines of more scripts, each in its agencies' house style (only tried on non-ASCII):
+# Korean "(서울=연합뉴스) 홍길동 기자 =", Japanese "【大阪共同】", Russian/Ukrainian
+# "МОСКВА, 14 марта. /ТАСС/." or "КИЇВ, 14 березня - РИА Новости.", Hindi and other Indic
+# "नयी दिल्ली, 14 मार्च (भाषा)"
+_KO_DATELINE_RE = re.compile(
+    r"^[(（]([\uac00-\ud7af]{1,10})\s*=\s*[^()（）=]{1,20}[)）]\s*"
+    r"(?:[^=\s]{1,10}(?:\s[^=\s]{1,10}){0,2}\s*(?:기자|특파원)\s*)?=?\s*")
+_JA_DATELINE_RE = re.compile(
+    r"^【([\u3040-\u30ff\u4e00-\u9fff]{1,8}?)(?:共同|時事|ロイター|AFP=時事|AFP|AP|新華社|聯合)】\s*")
+_CYR_DATELINE_RE = re.compile(
+    r"^([А-ЯЁІЇЄҐ][А-ЯЁІЇЄҐ'’ -]{1,30}),\s*\d{1,2}\s+[а-яёіїєґ]{3,10}"
+    r"(?:\.?\s*/[^/\n]{2,20}/\.?|\s+[-—–]\s+[^.\n]{2,20}\.)\s*")
+_INDIC_DATELINE_RE = re.compile(
+    r"^([\u0900-\u0dff]+(?: [\u0900-\u0dff]+){0,2}),\s*\d{1,2}\s+[\u0900-\u0dff]+\s*"
+    r"[(（][^()]{2,20}[)）]\s*[-—–:]?\s*")
+_MORE_DATELINE_RES = (_KO_DATELINE_RE, _JA_DATELINE_RE, _CYR_DATELINE_RE, _INDIC_DATELINE_RE)
 _PR_DATE_RE = re.compile(_PR_DATE)
 # "عاجل - ..." (breaking), update, video, in pictures, exclusive: labels, not places
 _AR_NOT_PLACE = frozenset(("عاجل", "تحديث", "فيديو", "بالصور", "بالفيديو", "حصري", "خاص"))
@@ -198,6 +214,11 @@ def split_dateline(para: str) -> tuple[str | None, str]:
         m = _AR_DATELINE_RE.match(para)
         if m and len(para[m.end():].split()) >= 3 and m.group(1) not in _AR_NOT_PLACE:
             return m.group(1), para[m.end():].strip()
+        if para[:1] in "(（【" or not para[:1].isascii():
+            for pattern in _MORE_DATELINE_RES:
+                m = pattern.match(para)
+                if m and len(para) - m.end() >= 20:
+                    return m.group(1), para[m.end():].strip()
     for i, pattern in enumerate(_DATELINE_RES):
         m = pattern.match(para)
         if not m:
