@@ -1,7 +1,8 @@
 """Page dates in languages dateutil cannot read: month names of Nordic, Finnish, Baltic-adjacent,
-Slavic, Hungarian, Romanian, Turkish and Indonesian pages ("12. marts 2025", "14. května 2025",
-"17 aprilie 2025", "14 Ocak 2025", "2025. március 14."), and day-first dotted numbers
-("14. 5. 2025", "14.01.2025 - Güncelleme : 14.01.2025") that dateutil stumbles over."""
+Slavic, Hungarian, Romanian, Turkish, Indonesian, Hindi and Greek pages ("12. marts 2025",
+"14. května 2025", "17 aprilie 2025", "14 Ocak 2025", "2025. március 14.", "14 मार्च 2025",
+"14 Μαρτίου 2025"), and day-first dotted numbers ("14. 5. 2025", "14.01.2025 - Güncelleme :
+14.01.2025", "14.03.25, 10:21") that dateutil stumbles over."""
 
 from __future__ import annotations
 
@@ -15,28 +16,29 @@ log = logging.getLogger(__name__)
 # nominative and genitive forms, month by month
 _NAMES = (
     "tammikuuta tammikuu ledna leden stycznia styczeń ianuarie ocak január januára січня "
-    "siječnja sausio janvāris",
+    "siječnja sausio janvāris जनवरी ιανουαρίου ιανουαριου ιανουάριος",
     "helmikuuta helmikuu února únor lutego luty februarie şubat şubat február februára лютого "
-    "veljače februára",
+    "veljače februára फरवरी फ़रवरी φεβρουαρίου φεβρουαριου φεβρουάριος",
     "maaliskuuta maaliskuu marts března březen marca marzec martie mart március marca березня "
-    "ožujka maret",
+    "ožujka maret मार्च μαρτίου μαρτιου μάρτιος",
     "huhtikuuta huhtikuu dubna duben kwietnia kwiecień aprilie nisan április apríla квітня "
-    "travnja",
-    "toukokuuta toukokuu maj května květen maja aprílie mayıs május mája травня svibnja",
+    "travnja अप्रैल अप्रेल απριλίου απριλιου απρίλιος",
+    "toukokuuta toukokuu maj května květen maja aprílie mayıs május mája травня svibnja "
+    "मई μαΐου μαΐου μαιου μάιος",
     "kesäkuuta kesäkuu června červen czerwca czerwiec iunie haziran június júna червня "
-    "lipnja",
+    "lipnja जून ιουνίου ιουνιου ιούνιος",
     "heinäkuuta heinäkuu července červenec lipca lipiec iulie temmuz július júla липня "
-    "srpnja",
+    "srpnja जुलाई ιουλίου ιουλιου ιούλιος",
     "elokuuta elokuu srpna srpen sierpnia sierpień augusti ağustos augusztus augusta серпня "
-    "kolovoza agustus",
+    "kolovoza agustus अगस्त αυγούστου αυγουστου αύγουστος",
     "syyskuuta syyskuu září września wrzesień septembrie eylül szeptember septembra вересня "
-    "rujna",
+    "rujna सितंबर सितम्बर σεπτεμβρίου σεπτεμβριου σεπτέμβριος",
     "lokakuuta lokakuu října říjen października październik octombrie ekim október októbra "
-    "жовтня",
+    "жовтня अक्टूबर अक्तूबर οκτωβρίου οκτωβριου οκτώβριος",
     "marraskuuta marraskuu listopadu listopad listopada noiembrie kasım listopadu листопада "
-    "studenoga",
+    "studenoga नवंबर नवम्बर νοεμβρίου νοεμβριου νοέμβριος",
     "joulukuuta joulukuu prosince prosinec grudnia grudzień decembrie aralık december decembra "
-    "грудня prosinca desember desember",
+    "грудня prosinca desember desember दिसंबर दिसम्बर δεκεμβρίου δεκεμβριου δεκέμβριος",
 )
 _MONTH_OF = {w: i for i, names in enumerate(_NAMES, 1) for w in names.split()}
 # ("listopada" is also Croatian for October: taken as the Polish/Czech November)
@@ -50,6 +52,7 @@ _YMD_RE = re.compile(rf"(?<!\d)((?:19|20)\d\d)\.\s*({_WORD})\s+(\d{{1,2}})\.?(?!
                      re.IGNORECASE)
 # day-first dotted numbers, spaced or not: "14. 5. 2025 15:42", "14.01.2025"
 _DOTTED_RE = re.compile(rf"(?<![\d.])(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?((?:19|20)\d\d)(?!\d){_TIME}")
+_DOTTED_YY_RE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d\d),?\s+(\d{1,2}):(\d{2})(?![\d:])")
 _SPACED_RE = re.compile(r"(?<!\d)\d{1,2}\.\s\d{1,2}\.\s?(?:19|20)\d\d")
 
 
@@ -83,7 +86,11 @@ def named_date(s: str) -> datetime | None:
 def dotted_date(s: str) -> datetime | None:
     """The first day-first dotted date in ``s`` ("14.01.2025"), naive; None when none."""
     m = _DOTTED_RE.search(s)
-    if m is None:
-        return None
+    if m is None:  # a two-digit year only with a time after it: "14.03.25, 10:21" (Hebrew pages)
+        m = _DOTTED_YY_RE.search(s) if s.count(".") >= 2 else None
+        if m is None:
+            return None
+        return _make("20" + m.group(3), int(m.group(2)), m.group(1), m.group(4), m.group(5)) \
+            if 1 <= int(m.group(2)) <= 12 else None
     return _make(m.group(3), int(m.group(2)), m.group(1), m.group(4), m.group(5)) \
         if 1 <= int(m.group(2)) <= 12 else None
