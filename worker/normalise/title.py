@@ -18,6 +18,7 @@ from worker.normalise.cues import (
     SEP_RE,
     TITLE_SUFFIX_RE,
     URL_RE,
+    WORD_RE,
 )
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textparts import Line, TextParts
@@ -228,6 +229,16 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
             and not (prev and lines[prev - 1].boundary) \
             and title_score(lines[prev], a - 1 - prev) > 0:
         best_i = prev
+    # An image's alt text repeated as its caption, each a cut-down headline: the headline
+    # above holds all of its words
+    if lines[best_i].repeated:
+        words = set(WORD_RE.findall(lines[best_i].text))
+        for k in range(best_i - 1, lo - 1, -1):
+            if lines[k].words > lines[best_i].words and not SEP_RE.search(lines[k].text) \
+                    and words <= set(WORD_RE.findall(lines[k].text)) \
+                    and title_score(lines[k], 0) > 0:
+                best_i = k
+                break
     # A headline wrapped over narrow print columns ("Ferry operator fined" / "£180,000 over
     # gangway" / "collapse that injured six"): each line carries on the one above it.
     top, end = best_i, best_i
