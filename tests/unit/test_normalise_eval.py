@@ -242,3 +242,20 @@ def test_thirteenth_blind_set_floors() -> None:
     assert s["u"]["title_exact"] >= 0.95
     assert s["u"]["dateline_exact"] >= 0.95
     assert s["u"]["date_exact"] >= 0.95
+
+
+def test_fourteenth_blind_set_floors() -> None:
+    # v01..v24 (24 documents: 12 text dumps in en ko he el vi ru zh hi nl, 12 HTML pages in en
+    # ko ja ar tr es fr de), written blind. Before any change: F1 0.913 (text 0.838, HTML
+    # 0.989), title 0.83, dateline 0.83, date 0.79 (the Hindi dump rejected: no prose found).
+    # After general fixes (sentence stops of Indic and other scripts, function words of
+    # Hindi/Greek/Vietnamese, "read also" lead-ins in five more languages, wire datelines in
+    # Korean/Japanese/Cyrillic/Indic house styles, Hindi and Greek month names, two-digit-year
+    # dotted dates with a time, an image alt repeated as caption is no headline): F1 0.962
+    # (text 0.933, HTML 0.990), title 0.92, dateline 1.00, date 0.96; floors ~0.03 under.
+    s = summary()
+    assert s["v"]["n"] >= 24
+    assert s["v"]["f1"] >= 0.93
+    assert s["v"]["title_exact"] >= 0.88
+    assert s["v"]["dateline_exact"] >= 0.95
+    assert s["v"]["date_exact"] >= 0.92

@@ -18,15 +18,13 @@ log = logging.getLogger(__name__)
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
-# sentence stops of more scripts too: Devanagari/Bengali danda, Arabic/Urdu, Armenian,
-# Ethiopic, Burmese (a Hindi story ends its sentences with "।", never with ".")
 SENT_END_RE = re.compile(r"[.!?…。！？।॥۔؟։።။:;][\"'”’»)\]]*$")
 FULL_STOP_RE = re.compile(r"[.!?…。！？।॥۔؟։።။][\"'”’»)\]]*$")
 
 
 def full_stop(text: str) -> bool:
-    """``FULL_STOP_RE.search(text)`` read from the end (a stop, then closing quotes or
-    brackets only), where the regex scans the whole line. Keep in step with FULL_STOP_RE."""
+    """``FULL_STOP_RE.search(text)`` read from the end (a stop, also Indic "।" and others,
+    then closing quotes or brackets only), not scanning the line; keep the two in step."""
     if text.endswith("\n"):  # "$" also matches before a final newline
         return bool(FULL_STOP_RE.search(text))
     end = text.rstrip("\"'”’»)]")
