@@ -20,6 +20,7 @@ import orjson
 from worker.errors import EmptyInput, NotAnArticle, RejectedInput, TooLarge
 from worker.events.limits import capped
 from worker.events.models import Article, Image, Source, normalised_content_hash
+from worker.normalise.columns import split_columns
 from worker.normalise.cues import CJK_RE, is_label
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.decode import clean_text, decode_bytes
@@ -165,7 +166,7 @@ def normalise_html(html: str | bytes, *, source: Source, url: str | None = None)
 # --- per-kind extraction -------------------------------------------------------------------
 
 def _from_text(text: str, *, source: Source, url: str | None) -> Article:
-    parts = extract_parts(text)
+    parts = extract_parts(split_columns(text))
     authors = [n for line in parts.authors for n in parse_byline(line)]
     lang = detect_language("\n".join(parts.body[:10]))
     published, updated = _dates_from_lines(parts.date_lines, dayfirst=lang not in (None, "en"))

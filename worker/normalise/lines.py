@@ -75,6 +75,7 @@ def logical_lines(text: str) -> list[Line]:
         if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
                 and len(last) + 1 + len(first) > width
                 and len(raw[i - 1]) <= width + 8  # far longer than the column: not wrapped
+                and len(s) <= width + 8  # (nor is it the next line of one)
                 # a sentence's end with room left for the next word ends the paragraph
                 and not (len(raw[i - 1]) + 1 + len(first) <= width
                          and FULL_STOP_RE.search(raw[i - 1]))

@@ -43,7 +43,7 @@ def rejoin_markdown_links(text: str) -> str:
 
 # --- print line breaks ---------------------------------------------------------------
 
-_SUFFIX_RE = re.compile(r"(?:ing|ment|ments|tions?|sions?|tures?|ly|ed|[a-z]?ers?|ity|ness|ance|"
+_SUFFIX_RE = re.compile(r"(?:ings?|ment|ments|tions?|sions?|tures?|ly|ed|[a-z]?ers?|ity|ness|ance|"
                         r"ence|able|ible|ous|ive|al)\b")
 _HEAD_RE = re.compile(r"(?:^|\W)\w{1,3}-$")
 
