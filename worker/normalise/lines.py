@@ -249,6 +249,25 @@ def _norm(text: str) -> str:
     return _NORM_RE.sub(" ", text.lower()).strip()
 
 
+# A photo caption signed by its photographer at its end: "... 新华社记者 王五 摄",
+# "... (Photo: Jane Doe)", "... Foto: X", "... Ảnh: X", "... צילום: X", "... STAFF PHOTO / X"
+_SIGNED_RE = re.compile(
+    r"(?:(?:[\s（(]|记者|記者|摄影|攝影|通讯员)\s*[\u4e00-\u9fff·]{2,5}\s*[摄攝]"
+    # after a sentence, a bracket or a separator ("... With Beach Photos: 'X'" is a headline)
+    r"|[.!?。)\]\"”’|–—-]\s*[(\[（]?(?:\w[\w.]*\s+){0,2}"
+    r"(?:photo|foto|ảnh|צילום|تصوير|φωτογραφία|撮影)s?\s*[:：/=]\s*[^\s.!?:][^.!?:]{1,50})"
+    r"[)）\]]?$", re.IGNORECASE)
+
+
+def signed_caption(text: str) -> bool:
+    """A sentence or two about a photo, then its photographer's credit."""
+    tail = text[-70:]
+    if text.isascii() and "photo" not in tail.lower() and "foto" not in tail.lower():
+        return False  # (most lines: the regex is never tried)
+    m = _SIGNED_RE.search(tail)
+    return m is not None and len(text) - len(tail) + m.start() >= 15
+
+
 _MD_IMAGE_RE = re.compile(r"^!\[[^\]]{0,300}\]\(([^)\s]{1,500})[^)]{0,200}\)$")
 _MD_ITALIC_RE = re.compile(r"^(?:_[^_]{2,300}_|\*[^*]{2,300}\*)$")
 
@@ -293,6 +312,8 @@ def claim_images(lines: list[Line], parts: TextParts) -> None:
                     after.kind = "credit"
                     credit = split_credit(after.text)[1]
             parts.images.append((ln.text, caption, credit))
+        elif ln.words <= 60 and signed_caption(ln.text):
+            ln.kind = "caption"
         elif ln.credit and not ln.text.endswith(".") and not _mid_phrase(ln.text):
             # A caption or bare credit without a file name: metadata, not story text.
             caption, credit = split_credit(ln.text)
