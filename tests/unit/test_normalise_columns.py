@@ -92,3 +92,12 @@ def test_code_with_aligned_comments_and_poetry_pass_through() -> None:
                       "the gulls go quiet and the nets hang still,",
                       "      the lamps come on along the quay and hill."] * 4)
     assert split_columns(poem) is poem
+
+
+def test_a_briefs_head_under_the_story_ends_it() -> None:
+    brief = ("The library will open from noon to five on Sundays starting in April, after the "
+             "board approved a one-year pilot funded by a state grant.")
+    text = "\n\n".join(["Council shuts harbour road to trucks", LEFT, RIGHT, "IN BRIEF",
+                        "Library to open on Sundays", brief])
+    art = normalise_text(text, source=Source(kind="file", location="briefs"))
+    assert list(art.body) == [LEFT, RIGHT]

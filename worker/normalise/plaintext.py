@@ -86,6 +86,10 @@ _MD_ONLY_RE = re.compile(r"^(?:[-*+•]\s+)?\[[^\]]{1,300}\]\([^)\s\]]*\)\W{0,3}
 _YEAR_RE = re.compile(r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년]))")  # Arabic-Indic digits too
 # a live-blog entry's contributor line: "From Aya Tanaka"
 _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
+# a page's briefs column under the story (print page dumps): other stories follow
+_BRIEFS_RE = re.compile(r"^\W*(?:(?:news|local|world|business|sports?) )?(?:in brief|briefs|"
+                        r"briefly|en bref|kurz gemeldet|in kürze|in breve|en breve|kort nieuws|"
+                        r"i korthet|lyhyesti|w skrócie|коротко|кратко)\W*$", re.IGNORECASE)
 
 
 def _features(lines: list[Line]) -> None:
@@ -145,7 +149,8 @@ def _features(lines: list[Line]) -> None:
         ln.boundary = n <= 8 and (
             ((not keys.isdisjoint(BOUNDARY_KEYS) or "©" in t) and bool(BOUNDARY_RE.search(t)))
             or ((cjk > 0 or not keys.isdisjoint(TAIL_HEAD_KEYS))
-                and bool(TAIL_HEAD_RE.search(t))))
+                and bool(TAIL_HEAD_RE.search(t)))
+            or (n <= 3 and bool(_BRIEFS_RE.match(t))))
         ln.repeated = n < 25 and counts[low] > 1
         ln.meta = (n <= 12 and not keys.isdisjoint(COMMENT_KEYS)
                    and bool(COMMENT_META_RE.search(t))) or (n <= 5 and t[:5] == "From "
