@@ -142,8 +142,8 @@ def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
         return False  # a finished sentence, or "Headline | Site" (a tab title, not prose)
     if prev.endswith("-"):  # a word hyphenated across a line break
         return prev[-2:-1].islower() and s[:1].islower()
-    if not _LINK_RUN_RE.search(prev[-1:]):
-        return False
+    if not _LINK_RUN_RE.search(prev[-1:]) or s.startswith(("http://", "https://")):
+        return False  # (a bare address under a headline: a clipping's source line)
     # ("”Jos ..." / "»Wir ...": a quote opening a paragraph, Nordic and German style)
     if (s[:1] in _GLUE and not (s[:1] in "”»" and s[1:2].isalpha())) \
             or (s[:1].islower() and len(s) > 2):

@@ -86,6 +86,9 @@ _MD_ONLY_RE = re.compile(r"^(?:[-*+•]\s+)?\[[^\]]{1,300}\]\([^)\s\]]*\)\W{0,3}
 _YEAR_RE = re.compile(r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년]))")  # Arabic-Indic digits too
 # a live-blog entry's contributor line: "From Aya Tanaka"
 _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
+# a read-later export's clipping date ("Saved on March 16, 2025"): no publication date
+_SAVED_RE = re.compile(r"^\W*(?:saved|clipped|archived|bookmarked|retrieved|accessed|"
+                       r"gespeichert|enregistré|guardado|salvato|opgeslagen)\b", re.IGNORECASE)
 # a page's briefs column under the story (print page dumps): other stories follow
 _BRIEFS_RE = re.compile(r"^\W*(?:(?:news|local|world|business|sports?) )?(?:in brief|briefs|"
                         r"briefly|en bref|kurz gemeldet|in kürze|in breve|en breve|kort nieuws|"
@@ -308,6 +311,8 @@ def extract_parts(text: str) -> TextParts:
     while body and not FULL_STOP_RE.search(body[-1]) and len(body[-1].split()) < 10:
         body.pop()
     parts.body = body
+    if len(parts.date_lines) > 1:  # the first date line wins: a clipping date only as a last resort
+        parts.date_lines.sort(key=lambda t: _SAVED_RE.match(t) is not None)
     return parts
 
 
