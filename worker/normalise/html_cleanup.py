@@ -41,10 +41,11 @@ _DEK_CLASS_RE = re.compile(
 
 
 _HEADS = ("h2", "h3", "h4", "h5", "h6")
-# (and the word in de fr es pt it nl pl sv: "Comentários", "Kommentare (12)")
+# (and the word in de fr es pt it nl pl sv fi cs ro tr hu ru uk: "Comentários", "Yorumlar (18)")
 _COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|replies|"
                           r"comentários|comentarios|commentaires|kommentare|commenti|"
-                          r"reacties|komentarze|kommentarer)"
+                          r"reacties|komentarze|kommentarer|kommentit|komentáře|comentarii|"
+                          r"yorumlar|hozzászólások|комментарии|коментарі)"
                           r"(?:\s*\(\d+\))?:?$|^(?:leave a (?:comment|reply)|join the "
                           r"(?:conversation|discussion))\b", re.IGNORECASE)
 # Short furniture paragraphs kept from inside an article container: a follower count, a
@@ -349,7 +350,7 @@ def has_comments_head(root: Any) -> bool:
 # What _COMMENTS_RE's match can start with: a digit (\d: any decimal digit) or the first
 # letter of a word; no other character matches these under IGNORECASE (all code points
 # checked in the tests).
-_HEAD_FIRST = frozenset("cCrRlLjJkK")
+_HEAD_FIRST = frozenset("cCrRlLjJkKyYhHкК\u212a")
 
 
 def _may_open_head(text: str) -> bool:
@@ -376,10 +377,12 @@ def _before_comments(lines: list[str], root: Any, has_head: bool | None = None) 
             heads.append(n)
     if not heads:
         return lines  # most pages: no element's text normalised
+    # keyed without spaces: an element's text_content glues its children's text
+    # ("11:05</span><p>Maaşın" reads "11:05Maaşın", trafilatura's line "11:05 Maaşın")
     pos: dict[str, int] = {}
     for n, text in texts:
-        pos.setdefault(_norm(text), n)
-    at = [pos.get(_norm(ln)) for ln in lines]
+        pos.setdefault("".join(text.split()).rstrip(".").lower(), n)
+    at = [pos.get("".join(ln.split()).rstrip(".").lower()) for ln in lines]
     words = [len(ln.split()) if p is not None else 0 for ln, p in zip(lines, at, strict=True)]
     total = sum(words)
     # words above each head in one sweep (heads ascend): a sum per head was quadratic
