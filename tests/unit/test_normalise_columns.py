@@ -101,3 +101,11 @@ def test_a_briefs_head_under_the_story_ends_it() -> None:
                         "Library to open on Sundays", brief])
     art = normalise_text(text, source=Source(kind="file", location="briefs"))
     assert list(art.body) == [LEFT, RIGHT]
+
+
+def test_a_get_in_touch_box_under_the_story_ends_it() -> None:
+    text = "\n\n".join(["Council shuts harbour road to trucks", LEFT, RIGHT, "Get in touch",
+                        "Do you have a story suggestion for the county?",
+                        "Follow county news on the radio, Facebook, Instagram and X."])
+    art = normalise_text(text, source=Source(kind="file", location="touch"))
+    assert list(art.body) == [LEFT, RIGHT]

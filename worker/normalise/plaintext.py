@@ -89,10 +89,12 @@ _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$
 # a read-later export's clipping date ("Saved on March 16, 2025"): no publication date
 _SAVED_RE = re.compile(r"^\W*(?:saved|clipped|archived|bookmarked|retrieved|accessed|"
                        r"gespeichert|enregistré|guardado|salvato|opgeslagen)\b", re.IGNORECASE)
-# a page's briefs column under the story (print page dumps): other stories follow
-_BRIEFS_RE = re.compile(r"^\W*(?:(?:news|local|world|business|sports?) )?(?:in brief|briefs|"
+# a page's briefs column under the story (print page dumps): other stories follow; or the
+# newsroom's "Get in touch" box
+_BRIEFS_RE = re.compile(r"^\W*(?:get in touch|(?:(?:news|local|world|business|sports?) )?"
+                        r"(?:in brief|briefs|"
                         r"briefly|en bref|kurz gemeldet|in kürze|in breve|en breve|kort nieuws|"
-                        r"i korthet|lyhyesti|w skrócie|коротко|кратко)\W*$", re.IGNORECASE)
+                        r"i korthet|lyhyesti|w skrócie|коротко|кратко))\W*$", re.IGNORECASE)
 
 
 def _features(lines: list[Line]) -> None:
