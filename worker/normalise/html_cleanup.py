@@ -27,7 +27,7 @@ from worker.normalise.cues import (
     full_stop,
 )
 from worker.normalise.dates import DATE_LABEL_RE
-from worker.normalise.html_layout import RELATED_RE
+from worker.normalise.html_layout import RELATED_RE, dek_after_headline
 from worker.normalise.lines import drop_pull_quotes
 from worker.normalise.title import PUNCT
 
@@ -52,6 +52,7 @@ _COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|re
 # source line ("Quelle: F.A.Z."), the reporter's location under the byline
 _LABEL_PARA_RE = re.compile(
     r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
+    r"^\W{0,3}\d{1,3}\s*min(?:ute)?s?\.?\s+(?:read|de lecture|de lectura|de leitura)\W*$|"
     r"^(?:quelle|source|sources|fuente|fonte|fonti|bron|forrás|źródło|zdroj|kaynak|lähde|kilde|"
     r"källa|sursa|sumber|джерело|источник)\s*:\s*\S.{0,40}$|"
     # an editing credit under the story: "Edição: Jane Doe", "Redakcja: ..."
@@ -130,8 +131,9 @@ def _is_standfirst(line: str, root: Any, description: str | None) -> bool:
     # The marks are checked before the text: reading and normalising every container's
     # text (a whole article for its outer divs) was most of this function's time. Only
     # elements with a class or id can be marked: found in C (most elements have neither).
-    if target == desc and any(_norm(el.text_content()) == target
-                              for el in root.iter("h2", "h3", "h4")):
+    if target == desc and (any(_norm(el.text_content()) == target
+                               for el in root.iter("h2", "h3", "h4"))
+                           or dek_after_headline(root, target)):
         return True
     return any(el.tag in _DEK_TAGS and _marked(el, _DEK_CLASS_RE)
                and _norm(el.text_content()) == target for el in _with_class_or_id()(root))

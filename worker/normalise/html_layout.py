@@ -200,6 +200,13 @@ def _drop_widgets(root: Any) -> None:
         if el.getparent() is not None and len(el.text_content()) < 300 \
                 and _CAPTION_P_RE.search(el.get("class") or ""):
             el.drop_tree()
+    # a newsletter sign-up box in mid-story: an e-mail form and a few lines of pitch
+    for form in list(root.iter("form")):
+        box = form.getparent()
+        if box is not None and box.tag in ("div", "section", "aside") \
+                and box.getparent() is not None and form.find(".//input[@type='email']") \
+                is not None and len(box.text_content()) < 400:
+            box.drop_tree()
     # a bold label ("<b>Related stories</b><br><a>...") heads such a box on old pages
     # an essay's footnotes / endnotes block ("Notes", then the numbered notes): the text
     # keeps its "[1]" markers, the notes themselves are no story paragraphs
@@ -218,6 +225,19 @@ def _drop_widgets(root: Any) -> None:
             else sum(len(a.text_content()) for a in box.iter("a"))  # as each link reads
         if 0 < own < 1500 and links >= 0.8 * own:
             box.drop_tree()
+
+
+def dek_after_headline(root: Any, target: str) -> bool:
+    """The element right after the ``<h1>`` holds ``target`` (the meta description) and
+    is no first paragraph of a run (no later sibling shares its tag and class): the dek,
+    whatever its class is called (hashed CSS-in-JS names say nothing)."""
+    for h in root.iter("h1"):
+        nxt = h.getnext()
+        if nxt is not None and nxt.tag in ("p", "div", "h2", "span") \
+                and " ".join(nxt.text_content().split()).rstrip(".").lower() == target:
+            cls = nxt.get("class")
+            return not any(s.tag == nxt.tag and s.get("class") == cls for s in nxt.itersiblings())
+    return False
 
 
 def prepare_tree(root: Any) -> None:
