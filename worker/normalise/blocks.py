@@ -217,15 +217,22 @@ def inline_boxes(lines: list[Line]) -> None:
             continue
         j = i + 1
         # the linked headline may read as prose ("Lyon : la rue ... piétonne ?"): no stop
-        while j < n and j - i <= 3 and (not lines[j].prose or (
+        # (up to four lines: two linked headlines with a "Plus" / "Video" label between)
+        while j < n and j - i <= 5 and (not lines[j].prose or (
                 j == i + 1 and not lines[j].text.endswith(".") and lines[j + 1 :][:1]
                 and lines[j + 1].prose)) and not lines[j].boundary and lines[j].words <= 16:
             j += 1
         # paragraphs end their sentences; teaser deks often do not
-        if j >= n or not lines[j].prose or not lines[j].sentence or j - i > 3:
+        if j >= n or not lines[j].prose or not lines[j].sentence or j - i > 5 \
+                or (j - i > 3 and lines[j].words < 20):
             continue
         k = j + 1  # a second paragraph, with only ad labels or credits between
         while k < n and k - j <= 3 and not lines[k].prose and _label(lines[k]):
+            k += 1
+        # ... or a subhead over it: the story's next section
+        if k + 1 < n and not lines[k].prose and not lines[k].boundary \
+                and not lines[k].sentence and 2 <= lines[k].words <= 12 \
+                and lines[k + 1].prose and lines[k + 1].sentence and lines[k + 1].words >= 20:
             k += 1
         # ... or one paragraph and then the comments or the footer: the story's last section
         last = k < n and lines[k].boundary and lines[j].words >= 20 \
@@ -233,8 +240,13 @@ def inline_boxes(lines: list[Line]) -> None:
         if k < n and ((lines[k].prose and lines[k].sentence) or last):
             ln.boundary = False
             ln.kind = ln.kind or "bar"
-            if j > i + 1:  # the linked headline right under the label
-                lines[i + 1].kind = lines[i + 1].kind or "bar"
+            # the linked headlines under the label; the last line over the paragraph may be
+            # the story's subhead, unless it is one more bullet or comes after a "Plus" label
+            for h in range(i + 1, j):
+                x = lines[h]
+                if h == i + 1 or h < j - 1 or lines[h - 1].words <= 2 or (
+                        x.text[:2] == lines[i + 1].text[:2] and x.text[:2] in _POINT_MARKS):
+                    x.kind = x.kind or "bar"
 
 
 def _label(ln: Line) -> bool:

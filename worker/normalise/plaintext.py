@@ -67,6 +67,7 @@ from worker.normalise.cues import (
     url_hint,
 )
 from worker.normalise.dates import DATE_LABEL_RE
+from worker.normalise.dumps import reader_comments, tool_header
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
@@ -254,6 +255,8 @@ def _meta_line(ln: Line, parts: TextParts) -> bool:
 def extract_parts(text: str) -> TextParts:
     """Classify a plain-text dump's lines and return the article's parts."""
     parts = TextParts()
+    text = tool_header(text, parts)
+    head_title = parts.title  # a tool's metadata header names the headline outright
     lines = logical_lines(rejoin_markdown_links(text))
     if not lines:
         return parts
@@ -271,8 +274,9 @@ def extract_parts(text: str) -> TextParts:
     if b < a:
         return parts
     a = past_key_points(lines, a, b)
-    b = tail_block(lines, b)
+    b = reader_comments(lines, a, tail_block(lines, b))
     title_i = pick_title(lines, a, parts)
+    parts.title = head_title or parts.title
     for i in range((title_i - 3 if title_i is not None else a - 4), a):
         if i >= 0 and i != title_i and not lines[i].kind:
             _meta_line(lines[i], parts)

@@ -1,0 +1,91 @@
+"""Traits of particular text-dump formats: the metadata header an extraction tool writes over
+the story (trafilatura's ``---`` block, newspaper3k's "Authors:" / "Publish date:" lines),
+and reader comments pasted under the story without any comments head.
+
+A module of its own so the plain-text classifier (``plaintext``) stays one screenful shorter.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from worker.normalise.textparts import Line, TextParts
+
+log = logging.getLogger(__name__)
+
+# "title: ...", "date: 2025-06-12": one key per line between two "---" lines
+_FRONT_KEY_RE = re.compile(r"^([a-z][a-z _-]{0,20}):[ \t]*(.*)$", re.IGNORECASE)
+# newspaper3k's print-out: "Authors: ['Sam Keller']", "Publish date: 2025-08-04 00:00:00"
+_N3K_RE = re.compile(r"^(authors|publish date):[ \t]*(.*)$", re.IGNORECASE | re.MULTILINE)
+_QUOTED_RE = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+
+
+def _value(parts: TextParts, key: str, value: str) -> None:
+    key = key.lower().strip()
+    value = value.strip().strip("'\"")
+    if not value or value.lower() in ("none", "null", "[]"):
+        return
+    if key == "title" and not parts.title:
+        parts.title = value
+    elif key in ("date", "published", "publish date", "pubdate") and not parts.date_lines:
+        parts.date_lines.append(value)
+    elif key in ("author", "authors"):
+        names = [a or b for a, b in _QUOTED_RE.findall(value)] if value[:1] == "[" else \
+            [n.strip() for n in re.split(r";|,| and ", value)]
+        parts.authors.extend(n for n in names if n and n not in parts.authors)
+    elif key in ("sitename", "site_name", "site") and not parts.site_name:
+        parts.site_name = value
+
+
+def tool_header(text: str, parts: TextParts) -> str:
+    """Take an extraction tool's metadata header off the top of a dump into ``parts`` (its
+    keys are the page's own metadata, never story text) and return the rest."""
+    head = text[:8].lstrip()
+    if head.startswith("---"):
+        start = text.index("---")
+        first = text.find("\n", start)
+        end = text.find("\n---", first)
+        if first < 0 or end < 0 or end - first > 2000:
+            return text
+        rows = [r for r in text[first + 1 : end].splitlines() if r.strip()]
+        matches = [_FRONT_KEY_RE.match(r) for r in rows]
+        if not rows or not all(matches) or not any(
+                m and m.group(1).lower() in ("title", "date", "author") for m in matches):
+            return text
+        for m in matches:
+            if m:
+                _value(parts, m.group(1), m.group(2))
+        close = text.find("\n", end + 1)
+        return text[close + 1 :] if close >= 0 else ""
+    if "date:" not in text[:1000] and "uthors:" not in text[:1000]:
+        return text
+    top = text[:1000]
+    found = list(_N3K_RE.finditer(top))
+    if not found:
+        return text
+    for m in found:
+        _value(parts, m.group(1), m.group(2))
+    # the lines go; the headline above them stays for the title picker
+    return _N3K_RE.sub("", top) + text[1000:]
+
+
+_HANDLE_RE = re.compile(r"^@\w{2,30}\b")
+_QUOTE_MARKS = frozenset('"“”„«»')
+
+
+def reader_comments(lines: list[Line], a: int, b: int) -> int:
+    """Reader comments pasted under the story with no head: a closing run of short one-line
+    paragraphs, one of them a reply to a handle ("@dkramer The payroll tax, mostly."), under
+    the story's longer paragraphs. Returns the story's new last line."""
+    k = b
+    while k > a and lines[k].words <= 22 and not lines[k].kind \
+            and not _QUOTE_MARKS.intersection(lines[k].text):
+        k -= 1
+    run = lines[k + 1 : b + 1]
+    if len(run) < 3 or not any(_HANDLE_RE.match(x.text) for x in run):
+        return b
+    story = [x.words for x in lines[a : k + 1] if x.prose]
+    if len(story) < 3 or sum(story) / len(story) < 30:
+        return b
+    return k
