@@ -43,8 +43,13 @@ def title_score(ln: Line, distance: int) -> float:
     if t[:2] in _BULLETS:  # one item of a list ("- 48 000 foyers sans électricité")
         return -1.0
     title_case = ln.words >= 6 and _title_case(t)
+    two = False  # an opinion headline of two short sentences ("... Don't close it on Sundays.")
     if t.endswith((".", ":", ",", ";")) and not t.endswith("...") \
             and not (title_case and t.endswith(".")):  # "She Turned a Truck Into a Library."
+        two = t.endswith(".") and ln.words <= 24 and _two_sentences(t)
+        if not two:
+            return -1.0
+    if _BUTTON_RE.match(t):  # "Gift this article", "Listen to this story"
         return -1.0
     if (t.endswith(")") or "|" in t or "Credit" in t) and _CAPTION_TAIL_RE.search(t):
         return -1.0
@@ -70,7 +75,17 @@ def title_score(ln: Line, distance: int) -> float:
         score -= 4.0
     if title_case:
         score += 3.0  # a long line in Title Case: a headline, not a caption or a button
-    return score
+    return score - 3.0 if two else score
+
+
+_BUTTON_RE = re.compile(r"^(?:gift|share|save|listen to|print|e-?mail|bookmark|read)(?: "
+                        r"\w+)?(?: this)? (?:article|story|page|post)\W*$", re.IGNORECASE)
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[a-z][.!?]) (?=[A-Z])")
+
+
+def _two_sentences(t: str) -> bool:
+    parts = _SENTENCE_SPLIT_RE.split(t)
+    return len(parts) == 2 and all(3 <= len(p.split()) <= 16 for p in parts)
 
 
 def _title_case(text: str) -> bool:
@@ -247,6 +262,8 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
     while end + 1 < a and not lines[end + 1].gap and _carries_on(lines[end], lines[end + 1]):
         end += 1
     title = " ".join(_MD_HEAD_RE.sub("", lines[j].text) for j in range(top, end + 1))
+    if title[:2] in ("**", "=="):  # a text browser's heading rule: "****** Headline ******"
+        title = title.strip("*= ")
     m = TITLE_SUFFIX_RE.match(title)
     if m and len(m.group(2).split()) <= 4 and not _clause(m.group(2)):
         title, parts.site_name = m.group(1), m.group(2)
