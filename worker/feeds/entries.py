@@ -20,11 +20,14 @@ from worker.errors import NotAnArticle, RejectedInput
 from worker.events.limits import capped
 from worker.events.models import Article, Image, Source, content_hash
 from worker.feeds.entry_rules import (
+    author_parts,
+    has_text,
     is_sponsored,
     link_post_target,
     not_an_article,
     story_key,
-    unwrap_source_lines,
+    strip_markup,
+    tidy_feed_markup,
 )
 from worker.normalise.article import NORMALISER_VERSION
 from worker.normalise.decode import clean_text
@@ -198,10 +201,10 @@ def _paras(value: str, *, markup: bool) -> list[str]:
         value, markup = htmllib.unescape(value), True
     if markup and _is_link_list(value):
         return []  # aggregator blurbs: headline links + publisher names, no prose
-    paras = html_to_paragraphs(unwrap_source_lines(clean_text(value))) if markup \
+    paras = html_to_paragraphs(tidy_feed_markup(clean_text(value))) if markup \
         else re.split(r"\n\s*\n", clean_text(value))
     paras = [" ".join(unescape_residual(p).split()) for p in paras]
-    return [p for p in paras if p]
+    return [p for p in paras if has_text(p)]  # not a lone emoji or ornament
 
 
 def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: str,
@@ -380,18 +383,8 @@ def clean_authors(raw: list[str]) -> tuple[str, ...]:
         m2 = _BYLINE_RE.match(value)
         if m2 and (m2.group(1) or len(value[m2.end():].split()) >= 2):
             value = value[m2.end():]
-        for name in _names(value):
+        for name in (n for part in author_parts(value) for n in _names(part)):
             name = _IN_PLACE_RE.sub(r"\1", name).strip()
             if name and name.casefold() not in _PLACEHOLDER_AUTHORS:
                 out.setdefault(name.casefold(), name)
     return tuple(out.values())
-
-
-# --- small helpers ----------------------------------------------------------------------
-
-def strip_markup(value: str) -> str:
-    """Text of a title or name that may hold markup, whitespace collapsed."""
-    if "<" in value:
-        paras = html_to_paragraphs(value)
-        value = " ".join(paras) if paras else _TAG_RE.sub(" ", value)
-    return " ".join(value.split())

@@ -3,7 +3,8 @@
 Used by ``worker.feeds.entries.FeedStream``: link-aggregator posts whose entry link is the
 discussion page (the "[link]" anchor names the article), sponsored items injected into a
 publisher's feed, entries that are only a picture or a moderator's "[removed]", and the
-same story listed twice under different ids.
+same story listed twice under different ids; and the small text rules for markup, titles
+and author fields that every parser shares.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import html as htmllib
 import logging
 import re
 from urllib.parse import urlsplit
+
+from worker.normalise.html import html_to_paragraphs
 
 log = logging.getLogger(__name__)
 
@@ -98,3 +101,66 @@ def unwrap_source_lines(markup: str) -> str:
         return _WRAP_RE.sub(" ", markup)
     return "".join(part if i % 2 else _WRAP_RE.sub(" ", part)
                    for i, part in enumerate(_PRE_RE.split(markup)))
+
+
+# Footnote references glued to a sentence ("... by 5%.<a href="#footnote-1">1</a>",
+# "<sup>[2]</sup>"): in-page anchors or superscripts holding only a number are no text.
+_FOOTNOTE_RE = re.compile(
+    r"<sup\b[^>]*>\s*(?:<a\b[^>]*>)?\s*\[?\d{1,3}\]?\s*(?:</a\s*>)?\s*</sup\s*>|"
+    r"<a\b[^>]*\bhref\s*=\s*[\"']#[^\"']*[\"'][^>]*>\s*\[?\d{1,3}\]?\s*</a\s*>", re.IGNORECASE)
+# The "Continue reading →" / "Read more »" link an excerpt feed appends to its teaser
+# (WordPress' more-link and the like): the words of the link, never of the story.
+_MORE_LINK_RE = re.compile(
+    r"<a\b[^>]*>\s*(?:continue reading|keep reading|read more|read the (?:full|whole|rest)\b|"
+    r"weiterlesen|mehr lesen|lire la suite|continuer la lecture|leer más|seguir leyendo|"
+    r"continuar leyendo|continua a leggere|leggi tutto|continuar lendo|leia mais|verder lezen|"
+    r"lees verder|läs mer|les mer|læs mere|czytaj dalej|читать далее|続きを読む|阅读全文|閱讀全文|"
+    r"阅读更多|더 보기|더보기)[^<]{0,60}(?:<[^>]*>[^<]{0,20}){0,4}?</a\s*>", re.IGNORECASE)
+
+
+def tidy_feed_markup(markup: str) -> str:
+    """Entry HTML ready for paragraphs: footnote marks and read-more links dropped,
+    source-wrapped lines joined."""
+    if "<a" in markup or "<sup" in markup:
+        markup = _MORE_LINK_RE.sub("", _FOOTNOTE_RE.sub("", markup))
+    return unwrap_source_lines(markup)
+
+
+_ALNUM_RE = re.compile(r"[^\W_]")
+
+
+def has_text(para: str) -> bool:
+    """A paragraph with a letter or digit: not an emoji, dingbat or rule on its own."""
+    return _ALNUM_RE.search(para) is not None
+
+
+# Agency credit after the writer ("Luke Taylor and agencies"): the agencies are no person.
+_AGENCIES_RE = re.compile(r"\s*(?:,|\band\b|\bwith\b|&|\bund\b|\bet\b|\by\b|\be\b)?\s*"
+                          r"\b(?:(?:news |wire )?agencies|wires|agences|Agenturen|agencias|agenzie|"
+                          r"agências)\s*$", re.IGNORECASE)
+# CJK bylines: a role before the name ("记者 陈思远", "本报记者 张伟", "通讯员 李娜") and "、"
+# (or a full-width comma) between names.
+_CJK_ROLE_RE = re.compile(r"^(?:(?:本报|本刊|特约|实习|首席|新华社|中新社|特派)?"
+                          r"(?:记者|記者|通讯员|通訊員|编辑|編輯|撰文)\s*[:：/|]?|(?:文|图|圖)\s*[:：/|\s])\s*(?=[^\x00-\x7f])")
+_CJK_SEP_RE = re.compile(r"\s*[、，]\s*")
+
+
+def author_parts(value: str) -> list[str]:
+    """One author field's names before the Latin-script list rules: agency credits and CJK
+    role words dropped, CJK lists split."""
+    if value[-1:] in "sSnNeE" and _AGENCIES_RE.search(value):
+        value = _AGENCIES_RE.sub("", value)
+    if not value or value.isascii():
+        return [value]
+    return [_CJK_ROLE_RE.sub("", p) for p in _CJK_SEP_RE.split(value) if p]
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def strip_markup(value: str) -> str:
+    """Text of a title or name that may hold markup, whitespace collapsed."""
+    if "<" in value:
+        paras = html_to_paragraphs(value)
+        value = " ".join(paras) if paras else _TAG_RE.sub(" ", value)
+    return " ".join(value.split())

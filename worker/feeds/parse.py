@@ -37,7 +37,8 @@ from worker.errors import (
 )
 from worker.events.models import Article, Image, Source
 from worker.feeds import rss_stream
-from worker.feeds.entries import Entry, FeedStream, strip_markup
+from worker.feeds.entries import Entry, FeedStream
+from worker.feeds.entry_rules import strip_markup
 from worker.normalise.dates import parse_feed_date
 from worker.normalise.meta import norm_language
 from worker.settings import Settings

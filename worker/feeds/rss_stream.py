@@ -24,7 +24,8 @@ from typing import Any
 
 from worker.errors import FeedNeedsFullParser
 from worker.events.models import Image
-from worker.feeds.entries import Entry, strip_markup
+from worker.feeds.entries import Entry
+from worker.feeds.entry_rules import strip_markup
 from worker.normalise.dates import parse_rfc822, parse_w3dtf
 from worker.normalise.meta import norm_language
 
