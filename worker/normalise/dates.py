@@ -113,6 +113,9 @@ DATE_LABEL_RE = re.compile(
     r"^(?:published|posted|updated|modified|last updated|publié|mis à jour|veröffentlicht|"
     r"aktualisiert|publicado|actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|"
     r"bijgewerkt|opublikowano|zaktualizowano|publicerad|uppdaterad)\b", re.IGNORECASE)
+# a byline that ends in its date: "... — Written by Jane Doe on June 3, 2025"
+ON_DATE_RE = re.compile(r"\bon (?:[A-Z][a-z]+,? )?(?:[A-Z][a-z]{2,8}\.? \d{1,2},?|\d{1,2}\.? "
+                        r"[A-Z][a-z]{2,8}) \d{4}\W*$")
 _FUTURE_SLACK = timedelta(days=2)
 # "GMT+8" / "UTC-05:00": dateutil reads these POSIX-style (GMT+8 = UTC-8); pages mean UTC+8.
 _GMT_OFFSET_RE = re.compile(r"\b(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?\b")

@@ -168,6 +168,9 @@ _TAG_SPLIT_RE = re.compile(r"[,;]")
 
 
 _META_TAGS = ("meta", "script", "h1", "time", "link")
+_RDFA_DATE_RE = re.compile(
+    r"<\w+[^>]*?\bproperty=\"dc:date[^\"]*\"[^>]*?\bcontent=\"([^\"]{10,40})\"|"
+    r"<\w+[^>]*?\bcontent=\"([^\"]{10,40})\"[^>]*?\bproperty=\"dc:date")
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlParts:
@@ -203,6 +206,10 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     parts.published += [meta[k] for k in ("article:published_time", "og:published_time",
                                           "pubdate", "publishdate", "date", "dc.date",
                                           "dcterms.created", "sailthru.date") if k in meta]
+    if not parts.published and "dc:date" in html:  # Drupal's RDFa: <span property="dc:date"
+        m = _RDFA_DATE_RE.search(html)              # content="2010-03-09T14:22:07-05:00">
+        if m:
+            parts.published.append(m.group(1) or m.group(2))
     if isinstance(art.get("dateModified"), str):
         parts.updated.append(art["dateModified"])
     parts.updated += [meta[k] for k in ("article:modified_time", "og:updated_time",

@@ -66,7 +66,7 @@ from worker.normalise.cues import (
     strong_match,
     url_hint,
 )
-from worker.normalise.dates import DATE_LABEL_RE
+from worker.normalise.dates import DATE_LABEL_RE, ON_DATE_RE
 from worker.normalise.dumps import reader_comments, tool_header
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.stopwords import ALL_STOPWORDS
@@ -283,7 +283,8 @@ def extract_parts(text: str) -> TextParts:
     if not parts.date_lines:  # no date by the headline: the nearest one above the story
         for i in range(a - 1, max(-1, a - 40), -1):
             t = lines[i].text
-            if (lines[i].words <= 14 or (lines[i].words <= 30 and DATE_LABEL_RE.match(t))) \
+            if (lines[i].words <= 14 or (lines[i].words <= 30 and (
+                    DATE_LABEL_RE.match(t) or ON_DATE_RE.search(t)))) \
                     and _YEAR_RE.search(t) and DATE_LINE_RE.search(t):
                 parts.date_lines.append(t)
                 break
