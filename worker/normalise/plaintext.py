@@ -255,9 +255,8 @@ def _meta_line(ln: Line, parts: TextParts) -> bool:
 def extract_parts(text: str) -> TextParts:
     """Classify a plain-text dump's lines and return the article's parts."""
     parts = TextParts()
-    text = tool_header(text, parts)
+    lines = logical_lines(rejoin_markdown_links(tool_header(text, parts)))
     head_title = parts.title  # a tool's metadata header names the headline outright
-    lines = logical_lines(rejoin_markdown_links(text))
     if not lines:
         return parts
     _features(lines)
