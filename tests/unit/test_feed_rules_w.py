@@ -69,3 +69,32 @@ def test_agency_credit_and_cjk_bylines() -> None:
                     + item("四", "<p>正文。</p>", link="https://site.example/4", author="文静")))
     assert [a.authors for a in arts] == [("Luke Taylor",), ("陈思远",), ("王晓明", "刘洋"),
                                          ("文静",)]
+
+
+def test_feed_proxy_link_gives_way_to_the_permalink_guid() -> None:
+    ns = ' xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"'
+    proxy = "http://feedproxy.google.com/~r/Site/~3/abc/"
+    arts = feed(rss(
+        item("With origLink", "<p>A.</p>", link=proxy + "a.html",
+             extra='<guid isPermaLink="false">tag:site,1</guid>'
+                   "<feedburner:origLink>https://site.example/a.html</feedburner:origLink>")
+        + item("Without", "<p>B.</p>", link=proxy + "b.html",
+               extra="<guid>https://site.example/b.html</guid>")
+        + item("Plain", "<p>C.</p>", link="https://other.example/c.html",
+               extra="<guid>https://site.example/c.html</guid>"), ns))
+    assert [a.url for a in arts] == ["https://site.example/a.html", "https://site.example/b.html",
+                                     "https://other.example/c.html"]
+
+
+def test_a_link_listed_twice_keeps_the_newest_copy() -> None:
+    link = "https://blog.example/posts/jsonb"
+    arts = feed(rss(item("JSONB is 3x faster", "<p>Comments</p>", link=link,
+                         date="Tue, 19 Mar 2024 13:42:08 +0000")
+                    + item("Other story", "<p>B.</p>", link="https://x.example/b")
+                    + item("JSONB: benchmarks", "<p>Comments</p>", link=link,
+                           date="Tue, 19 Mar 2024 08:02:19 +0000")))
+    assert [a.title for a in arts] == ["JSONB is 3x faster", "Other story"]
+    # undated or in date order: the later copy still wins (an updated entry)
+    arts = feed(rss(item("Old", "<p>A.</p>", link=link, date="Tue, 19 Mar 2024 08:00:00 GMT")
+                    + item("New", "<p>A.</p>", link=link, date="Tue, 19 Mar 2024 09:00:00 GMT")))
+    assert [a.title for a in arts] == ["New"]

@@ -25,6 +25,7 @@ from worker.feeds.entry_rules import (
     is_sponsored,
     link_post_target,
     not_an_article,
+    page_link,
     story_key,
     strip_markup,
     tidy_feed_markup,
@@ -61,9 +62,9 @@ class FeedStream:
     """A feed's articles in chunks, never all of them at once.
 
     Two passes over the entries (``entries()`` is called twice): the first keeps only each
-    key's first and last position and link, the second builds articles. The last occurrence
-    of a key wins and takes the first one's position (deterministic order); only articles
-    queued behind such a reserved slot are held back.
+    key's first position and its kept copy's position and link, the second builds articles.
+    A key's last copy wins unless dated before the one kept, and takes the first one's
+    position (deterministic order); only articles queued behind such a slot are held back.
     """
 
     def __init__(self, entries: Callable[[], Iterator[Entry]], *, base: str,
@@ -76,11 +77,12 @@ class FeedStream:
         self._base = base if _HTTP_RE.match(base) or not site_url else site_url.strip()
         self._location = base
         self._site_url = site_url or base
-        # key -> (first position, last position, URL of the last copy)
+        # key -> (first position, kept copy's position, URL of the kept copy)
         self._span: dict[str, tuple[int, int, str | None]] = {}
         # (URL, title) -> the first key listing it: the same story again under another id
         # (a repost, an alert through a second redirect) is a duplicate, the first one kept.
         stories: dict[tuple[str, str], str] = {}
+        stamps: dict[str, datetime | None] = {}  # key -> date of the copy kept
         for i, entry in enumerate(entries()):
             key = self._key(entry, count=True)
             if key is None:
@@ -90,8 +92,13 @@ class FeedStream:
             if story and key not in self._span and stories.setdefault(story, key) != key:
                 self.duplicates += 1
                 continue
-            first = self._span[key][0] if key in self._span else i
+            # A later copy wins (an update), unless it is dated before the copy kept: a feed
+            # listing one link twice, newest first (a link aggregator's resubmission).
+            stamp, kept = entry.updated or entry.published, stamps.get(key)
             self.duplicates += key in self._span
+            if key in self._span and stamp and kept and stamp < kept:
+                continue
+            first, stamps[key] = (self._span[key][0] if key in self._span else i), stamp
             self._span[key] = (first, i, url)
         if not self._span and not self.skipped:
             raise NotAnArticle("feed has no entries")
@@ -102,7 +109,8 @@ class FeedStream:
 
     def _url(self, entry: Entry) -> str | None:
         # No link: a GUID/id that is itself a web address still names the page.
-        link = entry.link or (entry.key if _HTTP_RE.match(entry.key) else None)
+        link = page_link(entry.link, entry.key) or \
+            (entry.key if _HTTP_RE.match(entry.key) else None)
         return _entry_url(link_post_target(entry.html) or link, self._base)
 
     def _key(self, entry: Entry, *, count: bool = False) -> str | None:

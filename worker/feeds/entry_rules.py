@@ -61,6 +61,21 @@ def is_sponsored(title: str, tags: list[str], url: str | None, site_url: str | N
     return bool(here and there and _site(here) != _site(there))
 
 
+# Feed proxies (FeedBurner, FeedBlitz, the late Feedsportal) rewrite every item link to a
+# redirect through themselves; the item's GUID, when it is a web address, names the page.
+_FEED_PROXY_RE = re.compile(r"^https?://(?:feedproxy\.google\.com|feeds\d*\.feedburner\.com|"
+                            r"[\w.-]*\.feedsportal\.com|feeds\.feedblitz\.com)/", re.IGNORECASE)
+_WEB_RE = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def page_link(link: str | None, guid: str) -> str | None:
+    """The entry's link, or its web-address GUID in place of a feed proxy's redirect."""
+    if link and link[:4] in ("http", "HTTP") and _FEED_PROXY_RE.match(link) \
+            and _WEB_RE.match(guid) and not _FEED_PROXY_RE.match(guid):
+        return guid
+    return link
+
+
 _IMAGE_PATH_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|heic)$", re.IGNORECASE)
 # What forums put in place of a post taken down by moderators or its author.
 _REMOVED = frozenset({"[removed]", "[deleted]", "[ removed by reddit ]", "[removed by moderator]"})

@@ -57,7 +57,7 @@ class ParsedFeed:
     articles: list[Article]
     title: str | None = None
     skipped: int = 0  # entries whose normalisation failed
-    duplicates: int = 0  # repeated entry keys dropped (the last occurrence wins)
+    duplicates: int = 0  # repeated entry keys dropped (the last copy wins unless older)
     reasons: list[str] = field(default_factory=list)
 
 
