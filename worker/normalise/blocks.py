@@ -196,7 +196,7 @@ _END_ONLY_RE = re.compile(r"comment|respons|repl|conversation|discussion|sort|©
 _INLINE_LABEL_RE = re.compile(
     r"^(?:read more|also read|read also|see also|related(?: \w+)?|recommended(?: \w+)?|"
     r"more on this(?: story)?|mehr zum thema|(?:à )?lire aussi|te puede interesar|"
-    r"lea también|lee también|leia também|leggi anche|lees ook|läs också|"
+    r"lea también|lee también|leia também|leggi anche|lees ook|läs också|más información|"
     r"(?:prze)?czytaj (?:też|także)|" + READ_ALSO + r")\W*$", re.IGNORECASE)
 
 

@@ -84,7 +84,7 @@ BOUNDARY_KEYS = _keyset(
     "mehr lo te à lire articles les sort sorted view show load see search leggi leia lea lee "
     + READ_ALSO_KEYS + " " + COMMENT_WORDS.replace("|", " ").replace("?", "")
     + " commentaire comentario kommentar connectez-vous identifiez-vous inscrivez-vous "
-    "schreiben verfassen deja escribe laisser écrire lascia deixe escreva")
+    "schreiben verfassen deja escribe laisser écrire lascia deixe escreva más")
 COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag permalink upvote "
                         "likes il vor hace há fa geleden sedan siden")
 CREDIT_KEYS = _keyset(

@@ -304,7 +304,7 @@ BOUNDARY_RE = re.compile(
     r"^(?:read more|also read|read also|see also)\W*$|^about (?:the (?-i:[A-Z])|us$)|"
     r"^(?:meistgelesen|mehr zum thema|mehr aus|lo más (?:visto|leído)|"
     r"te puede interesar|à lire aussi|lire aussi|articles récents|les plus lus|leggi anche|"
-    r"leia também|lea también|lee também)\b|^(?:" + READ_ALSO + r")\W*$",
+    r"leia também|lea también|lee también|más información\W*$)\b|^(?:" + READ_ALSO + r")\W*$",
     re.IGNORECASE,
 )
 COMMENT_META_RE = re.compile(
