@@ -29,6 +29,7 @@ from worker.normalise.cues import (
 from worker.normalise.dates import DATE_LABEL_RE
 from worker.normalise.html_layout import RELATED_RE, dek_after_headline
 from worker.normalise.lines import drop_pull_quotes
+from worker.normalise.page_notes import PITCH_RE, TRAILER_RE
 from worker.normalise.title import PUNCT
 
 # Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
@@ -229,7 +230,7 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
         spaces = ln.count(" ")
         if spaces < 4 and RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
-        if spaces < 40 and _PITCH_RE.match(ln):
+        if spaces < 40 and (PITCH_RE.match(ln) or TRAILER_RE.match(ln)):
             continue  # a newsletter's pitch: "Want stories like this in your inbox? Join ..."
         if spaces < 3 and ln[-1] == ":" and DATE_LABEL_RE.match(ln):
             continue  # "Last updated:" whose <time> trafilatura left out
@@ -323,8 +324,6 @@ def _cut_tail(lines: list[str]) -> list[str]:
 
 _CONTRIBUTED_RE = re.compile(r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\W*$",
                              re.IGNORECASE)
-_PITCH_RE = re.compile(r"^(?:want|get|like|enjoy(?:ed)?|love)\b.{0,80}\b(?:in(?:to)? your inbox|"
-                       r"newsletter)\b", re.IGNORECASE)
 _RIGHTS_RE = re.compile(
     r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b.*\ball rights reserved\b", re.IGNORECASE)
 
