@@ -120,24 +120,34 @@ def unwrap_source_lines(markup: str) -> str:
 
 # Footnote references glued to a sentence ("... by 5%.<a href="#footnote-1">1</a>",
 # "<sup>[2]</sup>"): in-page anchors or superscripts holding only a number are no text.
-_FOOTNOTE_RE = re.compile(
-    r"<sup\b[^>]*>\s*(?:<a\b[^>]*>)?\s*\[?\d{1,3}\]?\s*(?:</a\s*>)?\s*</sup\s*>|"
-    r"<a\b[^>]*\bhref\s*=\s*[\"']#[^\"']*[\"'][^>]*>\s*\[?\d{1,3}\]?\s*</a\s*>", re.IGNORECASE)
 # The "Continue reading →" / "Read more »" link an excerpt feed appends to its teaser
 # (WordPress' more-link and the like): the words of the link, never of the story.
-_MORE_LINK_RE = re.compile(
-    r"<a\b[^>]*>\s*(?:continue reading|keep reading|read more|read the (?:full|whole|rest)\b|"
-    r"weiterlesen|mehr lesen|lire la suite|continuer la lecture|leer más|seguir leyendo|"
-    r"continuar leyendo|continua a leggere|leggi tutto|continuar lendo|leia mais|verder lezen|"
-    r"lees verder|läs mer|les mer|læs mere|czytaj dalej|читать далее|続きを読む|阅读全文|閱讀全文|"
-    r"阅读更多|더 보기|더보기)[^<]{0,60}(?:<[^>]*>[^<]{0,20}){0,4}?</a\s*>", re.IGNORECASE)
+# One pass over the anchors; each alternative fails within a few characters of "<a".
+_ANCHOR_RE = re.compile(
+    r"<a\b([^>]*)>\s*(?:\[?\d{1,3}\]?\s*</a\s*>|(?:continue reading|keep reading|read more|"
+    r"read the (?:full|whole|rest)\b|weiterlesen|mehr lesen|lire la suite|continuer la lecture|"
+    r"leer más|seguir leyendo|continuar leyendo|continua a leggere|leggi tutto|continuar lendo|"
+    r"leia mais|verder lezen|lees verder|läs mer|les mer|læs mere|czytaj dalej|читать далее|"
+    r"続きを読む|阅读全文|閱讀全文|阅读更多|더 보기|더보기)[^<]{0,60}(?:<[^>]*>[^<]{0,20}){0,4}?"
+    r"</a\s*>)", re.IGNORECASE)
+_IN_PAGE_RE = re.compile(r"\bhref\s*=\s*[\"']?#")
+_SUP_NOTE_RE = re.compile(r"<sup\b[^>]*>\s*(?:<a\b[^>]*>)?\s*\[?\d{1,3}\]?\s*(?:</a\s*>)?\s*"
+                          r"</sup\s*>", re.IGNORECASE)
+
+
+def _drop_anchor(m: re.Match[str]) -> str:
+    text = m.group(0)
+    numeric = text[m.end(1) - m.start(0) + 1:].lstrip()[:1] in "[0123456789"
+    return text if numeric and not _IN_PAGE_RE.search(m.group(1)) else ""
 
 
 def tidy_feed_markup(markup: str) -> str:
     """Entry HTML ready for paragraphs: footnote marks and read-more links dropped,
     source-wrapped lines joined."""
-    if "<a" in markup or "<sup" in markup:
-        markup = _MORE_LINK_RE.sub("", _FOOTNOTE_RE.sub("", markup))
+    if "<a" in markup:
+        markup = _ANCHOR_RE.sub(_drop_anchor, markup)
+    if "<sup" in markup:
+        markup = _SUP_NOTE_RE.sub("", markup)
     return unwrap_source_lines(markup)
 
 
