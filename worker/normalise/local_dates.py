@@ -17,14 +17,14 @@ log = logging.getLogger(__name__)
 _NAMES = (
     "tammikuuta tammikuu ledna leden stycznia styczeń ianuarie ocak január januára січня "
     "siječnja sausio janvāris जनवरी ιανουαρίου ιανουαριου ιανουάριος",
-    "helmikuuta helmikuu února únor lutego luty februarie şubat şubat február februára лютого "
-    "veljače februára फरवरी फ़रवरी φεβρουαρίου φεβρουαριου φεβρουάριος",
-    "maaliskuuta maaliskuu marts března březen marca marzec martie mart március marca березня "
+    "helmikuuta helmikuu února únor lutego luty februarie şubat február februára лютого "
+    "veljače फरवरी फ़रवरी φεβρουαρίου φεβρουαριου φεβρουάριος",
+    "maaliskuuta maaliskuu marts března březen marca marzec martie mart március березня "
     "ožujka maret मार्च μαρτίου μαρτιου μάρτιος",
     "huhtikuuta huhtikuu dubna duben kwietnia kwiecień aprilie nisan április apríla квітня "
     "travnja अप्रैल अप्रेल απριλίου απριλιου απρίλιος",
     "toukokuuta toukokuu maj května květen maja aprílie mayıs május mája травня svibnja "
-    "मई μαΐου μαΐου μαιου μάιος",
+    "मई μαΐου μαιου μάιος",
     "kesäkuuta kesäkuu června červen czerwca czerwiec iunie haziran június júna червня "
     "lipnja जून ιουνίου ιουνιου ιούνιος",
     "heinäkuuta heinäkuu července červenec lipca lipiec iulie temmuz július júla липня "
@@ -35,10 +35,10 @@ _NAMES = (
     "rujna सितंबर सितम्बर σεπτεμβρίου σεπτεμβριου σεπτέμβριος",
     "lokakuuta lokakuu října říjen października październik octombrie ekim október októbra "
     "жовтня अक्टूबर अक्तूबर οκτωβρίου οκτωβριου οκτώβριος",
-    "marraskuuta marraskuu listopadu listopad listopada noiembrie kasım listopadu листопада "
+    "marraskuuta marraskuu listopadu listopad listopada noiembrie kasım листопада "
     "studenoga नवंबर नवम्बर νοεμβρίου νοεμβριου νοέμβριος",
     "joulukuuta joulukuu prosince prosinec grudnia grudzień decembrie aralık december decembra "
-    "грудня prosinca desember desember दिसंबर दिसम्बर δεκεμβρίου δεκεμβριου δεκέμβριος",
+    "грудня prosinca desember दिसंबर दिसम्बर δεκεμβρίου δεκεμβριου δεκέμβριος",
 )
 _MONTH_OF = {w: i for i, names in enumerate(_NAMES, 1) for w in names.split()}
 # ("listopada" is also Croatian for October: taken as the Polish/Czech November)
