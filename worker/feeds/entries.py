@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from worker.errors import NotAnArticle, RejectedInput
 from worker.events.limits import capped
 from worker.events.models import Article, Image, Source, content_hash
+from worker.feeds.authors import clean_authors, is_login
 from worker.feeds.entry_rules import (
-    author_parts,
     has_text,
     is_sponsored,
     link_post_target,
@@ -29,7 +29,9 @@ from worker.feeds.entry_rules import (
     story_key,
     strip_markup,
     tidy_feed_markup,
+    unescape_residual,
 )
+from worker.feeds.lead_lines import drop_lead_lines
 from worker.normalise.article import NORMALISER_VERSION
 from worker.normalise.decode import clean_text
 from worker.normalise.html import html_to_paragraphs
@@ -222,7 +224,7 @@ def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: 
     if not title:
         words = " ".join(body).split()
         title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
-    body, byline = _drop_lead_lines(body)
+    body, byline = drop_lead_lines(body)
     if not body:
         body = [title]  # headline-only entries (link blogs) are still news items
     lang = entry.language or feed_lang or detect_language(title + "\n" + "\n".join(body[:10]))
@@ -232,33 +234,14 @@ def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: 
     images = tuple(dict.fromkeys(Image(src=urljoin(base, i.src) if _HTTP_RE.match(base)
                                        else i.src, caption=i.caption) for i in entry.images))
     return capped(Article(
-        title=title, body=tuple(body), lede=body[0], authors=clean_authors(entry.authors or byline),
+        title=title, body=tuple(body), lede=body[0], authors=clean_authors(
+            byline if byline and all(map(is_login, entry.authors)) else entry.authors or byline),
         published_at=published or updated, updated_at=updated, url=url, site_name=site,
         source=Source(kind="feed", location=f"{location}#{key}"), language=lang,
         images=images[:20], tags=tuple(dict.fromkeys(t for t in (*entry.tags, *extra_tags)
                                                      if t))[:50],
         word_count=sum(len(p.split()) for p in body),
         content_hash=content_hash(title, tuple(body)), normaliser_version=NORMALISER_VERSION))
-
-
-_STAMP_RE = re.compile(r"^(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|"
-                       r"publié|mis à jour|publicado|actualizado)\b:?\s*\S.{0,50}$", re.I)
-
-
-def _drop_lead_lines(body: list[str]) -> tuple[list[str], list[str]]:
-    """Leading "By Jane Doe" and "Updated: ..." lines are furniture, not the first paragraph;
-    the byline still names the authors when the feed did not."""
-    byline: list[str] = []
-    while len(body) > 1 and len(body[0].split()) <= 10:
-        m = _BYLINE_RE.match(body[0])
-        name = body[0][m.end():].split(",")[0] if m else ""
-        if name and all(w[:1].isupper() or _AND_RE.fullmatch(f" {w} ")
-                        for w in name.split()) and not name.endswith((".", "!", "?")):
-            byline = [body[0]]
-        elif not _STAMP_RE.match(body[0]):
-            break
-        body = body[1:]
-    return body, byline
 
 
 def _entry_url(link: str | None, base: str) -> str | None:
@@ -305,18 +288,8 @@ def _drop_feed_params(link: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(kept))) if len(kept) < len(pairs) else link
 
 
-_ENTITY_RE = re.compile(r"&(?:#\d{2,7}|#[xX][0-9a-fA-F]{2,6}|[A-Za-z]{2,8}\d?);")
 _ESCAPED_TAG_RE = re.compile(r"&lt;/?(?:p|br|div|span|a|b|i|em|strong|img|ul|ol|li|h[1-6]|"
                              r"figure|blockquote)\b", re.IGNORECASE)
-
-
-def unescape_residual(text: str) -> str:
-    """Entities still present after XML and HTML decoding were escaped twice: decode them."""
-    for _ in range(2):  # &amp;amp;#8217; needs two rounds
-        if "&" not in text or not _ENTITY_RE.search(text):
-            break
-        text = htmllib.unescape(text)
-    return text
 
 
 _A_RE = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
@@ -355,44 +328,3 @@ def clean_title(title: str, source: str | None = None, site: str | None = None) 
                 tail == src or (site.startswith(tail.casefold()) and len(tail.split()) <= 5)):
             return head.rstrip()
     return title
-
-
-_EMAIL_RE = re.compile(r"[^\s@()<>]+@[^\s@()<>]+\.[^\s@()<>]+")
-_BYLINE_RE = re.compile(r"^(?:(by|written by)|von|par|por|door|av|af)[:\s]\s*", re.IGNORECASE)
-_AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en)\s)\s*", re.IGNORECASE)
-# "Sam Jones in Madrid": a reporter's location appended to the byline.
-_IN_PLACE_RE = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*)\s+in\s+"
-                          r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}$")
-_PLACEHOLDER_AUTHORS = frozenset({"unknown", "unknown author", "admin", "administrator",
-                                  "root", "webmaster", "none", "null", "n/a", "noreply",
-                                  "[deleted]", "[removed]"})
-_HANDLE_RE = re.compile(r"^/?u/(?=[\w\[-])")
-_ROLE_RE = re.compile(r"\b(?:reporter|correspondent|editor|writer|staff|contributor|columnist|"
-                      r"journalist|producer|redakteur\w*|autor\w*|rédact\w*)\b", re.I)
-
-
-def _names(value: str) -> list[str]:
-    """"A, B and C" / "A; B" / "A und B" as names; "Doe, Jane" and "A, Staff Writer" stay."""
-    parts = [p.strip(" ,") for p in _AND_RE.split(value)]
-    if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
-        return [n.strip() for p in parts[:-1] for n in p.split(",")] + [parts[-1]]
-    named = [p.strip() for p in value.split(",") if not _ROLE_RE.search(p)]
-    return named if named and all(2 <= len(p.split()) <= 4 for p in named) else [value]
-
-
-def clean_authors(raw: list[str]) -> tuple[str, ...]:
-    """Person names from feed author fields: no emails, "By", placeholders; lists split."""
-    out: dict[str, str] = {}
-    for value in raw:
-        value = " ".join(unescape_residual(value).split())
-        m = re.fullmatch(r"\S+@\S+\s*\((.+)\)", value)  # RSS 2.0: "mail@x.com (Name)"
-        value = m.group(1) if m else _EMAIL_RE.sub("", value).strip(" ()<>,")
-        value = _HANDLE_RE.sub("", value)  # forum handles: "/u/name" is the user "name"
-        m2 = _BYLINE_RE.match(value)
-        if m2 and (m2.group(1) or len(value[m2.end():].split()) >= 2):
-            value = value[m2.end():]
-        for name in (n for part in author_parts(value) for n in _names(part)):
-            name = _IN_PLACE_RE.sub(r"\1", name).strip()
-            if name and name.casefold() not in _PLACEHOLDER_AUTHORS:
-                out.setdefault(name.casefold(), name)
-    return tuple(out.values())

@@ -222,9 +222,24 @@ def _feed_authors(raw: bytes, parsed: Any) -> list[str]:
     head = raw[:raw.find(b"<item")] if b"<item" in raw else b""
     m = _ITUNES_AUTHOR_RE.search(head)
     if not m:
-        return []
+        return _account_holder(feed)
     name = m.group(1).decode(str(parsed.get("encoding") or "utf-8"), "replace")
     return [strip_markup(name)] if strip_markup(name) else []
+
+
+# A person's own feed on a social network (Mastodon's /@name, Bluesky's /profile/name):
+# whoever the channel is named after wrote its posts.
+_ACCOUNT_RE = re.compile(r"^https?://(?:[^/\s]+/@[\w.-]+|bsky\.app/profile/[\w.:-]+)/?$")
+_PRONOUNS_RE = re.compile(r"\s*[(\[](?:she|he|they|ze|xe|it|any)/\w+(?:/\w+)?[)\]]", re.I)
+
+
+def _account_holder(feed: Any) -> list[str]:
+    """The account holder's display name ("Priya Raman (she/her) 🌊" -> "Priya Raman")."""
+    if not _ACCOUNT_RE.match(_str(feed.get("link")) or ""):
+        return []
+    title = _PRONOUNS_RE.sub("", strip_markup(str(feed.get("title") or "")))
+    name = " ".join(w for w in title.split() if any(c.isalnum() for c in w))
+    return [name] if name else []
 
 
 def _pick_link(e: Any, lang: str | None) -> str | None:

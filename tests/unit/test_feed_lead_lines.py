@@ -1,0 +1,77 @@
+"""Feed entry furniture (worker.feeds.lead_lines) and author fields (worker.feeds.authors):
+one case per rule, and the text each rule must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.feeds.authors import clean_authors, is_login, untex
+from worker.feeds.entry_rules import is_sponsored
+from worker.feeds.lead_lines import drop_lead_lines
+
+STORY = "The council voted on Tuesday to widen two roads before the fire season starts."
+
+
+@pytest.mark.parametrize("lead", [
+    ["FOR IMMEDIATE RELEASE", "March 12, 2025", "Contact: Dana Whitcomb, 202-555-0148,",
+     "press@agency.example"],
+    ["PARA PUBLICACIÓN INMEDIATA", "12 de marzo de 2025"],
+    ["This episode is brought to you by Brightwell. Go to brightwell.example for 20% off."],
+    ["Support for this podcast comes from Buckeye Federal Credit Union."],
+    ["This story was originally published by Inland Ledger, a nonprofit newsroom, and is "
+     "republished here under a Creative Commons license."],
+    ["Traffic backs up on Highway 38 during the evacuation.", "(Maya Torres / KXRV)"],
+    ["Máquinas trabajando este lunes en la playa de La Salvé. | Pedro Sainz"],
+])
+def test_furniture_over_the_story_is_dropped(lead: list[str]) -> None:
+    assert drop_lead_lines([*lead, STORY, "More."]) == ([STORY, "More."], [])
+
+
+@pytest.mark.parametrize(("first", "want"), [
+    ("arXiv:2506.02211v1 Announce Type: new Abstract: We propose QAC.", "We propose QAC."),
+    ("[한빛일보 김민서 기자] 서울시가 14일 밝혔다.", "서울시가 14일 밝혔다."),
+    ("(서울=한빛일보) 이도윤·박서연 기자 = 수출이 늘었다.", "수출이 늘었다."),
+    ("This episode originally aired on October 14, 2024. For 31 years, he ran the lock.",
+     "For 31 years, he ran the lock."),
+])
+def test_prefixes_on_the_first_paragraph_go(first: str, want: str) -> None:
+    assert drop_lead_lines([first, "More."])[0] == [want, "More."]
+
+
+def test_trailers_go_and_the_story_stays() -> None:
+    body = [f"{STORY} […]", "He said so. Learn more about your ad choices. Visit x.example/ad"]
+    assert drop_lead_lines(body)[0] == [STORY, "He said so."]
+    kept = ["March 12, 2025, was the day the vote failed.", "Contact lenses cost more.",
+            "Sponsored by nobody, the team raised its own money.", STORY]
+    assert drop_lead_lines(kept)[0] == kept[:1] + kept[1:]
+
+
+@pytest.mark.parametrize(("raw", "want"), [
+    (["Maya Torres, Ben Adler, and the KXRV Newsroom"], ("Maya Torres", "Ben Adler")),
+    (["Ruth Okonjo, Inland Ledger"], ("Ruth Okonjo",)),
+    (["National Coastal and Water Agency"], ("National Coastal and Water Agency",)),
+    (["The Associated Press"], ("The Associated Press",)),
+    (["Jess Alvarez and Tom Nguyen"], ("Jess Alvarez", "Tom Nguyen")),
+    (["Marta Ruiz | Laredo"], ("Marta Ruiz",)),
+    (["이도윤·박서연 기자"], ("이도윤", "박서연")),
+    (["jhchoi@paper.example (최지훈 기자)"], ("최지훈",)),
+    (["ジョン・スミス"], ("ジョン・スミス",)),
+    (["Tomasz Wr\\'oblewski", "Kurt G{\\\"o}del", "\\c{C}a\\u{g}la \\O stergaard"],
+     ("Tomasz Wróblewski", "Kurt Gödel", "Çağla Østergaard")),
+])
+def test_authors(raw: list[str], want: tuple[str, ...]) -> None:
+    assert clean_authors(raw) == want
+
+
+def test_untex_and_logins() -> None:
+    assert untex("plain") == "plain" and untex("Erd\\H{o}s") == "Erdős"
+    assert is_login("jmdelorme") and not is_login("Jean-Marc Delorme") and not is_login("ab")
+
+
+def test_paid_content_categories_mark_an_ad_without_a_title_marker() -> None:
+    assert is_sponsored("Cinco claves para reformar tu cocina", ["Contenido patrocinado"],
+                        None, None)
+    assert is_sponsored("Rénovation : pourquoi un artisan RGE ?", ["Publi-rédactionnel"],
+                        None, None)
+    assert not is_sponsored("Sponsors pull out of the festival", ["Sponsorship", "Arts"],
+                            None, None)

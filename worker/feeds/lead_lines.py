@@ -1,0 +1,91 @@
+"""The furniture over and around a feed entry's story (``drop_lead_lines``): bylines and
+time stamps, a press release's notice, date and contact lines, a podcast's sponsor read,
+a republication note, a photo's caption and credit, an agency's or an index's prefix on the
+first paragraph, and an excerpt's or an ad network's trailer on a paragraph's end.
+"""
+
+from __future__ import annotations
+
+import re
+
+from worker.feeds.authors import AND_RE, BYLINE_RE
+from worker.normalise.dates import parse_date_hint
+
+_STAMP_RE = re.compile(r"^(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|"
+                       r"publié|mis à jour|publicado|actualizado)\b:?\s*\S.{0,50}$", re.I)
+# A press office's release notice, in the languages such offices publish in.
+_RELEASE_RE = re.compile(
+    r"^(?:for immediate release|immediate release|embargoed until\b.{0,40}|"
+    r"para (?:publicación|difusión|divulgación) inmediata|pour (?:diffusion|publication) "
+    r"immédiate|zur sofortigen veröffentlichung|per la pubblicazione immediata|"
+    r"para publicação imediata|voor onmiddellijke publicatie)\W*$", re.I)
+_CONTACT_RE = re.compile(r"^(?:media |press |news )?(?:contacts?|contacto|kontakt|"
+                         r"contact presse|pressekontakt|contatto|contato)\s*:", re.I)
+_MAIL_OR_PHONE_RE = re.compile(r"^(?:\S+@\S+\.\w+|\+?[\d ().-]{7,20})\W*$")
+# The sponsor read a podcast host puts over the show notes (Megaphone, Art19, Acast ...).
+_SPONSOR_RE = re.compile(
+    r"^(?:this (?:episode|podcast|show) (?:is|was) (?:brought to you|sponsored|supported|"
+    r"presented|made possible) by|support for (?:this|the|today'?s) (?:podcast|show|episode) "
+    r"(?:comes|is provided) from|today'?s (?:episode|show) is (?:brought to you|sponsored) by|"
+    r"(?:episode )?sponsored by)\b", re.I)
+# A partner's story, run again: "This story was originally published by X and is
+# republished here under a Creative Commons license."
+_REPUBLISHED_RE = re.compile(
+    r"^(?:this (?:story|article|piece|report) (?:was|is) (?:originally |first )?"
+    r"(?:published|produced|reported) (?:by|in|with|for|on)\b|(?:originally|first) "
+    r"published (?:by|in|on)\b|republished (?:with|by|from|under)\b)", re.I)
+# A photo's credit on a line of its own under the caption ("(Maya Torres / KXRV)") or at
+# the end of the caption ("... de La Salvé. | Pedro Sainz").
+_NAME = r"[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,3}"
+_CREDIT_LINE_RE = re.compile(rf"^\(?(?:(?:photo|foto|image|picture|credit)s?:? )?{_NAME}"
+                             rf"\s*/\s*[\w .&'’-]{{2,40}}\)?$", re.I)
+_CAPTION_CREDIT_RE = re.compile(rf"\s\|\s*{_NAME}$")
+# Prefixes on the first paragraph: an index's announcement line (arXiv), a Korean paper's
+# bracketed byline or agency dateline ("[한빛일보 김민서 기자]", "(서울=연합뉴스) 이도윤 기자 ="),
+# a rerun's note ("This episode originally aired on May 1.").
+_PREFIX_RE = re.compile(
+    r"^(?:arXiv:\d{4}\.\d{4,5}(?:v\d+)?\s+Announce Type:\s*[\w-]+\s*(?:Abstract:\s*)?|"
+    r"\[[^\]\n]{1,30}(?:기자|특파원|부|팀|통신원)\]\s*|"
+    r"\([^()=\n]{1,12}=[^()\n]{1,20}\)\s*(?:[^=\n]{1,40}(?:기자|특파원)\s*=\s*)?|"
+    r"(?i:this (?:episode|conversation|interview|show) (?:originally|first) aired (?:on )?)"
+    r"[^.]{3,40}\.(?:\s+|$)|Abstract:\s+)")
+# Trailers: an excerpt's "[…]" and an ad network's "Learn more about your ad choices."
+_TRAILER_RE = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|Learn more about your ad[- ]choices\.?"
+                         r"(?: Visit \S+)?)\s*$", re.I)
+
+
+def _furniture(para: str, words: int) -> bool:
+    if words <= 8 and (_RELEASE_RE.match(para) or _MAIL_OR_PHONE_RE.match(para)):
+        return True
+    if words <= 30 and _CONTACT_RE.match(para):
+        return True
+    if words <= 6 and any(c.isdigit() for c in para) and para[-1:] not in ".!?" \
+            and parse_date_hint(para) is not None:
+        return True  # a date line: "March 12, 2025", "12 de marzo de 2025"
+    return words <= 60 and bool(_SPONSOR_RE.match(para) or _REPUBLISHED_RE.match(para))
+
+
+def drop_lead_lines(body: list[str]) -> tuple[list[str], list[str]]:
+    """Leading "By Jane Doe" and "Updated: ..." lines and other furniture are not the first
+    paragraph; the byline still names the authors when the feed did not."""
+    byline: list[str] = []
+    if any(p[-1:] == "]" or "choices" in p for p in body):  # (cheap tests first)
+        body = [t for p in body if (t := _TRAILER_RE.sub("", p))]
+    while len(body) > 1:
+        words = len(body[0].split())
+        m = BYLINE_RE.match(body[0]) if words <= 10 else None
+        name = body[0][m.end():].split(",")[0] if m else ""
+        if name and all(w[:1].isupper() or AND_RE.fullmatch(f" {w} ")
+                        for w in name.split()) and not name.endswith((".", "!", "?")):
+            byline = [body[0]]
+        elif len(body) > 2 and words <= 40 and _CREDIT_LINE_RE.match(body[1]):
+            body = body[1:]  # a caption, then its credit line (dropped next)
+        elif not ((words <= 10 and _STAMP_RE.match(body[0])) or _furniture(body[0], words)
+                  or (words <= 40 and _CAPTION_CREDIT_RE.search(body[0]))
+                  or _CREDIT_LINE_RE.match(body[0])):
+            break
+        body = body[1:]
+    while body and (m := _PREFIX_RE.match(body[0])):
+        rest = body[0][m.end():].lstrip()
+        body = [rest, *body[1:]] if rest else body[1:]
+    return body, byline
