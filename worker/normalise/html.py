@@ -246,6 +246,8 @@ def _same_story(h1: str, meta: str) -> bool:
     a, b = h1.lower().strip(), meta.lower().strip()
     if not a or a == b or len(a.split()) < 3:
         return False
+    if a.startswith(b) and b[-1:].isalnum() and a[len(b):len(b) + 1].isalnum():
+        return True  # the metadata headline cut mid-word at a length limit
     if b in a:
         return False  # the h1 is the metadata title plus a label: keep the clean one
     if a in b:
