@@ -244,10 +244,31 @@ _LOCAL_RE = re.compile(rf"^([{_UP}][\w'’-]+(?:\s(?:[{_UP}][\w'’-]+|am|an der
 _LOCAL_OPENERS = STOPWORDS["de"]
 
 
+# Indonesian and Latin American papers open with the place in title case and a dash:
+# "Jakarta - Dinas ...", "León, Gto.- El ..." (a state's abbreviation may follow the city);
+# Nigeria's agency with a date and its name: "Ilorin, Feb. 14, 2025 (NAN) The ...".
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?")
+_DASH_LOCAL_RE = re.compile(
+    rf"^([{_UP}][\w'’]+(?: [{_UP}][\w'’]+){{0,2}})(?:, [{_UP}][\w.]{{1,8}})?"
+    rf"(?:\.?\s?[-–—]{{1,2}}|(?:, ({_MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}))?"
+    rf" \([A-Z]{{2,8}}\)(?:\s?[-–—]{{1,2}})?)\s+(?=[{_UP}\"“«])")
+# Labels that open a paragraph the same way and are no place
+_NOT_PLACE = frozenset({"update", "updated", "breaking", "exclusive", "analysis", "opinion",
+                        "watch", "video", "live", "photos", "correction", "comment", "review",
+                        "interview", "sponsored", "advertisement", "note", "editor's note"})
+
+
 def local_dateline(para: str) -> tuple[str | None, str]:
     """('Bad Wimpfen', rest) for 'Bad Wimpfen. Das Freibad ...': a place of up to four words
-    and its full stop before a German sentence of a dozen words or more."""
+    and its full stop before a German sentence of a dozen words or more; ('Jakarta', rest)
+    for 'Jakarta - Dinas ...'."""
     m = _LOCAL_RE.match(para)
+    if m is None and " " in para[:40] and (d := _DASH_LOCAL_RE.match(para)) is not None:
+        place = d.group(1)
+        if place.lower() in _NOT_PLACE or place.lower() in ALL_STOPWORDS \
+                or len(para.split()) < 15:
+            return None, para
+        return place, para[d.end():].strip()
     if m is None or m.group(2).lower() not in _LOCAL_OPENERS:
         return None, para
     place = m.group(1)
@@ -261,7 +282,8 @@ def dateline_date(para: str) -> datetime | None:
     "COLUMBUS, Ohio, May 14, 2024 /PRNewswire/ --"): the story's date when nothing else is."""
     city, rest = split_dateline(para)
     if city is None:
-        return None
+        d = _DASH_LOCAL_RE.match(para) if para[:1].isupper() else None
+        return parse_date_hint(d.group(2), keep_offset=True) if d and d.group(2) else None
     m = _PR_DATE_RE.search(para[: len(para) - len(rest)])
     return parse_date_hint(m.group(0), keep_offset=True) if m else None
 

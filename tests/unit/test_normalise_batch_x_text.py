@@ -1,0 +1,36 @@
+"""Rules from blind batch x (text dumps): title-case datelines with a dash or an agency and
+date, and a story's own list right under a mid-story "read also" box."""
+
+from __future__ import annotations
+
+from worker.events.models import Source
+from worker.normalise.article import normalise
+from worker.normalise.meta import dateline_date, local_dateline
+
+LONG = "Dinas Perhubungan DKI Jakarta akan memperluas penerapan sistem ganjil genap ke empat " \
+       "ruas jalan baru mulai Senin depan, kata pejabat itu."
+
+
+def test_title_case_place_and_dash_or_agency_is_a_dateline() -> None:
+    assert local_dateline(f"Jakarta - {LONG}") == ("Jakarta", LONG)
+    assert local_dateline(f"León, Gto.- {LONG}")[0] == "León"
+    nan = f"Ilorin, Feb. 14, 2025 (NAN) {LONG}"
+    assert local_dateline(nan) == ("Ilorin", LONG)
+    assert str(dateline_date(nan))[:10] == "2025-02-14"
+    for para in (f"Update - {LONG}", f"Jakarta - {LONG[:40]}", f"Jakarta said {LONG}"):
+        assert local_dateline(para)[0] is None
+
+
+def test_a_list_under_a_read_also_box_is_the_story_going_on() -> None:
+    para = ("The city council said the new rules would apply from Monday to Friday during the "
+            "morning and evening rush hours, and that fines would follow a week of warnings.")
+    text = "\n\n".join([
+        "Odd-even rules reach four more roads", para, para.replace("city", "transport"),
+        "Read also:", "Police fined 1,200 drivers in one week",
+        "The four roads are:", "1. Panjang Road, West", "2. Pramuka Road, East",
+        "3. Tentara Pelajar Road, South", para.replace("council", "agency"),
+        para.replace("Monday", "Tuesday")])
+    art = normalise(text.encode(), source=Source(kind="file", location="a.txt"), kind="text")
+    assert "Read also:" not in art.body and "The four roads are:" in art.body
+    assert "Police fined 1,200 drivers in one week" not in art.body
+    assert art.body[-2:] == (para.replace("council", "agency"), para.replace("Monday", "Tuesday"))
