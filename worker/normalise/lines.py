@@ -380,3 +380,15 @@ def wire_lead(lines: list[Line], i: int, text: str) -> str:
     place, rest = split_dateline(f"{head} - {text}")  # an all-caps place, not a caption's
     return f"{head} - {text}" if place and place.isupper() and rest == text else text
 
+
+_ITEM_RE = re.compile(r"^(?:\d{1,2}[.)]|[-•*·▪●–])\s")
+
+
+def after_list(lines: list[Line], j: int) -> int | None:
+    """Where a lead-in line ending in ":" and the two or more list items under it end."""
+    if j >= len(lines) or not 3 <= lines[j].words <= 20 or lines[j].text[-1:] != ":":
+        return None
+    k = j + 1
+    while k < len(lines) and k - j <= 12 and _ITEM_RE.match(lines[k].text):
+        k += 1
+    return k if k - j >= 3 and k < len(lines) else None

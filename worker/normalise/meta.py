@@ -253,9 +253,10 @@ _DASH_LOCAL_RE = re.compile(
     rf"(?:\.?\s?[-–—]{{1,2}}|(?:, ({_MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}))?"
     rf" \([A-Z]{{2,8}}\)(?:\s?[-–—]{{1,2}})?)\s+(?=[{_UP}\"“«])")
 # Labels that open a paragraph the same way and are no place
-_NOT_PLACE = frozenset({"update", "updated", "breaking", "exclusive", "analysis", "opinion",
-                        "watch", "video", "live", "photos", "correction", "comment", "review",
-                        "interview", "sponsored", "advertisement", "note", "editor's note"})
+_LABELS_NOT_PLACES = frozenset({
+    "update", "updated", "breaking", "exclusive", "analysis", "opinion", "watch", "video", "live",
+    "photos", "correction", "comment", "review", "interview", "sponsored", "advertisement",
+    "note", "editor's note"})
 
 
 def local_dateline(para: str) -> tuple[str | None, str]:
@@ -265,7 +266,7 @@ def local_dateline(para: str) -> tuple[str | None, str]:
     m = _LOCAL_RE.match(para)
     if m is None and " " in para[:40] and (d := _DASH_LOCAL_RE.match(para)) is not None:
         place = d.group(1)
-        if place.lower() in _NOT_PLACE or place.lower() in ALL_STOPWORDS \
+        if place.lower() in _LABELS_NOT_PLACES or place.lower() in ALL_STOPWORDS \
                 or len(para.split()) < 15:
             return None, para
         return place, para[d.end():].strip()
