@@ -57,3 +57,54 @@ def test_a_metadata_headline_plus_a_label_in_the_h1_stays_the_title() -> None:
     art = normalise_html(_page(_story(), ld.replace('"Live"', f'"{meta}"'), h1).encode(),
                          source=SRC)
     assert art.title == meta
+
+
+TWEET = ('<blockquote class="twitter-tweet"><p lang="en">The old swimming hall closes at the '
+         'end of the summer. Buses will take pupils to the neighbouring town. #pools</p>'
+         '&mdash; City Council (@citycouncil) <a href="https://x.com/s/1">March 14, 2025</a>'
+         '</blockquote>')
+
+
+def test_an_embedded_social_post_is_no_story_text() -> None:
+    insta = ('<blockquote class="instagram-media" data-instgrm-permalink="https://i/p/1">'
+             '<div><a href="https://i/p/1">Ver essa foto no Instagram</a><p>A post shared by '
+             'Swimming Club (@swimclub) about the hall and the buses to town</p></div>'
+             '</blockquote>')
+    art = normalise_html(_page(_story(TWEET + insta, 2)).encode(), source=SRC)
+    assert list(art.body) == STORY
+
+
+def test_a_plain_blockquote_in_the_story_stays() -> None:
+    quote = ("<blockquote><p>We cannot open a building that does not meet the rules; it would "
+             "cost far more in the long run to repair the roof again,</p></blockquote>")
+    art = normalise_html(_page(_story(quote, 2)).encode(), source=SRC)
+    assert any(p.startswith("We cannot open a building") for p in art.body)
+
+
+def test_an_info_box_in_the_container_goes() -> None:
+    box = ('<div class="article__infobox"><h3>Opening hours</h3><p>The hall is open on working '
+           'days from nine to four, and on Saturdays from ten to two until the end of August.'
+           '</p></div>')
+    art = normalise_html(_page(_story(box)).encode(), source=SRC)
+    assert list(art.body) == STORY
+
+
+LINEUP = ("<div class='report-box'><h3>THE LINE-UPS</h3>"
+          "<p><strong>CITY (4-3-3):</strong> Smith; Jones, Brown, Taylor; Wilson, Evans.</p>"
+          "<p><strong>REFEREE:</strong> Mark Clarke of Leeds.</p>"
+          "<p><strong>GOALS:</strong> 12' Evans, 58' Wilson, 73' Smith.</p></div>")
+
+
+def test_a_box_of_bold_labelled_lines_under_a_heading_goes() -> None:
+    art = normalise_html(_page(_story(LINEUP)).encode(), source=SRC)
+    assert list(art.body) == STORY
+
+
+def test_a_section_with_a_subhead_and_prose_stays() -> None:
+    section = ("<div class='section'><h3>What happens next</h3>"
+               "<p><strong>Note:</strong> the council meets again in May to choose a builder.</p>"
+               "<p>The builder will have until the autumn of next year to finish the work.</p>"
+               "<p>Swimming clubs have asked the council to keep the old hall open until then."
+               "</p></div>")
+    art = normalise_html(_page(_story(section)).encode(), source=SRC)
+    assert any(p.startswith("The builder will have until") for p in art.body)

@@ -19,6 +19,7 @@ from typing import Any
 
 from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
+from worker.normalise.html_boxes import drop_boxes
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
 LAYOUT_CELL_WORDS = 60
@@ -195,6 +196,7 @@ def _drop_widgets(root: Any) -> None:
         if el.getparent() is not None and len(el.text_content()) < 600 \
                 and _DONATE_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             el.drop_tree()
+    drop_boxes(root, names)  # social embeds, info boxes, a line-up's labelled box
     # a photo's caption and credit written as <p>s ("photo-desc", "photo-source")
     for el in list(root.iter("p")) if "photo" in names or "caption" in names else ():
         if el.getparent() is not None and len(el.text_content()) < 300 \

@@ -1,0 +1,66 @@
+"""Boxes inside an article's container that are no story text, dropped from the parsed page
+before trafilatura reads it (called by ``html_layout``'s widget pass):
+
+- embedded social posts (X/Twitter, Instagram, TikTok, Threads, Bluesky, Facebook): their
+  ``<blockquote>`` holds the post's text and a "— Name (@handle) date" line; the story
+  paraphrases the post, the labels exclude it;
+- an info / fact box (``class="infobox"``, "factbox", "faktaruta"): a condolence register's
+  hours, a fact sheet beside the story;
+- a labelled data box: a heading over three or more paragraphs that each open with a bold
+  label ("<p><strong>ARBITRO:</strong> ...", "REFEREE:", "Scorers:"), as a match report's
+  line-ups or a results sheet are printed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Class words of the embed blockquotes the platforms' scripts turn into widgets.
+_EMBED_RE = re.compile(r"(?:^|\s)(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed|"
+                       r"text-post-media|bluesky-embed|fb-xfbml-parse-ignore|reddit-embed-bq|"
+                       r"mastodon-embed)(?:$|\s)")
+_EMBED_KEYS = ("twitter-", "instagram-media", "tiktok-embed", "text-post-media",
+               "bluesky-embed", "fb-xfbml", "reddit-embed", "mastodon-embed")
+_INFOBOX_RE = re.compile(r"info-?box|fact-?box|fakta(?:ruta|box)|faktenbox", re.IGNORECASE)
+_INFOBOX_KEYS = ("infobox", "info-box", "factbox", "fact-box", "fakta", "faktenbox")
+_BOX_TAGS = frozenset(("div", "aside", "section"))
+_LABEL_TAGS = frozenset(("strong", "b"))
+# A box this long is a container, not a box beside the story.
+_BOX_CHARS = 1500
+
+
+def drop_boxes(root: Any, names: str) -> None:
+    """Drop the boxes above; ``names`` is every class and id value of the page, one a line,
+    so the class-keyed passes run only on pages that have their words."""
+    low = names.lower()
+    if any(k in low for k in _EMBED_KEYS):
+        for el in list(root.iter("blockquote")):
+            if el.getparent() is not None and _EMBED_RE.search(el.get("class") or ""):
+                el.drop_tree()
+    if any(k in low for k in _INFOBOX_KEYS):
+        for el in list(root.iter(*_BOX_TAGS)):
+            if el.getparent() is not None \
+                    and _INFOBOX_RE.search(f"{el.get('class', '')} {el.get('id', '')}") \
+                    and len(el.text_content()) < _BOX_CHARS:
+                el.drop_tree()
+    for head in list(root.iter("h2", "h3", "h4", "h5")):
+        box = head.getparent()
+        if box is not None and box.tag in _BOX_TAGS and box.getparent() is not None \
+                and labelled_box(box, head):
+            box.drop_tree()
+
+
+def labelled_box(box: Any, head: Any) -> bool:
+    """``head`` opens ``box``, whose other children are three or more paragraphs that each
+    start with a short bold label ending in a colon, and nothing else."""
+    if box[0] is not head or len(box) < 4 or (box.text and box.text.strip()):
+        return False
+    for p in box[1:]:
+        if p.tag != "p" or not len(p) or (p.text and p.text.strip()):
+            return False
+        label = p[0]
+        text = label.text_content().strip() if label.tag in _LABEL_TAGS else ""
+        if not text.endswith(":") or len(text) > 40:
+            return False
+    return len(box.text_content()) < _BOX_CHARS
