@@ -108,3 +108,18 @@ def test_a_section_with_a_subhead_and_prose_stays() -> None:
                "</p></div>")
     art = normalise_html(_page(_story(section)).encode(), source=SRC)
     assert any(p.startswith("The builder will have until") for p in art.body)
+
+
+def test_a_key_takeaways_box_over_the_story_goes() -> None:
+    box = ("<div class='summary_box__x1'><h2>Key Takeaways</h2><ul><li>The old hall closes in "
+           "August.</li><li>Pupils take buses to the next town.</li></ul><p class='ai'>This "
+           "summary was generated with the help of AI and reviewed by an editor.</p></div>")
+    art = normalise_html(_page(_story(box, 0)).encode(), source=SRC)
+    assert list(art.body) == STORY
+
+
+def test_a_list_under_an_ordinary_subhead_stays() -> None:
+    box = ("<div class='section'><h2>What changes for swimmers</h2><ul><li>The old hall closes "
+           "in August.</li><li>Pupils take buses to the next town.</li></ul></div>")
+    art = normalise_html(_page(_story(box, 2)).encode(), source=SRC)
+    assert "Pupils take buses to the next town." in art.body

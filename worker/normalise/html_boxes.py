@@ -8,13 +8,17 @@ before trafilatura reads it (called by ``html_layout``'s widget pass):
   hours, a fact sheet beside the story;
 - a labelled data box: a heading over three or more paragraphs that each open with a bold
   label ("<p><strong>ARBITRO:</strong> ...", "REFEREE:", "Scorers:"), as a match report's
-  line-ups or a results sheet are printed.
+  line-ups or a results sheet are printed;
+- a summary box over the story: a "Key takeaways" / "In brief" / "要点" heading over a list
+  of points (often written by AI, with a note saying so).
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from worker.normalise.cues import KEY_POINTS_RE
 
 # Class words of the embed blockquotes the platforms' scripts turn into widgets.
 _EMBED_RE = re.compile(r"(?:^|\s)(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed|"
@@ -26,6 +30,11 @@ _INFOBOX_RE = re.compile(r"info-?box|fact-?box|fakta(?:ruta|box)|faktenbox", re.
 _INFOBOX_KEYS = ("infobox", "info-box", "factbox", "fact-box", "fakta", "faktenbox")
 _BOX_TAGS = frozenset(("div", "aside", "section"))
 _LABEL_TAGS = frozenset(("strong", "b"))
+# Summary-box headings KEY_POINTS_RE lacks ("Key takeaways", "TL;DR", "In het kort").
+_SUMMARY_HEAD_RE = re.compile(
+    r"^\W*(?:(?:key|main|quick) takeaways?|takeaways|highlights|tl;?dr|(?:ai|quick|story|"
+    r"article) summary|summary of (?:the|this) (?:article|story)|in het kort|kort sagt|"
+    r"i korthet|kurz (?:gesagt|und knapp)|lyhyesti|摘要|核心要点|핵심 요약)\W*$", re.IGNORECASE)
 # A box this long is a container, not a box beside the story.
 _BOX_CHARS = 1500
 
@@ -47,7 +56,7 @@ def drop_boxes(root: Any, names: str) -> None:
     for head in list(root.iter("h2", "h3", "h4", "h5")):
         box = head.getparent()
         if box is not None and box.tag in _BOX_TAGS and box.getparent() is not None \
-                and labelled_box(box, head):
+                and (labelled_box(box, head) or summary_box(box, head)):
             box.drop_tree()
 
 
@@ -64,3 +73,16 @@ def labelled_box(box: Any, head: Any) -> bool:
         if not text.endswith(":") or len(text) > 40:
             return False
     return len(box.text_content()) < _BOX_CHARS
+
+
+def summary_box(box: Any, head: Any) -> bool:
+    """``head`` opens ``box`` with a summary heading ("Key takeaways") over a list of
+    points; the box is short and holds no story-length paragraph."""
+    text = " ".join(head.text_content().split())
+    if box[0] is not head or len(text) > 40 or not (
+            KEY_POINTS_RE.match(text) or _SUMMARY_HEAD_RE.match(text)):
+        return False
+    if box.find("ul") is None and box.find("ol") is None:
+        return False
+    return len(box.text_content()) < _BOX_CHARS \
+        and all(len(p.text_content().split()) < 40 for p in box.iter("p"))
