@@ -34,3 +34,27 @@ def test_a_list_under_a_read_also_box_is_the_story_going_on() -> None:
     assert "Read also:" not in art.body and "The four roads are:" in art.body
     assert "Police fined 1,200 drivers in one week" not in art.body
     assert art.body[-2:] == (para.replace("council", "agency"), para.replace("Monday", "Tuesday"))
+
+
+def test_suspended_hyphen_keeps_its_space() -> None:
+    from worker.normalise.textfix import dehyphen
+
+    assert dehyphen("mit gestiegenen Personal-", "und Energiekosten") \
+        == "mit gestiegenen Personal- und Energiekosten"
+    assert dehyphen("the govern-", "ment said") == "the government said"
+
+
+def test_a_wrap_width_stands_beside_long_markdown_link_lines() -> None:
+    from worker.normalise.lines import wrap_width
+
+    prose = ("Auf die Leipziger Haushalte kommen höhere Kosten für die Müllabfuhr zu. Der "
+             "Stadtrat hat am Montagabend mit großer Mehrheit eine neue Satzung beschlossen, "
+             "die am ersten April in Kraft tritt und die Gebühren für viele Mieter erhöht.")
+    import textwrap
+
+    lines: list[str] = []
+    for k in range(8):
+        lines += [*textwrap.wrap(prose.replace("Montagabend", f"Tag {k}"), 78), ""]
+        lines += ["[Mehr lesen: eine lange verlinkte Überschrift](https://example.org/"
+                  + "x" * (60 + k) + ")", ""]
+    assert 70 <= wrap_width(lines) <= 78

@@ -177,7 +177,7 @@ def wrap_width(lines: list[str]) -> int:
             # Fragment joining (``_fragment``) reads such a page better than a width guess,
             # unless it has no blank line at all (then nothing else separates paragraphs).
             if any(not s for s in lines[1:-1]):
-                return 0
+                return _cliff_width(lines, hist, upto)
             break
     return _cliff_width(lines, hist, upto)
 
@@ -188,7 +188,7 @@ def _cliff_width(lines: list[str], hist: list[int], upto: list[int]) -> int:
     whatever the far longer lines do. Narrow print columns are left to fragment joining."""
     for width in range(50, 90):
         near = upto[width] - upto[width - 12]
-        above = upto[min(width + 25, 101)] - upto[width]
+        above = upto[min(width + 25, 100)] - upto[width]  # (101 counts every longer line)
         if near >= 6 and 4 * above <= near \
                 and _continues(lines, width - 12, width):
             return max(w for w in range(width + 1) if hist[w])

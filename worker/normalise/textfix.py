@@ -66,12 +66,20 @@ def joins_freely(vocab: frozenset[str]) -> bool:
                          for lang, words in STOPWORDS.items() if lang != "en")
 
 
+# The conjunction after a suspended hyphen ("Personal- und Energiekosten", "binnen- en
+# buitenland", "pre- and post-war"): the hyphen and the space after it stay.
+_SUSPENDED_RE = re.compile(r"(?:und|oder|bis|sowie|bzw\.|and|or|to|en|of|et|ou|och|eller|og|"
+                           r"tai|ja|i|a|lub|oraz)\s")
+
+
 def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset(), free: bool = False) -> str:
     """'govern-' + 'ment' -> 'government', 'rec-' + 'ommended' -> 'recommended' (print
     line breaks); a compound ('fast-' + 'growing', 'long-' + 'term') keeps its hyphen.
     Beyond the suffix list, the document's own words decide: 'adminis-' + 'tration' joins
     when 'administration' occurs whole elsewhere in it."""
     if cur[-2:-1].islower() and s[:1].islower():
+        if _SUSPENDED_RE.match(s):  # "Personal-" + "und Energiekosten": a suspended compound
+            return f"{cur} {s}"
         if _SUFFIX_RE.match(s) or _HEAD_RE.search(cur[-8:]):  # the regex ends at $
             return cur[:-1] + s
         if vocab:
