@@ -123,3 +123,42 @@ def test_a_list_under_an_ordinary_subhead_stays() -> None:
            "in August.</li><li>Pupils take buses to the next town.</li></ul></div>")
     art = normalise_html(_page(_story(box, 2)).encode(), source=SRC)
     assert "Pupils take buses to the next town." in art.body
+
+
+def test_drop_page_notes_cuts_reposts_credits_leadins_and_contacts() -> None:
+    from worker.normalise.html_notes import drop_page_notes
+
+    notes = ["本文来自微信公众号：电车观察室（ID：abc），作者：林晓",
+             *STORY[:2], "图片来源：视觉中国", "LEGGI ANCHE: Ghetti avverte il Rimini",
+             "Also Read | Cement stocks: why analysts are wary", *STORY[2:],
+             "This article originally appeared on The Conversation.",
+             "Kontakt", "Per Åström, fastighetschef", "Telefon: 0950-162 45",
+             "E-post: per.astrom@example.se"]
+    assert drop_page_notes(notes) == STORY
+
+
+def test_drop_page_notes_keeps_story_lines_that_look_alike() -> None:
+    from worker.normalise.html_notes import drop_page_notes
+
+    story = [STORY[0], STORY[1],
+             "This article originally appeared on page one, the editor recalled.",
+             "The views expressed at the meeting were mixed, the chairman said.",
+             STORY[2], STORY[3], "Contact",
+             "The two sides met again in May and agreed to keep talking.",
+             "Read more: the council says the new hall will open in the autumn."]
+    assert drop_page_notes(story) == story  # mid-story; no phone or e-mail under "Contact"
+
+
+def test_a_cjk_story_with_few_spaces_is_not_sent_to_the_line_classifier() -> None:
+    paras = ["晚上九点，杭州滨江区一栋写字楼下的换电柜前排起了队。外卖骑手老周把车停好，"
+             "拔下快没电的电池。",
+             "对他们来说，换电柜早已是和手机一样离不开的工具。但对运营商来说，"
+             "这门生意正在变得越来越难做。",
+             "二〇二二年前后，随着资本涌入，二轮车换电行业迎来一轮快速扩张，"
+             "多家运营商在城市密集铺设换电柜。",
+             "与此同时，场地租金和电费并没有下降。如果周边用户不够多，"
+             "单个柜子几乎不可能盈利，行业人士说。"]
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    page = _page(body, '<meta charset="utf-8">', "换电柜生意为什么越来越难做")
+    art = normalise_html(page.encode(), source=SRC)
+    assert list(art.body) == paras

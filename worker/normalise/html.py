@@ -22,6 +22,7 @@ from worker.normalise.html_layout import (
     drop_note_marks,
     prepare_tree,
 )
+from worker.normalise.html_notes import drop_page_notes
 from worker.normalise.html_parse import (
     check_depth,
     count_nodes,
@@ -300,7 +301,8 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     text = getattr(doc, "text", None) or ""
     if doc is not None:  # before the cleanup, which drops the headline it repeats
         parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
-    lines = clean_main_text(text, root, parts.description, parts.title, comments_head)
+    lines = drop_page_notes(clean_main_text(text, root, parts.description, parts.title,
+                                            comments_head))
     if doc is not None:
         parts.site_name = parts.site_name or doc.sitename
         if not parts.authors and doc.author:
@@ -316,7 +318,8 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         parts.date_lines = _date_by_headline(root) or date_over_story(text) \
             or date_under_title(root, parts.title)
     words = sum(ln.count(" ") for ln in lines) + len(lines)  # spaced, non-empty lines
-    if words >= 25:
+    # (or 250 characters: CJK text has no spaces to count words by)
+    if words >= 25 or sum(map(len, lines)) >= 250:
         parts.paragraphs = lines
         return
     # trafilatura found (almost) nothing: classify the page's visible lines instead.

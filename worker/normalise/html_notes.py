@@ -1,0 +1,91 @@
+"""Notes around an HTML page's story that trafilatura keeps as paragraphs, cut after
+``html_cleanup``:
+
+- a repost / syndication note at either end ("本文来自微信公众号：...", "This article
+  originally appeared on ...", "Dieser Artikel erschien zuerst bei ...") and the
+  "the views are the author's own" statement that goes with it ("文章为作者独立观点");
+- a short picture-credit line in a CJK story ("图片来源：视觉中国");
+- a link to another story with a lead-in in any language ("LEGGI ANCHE: ...",
+  "Also Read | ...");
+- the contact block closing a press release: a "Kontakt" / "Enquiries:" head over short
+  name, phone and e-mail lines (and what little follows it: "Page last updated ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from worker.normalise.html_layout import RELATED_RE
+
+# Repost notes and authors'-views statements (matched at a line's start, on short lines).
+_REPOST_RE = re.compile(
+    r"^\W{0,3}(?:本文(?:来自|來自|转载自|轉載自|转自|首发于|首發於|原载于|经授权转载|經授權轉載)|"
+    r"文章来源[：:]|来源[：:].{0,40}$|"
+    r"(?:本?文章?为|本文(?:仅)?代表)作者(?:个人)?(?:独立)?观点|"
+    r"this (?:article|story|post|piece) (?:originally |first )?(?:appeared|ran) (?:on|in|at)\b|"
+    r"(?:this (?:article|story) (?:is|was) )?republished (?:from|with permission)\b|"
+    r"originally published (?:on|in|at|by)\b|"
+    r"the views expressed (?:in this (?:article|piece|column|post) )?are (?:those of the "
+    r"author|the author'?s own|solely)|"
+    r"(?:dieser|der) (?:artikel|beitrag|text) (?:erschien|ist) (?:zuerst|ursprünglich)\b|"
+    r"zuerst erschienen (?:in|auf|bei)\b|"
+    r"cet article a (?:(?:d'abord|initialement|originellement) été|été (?:d'abord|"
+    r"initialement|originellement)) publié|article (?:initialement|originellement) publié|"
+    r"este (?:artículo|texto) (?:fue publicado|se publicó) originalmente|"
+    r"este (?:artigo|texto) foi (?:originalmente )?publicado (?:originalmente )?(?:em|no|na|"
+    r"pelo|pela)\b|publicado originalmente (?:en|em|no|na|por|pelo|pela)\b|"
+    r"questo articolo è stato (?:originariamente )?pubblicato (?:originariamente|per la prima "
+    r"volta|su|da)\b|dit artikel verscheen (?:eerder|eerst|oorspronkelijk)\b)",
+    re.IGNORECASE)
+# First words the non-CJK alternatives start with (the regex runs only on these lines).
+_REPOST_FIRST = frozenset(("this", "republished", "originally", "the", "dieser", "der",
+                           "zuerst", "cet", "article", "este", "publicado", "questo", "dit"))
+_CJK_KEYS = ("本文", "文章", "来源", "來自", "观点")
+_PICTURE_CREDIT_RE = re.compile(
+    r"^[（(]?(?:图片|圖片|题图|題圖|配图|图|圖)(?:来源|來源|来自|來自|源)[：:]")
+_LEADIN_RE = re.compile(r"(?:" + RELATED_RE.pattern[1:] + r"|also read)\s*[:|]\s*\S",
+                        re.IGNORECASE)
+_CONTACT_HEAD_RE = re.compile(
+    r"^(?:enquiries|inquiries|(?:media|press) (?:enquiries|inquiries|contacts?)|contacts?|"
+    r"for (?:more|further) information(?:,? (?:please )?contact)?|"
+    r"kontakt(?:person(?:er)?)?(?: för media)?|presskontakt|pressekontakt|ansprechpartner(?:in)?|"
+    r"yhteystiedot|lisätietoja|contacto(?:s| de prensa)?|contatt[oi]|contato|contatos|"
+    r"contact presse|renseignements|contactpersoon|contactgegevens|kontakty?|"
+    r"informacje dla mediów)\s*:?$", re.IGNORECASE)
+_REACH_RE = re.compile(r"@|\d{2,4}[ -]?\d{2,3}[ -]?\d{2,4}")
+
+
+def drop_page_notes(lines: list[str]) -> list[str]:
+    """``lines`` without the notes above (the list itself when there are none)."""
+    if len(lines) < 3:
+        return lines
+    lines = _cut_contact(lines)  # (a repost note may stand over the contact block)
+    return [ln for k, ln in enumerate(lines)
+            if not ((k < 2 or k >= len(lines) - 3) and _repost(ln))
+            and not (len(ln) < 40 and _PICTURE_CREDIT_RE.match(ln))
+            and not (ln.count(" ") < 20 and ln[-1] not in ".!?" and _LEADIN_RE.match(ln))]
+
+
+def _repost(line: str) -> bool:
+    """A repost note or an authors'-views statement (first and last lines only)."""
+    if len(line) > 300:
+        return False
+    first = line.lstrip("*#※ ").split(" ", 1)[0].lower()
+    return (first in _REPOST_FIRST or any(k in line for k in _CJK_KEYS)) \
+        and _REPOST_RE.match(line) is not None
+
+
+def _cut_contact(lines: list[str]) -> list[str]:
+    """Everything from a contact head in the last lines, when only short lines follow it,
+    one of them a phone number or an e-mail address, and most of the text is above it."""
+    total = sum(map(len, lines))
+    for k in range(max(2, len(lines) - 10), len(lines) - 1):
+        head = lines[k]
+        if len(head) > 60 or not _CONTACT_HEAD_RE.match(head):
+            continue
+        tail = lines[k + 1:]
+        if 2 * sum(map(len, lines[:k])) >= total \
+                and all(ln.count(" ") < 15 for ln in tail) \
+                and any(_REACH_RE.search(ln) for ln in tail):
+            return lines[:k]
+    return lines
