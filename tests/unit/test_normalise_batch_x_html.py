@@ -162,3 +162,18 @@ def test_a_cjk_story_with_few_spaces_is_not_sent_to_the_line_classifier() -> Non
     page = _page(body, '<meta charset="utf-8">', "换电柜生意为什么越来越难做")
     art = normalise_html(page.encode(), source=SRC)
     assert list(art.body) == paras
+
+
+def test_an_ingress_dek_and_a_bildtext_caption_are_no_story_text() -> None:
+    head = ("<p class='ingress'>The old swimming hall closes at the end of the summer, the "
+            "council decided.</p><div class='image'><img src='a.jpg'><p class='bildtext'>The "
+            "old hall in the autumn of 2024. Foto: City council</p></div>")
+    art = normalise_html(_page(head + _story()).encode(), source=SRC)
+    assert list(art.body) == STORY
+
+
+def test_a_lead_paragraph_with_no_dek_class_stays() -> None:
+    head = ("<p class='lead-paragraph'>The old swimming hall closes at the end of the summer, "
+            "the council decided on Tuesday evening after a long debate.</p>")
+    art = normalise_html(_page(head + _story()).encode(), source=SRC)
+    assert art.body[0].startswith("The old swimming hall closes")

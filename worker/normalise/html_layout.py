@@ -162,7 +162,11 @@ _LOOSE_TEXT_PARENTS = ("section", "article", "main", "font")
 
 
 _DONATE_RE = re.compile(r"donat(?:e|ion)", re.IGNORECASE)
-_CAPTION_P_RE = re.compile(r"caption|photo[-_]{1,2}(?:desc|source|credit)", re.IGNORECASE)
+# (a caption's class in the Nordic languages, Finnish, Dutch and Italian too)
+_CAPTION_KEYS = ("photo", "caption", "bildtext", "bildetekst", "billedtekst", "kuvateksti",
+                 "bijschrift", "didascalia")
+_CAPTION_P_RE = re.compile(r"caption|photo[-_]{1,2}(?:desc|source|credit)|bildtext|bildetekst|"
+                           r"billedtekst|kuvateksti|bijschrift|didascalia", re.IGNORECASE)
 
 
 @functools.cache
@@ -198,7 +202,7 @@ def _drop_widgets(root: Any) -> None:
             el.drop_tree()
     drop_boxes(root, names)  # social embeds, info boxes, a line-up's labelled box
     # a photo's caption and credit written as <p>s ("photo-desc", "photo-source")
-    for el in list(root.iter("p")) if "photo" in names or "caption" in names else ():
+    for el in list(root.iter("p")) if any(k in names for k in _CAPTION_KEYS) else ():
         if el.getparent() is not None and len(el.text_content()) < 300 \
                 and _CAPTION_P_RE.search(el.get("class") or ""):
             el.drop_tree()
