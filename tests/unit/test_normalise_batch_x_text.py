@@ -58,3 +58,22 @@ def test_a_wrap_width_stands_beside_long_markdown_link_lines() -> None:
         lines += ["[Mehr lesen: eine lange verlinkte Überschrift](https://example.org/"
                   + "x" * (60 + k) + ")", ""]
     assert 70 <= wrap_width(lines) <= 78
+
+
+def test_labelled_items_with_blank_lines_between_and_turkish_read_also() -> None:
+    p1 = ("Meteoroloji Genel Müdürlüğü, Ege ve Batı Akdeniz'de çarşamba öğleden sonra "
+          "başlaması beklenen kuvvetli sağanak ve fırtına nedeniyle dört il için turuncu "
+          "kodlu uyarı yaptı ve vatandaşları dikkatli olmaya çağırdı.")
+    p2 = ("Manisa, Denizli ve Burdur için ise sarı kodlu uyarı yapıldı. Meteoroloji, "
+          "yağışların perşembe akşam saatlerinden itibaren etkisini kaybetmesini bekliyor "
+          "ve sürücüleri su baskınlarına karşı uyardı.")
+    text = "\n\n".join([
+        "Meteoroloji'den 4 il için turuncu kodlu uyarı", p1, p1.replace("dört", "4"),
+        "İlginizi Çekebilir: İzmir'de fırtına nedeniyle vapur seferleri iptal edildi",
+        "Uyarı kapsamındaki iller ve saatler şöyle:", "İzmir: Çarşamba 15.00 - Perşembe 09.00",
+        "Aydın: Çarşamba 17.00 - Perşembe 12.00", "Antalya (batı ilçeleri): Perşembe 06.00 - 21.00",
+        p2, p2.replace("Manisa", "Uşak")])
+    art = normalise(text.encode(), source=Source(kind="file", location="a.txt"), kind="text")
+    assert art.body[0] == p1 and art.dateline is None
+    assert "Aydın: Çarşamba 17.00 - Perşembe 12.00" in art.body
+    assert not any(p.startswith("İlginizi") for p in art.body)

@@ -345,8 +345,8 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
     dateline: str | None = None
     # A dateline opens the story: short lines above it are the dek or a caption.
     for k in (1, 2):
-        if len(body) > k and split_dateline(body[k])[0] and not split_dateline(body[0])[0] \
-                and all(_count_words(p) <= 60 for p in body[:k]):
+        if len(body) > k and (d := split_dateline(body[k]))[0] and len(d[1].split()) >= 12 \
+                and not split_dateline(body[0])[0] and all(_count_words(p) <= 60 for p in body[:k]):
             del body[:k]
             break
     if body:

@@ -26,9 +26,9 @@ from worker.normalise.cues import (
     DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
-    KEY_POINTS_RE,
     URL_RE,
 )
+from worker.normalise.key_points import POINT_MARKS
 from worker.normalise.lines import after_list
 from worker.normalise.textparts import Line
 
@@ -98,11 +98,15 @@ def _lead_in(lines: list[Line], k: int) -> bool:
     ln = lines[k]
     if ln.prose or not 2 <= ln.words <= 12:  # cheap tests first: this runs on every line
         return False
-    if ln.text.endswith(":"):
-        return _plain(ln) and _prose_near(lines, k - 1, -1)
+    if ln.text.endswith(":"):  # (over a read-also bar or an ad label, too)
+        back = k - 1 if _plain(lines[k - 1]) or lines[k - 1].words > 12 else k - 2
+        return _plain(ln) and _prose_near(lines, back, -1)
     before = lines[k - 1]
     return not ln.sentence and (before.prose or before.sentence) and _plain(ln) \
         and (before.prose or _plain(before))
+
+
+_LABELLED_RE = re.compile(r"^[^\W\d][^:]{1,40}:\s+\S")
 
 
 def _unmarked_runs(lines: list[Line]) -> None:
@@ -119,7 +123,10 @@ def _unmarked_runs(lines: list[Line]) -> None:
         if i < done or i >= n or not _lead_in(lines, k):
             continue
         j = i
-        while j < n and j - i < _MAX_RUN and (j == i or not lines[j].gap) \
+        # items with blank lines between them only when they share a "Label: value" shape
+        labelled = _LABELLED_RE.match(lines[i].text) is not None
+        while j < n and j - i < _MAX_RUN and (j == i or not lines[j].gap or (
+                labelled and _LABELLED_RE.match(lines[j].text))) \
                 and not lines[j].prose and lines[j].words <= _MAX_ITEM_WORDS \
                 and _plain(lines[j]):
             j += 1
@@ -252,7 +259,7 @@ def inline_boxes(lines: list[Line]) -> None:
             for h in range(i + 1, j):
                 x = lines[h]
                 if h == i + 1 or h < j - 1 or lines[h - 1].words <= 2 or (
-                        x.text[:2] == lines[i + 1].text[:2] and x.text[:2] in _POINT_MARKS):
+                        x.text[:2] == lines[i + 1].text[:2] and x.text[:2] in POINT_MARKS):
                     x.kind = x.kind or "bar"
 
 
@@ -370,27 +377,3 @@ def tail_block(lines: list[Line], b: int) -> int:
             break
         k += 1
     return k
-
-
-_POINT_MARKS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
-
-
-def past_key_points(lines: list[Line], a: int, b: int) -> int:
-    """A "Key points" / "L'essentiel" box of bullets over the story sums it up: not its text."""
-    for h in (a - 1, a):
-        if not 0 <= h < len(lines) or lines[h].words > 5 \
-                or not KEY_POINTS_RE.match(lines[h].text):
-            continue
-        k = h + 1
-        while k <= b and lines[k].text[:2] in _POINT_MARKS:
-            k += 1
-        if k > h + 1 and k <= b and lines[k].prose:
-            return k
-        # unmarked points: short sentences (and a "What's next?" label) over a long lede
-        k = h + 1
-        while k <= b and k - h <= 8 and lines[k].words <= 20 and (
-                lines[k].sentence or (lines[k].words <= 4 and lines[k].text.endswith(("?", ":")))):
-            k += 1
-        if k > h + 2 and k <= b and lines[k].prose and lines[k].words > 20:
-            return k
-    return a

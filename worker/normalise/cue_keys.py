@@ -10,9 +10,9 @@ log = logging.getLogger(__name__)
 # "Read also" lead-ins of a related link in the story, beyond English/French/Spanish/Italian/
 # Portuguese/Dutch/German (listed where they are used): Nordic, Finnish, Baltic-adjacent,
 # Slavic, Hungarian, Romanian, Turkish, Indonesian/Malay, Cyrillic
-READ_ALSO = (r"lue myös|ilgili haber(?:ler)?|berita terkait|læs også|les også|läs också|lees ook|"
-             r"baca juga|bacaan lainnya|"
-             r"ayrıca (?:bakınız|okuyun)|ilginizi çekebilir|čtěte (?:také|též|rovněž)|"
+READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs også|les også|"
+             r"läs också|lees ook|baca juga|bacaan lainnya|"
+             r"ayrıca (?:bakınız|okuyun)|(?:i|İ|i̇)lginizi çekebilir|čtěte (?:také|též|rovněž)|"
              r"přečtěte si (?:také|též|rovněž)|čítajte (?:aj|tiež)|citește și|citeşte şi|"
              r"citiți și|citiţi şi|vezi și|vezi şi|olvassa el|ez is érdekelheti|"
              r"(?:prze)?czytaj (?:też|także|również)|читайте (?:також|также|тоже)|"
@@ -25,7 +25,8 @@ COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reac
                  r"kommentit|komentarze|yorumlar|yorum|hozzászólások|komentáře|komentářů|"
                  r"comentarii|comentários|коментарі|комментарии|réagir|reageer|reageren")
 # A word of each READ_ALSO lead-in, for the key-word prefilters below
-READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi ilgili i̇lgili berita čtěte "
+READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi i̇lginizi ilgili i̇lgili "
+                  "berita čtěte "
                   "přečtěte "
                   "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj "
                   "przeczytaj читайте preberite pročitajte прочетете loe skaitykite "

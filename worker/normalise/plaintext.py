@@ -22,7 +22,6 @@ from worker.normalise.blocks import (
     inline_boxes,
     lead_block,
     mark_items,
-    past_key_points,
     question_heads,
     sign_up_boxes,
     story_bars,
@@ -68,6 +67,7 @@ from worker.normalise.cues import (
 )
 from worker.normalise.dates import DATE_LABEL_RE, ON_DATE_RE
 from worker.normalise.dumps import reader_comments, tool_header
+from worker.normalise.key_points import past_key_points
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
