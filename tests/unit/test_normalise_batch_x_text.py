@@ -77,3 +77,27 @@ def test_labelled_items_with_blank_lines_between_and_turkish_read_also() -> None
     assert art.body[0] == p1 and art.dateline is None
     assert "Aydın: Çarşamba 17.00 - Perşembe 12.00" in art.body
     assert not any(p.startswith("İlginizi") for p in art.body)
+
+
+def test_fact_check_summary_box_mailchimp_heads_and_japanese_caption_rules() -> None:
+    from worker.normalise.cues import CJK_CAPTION_RE, KEY_POINTS_RE
+    from worker.normalise.dumps import tool_header
+    from worker.normalise.textparts import TextParts
+
+    assert KEY_POINTS_RE.match("If your time is short") and KEY_POINTS_RE.match("TL;DR:")
+    assert not KEY_POINTS_RE.match("If your time is short, read this first.")
+    text = "** What changes in July\n" + "-" * 60 + "\nThe first six kilolitres stay free."
+    assert tool_header(text, TextParts()).startswith("What changes in July\nThe first")
+    kept = "** not a heading\nbut a line"
+    assert tool_header(kept, TextParts()) == kept
+    assert CJK_CAPTION_RE.match("【表】廃止・減便となる主な路線")
+    assert not CJK_CAPTION_RE.match("【速報】神戸市バス、12系統を廃止へ")
+
+
+def test_japanese_photo_caption_is_no_headline() -> None:
+    from worker.normalise.textparts import Line
+    from worker.normalise.title import title_score
+
+    caption = Line("神戸市バスの車両（神戸市中央区の三宮バスターミナルで）", gap=True, words=3)
+    head = Line("神戸市バス、12系統を廃止へ　運転手不足で4月から再編", gap=True, words=3)
+    assert title_score(caption, 1) < 0 < title_score(head, 1)

@@ -338,10 +338,10 @@ DATE_LINE_RE = re.compile(
     r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     r"\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]", re.IGNORECASE)  # CJK: 11月20日
 KEY_POINTS_RE = re.compile(
-    r"^\W*(?:key points|the essentials|in brief|in short|at a glance|points? clés|l['’]essentiel|"
-    r"en bref|das wichtigste(?: in kürze)?|auf einen blick|lo (?:esencial|más importante)|"
-    r"claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|要点|要點|ポイント|划重点)\W*$",
-    re.IGNORECASE)
+    r"^\W*(?:key points|the essentials|in brief|in short|at a glance|if your time is short|tl;?dr|"
+    r"points? clés|l['’]essentiel|en bref|das wichtigste(?: in kürze)?|auf einen blick|"
+    r"lo (?:esencial|más importante)|claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|"
+    r"要点|要點|ポイント|划重点)\W*$", re.IGNORECASE)
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
 DIGIT_RE = re.compile(r"\d")
 # Author bio, usually after the story: "Jane Doe is a senior correspondent covering ..."
@@ -365,9 +365,9 @@ BULLET_RE = re.compile(r"^(?:[-*•–]|\d{1,2}[.)])\s")
 # The head ends in \S so a long blank run is tried once, not from each of its characters.
 TITLE_SUFFIX_RE = re.compile(r"^(.{14,}?\S)\s+[|–—-]\s+([^|–—-]{2,40})$")
 
-
-# Photo captions in CJK pages: "写真：…", "图片：…", "사진=…"
-CJK_CAPTION_RE = re.compile(r"^[(（\[【]?(?:写真|画像|図|图|图片|圖片|照片|사진)\s*[:：=]")
+# Photo captions in CJK pages: "写真：…", "图片：…", "사진=…"; a label over a table or a video
+CJK_CAPTION_RE = re.compile(r"^(?:[(（\[【]?(?:写真|画像|図|图|图片|圖片|照片|사진)\s*[:：=]|"
+                            r"【(?:表|図|图|写真|画像|動画|グラフ|图表|视频|視頻)】)")
 URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".co.uk", ".io")
 
 

@@ -38,9 +38,16 @@ def _value(parts: TextParts, key: str, value: str) -> None:
         parts.site_name = value
 
 
+# Mailchimp's plain-text part marks a heading "** Heading" over a rule of dashes
+_MC_HEAD_RE = re.compile(r"^\*\* ([^\n]+)\n-{20,}[ \t]*$", re.MULTILINE)
+
+
 def tool_header(text: str, parts: TextParts) -> str:
     """Take an extraction tool's metadata header off the top of a dump into ``parts`` (its
-    keys are the page's own metadata, never story text) and return the rest."""
+    keys are the page's own metadata, never story text) and return the rest; a newsletter's
+    plain-text headings as plain lines."""
+    if "** " in text:
+        text = _MC_HEAD_RE.sub(r"\1", text)
     head = text[:8].lstrip()
     if head.startswith("---"):
         start = text.index("---")

@@ -32,4 +32,8 @@ def past_key_points(lines: list[Line], a: int, b: int) -> int:
             k += 1
         if k > h + 2 and k <= b and lines[k].prose and lines[k].words > 20:
             return k
+        # ... closed by a link to the sources ("See the sources for this fact-check")
+        if k > h + 2 and k < b and lines[k].words <= 8 and not lines[k].prose \
+                and lines[k + 1].prose and lines[k + 1].words > 20:
+            return k + 1
     return a

@@ -31,7 +31,8 @@ _BULLETS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
 # A photo caption: a sentence then its credit, "(Jane Doe / Agency)" or "| AGENCY"
 _CAPTION_TAIL_RE = re.compile(
     r"[.!?]\s+(?:\([^()]{2,60}/[^()]{2,60}\)|\|\s+[A-Z][A-Z .&'-]{1,40})$|"
-    r"[.!?]\s*Credit\W.{2,80}$")  # "... in Tucson.Credit...Rebecca Noble for The Times"
+    r"[.!?]\s*Credit\W.{2,80}$|"  # "... in Tucson.Credit...Rebecca Noble for The Times"
+    r"（[^（）]{2,40}(?:で|にて|撮影)）$|撮影$")  # a Japanese photo caption: "（…駅前で）", "…撮影"
 
 
 def title_score(ln: Line, distance: int) -> float:
@@ -51,7 +52,8 @@ def title_score(ln: Line, distance: int) -> float:
             return -1.0
     if _BUTTON_RE.match(t):  # "Gift this article", "Listen to this story"
         return -1.0
-    if (t.endswith(")") or "|" in t or "Credit" in t) and _CAPTION_TAIL_RE.search(t):
+    if (t.endswith((")", "）", "影")) or "|" in t or "Credit" in t) \
+            and _CAPTION_TAIL_RE.search(t):
         return -1.0
     # a date line; a long headline may name a date ("dal 15 giugno orari estivi: ...")
     if (DIGIT_RE.search(t) and ((DATE_HINT_RE.search(t) and ln.words <= 8)
