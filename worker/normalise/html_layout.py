@@ -19,7 +19,7 @@ from typing import Any
 
 from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
-from worker.normalise.html_boxes import drop_boxes
+from worker.normalise.html_boxes import drop_boxes, head_box
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
 LAYOUT_CELL_WORDS = 60
@@ -220,11 +220,15 @@ def _drop_widgets(root: Any) -> None:
         if el.tag in _NOTES_TAGS and el.getparent() is not None \
                 and _NOTES_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             el.drop_tree()
-    for head in list(root.iter("h2", "h3", "h4", "b", "strong")):
+    for head in list(root.iter("h2", "h3", "h4", "h5", "b", "strong")):
         box = head.getparent()
         if box is None or box.tag not in ("div", "section", "aside", "font", "td") \
-                or box.getparent() is None \
-                or not _RELATED_BOX_RE.match(" ".join(head.text_content().split())):
+                or box.getparent() is None:
+            continue
+        text = " ".join(head.text_content().split())
+        if not _RELATED_BOX_RE.match(text):
+            if head_box(box, head, text):  # a line-up's labelled box, a summary box
+                box.drop_tree()
             continue
         own = len(box.text_content()) - len(head.text_content())
         links = sum(map(len, link_texts(box))) if not nested_links(box) \

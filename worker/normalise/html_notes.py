@@ -19,7 +19,7 @@ from worker.normalise.html_layout import RELATED_RE
 
 # Repost notes and authors'-views statements (matched at a line's start, on short lines).
 _REPOST_RE = re.compile(
-    r"^\W{0,3}(?:本文(?:来自|來自|转载自|轉載自|转自|首发于|首發於|原载于|经授权转载|經授權轉載)|"
+    r"^(?:本文(?:来自|來自|转载自|轉載自|转自|首发于|首發於|原载于|经授权转载|經授權轉載)|"
     r"文章来源[：:]|来源[：:].{0,40}$|"
     r"(?:本?文章?为|本文(?:仅)?代表)作者(?:个人)?(?:独立)?观点|"
     r"this (?:article|story|post|piece) (?:originally |first )?(?:appeared|ran) (?:on|in|at)\b|"
@@ -37,10 +37,12 @@ _REPOST_RE = re.compile(
     r"questo articolo è stato (?:originariamente )?pubblicato (?:originariamente|per la prima "
     r"volta|su|da)\b|dit artikel verscheen (?:eerder|eerst|oorspronkelijk)\b)",
     re.IGNORECASE)
-# First words the non-CJK alternatives start with (the regex runs only on these lines).
-_REPOST_FIRST = frozenset(("this", "republished", "originally", "the", "dieser", "der",
-                           "zuerst", "cet", "article", "este", "publicado", "questo", "dit"))
-_CJK_KEYS = ("本文", "文章", "来源", "來自", "观点")
+# How the alternatives start (the regex runs only on lines that start so: "The" opens many
+# a paragraph, "The views" few), lower-cased; CJK ones by their first two characters.
+_REPOST_STARTS = ("this ", "republished", "originally", "the views", "dieser ", "der artikel",
+                  "der beitrag", "der text", "zuerst", "cet article", "article ", "este ",
+                  "publicado", "questo", "dit artikel")
+_CJK_STARTS = frozenset(("本文", "文章", "来源", "文为"))
 _PICTURE_CREDIT_RE = re.compile(
     r"^[（(]?(?:图片|圖片|题图|題圖|配图|图|圖)(?:来源|來源|来自|來自|源)[：:]")
 _LEADIN_RE = re.compile(r"(?:" + RELATED_RE.pattern[1:] + r"|also read)\s*[:|]\s*\S",
@@ -60,19 +62,28 @@ def drop_page_notes(lines: list[str]) -> list[str]:
     if len(lines) < 3:
         return lines
     lines = _cut_contact(lines)  # (a repost note may stand over the contact block)
-    return [ln for k, ln in enumerate(lines)
-            if not ((k < 2 or k >= len(lines) - 3) and _repost(ln))
-            and not (len(ln) < 40 and _PICTURE_CREDIT_RE.match(ln))
-            and not (ln.count(" ") < 20 and ln[-1] not in ".!?" and _LEADIN_RE.match(ln))]
+    last = len(lines) - 3
+    out = []
+    for k, ln in enumerate(lines):
+        if (k < 2 or k >= last) and _repost(ln):
+            continue
+        if len(ln) < 40 and not ln.isascii() and _PICTURE_CREDIT_RE.match(ln):
+            continue
+        if (":" in ln or "|" in ln) and ln[-1] not in ".!?" and ln.count(" ") < 20 \
+                and _LEADIN_RE.match(ln):
+            continue
+        out.append(ln)
+    return out if len(out) < len(lines) else lines
 
 
 def _repost(line: str) -> bool:
     """A repost note or an authors'-views statement (first and last lines only)."""
     if len(line) > 300:
         return False
-    first = line.lstrip("*#※ ").split(" ", 1)[0].lower()
-    return (first in _REPOST_FIRST or any(k in line for k in _CJK_KEYS)) \
-        and _REPOST_RE.match(line) is not None
+    start = line.lstrip("*#※([ ")
+    if not (start[:2] in _CJK_STARTS or start[:12].lower().startswith(_REPOST_STARTS)):
+        return False
+    return _REPOST_RE.match(start) is not None
 
 
 def _cut_contact(lines: list[str]) -> list[str]:
