@@ -101,3 +101,23 @@ def test_japanese_photo_caption_is_no_headline() -> None:
     caption = Line("神戸市バスの車両（神戸市中央区の三宮バスターミナルで）", gap=True, words=3)
     head = Line("神戸市バス、12系統を廃止へ　運転手不足で4月から再編", gap=True, words=3)
     assert title_score(caption, 1) < 0 < title_score(head, 1)
+
+
+def test_hyphen_chains_speaker_suffixes_and_text_browser_images() -> None:
+    from worker.normalise.textfix import dehyphen
+    from worker.normalise.textparts import Line
+    from worker.normalise.title import title_score
+
+    assert dehyphen("rising 11.2 per cent year-on-", "year to 11.9") \
+        == "rising 11.2 per cent year-on-year to 11.9"
+    assert dehyphen("a re-", "election bid") == "a reelection bid"  # (as before)
+    img = Line("[IMG] Maxine Fell as Lyubov Ranevskaya in The Cherry Orchard", gap=True, words=10)
+    assert title_score(img, 1) < 0
+    text = "\n\n".join([
+        "Kwara to recruit 2,000 teachers for rural schools – Commissioner",
+        "Ilorin, Feb. 14, 2025 (NAN) The Kwara Government says it will recruit 2,000 teachers "
+        "for public primary and junior secondary schools in rural communities this year.",
+        "The commissioner said the portal would open on March 3 and close on March 24, and "
+        "that shortlisted applicants would sit a test in April before any posting."])
+    art = normalise(text.encode(), source=Source(kind="file", location="a.txt"), kind="text")
+    assert art.title == "Kwara to recruit 2,000 teachers for rural schools – Commissioner"

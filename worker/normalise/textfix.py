@@ -46,6 +46,7 @@ def rejoin_markdown_links(text: str) -> str:
 _SUFFIX_RE = re.compile(r"(?:ings?|ment|ments|tions?|sions?|tures?|ly|ed|[a-z]?ers?|ity|ness|ance|"
                         r"ence|able|ible|ous|ive|al)\b")
 _HEAD_RE = re.compile(r"(?:^|\W)\w{1,3}-$")
+_CHAIN_RE = re.compile(r"[^\W\d_]-[^\W\d_]{1,12}-$")
 
 
 _BREAK_RE = re.compile(r"\b\w+-[ \t]*\n\s*\w+")  # \b: not from every letter of a long word
@@ -80,6 +81,8 @@ def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset(), free: bool =
     if cur[-2:-1].islower() and s[:1].islower():
         if _SUSPENDED_RE.match(s):  # "Personal-" + "und Energiekosten": a suspended compound
             return f"{cur} {s}"
+        if _CHAIN_RE.search(cur[-24:]):  # "year-on-" + "year": a hyphenated chain goes on
+            return cur + s
         if _SUFFIX_RE.match(s) or _HEAD_RE.search(cur[-8:]):  # the regex ends at $
             return cur[:-1] + s
         if vocab:

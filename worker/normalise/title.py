@@ -41,8 +41,8 @@ def title_score(ln: Line, distance: int) -> float:
         return -1.0
     if ln.strong or ln.weak or URL_RE.search(t) or BYLINE_RE.match(t):
         return -1.0
-    if t[:2] in _BULLETS:  # one item of a list ("- 48 000 foyers sans électricité")
-        return -1.0
+    if t[:2] in _BULLETS or (t[:1] == "[" and t.startswith(("[IMG]", "[INLINE]", "[BUTTON]"))):
+        return -1.0  # a list item ("- 48 000 foyers sans ..."), a text browser's image alt
     title_case = ln.words >= 6 and _title_case(t)
     two = False  # an opinion headline of two short sentences ("... Don't close it on Sundays.")
     if t.endswith((".", ":", ",", ";")) and not t.endswith("...") \
@@ -278,7 +278,17 @@ def _clause(tail: str) -> bool:
     or more words, two of them lower-case ("– Ilmajoella varaudutaan jo", "- borgere frygter
     længere ventetid"; a name is "La Voz de Galicia", "heise online")."""
     words = tail.split()
+    if len(words) <= 2 and _SPEAKER_RE.match(tail):
+        return True  # who said it: "… for rural schools – Commissioner", "– Police chief"
     return len(words) >= 3 and sum(w[:1].islower() for w in words) >= 2
+
+
+# The speaker a headline credits after its dash (Nigerian, Indian, Kenyan style): a role,
+# not a site's name.
+_SPEAKER_RE = re.compile(
+    r"^(?:\w+ )?(?:commissioner|minister|governor|president|senator|mayor|police|official|"
+    r"officials|expert|experts|chief|ceo|chairman|chairperson|lawmakers?|judge|court|"
+    r"spokes(?:man|woman|person)|residents|stakeholders|union|report|study|survey)$", re.I)
 
 
 _TITLE_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
