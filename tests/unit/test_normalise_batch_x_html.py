@@ -130,7 +130,8 @@ def test_drop_page_notes_cuts_reposts_credits_leadins_and_contacts() -> None:
 
     notes = ["本文来自微信公众号：电车观察室（ID：abc），作者：林晓",
              *STORY[:2], "图片来源：视觉中国", "LEGGI ANCHE: Ghetti avverte il Rimini",
-             "Also Read | Cement stocks: why analysts are wary", *STORY[2:],
+             "Also Read | Cement stocks: why analysts are wary",
+             "اقرأ أيضاً: بلدية إربد تطرح عطاء تأهيل شارع الهاشمي", *STORY[2:],
              "This article originally appeared on The Conversation.",
              "Kontakt", "Per Åström, fastighetschef", "Telefon: 0950-162 45",
              "E-post: per.astrom@example.se"]
