@@ -121,3 +121,15 @@ def test_hyphen_chains_speaker_suffixes_and_text_browser_images() -> None:
         "that shortlisted applicants would sit a test in April before any posting."])
     art = normalise(text.encode(), source=Source(kind="file", location="a.txt"), kind="text")
     assert art.title == "Kwara to recruit 2,000 teachers for rural schools – Commissioner"
+
+
+def test_labelled_photo_caption_and_french_spaced_closing_quote() -> None:
+    from worker.normalise.cues import FULL_STOP_RE, full_stop
+    from worker.normalise.lines import signed_caption
+
+    assert signed_caption("Photo: Hospitality workers say overnight buses will save them "
+                          "hundreds of dollars a month. (ABC News: Lucy Murray)")
+    assert not signed_caption("Photo: the council's plan (in brief) is on page 3 (PDF)")
+    quote = "Mais c'est mieux que rien, et les gens se croisent devant la porte. »"
+    assert full_stop(quote) and FULL_STOP_RE.search(quote)
+    assert not full_stop("Sur le même sujet »")

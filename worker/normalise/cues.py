@@ -19,7 +19,7 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
 SENT_END_RE = re.compile(r"[.!?…。！？।॥۔؟։።။:;][\"'”’»)\]]*$")
-FULL_STOP_RE = re.compile(r"[.!?…。！？।॥۔؟։።။][\"'”’»)\]]*$")
+FULL_STOP_RE = re.compile(r"[.!?…。！？।॥۔؟։።။][\"'”’»)\] \u00a0\u202f]*$")  # (". »")
 
 
 def full_stop(text: str) -> bool:
@@ -27,7 +27,7 @@ def full_stop(text: str) -> bool:
     then closing quotes or brackets only), not scanning the line; keep the two in step."""
     if text.endswith("\n"):  # "$" also matches before a final newline
         return bool(FULL_STOP_RE.search(text))
-    end = text.rstrip("\"'”’»)]")
+    end = text.rstrip("\"'”’»)] \u00a0\u202f")  # French spaces its quotes: "porte. »"
     return bool(end) and end[-1] in ".!?…。！？।॥۔؟։።။"
 
 

@@ -259,9 +259,15 @@ _SIGNED_RE = re.compile(
     r"[)）\]]?$", re.IGNORECASE)
 
 
+_LABELLED_CAPTION_RE = re.compile(r"^(?:photo|image|picture|foto|imagen|bild)\s*:\s.{10,300}"
+                                  r"\((?:[^()]{2,40}[:/][^()]{2,40})\)$", re.IGNORECASE)
+
+
 def signed_caption(text: str) -> bool:
     """A sentence or two about a photo, then its photographer's credit."""
     tail = text[-70:]
+    if text[-1:] == ")" and _LABELLED_CAPTION_RE.match(text):
+        return True  # "Photo: Workers say ... (ABC News: Lucy Murray)"
     if text.isascii() and "photo" not in tail.lower() and "foto" not in tail.lower():
         return False  # (most lines: the regex is never tried)
     m = _SIGNED_RE.search(tail)
