@@ -75,3 +75,20 @@ def test_paid_content_categories_mark_an_ad_without_a_title_marker() -> None:
                         None, None)
     assert not is_sponsored("Sponsors pull out of the festival", ["Sponsorship", "Arts"],
                             None, None)
+
+
+def test_a_podcast_trailer_is_no_episode() -> None:
+    from worker.events.models import Source
+    from worker.feeds.parse import articles_from_feed_bytes
+    from worker.settings import Settings
+
+    def item(kind: str, n: int) -> str:
+        return (f"<item><title>Episode {n}</title><link>https://pod.example/{n}</link>"
+                f"<itunes:episodeType>{kind}</itunes:episodeType><description>{STORY}"
+                "</description></item>")
+    raw = ('<?xml version="1.0"?><rss version="2.0" '
+           'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Pod'
+           f"</title>{item('full', 1)}{item('trailer', 2)}{item('bonus', 3)}</channel></rss>")
+    arts = articles_from_feed_bytes(raw.encode(), source=Source(kind="feed", location="p.xml"),
+                                    settings=Settings(input_roots=[]))
+    assert [a.title for a in arts] == ["Episode 1", "Episode 3"]

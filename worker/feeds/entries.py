@@ -58,6 +58,7 @@ class Entry:
     images: list[Image] = field(default_factory=list)
     language: str | None = None
     source_title: str | None = None  # aggregators: the publisher the entry comes from
+    promo: str | None = None  # why the entry is the feed's own promotion, not an article
 
 
 class FeedStream:
@@ -117,11 +118,12 @@ class FeedStream:
 
     def _key(self, entry: Entry, *, count: bool = False) -> str | None:
         """The entry's identity, or None (counted as skipped) when it has nothing to show."""
-        if entry.title and is_sponsored(entry.title, entry.tags, entry.link, self._site_url):
+        if entry.promo or (entry.title and is_sponsored(entry.title, entry.tags, entry.link,
+                                                        self._site_url)):
             if count:
                 self.skipped += 1
-                self.reasons.append("sponsored item")
-                log.info("skipping sponsored feed entry %r", entry.title[:60])
+                self.reasons.append(entry.promo or "sponsored item")
+                log.info("skipping %s %r", entry.promo or "sponsored item", entry.title[:60])
             return None
         if entry.key and entry.title:
             return entry.key  # a title is enough for _body to succeed: no need to parse

@@ -306,7 +306,10 @@ def _xml_entry(e: Any, feed_authors: list[str], feed_lang: str | None) -> Entry:
                   tags=[str(t.get("label") or t.get("term") or "") for t in e.get("tags") or []
                         if isinstance(t, dict)],
                   images=images, language=lang,
-                  source_title=_str((e.get("source") or {}).get("title")))
+                  source_title=_str((e.get("source") or {}).get("title")),
+                  # a podcast's trailer promotes the show (itunes:episodeType): no episode
+                  promo="podcast trailer" if str(e.get("itunes_episodetype") or "")
+                  .strip().lower() == "trailer" else None)
 
 
 # --- JSON Feed ------------------------------------------------------------------------------
