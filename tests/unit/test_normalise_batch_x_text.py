@@ -26,12 +26,13 @@ def test_a_list_under_a_read_also_box_is_the_story_going_on() -> None:
             "morning and evening rush hours, and that fines would follow a week of warnings.")
     text = "\n\n".join([
         "Odd-even rules reach four more roads", para, para.replace("city", "transport"),
-        "Read also:", "Police fined 1,200 drivers in one week",
+        "Baca juga:", "Police fined 1,200 drivers in one week",
         "The four roads are:", "1. Panjang Road, West", "2. Pramuka Road, East",
         "3. Tentara Pelajar Road, South", para.replace("council", "agency"),
         para.replace("Monday", "Tuesday")])
     art = normalise(text.encode(), source=Source(kind="file", location="a.txt"), kind="text")
-    assert "Read also:" not in art.body and "The four roads are:" in art.body
+    assert "Baca juga:" not in art.body and "The four roads are:" in art.body
+    assert "2. Pramuka Road, East" in art.body  # the story's list, kept
     assert "Police fined 1,200 drivers in one week" not in art.body
     assert art.body[-2:] == (para.replace("council", "agency"), para.replace("Monday", "Tuesday"))
 

@@ -228,6 +228,8 @@ def inline_boxes(lines: list[Line]) -> None:
         if k is not None and not lines[i + 1].prose and lines[k].prose and lines[k].words >= 20:
             ln.boundary, ln.kind = False, ln.kind or "bar"
             lines[i + 1].kind = lines[i + 1].kind or "bar"
+            for x in lines[i + 2:k]:  # (mark_items, before, saw the box as the list's edge)
+                x.item = x.item or not x.prose
             continue
         j = i + 1
         # the linked headline may read as prose ("Lyon : la rue ... piétonne ?"): no stop
