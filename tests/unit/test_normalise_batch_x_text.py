@@ -134,3 +134,11 @@ def test_labelled_photo_caption_and_french_spaced_closing_quote() -> None:
     quote = "Mais c'est mieux que rien, et les gens se croisent devant la porte. »"
     assert full_stop(quote) and FULL_STOP_RE.search(quote)
     assert not full_stop("Sur le même sujet »")
+
+
+def test_a_newsletters_reply_prompt_is_furniture() -> None:
+    from worker.normalise.cues import STRONG_RE
+
+    assert STRONG_RE.search("Have a question about your bill? Reply to this email and we'll "
+                            "answer it in next week's issue.")
+    assert not STRONG_RE.search("She did not reply to the email the council sent on Monday.")

@@ -66,7 +66,6 @@ def credit_cue(text: str) -> bool:
             return False
     return bool(CREDIT_RE.search(text))
 
-
 # Furniture cues that rarely occur in story prose: count against lines up to ~40 words.
 STRONG_RE = re.compile(
     r"newsletter|subscribe\b|subscription|subscribers? only|"
@@ -75,7 +74,8 @@ STRONG_RE = re.compile(
     r"privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|"
     r"\bread (?:more|also|next|the full)\b|click here|download (?:the|our)|javascript|"
     r"your browser|unsubscribe|in your inbox|to your inbox|paywall|free trial|"
-    r"listen to (?:this|the) article|\bshare (?:this|on|via)\b|\bskip to\b|licensing rights|"
+    r"reply to this e-?mail|listen to (?:this|the) article|\bshare (?:this|on|via)\b|\bskip to\b|"
+    r"licensing rights|"
     # subscription prompts in other languages
     r"abonnez-vous|réservé aux abonnés|suscr[ií]bete|(?:exclusivo|solo) para suscriptores|"
     r"jetzt abonnieren|nur für abonnenten|assine (?:já|agora|o)|exclusivo para assinantes|"
