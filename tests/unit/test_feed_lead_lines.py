@@ -92,3 +92,33 @@ def test_a_podcast_trailer_is_no_episode() -> None:
     arts = articles_from_feed_bytes(raw.encode(), source=Source(kind="feed", location="p.xml"),
                                     settings=Settings(input_roots=[]))
     assert [a.title for a in arts] == ["Episode 1", "Episode 3"]
+
+
+def test_batch_y_rules() -> None:
+    from worker.feeds.entries import clean_title
+    from worker.feeds.entry_rules import leading_block, not_an_article
+
+    assert clean_title("[Photo] Пожар на складе") == "Пожар на складе"
+    assert clean_title("Hanse+ | Wohnungsmarkt: Mieten steigen") == "Wohnungsmarkt: Mieten steigen"
+    assert clean_title("C++ | a new standard") == "C++ | a new standard"  # (no brand: kept)
+    long = "Животное заметили утром родители, которые вели детей на занятия в школу номер 14."
+    body, byline = drop_lead_lines(["Forwarded From МЧС Северграда", long, "Ещё."])
+    assert body == [long, "Ещё."] and byline == ["МЧС Северграда"]
+    assert drop_lead_lines(["Лось вышел к школе", long], "Лось вышел к школе")[0] == [long]
+    quote = ["“The sea keeps the receipts.”", "— Harbourmaster J. T. Pollard, evidence to the "
+             "Board of Trade inquiry at the harbour office, 1912"]
+    assert drop_lead_lines(quote, "“The sea keeps the receipts.”")[0] == quote
+    cut = "Мост через Ольховку закроют на капитальный ремонт с 20 октября в 9 утра"
+    assert drop_lead_lines([cut, long], "Мост через Ольховку закроют…")[0] == [long]
+    body, byline = drop_lead_lines(["By Rosa Delgado and Ken Ishikawa", "The Millbrook Messenger",
+                                    STORY])
+    assert body == [STORY] and byline == ["By Rosa Delgado and Ken Ishikawa"]
+    body, byline = drop_lead_lines(["מאת: איתי לוי", STORY])
+    assert body == [STORY] and byline == ["מאת: איתי לוי"]
+    assert leading_block("<h2>\n <a name='x'></a>\n The problem\n</h2><p>Text.</p>") \
+        == "The problem"
+    assert leading_block("<p>Text first.</p><h2>Later</h2>") is None
+    assert not_an_article(None, ["Скидки до 50%.", "Реклама. ООО «Т». erid: 2VtzqvXk3Lm"], "T")
+    assert not not_an_article(None, ["Ведущий сказал: erid — это токен рекламы."], "T")
+    assert clean_authors(["Marcus Oyelaran, KAVR"]) == ("Marcus Oyelaran",)
+    assert clean_authors(["סאמר חורי ונועה ברגר"]) == ("סאמר חורי", "נועה ברגר")

@@ -34,7 +34,8 @@ def author_parts(value: str) -> list[str]:
     return [_KO_ROLE_RE.sub("", _CJK_ROLE_RE.sub("", p)) for p in _CJK_SEP_RE.split(value) if p]
 
 _EMAIL_RE = re.compile(r"[^\s@()<>]+@[^\s@()<>]+\.[^\s@()<>]+")
-BYLINE_RE = re.compile(r"^(?:(by|written by)|von|par|por|door|av|af)[:\s]\s*", re.IGNORECASE)
+BYLINE_RE = re.compile(r"^(?:(by|written by)|von|par|por|door|av|af|מאת|بقلم)[:\s]\s*",
+                       re.IGNORECASE)
 AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en)\s)\s*", re.IGNORECASE)
 # "Sam Jones in Madrid": a reporter's location appended to the byline.
 _IN_PLACE_RE = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*)\s+in\s+"
@@ -60,11 +61,19 @@ def _org_like(name: str) -> bool:
     return name[:4].casefold() == "the " or _ORG_END_RE.search(name) is not None
 
 
+_ACRONYM_RE = re.compile(r"[A-Z]{3,6}(?:[- ][A-Z0-9]{1,4})?")
+# Hebrew joins the last name with the prefix "ו" ("and"): "סאמר חורי ונועה ברגר"
+_HE_AND_RE = re.compile(r"\s+ו(?=[\u05d0-\u05ea]{2})")
+
+
 def _names(value: str) -> list[str]:
     """"A, B and C" / "A; B" / "A und B" as names; "Doe, Jane" and "A, Staff Writer" stay.
     An outlet or a desk named beside people ("A, B, and the X Newsroom", "A, Inland Ledger")
     is no author; named alone it is (the only credit the entry has)."""
     parts = [p.strip(" ,") for p in AND_RE.split(value)]
+    if len(parts) == 1 and "ו" in value and len(value.split()) >= 4:
+        he = _HE_AND_RE.split(value)
+        parts = he if len(he) == 2 and all(len(p.split()) >= 2 for p in he) else parts
     # "National Coastal and Water Agency": one name whose own "and" joins no two people
     one_org = len(parts) == 2 and "," not in value and parts[1][:4].casefold() != "the " \
         and _ORG_END_RE.search(parts[1]) is not None
@@ -72,6 +81,8 @@ def _names(value: str) -> list[str]:
         names = [n.strip() for p in parts[:-1] for n in p.split(",")] + [parts[-1]]
     else:
         named = [p.strip() for p in value.split(",") if not _ROLE_RE.search(p)]
+        if len(named) > 1:  # "Marcus Oyelaran, KAVR": a station's call sign or an acronym
+            named = [p for p in named if not _ACRONYM_RE.fullmatch(p)] or named
         names = named if named and all(2 <= len(p.split()) <= 4 for p in named) else [value]
     people = [n for n in names if n and not _org_like(n)]
     return people if people and len(people) < len(names) else names

@@ -23,6 +23,7 @@ from worker.feeds.authors import clean_authors, is_login
 from worker.feeds.entry_rules import (
     has_text,
     is_sponsored,
+    leading_block,
     link_post_target,
     not_an_article,
     page_link,
@@ -200,6 +201,12 @@ class FeedStream:
 
 def _body(entry: Entry) -> list[str]:
     paras = _paras(entry.html, markup=True) if entry.html else []
+    if len(paras) > 1 and entry.html and (lead := leading_block(entry.html)):
+        # a section heading or a code block opening the post is not its first paragraph
+        k = 0
+        while k < len(paras) - 1 and " ".join(paras[k].split()) in lead:
+            k += 1
+        paras = paras[k:]
     if not paras and entry.text:  # plain text, or the summary when the content was empty
         paras = _paras(entry.text, markup=bool(entry.html) and "<" in entry.text)
     if not paras and not entry.title:
@@ -226,7 +233,7 @@ def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: 
     if not title:
         words = " ".join(body).split()
         title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
-    body, byline = drop_lead_lines(body)
+    body, byline = drop_lead_lines(body, title if entry.title else "")
     if not body:
         body = [title]  # headline-only entries (link blogs) are still news items
     lang = entry.language or feed_lang or detect_language(title + "\n" + "\n".join(body[:10]))
@@ -313,6 +320,10 @@ def _is_link_list(markup: str) -> bool:
 
 
 _SEPS = (" - ", " – ", " — ", " | ")
+# A feed converter's media tag ("[Photo]", "[Видео]") or a paywall brand ("Hanse+ |", "SZ+:")
+# opening a title
+_TITLE_TAG_RE = re.compile(r"^(?:\[(?:photo|video|audio|gallery|фото|видео|foto|vídeo|vidéo|"
+                           r"galerie)\]\s*|[\w.]{1,12}\+\s*[|·:–-]\s+)", re.IGNORECASE)
 
 
 def clean_title(title: str, source: str | None = None, site: str | None = None) -> str:
@@ -323,6 +334,8 @@ def clean_title(title: str, source: str | None = None, site: str | None = None) 
         if "<" in title:
             title = strip_markup(title)
     title = " ".join(title.split())
+    if title[:1] == "[" or "+" in title[:14]:  # "[Photo] ...", "Hanse+ | ...": no headline words
+        title = _TITLE_TAG_RE.sub("", title, count=1) or title
     src, site = " ".join((source or "").split()), " ".join((site or "").split()).casefold()
     for sep in _SEPS:
         head, _, tail = title.rpartition(sep)

@@ -35,7 +35,7 @@ def link_post_target(markup: str | None) -> str | None:
 # Ad networks inject items into publishers' feeds with a marker opening the title
 # ("PR:", "【PR】", "[AD]", "Sponsored:", "Anzeige:"). A marker alone is not enough (a story
 # about PR firms may start "PR: …"): the item must also be filed as an ad or leave the site.
-_AD_WORDS = (r"PR|AD|Ad|Sponsored|SPONSORED|Promoted|Advertisement|Anzeige|Werbung|"
+_AD_WORDS = (r"PR|AD|Ad|Sponsored|SPONSORED|Promoted|Advertisement|Anzeige|Werbung|תוכן שיווקי|"
              r"Publicidad|Publicité|Pubblicità|Reklama|Mainos|Annonce|広告|プロモーション|광고|广告|推广")
 _AD_TITLE_RE = re.compile(rf"^\s*(?:[\[【(（]\s*(?:{_AD_WORDS})\s*[\]】)）]|"
                           rf"(?:{_AD_WORDS})\s*[:：])")
@@ -91,11 +91,17 @@ _IMAGE_PATH_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|heic)$", re.IGNORECAS
 _REMOVED = frozenset({"[removed]", "[deleted]", "[ removed by reddit ]", "[removed by moderator]"})
 
 
+_ERID_RE = re.compile(r"\berid\s*[:=]\s*[0-9A-Za-z]{8,}")
+
+
 def not_an_article(url: str | None, body: list[str], title: str) -> str | None:
     """Why a built entry is no article (None when it is one): it links straight to an
     image file and has no text of its own, or its text is a removed-post marker."""
     if body and body[0][:1] == "[" and body[0].strip().casefold() in _REMOVED:
         return "removed post"
+    # Russian law marks every ad with "Реклама" and its registry token ("erid: 2Vtz...")
+    if body and "erid" in body[-1] and _ERID_RE.search(body[-1]):
+        return "advertisement (erid)"
     # the address first: a cheap test that almost every entry fails
     if url and _IMAGE_PATH_RE.search(url.split("#", 1)[0].split("?", 1)[0]) \
             and all(" ".join(p.split()) == title for p in body):
@@ -182,6 +188,20 @@ def unescape_residual(text: str) -> str:
 
 
 _TAG_RE = re.compile(r"<[^>]*>")
+# A heading or a code block that opens an entry's markup (Dev.to, Hashnode, Ghost posts)
+_LEAD_BLOCK_RE = re.compile(r"^\s*(?:<(?:div|section|figure)\b[^>]*>\s*)*<(h[1-6]|pre)\b[^>]*>"
+                            r"(.{0,3000}?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def leading_block(markup: str) -> str | None:
+    """The text, spaced, of a heading or a code block that opens ``markup``, or None."""
+    head = markup[:400].lower()
+    if not head.lstrip().startswith("<") or ("<h" not in head and "<pre" not in head):
+        return None
+    m = _LEAD_BLOCK_RE.match(markup)
+    if m is None:
+        return None
+    return " ".join(htmllib.unescape(_TAG_RE.sub(" ", m.group(2))).split()) or None
 
 
 def strip_markup(value: str) -> str:

@@ -54,6 +54,26 @@ _TRAILER_RE = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|Learn more about your ad[- ]
                          r"(?: Visit \S+)?)\s*$", re.I)
 
 
+# A channel post forwarded from another (Telegram through RSSHub): its source is the credit
+_FORWARDED_RE = re.compile(r"^Forwarded From\s+(.{2,80})$")
+
+
+def _capital(word: str) -> bool:
+    """Capitalised, or in a script without case (Hebrew, Arabic, CJK)."""
+    c = word[:1]
+    return c.isupper() or (c.isalpha() and not c.islower())
+
+
+def _repeats(para: str, title: str) -> bool:
+    """The paragraph is the title, or the title cut short ("…") is how it starts."""
+    p, t = para.casefold().rstrip(" .:"), title.casefold().rstrip(" .")
+    if t.endswith(("…", "...")):  # (a full paragraph the feed cut its title from stays)
+        t = t.rstrip("….").rstrip()
+        return len(t) >= 20 and p.startswith(t) and len(p.split()) <= 20 \
+            and not any(c in para for c in ".!?")
+    return p == t
+
+
 def _furniture(para: str, words: int) -> bool:
     if words <= 8 and (_RELEASE_RE.match(para) or _MAIL_OR_PHONE_RE.match(para)):
         return True
@@ -65,25 +85,40 @@ def _furniture(para: str, words: int) -> bool:
     return words <= 60 and bool(_SPONSOR_RE.match(para) or _REPUBLISHED_RE.match(para))
 
 
-def drop_lead_lines(body: list[str]) -> tuple[list[str], list[str]]:
+def drop_lead_lines(body: list[str], title: str = "") -> tuple[list[str], list[str]]:
     """Leading "By Jane Doe" and "Updated: ..." lines and other furniture are not the first
-    paragraph; the byline still names the authors when the feed did not."""
+    paragraph; the byline still names the authors when the feed did not (so does a
+    forwarded post's source). A first line repeating the title (a bold lead line that the
+    feed cut into the title) goes too."""
     byline: list[str] = []
+    if len(body) > 1 and body[0][:1] == "F" and (m := _FORWARDED_RE.match(body[0])):
+        body, byline = body[1:], [m.group(1)]
+    # (the story goes on under it: not a quote post's attribution, "— J. T. Pollard, 1912")
+    if len(body) > 1 and title and len(body[0]) <= 300 and len(body[1].split()) >= 12 \
+            and body[1][:1] not in "—–-~" and _repeats(body[0], title):
+        body = body[1:]
     if any(p[-1:] == "]" or "choices" in p for p in body):  # (cheap tests first)
         body = [t for p in body if (t := _TRAILER_RE.sub("", p))]
+    after_byline = False
     while len(body) > 1:
         words = len(body[0].split())
         m = BYLINE_RE.match(body[0]) if words <= 10 else None
         name = body[0][m.end():].split(",")[0] if m else ""
-        if name and all(w[:1].isupper() or AND_RE.fullmatch(f" {w} ")
+        if name and all(_capital(w) or AND_RE.fullmatch(f" {w} ")
                         for w in name.split()) and not name.endswith((".", "!", "?")):
-            byline = [body[0]]
+            byline, after_byline = [body[0]], True
+            body = body[1:]
+            continue
+        if after_byline and words <= 5 and all(map(_capital, body[0].split())) \
+                and not any(c in body[0] for c in ".!?"):
+            pass  # the writer's outlet or role under the byline ("The Millbrook Messenger")
         elif len(body) > 2 and words <= 40 and _CREDIT_LINE_RE.match(body[1]):
             body = body[1:]  # a caption, then its credit line (dropped next)
         elif not ((words <= 10 and _STAMP_RE.match(body[0])) or _furniture(body[0], words)
                   or (words <= 40 and _CAPTION_CREDIT_RE.search(body[0]))
                   or _CREDIT_LINE_RE.match(body[0])):
             break
+        after_byline = False
         body = body[1:]
     while body and (m := _PREFIX_RE.match(body[0])):
         rest = body[0][m.end():].lstrip()
