@@ -31,9 +31,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # Bytes that are not C0 controls (tab, LF, FF, CR and ESC count as text).
 _NOT_CTRL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))
-# Control characters (C0 minus tab/newline, DEL, C1), zero-width and BOM code points.
+# Control characters (C0 minus tab/newline, DEL, C1), zero-width and BOM code points. The
+# zero-width non-joiner stays: Persian, Kurdish and Indic words are spelled with it.
 _CTRL_RE = re.compile(
-    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u2060\ufeff\ufffe\xad]")
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2060\ufeff\ufffe\xad]")
 _ASCII_CTRL = bytes([*range(0, 9), 0x0b, *range(0x0e, 0x20), 0x7f])  # _CTRL_RE below 0x80
 _NEWLINES_RE = re.compile("\r\n?|[\x0c\u2028\u2029\x85]")
 _SPACES_RE = re.compile("[\xa0\u2000-\u200a\u202f\u205f]")
