@@ -15,3 +15,15 @@ def test_zero_width_non_joiner_stays_in_persian_words() -> None:
 
 def _art(text: str) -> object:
     return normalise(text.encode(), source=Source(kind="file", location="a.txt"), kind="text")
+
+
+def test_hebrew_prose_and_read_also_box() -> None:
+    para = ("הספרייה העירונית החדשה של באר שבע תיפתח לקהל ביום ראשון, כך הודיעה היום העירייה. "
+            "הבניין בן ארבע הקומות נבנה בסמוך לתחנת הרכבת ועלותו הוערכה בעשרות מיליוני שקלים.")
+    text = "\n\n".join([
+        "באר שבע: הספרייה העירונית החדשה תיפתח לקהל מיד אחרי פסח", "מאת: יעל בן-דוד",
+        para, para.replace("ראשון", "שני"), "עוד באתר:", "יריד הספרים העברי יגיע השנה גם לדימונה",
+        para.replace("ראשון", "שלישי"), para.replace("ראשון", "רביעי")])
+    art = _art(text)
+    assert len(art.body) == 4  # type: ignore[attr-defined]
+    assert "יריד הספרים העברי יגיע השנה גם לדימונה" not in art.body  # type: ignore[attr-defined]

@@ -18,7 +18,8 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              r"(?:prze)?czytaj (?:też|także|również)|читайте (?:також|также|тоже)|"
              r"preberite še|pročitajte (?:i|još)|прочетете още|loe ka|skaitykite taip pat|"
              # (Hindi: "पढ़ें" ends in vowel signs, no \b after them: stop at the consonant)
-             r"xem thêm|tin liên quan|διαβάστε (?:επίσης|ακόμη|ακόμα)|קראו (?:עוד|גם)|"
+             r"xem thêm|tin liên quan|διαβάστε (?:επίσης|ακόμη|ακόμα)|"
+             r"קראו (?:עוד|גם)|עוד (?:באתר|בנושא)|"
              r"관련\s?기사|(?:यह|ये) भी प(?:ढ|\u095d)")
 # "Comments" as a section head, in the languages of READ_ALSO and the dev set
 COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reactie|kommentarer|"
@@ -30,7 +31,7 @@ READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi i̇lgin
                   "přečtěte "
                   "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj "
                   "przeczytaj читайте preberite pročitajte прочетете loe skaitykite "
-                  "xem tin διαβάστε קראו 관련기사 관련 पढ़ें \u095dें पढ़िए")
+                  "xem tin διαβάστε קראו באתר בנושא 관련기사 관련 पढ़ें \u095dें पढ़िए")
 
 # Word-set prefilters: the cue regexes are slow alternations, so they only run on lines
 # containing one of their key words (keeps plain text at thousands of articles a second).

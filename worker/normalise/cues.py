@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
+ARABIC_RE = re.compile(r"[\u0600-\u06ff\u05d0-\u05ea]")  # (and Hebrew: both glue their particles)
 SENT_END_RE = re.compile(r"[.!?…。！？।॥۔؟։።။:;][\"'”’»)\]]*$")
 FULL_STOP_RE = re.compile(r"[.!?…。！？।॥۔؟։።။][\"'”’»)\] \u00a0\u202f]*$")  # (". »")
 
@@ -318,8 +318,8 @@ COMMENT_META_RE = re.compile(
     r"^[@\w/.-]{2,40}\s*(?:[·•|-]\s*)?\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)s?\.?\s+ago\b",
     re.IGNORECASE,
 )
-BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av)(?::\s*|\s+)(?=\S)",
-                        re.IGNORECASE)
+BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av|מאת|بقلم)(?::\s*|\s+)"
+                       r"(?=\S)", re.IGNORECASE)
 DATE_HINT_RE = re.compile(
     r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년])).*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
     r"dec)[a-z]*\.? \d", re.IGNORECASE)

@@ -121,7 +121,7 @@ def _features(lines: list[Line]) -> None:
         if cjk > 10:
             ln.stop = max(ln.stop, 0.3)
         elif n >= 12 and ln.stop < 0.15 and len(ARABIC_RE.findall(t)) > 40:
-            ln.stop = 0.15  # Arabic glues its particles to words: few stand-alone stop words
+            ln.stop = 0.15  # Arabic and Hebrew glue particles to words: few stand-alone stop words
         # CJK prose has no spaces but does have sentence stops; headlines and captions don't
         ln.sentence = (full_stop(t) and not t.isupper()) or (
             cjk > 10 and any(c in t for c in "。！？"))
