@@ -27,3 +27,9 @@ def test_hebrew_prose_and_read_also_box() -> None:
     art = _art(text)
     assert len(art.body) == 4  # type: ignore[attr-defined]
     assert "יריד הספרים העברי יגיע השנה גם לדימונה" not in art.body  # type: ignore[attr-defined]
+
+
+def test_greek_upper_case_may() -> None:
+    from worker.normalise.dates import parse_date_hint
+
+    assert str(parse_date_hint("ΚΥΡΙΑΚΗ 18 ΜΑΪΟΥ 2025"))[:10] == "2025-05-18"

@@ -24,7 +24,7 @@ _NAMES = (
     "huhtikuuta huhtikuu dubna duben kwietnia kwiecień aprilie nisan április apríla квітня "
     "travnja अप्रैल अप्रेल απριλίου απριλιου απρίλιος",
     "toukokuuta toukokuu maj května květen maja aprílie mayıs május mája травня svibnja "
-    "मई μαΐου μαιου μάιος",
+    "मई μαΐου μαιου μαϊου μάιος",  # (upper case keeps only the dialytika: "ΜΑΪΟΥ")
     "kesäkuuta kesäkuu června červen czerwca czerwiec iunie haziran június júna червня "
     "lipnja जून ιουνίου ιουνιου ιούνιος",
     "heinäkuuta heinäkuu července červenec lipca lipiec iulie temmuz július júla липня "
