@@ -33,3 +33,15 @@ def test_greek_upper_case_may() -> None:
     from worker.normalise.dates import parse_date_hint
 
     assert str(parse_date_hint("ΚΥΡΙΑΚΗ 18 ΜΑΪΟΥ 2025"))[:10] == "2025-05-18"
+
+
+def test_whatsapp_bold_title_and_hindi_danda_dateline() -> None:
+    from worker.normalise.meta import local_dateline
+
+    para = ("शहर में सिटी बसों से रोज़ सफ़र करने वालों के लिए राहत की ख़बर है। नगर परिवहन निगम "
+            "ने तय किया है कि बसें रात 11 बजे तक चलेंगी।")
+    assert local_dateline(f"इंदौर। {para}") == ("इंदौर", para)
+    assert local_dateline(f"इंदौर। {para[:40]}")[0] is None
+    art = _art("\n\n".join(["*इंदौर में अब रात 11 बजे तक चलेंगी सिटी बसें*", f"इंदौर। {para}",
+                            para.replace("11", "12")]))
+    assert art.title == "इंदौर में अब रात 11 बजे तक चलेंगी सिटी बसें"  # type: ignore[attr-defined]

@@ -266,6 +266,8 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
     title = " ".join(_MD_HEAD_RE.sub("", lines[j].text) for j in range(top, end + 1))
     if title[:2] in ("**", "=="):  # a text browser's heading rule: "****** Headline ******"
         title = title.strip("*= ")
+    elif title[:1] in "*_" and title[-1:] == title[:1] and len(title) > 2:
+        title = title.strip("*_ ")  # WhatsApp / Markdown bold or italic: "*Headline*"
     m = TITLE_SUFFIX_RE.match(title)
     if m and len(m.group(2).split()) <= 4 and not _clause(m.group(2)):
         title, parts.site_name = m.group(1), m.group(2)
