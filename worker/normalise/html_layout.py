@@ -20,6 +20,7 @@ from typing import Any
 from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
 from worker.normalise.html_boxes import drop_boxes, head_box
+from worker.normalise.html_tables import drop_side_tables
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
 LAYOUT_CELL_WORDS = 60
@@ -54,14 +55,19 @@ def is_layout_table(table: Any) -> bool:
                or len(cell.text_content().split()) >= LAYOUT_CELL_WORDS for cell in cells)
 
 
-def untable_layout(root: Any) -> None:
+def untable_layout(root: Any) -> list[Any]:
     """Every layout table (its own rows and cells, not a data table nested in it) becomes
-    <div>s; the elements keep their children, text and tails."""
-    for table in [t for t in root.iter("table") if is_layout_table(t)]:
+    <div>s; the elements keep their children, text and tails. Returns the data tables."""
+    data: list[Any] = []
+    layout: list[Any] = []
+    for table in root.iter("table"):
+        (layout if is_layout_table(table) else data).append(table)
+    for table in layout:
         parts = table.xpath(_OWN_PARTS)
         cells = table.xpath(_OWN_CELLS)
         for el in (table, *parts, *cells):
             el.tag = "div"
+    return data
 
 
 def mark_line_breaks(root: Any) -> None:
@@ -165,8 +171,9 @@ _DONATE_RE = re.compile(r"donat(?:e|ion)", re.IGNORECASE)
 # (a caption's class in the Nordic languages, Finnish, Dutch and Italian too)
 _CAPTION_KEYS = ("photo", "caption", "bildtext", "bildetekst", "billedtekst", "kuvateksti",
                  "bijschrift", "didascalia")
-_CAPTION_P_RE = re.compile(r"caption|photo[-_]{1,2}(?:desc|source|credit)|bildtext|bildetekst|"
-                           r"billedtekst|kuvateksti|bijschrift|didascalia", re.IGNORECASE)
+_CAPTION_P_RE = re.compile(r"caption|photo[-_]{1,2}(?:desc|source|credit|te?xt)|"
+                           r"bildtext|bildetekst|billedtekst|kuvateksti|bijschrift|didascalia",
+                           re.IGNORECASE)
 
 
 @functools.cache
@@ -265,8 +272,10 @@ def prepare_tree(root: Any) -> None:
     from lxml import etree
 
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
-    untable_layout(root)
+    tables = untable_layout(root)
     mark_line_breaks(root)
+    if tables:
+        drop_side_tables(tables)  # match boxes, standings, a release's info table
     _drop_widgets(root)
     # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
     # trafilatura drops it with the block; out of an ad wrapper around the slot, too

@@ -7,7 +7,8 @@
 - a short picture-credit line in a CJK story ("图片来源：视觉中国");
 - a link to another story with a lead-in in any language ("LEGGI ANCHE: ...",
   "Also Read | ...");
-- the contact block closing a press release: a "Kontakt" / "Enquiries:" head over short
+- a line with no letter or figure (an access-key anchor's ":::");
+- the contact block or line closing a press release: a "Kontakt" / "Enquiries:" head over short
   name, phone and e-mail lines (and what little follows it: "Page last updated ...").
 """
 
@@ -54,6 +55,10 @@ _CONTACT_HEAD_RE = re.compile(
     r"yhteystiedot|lisätietoja|contacto(?:s| de prensa)?|contatt[oi]|contato|contatos|"
     r"contact presse|renseignements|contactpersoon|contactgegevens|kontakty?|"
     r"informacje dla mediów)\s*:?$", re.IGNORECASE)
+# A press-contact line closing a release: "新聞聯絡人：清潔科 林股長 聯絡電話：04-2000-0000"
+_CONTACT_LINE_RE = re.compile(r"^(?:新聞聯絡人|新闻联系人|媒體聯絡人|媒体联系人|聯絡人|联系人|"
+                              r"(?:media|press) contact|pressekontakt|contacto de prensa|"
+                              r"contact presse|contatto stampa)\s*[:：]", re.IGNORECASE)
 _REACH_RE = re.compile(r"@|\d{2,4}[ -]?\d{2,3}[ -]?\d{2,4}")
 
 
@@ -68,6 +73,10 @@ def drop_page_notes(lines: list[str]) -> list[str]:
         if (k < 2 or k >= last) and _repost(ln):
             continue
         if len(ln) < 40 and not ln.isascii() and _PICTURE_CREDIT_RE.match(ln):
+            continue
+        if len(ln) < 8 and not any(map(str.isalnum, ln)):
+            continue  # an anchor's ":::" or a rule of dashes: no text
+        if k >= last and len(ln) < 120 and _CONTACT_LINE_RE.match(ln) and _REACH_RE.search(ln):
             continue
         if (":" in ln or "|" in ln) and ln[-1] not in ".!?" and ln.count(" ") < 20 \
                 and _LEADIN_RE.match(ln):

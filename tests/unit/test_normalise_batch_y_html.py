@@ -1,0 +1,56 @@
+"""Blind batch y, HTML pages: data tables beside a story, press-contact lines, captions."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from worker.normalise.html_layout import prepare_tree
+from worker.normalise.html_notes import drop_page_notes
+
+_STORY = "<p>" + "The home side won the match after a late goal before a big crowd. " * 3 + "</p>"
+
+
+def _text(html: str) -> str:
+    root = lxml.html.fromstring(html)
+    prepare_tree(root)
+    return " ".join(root.text_content().split())
+
+
+def test_standings_and_stats_tables_under_a_heading_go() -> None:
+    page = (f"<html><body><div class='body'>{_STORY}<h2>League table</h2>"
+            "<table class='standings'><tr><td>1.</td><td>Ferencvaros</td><td>53</td></tr>"
+            "<tr><td>2.</td><td>Puskas</td><td>47</td></tr></table><h2>Stats</h2>"
+            "<table><tr><th>A</th><th></th><th>B</th></tr><tr><td>54%</td><td>Possession</td>"
+            "<td>46%</td></tr><tr><td>17</td><td>Shots</td><td>9</td></tr></table>"
+            "</div></body></html>")
+    text = _text(page)
+    assert "Ferencvaros" not in text and "Possession" not in text and "Stats" not in text
+    assert "late goal" in text
+
+
+def test_a_table_the_story_introduces_stays() -> None:
+    page = (f"<html><body>{_STORY}<p>Results of the round:</p><table><tr><td>A - B</td>"
+            "<td>2-1</td></tr><tr><td>C - D</td><td>0-0</td></tr><tr><td>E - F</td>"
+            f"<td>1-3</td></tr></table>{_STORY}</body></html>")
+    assert "C - D" in _text(page)
+    # a heading over a table the story goes on after stays too
+    page = page.replace("<p>Results of the round:</p>", "<h3>Results</h3>")
+    assert "C - D" in _text(page)
+
+
+def test_a_release_info_table_with_a_date_goes() -> None:
+    page = ("<html><body><h2>Notice</h2><table><tr><th>發布機關</th><td>環境保護局</td></tr>"
+            "<tr><th>發布日期</th><td>114-05-20</td></tr></table>"
+            f"{_STORY}<table><tr><th>Event</th><td>2025-05-20</td></tr>"
+            "<tr><th>Venue</th><td>Town hall</td></tr></table></body></html>")
+    text = _text(page)
+    assert "發布機關" not in text
+    assert "Town hall" in text  # a table after the story's text is the story's
+
+
+def test_press_contact_line_and_bare_anchor_go() -> None:
+    story = ["第一段新聞內容。" * 5, "第二段新聞內容。" * 5, "第三段新聞內容。" * 5]
+    lines = [":::", *story, "新聞聯絡人：清潔科 林股長 聯絡電話：04-2000-0000 分機 321"]
+    assert drop_page_notes(lines) == story
+    kept = [*story, "聯絡人表示，民眾可於上班時間洽詢，詳情見網站公告。"]
+    assert drop_page_notes(kept) == kept
