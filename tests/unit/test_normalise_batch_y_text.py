@@ -45,3 +45,13 @@ def test_whatsapp_bold_title_and_hindi_danda_dateline() -> None:
     art = _art("\n\n".join(["*इंदौर में अब रात 11 बजे तक चलेंगी सिटी बसें*", f"इंदौर। {para}",
                             para.replace("11", "12")]))
     assert art.title == "इंदौर में अब रात 11 बजे तक चलेंगी सिटी बसें"  # type: ignore[attr-defined]
+
+
+def test_a_sentence_ending_on_a_short_last_line_is_joined() -> None:
+    from worker.normalise.lines import logical_lines
+
+    text = ("«Це перша партія, яку ми повністю профінансували з кредиту банку. Наступні "
+            "вагони надійдуть\nвлітку», — розповіла заступниця міського голови Оксана\n"
+            "Дяченко.\n\nНаступний абзац.")
+    texts = [ln.text for ln in logical_lines(text)]
+    assert texts[0].endswith("Оксана Дяченко.") and texts[1] == "Наступний абзац."

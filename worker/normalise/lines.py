@@ -144,6 +144,9 @@ def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
         return prev[-2:-1].islower() and s[:1].islower()
     if not _LINK_RUN_RE.search(prev[-1:]) or s.startswith(("http://", "https://")):
         return False  # (a bare address under a headline: a clipping's source line)
+    if len(prev) >= 60 and len(s.split()) <= 3 and FULL_STOP_RE.search(s) \
+            and raw[i + 1:i + 2] in ([], [""]):
+        return True  # a long line's sentence ends on a short last one ("... Оксана" "Дяченко.")
     # ("”Jos ..." / "»Wir ...": a quote opening a paragraph, Nordic and German style)
     if (s[:1] in _GLUE and not (s[:1] in "”»" and s[1:2].isalpha())) \
             or (s[:1].islower() and len(s) > 2):
@@ -205,7 +208,6 @@ def _continues(lines: list[str], lo: int, hi: int) -> bool:
             low += lines[i + 1][:1].islower()
     return low >= 0.25 * near
 
-
 _PULL_SPAN = 150  # paragraphs either side; real stories are shorter than this
 
 
@@ -258,7 +260,6 @@ _SIGNED_RE = re.compile(
     r"(?:photo|foto|ảnh|צילום|تصوير|φωτογραφία|撮影)s?\s*[:：/=]\s*[^\s.!?:][^.!?:]{1,50})"
     r"[)）\]]?$", re.IGNORECASE)
 
-
 _LABELLED_CAPTION_RE = re.compile(r"^(?:photo|image|picture|foto|imagen|bild)\s*:\s.{10,300}"
                                   r"\((?:[^()]{2,40}[:/][^()]{2,40})\)$", re.IGNORECASE)
 
@@ -272,7 +273,6 @@ def signed_caption(text: str) -> bool:
         return False  # (most lines: the regex is never tried)
     m = _SIGNED_RE.search(tail)
     return m is not None and len(text) - len(tail) + m.start() >= 15
-
 
 _MD_IMAGE_RE = re.compile(r"^!\[[^\]]{0,300}\]\(([^)\s]{1,500})[^)]{0,200}\)$")
 _MD_ITALIC_RE = re.compile(r"^(?:_[^_]{2,300}_|\*[^*]{2,300}\*)$")
@@ -385,7 +385,6 @@ def wire_lead(lines: list[Line], i: int, text: str) -> str:
         return text
     place, rest = split_dateline(f"{head} - {text}")  # an all-caps place, not a caption's
     return f"{head} - {text}" if place and place.isupper() and rest == text else text
-
 
 _ITEM_RE = re.compile(r"^(?:\d{1,2}[.)]|[-•*·▪●–])\s")
 
