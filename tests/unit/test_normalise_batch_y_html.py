@@ -54,3 +54,22 @@ def test_press_contact_line_and_bare_anchor_go() -> None:
     assert drop_page_notes(lines) == story
     kept = [*story, "聯絡人表示，民眾可於上班時間洽詢，詳情見網站公告。"]
     assert drop_page_notes(kept) == kept
+
+
+def test_summary_list_over_the_story_goes_with_its_heading() -> None:
+    page = ("<html><body><div><h2>Key points:</h2><ul class='summary-list'><li>Exports up 18%"
+            f"</li><li>Output up 9%</li></ul>{_STORY}<ul class='tags'><li>Coffee</li></ul>"
+            "<ul><li>Bring water</li><li>Wear boots</li></ul></div></body></html>")
+    text = _text(page)
+    assert "Exports up" not in text and "Key points" not in text
+    assert "Coffee" in text and "Bring water" in text
+
+
+def test_wire_sign_off_and_pitch_lines() -> None:
+    from worker.normalise.page_notes import PITCH_RE, TRAILER_RE
+
+    assert TRAILER_RE.match("Reporte de María Fernanda Ruiz; Editado por Julián Ospina")
+    assert TRAILER_RE.match("(Reportage Jean Dupont; édité par Marc Durand)")
+    assert not TRAILER_RE.match("Reporte de la Contraloría; editado en 2024, el informe dice.")
+    assert PITCH_RE.match("Recibe el boletín diario de Mercados en tu bandeja de entrada.")
+    assert not PITCH_RE.match("Recibe el premio el alcalde de la ciudad en una ceremonia.")

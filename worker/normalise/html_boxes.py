@@ -9,6 +9,8 @@ before trafilatura reads it (called by ``html_layout``'s widget pass):
 - a labelled data box: a heading over three or more paragraphs that each open with a bold
   label ("<p><strong>ARBITRO:</strong> ...", "REFEREE:", "Scorers:"), as a match report's
   line-ups or a results sheet are printed;
+- a summary list over the story (``<ul class="summary">``, "key-points", "highlights"):
+  a few short points the story then tells;
 - a summary box over the story: a "Key takeaways" / "In brief" / "要点" heading over a list
   of points (often written by AI, with a note saying so).
 """
@@ -32,6 +34,9 @@ _SUMMARY_HEAD_RE = re.compile(
     r"^\W*(?:(?:key|main|quick) takeaways?|takeaways|highlights|tl;?dr|(?:ai|quick|story|"
     r"article) summary|summary of (?:the|this) (?:article|story)|in het kort|kort sagt|"
     r"i korthet|kurz (?:gesagt|und knapp)|lyhyesti|摘要|核心要点|핵심 요약)\W*$", re.IGNORECASE)
+_SUMMARY_LIST_RE = re.compile(r"summary|key-?points|highlights|takeaways", re.IGNORECASE)
+_POINT_WORDS = 25
+_HEAD_TAGS = frozenset(("h2", "h3", "h4", "h5", "p", "strong", "b"))
 # A box this long is a container, not a box beside the story.
 _BOX_CHARS = 1500
 
@@ -52,6 +57,16 @@ def drop_boxes(root: Any, names: str) -> None:
             if el.getparent() is not None \
                     and _INFOBOX_RE.search(f"{el.get('class', '')} {el.get('id', '')}") \
                     and len(el.text_content()) < _BOX_CHARS:
+                el.drop_tree()
+    if "summary" in low or "points" in low or "highlights" in low or "takeaways" in low:
+        for el in list(root.iter("ul", "ol")):
+            if el.getparent() is not None and _SUMMARY_LIST_RE.search(el.get("class") or "") \
+                    and len(el.text_content()) < _BOX_CHARS \
+                    and all(len(li.text_content().split()) < _POINT_WORDS for li in el):
+                head = el.getprevious()  # its heading: "Key points:"
+                if head is not None and head.tag in _HEAD_TAGS \
+                        and len(head.text_content()) < 40:
+                    head.drop_tree()
                 el.drop_tree()
 
 
