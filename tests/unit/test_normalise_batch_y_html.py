@@ -73,3 +73,14 @@ def test_wire_sign_off_and_pitch_lines() -> None:
     assert not TRAILER_RE.match("Reporte de la Contraloría; editado en 2024, el informe dice.")
     assert PITCH_RE.match("Recibe el boletín diario de Mercados en tu bandeja de entrada.")
     assert not PITCH_RE.match("Recibe el premio el alcalde de la ciudad en una ceremonia.")
+
+
+def test_reference_list_and_figure_label_lines_go() -> None:
+    story = ["Die Forschenden hatten an 28 Standorten den Gesang aufgezeichnet. " * 3] * 3
+    refs = ["Quelle", "Seidel, K. et al.: Skylark song. Journal of Avian Biology, 2025",
+            "Weitere Literatur", "Brumm, H.: Noise and song. J. Anim. Ecol. 73, 2004"]
+    assert drop_page_notes([*story, *refs]) == story
+    assert drop_page_notes(["Abb. 2: Frequenzbereich des Gesangs", *story]) == story
+    # a "Sources" subhead over the story's own paragraphs stays; so does a figure in prose
+    lines = [story[0], "Sources", *story, "Figure skating is back in town."]
+    assert drop_page_notes(lines) == lines

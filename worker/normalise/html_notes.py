@@ -7,6 +7,9 @@
 - a short picture-credit line in a CJK story ("图片来源：视觉中国");
 - a link to another story with a lead-in in any language ("LEGGI ANCHE: ...",
   "Also Read | ...");
+- a reference list closing a science story: a "Quelle" / "References" / "参考文献" heading
+  over short citation lines;
+- a figure's caption by its label: "Abb. 2: ...", "Figure 3. ...", "图1 ...";
 - a line with no letter or figure (an access-key anchor's ":::");
 - the contact block or line closing a press release: a "Kontakt" / "Enquiries:" head over short
   name, phone and e-mail lines (and what little follows it: "Page last updated ...").
@@ -59,6 +62,15 @@ _CONTACT_HEAD_RE = re.compile(
 _CONTACT_LINE_RE = re.compile(r"^(?:新聞聯絡人|新闻联系人|媒體聯絡人|媒体联系人|聯絡人|联系人|"
                               r"(?:media|press) contact|pressekontakt|contacto de prensa|"
                               r"contact presse|contatto stampa)\s*[:：]", re.IGNORECASE)
+_REFS_HEAD_RE = re.compile(
+    r"^(?:references?|sources?|bibliography|literatur|weitere literatur|quellen?|quellenangaben|"
+    r"fuentes?|referencias|bibliograf[ií]a|références|bibliographie|fonti|riferimenti|"
+    r"referências|fontes|bronnen|literatuur|källor|kilder|lähteet|źródła|zdroje|literatura|"
+    r"források|kaynaklar|kaynakça|источники|литература|джерела|参考文献|参考资料|參考資料|出典|"
+    r"참고문헌|출처)\s*[:：]?$", re.IGNORECASE)
+_FIGURE_RE = re.compile(r"^(?:abb(?:ildung)?\.?|fig(?:ure|\.)?|grafik|kuva|rys\.?|obr\.?|рис\.?|"
+                        r"ábra|图|圖)\s?\d{1,2}[a-z]?\s?[:.|–-]", re.IGNORECASE)
+_FIGURE_FIRST = frozenset("aAfFgGkKrRoOрРáÁ图圖")
 _REACH_RE = re.compile(r"@|\d{2,4}[ -]?\d{2,3}[ -]?\d{2,4}")
 
 
@@ -66,13 +78,15 @@ def drop_page_notes(lines: list[str]) -> list[str]:
     """``lines`` without the notes above (the list itself when there are none)."""
     if len(lines) < 3:
         return lines
-    lines = _cut_contact(lines)  # (a repost note may stand over the contact block)
+    lines = _cut_references(_cut_contact(lines))  # (a repost note may stand over them)
     last = len(lines) - 3
     out = []
     for k, ln in enumerate(lines):
         if (k < 2 or k >= last) and _repost(ln):
             continue
         if len(ln) < 40 and not ln.isascii() and _PICTURE_CREDIT_RE.match(ln):
+            continue
+        if ln[:1] in _FIGURE_FIRST and len(ln) < 400 and _FIGURE_RE.match(ln):
             continue
         if len(ln) < 8 and not any(map(str.isalnum, ln)):
             continue  # an anchor's ":::" or a rule of dashes: no text
@@ -107,5 +121,18 @@ def _cut_contact(lines: list[str]) -> list[str]:
         if 2 * sum(map(len, lines[:k])) >= total \
                 and all(ln.count(" ") < 15 for ln in tail) \
                 and any(_REACH_RE.search(ln) for ln in tail):
+            return lines[:k]
+    return lines
+
+
+def _cut_references(lines: list[str]) -> list[str]:
+    """Everything from a reference-list head in the last lines, when only citation-length
+    lines follow it and most of the text is above it."""
+    total = sum(map(len, lines))
+    for k in range(max(2, len(lines) - 8), len(lines) - 1):
+        head = lines[k]
+        if len(head) > 30 or not _REFS_HEAD_RE.match(head):
+            continue
+        if 2 * sum(map(len, lines[:k])) >= total and all(len(ln) < 400 for ln in lines[k + 1:]):
             return lines[:k]
     return lines
