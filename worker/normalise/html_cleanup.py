@@ -27,6 +27,7 @@ from worker.normalise.cues import (
     full_stop,
 )
 from worker.normalise.dates import DATE_LABEL_RE
+from worker.normalise.html_labels import COMMENTS_RE, HEAD_FIRST, LABEL_PARA_RE
 from worker.normalise.html_layout import RELATED_RE, dek_after_headline
 from worker.normalise.lines import drop_pull_quotes
 from worker.normalise.page_notes import PITCH_RE, TRAILER_RE
@@ -42,39 +43,6 @@ _DEK_CLASS_RE = re.compile(
 
 
 _HEADS = ("h2", "h3", "h4", "h5", "h6")
-# (and the word in de fr es pt it nl pl sv fi cs ro tr hu ru uk: "Comentários", "Yorumlar (18)")
-_COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|replies|"
-                          r"comentários|comentarios|commentaires|kommentare|commenti|"
-                          r"reacties|komentarze|kommentarer|kommentit|komentáře|comentarii|"
-                          r"yorumlar|hozzászólások|комментарии|коментарі)"
-                          r"(?:\s*\(\d+\))?:?$|^(?:leave a (?:comment|reply)|join the "
-                          r"(?:conversation|discussion))\b", re.IGNORECASE)
-# Short furniture paragraphs kept from inside an article container: a follower count, a
-# source line ("Quelle: F.A.Z."), the reporter's location under the byline
-_LABEL_PARA_RE = re.compile(
-    r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
-    r"^\W{0,3}\d{1,3}\s*min(?:ute)?s?\.?\s+(?:read|de lecture|de lectura|de leitura)\W*$|"
-    r"^(?:quelle|source|sources|fuente|fonte|fonti|bron|forrás|źródło|zdroj|kaynak|lähde|kilde|"
-    r"källa|sursa|sumber|джерело|источник)\s*:\s*\S.{0,40}$|"
-    # an editing credit under the story: "Edição: Jane Doe", "Redakcja: ..."
-    r"^(?:edição|edición|edited by|editing by|redakcja|redakce|redação|redacción|"
-    r"szerkesztette|düzenleme)\s*:?\s*(?-i:[A-ZÀ-Þ])[\w.'’ -]{1,60}$|"
-    r"^reporting from (?-i:[A-Z])[\w.,'’ -]{1,50}$|"  # a place, not "Reporting from the scene"
-    # a wire's credit line: "Reporting by Jane Doe; Editing by John Roe"
-    r"^(?:additional )?(?:reporting|writing) by (?-i:[A-Z])[^.]{0,120};\s*editing by\b|"
-    # a partner credit closing the story
-    r"^this (?:story|article|report) was (?:produced|published|reported) (?:in (?:partnership|"
-    r"collaboration) with|with (?:support|funding) from)\b|"
-    r"^story continues (?:below|after (?:this|the) (?:ad|advertisement))$|"
-    # a press release's contact and date lines over its text
-    r"^(?:media |press )?contact(?: information)?\s*:\s*\S.{0,100}(?:@|\d{3}[-. ]\d{4})|"
-    r"^release date\s*:?\s*[\d/.-]{6,10}$|"
-    # pagination under the story: "Page 1 2 3 Next >>"
-    r"^(?:page\s+)?\d{1,3}(?:\s+\d{1,3})+(?:\s+next)?(?:\s*(?:>>|»|›))?$|"
-    # a labelled date line left in the text: "Published - October 10, 2025 09:12 pm IST"
-    r"^\W{0,3}(?:published|updated|posted|last updated|modified)\b\W{0,4}(?:on\s)?"
-    r"(?=.{0,30}\b(?:19|20)\d\d\b)[\w ,.:/+-]{6,60}$",
-    re.IGNORECASE)
 # Class or id of a byline / dek element: its text under the headline is no paragraph
 # A row of short link labels, not a table row: "Printer-friendly version | E-mail this story"
 _LINK_ROW_RE = re.compile(r"^[^\W\d][\w'’ -]{1,29}(?: \| [^\W\d][\w'’ -]{1,29})+$")
@@ -236,7 +204,7 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
             continue  # "Last updated:" whose <time> trafilatura left out
         if ":" in ln and _LINK_LEADIN_RE.match(ln) and spaces < 20 and ln[-1] not in ".!?":
             continue  # "Related: <headline>", an inline link to another story
-        if spaces < 12 and (_LABEL_PARA_RE.match(ln) or (
+        if spaces < 12 and (LABEL_PARA_RE.match(ln) or (
                 not full_stop(ln) and _strong(ln)
                 and not TAIL_HEAD_RE.search(ln))):  # (a paywall heading cuts the tail)
             continue  # "Advertisement · Scroll to continue", "Publicidad", a sign-up line
@@ -335,7 +303,7 @@ def has_comments_head(root: Any) -> bool:
     for el in root.iter("div", "span"):  # (two walks: no tag to read and compare)
         text = el.text
         if text and len(text) < 60 and not text.isspace() and _may_open_head(text) \
-                and _COMMENTS_RE.match(" ".join(text.split())):
+                and COMMENTS_RE.match(" ".join(text.split())):
             return True
     for el in root.iter("p", "li", "blockquote", *_HEADS):
         own = el.text
@@ -343,22 +311,16 @@ def has_comments_head(root: Any) -> bool:
             continue  # the whole text starts as its own text does
         text = el.text_content()
         if len(text) < 60 and _may_open_head(text) \
-                and _COMMENTS_RE.match(" ".join(text.split())):
+                and COMMENTS_RE.match(" ".join(text.split())):
             return True
     return False
 
 
-# What _COMMENTS_RE's match can start with: a digit (\d: any decimal digit) or the first
-# letter of a word; no other character matches these under IGNORECASE (all code points
-# checked in the tests).
-_HEAD_FIRST = frozenset("cCrRlLjJkKyYhHкК\u212a")
-
-
 def _may_open_head(text: str) -> bool:
     """Whether ``text`` (not all spaces) may start a comments head: its first non-space
-    character, as ``_COMMENTS_RE`` sees it, must open one (most texts ruled out here)."""
+    character, as ``COMMENTS_RE`` sees it, must open one (most texts ruled out here)."""
     first = text.lstrip()[:1]
-    return first in _HEAD_FIRST or first.isdecimal()
+    return first in HEAD_FIRST or first.isdecimal()
 
 
 def _before_comments(lines: list[str], root: Any, has_head: bool | None = None) -> list[str]:
@@ -374,7 +336,7 @@ def _before_comments(lines: list[str], root: Any, has_head: bool | None = None) 
         else:
             text = el.text_content()
             texts.append((n, text))
-        if len(text) < 60 and _COMMENTS_RE.match(" ".join(text.split())):
+        if len(text) < 60 and COMMENTS_RE.match(" ".join(text.split())):
             heads.append(n)
     if not heads:
         return lines  # most pages: no element's text normalised
