@@ -55,3 +55,20 @@ def test_a_sentence_ending_on_a_short_last_line_is_joined() -> None:
             "Дяченко.\n\nНаступний абзац.")
     texts = [ln.text for ln in logical_lines(text)]
     assert texts[0].endswith("Оксана Дяченко.") and texts[1] == "Наступний абзац."
+
+
+def test_release_dateline_with_a_local_date_buttons_and_markdown_items() -> None:
+    from worker.normalise.meta import dateline_date, local_dateline
+    from worker.normalise.textparts import Line
+    from worker.normalise.title import title_score
+
+    para = ("Cluj-Napoca, 22 mai 2025 – Primăria Municipiului lansează programul, prin care "
+            "asociațiile de proprietari pot primi o finanțare nerambursabilă de 40.000 lei.")
+    assert local_dateline(para)[0] == "Cluj-Napoca"
+    assert str(dateline_date(para))[:10] == "2025-05-22"
+    for button in ("Share this article", "Read this story", "Markeer alles als gelezen",
+                   "Mark all as read", "Website bezoeken"):
+        assert title_score(Line(button, True, words=len(button.split())), 0) < 0, button
+    head = "Mark all as read before the council meets"
+    assert title_score(Line(head, True, words=8), 0) > 0
+

@@ -372,6 +372,7 @@ def story_line(lines: list[Line], i: int, text: str, first: bool) -> str:
         text = _MD_REF_LINK_RE.sub(r"\1", _REF_MARK_RE.sub("", text))
     if "*" in text or "_" in text:
         text = _MD_EMPH_RE.sub(lambda m: m.group(1) or m.group(2), text)
+        text = text[2:] if text[:2] == "* " else text  # a Markdown list item's marker
     return wire_lead(lines, i, text) if first else text
 
 

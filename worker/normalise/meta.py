@@ -249,9 +249,10 @@ _LOCAL_OPENERS = STOPWORDS["de"]
 # Nigeria's agency with a date and its name: "Ilorin, Feb. 14, 2025 (NAN) The ...".
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?")
 _DASH_LOCAL_RE = re.compile(
-    rf"^([{_UP}][\w'’]+(?: [{_UP}][\w'’]+){{0,2}})(?:, [{_UP}][\w.]{{1,8}})?"
+    rf"^([{_UP}][\w'’-]+(?: [{_UP}][\w'’-]+){{0,2}})(?:, [{_UP}][\w.]{{1,8}})?"
     rf"(?:\.?\s?[-–—]{{1,2}}|(?:, ({_MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}))?"
-    rf" \([A-Z]{{2,8}}\)(?:\s?[-–—]{{1,2}})?)\s+(?=[{_UP}\"“«])")
+    rf" \([A-Z]{{2,8}}\)(?:\s?[-–—]{{1,2}})?|, (\d{{1,2}}\.? [^\W\d_]{{3,12}}\.? \d{{4}}) [-–—])"
+    rf"\s+(?=[{_UP}\"“«])")
 _DANDA_LOCAL_RE = re.compile(r"^([\u0900-\u097f]{2,}(?: [\u0900-\u097f]{2,})?)।\s+")
 # Labels that open a paragraph the same way and are no place
 _LABELS_NOT_PLACES = frozenset({
@@ -288,7 +289,8 @@ def dateline_date(para: str) -> datetime | None:
     city, rest = split_dateline(para)
     if city is None:
         d = _DASH_LOCAL_RE.match(para) if para[:1].isupper() else None
-        return parse_date_hint(d.group(2), keep_offset=True) if d and d.group(2) else None
+        day = d and (d.group(2) or d.group(3))  # (a release's "Cluj-Napoca, 22 mai 2025 –")
+        return parse_date_hint(day, keep_offset=True) if day else None
     m = _PR_DATE_RE.search(para[: len(para) - len(rest)])
     return parse_date_hint(m.group(0), keep_offset=True) if m else None
 

@@ -80,8 +80,11 @@ def title_score(ln: Line, distance: int) -> float:
     return score - 3.0 if two else score
 
 
-_BUTTON_RE = re.compile(r"^(?:gift|share|save|listen to|print|e-?mail|bookmark|read)(?: "
-                        r"\w+)?(?: this)? (?:article|story|page|post)\W*$", re.IGNORECASE)
+_BUTTON_RE = re.compile(r"^(?:(?:gift|share|save|listen to|print|e-?mail|bookmark|read)(?: "
+                        r"\w+)?(?: this)? (?:article|story|page|post)|mark all as read|"
+                        r"markeer alles als gelezen|alle als gelesen markieren|"
+                        r"tout marquer comme lu|marcar todo como leído|visit (?:the )?website|"
+                        r"website bezoeken|zur website|visiter le site)\W*$", re.IGNORECASE)
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[a-z][.!?]) (?=[A-Z])")
 
 
