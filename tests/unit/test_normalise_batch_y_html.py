@@ -84,3 +84,28 @@ def test_reference_list_and_figure_label_lines_go() -> None:
     # a "Sources" subhead over the story's own paragraphs stays; so does a figure in prose
     lines = [story[0], "Sources", *story, "Figure skating is back in town."]
     assert drop_page_notes(lines) == lines
+
+
+def test_comment_heads_with_a_count_and_their_first_letters() -> None:
+    import re
+    import sys
+
+    from worker.normalise.html_labels import COMMENTS_RE, HEAD_FIRST
+
+    assert COMMENTS_RE.match("Vastaukset (27)") and COMMENTS_RE.match("Ý kiến (18)")
+    assert COMMENTS_RE.match("Bình luận")
+    assert not COMMENTS_RE.match("Respuestas") and not COMMENTS_RE.match("Ý kiến chuyên gia")
+    first = re.compile("[crljkyhкbvaáoýов]", re.IGNORECASE)
+    assert all(chr(c) in HEAD_FIRST for c in range(sys.maxunicode + 1) if first.match(chr(c)))
+
+
+def test_author_box_and_bold_signature_close_the_story() -> None:
+    from worker.normalise.html_notes import drop_bold_signature
+
+    story = ["Puhelinkielto on ollut voimassa kuukauden, ja välitunnit ovat muuttuneet. " * 2] * 3
+    bio = ["Kirjoittanut Liisa Karvonen", "Äidinkielen opettaja Oulusta. Kirjoitan koulusta."]
+    assert drop_page_notes(["312", *story, *bio]) == story
+    root = lxml.html.fromstring("<div><p>Story.</p><p><strong>Thanh Hà</strong></p></div>")
+    assert drop_bold_signature([*story, "Thanh Hà"], root) == story
+    plain = lxml.html.fromstring("<div><p>Thanh Hà</p></div>")
+    assert drop_bold_signature([*story, "Thanh Hà"], plain) == [*story, "Thanh Hà"]

@@ -22,7 +22,7 @@ from worker.normalise.html_layout import (
     drop_note_marks,
     prepare_tree,
 )
-from worker.normalise.html_notes import drop_page_notes
+from worker.normalise.html_notes import drop_bold_signature, drop_page_notes
 from worker.normalise.html_parse import (
     check_depth,
     count_nodes,
@@ -301,8 +301,8 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     text = getattr(doc, "text", None) or ""
     if doc is not None:  # before the cleanup, which drops the headline it repeats
         parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
-    lines = drop_page_notes(clean_main_text(text, root, parts.description, parts.title,
-                                            comments_head))
+    lines = drop_bold_signature(drop_page_notes(clean_main_text(
+        text, root, parts.description, parts.title, comments_head)), root)
     if doc is not None:
         parts.site_name = parts.site_name or doc.sitename
         if not parts.authors and doc.author:

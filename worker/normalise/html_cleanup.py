@@ -39,7 +39,8 @@ _TABLE_RULE_RE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
 _DEK_CLASS_RE = re.compile(
     r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
     r"chapeau|\bdeck\b|teaser-text|article-summary|subt[ií]tulo|sottotitolo|untertitel|"
-    r"sous-titre|bajada|linha-fina|excerpt|intro-?text|ingress", re.IGNORECASE)
+    r"sous-titre|bajada|linha-fina|excerpt|intro-?text|ingress|\bsapo\b|"
+    r"(?:^|\s)description(?:\s|$)", re.IGNORECASE)
 
 
 _HEADS = ("h2", "h3", "h4", "h5", "h6")

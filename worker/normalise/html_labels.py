@@ -9,9 +9,14 @@ import re
 COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|replies|"
                          r"comentários|comentarios|commentaires|kommentare|commenti|"
                          r"reacties|komentarze|kommentarer|kommentit|komentáře|comentarii|"
-                         r"yorumlar|hozzászólások|комментарии|коментарі)"
+                         r"yorumlar|hozzászólások|комментарии|коментарі|bình luận)"
                          r"(?:\s*\(\d+\))?:?$|^(?:leave a (?:comment|reply)|join the "
-                         r"(?:conversation|discussion))\b", re.IGNORECASE)
+                         r"(?:conversation|discussion))\b|"
+                         # words that head other lists too count only with a count:
+                         # "Vastaukset (27)", "Ý kiến (18)"
+                         r"^(?:vastaukset|válaszok|respostas|respuestas|réponses|risposte|"
+                         r"antwoorden|odpowiedzi|ответы|відповіді|yanıtlar|ý kiến)"
+                         r"\s*\(\d+\)$", re.IGNORECASE)
 # Short furniture paragraphs kept from inside an article container: a follower count, a
 # source line ("Quelle: F.A.Z."), the reporter's location under the byline
 LABEL_PARA_RE = re.compile(
@@ -42,4 +47,4 @@ LABEL_PARA_RE = re.compile(
 # What COMMENTS_RE's match can start with: a digit (\d: any decimal digit) or the first
 # letter of a word; no other character matches these under IGNORECASE (all code points
 # checked in the tests).
-HEAD_FIRST = frozenset("cCrRlLjJkKyYhHкК\u212a")
+HEAD_FIRST = frozenset("cCrRlLjJkKyYhHкКbBvVáÁaAoOýÝоОвВ\u212a\u1c80\u1c82")

@@ -10,7 +10,9 @@
 - a reference list closing a science story: a "Quelle" / "References" / "参考文献" heading
   over short citation lines;
 - a figure's caption by its label: "Abb. 2: ...", "Figure 3. ...", "图1 ...";
-- a line with no letter or figure (an access-key anchor's ":::");
+- a short line with no letter (an access-key anchor's ":::", a like count);
+- an author box after the story: "Kirjoittanut Liisa Karvonen" and the bio under it;
+- the author's name closing the story in bold (``<p><strong>Thanh Hà</strong></p>``);
 - the contact block or line closing a press release: a "Kontakt" / "Enquiries:" head over short
   name, phone and e-mail lines (and what little follows it: "Page last updated ...").
 """
@@ -18,6 +20,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from worker.normalise.html_layout import RELATED_RE
 
@@ -71,6 +74,12 @@ _REFS_HEAD_RE = re.compile(
 _FIGURE_RE = re.compile(r"^(?:abb(?:ildung)?\.?|fig(?:ure|\.)?|grafik|kuva|rys\.?|obr\.?|рис\.?|"
                         r"ábra|图|圖)\s?\d{1,2}[a-z]?\s?[:.|–-]", re.IGNORECASE)
 _FIGURE_FIRST = frozenset("aAfFgGkKrRoOрРáÁ图圖")
+# "Written by" over an author box, in the languages BYLINE_RE's "By" misses
+_WRITTEN_BY_RE = re.compile(r"^(?:written by|kirjoittanut|geschrieben von|escrito por|écrit par|"
+                            r"scritto da|skrevet af|skrivet av|skrevet av|geschreven door|"
+                            r"napisane przez|napisał[a]?|írta|yazan)\s+(?-i:[A-ZÀ-ÞĀ-ſ])",
+                            re.IGNORECASE)
+_NAME_WORD_RE = re.compile(r"^[^\W\d_][\w'’.-]*$")
 _REACH_RE = re.compile(r"@|\d{2,4}[ -]?\d{2,3}[ -]?\d{2,4}")
 
 
@@ -78,7 +87,8 @@ def drop_page_notes(lines: list[str]) -> list[str]:
     """``lines`` without the notes above (the list itself when there are none)."""
     if len(lines) < 3:
         return lines
-    lines = _cut_references(_cut_contact(lines))  # (a repost note may stand over them)
+    # (a repost note may stand over these blocks)
+    lines = _cut_author_box(_cut_references(_cut_contact(lines)))
     last = len(lines) - 3
     out = []
     for k, ln in enumerate(lines):
@@ -88,8 +98,8 @@ def drop_page_notes(lines: list[str]) -> list[str]:
             continue
         if ln[:1] in _FIGURE_FIRST and len(ln) < 400 and _FIGURE_RE.match(ln):
             continue
-        if len(ln) < 8 and not any(map(str.isalnum, ln)):
-            continue  # an anchor's ":::" or a rule of dashes: no text
+        if len(ln) < 8 and not any(map(str.isalpha, ln)):
+            continue  # an anchor's ":::", a like count ("312"): no text
         if k >= last and len(ln) < 120 and _CONTACT_LINE_RE.match(ln) and _REACH_RE.search(ln):
             continue
         if (":" in ln or "|" in ln) and ln[-1] not in ".!?" and ln.count(" ") < 20 \
@@ -135,4 +145,32 @@ def _cut_references(lines: list[str]) -> list[str]:
             continue
         if 2 * sum(map(len, lines[:k])) >= total and all(len(ln) < 400 for ln in lines[k + 1:]):
             return lines[:k]
+    return lines
+
+
+def _cut_author_box(lines: list[str]) -> list[str]:
+    """Everything from a "Written by <name>" line among the last three, when the story
+    (most of the text) is above it."""
+    total = sum(map(len, lines))
+    for k in range(max(2, len(lines) - 3), len(lines)):
+        ln = lines[k]
+        if ln.count(" ") < 6 and ln[-1] not in ".!?" and _WRITTEN_BY_RE.match(ln) \
+                and 2 * sum(map(len, lines[:k])) >= total:
+            return lines[:k]
+    return lines
+
+
+def drop_bold_signature(lines: list[str], root: Any) -> list[str]:
+    """The author's name closing the story as a paragraph of its own in bold: two to four
+    capitalised words, which the page prints as ``<p><strong>Name</strong></p>``."""
+    last = lines[-1] if len(lines) >= 3 else ""
+    words = last.split()
+    if not 2 <= len(words) <= 4 or len(last) > 40 \
+            or not all(w[0].isupper() and _NAME_WORD_RE.match(w) for w in words):
+        return lines
+    for el in root.iter("strong", "b"):
+        p = el.getparent()
+        if p is not None and p.tag == "p" and " ".join(el.text_content().split()) == last \
+                and " ".join(p.text_content().split()) == last:
+            return lines[:-1]
     return lines
