@@ -109,3 +109,16 @@ def test_author_box_and_bold_signature_close_the_story() -> None:
     assert drop_bold_signature([*story, "Thanh Hà"], root) == story
     plain = lxml.html.fromstring("<div><p>Thanh Hà</p></div>")
     assert drop_bold_signature([*story, "Thanh Hà"], plain) == [*story, "Thanh Hà"]
+
+
+def test_date_row_after_the_header_box_of_the_headline() -> None:
+    from worker.normalise.html import extract_html
+
+    story = "<p>" + "Cyklister og gående kan nu komme fra havnen til banegården. " * 4 + "</p>"
+    page = ("<html><body><div class='article'><div class='header'><h1>Ny cykelbro åbner</h1>"
+            "<div class='lead'><p>Efter et års forsinkelse.</p></div></div>"
+            "<div class='meta'><div class='byline'>Mette Skov</div><div class='dateline'>"
+            f"7. marts 2025 kl. 06.00</div></div>{story * 3}</div></body></html>")
+    assert extract_html(page).date_lines == ["7. marts 2025 kl. 06.00"]
+    undated = page.replace("7. marts 2025 kl. 06.00", "Randers")
+    assert extract_html(undated).date_lines == []

@@ -342,8 +342,10 @@ def _date_by_headline(root: Any) -> list[str]:
     """A date printed in one of the few elements under the headline (<p class="date">),
     for pages with no date in their metadata or <time> elements."""
     for h1 in islice(root.iter("h1"), 2):
-        sib = h1.getnext()
+        sib, up = h1.getnext(), h1.getparent()
         for _ in range(4):
+            if sib is None and up is not None:  # the h1 closes a header box: the box's
+                sib, up = up.getnext(), None    # next siblings (the byline and date row)
             if sib is None:
                 break
             text = " ".join(sib.text_content().split()) if isinstance(sib.tag, str) else ""
