@@ -72,3 +72,14 @@ def test_release_dateline_with_a_local_date_buttons_and_markdown_items() -> None
     head = "Mark all as read before the council meets"
     assert title_score(Line(head, True, words=8), 0) > 0
 
+
+
+def test_a_caption_block_over_a_labelled_photo_credit_is_no_headline() -> None:
+    para = ("Власти Нижегородской области планируют с 1 июня запустить регулярный речной "
+            "маршрут до Бора, сообщили в региональном министерстве транспорта в четверг.")
+    art = _art("\n".join([
+        "В Нижнем Новгороде летом запустят речной маршрут до Бора", "Анна Кузнецова",
+        "17 апреля 2025, 09:15", "", "Судно на подводных крыльях у причала в Нижнем Новгороде",
+        "Фото: Александр Морозов / «Лента Дня»", "", para, "", para.replace("1 июня", "2 июня")]))
+    assert art.title == "В Нижнем Новгороде летом запустят речной маршрут до Бора"  # type: ignore[attr-defined]
+    assert "Судно на подводных крыльях у причала в Нижнем Новгороде" not in art.body  # type: ignore[attr-defined]

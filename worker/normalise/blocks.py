@@ -29,7 +29,6 @@ from worker.normalise.cues import (
     URL_RE,
 )
 from worker.normalise.key_points import POINT_MARKS
-from worker.normalise.lines import after_list
 from worker.normalise.textparts import Line
 
 log = logging.getLogger(__name__)
@@ -224,7 +223,7 @@ def inline_boxes(lines: list[Line]) -> None:
                 or not _INLINE_LABEL_RE.match(ln.text):
             continue
         # one linked headline, then the story's own list: "The four roads are:", "1. ..."
-        k = after_list(lines, i + 2)
+        k = _after_list(lines, i + 2)
         if k is not None and not lines[i + 1].prose and lines[k].prose and lines[k].words >= 20:
             ln.boundary, ln.kind = False, ln.kind or "bar"
             lines[i + 1].kind = lines[i + 1].kind or "bar"
@@ -263,6 +262,19 @@ def inline_boxes(lines: list[Line]) -> None:
                 if h == i + 1 or h < j - 1 or lines[h - 1].words <= 2 or (
                         x.text[:2] == lines[i + 1].text[:2] and x.text[:2] in POINT_MARKS):
                     x.kind = x.kind or "bar"
+
+
+_ITEM_RE = re.compile(r"^(?:\d{1,2}[.)]|[-•*·▪●–])\s")
+
+
+def _after_list(lines: list[Line], j: int) -> int | None:
+    """Where a lead-in line ending in ":" and the two or more list items under it end."""
+    if j >= len(lines) or not 3 <= lines[j].words <= 20 or lines[j].text[-1:] != ":":
+        return None
+    k = j + 1
+    while k < len(lines) and k - j <= 12 and _ITEM_RE.match(lines[k].text):
+        k += 1
+    return k if k - j >= 3 and k < len(lines) else None
 
 
 def _label(ln: Line) -> bool:

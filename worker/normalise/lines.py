@@ -267,8 +267,8 @@ _LABELLED_CAPTION_RE = re.compile(r"^(?:photo|image|picture|foto|imagen|bild)\s*
 def signed_caption(text: str) -> bool:
     """A sentence or two about a photo, then its photographer's credit."""
     tail = text[-70:]
-    if text[-1:] == ")" and _LABELLED_CAPTION_RE.match(text):
-        return True  # "Photo: Workers say ... (ABC News: Lucy Murray)"
+    if text[-1:] == ")" and _LABELLED_CAPTION_RE.match(text):  # "Photo: ... (ABC: Lucy Murray)"
+        return True
     if text.isascii() and "photo" not in tail.lower() and "foto" not in tail.lower():
         return False  # (most lines: the regex is never tried)
     m = _SIGNED_RE.search(tail)
@@ -328,7 +328,9 @@ def claim_images(lines: list[Line], parts: TextParts) -> None:
                 ln.kind = "credit"
                 prev = lines[i - 1] if i else None
                 if ln.words <= 6 and prev is not None and not prev.kind and not ln.gap \
-                        and prev.words <= 30 and prev.text.count(". ") == 0 and prev.sentence:
+                        and prev.words <= 30 and prev.text.count(". ") == 0 and (prev.sentence or (
+                            prev.gap and CREDIT_RE.match(ln.text) is not None  # "Фото: X / Y"
+                            and any(x.gap and x.prose for x in lines[i + 1:i + 2]))):
                     prev.kind = "caption"  # one sentence right over a bare credit: its photo's
                 elif parts.images and parts.images[-1][2] is None and caption is None:
                     src, cap, _ = parts.images[-1]
@@ -386,15 +388,3 @@ def wire_lead(lines: list[Line], i: int, text: str) -> str:
         return text
     place, rest = split_dateline(f"{head} - {text}")  # an all-caps place, not a caption's
     return f"{head} - {text}" if place and place.isupper() and rest == text else text
-
-_ITEM_RE = re.compile(r"^(?:\d{1,2}[.)]|[-•*·▪●–])\s")
-
-
-def after_list(lines: list[Line], j: int) -> int | None:
-    """Where a lead-in line ending in ":" and the two or more list items under it end."""
-    if j >= len(lines) or not 3 <= lines[j].words <= 20 or lines[j].text[-1:] != ":":
-        return None
-    k = j + 1
-    while k < len(lines) and k - j <= 12 and _ITEM_RE.match(lines[k].text):
-        k += 1
-    return k if k - j >= 3 and k < len(lines) else None
