@@ -122,3 +122,13 @@ def test_date_row_after_the_header_box_of_the_headline() -> None:
     assert extract_html(page).date_lines == ["7. marts 2025 kl. 06.00"]
     undated = page.replace("7. marts 2025 kl. 06.00", "Randers")
     assert extract_html(undated).date_lines == []
+
+
+def test_newsletter_self_pitch_and_page_break_note_go() -> None:
+    story = ["As juntas de freguesia do interior têm cada vez menos candidatos. " * 2] * 3
+    pitch = ("As Notas do Interior são uma newsletter independente, gratuita e feita à mão. "
+             "Se gostou, reencaminhe a um amigo.")
+    assert drop_page_notes([*story, pitch]) == story
+    assert drop_page_notes([*story, "▶ 2페이지에서 계속"]) == story
+    told = "A Substack é uma plataforma de newsletters com milhões de leitores."
+    assert drop_page_notes([*story, told]) == [*story, told]

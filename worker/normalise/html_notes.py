@@ -10,6 +10,9 @@
 - a reference list closing a science story: a "Quelle" / "References" / "参考文献" heading
   over short citation lines;
 - a figure's caption by its label: "Abb. 2: ...", "Figure 3. ...", "图1 ...";
+- a newsletter's self-description closing a post ("X is a reader-supported publication.
+  ... consider becoming a subscriber", "X são uma newsletter ... reencaminhe a um amigo");
+- a page-break note of a paginated story ("Continued on page 2", "▶ 2페이지에서 계속");
 - a short line with no letter (an access-key anchor's ":::", a like count);
 - an author box after the story: "Kirjoittanut Liisa Karvonen" and the bio under it;
 - the author's name closing the story in bold (``<p><strong>Thanh Hà</strong></p>``);
@@ -80,6 +83,16 @@ _WRITTEN_BY_RE = re.compile(r"^(?:written by|kirjoittanut|geschrieben von|escrit
                             r"napisane przez|napisał[a]?|írta|yazan)\s+(?-i:[A-ZÀ-ÞĀ-ſ])",
                             re.IGNORECASE)
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][\w'’.-]*$")
+_SELF_PITCH_RE = re.compile(
+    r"\b(?:is|are|é|são|es|son|est|sont|ist|sind|è|sono|jest|on)\s+(?:a|an|uma?|una?|une?|"
+    r"eine?)\s+(?:[^\s.]+\s+){0,4}(?:newsletter|publication|publicação|publicación|"
+    r"pubblicazione|publikation)\b(?=.*\b(?:subscri|assin|suscr|abonn|forward|reencaminh|"
+    r"reenv|partilh|compart|share|teil|inoltr|condivid|support|apoi))", re.IGNORECASE)
+_PAGE_ON_RE = re.compile(
+    r"^\W{0,3}(?:continued on (?:the )?(?:next )?page|continues on page|"
+    r"(?:fortsetzung|weiter) auf (?:der nächsten )?seite|suite (?:en |à la )?page|"
+    r"contin[uú]a en la (?:página|siguiente)|continua (?:na|nella) (?:página|pagina)|"
+    r"\d+\s?페이지에서 계속|다음 페이지에서 계속|続きは|次ページへ|下一页|下一頁)", re.IGNORECASE)
 _REACH_RE = re.compile(r"@|\d{2,4}[ -]?\d{2,3}[ -]?\d{2,4}")
 
 
@@ -97,6 +110,11 @@ def drop_page_notes(lines: list[str]) -> list[str]:
         if len(ln) < 40 and not ln.isascii() and _PICTURE_CREDIT_RE.match(ln):
             continue
         if ln[:1] in _FIGURE_FIRST and len(ln) < 400 and _FIGURE_RE.match(ln):
+            continue
+        if len(ln) < 40 and _PAGE_ON_RE.match(ln):
+            continue
+        if k >= last and len(ln) < 300 and ("ublica" in ln or "ewsletter" in ln
+                                            or "ublika" in ln) and _SELF_PITCH_RE.search(ln):
             continue
         if len(ln) < 8 and not any(map(str.isalpha, ln)):
             continue  # an anchor's ":::", a like count ("312"): no text
