@@ -101,6 +101,7 @@ def test_batch_y_rules() -> None:
     assert clean_title("[Photo] Пожар на складе") == "Пожар на складе"
     assert clean_title("Hanse+ | Wohnungsmarkt: Mieten steigen") == "Wohnungsmarkt: Mieten steigen"
     assert clean_title("C++ | a new standard") == "C++ | a new standard"  # (no brand: kept)
+    assert clean_title("Disney+: prices rise again in May") == "Disney+: prices rise again in May"
     long = "Животное заметили утром родители, которые вели детей на занятия в школу номер 14."
     body, byline = drop_lead_lines(["Forwarded From МЧС Северграда", long, "Ещё."])
     assert body == [long, "Ещё."] and byline == ["МЧС Северграда"]

@@ -320,10 +320,10 @@ def _is_link_list(markup: str) -> bool:
 
 
 _SEPS = (" - ", " – ", " — ", " | ")
-# A feed converter's media tag ("[Photo]", "[Видео]") or a paywall brand ("Hanse+ |", "SZ+:")
-# opening a title
+# A feed converter's media tag ("[Photo]", "[Видео]") or a paywall brand ("Hanse+ |", "Z+ ·")
+# opening a title; only before a bar or a dot ("Disney+: prices rise" is a headline)
 _TITLE_TAG_RE = re.compile(r"^(?:\[(?:photo|video|audio|gallery|фото|видео|foto|vídeo|vidéo|"
-                           r"galerie)\]\s*|[\w.]{1,12}\+\s*[|·:–-]\s+)", re.IGNORECASE)
+                           r"galerie)\]\s*|[\w.]{1,12}\+\s*[|·]\s+)", re.IGNORECASE)
 
 
 def clean_title(title: str, source: str | None = None, site: str | None = None) -> str:
