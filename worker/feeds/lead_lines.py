@@ -27,13 +27,13 @@ _SPONSOR_RE = re.compile(
     r"^(?:this (?:episode|podcast|show) (?:is|was) (?:brought to you|sponsored|supported|"
     r"presented|made possible) by|support for (?:this|the|today'?s) (?:podcast|show|episode) "
     r"(?:comes|is provided) from|today'?s (?:episode|show) is (?:brought to you|sponsored) by|"
-    r"(?:episode )?sponsored by)\b", re.I)
+    r"episode sponsored by)\b", re.I)  # (a bare "Sponsored by the city, ..." may be a lead)
 # A partner's story, run again: "This story was originally published by X and is
 # republished here under a Creative Commons license."
 _REPUBLISHED_RE = re.compile(
     r"^(?:this (?:story|article|piece|report) (?:was|is) (?:originally |first )?"
-    r"(?:published|produced|reported) (?:by|in|with|for|on)\b|(?:originally|first) "
-    r"published (?:by|in|on)\b|republished (?:with|by|from|under)\b)", re.I)
+    r"(?:published|produced|reported) (?:by|in|with|for|on)\b|republished (?:with|by|from|"
+    r"under)\b)", re.I)  # (not "First published in 1997, the novel ...": a story's lead)
 # A photo's credit on a line of its own under the caption ("(Maya Torres / KXRV)") or at
 # the end of the caption ("... de La Salvé. | Pedro Sainz").
 _NAME = r"[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,3}"
