@@ -124,3 +124,43 @@ def test_batch_y_rules() -> None:
     assert not not_an_article(None, ["Ведущий сказал: erid — это токен рекламы."], "T")
     assert clean_authors(["Marcus Oyelaran, KAVR"]) == ("Marcus Oyelaran",)
     assert clean_authors(["סאמר חורי ונועה ברגר"]) == ("סאמר חורי", "נועה ברגר")
+
+
+@pytest.mark.parametrize("lead", [
+    ["(Corrects spelling of health minister's name in paragraph 3)"],
+    ["▶ Listen to this story · 8 min"],
+    ["This story was co-published with the Wisbech Standard as part of a partnership."],
+    ["Interviews were conducted in Polish and Ukrainian and translated by Piotr Zieliński."],
+    ["📲 Receba as notícias da Folha do Vale no WhatsApp: clique aqui"],
+    ["Collections will be one day later than usual. Photo: Wealdbridge District Council"],
+])
+def test_batch_z_furniture_over_the_story_is_dropped(lead: list[str]) -> None:
+    assert drop_lead_lines([*lead, STORY, "More."]) == ([STORY, "More."], [])
+
+
+@pytest.mark.parametrize("first", [
+    "(Reuters) said the ministry would correct the figures next week in a new release.",
+    "Listeners to the station's phone-in show complained about the closure for weeks.",
+    "Follow the money, the auditor said, and you find the WhatsApp groups that ran it.",
+    "The photo was taken in 1962. Photo archives at the museum hold 40,000 more.",
+])
+def test_batch_z_story_leads_stay(first: str) -> None:
+    assert drop_lead_lines([first, STORY])[0] == [first, STORY]
+
+
+def test_a_paywall_notice_with_only_its_buttons_leaves_no_text() -> None:
+    assert drop_lead_lines(["この記事は有料会員限定です。", "有料会員に登録する / ログイン"]) \
+        == ([], [])
+    teaser = ["The plant will open in 2027, the company said on Monday in Toyama.",
+              "This article is for subscribers only."]
+    assert drop_lead_lines(teaser)[0] == teaser
+
+
+def test_a_key_points_box_opening_an_entry_is_not_its_first_paragraph() -> None:
+    from worker.feeds.entry_rules import past_points_box
+    markup = ("<div><strong>Key points</strong><ul><li>Prices up</li><li>Hotels</li></ul>"
+              "</div><p>Land prices rose again.</p><p>More.</p>")
+    paras = ["Key points", "Prices up", "Hotels", "Land prices rose again.", "More."]
+    assert past_points_box(paras, markup) == ["Land prices rose again.", "More."]
+    story = ["Key points of the budget were leaked on Monday.", "Prices up", "More."]
+    assert past_points_box(story, markup) == story

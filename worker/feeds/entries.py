@@ -27,11 +27,13 @@ from worker.feeds.entry_rules import (
     link_post_target,
     not_an_article,
     page_link,
+    past_points_box,
     story_key,
     strip_markup,
     tidy_feed_markup,
     unescape_residual,
 )
+from worker.feeds.item_kinds import not_news
 from worker.feeds.lead_lines import drop_lead_lines
 from worker.normalise.article import NORMALISER_VERSION
 from worker.normalise.decode import clean_text
@@ -119,12 +121,15 @@ class FeedStream:
 
     def _key(self, entry: Entry, *, count: bool = False) -> str | None:
         """The entry's identity, or None (counted as skipped) when it has nothing to show."""
-        if entry.promo or (entry.title and is_sponsored(entry.title, entry.tags, entry.link,
-                                                        self._site_url)):
+        promo = entry.promo or (entry.title and (
+            ("sponsored item" if is_sponsored(entry.title, entry.tags, entry.link,
+                                              self._site_url) else None)
+            or not_news(entry.title, entry.tags, entry.link)))
+        if promo:
             if count:
                 self.skipped += 1
-                self.reasons.append(entry.promo or "sponsored item")
-                log.info("skipping %s %r", entry.promo or "sponsored item", entry.title[:60])
+                self.reasons.append(promo)
+                log.info("skipping %s %r", promo, entry.title[:60])
             return None
         if entry.key and entry.title:
             return entry.key  # a title is enough for _body to succeed: no need to parse
@@ -207,6 +212,8 @@ def _body(entry: Entry) -> list[str]:
         while k < len(paras) - 1 and " ".join(paras[k].split()) in lead:
             k += 1
         paras = paras[k:]
+    if entry.html and len(paras) > 2 and "<li" in entry.html:
+        paras = past_points_box(paras, entry.html)
     if not paras and entry.text:  # plain text, or the summary when the content was empty
         paras = _paras(entry.text, markup=bool(entry.html) and "<" in entry.text)
     if not paras and not entry.title:

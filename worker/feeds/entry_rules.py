@@ -14,6 +14,7 @@ import logging
 import re
 from urllib.parse import urlsplit
 
+from worker.normalise.cues import KEY_POINTS_RE
 from worker.normalise.html import html_to_paragraphs
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def _site(host: str | None) -> str:
 _PAID_TAG_RE = re.compile(
     r"^\s*(?:sponsored (?:content|post|article)|paid (?:content|post|partnership)|"
     r"partner content|branded content|advertorial|publireportage|publi-?r[ée]dactionnel|"
+    r"publi-?editorial|informe (?:publicit[áa]rio|comercial)|conte[úu]do de marca|"
     r"contenido patrocinado|publirreportaje|contenu (?:sponsoris[ée]|partenaire)|"
     r"contenuto sponsorizzato|conte[úu]do patrocinado|gesponserte[rn]? (?:inhalt|beitrag))\s*$",
     re.IGNORECASE)
@@ -210,3 +212,23 @@ def strip_markup(value: str) -> str:
         paras = html_to_paragraphs(value)
         value = " ".join(paras) if paras else _TAG_RE.sub(" ", value)
     return " ".join(value.split())
+
+
+_LIST_RE = re.compile(r"<(ul|ol)\b[^>]*>(.{0,4000}?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_ITEM_RE = re.compile(r"<li\b[^>]*>(.*?)(?=<li\b|$)", re.IGNORECASE | re.DOTALL)
+
+
+def past_points_box(paras: list[str], markup: str) -> list[str]:
+    """The paragraphs after a "Key points" box that opens the entry (its heading, then the
+    items of the markup's first list); ``paras`` as they were when there is none."""
+    if len(paras) < 3 or len(paras[0]) > 40 or not KEY_POINTS_RE.match(paras[0]):
+        return paras
+    m = _LIST_RE.search(markup)
+    if m is None:
+        return paras
+    items = {" ".join(htmllib.unescape(_TAG_RE.sub(" ", i)).split())
+             for i in _ITEM_RE.findall(m.group(2))}
+    k = 1
+    while k < len(paras) - 1 and paras[k] in items:
+        k += 1
+    return paras[k:] if k > 1 else paras

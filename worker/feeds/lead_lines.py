@@ -32,14 +32,47 @@ _SPONSOR_RE = re.compile(
 # republished here under a Creative Commons license."
 _REPUBLISHED_RE = re.compile(
     r"^(?:this (?:story|article|piece|report) (?:was|is) (?:originally |first )?"
-    r"(?:published|produced|reported) (?:by|in|with|for|on)\b|republished (?:with|by|from|"
-    r"under)\b)", re.I)  # (not "First published in 1997, the novel ...": a story's lead)
+    r"(?:co-?)?(?:published|produced|reported) (?:by|in|with|for|on)\b|republished (?:with|by|"
+    r"from|under)\b)", re.I)  # (not "First published in 1997, the novel ...": a story's lead)
+# A wire correction's note over the story: "(Corrects spelling of minister's name in para 3)"
+_CORRECTS_RE = re.compile(r"^\((?:corrects|updates|adds|recasts|refiles|repeats|fixes|changes|"
+                          r"removes|clarifies)\b[^()]{0,200}\)$", re.I)
+# An audio player's label ("▶ Listen to this story · 8 min"), a messenger channel's pitch
+# ("📲 Receba as notícias no WhatsApp: clique aqui") and a paywall's notice ("This article is
+# for subscribers only"): page furniture a feed copied with the story.
+_PLAYER_RE = re.compile(
+    r"^\W{0,3}(?:listen to (?:this|the) (?:story|article|episode|report)|listen\W+\d+\s*min|"
+    r"écouter (?:cet|l['’])article|artikel (?:anhören|vorlesen)|escuchar (?:esta noticia|"
+    r"este artículo|el artículo)|ouvir (?:esta|a) (?:notícia|matéria)|ascolta l['’]articolo|"
+    r"この記事を聞く|音声で聞く)", re.I)
+_CHANNEL_RE = re.compile(
+    r"^\W{0,4}(?:receba|siga|entre|participe|follow|join|get|subscribe(?: to)?|sign up(?: for)?|"
+    r"sigue|únete(?: a)?|recibe|abonnez-vous à|rejoignez|folgen sie|abonniere|segui|iscriviti)"
+    r"(?:-nos\b|-?nous\b| (?:us|our|nosso|nossa|o canal|no canal|as notícias|as últimas|the "
+    r"latest|breaking|news|el canal|nuestro|nuestra|las noticias|uns|unsere[nm]?|notre|nos|il "
+    r"nostro|le notizie)\b).{0,80}\b(?:whats ?app|telegram|google news|viber|signal|threads)\b",
+    re.I)
+_PAYWALL_RE = re.compile(
+    r"^\W{0,3}(?:this (?:article|story|content|post) is (?:only )?(?:for|available to|"
+    r"exclusive to|reserved for) (?:paid |paying )?(?:subscribers|members)|(?:subscribe|"
+    r"log in|sign in) to (?:read|continue|unlock)|この記事は(?:有料)?会員限定|この記事は有料|"
+    r"続きは(?:有料)?会員|dieser (?:artikel|beitrag|inhalt) ist (?:nur )?(?:für|exklusiv)|"
+    r"cet article est réservé aux (?:abonnés|membres)|este (?:artículo|contenido) es exclusivo "
+    r"para (?:suscriptores|socios)|conte[úu]do exclusivo para assinantes|questo articolo è "
+    r"riservato agli abbonati|本文为付费内容|이 기사는 유료)", re.I)
+# A translator's note: "Interviews were conducted in Polish and translated by X."
+_TRANSLATED_RE = re.compile(
+    r"^(?:(?:this|the) (?:story|article|piece|report|interview)s? (?:was|were|has been|have "
+    r"been) translated\b|translated (?:from|by)\b|interviews? (?:was|were) conducted in\b"
+    r".{0,80}\btranslated\b|traducido (?:del|por)\b|übersetzt (?:aus|von)\b|traduit (?:de|par)\b)",
+    re.I)
 # A photo's credit on a line of its own under the caption ("(Maya Torres / KXRV)") or at
 # the end of the caption ("... de La Salvé. | Pedro Sainz").
 _NAME = r"[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,3}"
 _CREDIT_LINE_RE = re.compile(rf"^\(?(?:(?:photo|foto|image|picture|credit)s?:? )?{_NAME}"
                              rf"\s*/\s*[\w .&'’-]{{2,40}}\)?$", re.I)
-_CAPTION_CREDIT_RE = re.compile(rf"\s\|\s*{_NAME}$")
+_CAPTION_CREDIT_RE = re.compile(rf"\s\|\s*{_NAME}$|[.!?]\s+\(?(?:photo|picture|image|"
+                                rf"foto|bild|imagem|imagen)s?(?: credit)?:\s*{_NAME}\)?$", re.I)
 # Prefixes on the first paragraph: an index's announcement line (arXiv), a Korean paper's
 # bracketed byline or agency dateline ("[한빛일보 김민서 기자]", "(서울=연합뉴스) 이도윤 기자 ="),
 # a rerun's note ("This episode originally aired on May 1.").
@@ -82,7 +115,16 @@ def _furniture(para: str, words: int) -> bool:
     if words <= 6 and any(c.isdigit() for c in para) and para[-1:] not in ".!?" \
             and parse_date_hint(para) is not None:
         return True  # a date line: "March 12, 2025", "12 de marzo de 2025"
+    if words <= 30 and (_CORRECTS_RE.match(para) or _PLAYER_RE.match(para)
+                        or _CHANNEL_RE.match(para) or _TRANSLATED_RE.match(para)):
+        return True
     return words <= 60 and bool(_SPONSOR_RE.match(para) or _REPUBLISHED_RE.match(para))
+
+
+def _paywall_tail(body: list[str]) -> bool:
+    """A paywall's notice opens the text and only its buttons follow ("Subscribe / Log in")."""
+    return len(body[0].split()) <= 30 and bool(_PAYWALL_RE.match(body[0])) \
+        and all(len(p) <= 60 and p[-1:] not in ".!?。" for p in body[1:])
 
 
 def drop_lead_lines(body: list[str], title: str = "") -> tuple[list[str], list[str]]:
@@ -91,6 +133,8 @@ def drop_lead_lines(body: list[str], title: str = "") -> tuple[list[str], list[s
     forwarded post's source). A first line repeating the title (a bold lead line that the
     feed cut into the title) goes too."""
     byline: list[str] = []
+    if body and _paywall_tail(body):
+        return [], byline
     if len(body) > 1 and body[0][:1] == "F" and (m := _FORWARDED_RE.match(body[0])):
         body, byline = body[1:], [m.group(1)]
     # (the story goes on under it: not a quote post's attribution, "— J. T. Pollard, 1912")

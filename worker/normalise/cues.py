@@ -341,7 +341,7 @@ KEY_POINTS_RE = re.compile(
     r"^\W*(?:key points|the essentials|in brief|in short|at a glance|if your time is short|tl;?dr|"
     r"points? clés|l['’]essentiel|en bref|das wichtigste(?: in kürze)?|auf einen blick|"
     r"lo (?:esencial|más importante)|claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|"
-    r"要点|要點|ポイント|划重点)\W*$", re.IGNORECASE)
+    r"要点|要點|(?:この記事の)?ポイント|划重点)\W*$", re.IGNORECASE)
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
 DIGIT_RE = re.compile(r"\d")
 # Author bio, usually after the story: "Jane Doe is a senior correspondent covering ..."
