@@ -36,6 +36,7 @@ from worker.normalise.meta import (
     parse_byline,
     split_dateline,
 )
+from worker.normalise.narrow import join_narrow_blocks
 from worker.normalise.plaintext import extract_parts, is_furniture
 from worker.normalise.title import unshout
 
@@ -166,7 +167,7 @@ def normalise_html(html: str | bytes, *, source: Source, url: str | None = None)
 # --- per-kind extraction -------------------------------------------------------------------
 
 def _from_text(text: str, *, source: Source, url: str | None) -> Article:
-    parts = extract_parts(split_columns(text))
+    parts = extract_parts(join_narrow_blocks(split_columns(text)))
     authors = [n for line in parts.authors for n in parse_byline(line)]
     lang = detect_language("\n".join(parts.body[:10]))
     published, updated = _dates_from_lines(parts.date_lines, dayfirst=lang not in (None, "en"))

@@ -69,6 +69,7 @@ from worker.normalise.dates import DATE_LABEL_RE, ON_DATE_RE
 from worker.normalise.dumps import reader_comments, tool_header
 from worker.normalise.key_points import past_key_points
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
+from worker.normalise.print_pages import next_story_bylines
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
 from worker.normalise.textparts import Line, TextParts
@@ -225,8 +226,7 @@ def _region(lines: list[Line]) -> tuple[int, int]:
 
 
 def _inline_leadins(lines: list[Line]) -> None:
-    """"Read more:" over a few links with the story going on right after is an inline
-    related-links box, not the end of the story."""
+    """"Read more:" over links with the story going on right after is an inline box."""
     for i, ln in enumerate(lines):
         if ln.boundary and ln.text.endswith(":"):
             ln.boundary = not any(x.prose and x.words >= 15 for x in lines[i + 1 : i + 5])
@@ -261,6 +261,7 @@ def extract_parts(text: str) -> TextParts:
         return parts
     _features(lines)
     _inline_leadins(lines)
+    next_story_bylines(lines)
     claim_images(lines, parts)
     mark_items(lines)
     question_heads(lines)
@@ -313,9 +314,8 @@ def extract_parts(text: str) -> TextParts:
                 text = _MD_HEAD_RE.sub("", ln.text) if ln.text[:1] == "#" else ln.text
                 body.append(story_line(lines, i, text, not body))
     body = drop_pull_quotes(body)
-    # A trailing subhead with nothing under it is furniture.
     while body and not FULL_STOP_RE.search(body[-1]) and len(body[-1].split()) < 10:
-        body.pop()
+        body.pop()  # a trailing subhead with nothing under it is furniture
     parts.body = body
     if len(parts.date_lines) > 1:  # the first date line wins: a clipping date only as a last resort
         parts.date_lines.sort(key=lambda t: _SAVED_RE.match(t) is not None)

@@ -70,6 +70,39 @@ _PROSE_ONLY = (
     "στη στα ότι ως μετά",
     "vi: và của là có được trong cho với các những một này đã không người để khi từ theo "
     "tại về đến cũng như sẽ",
+    "uk: і й та в у на що з із до за від для як це не але його її їх вже також після або "
+    "який яка які було був була були при під через між щодо",
+    "bg: и в на за с от да не се че е са по като това той тя те но към след при или който "
+    "която които бе беше също",
+    "sr: и у је на да се за су од са као али из то који која које био била што није ће",
+    "sl: in je v na da se za so z s od kot ki ne pa tudi po pri iz bo bil bila bilo ter "
+    "ali še že med",
+    "lt: ir yra kad su į iš per bet ne jau taip pat kaip buvo bus po prie tai jis ji jie "
+    "nuo apie arba dėl kuris kuri",
+    "lv: un ir ka ar uz no par arī bet kā tas tā to bija būs pēc pie vai kas kurš kura "
+    "jau tikai savu viņš",
+    "et: ja on et ei see oli ka kui aga või nagu ning pärast mis kes kus siis veel tema "
+    "nende seda oma juba",
+    "ca: el la els les de del i a en que un una és per amb no al ho com més però seu seva "
+    "va han ha també entre sobre",
+    "gl: o a os as de do da dos das e en que un unha é por con non para se na no ao foi "
+    "como pero seu súa tamén xa",
+    "eu: eta da du dira ere baina bat hori hau izan zen zuen dute egin behar ez bere "
+    "beste oso",
+    "sw: na ya wa kwa katika ni la za cha kuwa hiyo huo hilo lakini pia kama hii baada "
+    "kutoka wakati amesema alisema",
+    "ms: yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke kerana ada "
+    "oleh sudah telah bahawa adalah sebagai atau",
+    "tl: ang ng sa na mga at ay para hindi si ni kay nang ito iyon din rin pa ayon may "
+    "mula",
+    "bn: ও এবং এ করে হয় থেকে এই জন্য না তার করা হবে হয়েছে বলে যে আর সঙ্গে পর কাছে "
+    "নিয়ে জানান বলেন একটি এক তিনি তারা এর",
+    "ta: மற்றும் ஒரு இந்த அந்த என்று என்ற உள்ள போது பின்னர் மேலும் இது அது என அவர் "
+    "அவர்கள் இருந்து வரும் செய்து என்றும் உள்ளது",
+    "ur: کے کی میں ہے اور سے کو نے پر ایک یہ بھی کہ اس لیے تھا تھی تھے ہیں ہو کیا گیا "
+    "کہا نہیں وہ جو ساتھ بعد تک اپنے",
+    "fa: و در به از که این را با است برای آن یک تا بر هم نیز شد شده می کرد",
+    "am: እና ላይ ነው ውስጥ ጋር ወደ ግን ደግሞ ይህ ይህን እንደ ሲሆን ነበር ናቸው ገልጸዋል ብለዋል",
 )
 ALL_STOPWORDS: frozenset[str] = frozenset().union(
     *STOPWORDS.values(), *(line.split(":", 1)[1].split() for line in _PROSE_ONLY))

@@ -99,6 +99,13 @@ def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset(), free: bool =
 
 
 def lower_share(t: str) -> float:
-    """The share of a line's words that start lower-case."""
+    """The share of a line's words that start lower-case, or with a letter of a script
+    without case (Tamil, Bengali, Amharic: their particles are suffixes, so stop words are
+    too few to tell prose by, as in Finnish)."""
     words = t.split()
-    return sum(map(str.islower, [w[:1] for w in words])) / len(words)
+    heads = [w[:1] for w in words]
+    low = sum(map(str.islower, heads))
+    if t.isascii():
+        return low / len(words)
+    return (low + sum(c.isalpha() and not c.isupper() and not c.islower() for c in heads)) \
+        / len(words)
