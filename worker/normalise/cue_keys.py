@@ -20,18 +20,27 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              # (Hindi: "पढ़ें" ends in vowel signs, no \b after them: stop at the consonant)
              r"xem thêm|tin liên quan|διαβάστε (?:επίσης|ακόμη|ακόμα)|"
              r"קראו (?:עוד|גם)|עוד (?:באתר|בנושא)|"
-             r"관련\s?기사|(?:यह|ये) भी प(?:ढ|\u095d)")
+             r"관련\s?기사|(?:यह|ये) भी प(?:ढ|\u095d)|"
+             # Serbian/Macedonian Cyrillic, Urdu, Arabic, Persian, Bengali (ড় written either
+             # way), Tagalog, Swahili, Galician, Basque, Catalan, Latvian
+             r"прочитајте (?:и|још)|یہ بھی پڑھیں|اقرأ أيضا|بیشتر بخوانید|"
+             r"আর(?:ও|ো) প(?:ড\u09bc|\u09dc)ুন|basahin (?:din|rin)|soma pia|le tamén|"
+             r"irakurri (?:ere|gehiago)|llegiu també|llegeix també|lasiet arī")
 # "Comments" as a section head, in the languages of READ_ALSO and the dev set
 COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reactie|kommentarer|"
                  r"kommentit|komentarze|yorumlar|yorum|hozzászólások|komentáře|komentářů|"
-                 r"comentarii|comentários|коментарі|комментарии|réagir|reageer|reageren")
+                 r"comentarii|comentários|коментарі|комментарии|réagir|reageer|reageren|"
+                 r"komentari|коментари|komentarji|komentarai|komentāri|kommentaarid|iruzkinak|"
+                 r"comentaris|تبصرے|মন্তব্য|maoni")
 # A word of each READ_ALSO lead-in, for the key-word prefilters below
 READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi i̇lginizi ilgili i̇lgili "
                   "berita čtěte "
                   "přečtěte "
                   "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj "
                   "przeczytaj читайте preberite pročitajte прочетете loe skaitykite "
-                  "xem tin διαβάστε קראו באתר בנושא 관련기사 관련 पढ़ें \u095dें पढ़िए")
+                  "xem tin διαβάστε קראו באתר בנושא 관련기사 관련 पढ़ें \u095dें पढ़िए "
+                  "прочитајте پڑھیں اقرأ بخوانید পড\u09bcুন প\u09dcুন basahin soma tamén "
+                  "irakurri llegiu llegeix lasiet")
 
 # Word-set prefilters: the cue regexes are slow alternations, so they only run on lines
 # containing one of their key words (keeps plain text at thousands of articles a second).

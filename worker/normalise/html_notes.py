@@ -120,7 +120,8 @@ def drop_page_notes(lines: list[str]) -> list[str]:
             continue  # an anchor's ":::", a like count ("312"): no text
         if k >= last and len(ln) < 120 and _CONTACT_LINE_RE.match(ln) and _REACH_RE.search(ln):
             continue
-        if (":" in ln or "|" in ln) and ln[-1] not in ".!?" and ln.count(" ") < 20 \
+        # (a linked headline may ask or exclaim: "Read also: Will the river be navigable?")
+        if (":" in ln or "|" in ln) and ln[-1] != "." and ln.count(" ") < 20 \
                 and _LEADIN_RE.match(ln):
             continue
         out.append(ln)

@@ -188,10 +188,24 @@ _JA_DATELINE_RE = re.compile(
 _CYR_DATELINE_RE = re.compile(
     r"^([А-ЯЁІЇЄҐ][А-ЯЁІЇЄҐ'’ -]{1,30}),\s*\d{1,2}\s+[а-яёіїєґ]{3,10}"
     r"(?:\.?\s*/[^/\n]{2,20}/\.?|\s+[-—–]\s+[^.\n]{2,20}\.)\s*")
-_INDIC_DATELINE_RE = re.compile(
-    r"^([\u0900-\u0dff]+(?: [\u0900-\u0dff]+){0,2}),\s*\d{1,2}\s+[\u0900-\u0dff]+\s*"
-    r"[(（][^()]{2,20}[)）]\s*[-—–:]?\s*")
-_MORE_DATELINE_RES = (_KO_DATELINE_RE, _JA_DATELINE_RE, _CYR_DATELINE_RE, _INDIC_DATELINE_RE)
+_INDIC_DATELINE_RE = re.compile(  # (Bengali wires add the year: "ঢাকা, ১৪ মার্চ, ২০২৫ (বাসস) :")
+    r"^([\u0900-\u0dff]+(?: [\u0900-\u0dff]+){0,2}),\s*\d{1,2}\s+[\u0900-\u0dff]+,?(?:\s*\d{4})?"
+    r"\s*[(（][^()]{2,20}[)）]\s*[-—–:]?\s*")
+# A place in capitals and a dash in Cyrillic or Greek ("ЗРЕЊАНИН – ", "ΑΘΗΝΑ — "), as the
+# Latin-script "WASHINGTON — "
+_CAPS = "А-ЯЁЂЈЉЊЋЏЄІЇҐΑ-ΩΆΈΉΊΌΎΏ"
+_CAPS_DATELINE_RE = re.compile(rf"^([{_CAPS}][{_CAPS}'’. -]{{1,30}}?)\s*(?:[—–]+|--|-(?=\s))\s+")
+# An Arabic-script place and the reporter's or agency's credit in brackets, no dash (Urdu
+# papers: "کراچی (اسٹاف رپورٹر) ...", "لاہور (نمائندہ خصوصی) ...")
+_AR_CREDIT_DATELINE_RE = re.compile(
+    r"^([\u0621-\u064a\u0671-\u06d3]{2,}(?: [\u0621-\u064a\u0671-\u06d3]{2,})?) ?"
+    r"[(（][\u0621-\u064a\u0671-\u06d3 ]{2,30}[)）]\s*[-—–:]?\s*")
+# Ethiopian wires: place, the Ethiopian-calendar date, the agency ("ባሕር ዳር፤ መጋቢት 5/2017 (ኢዜአ)፡-")
+_ETHIOPIC_DATELINE_RE = re.compile(
+    r"^([\u1200-\u137f]+(?: [\u1200-\u137f]+){0,2})\s*[፤፣,]\s*[^()\n]{0,30}?"
+    r"[(（][^()]{1,20}[)）]\s*(?:[፡፦:]-?|[-—–])\s*")
+_MORE_DATELINE_RES = (_KO_DATELINE_RE, _JA_DATELINE_RE, _CYR_DATELINE_RE, _INDIC_DATELINE_RE,
+                      _CAPS_DATELINE_RE, _AR_CREDIT_DATELINE_RE, _ETHIOPIC_DATELINE_RE)
 _PR_DATE_RE = re.compile(_PR_DATE)
 # "عاجل - ..." (breaking), update, video, in pictures, exclusive: labels, not places
 _AR_NOT_PLACE = frozenset(("عاجل", "تحديث", "فيديو", "بالصور", "بالفيديو", "حصري", "خاص"))
