@@ -62,3 +62,48 @@ def test_a_paginated_story_repeating_its_header_keeps_its_pages() -> None:
     text = "\n\n".join([*page1, "Page 2 of 2", *page2])
     parts = extract_parts(text)
     assert len(parts.body) == 4, parts.body
+
+
+def test_a_labelled_scraper_print_out_gives_its_story_and_metadata() -> None:
+    story = ("Dar es Salaam. Wakala wa Mabasi umesema mabasi ya awamu ya pili yataanza kutoa "
+             "huduma katika barabara ya Kilwa kuelekea Mbagala kuanzia Machi mosi mwaka huu.")
+    summary = "Kitwana amesema mkandarasi ameahidi kukabidhi daraja hilo kabla ya mwisho."
+    text = "\n".join(["URL: https://news.example/a", "TITLE: Mabasi kuanza safari Mbagala",
+                      "AUTHORS: ['Rehema Kisanga']", "PUBLISH DATE: 2025-02-18 00:00:00+03:00",
+                      "SUMMARY:", summary, "-" * 20, "TEXT:", story, "",
+                      story.replace("huu", "ujao")])
+    parts = extract_parts(text)
+    assert parts.title == "Mabasi kuanza safari Mbagala"
+    assert parts.authors == ["Rehema Kisanga"]
+    assert summary not in parts.body and len(parts.body) == 2
+    # a story that merely has a "Text:" line later keeps its own headline and lines
+    plain = "\n\n".join(["Council opens new library", story, "Text: Jane Doe", story + " Ndiyo."])
+    assert extract_parts(plain).title == "Council opens new library"
+
+
+def test_malay_release_reads_as_prose_and_the_forward_subject_is_no_title() -> None:
+    para = ("Majlis Perbandaran Seri Gading (MPSG) melanjutkan waktu operasi perkhidmatan Bas "
+            "Percuma MPSG sehingga jam 11.00 malam sepanjang bulan Ramadan bagi memudahkan "
+            "orang ramai ke Bazar Ramadan Dataran Seri Gading mulai 4 Mac 2025.")
+    text = "\n\n".join(["Subject: FW: KENYATAAN MEDIA: MPSG lanjut waktu operasi bas percuma",
+                        para, para.replace("Ramadan", "puasa"), para.replace("MPSG", "Majlis")])
+    art = _art(text)
+    assert len(art.body) == 3  # type: ignore[attr-defined]
+    assert art.title == "MPSG lanjut waktu operasi bas percuma"  # type: ignore[attr-defined]
+    head = "Subject to approval: council backs new bus plan"
+    kept = "\n\n".join([head, para, para.replace("MPSG", "X")])
+    assert _art(kept).title == head  # type: ignore[attr-defined]
+
+
+def test_a_read_also_box_in_a_qa_interview_is_skipped_and_the_interview_goes_on() -> None:
+    answer = ("Mäletan väga hästi. Oli 1994. aasta november, tuul oli kirdest ja laine tuli üle "
+              "vööri ja kapten lasi mul ise randuda, kuigi ma olin siis alles noor tüürimees ja "
+              "käed värisesid.")
+    text = "\n".join(["Praamikapten Ain Kask: tormiga saab hakkama", "",
+                      "Mäletate oma esimest reisi?", answer, "Mis on kõige keerulisem?", answer,
+                      "Loe ka", "• Virtsu liinile tuleb suvel lisapraam", "• Jäätee avati",
+                      "Kas kunagi on ka hirm olnud?", answer.replace("1994", "2005"),
+                      "Mida te pärast pensionile jäämist teete?", answer.replace("1994", "2025")])
+    body = _art(text).body  # type: ignore[attr-defined]
+    assert "• Jäätee avati" not in body and "Loe ka" not in body
+    assert body[-1] == answer.replace("1994", "2025")

@@ -244,9 +244,10 @@ def inline_boxes(lines: list[Line]) -> None:
         k = j + 1  # a second paragraph, with only ad labels or credits between
         while k < n and k - j <= 3 and not lines[k].prose and _label(lines[k]):
             k += 1
-        # ... or a subhead over it: the story's next section (paragraphs, not a teaser's deks)
-        if k + 1 < n and not lines[k].prose and not lines[k].boundary \
-                and not lines[k].sentence and 2 <= lines[k].words <= 12 and lines[j].words >= 25 \
+        # ... or a subhead (or a Q&A's question) over it: the story's next section
+        if k + 1 < n and not lines[k].prose and not lines[k].boundary and lines[k].words >= 2 \
+                and (not lines[k].sentence or lines[k].text[-1:] == "?") \
+                and lines[k].words <= 12 and lines[j].words >= 25 \
                 and lines[k + 1].prose and lines[k + 1].sentence and lines[k + 1].words >= 25:
             k += 1
         # ... or one paragraph and then the comments or the footer: the story's last section

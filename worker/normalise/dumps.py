@@ -42,6 +42,27 @@ def _value(parts: TextParts, key: str, value: str) -> None:
 _MC_HEAD_RE = re.compile(r"^\*\* ([^\n]+)\n-{20,}[ \t]*$", re.MULTILINE)
 
 
+# A scraper's labelled print-out: "TITLE: ...", "AUTHORS: [...]", "PUBLISH DATE: ...",
+# "SUMMARY:" (sentences of the story, repeated) and "TEXT:" over the story itself
+_LABEL_RE = re.compile(r"^(url|title|authors?|publish(?:ed)? date|date|top image|keywords|"
+                       r"summary|meta description|text)[ \t]*:[ \t]*(.*)$",
+                       re.IGNORECASE | re.MULTILINE)
+_TEXT_LABEL_RE = re.compile(r"^text[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
+
+
+def _labelled_dump(text: str, parts: TextParts) -> str | None:
+    """The story under a labelled print-out's "TEXT:" line, its labels read into ``parts``;
+    None when ``text`` is no such print-out (a title label first, a text label within
+    8,000 characters)."""
+    m = _TEXT_LABEL_RE.search(text, 0, 8000)
+    labels = list(_LABEL_RE.finditer(text, 0, m.start())) if m else []
+    if m is None or not any(x.group(1).lower() == "title" for x in labels[:3]):
+        return None
+    for x in labels:
+        _value(parts, x.group(1).replace("PUBLISH", "publish"), x.group(2))
+    return text[m.end():]
+
+
 def tool_header(text: str, parts: TextParts) -> str:
     """Take an extraction tool's metadata header off the top of a dump into ``parts`` (its
     keys are the page's own metadata, never story text) and return the rest; a newsletter's
@@ -65,6 +86,9 @@ def tool_header(text: str, parts: TextParts) -> str:
                 _value(parts, m.group(1), m.group(2))
         close = text.find("\n", end + 1)
         return text[close + 1 :] if close >= 0 else ""
+    if ("TEXT:" in text[:8000] or "Text:" in text[:8000]) \
+            and (story := _labelled_dump(text, parts)) is not None:
+        return story
     if "date:" not in text[:1000] and "uthors:" not in text[:1000]:
         return text
     top = text[:1000]

@@ -92,7 +92,8 @@ _PROSE_ONLY = (
     "sw: na ya wa kwa katika ni la za cha kuwa hiyo huo hilo lakini pia kama hii baada "
     "kutoka wakati amesema alisema",
     "ms: yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke kerana ada "
-    "oleh sudah telah bahawa adalah sebagai atau",
+    "oleh sudah telah bahawa adalah sebagai atau daripada kepada sehingga hingga iaitu serta "
+    "bagi mulai antara turut boleh mereka setiap selepas beliau sejak setelah",
     "tl: ang ng sa na mga at ay para hindi si ni kay nang ito iyon din rin pa ayon may "
     "mula",
     "bn: ও এবং এ করে হয় থেকে এই জন্য না তার করা হবে হয়েছে বলে যে আর সঙ্গে পর কাছে "

@@ -274,8 +274,21 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
     m = TITLE_SUFFIX_RE.match(title)
     if m and len(m.group(2).split()) <= 4 and not _clause(m.group(2)):
         title, parts.site_name = m.group(1), m.group(2)
+    if ":" in title[:40] and (m := _MAIL_LABELS_RE.match(title)) \
+            and len(title[m.end():].split()) >= 3:
+        title = title[m.end():]  # a forwarded release's "Subject: FW: MEDIA STATEMENT: ..."
     parts.title = title
     return best_i
+
+
+# An e-mail's subject label with its reply/forward marks, then a release's own label
+_MAIL_LABELS_RE = re.compile(
+    r"^(?:(?:subject|subj|perkara|betreff|objet|asunto|oggetto|assunto|onderwerp|ämne|emne|"
+    r"aihe|temat|konu|тема)\s*:\s*(?:(?:fwd?|re|aw|wg|tr|rv|sv|vs|i|r)\s*:\s*)*)?"
+    r"(?:(?:media statement|press release|news release|media release|press statement|"
+    r"kenyataan (?:media|akhbar)|siaran (?:akhbar|pers)|comunicado(?: de prensa)?|"
+    r"pressemitteilung|communiqué(?: de presse)?|comunicato stampa|persbericht|"
+    r"pressmeddelande|tiedote|komunikat prasowy)\s*:\s*)?", re.IGNORECASE)
 
 
 def _clause(tail: str) -> bool:
