@@ -107,3 +107,30 @@ def test_a_read_also_box_in_a_qa_interview_is_skipped_and_the_interview_goes_on(
     body = _art(text).body  # type: ignore[attr-defined]
     assert "• Jäätee avati" not in body and "Loe ka" not in body
     assert body[-1] == answer.replace("1994", "2025")
+
+
+TH = ("เทศบาลนครขอนแก่นเปิดให้บริการรถโดยสารไฟฟ้าขนาดเล็กฟรี 2 เส้นทาง เชื่อมบึงแก่นนคร "
+      "ตลาดต้นตาล และสถานีขนส่งผู้โดยสารแห่งที่ 3 เริ่มวันจันทร์ที่ 22 มกราคม เพื่อลดการใช้รถยนต์ส่วนตัว")
+
+
+def test_thai_paragraphs_without_stops_are_prose_and_the_last_one_stays() -> None:
+    from worker.normalise.narrow import dense_chars
+
+    assert 30 < dense_chars(TH) < 80  # ~2/5 of its Thai letters: twice its words
+    assert dense_chars("東京都は十日、新しい計画を発表した") == 16  # CJK: every character
+    text = "\n".join(["ขอนแก่นเปิดเดินรถเมล์ไฟฟ้าฟรี 2 สาย", "โดย ทีมข่าวภูมิภาค",
+                      "รถโดยสารไฟฟ้าระหว่างทดลองเดินรถ (ภาพ: ทีมข่าวภูมิภาค)", TH,
+                      TH.replace("22", "23"), "อ่านข่าวที่เกี่ยวข้อง : ค่าฝุ่นขอนแก่นพุ่งเกินมาตรฐาน 5 วันติด",
+                      TH.replace("22", "24"), TH.replace("22", "25")])
+    art = _art(text)
+    assert art.title == "ขอนแก่นเปิดเดินรถเมล์ไฟฟ้าฟรี 2 สาย"  # type: ignore[attr-defined]
+    assert list(art.body) == [TH, TH.replace("22", "23"),  # type: ignore[attr-defined]
+                              TH.replace("22", "24"), TH.replace("22", "25")]
+
+
+def test_a_trailing_subhead_still_goes() -> None:
+    para = ("The council voted on Tuesday to widen the two roads into the harbour before the "
+            "fire season starts, officials said.")
+    other = para.replace("council", "county board").replace("Tuesday", "Monday")
+    body = _art("\n\n".join(["Roads to be widened", para, other, "What comes next"])).body
+    assert list(body) == [para, other]  # type: ignore[attr-defined]

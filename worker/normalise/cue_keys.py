@@ -25,7 +25,8 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              # way), Tagalog, Swahili, Galician, Basque, Catalan, Latvian
              r"прочитајте (?:и|још)|یہ بھی پڑھیں|اقرأ أيضا|بیشتر بخوانید|"
              r"আর(?:ও|ো) প(?:ড\u09bc|\u09dc)ুন|basahin (?:din|rin)|soma pia|le tamén|"
-             r"irakurri (?:ere|gehiago)|llegiu també|llegeix també|lasiet arī")
+             r"irakurri (?:ere|gehiago)|llegiu també|llegeix també|lasiet arī|soma zaidi|"
+             r"อ่าน(?:ข่าว)?(?:ที่)?เกี่ยวข้อง|อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง")
 # "Comments" as a section head, in the languages of READ_ALSO and the dev set
 COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reactie|kommentarer|"
                  r"kommentit|komentarze|yorumlar|yorum|hozzászólások|komentáře|komentářů|"
@@ -40,7 +41,8 @@ READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi i̇lgin
                   "przeczytaj читайте preberite pročitajte прочетете loe skaitykite "
                   "xem tin διαβάστε קראו באתר בנושא 관련기사 관련 पढ़ें \u095dें पढ़िए "
                   "прочитајте پڑھیں اقرأ بخوانید পড\u09bcুন প\u09dcুন basahin soma tamén "
-                  "irakurri llegiu llegeix lasiet")
+                  "irakurri llegiu llegeix lasiet zaidi อ่านข่าวที่เกี่ยวข้อง อ่านเพิ่มเติม "
+                  "ข่าวที่เกี่ยวข้อง")
 
 # Word-set prefilters: the cue regexes are slow alternations, so they only run on lines
 # containing one of their key words (keeps plain text at thousands of articles a second).
@@ -70,7 +72,8 @@ STRONG_KEYS = _keyset(
     "síguenos siguenos suivez-nous folgen seguici comentários "
     "comentarios commentaires subscrever subscreva inscreva-se iscriviti s'inscrire inschrijven "
     + READ_ALSO_KEYS + " mainos annons annonse annonce reklama reklam hirdetés iklan publicitate "
-    "oglas реклама further iratkozzon " + MORE_STRONG_WORDS)
+    "oglas реклама oglasno reklāma reklaam tangazo publicitat patalastas বিজ্ঞাপন விளம்பரம் "
+    "โฆษณา اشتہار further iratkozzon " + MORE_STRONG_WORDS)
 # cues.MORE_STRONG_RE's words (each of its phrases holds one)
 MORE_STRONG_KEYS = _keyset(MORE_STRONG_WORDS)
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
@@ -101,4 +104,4 @@ COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag perma
 CREDIT_KEYS = _keyset(
     "photo photos image images picture pic foto photograph illustration graphic credit bild "
     "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua kuva kép "
-    "fotó zdjęcie snímek resim görsel gambar фото")
+    "fotó zdjęcie snímek resim görsel gambar фото picha ภาพ")

@@ -40,8 +40,8 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp",
                ".heic")
 CREDIT_RE = re.compile(
     r"[(\[]?\b(?:(?:photo|image|picture|pic|foto|photograph|illustration|graphic|credit|"
-    r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото)s?(?:\s+(?:credit|by))?"
-    r"\s*[:/]|\w+ photo/|photo by\b)\s*(?:\(c\)|©)?\s*"
+    r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото|ภาพ)s?(?:\s+(?:credit|by))?"
+    r"\s*[:/]|\w+ photo/|photo by\b|picha na\b)\s*(?:\(c\)|©)?\s*"
     r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"
     r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg|EFE|ANSA|Xinhua)"
     r"(?:\s+via [^)]*)?"
@@ -97,7 +97,8 @@ STRONG_RE = re.compile(
     r"na|via|auf|op) (?:facebook|x|twitter|whatsapp|linkedin|telegram|bluesky)\b|"
     # the same furniture in the other languages the detector knows
     r"^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame|"
-    r"mainos|annons|annonse|annonce|reklama|reklam|hirdetés|iklan|publicitate|oglas|реклама)"
+    r"mainos|annons|annonse|annonce|reklama|reklam|hirdetés|iklan|publicitate|oglas|реклама|"
+    r"oglasno|reklāma|reklaam|tangazo|publicitat|patalastas|বিজ্ঞাপন|விளம்பரம்|โฆษณา|اشتہار)"
     r"(?:\s+[^\W\d_]+)?\W*$|"  # with its "ends" / "continues" ("Mainos päättyy")
     r"^\W{0,3}(?:lire aussi|à lire aussi|voir aussi|lea también|lee también|te puede interesar|"
     r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook|" + READ_ALSO
@@ -318,8 +319,8 @@ COMMENT_META_RE = re.compile(
     r"^[@\w/.-]{2,40}\s*(?:[·•|-]\s*)?\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)s?\.?\s+ago\b",
     re.IGNORECASE,
 )
-BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av|מאת|بقلم)(?::\s*|\s+)"
-                       r"(?=\S)", re.IGNORECASE)
+BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av|מאת|بقلم|โดย)"
+                       r"(?::\s*|\s+)(?=\S)", re.IGNORECASE)
 DATE_HINT_RE = re.compile(
     r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년])).*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
     r"dec)[a-z]*\.? \d", re.IGNORECASE)
@@ -355,7 +356,6 @@ BIO_RE = re.compile(
     r"periodista|redactora?|journaliste|rédact(?:eur|rice)|giornalista|autora?|auteure?|"
     r"autrice|escritora?|écrivaine?|columnista|chroniqueu(?:r|se)|scritt(?:ore|rice))s?\b|"
     r"^(?:[A-Z][\w'’.-]+\s+){2,3}(?:covers|reports on)\s[^.]{3,80}\bfor (?:the )?[A-Z]")
-# (BIO_RE's last branch: "Dana Whitlock covers schools for the Courier.")
 # Cookie consent paragraphs are long, so they get their own cue without the length cap.
 CONSENT_RE = re.compile(
     r"\bcookies?\b.{0,400}\b(?:consent|accept|agree|partners|withdraw|preferences|"

@@ -1,4 +1,5 @@
-"""Narrow print columns in a script without letter case (``join_narrow_blocks``).
+"""Narrow print columns in a script without letter case (``join_narrow_blocks``), and the
+characters of scripts written without spaces between words (``dense_chars``).
 
 pdftotext of an e-paper page in Bengali, Tamil, Amharic or Thai wraps each paragraph at
 the column's 20-40 characters, with blank lines between paragraphs. The line joiner tells a
@@ -54,3 +55,16 @@ def join_narrow_blocks(text: str) -> str:
     if sum(1 for b in blocks if _runs_on(b)) < _MIN_BLOCKS:
         return text
     return "\n\n".join(" ".join(b) if _runs_on(b) else "\n".join(b) for b in blocks)
+
+
+# Written without spaces between words: CJK (a word is ~2 characters) and Thai, Lao, Myanmar
+# and Khmer (~5: counted at 2/5 so that half the count is still about the words)
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SEA_RE = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+
+
+def dense_chars(t: str) -> int:
+    """CJK characters of a (non-ASCII) line plus 2/5 of its Thai, Lao, Myanmar and Khmer
+    ones: twice its words in those scripts."""
+    n = len(_CJK_RE.findall(t))
+    return n if n or _SEA_RE.search(t) is None else 2 * len(_SEA_RE.findall(t)) // 5

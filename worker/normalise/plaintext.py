@@ -43,7 +43,6 @@ from worker.normalise.cues import (
     BULLET_RE,
     BYLINE_RE,
     CJK_DISCLAIMER_MARKS,
-    CJK_RE,
     COMMENT_META_RE,
     CONSENT_RE,
     CREDIT_RE,
@@ -69,6 +68,7 @@ from worker.normalise.dates import DATE_LABEL_RE, ON_DATE_RE
 from worker.normalise.dumps import reader_comments, tool_header
 from worker.normalise.key_points import past_key_points
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
+from worker.normalise.narrow import dense_chars
 from worker.normalise.print_pages import next_story_bylines
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
@@ -116,7 +116,7 @@ def _features(lines: list[Line]) -> None:
         # map/filter keep the per-word strip in C (a third of this loop's time as a genexpr)
         toks = list(filter(None, map(str.strip, raw[:40] if long_line else raw, repeat(PUNCT))))
         keys = _NO_KEYS if long_line else frozenset(toks)
-        cjk = 0 if t.isascii() else len(CJK_RE.findall(t))
+        cjk = 0 if t.isascii() else dense_chars(t)
         n = ln.words = (len(raw) if long_line else len(toks)) + cjk // 2
         ln.stop = sum(map(ALL_STOPWORDS.__contains__, toks)) / len(toks) if toks else 0.0
         if cjk > 10:
@@ -124,8 +124,8 @@ def _features(lines: list[Line]) -> None:
         elif n >= 12 and ln.stop < 0.15 and len(ARABIC_RE.findall(t)) > 40:
             ln.stop = 0.15  # Arabic and Hebrew glue particles to words: few stand-alone stop words
         # CJK prose has no spaces but does have sentence stops; headlines and captions don't
-        ln.sentence = (full_stop(t) and not t.isupper()) or (
-            cjk > 10 and any(c in t for c in "。！？"))
+        ln.sentence = (full_stop(t) and not t.isupper()) or (cjk > 10 and (any(
+            c in t for c in "。！？") or (cjk > 36 and "\u0e00" <= t[-1] <= "\u0eff")))  # (Thai)
         # (capitals counted only for short lines without stop words; map keeps it in C)
         titleish = n <= 8 and len(toks) >= 2 and ln.stop < 0.15 \
             and sum(map(str.isupper, [w[0] for w in t.split()])) / len(toks) > 0.75
@@ -182,10 +182,8 @@ def _disjoint(words: list[str], keys: frozenset[str]) -> bool:
 
 
 def _weight(ln: Line) -> float:
-    if ln.kind == "bar":
-        return 0.0  # a share/comment bar inside the story (blocks.story_bars)
-    if ln.kind:
-        return -8.0
+    if ln.kind:  # (a share/comment bar inside the story weighs nothing: blocks.story_bars)
+        return 0.0 if ln.kind == "bar" else -8.0
     if ln.boundary:
         return -50.0
     if ln.prose:
@@ -314,8 +312,9 @@ def extract_parts(text: str) -> TextParts:
                 text = _MD_HEAD_RE.sub("", ln.text) if ln.text[:1] == "#" else ln.text
                 body.append(story_line(lines, i, text, not body))
     body = drop_pull_quotes(body)
-    while body and not FULL_STOP_RE.search(body[-1]) and len(body[-1].split()) < 10:
-        body.pop()  # a trailing subhead with nothing under it is furniture
+    while body and not FULL_STOP_RE.search(body[-1]) and len(body[-1].split()) < 10 \
+            and len(body[-1]) < 80:  # a trailing subhead (a Thai paragraph: no stops, spaces)
+        body.pop()
     parts.body = body
     if len(parts.date_lines) > 1:  # the first date line wins: a clipping date only as a last resort
         parts.date_lines.sort(key=lambda t: _SAVED_RE.match(t) is not None)
