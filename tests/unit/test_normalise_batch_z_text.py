@@ -134,3 +134,16 @@ def test_a_trailing_subhead_still_goes() -> None:
     other = para.replace("council", "county board").replace("Tuesday", "Monday")
     body = _art("\n\n".join(["Roads to be widened", para, other, "What comes next"])).body
     assert list(body) == [para, other]  # type: ignore[attr-defined]
+
+
+def test_indic_colon_dateline_and_a_chat_edit_mark() -> None:
+    from worker.normalise.meta import local_dateline
+
+    para = ("சென்னை: வேளச்சேரி ஏரியைச் சுற்றி அமைக்கப்பட்டு வரும் 4 கிலோமீட்டர் நீள நடைபாதை "
+            "மற்றும் சைக்கிள் பாதை ஜூன் மாதம் பொதுமக்கள் பயன்பாட்டுக்குத் திறக்கப்படும் என்று "
+            "பெருநகர சென்னை மாநகராட்சி தெரிவித்துள்ளது.")
+    assert local_dateline(para)[0] == "சென்னை"
+    assert local_dateline("Note: " + para[8:])[0] is None  # a Latin label is no place
+    other = para.replace("ஜூன்", "ஜூலை").replace("சென்னை: ", "")
+    parts = extract_parts("\n\n".join(["Headline of the story here", para + " (edited)", other]))
+    assert parts.body and not any(p.endswith("(edited)") for p in parts.body)

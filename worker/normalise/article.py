@@ -354,7 +354,8 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
         if published is None:
             published = dateline_date(body[0])
         place, rest = split_dateline(body[0])
-        if place is None and (body[0][:1].isupper() or "।" in body[0][:30]):
+        if place is None and (body[0][:1].isupper() or "।" in body[0][:30]
+                              or (":" in body[0][:30] and "\u0900" <= body[0][:1] <= "\u0dff")):
             place, rest = local_dateline(body[0])
         # "ANA SILVA: ..." that opens later paragraphs too is a transcript's speaker
         if place and not any(p.startswith(f"{place}:") for p in body[1:]):

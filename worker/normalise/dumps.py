@@ -63,10 +63,17 @@ def _labelled_dump(text: str, parts: TextParts) -> str | None:
     return text[m.end():]
 
 
+# A chat app's mark on an edited message (Slack, Discord), at the end of its last line
+_EDITED_RE = re.compile(r"[ \t]+\((?:edited|bearbeitet|modifié|editado|modificato|bewerkt|"
+                        r"edytowano|изменено)\)[ \t]*$", re.MULTILINE)
+
+
 def tool_header(text: str, parts: TextParts) -> str:
     """Take an extraction tool's metadata header off the top of a dump into ``parts`` (its
     keys are the page's own metadata, never story text) and return the rest; a newsletter's
-    plain-text headings as plain lines."""
+    plain-text headings as plain lines; a chat app's "(edited)" marks dropped."""
+    if any(w in text for w in ("(edit", "(bearb", "(modif", "(bewerkt", "(edyt", "(измен")):
+        text = _EDITED_RE.sub("", text)
     if "** " in text:
         text = _MC_HEAD_RE.sub(r"\1", text)
     head = text[:8].lstrip()

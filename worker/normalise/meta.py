@@ -267,7 +267,8 @@ _DASH_LOCAL_RE = re.compile(
     rf"(?:\.?\s?[-–—]{{1,2}}|(?:, ({_MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}))?"
     rf" \([A-Z]{{2,8}}\)(?:\s?[-–—]{{1,2}})?|, (\d{{1,2}}\.? [^\W\d_]{{3,12}}\.? \d{{4}}) [-–—])"
     rf"\s+(?=[{_UP}\"“«])")
-_DANDA_LOCAL_RE = re.compile(r"^([\u0900-\u097f]{2,}(?: [\u0900-\u097f]{2,})?)।\s+")
+# ... or a colon: "சென்னை: ...", "मुंबई: ..." (Indic scripts, place of one or two words)
+_DANDA_LOCAL_RE = re.compile(r"^([\u0900-\u0dff]{2,}(?: [\u0900-\u0dff]{2,})?)[।:]\s+")
 # Labels that open a paragraph the same way and are no place
 _LABELS_NOT_PLACES = frozenset({
     "update", "updated", "breaking", "exclusive", "analysis", "opinion", "watch", "video", "live",
@@ -280,8 +281,8 @@ def local_dateline(para: str) -> tuple[str | None, str]:
     and its full stop before a German sentence of a dozen words or more; ('Jakarta', rest)
     for 'Jakarta - Dinas ...'."""
     m = _LOCAL_RE.match(para)
-    if m is None and "।" in para[:30] and (h := _DANDA_LOCAL_RE.match(para)) is not None \
-            and len(para.split()) >= 15:
+    if m is None and ("।" in para[:30] or ":" in para[:30]) and len(para.split()) >= 15 \
+            and (h := _DANDA_LOCAL_RE.match(para)) is not None:
         return h.group(1), para[h.end():].strip()  # Hindi papers: "इंदौर। शहर में ..."
     if m is None and " " in para[:40] and (d := _DASH_LOCAL_RE.match(para)) is not None:
         place = d.group(1)
