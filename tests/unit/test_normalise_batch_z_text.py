@@ -147,3 +147,14 @@ def test_indic_colon_dateline_and_a_chat_edit_mark() -> None:
     other = para.replace("ஜூன்", "ஜூலை").replace("சென்னை: ", "")
     parts = extract_parts("\n\n".join(["Headline of the story here", para + " (edited)", other]))
     assert parts.body and not any(p.endswith("(edited)") for p in parts.body)
+
+
+def test_an_agency_and_place_dateline_glued_to_the_story() -> None:
+    from worker.normalise.meta import local_dateline
+
+    rest = ("El ple de l'Ajuntament de Girona ha aprovat definitivament aquest dijous el pla "
+            "especial que permetrà traslladar l'estació d'autobusos a la nova terminal.")
+    assert local_dateline("ACN Girona.-" + rest) == ("Girona", rest)
+    assert local_dateline("ACN Girona.- " + rest) == ("Girona", rest)
+    # an acronym opening a sentence is no agency
+    assert local_dateline("NASA Scientists say the probe " + rest)[0] is None

@@ -266,7 +266,9 @@ _DASH_LOCAL_RE = re.compile(
     rf"^([{_UP}][\w'’-]+(?: [{_UP}][\w'’-]+){{0,2}})(?:, [{_UP}][\w.]{{1,8}})?"
     rf"(?:\.?\s?[-–—]{{1,2}}|(?:, ({_MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}))?"
     rf" \([A-Z]{{2,8}}\)(?:\s?[-–—]{{1,2}})?|, (\d{{1,2}}\.? [^\W\d_]{{3,12}}\.? \d{{4}}) [-–—])"
-    rf"\s+(?=[{_UP}\"“«])")
+    rf"\s+(?=[{_UP}\"“«])|"
+    # a Catalan/Spanish agency's "ACN Girona.-El ple ..." (the agency before the place)
+    rf"^[A-Z]{{2,6}} ([{_UP}][\w'’]+(?: [{_UP}][\w'’]+){{0,2}})\.[-–—]\s*(?=[{_UP}])")
 # ... or a colon: "சென்னை: ...", "मुंबई: ..." (Indic scripts, place of one or two words)
 _DANDA_LOCAL_RE = re.compile(r"^([\u0900-\u0dff]{2,}(?: [\u0900-\u0dff]{2,})?)[।:]\s+")
 # Labels that open a paragraph the same way and are no place
@@ -285,7 +287,7 @@ def local_dateline(para: str) -> tuple[str | None, str]:
             and (h := _DANDA_LOCAL_RE.match(para)) is not None:
         return h.group(1), para[h.end():].strip()  # Hindi papers: "इंदौर। शहर में ..."
     if m is None and " " in para[:40] and (d := _DASH_LOCAL_RE.match(para)) is not None:
-        place = d.group(1)
+        place = d.group(1) or d.group(4)
         if place.lower() in _LABELS_NOT_PLACES or place.lower() in ALL_STOPWORDS \
                 or len(para.split()) < 15:
             return None, para
