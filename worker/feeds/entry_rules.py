@@ -55,7 +55,10 @@ _PAID_TAG_RE = re.compile(
     r"partner content|branded content|advertorial|publireportage|publi-?r[ée]dactionnel|"
     r"publi-?editorial|informe (?:publicit[áa]rio|comercial)|conte[úu]do de marca|"
     r"contenido patrocinado|publirreportaje|contenu (?:sponsoris[ée]|partenaire)|"
-    r"contenuto sponsorizzato|conte[úu]do patrocinado|gesponserte[rn]? (?:inhalt|beitrag))\s*$",
+    r"contenuto sponsorizzato|conte[úu]do patrocinado|gesponserte[rn]? (?:inhalt|beitrag)|"
+    r"pubbliredazionale|publiredazionale|informazione pubblicitaria|messaggio promozionale|"
+    r"партнерськ(?:ий|і) матеріал(?:и)?|партнерск(?:ий|ие) материал(?:ы)?|новини партнерів|"
+    r"новости партнеров|на правах реклам[иы]|artykuł sponsorowany|materiał partnera)\s*$",
     re.IGNORECASE)
 
 
@@ -146,7 +149,8 @@ _ANCHOR_RE = re.compile(
     r"read the (?:full|whole|rest)\b|weiterlesen|mehr lesen|lire la suite|continuer la lecture|"
     r"leer más|seguir leyendo|continuar leyendo|continua a leggere|leggi tutto|continuar lendo|"
     r"leia mais|verder lezen|lees verder|läs mer|les mer|læs mere|czytaj dalej|читать далее|"
-    r"続きを読む|阅读全文|閱讀全文|阅读更多|더 보기|더보기)[^<]{0,60}(?:<[^>]*>[^<]{0,20}){0,4}?"
+    r"続きを読む|阅读全文|閱讀全文|阅读更多|더 보기|더보기|"
+    r"\[(?:mehr|more|weiter|suite|plus|leggi|más|mais|далі|далее)\])[^<]{0,60}(?:<[^>]*>[^<]{0,20}){0,4}?"
     r"</a\s*>)", re.IGNORECASE)
 _IN_PAGE_RE = re.compile(r"\bhref\s*=\s*[\"']?#")
 _SUP_NOTE_RE = re.compile(r"<sup\b[^>]*>\s*(?:<a\b[^>]*>)?\s*\[?\d{1,3}\]?\s*(?:</a\s*>)?\s*"
@@ -155,7 +159,8 @@ _SUP_NOTE_RE = re.compile(r"<sup\b[^>]*>\s*(?:<a\b[^>]*>)?\s*\[?\d{1,3}\]?\s*(?:
 
 def _drop_anchor(m: re.Match[str]) -> str:
     text = m.group(0)
-    numeric = text[m.end(1) - m.start(0) + 1:].lstrip()[:1] in "[0123456789"
+    inner = text[m.end(1) - m.start(0) + 1:].lstrip()
+    numeric = inner[:1].isdigit() or (inner[:1] == "[" and inner[1:2].isdigit())
     return text if numeric and not _IN_PAGE_RE.search(m.group(1)) else ""
 
 

@@ -52,11 +52,12 @@ _KINDS = (
                      r"[【\[](?:[^】\]]{0,8})(?:セミナー|イベント|ウェビナー)[】\]])", re.I)),
     _Kind("contest or giveaway",
           _words("contests contest giveaways giveaway sweepstakes gewinnspiel gewinnspiele "
-                 "concours sorteos sorteo concorsi promoções promocoes"),
+                 "concours jeux-concours jeu-concours sorteos sorteo concorsi promoções "
+                 "promocoes"),
           _words("contests contest giveaways giveaway sweepstakes gewinnspiel gewinnspiele "
-                 "concours sorteos concorsi"),
+                 "concours jeux-concours jeu-concours sorteos concorsi"),
           re.compile(r"^\W*(?:enter to win|win\b|giveaway|contest|sweepstakes|gewinnspiel|"
-                     r"gewinnen sie|concours|sorteo|concorso)", re.I)),
+                     r"gewinnen sie|concours|jeux?[- ]concours|gagnez\b|sorteo|concorso)", re.I)),
     _Kind("fundraising appeal",
           _words("support support_us donate donations donation membership members "
                  "member_drive fundraising spenden dons"),
@@ -64,6 +65,56 @@ _KINDS = (
                  "dons"),
           re.compile(r"\b(?:member(?:ship)? drive|pledge drive|donate|donation|fundrais\w*|"
                      r"support (?:us|our (?:work|journalism|newsroom)))\b", re.I)),
+    _Kind("service listing",  # a duty pharmacies' rota, posted every week
+          _words("farmacie_di_turno farmacia_di_turno pharmacies_de_garde pharmacie_de_garde "
+                 "farmacias_de_guardia farmacia_de_guardia apothekennotdienst notdienst "
+                 "notdienste duty_pharmacies"),
+          _words("farmacie-di-turno farmacie pharmacies-de-garde farmacias-de-guardia "
+                 "notdienst apotheken-notdienst"),
+          re.compile(r"\b(?:farmacie di turno|farmacia di turno|pharmacies? de garde|"
+                     r"farmacias? de guardia|apotheken[- ]?notdienst|notdienst[- ]?apotheken|"
+                     r"duty pharmac(?:y|ies))\b", re.I)),
+    _Kind("shopping deal",  # affiliate deals ("Bons plans. Ce robot passe sous les 200 €")
+          _words("bons_plans bon_plan deals deal shopping_deals angebote schnäppchen offerte "
+                 "chollos ofertas promos"),
+          _words("bons-plans bon-plan deals guide-d-achat shopping-deals schnaeppchen "
+                 "angebote offerte chollos ofertas"),
+          re.compile(r"^\W*(?:bons? plans?|deals? of the day|deal|schnäppchen|chollo|"
+                     r"offerta del giorno)\s*[.:|–-]", re.I)),
+    _Kind("quiz",
+          _words("quiz quizzes news_quiz rätsel"),
+          _words("quiz quizzes quizz"),
+          re.compile(r"^\W*(?:news |wochen|nachrichten)?quiz\b", re.I)),
+    _Kind("horoscope",
+          _words("horoscope horoscopes astrology horoskop horoskope oroscopo horóscopo "
+                 "horoscopo"),
+          _words("horoscope horoscopes astrology horoskop oroscopo horoscopo horoscopes-du-jour"),
+          re.compile(r"\b(?:horoscopes?|horoskop|oroscopo|horóscopo|zodiac signs?)\b", re.I)),
+    _Kind("web story",  # a swipeable slideshow ("In pics: 7 hill stations ...")
+          _words("web_stories web_story visual_stories"),
+          _words("web-stories webstories web-story visual-stories"),
+          re.compile(r"^\W*(?:in pics|in pictures|web story|visual story)\s*[:|–-]", re.I)),
+    _Kind("broadcast listing",  # a bulletin's video: "Nordschau 20:00 Uhr, 14.03.2025"
+          _words("sendung sendungen broadcasts bulletins"),
+          _words("sendung sendungen broadcasts bulletins"),
+          re.compile(r"^[^:]{2,40}?\b\d{1,2}[:.]\d{2}(?:\s*uhr)?,?\s+(?:vom\s+)?"
+                     r"\d{1,2}\.\d{1,2}\.\d{2,4}$", re.I)),
+    _Kind("journal notice",  # a journal's correction, retraction or front matter
+          _words("correction corrections corrigendum erratum retraction retraction_notice "
+                 "expression_of_concern issue_information front_matter cover_image "
+                 "editorial_board"),
+          _words("correction corrigendum erratum retraction"),
+          re.compile(r"^\W*(?:correction to\b|corrigendum\b|erratum\b|retraction\b|"
+                     r"retracted\b|expression of concern\b|issue information$|"
+                     r"front matter$|cover image$|editorial board$)", re.I)),
+    _Kind("note about the publication",  # "We're hiring", the shop, filed under "About us"
+          _words("about_us about über_uns ueber_uns à_propos qui_sommes-nous chi_siamo "
+                 "quiénes_somos sobre_nós over_ons om_oss"),
+          _words("about-us about ueber-uns a-propos chi-siamo quienes-somos sobre-nos "
+                 "over-ons shop"),
+          re.compile(r"^\W*(?:we(?:'|’| a)re hiring\b|now hiring\b|join our team\b)|"
+                     r"\b(?:in|from|at) (?:the|our) (?:shop|store)\b|\b(?:tote bags?|merch|"
+                     r"gift subscriptions?)\b", re.I)),
     _Kind("coverage schedule",
           _words("advisory advisories schedule news_schedule"),
           _words("advisory advisories schedule schedules"),
@@ -88,8 +139,22 @@ def _sections(url: str | None) -> set[str]:
     return set(path.strip("/").split("/")[:-1])  # (the last segment is the item's slug)
 
 
+# A newsletter's note about itself or a message it sends for a sponsor: the title says so
+# plainly ("Programming note: ...", "A message from our partner: ...", "our 2025 reader survey")
+_HOUSE_NOTE_RE = re.compile(
+    r"^\W*(?:programming|housekeeping|scheduling|schedule) note\b|\bour (?:\d{4} |annual |"
+    r"yearly |new )?(?:reader|audience|listener|subscriber|community) survey\b", re.I)
+_SPONSOR_MESSAGE_RE = re.compile(r"^\W*a (?:quick )?(?:message|word|note) from (?:our|this "
+                                 r"(?:week|issue)['’]s|today['’]s) (?:partners?|sponsors?)\b",
+                                 re.I)
+
+
 def not_news(title: str, tags: list[str], url: str | None) -> str | None:
     """Why the item is no news story (its kind), or None when it may be one."""
+    if _HOUSE_NOTE_RE.search(title):
+        return "note about the publication"
+    if title[:1] in "Aa" and _SPONSOR_MESSAGE_RE.match(title):
+        return "sponsor message"
     if title[:1] in "FHGfhg" and _SCORE_ALERT_RE.match(title):
         return "score alert"
     if url and "/releases/" in url and _RELEASE_PAGE_RE.search(url.split("?", 1)[0]):

@@ -38,6 +38,7 @@ from worker.errors import (
 from worker.events.models import Article, Image, Source
 from worker.feeds import rss_stream
 from worker.feeds.entries import Entry, FeedStream
+from worker.feeds.entry_fields import full_text, section_tags
 from worker.feeds.entry_rules import strip_markup
 from worker.normalise.dates import parse_feed_date
 from worker.normalise.meta import norm_language
@@ -270,8 +271,12 @@ def _xml_entry(e: Any, feed_authors: list[str], feed_lang: str | None) -> Entry:
             html = summary["value"]
         else:
             text = summary["value"]
-    elif contents:
+    elif contents and not (summary and (e.get("media_content") or e.get("media_thumbnail"))):
+        # (an RSS item's explicit empty description beside a photo: the text/plain content
+        # is media:description, the photo's caption, and the item has no text of its own)
         text = max((c["value"] for c in contents), key=len)
+    if not htmls and (full := full_text(e)):  # Yandex's full text beats the summary
+        html, text = full
     title_d = e.get("title_detail") or {}
     title = str(e.get("title") or "")
     title = strip_markup(title) if "html" in str(title_d.get("type", "")) or "<" in title \
@@ -304,7 +309,7 @@ def _xml_entry(e: Any, feed_authors: list[str], feed_lang: str | None) -> Entry:
                   updated=parse_feed_date(dict.get(e, "updated"), dict.get(e, "updated_parsed")),
                   authors=[a for a in authors if a],
                   tags=[str(t.get("label") or t.get("term") or "") for t in e.get("tags") or []
-                        if isinstance(t, dict)],
+                        if isinstance(t, dict)] + section_tags(e),
                   images=images, language=lang,
                   source_title=_str((e.get("source") or {}).get("title")),
                   # a podcast's trailer promotes the show (itunes:episodeType): no episode
