@@ -34,7 +34,11 @@ def author_parts(value: str) -> list[str]:
     return [_KO_ROLE_RE.sub("", _CJK_ROLE_RE.sub("", p)) for p in _CJK_SEP_RE.split(value) if p]
 
 _EMAIL_RE = re.compile(r"[^\s@()<>]+@[^\s@()<>]+\.[^\s@()<>]+")
-BYLINE_RE = re.compile(r"^(?:(by|written by)|von|par|por|door|av|af|מאת|بقلم)[:\s]\s*",
+# (a genre may come first: "Ein Kommentar von ...", "An analysis by ...")
+BYLINE_RE = re.compile(r"^(?:(?:an?|ein|eine|une?|un|una)\s+(?:kommentar|analyse|gastbeitrag|"
+                       r"glosse|kolumne|essay|commentary|comment|column|analysis|opinion|"
+                       r"chronique|tribune|éditorial|commento|analisi|columna)\s+)?"
+                       r"(?:(by|written by)|von|par|por|door|av|af|מאת|بقلم)[:\s]\s*",
                        re.IGNORECASE)
 AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en)\s)\s*", re.IGNORECASE)
 # "Sam Jones in Madrid": a reporter's location appended to the byline.
@@ -42,7 +46,10 @@ _IN_PLACE_RE = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*)\s+in
                           r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}$")
 _PLACEHOLDER_AUTHORS = frozenset({"unknown", "unknown author", "admin", "administrator",
                                   "root", "webmaster", "none", "null", "n/a", "noreply",
-                                  "[deleted]", "[removed]"})
+                                  "[deleted]", "[removed]",
+                                  # site builders' stand-ins for an unset author (Squarespace)
+                                  "guest user", "guest author", "default user", "site owner",
+                                  "site admin", "site administrator", "blog owner", "user"})
 _HANDLE_RE = re.compile(r"^/?u/(?=[\w\[-])")
 _ROLE_RE = re.compile(r"\b(?:reporter|correspondent|editor|writer|staff|contributor|columnist|"
                       r"journalist|producer|redakteur\w*|autor\w*|rédact\w*)\b", re.I)

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from worker.errors import NotAnArticle, RejectedInput
 from worker.events.limits import capped
 from worker.events.models import Article, Image, Source, content_hash
-from worker.feeds.authors import clean_authors, is_login
+from worker.feeds.bylines import drop_sign_off, entry_authors
 from worker.feeds.entry_rules import (
     has_text,
     is_sponsored,
@@ -35,6 +35,7 @@ from worker.feeds.entry_rules import (
 )
 from worker.feeds.item_kinds import not_news
 from worker.feeds.lead_lines import drop_lead_lines
+from worker.feeds.markup_rules import clean_entry_markup, heading_texts, strip_shortcodes
 from worker.normalise.article import NORMALISER_VERSION
 from worker.normalise.decode import clean_text
 from worker.normalise.html import html_to_paragraphs
@@ -122,8 +123,8 @@ class FeedStream:
     def _key(self, entry: Entry, *, count: bool = False) -> str | None:
         """The entry's identity, or None (counted as skipped) when it has nothing to show."""
         promo = entry.promo or (entry.title and (
-            ("sponsored item" if is_sponsored(entry.title, entry.tags, entry.link,
-                                              self._site_url) else None)
+            ("sponsored item" if is_sponsored(entry.title, [*entry.tags, *entry.authors],
+                                              entry.link, self._site_url) else None)
             or not_news(entry.title, entry.tags, entry.link)))
         if promo:
             if count:
@@ -227,8 +228,8 @@ def _paras(value: str, *, markup: bool) -> list[str]:
         value, markup = htmllib.unescape(value), True
     if markup and _is_link_list(value):
         return []  # aggregator blurbs: headline links + publisher names, no prose
-    paras = html_to_paragraphs(tidy_feed_markup(clean_text(value))) if markup \
-        else re.split(r"\n\s*\n", clean_text(value))
+    paras = html_to_paragraphs(tidy_feed_markup(clean_entry_markup(clean_text(value)))) \
+        if markup else re.split(r"\n\s*\n", strip_shortcodes(clean_text(value)))
     paras = [" ".join(unescape_residual(p).split()) for p in paras]
     return [p for p in paras if has_text(p)]  # not a lone emoji or ornament
 
@@ -240,7 +241,8 @@ def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: 
     if not title:
         words = " ".join(body).split()
         title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
-    body, byline = drop_lead_lines(body, title if entry.title else "")
+    body, byline = drop_lead_lines(body, title if entry.title else "", heading_texts(entry.html))
+    body, signed = drop_sign_off(body) if not byline and not entry.authors else (body, None)
     if not body:
         body = [title]  # headline-only entries (link blogs) are still news items
     lang = entry.language or feed_lang or detect_language(title + "\n" + "\n".join(body[:10]))
@@ -250,8 +252,8 @@ def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: 
     images = tuple(dict.fromkeys(Image(src=urljoin(base, i.src) if _HTTP_RE.match(base)
                                        else i.src, caption=i.caption) for i in entry.images))
     return capped(Article(
-        title=title, body=tuple(body), lede=body[0], authors=clean_authors(
-            byline if byline and all(map(is_login, entry.authors)) else entry.authors or byline),
+        title=title, body=tuple(body), lede=body[0], authors=entry_authors(
+            entry.authors, byline, signed),
         published_at=published or updated, updated_at=updated, url=url, site_name=site,
         source=Source(kind="feed", location=f"{location}#{key}"), language=lang,
         images=images[:20], tags=tuple(dict.fromkeys(t for t in (*entry.tags, *extra_tags)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 from worker.feeds.authors import AND_RE, BYLINE_RE
+from worker.feeds.lead_furniture import drop_tail_furniture, lead_box, lead_furniture
 from worker.normalise.dates import parse_date_hint
 
 _STAMP_RE = re.compile(r"^(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|"
-                       r"publié|mis à jour|publicado|actualizado)\b:?\s*\S.{0,50}$", re.I)
+                       r"publié|mis à jour|publicado|actualizado|aggiornato|pubblicato|"
+                       r"оновлено|обновлено|опубліковано|опубликовано)\b:?\s*\S.{0,50}$", re.I)
 # A press office's release notice, in the languages such offices publish in.
 _RELEASE_RE = re.compile(
     r"^(?:for immediate release|immediate release|embargoed until\b.{0,40}|"
@@ -127,11 +129,12 @@ def _paywall_tail(body: list[str]) -> bool:
         and all(len(p) <= 60 and p[-1:] not in ".!?。" for p in body[1:])
 
 
-def drop_lead_lines(body: list[str], title: str = "") -> tuple[list[str], list[str]]:
+def drop_lead_lines(body: list[str], title: str = "", headings: frozenset[str] = frozenset()
+                    ) -> tuple[list[str], list[str]]:
     """Leading "By Jane Doe" and "Updated: ..." lines and other furniture are not the first
     paragraph; the byline still names the authors when the feed did not (so does a
     forwarded post's source). A first line repeating the title (a bold lead line that the
-    feed cut into the title) goes too."""
+    feed cut into the title) goes too, and so do the markup's ``headings`` over the story."""
     byline: list[str] = []
     if body and _paywall_tail(body):
         return [], byline
@@ -158,6 +161,11 @@ def drop_lead_lines(body: list[str], title: str = "") -> tuple[list[str], list[s
             pass  # the writer's outlet or role under the byline ("The Millbrook Messenger")
         elif len(body) > 2 and words <= 40 and _CREDIT_LINE_RE.match(body[1]):
             body = body[1:]  # a caption, then its credit line (dropped next)
+        elif (box := lead_box(body)) and box < len(body):
+            body, after_byline = body[box:], False  # a newsletter's contents or sponsor box
+            continue
+        elif body[0] in headings or lead_furniture(body[0], words):
+            pass
         elif not ((words <= 10 and _STAMP_RE.match(body[0])) or _furniture(body[0], words)
                   or (words <= 40 and _CAPTION_CREDIT_RE.search(body[0]))
                   or _CREDIT_LINE_RE.match(body[0])):
@@ -167,4 +175,4 @@ def drop_lead_lines(body: list[str], title: str = "") -> tuple[list[str], list[s
     while body and (m := _PREFIX_RE.match(body[0])):
         rest = body[0][m.end():].lstrip()
         body = [rest, *body[1:]] if rest else body[1:]
-    return body, byline
+    return (drop_tail_furniture(body) if body else body), byline

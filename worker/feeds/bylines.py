@@ -1,0 +1,50 @@
+"""Who wrote a feed entry (``entry_authors``): its author fields, else the byline over its
+text, else the name a newsletter is signed with (``drop_sign_off``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from worker.feeds.authors import AND_RE, BYLINE_RE, clean_authors, is_login
+
+
+def byline_names(line: str) -> str:
+    """The names of a byline over the text, without the outlet, desk or role after them:
+    "Von Lea Hartmann und Ömer Yıldız, RN-Investigativ" -> "Lea Hartmann und Ömer Yıldız",
+    "Ein Kommentar von Henrik Sommer, RN, Landesstudio Kiel" -> "Henrik Sommer". A comma
+    before the last "and" separates names ("By A, B and C"); one after it ends them."""
+    m = BYLINE_RE.match(line)
+    rest = line[m.end():] if m else line
+    joins = list(AND_RE.finditer(rest))
+    start = joins[-1].end() if joins else 0
+    cut = rest.find(",", start)
+    return rest[:cut].strip() if cut > 0 else rest.strip()
+
+
+def entry_authors(raw: list[str], byline: list[str], signed: str | None) -> tuple[str, ...]:
+    """The entry's author fields, unless they are only CMS logins or placeholders ("Guest
+    User"): then the byline over the text, then the newsletter's sign-off."""
+    named = () if byline and all(map(is_login, raw)) else clean_authors(raw)
+    if not named and byline:
+        named = clean_authors([byline_names(b) for b in byline])
+    return named or (clean_authors([signed]) if signed else ())
+
+
+# A newsletter's sign-off ("See you tomorrow,", "Thanks for reading,") over the editor's
+# name and role on the next line ("Dana Whitfield, Editor").
+_SIGN_OFF_RE = re.compile(
+    r"^(?:see you (?:tomorrow|next week|soon|then|on \w+)|thanks? (?:you )?(?:for reading|so "
+    r"much)?|thank you|cheers|best(?: wishes)?|all the best|warmly|until (?:next time|tomorrow|"
+    r"next week)|talk (?:soon|tomorrow)|take care|yours|bis (?:morgen|bald|nächste woche)|"
+    r"à (?:demain|bientôt)|a presto|hasta mañana)\s*[,!.]?$", re.IGNORECASE)
+_NAME_LINE_RE = re.compile(r"^((?:[A-ZÀ-Ý][\w'’.-]+\s){1,3}[A-ZÀ-Ý][\w'’.-]+)(?:,\s*[\w ]{2,40})?$")
+
+
+def drop_sign_off(body: list[str]) -> tuple[list[str], str | None]:
+    """The body without a sign-off near its end, and the name it is signed with."""
+    for i in range(max(1, len(body) - 4), len(body) - 1):
+        if len(body[i]) <= 40 and _SIGN_OFF_RE.match(body[i]) \
+                and (m := _NAME_LINE_RE.match(body[i + 1])):
+            return body[:i] + body[i + 2:], m.group(1)
+    return body, None
