@@ -288,6 +288,9 @@ def local_dateline(para: str) -> tuple[str | None, str]:
         return h.group(1), para[h.end():].strip()  # Hindi papers: "इंदौर। शहर में ..."
     if m is None and " " in para[:40] and (d := _DASH_LOCAL_RE.match(para)) is not None:
         place = d.group(1) or d.group(4)
+        if (cut := place.find(" ")) in (2, 3, 4, 5, 6) and place[:cut].isupper() \
+                and place[cut + 1:cut + 3].istitle():
+            place = place[cut + 1:]  # "ACN Girona.- El ...": the agency before the place
         if place.lower() in _LABELS_NOT_PLACES or place.lower() in ALL_STOPWORDS \
                 or len(para.split()) < 15:
             return None, para
