@@ -158,3 +158,16 @@ def test_an_agency_and_place_dateline_glued_to_the_story() -> None:
     assert local_dateline("ACN Girona.- " + rest) == ("Girona", rest)
     # an acronym opening a sentence is no agency
     assert local_dateline("NASA Scientists say the probe " + rest)[0] is None
+
+
+def test_author_bios_in_more_languages() -> None:
+    from worker.normalise.cues import BIO_RE
+
+    for bio in ("Nina Zorko je novinarka mariborske redakcije, piše o urbanizmu in okolju.",
+                "Jan Kowalski jest dziennikarzem działu miejskiego.",
+                "Juma Hassan ni mwandishi wa habari za michezo.",
+                "Žiga Novak je urednik spletne izdaje."):
+        assert BIO_RE.match(bio), bio
+    for prose in ("Maribor je letos uredil kopališče, je povedal novinarjem župan.",
+                  "Nina Zorko je povedala, da bo kopališče odprto vsak dan."):
+        assert not BIO_RE.match(prose), prose

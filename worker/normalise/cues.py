@@ -314,8 +314,7 @@ COMMENT_META_RE = re.compile(
     r"^(?:il y a|vor|hace|há) \d+\s+(?:minutes?|heures?|jours?|minuten|stunden|tagen|minutos|"
     r"horas|días|dias)\W*$|^\d+\s+(?:minuti|ore|giorni|minuten|uur|dagen|minuter|timmar|dagar|"
     r"minutter|timer|dage|dager)\s+(?:fa|geleden|sedan|siden)\W*$|"
-    # a commenter's handle line: "u/name · 6 hr. ago", "@name 2h ago"
-    # (one \s* before the optional separator: two around it made long blank runs quadratic)
+    # a commenter's handle: "u/name · 6 hr. ago", "@name 2h ago" (one \s*: two were quadratic)
     r"^[@\w/.-]{2,40}\s*(?:[·•|-]\s*)?\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)s?\.?\s+ago\b",
     re.IGNORECASE,
 )
@@ -345,16 +344,17 @@ KEY_POINTS_RE = re.compile(
     r"要点|要點|(?:この記事の)?ポイント|划重点)\W*$", re.IGNORECASE)
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
 DIGIT_RE = re.compile(r"\d")
-# Author bio, usually after the story: "Jane Doe is a senior correspondent covering ..."
+# Author bio after the story: "Jane Doe is a senior ...", "X es periodista", "X je novinarka"
 BIO_RE = re.compile(
-    # "es periodista y ...", "est journaliste": the article is optional outside English
-    r"^(?:[A-Z][\w'’.-]+\s+){1,4}(?:(?:is|was)\s+(?:an?|the|(?:senior|deputy|associate|"
-    r"chief|executive|managing|contributing))\s|"
-    r"(?:ist|es|est|è)\s+(?:(?:ein|eine|un|una|une)\s)?)"
+    r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+\s+){1,4}(?:(?:(?:is|was)\s+(?:an?|the|(?:senior|deputy|associate|"
+    r"chief|executive|managing|contributing))\s|(?:ist|es|est|è)\s+(?:(?:ein|eine|un|una|une)\s)?)"
     r".{0,80}?\b(?:writer|reporter|correspondent|editor|journalist|columnist|researcher|"
     r"contributor|author|analyst|reviewer|producer|critic|redakteurin?|korrespondentin?|"
     r"periodista|redactora?|journaliste|rédact(?:eur|rice)|giornalista|autora?|auteure?|"
     r"autrice|escritora?|écrivaine?|columnista|chroniqueu(?:r|se)|scritt(?:ore|rice))s?\b|"
+    r"(?:é|és|je|jest|er|är|ir|on|ni|ay)\s+(?:\w+\s+){0,2}(?:novinar|novinář|dopisni[kc]|uredni[kc]|"
+    r"redaktor|dziennikar|toimittaja|žurnalist|žurnālist|ajakirjanik|mwandishi|kazetari|"
+    r"xornalista|mamamahayag|journalist|jornalista|periodista)\w*\b)|"
     r"^(?:[A-Z][\w'’.-]+\s+){2,3}(?:covers|reports on)\s[^.]{3,80}\bfor (?:the )?[A-Z]")
 # Cookie consent paragraphs are long, so they get their own cue without the length cap.
 CONSENT_RE = re.compile(
