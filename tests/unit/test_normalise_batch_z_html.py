@@ -3,6 +3,8 @@ datelines in more scripts, local dates, paywall boxes, wiki sections, title choi
 
 from __future__ import annotations
 
+from typing import Any
+
 from worker.normalise.html_labels import COMMENTS_RE
 from worker.normalise.html_notes import drop_page_notes
 from worker.normalise.meta import split_dateline
@@ -45,3 +47,55 @@ def test_datelines_in_more_scripts() -> None:
     assert split_dateline("የባሕር ዳር ከተማ አስተዳደር (ከተማው) መንገድ ግንባታ ዛሬ አስጀምሯል።")[0] is None
     bn = "ঢাকা, ১৪ মার্চ, ২০২৫ (বাসস) : ঈদুল ফিতর উপলক্ষে ট্রেনের অগ্রিম টিকিট বিক্রি শুরু হয়েছে।"
     assert split_dateline(bn)[0] == "ঢাকা"
+
+
+def test_local_dates_in_other_digits_and_basque() -> None:
+    from worker.normalise.dates import parse_date_hint
+
+    for text in ("প্রকাশ: ১৪ মার্চ ২০২৫, ১০: ৩০", "2025eko martxoaren 14a, ostirala",
+                 "14 مارچ 2025", "१४ मार्च २०२५", "petak, 14. ožujka 2025."):
+        dt = parse_date_hint(text, dayfirst=True)
+        assert dt is not None and dt.date().isoformat() == "2025-03-14", text
+    assert parse_date_hint("2025eko aurrekontua onartu da") is None  # a year, no month
+    assert parse_date_hint("১৪ জন যাত্রী ২০২৫ সালে") is None  # no month name
+
+
+def test_a_date_under_the_headline_beats_a_guess_from_a_related_list(monkeypatch: Any) -> None:
+    from worker.normalise import html
+    from worker.normalise.html import extract_html
+    from worker.normalise.html_parse import trafilatura_module
+
+    class _Guessing:  # trafilatura, taking a related story's date for the page's
+        def __getattr__(self, name: str) -> Any:
+            return getattr(trafilatura_module(), name)
+
+        def bare_extraction(self, *args: Any, **kwargs: Any) -> Any:
+            doc = trafilatura_module().bare_extraction(*args, **kwargs)
+            doc.date = "2025-02-21"
+            return doc
+
+    monkeypatch.setattr(html, "trafilatura_module", _Guessing)
+
+    story = "".join(f"<p>Liburutegiak larunbatetan irekiko ditu ateak, {k}. aldiz, "
+                    "herritarrek eskatuta eta udalak hala erabakita.</p>" for k in range(6))
+    page = ("<html><body><div class='news'><div class='header'><h1>Liburutegia larunbatetan "
+            "irekita</h1></div><div class='footer'><p><span>2025eko martxoaren 14a, ostirala"
+            f"</span></p></div><div class='text'>{story}</div></div><aside><ul class='related'>"
+            "<li><span>2025/02/21</span> <a href='/x'>Irakurketa taldea martxan</a></li></ul>"
+            "</aside></body></html>")
+    parts = extract_html(page)
+    assert parts.date_lines == ["2025eko martxoaren 14a, ostirala"] and not parts.published
+    # metadata's own date stays the date
+    dated = page.replace("<html>", "<html><head><meta property='article:published_time' "
+                         "content='2025-03-13T10:00:00Z'></head>")
+    assert extract_html(dated).published[0].startswith("2025-03-13")
+    # no date under the headline: the guess is the date
+    undated = page.replace("2025eko martxoaren 14a, ostirala", "Kultura")
+    assert extract_html(undated).published == ["2025-02-21"]
+
+
+def test_a_bare_local_date_line_over_the_story_goes() -> None:
+    from worker.normalise.html_cleanup import is_date_line
+
+    assert is_date_line("petak, 14. ožujka 2025.") and is_date_line("প্রকাশ: ১৪ মার্চ ২০২৫")
+    assert not is_date_line("Grad uvodi bicikle za 2025. godinu")

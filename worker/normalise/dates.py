@@ -15,7 +15,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from worker.normalise.local_dates import dotted_date, named_date
+from worker.normalise.local_dates import ASCII_DIGITS, dotted_date, named_date
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,6 @@ _FOREIGN_MONTHS = {
     "juil": "jul", "déc": "dec", "mär": "mar", "okt": "oct", "dez": "dec", "gen": "jan",
     "giu": "jun", "lug": "jul", "ott": "oct", "fev": "feb",
 }
-# Arabic-Indic and Persian digits ("٢٨ فبراير ٢٠٢٥"): dateutil reads ASCII digits only
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # A CJK date and the time after it, once rewritten as 2025-3-18 07:30: what follows ("来源：...",
 # "阅读量：12,806") is not part of the date
 _CJK_YMD_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
@@ -262,7 +260,7 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
     if head != s and _HAS_YEAR_RE.search(head):
         s = head
     if not s.isascii():  # 2024年11月20日 18時45分 / 2024년 11월 20일
-        s = s.translate(_DIGITS)
+        s = s.translate(ASCII_DIGITS)  # "٢٨ فبراير ٢٠٢٥", "১৪ মার্চ ২০২৫"
         if _CJK_DATE_RE.search(s):
             s = _CJK_TIME_RE.sub(r" \1:\2", _CJK_DATE_RE.sub(r"\1-\2-\3 ", s)).strip()
             ymd = _CJK_YMD_RE.search(s)

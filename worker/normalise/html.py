@@ -15,7 +15,8 @@ from typing import Any
 import orjson
 
 from worker.normalise.cues import DATE_LINE_RE
-from worker.normalise.html_cleanup import clean_main_text, has_comments_head
+from worker.normalise.dates import parse_date_hint
+from worker.normalise.html_cleanup import clean_main_text, has_comments_head, is_date_line
 from worker.normalise.html_layout import (
     date_over_story,
     date_under_title,
@@ -307,14 +308,19 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         parts.site_name = parts.site_name or doc.sitename
         if not parts.authors and doc.author:
             parts.authors = [a.strip() for a in doc.author.split(";") if a.strip()]
-        if doc.date and not doc.date.endswith("-01-01"):
+        # a date printed under the headline beats trafilatura's guess (which may be a
+        # related story's date: "2025/02/21" in a list under a Basque "2025eko martxoaren 14a")
+        if not parts.published and (by_head := _date_by_headline(root)) \
+                and parse_date_hint(by_head[0], dayfirst=True) is not None:
+            parts.date_lines = by_head
+        elif doc.date and not doc.date.endswith("-01-01"):
             parts.published.append(doc.date)
         parts.description = parts.description or doc.description
         parts.tags += [t for t in (doc.categories or []) + (doc.tags or [])
                        if isinstance(t, str)]
         parts.tags = [t for v in parts.tags for t in _split_tags(v)]
         parts.language = parts.language or doc.language
-    if not parts.published:
+    if not parts.published and not parts.date_lines:
         parts.date_lines = _date_by_headline(root) or date_over_story(text) \
             or date_under_title(root, parts.title)
     words = sum(ln.count(" ") for ln in lines) + len(lines)  # spaced, non-empty lines
@@ -351,11 +357,16 @@ def _date_by_headline(root: Any) -> list[str]:
             text = " ".join(sib.text_content().split()) if isinstance(sib.tag, str) else ""
             if 0 < len(text) <= 80 and _YEAR_RE.search(text) and DATE_LINE_RE.search(text):
                 return [text]
-            if len(text) > 80 and len(text) <= 400:  # a byline box: author, dates, place
+            if 0 < len(text) <= 400:  # a byline box: author, dates, place
+                # (a month name of another language or other digits: the child first, as
+                # a byline glued to it reads "Mette Skov7. marts 2025")
                 for child in islice(sib.iterchildren("*"), 6):
-                    text = " ".join(child.text_content().split())
-                    if 0 < len(text) <= 80 and _YEAR_RE.search(text) \
-                            and DATE_LINE_RE.search(text):
-                        return [text]
+                    line = " ".join(child.text_content().split())
+                    if 0 < len(line) <= 80 and ((len(text) > 80 and _YEAR_RE.search(line)
+                                                and DATE_LINE_RE.search(line))
+                                                or is_date_line(line)):
+                        return [line]
+                if len(text) <= 80 and is_date_line(text):
+                    return [text]
             sib = sib.getnext()
     return []

@@ -30,6 +30,7 @@ from worker.normalise.dates import DATE_LABEL_RE
 from worker.normalise.html_labels import COMMENTS_RE, HEAD_FIRST, LABEL_PARA_RE
 from worker.normalise.html_layout import RELATED_RE, dek_after_headline
 from worker.normalise.lines import drop_pull_quotes
+from worker.normalise.local_dates import ASCII_DIGITS, named_date
 from worker.normalise.page_notes import PITCH_RE, TRAILER_RE
 from worker.normalise.title import PUNCT
 
@@ -244,10 +245,11 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
             break
     # A bare date line over the story ("30 May 2022") is the page's date, not text.
     # ... or with the byline after a bar: "14 Aug 2007, 3:41 PM | By Pacific Newswire staff"
+    # ("petak, 14. ožujka 2025.": a year's ordinal dot is no full stop)
     while len(lines) > first + 1 and (lines[first].count(" ") < 6 or (
             lines[first].count(" ") < 14 and _BAR_BYLINE_RE.search(lines[first]))) \
-            and DIGIT_RE.search(lines[first]) and DATE_LINE_RE.search(lines[first]) \
-            and not FULL_STOP_RE.search(lines[first]):
+            and DIGIT_RE.search(lines[first]) and is_date_line(lines[first], need_year=False) \
+            and (not FULL_STOP_RE.search(lines[first]) or _YEAR_DOT_RE.search(lines[first])):
         del lines[first]
     while len(lines) > first + 1 and lines[first].count(" ") < 45 \
             and _marked_head(lines[first], root, description):
@@ -264,6 +266,20 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
             break
     lines = _drop_pull_quotes(lines, root)
     return _before_comments(_cut_tail(lines), root, comments_head)
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_YEAR_DOT_RE = re.compile(r"(?<!\d)(?:19|20)\d\d\.$")
+
+
+def is_date_line(text: str, need_year: bool = True) -> bool:
+    """A line with a date in it: a year (if ``need_year``) and a day and month as
+    DATE_LINE_RE reads them, or a month name of another language (``local_dates``) in any
+    script's digits ("প্রকাশ: ১৪ মার্চ ২০২৫", "2025eko martxoaren 14a")."""
+    probe = text if text.isascii() else text.translate(ASCII_DIGITS)
+    if need_year and not _YEAR_RE.search(probe):
+        return False
+    return bool(DATE_LINE_RE.search(probe)) or named_date(probe) is not None
 
 
 def _cut_tail(lines: list[str]) -> list[str]:

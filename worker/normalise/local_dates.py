@@ -40,7 +40,23 @@ _NAMES = (
     "joulukuuta joulukuu prosince prosinec grudnia grudzień decembrie aralık december decembra "
     "грудня prosinca desember दिसंबर दिसम्बर δεκεμβρίου δεκεμβριου δεκέμβριος",
 )
-_MONTH_OF = {w: i for i, names in enumerate(_NAMES, 1) for w in names.split()}
+# Bengali (য় and ড় written as one code point or two), Urdu and Basque (nominative and
+# genitive: "2025eko martxoaren 14a") months, added to the table above month by month
+_MORE_NAMES = (
+    "জানুয়ারি জানুয়ারী جنوری urtarrila urtarrilaren", "ফেব্রুয়ারি ফেব্রুয়ারী فروری otsaila otsailaren",
+    "মার্চ مارچ martxoa martxoaren", "এপ্রিল اپریل apirila apirilaren", "মে مئی maiatza maiatzaren",
+    "জুন جون ekaina ekainaren", "জুলাই جولائی uztaila uztailaren", "আগস্ট اگست abuztua abuztuaren",
+    "সেপ্টেম্বর ستمبر iraila irailaren", "অক্টোবর اکتوبر urria urriaren",
+    "নভেম্বর نومبر azaroa azaroaren", "ডিসেম্বর دسمبر abendua abenduaren")
+_ALL_NAMES = [" ".join((a, b, b.replace("\u09df", "\u09af\u09bc"),
+                        b.replace("\u09af\u09bc", "\u09df")))
+              for a, b in zip(_NAMES, _MORE_NAMES, strict=True)]
+# Decimal digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, ..., Thai,
+# Myanmar, Khmer, full-width), as ASCII: the patterns here and dateutil read those only
+ASCII_DIGITS = {zero + k: 48 + k for zero in (
+    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x19D0, 0xFF10) for k in range(10)}
+_MONTH_OF = {w: i for i, names in enumerate(_ALL_NAMES, 1) for w in names.split()}
 # ("listopada" is also Croatian for October: taken as the Polish/Czech November)
 _WORD = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
 _TIME = r"(?:\D{0,12}?(?<!\d)(\d{1,2})[:.](\d{2})(?!\d))?"
@@ -48,8 +64,10 @@ _TIME = r"(?:\D{0,12}?(?<!\d)(\d{1,2})[:.](\d{2})(?!\d))?"
 _DMY_RE = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s*({_WORD})\.?,?\s+((?:19|20)\d\d)(?!\d){_TIME}",
                      re.IGNORECASE)
 # year month day (Hungarian): "2025. március 14., 10:15"
-_YMD_RE = re.compile(rf"(?<!\d)((?:19|20)\d\d)\.\s*({_WORD})\s+(\d{{1,2}})\.?(?!\d){_TIME}",
-                     re.IGNORECASE)
+# ... and Basque, the year with its suffix: "2025eko martxoaren 14a"
+_YMD_RE = re.compile(
+    rf"(?<!\d)((?:19|20)\d\d)(?:\.|e?ko)\s*({_WORD})\s+(\d{{1,2}})\.?(?!\d){_TIME}",
+    re.IGNORECASE)
 # day-first dotted numbers, spaced or not: "14. 5. 2025 15:42", "14.01.2025"
 _DOTTED_RE = re.compile(rf"(?<![\d.])(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?((?:19|20)\d\d)(?!\d){_TIME}")
 _DOTTED_YY_RE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d\d),?\s+(\d{1,2}):(\d{2})(?![\d:])")
