@@ -99,3 +99,44 @@ def test_a_bare_local_date_line_over_the_story_goes() -> None:
 
     assert is_date_line("petak, 14. ožujka 2025.") and is_date_line("প্রকাশ: ১৪ মার্চ ২০২৫")
     assert not is_date_line("Grad uvodi bicikle za 2025. godinu")
+
+
+def _prepared_text(page: str) -> str:
+    import lxml.html
+
+    from worker.normalise.html_layout import prepare_tree
+
+    root = lxml.html.fromstring(page)
+    prepare_tree(root)
+    return " ".join(root.text_content().split())
+
+
+_P = "<p>" + "Kadar sewa purata rumah di Lembah Klang meningkat tahun lalu menurut laporan. " * 3
+_P += "</p>"
+
+
+def test_a_paywall_box_in_the_story_goes_a_marked_story_part_stays() -> None:
+    box = ("<div class='paywall'><div id='piano-inline' class='tp-container-inner'>"
+           "<p class='paywall-title'>Teruskan membaca dengan langganan</p><ul><li>Bulanan "
+           "RM12.90 sebulan</li></ul><a href='/langgan'>Langgan sekarang</a></div></div>")
+    text = _prepared_text(f"<html><body><article>{_P * 3}{box}</article></body></html>")
+    assert "Teruskan membaca" not in text and "RM12.90" not in text and "Lembah Klang" in text
+    # the subscriber part of a story in a container so marked stays
+    part = f"<div class='paywall-content'>{_P * 2}</div>"
+    assert "Lembah Klang" in _prepared_text(f"<html><body><article>{part}</article></body></html>")
+
+
+def test_a_wiki_section_of_lists_goes_with_the_edit_links() -> None:
+    head = ("<div class='mw-heading mw-heading2'><h2>{}</h2><span class='mw-editsection'>"
+            "[<a href='?action=edit'>uredi</a>]</span></div>")
+    page = ("<html><body><div class='mw-parser-output'>" + _P * 3
+            + head.format("Povezane vijesti") + "<ul><li><a href='/w'>Zadar dobio autobuse</a>"
+            "</li></ul>" + head.format("Izvori") + "<ul><li>„Bicikli” — Zadarski list</li></ul>"
+            "<div class='noprint'><b>Podijelite:</b> <a>Facebook</a></div></div></body></html>")
+    text = _prepared_text(page)
+    assert "Povezane" not in text and "Zadarski" not in text and "uredi" not in text
+    # a section of prose (with a list in it) stays
+    prose = page.replace("<ul><li><a href='/w'>Zadar dobio autobuse</a></li></ul>",
+                         "<p>Grad je objavio nove podatke o korištenju bicikala.</p><ul><li>"
+                         "a</li></ul>")
+    assert "Povezane vijesti" in _prepared_text(prose)

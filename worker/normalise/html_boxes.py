@@ -18,6 +18,7 @@ before trafilatura reads it (called by ``html_layout``'s widget pass):
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from worker.normalise.cues import KEY_POINTS_RE
@@ -39,6 +40,9 @@ _POINT_WORDS = 25
 _HEAD_TAGS = frozenset(("h2", "h3", "h4", "h5", "p", "strong", "b"))
 # A box this long is a container, not a box beside the story.
 _BOX_CHARS = 1500
+_PAYWALL_RE = re.compile(r"paywall|(?:^|[\s_-])piano(?:$|[\s_-])|tp-container|regwall|"
+                         r"subscri(?:be|ption)[-_](?:wall|prompt|box)", re.IGNORECASE)
+_PAYWALL_CHARS = 1000
 
 
 def drop_boxes(root: Any, names: str) -> None:
@@ -58,6 +62,12 @@ def drop_boxes(root: Any, names: str) -> None:
                     and _INFOBOX_RE.search(f"{el.get('class', '')} {el.get('id', '')}") \
                     and len(el.text_content()) < _BOX_CHARS:
                 el.drop_tree()
+    if "mw-parser-output" in names:
+        drop_wiki_lists(root)
+    if "paywall" in low or "piano" in low or "tp-container" in low or "regwall" in low:
+        for el in list(root.iter(*_BOX_TAGS)):
+            if el.getparent() is not None and paywall_box(el):
+                el.drop_tree()
     if "summary" in low or "points" in low or "highlights" in low or "takeaways" in low:
         for el in list(root.iter("ul", "ol")):
             if el.getparent() is not None and _SUMMARY_LIST_RE.search(el.get("class") or "") \
@@ -68,6 +78,45 @@ def drop_boxes(root: Any, names: str) -> None:
                         and len(head.text_content()) < 40:
                     head.drop_tree()
                 el.drop_tree()
+
+
+def drop_wiki_lists(root: Any) -> None:
+    """A MediaWiki page (Wikinews): its "[edit]" links go, and so does a section that holds
+    nothing but lists ("Related news", "Sources", "External links" under the story)."""
+    for el in list(root.iter("span")):
+        if "mw-editsection" in (el.get("class") or "") and el.getparent() is not None:
+            el.drop_tree()
+    for box in list(root.iter("div")):
+        if "mw-parser-output" not in (box.get("class") or ""):
+            continue
+        kids = list(box)
+        heads = [k for k, el in enumerate(kids) if _wiki_head(el)] + [len(kids)]
+        for at, end in pairwise(heads):
+            body = kids[at + 1:end]
+            # (a share or navigation box after the last list counts with it)
+            if body and body[0].tag in ("ul", "ol") and all(map(_list_or_small_box, body)):
+                for el in (kids[at], *body):
+                    el.drop_tree()
+
+
+def _list_or_small_box(el: Any) -> bool:
+    return el.tag in ("ul", "ol") or (el.tag in ("div", "table") and el.find(".//p") is None
+                                      and len(el.text_content()) < 300)
+
+
+def _wiki_head(el: Any) -> bool:
+    return el.tag in ("h2", "h3") or (el.tag == "div" and "mw-heading" in (el.get("class") or ""))
+
+
+def paywall_box(el: Any) -> bool:
+    """A subscription prompt the page marks as such (``class="paywall"``, Piano's
+    ``tp-container``, a registration wall): short, no story-length paragraph in it (a
+    container some sites so mark around the story's subscriber part stays)."""
+    if not _PAYWALL_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        return False
+    text = el.text_content()
+    return len(text) < _PAYWALL_CHARS \
+        and all(len(p.text_content().split()) < _POINT_WORDS for p in el.iter("p"))
 
 
 def head_box(box: Any, head: Any, text: str) -> bool:
