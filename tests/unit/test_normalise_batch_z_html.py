@@ -140,3 +140,33 @@ def test_a_wiki_section_of_lists_goes_with_the_edit_links() -> None:
                          "<p>Grad je objavio nove podatke o korištenju bicikala.</p><ul><li>"
                          "a</li></ul>")
     assert "Povezane vijesti" in _prepared_text(prose)
+
+
+_EN = "<p>" + "Trains on the line will run until late on weekdays from April, it said. " * 3
+_EN += "</p>"
+
+
+def test_the_story_h1_beats_an_seo_og_title_of_the_same_story() -> None:
+    from worker.normalise.html import extract_html
+
+    head = ("<html><head><meta property='og:title' content='Blue Line: Lagos extends rail "
+            "hours as commuters battle fuel costs'></head><body>")
+    page = (f"{head}<main><article><h1 class='ArticleHeader_title'>Lagos Blue Line trains to run"
+            f" until 11pm from April</h1>{_EN * 4}</article></main></body></html>")
+    assert extract_html(page).title == "Lagos Blue Line trains to run until 11pm from April"
+    # a site-name h1 outside the article, or one about something else, is no headline
+    logo = page.replace("<main><article><h1 class='ArticleHeader_title'>", "<h1>") \
+        .replace("</h1>", "</h1><main><article>")
+    assert extract_html(logo).title.startswith("Blue Line: Lagos extends")
+    other = page.replace("Lagos Blue Line trains to run until 11pm from April",
+                         "Weekend weather: rain across the south")
+    assert extract_html(other).title.startswith("Blue Line: Lagos extends")
+
+
+def test_an_author_box_after_the_story_goes_a_byline_box_over_it_stays() -> None:
+    box = ("<div class='AuthorBox_root'><a href='/author/t'>Tolulope Bankole</a><p>Transport "
+           "Correspondent</p><p>Tolulope covers transport and city life in Lagos.</p></div>")
+    text = _prepared_text(f"<html><body><article>{_EN * 3}{box}</article></body></html>")
+    assert "Correspondent" not in text and "Trains on the line" in text
+    top = f"<html><body><article>{box}{_EN * 3}</article></body></html>"
+    assert "Correspondent" in _prepared_text(top)

@@ -201,6 +201,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     visible = next((h for h in h1s[:5] if parts.title and _same_story(h, parts.title)), None)
     if visible:
         parts.title = visible
+    elif len(h1s) == 1 and parts.title and _story_h1(found["h1"][0], h1s[0], parts.title):
+        parts.title = h1s[0]  # the page's own headline over an SEO rewording of it
     parts.authors = _names(art.get("author")) or _split_tags(meta.get("author", ""))[:1]
     for key in ("datePublished", "dateCreated"):
         if isinstance(art.get(key), str):
@@ -256,6 +258,23 @@ def _same_story(h1: str, meta: str) -> bool:
         return True
     wa, wb = set(_WORD_RE.findall(a)), set(_WORD_RE.findall(b))
     return len(wa & wb) >= 0.6 * len(wa | wb)
+
+
+_HEADLINE_CLASS_RE = re.compile(r"title|headline|heading", re.IGNORECASE)
+
+
+def _story_h1(h1: Any, text: str, meta: str) -> bool:
+    """The page's only <h1>, in its <article> (or marked as the headline), words the same
+    story as the metadata title (three words of theirs shared) in other words: the
+    headline the reader sees, not a site name or section label."""
+    if not 4 <= len(text.split()) <= 30:
+        return False
+    marked = bool(_HEADLINE_CLASS_RE.search(h1.get("class") or ""))
+    if not marked and not any(a.tag in ("article", "main") for a in h1.iterancestors()):
+        return False
+    shared = {w for w in _WORD_RE.findall(text.lower()) if len(w) > 2} \
+        & {w for w in _WORD_RE.findall(meta.lower()) if len(w) > 2}
+    return len(shared) >= 3
 
 
 def _strip_site(title: str, site: str | None) -> str:

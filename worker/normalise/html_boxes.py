@@ -43,6 +43,8 @@ _BOX_CHARS = 1500
 _PAYWALL_RE = re.compile(r"paywall|(?:^|[\s_-])piano(?:$|[\s_-])|tp-container|regwall|"
                          r"subscri(?:be|ption)[-_](?:wall|prompt|box)", re.IGNORECASE)
 _PAYWALL_CHARS = 1000
+_AUTHOR_BOX_RE = re.compile(r"author[-_]?(?:box|bio|card)|about[-_]the[-_]author", re.IGNORECASE)
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def drop_boxes(root: Any, names: str) -> None:
@@ -64,6 +66,10 @@ def drop_boxes(root: Any, names: str) -> None:
                 el.drop_tree()
     if "mw-parser-output" in names:
         drop_wiki_lists(root)
+    if "author" in low:
+        for el in list(root.iter(*_BOX_TAGS)):
+            if el.getparent() is not None and author_box(el):
+                el.drop_tree()
     if "paywall" in low or "piano" in low or "tp-container" in low or "regwall" in low:
         for el in list(root.iter(*_BOX_TAGS)):
             if el.getparent() is not None and paywall_box(el):
@@ -106,6 +112,16 @@ def _list_or_small_box(el: Any) -> bool:
 
 def _wiki_head(el: Any) -> bool:
     return el.tag in ("h2", "h3") or (el.tag == "div" and "mw-heading" in (el.get("class") or ""))
+
+
+def author_box(el: Any) -> bool:
+    """The author's box after the story (``class="author-box"``, "AuthorBox_root", "author-bio"):
+    name, role and a line of bio, no date; one over the story (a byline row) stays."""
+    if not _AUTHOR_BOX_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        return False
+    text = el.text_content()
+    return len(text) < 600 and not _YEAR_RE.search(text) \
+        and bool(el.xpath("preceding::p[string-length(normalize-space()) > 150][1]"))
 
 
 def paywall_box(el: Any) -> bool:
