@@ -267,8 +267,8 @@ def _story_h1(h1: Any, text: str, meta: str) -> bool:
     """The page's only <h1>, in its <article> (or marked as the headline), words the same
     story as the metadata title (three words of theirs shared) in other words: the
     headline the reader sees, not a site name or section label."""
-    if not 4 <= len(text.split()) <= 30:
-        return False
+    if not 4 <= len(text.split()) <= 30 or meta.lower() in text.lower():
+        return False  # (the metadata headline plus a label, "Live: ...": the clean one stays)
     marked = bool(_HEADLINE_CLASS_RE.search(h1.get("class") or ""))
     if not marked and not any(a.tag in ("article", "main") for a in h1.iterancestors()):
         return False
