@@ -171,3 +171,15 @@ def test_author_bios_in_more_languages() -> None:
     for prose in ("Maribor je letos uredil kopališče, je povedal novinarjem župan.",
                   "Nina Zorko je povedala, da bo kopališče odprto vsak dan."):
         assert not BIO_RE.match(prose), prose
+
+
+def test_thai_buddhist_era_and_tamil_month_dates() -> None:
+    from worker.normalise.calendars import script_month_date
+    from worker.normalise.dates import parse_date_hint
+
+    assert str(parse_date_hint("19 ม.ค. 2567 16:20 น."))[:16] == "2024-01-19 16:20"
+    assert str(parse_date_hint("วันที่ 19 มกราคม 2567"))[:10] == "2024-01-19"
+    assert str(parse_date_hint("Updated: ஏப் 08, 2025 06:15 IST"))[:10] == "2025-04-08"
+    assert str(parse_date_hint("8 ஏப்ரல் 2025"))[:10] == "2025-04-08"
+    assert script_month_date("19 March 2024") is None  # not these scripts
+    assert script_month_date("ราคา 19 บาท ปี 2567") is None  # no month name

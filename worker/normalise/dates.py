@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from worker.normalise.calendars import script_month_date
 from worker.normalise.local_dates import ASCII_DIGITS, dotted_date, named_date
 
 log = logging.getLogger(__name__)
@@ -274,7 +275,8 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
         s = _GMT_OFFSET_RE.sub(lambda m: _gmt_offset(m, sep), s)
     s = _NOISE_RE.sub(" ", s).strip(" ,;-–—")
     try:
-        dt = named_date(s) or _parse_any(s, dayfirst) or dotted_date(s)
+        dt = named_date(s) or (None if s.isascii() else script_month_date(s)) \
+            or _parse_any(s, dayfirst) or dotted_date(s)
         if dt is None and len(s) > 24:  # a date inside other words: a print page header
             found = _EMBEDDED_RE.findall(s)  # two dates ("June 4, 1931 - March 2, 2024") are a span
             dt = _fast_date(_FOREIGN_RE.sub(_foreign, found[0])) if len(found) == 1 else None
