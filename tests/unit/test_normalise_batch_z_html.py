@@ -170,3 +170,19 @@ def test_an_author_box_after_the_story_goes_a_byline_box_over_it_stays() -> None
     assert "Correspondent" not in text and "Trains on the line" in text
     top = f"<html><body><article>{box}{_EN * 3}</article></body></html>"
     assert "Correspondent" in _prepared_text(top)
+
+
+def test_source_lines_wire_slugs_sign_offs_and_a_galician_pitch() -> None:
+    from worker.normalise.html_labels import LABEL_PARA_RE
+    from worker.normalise.page_notes import PITCH_RE
+
+    for line in ("ምንጭ፡ ኢዜአ", "Izvor: Hina", "বাসস/এমএইচ/১০৩০", "BSS/MH/1030",
+                 "— Ulat ni Jessa Mae Dizon, Balita Nayon News", "– Reporting by Jane Roe, Lagos"):
+        assert LABEL_PARA_RE.match(line), line
+    for line in ("Izvor: prema podacima koje je grad objavio u četvrtak, broj korisnika raste.",
+                 "Ulat ni Jessa: bumaba ang bilang ng pasahero", "1/2/2025", "A/B testing/1030 ms"):
+        assert not LABEL_PARA_RE.match(line), line
+    assert PITCH_RE.match("Queres recibir as novas da asociación? Subscríbete ao noso boletín "
+                          "aquí abaixo.")
+    assert not PITCH_RE.match("Queres saber como foi a obra? A asociación contou coa axuda de "
+                              "vinte veciñas durante tres fins de semana.")

@@ -26,7 +26,12 @@ LABEL_PARA_RE = re.compile(
     r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
     r"^\W{0,3}\d{1,3}\s*min(?:ute)?s?\.?\s+(?:read|de lecture|de lectura|de leitura)\W*$|"
     r"^(?:quelle|source|sources|fuente|fonte|fonti|bron|forrás|źródło|zdroj|kaynak|lähde|kilde|"
-    r"källa|sursa|sumber|джерело|источник)\s*:\s*\S.{0,40}$|"
+    r"källa|sursa|sumber|джерело|источник|izvor|извор|iturria|ምንጭ|সূত্র|ذریعہ)\s*[:፡]\s*\S.{0,40}$|"
+    # a wire's closing slug: agency / editor's initials / time ("BSS/MH/1030", "বাসস/এমএইচ/১০৩০")
+    r"^[^\s/\d]{2,10}(?:/[^\s/\d]{1,8}){1,2}/\d{3,4}$|"
+    # the reporter's sign-off after a dash: "— Ulat ni Jessa Dizon, Balita Nayon News"
+    r"^[—–-]{1,2}\s*(?:ulat ni|ulat mula kay|mga ulat ni|reporting by|report by|with reports? "
+    r"(?:by|from))\s+(?-i:[A-ZÀ-Þ])[^.!?]{2,80}$|"
     # an editing credit under the story: "Edição: Jane Doe", "Redakcja: ..."
     r"^(?:edição|edición|edited by|editing by|redakcja|redakce|redação|redacción|"
     r"szerkesztette|düzenleme)\s*:?\s*(?-i:[A-ZÀ-Þ])[\w.'’ -]{1,60}$|"

@@ -14,7 +14,9 @@ log = logging.getLogger(__name__)
 PITCH_RE = re.compile(r"^(?:want|get|like|enjoy(?:ed)?|love)\b.{0,80}\b(?:in(?:to)? your inbox|"
                       r"newsletter)\b|"
                       # "Recibe el boletín ... en tu bandeja de entrada", "Abonnez-vous à ..."
-                      r"^(?:recib[ae]|suscr[ií]bete|receba|assine|inscreva-se|recevez|"
+                      # (Galician: "Queres recibir as novas? Subscríbete ao noso boletín")
+                      r"^(?:recib[ae]|sub?scr[ií]bete|receba|assine|inscreva-se|recevez|"
+                      r"queres|quieres|"
                       r"abonnez-vous|inscrivez-vous|abonnieren sie|erhalten sie|ricevi|"
                       r"iscriviti)\b.{0,100}\b(?:bolet[ií]n|newsletter|bandeja de entrada|"
                       r"caixa de entrada|bo[iî]te (?:mail|de r[ée]ception)|postfach|casella)\b",
