@@ -186,3 +186,24 @@ def test_source_lines_wire_slugs_sign_offs_and_a_galician_pitch() -> None:
                           "aquí abaixo.")
     assert not PITCH_RE.match("Queres saber como foi a obra? A asociación contou coa axuda de "
                               "vinte veciñas durante tres fins de semana.")
+
+
+def test_a_teaser_after_the_headline_box_and_its_date_row_is_the_dek() -> None:
+    import lxml.html
+
+    from worker.normalise.html_layout import dek_after_headline
+
+    lead = "Haur eta gazteentzako gune berria ere estreinatuko da"
+    page = ("<html><body><div class='article'><div class='header'><h1>Liburutegia</h1></div>"
+            "<div class='footer'><p><span>2025eko martxoaren 14a</span></p></div>"
+            f"<div class='lead'><p>{lead}.</p></div><div class='text'><p>a</p></div>"
+            "</div></body></html>")
+    target = lead.lower()
+    assert dek_after_headline(lxml.html.fromstring(page), target)
+    # the story's first paragraph in a run of its kind is no dek; nor one past other content
+    run = page.replace("<div class='lead'>", "<div class='p'>").replace(
+        "<div class='text'>", "<div class='p'>")
+    assert not dek_after_headline(lxml.html.fromstring(run), target)
+    far = page.replace("2025eko martxoaren 14a", "Kultura etxeko albisteak eta ekitaldiak, "
+                       "astero eguneratuta, herritar guztientzat zabalik dauden saioekin")
+    assert not dek_after_headline(lxml.html.fromstring(far), target)

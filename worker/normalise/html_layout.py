@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import islice
 from typing import Any
 
 from worker.normalise.cue_keys import READ_ALSO
@@ -250,10 +251,19 @@ def dek_after_headline(root: Any, target: str) -> bool:
     whatever its class is called (hashed CSS-in-JS names say nothing)."""
     for h in root.iter("h1"):
         nxt = h.getnext()
-        if nxt is not None and nxt.tag in ("p", "div", "h2", "span") \
-                and " ".join(nxt.text_content().split()).rstrip(".").lower() == target:
-            cls = nxt.get("class")
-            return not any(s.tag == nxt.tag and s.get("class") == cls for s in nxt.itersiblings())
+        # an h1 closing its header box: the box's next siblings, past a short date row
+        # (TYPO3's news: header, footer with the date, then the teaser)
+        after = [nxt] if nxt is not None else list(islice(h.getparent().itersiblings(), 2)) \
+            if h.getparent() is not None else []
+        for k, nxt in enumerate(after):
+            if nxt.tag in ("p", "div", "h2", "span") \
+                    and " ".join(nxt.text_content().split()).rstrip(".").lower() == target:
+                cls = nxt.get("class")
+                return not any(s.tag == nxt.tag and s.get("class") == cls
+                               for s in nxt.itersiblings())
+            if k == 0 and len(after) > 1 and not (len(nxt.text_content()) <= 80
+                                                  and YEAR_RE.search(nxt.text_content())):
+                break
     return False
 
 
