@@ -40,7 +40,10 @@ BYLINE_RE = re.compile(r"^(?:(?:an?|ein|eine|une?|un|una)\s+(?:kommentar|analyse
                        r"chronique|tribune|éditorial|commento|analisi|columna)\s+)?"
                        r"(?:(by|written by)|von|par|por|door|av|af|מאת|بقلم)[:\s]\s*",
                        re.IGNORECASE)
-AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en)\s)\s*", re.IGNORECASE)
+# (and Russian/Bulgarian "и", Ukrainian "і"/"та", Turkish "ve", Polish/Croatian "i",
+# Hungarian "és", Finnish "ja", Greek "και": "Дмитрий Орлов и Анна Белова")
+AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en|и|і|та|ve|i|és|ja|oraz|και)\s)"
+                    r"\s*", re.IGNORECASE)
 # "Sam Jones in Madrid": a reporter's location appended to the byline.
 _IN_PLACE_RE = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*)\s+in\s+"
                           r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}$")
@@ -85,7 +88,9 @@ def _names(value: str) -> list[str]:
     one_org = len(parts) == 2 and "," not in value and parts[1][:4].casefold() != "the " \
         and _ORG_END_RE.search(parts[1]) is not None
     if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts) and not one_org:
-        names = [n.strip() for p in parts[:-1] for n in p.split(",")] + [parts[-1]]
+        # a comma after the last "and" ends the names: "A and B, The Associated Press"
+        last = parts[-1].split(",")[0].strip() if "," in parts[-1] else parts[-1]
+        names = [n.strip() for p in parts[:-1] for n in p.split(",")] + [last]
     else:
         named = [p.strip() for p in value.split(",") if not _ROLE_RE.search(p)]
         if len(named) > 1:  # "Marcus Oyelaran, KAVR": a station's call sign or an acronym

@@ -22,13 +22,23 @@ def byline_names(line: str) -> str:
     return rest[:cut].strip() if cut > 0 else rest.strip()
 
 
-def entry_authors(raw: list[str], byline: list[str], signed: str | None) -> tuple[str, ...]:
+# A newsroom's collective credit ("Ledger staff", "Staff"): no person
+_STAFF_RE = re.compile(r"^(?:[\w.'’&-]+\s+){0,3}staff$", re.IGNORECASE)
+
+
+def entry_authors(raw: list[str], byline: list[str], signed: str | None,
+                  source: str | None = None) -> tuple[str, ...]:
     """The entry's author fields, unless they are only CMS logins or placeholders ("Guest
-    User"): then the byline over the text, then the newsletter's sign-off."""
+    User"): then the byline over the text, then the newsletter's sign-off. An aggregator's
+    item (its ``source``: the outlet it comes from) that names no person, or only a staff
+    credit, is credited to that outlet."""
     named = () if byline and all(map(is_login, raw)) else clean_authors(raw)
     if not named and byline:
         named = clean_authors([byline_names(b) for b in byline])
-    return named or (clean_authors([signed]) if signed else ())
+    named = named or (clean_authors([signed]) if signed else ())
+    if source and all(_STAFF_RE.match(n) for n in named):
+        return clean_authors([source]) or named
+    return named
 
 
 # A newsletter's sign-off ("See you tomorrow,", "Thanks for reading,") over the editor's

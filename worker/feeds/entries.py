@@ -253,7 +253,7 @@ def _article(entry: Entry, body: list[str], *, key: str, url: str | None, base: 
                                        else i.src, caption=i.caption) for i in entry.images))
     return capped(Article(
         title=title, body=tuple(body), lede=body[0], authors=entry_authors(
-            entry.authors, byline, signed),
+            entry.authors, byline, signed, entry.source_title),
         published_at=published or updated, updated_at=updated, url=url, site_name=site,
         source=Source(kind="feed", location=f"{location}#{key}"), language=lang,
         images=images[:20], tags=tuple(dict.fromkeys(t for t in (*entry.tags, *extra_tags)
@@ -348,7 +348,8 @@ def clean_title(title: str, source: str | None = None, site: str | None = None) 
     src, site = " ".join((source or "").split()), " ".join((site or "").split()).casefold()
     for sep in _SEPS:
         head, _, tail = title.rpartition(sep)
-        if len(head.split()) >= 2 and len(tail) >= 3 and (
-                tail == src or (site.startswith(tail.casefold()) and len(tail.split()) <= 5)):
+        # (the aggregator's own <source> may be short: "g1"; a guess from the site not)
+        if len(head.split()) >= 2 and len(tail) >= 2 and (tail == src or (
+                len(tail) >= 3 and site.startswith(tail.casefold()) and len(tail.split()) <= 5)):
             return head.rstrip()
     return title

@@ -287,8 +287,9 @@ def _xml_entry(e: Any, feed_authors: list[str], feed_lang: str | None) -> Entry:
     guid = e.get("id") or None
     authors = [str(a.get("name") or "") for a in e.get("authors") or [] if isinstance(a, dict)]
     raw_author = str(e.get("author") or "")
-    # feedparser mangles "mail@host.example (Name)"; the raw string says it plainly.
-    if len(authors) <= 1 and re.fullmatch(r"\S+@\S+\s*\(.+\)", raw_author):
+    # feedparser mangles an address in the field ("mail@host.example (Name)", "Name
+    # mail@host.example": its name keeps the address' tail); the raw string says it plainly.
+    if len(authors) <= 1 and "@" in raw_author:
         authors = [raw_author]
     if not any(authors):
         authors = [raw_author] if raw_author else feed_authors
