@@ -53,11 +53,42 @@ _ABSTRACT_LABEL_RE = re.compile(
     r"resumen|riassunto)\s*:?$", re.IGNORECASE)
 
 
+# A developing story's notice ("Новость дополняется.", "This is a developing story",
+# "(Ampliación en breve)") and an opinion page's disclaimer ("Мнение автора может не
+# совпадать с позицией редакции", "The views expressed are the author's own")
+_NOTICE_RE = re.compile(
+    r"^\W{0,3}(?:this (?:is a )?(?:developing|breaking) (?:news )?story\b|this (?:story|"
+    r"article) (?:is developing|will be updated|is being updated)\b|(?:новость|материал|"
+    r"информация) (?:дополняется|обновляется|уточняется)|(?:новина|матеріал|інформація) "
+    r"(?:доповнюється|оновлюється|уточнюється)|ampliaci[oó]n en breve|noticia en desarrollo|"
+    r"(?:information|article) en cours d['’]actualisation|(?:diese )?meldung wird (?:laufend )?"
+    r"aktualisiert|notizia in aggiornamento|(?:notícia|matéria) em atualização|haber "
+    r"güncelleniyor|(?:the )?(?:views|opinions) expressed (?:in this (?:article|column|piece|"
+    r"commentary) )?are (?:those of the (?:author|writer)|the (?:author|writer)['’]s own)|"
+    r"(?:мнение|точка зрения) автора (?:может не совпадать|не обязательно совпадает)|думка "
+    r"автора може не збігатися|las opiniones (?:expresadas )?(?:en este (?:artículo|texto) )?"
+    r"son (?:de )?(?:exclusiva )?responsabilidad del autor|yazıdaki görüşler yazar(?:ın|a) "
+    r"ait(?:tir)?|die meinung des autors)", re.IGNORECASE)
+# A pitch for the site's channel, platform before the verb (Turkish: "X'i Google News'ten
+# takip edin"), or a Russian/Ukrainian "Подписывайтесь на X в Telegram"
+_CHANNEL_PITCH_RE = re.compile(
+    r"^\W{0,4}(?:(?:подписывайтесь|подпишитесь|присоединяйтесь|підписуйтесь|приєднуйтесь)\b"
+    r".{0,80}\b(?:telegram|телеграм|вконтакте|vk|дзен|whats ?app|viber|max)\b|.{0,60}\b"
+    r"(?:google news|google haberler|whats ?app|telegram|youtube|instagram)(?:['’]\w{1,4})?"
+    r"(?:\s+\w+){0,2}\s+(?:takip edin|abone olun|katılın))", re.IGNORECASE)
+
+
+def notice_line(para: str) -> bool:
+    """A developing story's notice or an opinion disclaimer (short: not a story's lead)."""
+    return len(para) <= 200 and _NOTICE_RE.match(para) is not None
+
+
 def lead_furniture(para: str, words: int) -> bool:
     """Furniture that may stand over a story's first paragraph."""
     if words > 30:
         return False
-    if _BROWSER_RE.match(para) or _CITATION_RE.match(para):
+    if _BROWSER_RE.match(para) or _CITATION_RE.match(para) or notice_line(para) \
+            or _CHANNEL_PITCH_RE.match(para):
         return True
     if (m := _GREETING_RE.match(para)) and (words <= 6 or _DAY_RE.match(para, m.end())):
         return True  # (a greeting that goes on into the story, "Hey DEV! Tell us ...", stays)
@@ -121,7 +152,9 @@ _DESK_SLUG_RE = re.compile(r"(?<=[.!?\"”])\s+(?:PTI|IANS|UNI|ANI)(?:\s+[A-Z]{2
 _SYNDICATION_RE = re.compile(
     r"^(?:L['’]articolo .{3,400} proviene da|The post .{3,400} appeared first on|O post "
     r".{3,400} apareceu primeiro em|La entrada .{3,400} se publicó primero en|Der Beitrag "
-    r".{3,400} erschien zuerst auf|L['’]article .{3,400} est apparu en premier sur)\s.{2,120}$")
+    r".{3,400} erschien zuerst auf|L['’]article .{3,400} est apparu en premier sur|Запись "
+    r".{3,400} впервые появилась|Het bericht .{3,400} verscheen eerst op)\s.{2,120}$|"
+    r"^.{3,400} yazısı ilk önce .{2,120} üzerinde ortaya çıktı\.?$")
 
 
 def drop_tail_furniture(body: list[str]) -> list[str]:
@@ -133,7 +166,7 @@ def drop_tail_furniture(body: list[str]) -> list[str]:
             break
         if not (len(para) <= 200 and (_RELATED_RE.match(para) or _INPUTS_RE.match(para))):
             out.append(para)
-    if len(out) > 1 and _SYNDICATION_RE.match(out[-1]):
+    if len(out) > 1 and (_SYNDICATION_RE.match(out[-1]) or notice_line(out[-1])):
         out.pop()
     last = out[-1]
     if last[-1:].isupper() and (m := _DESK_SLUG_RE.search(last)):

@@ -1,7 +1,7 @@
 """Entry markup that no reader sees (``clean_entry_markup``): WordPress shortcodes the feed
-left unrendered, and elements an e-mail hides (a newsletter's preheader); and the texts of
-an entry's headings and of a newsletter's contents list (``heading_texts``), which are
-never its first paragraph.
+left unrendered, elements an e-mail hides (a newsletter's preheader), a player's fallback
+and an aside's box; and the texts of an entry's headings and of a newsletter's contents
+list (``heading_texts``), which are never its first paragraph.
 """
 
 from __future__ import annotations
@@ -51,8 +51,23 @@ def drop_hidden(markup: str) -> str:
     return _HIDDEN_RE.sub(" ", markup)
 
 
+# What a player shows a browser without audio/video support (WordPress' audio shortcode
+# falls back to a link whose text is the file's address), and an <aside> (related links,
+# a newsletter or donation box, a pull quote): never the story's text.
+_ASIDE_RE = re.compile(r"<(aside|audio|video)\b[^>]*>.{0,4000}?</\1\s*>",
+                       re.IGNORECASE | re.DOTALL)
+
+
+def drop_asides(markup: str) -> str:
+    """Markup without <aside>, <audio> and <video> elements and what they hold."""
+    low = markup.lower()
+    if "<aside" not in low and "<audio" not in low and "<video" not in low:
+        return markup
+    return _ASIDE_RE.sub(" ", markup)
+
+
 def clean_entry_markup(markup: str) -> str:
-    return drop_hidden(strip_shortcodes(markup))
+    return drop_asides(drop_hidden(strip_shortcodes(markup)))
 
 
 _HEADING_RE = re.compile(r"<h([1-6])\b[^>]*>(.{0,400}?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
