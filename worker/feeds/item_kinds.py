@@ -1,7 +1,8 @@
 """Feed items that are no news story (``not_news``): a publisher's job advertisement, event
-listing, contest, fundraising appeal, its wire desk's coverage schedule, and a match
-centre's automatic score alerts, all posted into the same feed as its stories; and a code
-forge's release notes (a project's releases feed: changelogs, no news).
+listing, contest, fundraising appeal, a trail for its own programme, an advertorial filed
+as one, its wire desk's coverage schedule, and a match centre's automatic score alerts,
+all posted into the same feed as its stories; and a code forge's release notes (a
+project's releases feed: changelogs, no news).
 
 Each kind has three signals: the item's category, a section of its address
 (``/jobs/``, ``/whats-on/``) and a marker opening its title ("Vacancy:", "Enter to win:").
@@ -115,6 +116,18 @@ _KINDS = (
           re.compile(r"^\W*(?:we(?:'|’| a)re hiring\b|now hiring\b|join our team\b)|"
                      r"\b(?:in|from|at) (?:the|our) (?:shop|store)\b|\b(?:tote bags?|merch|"
                      r"gift subscriptions?)\b", re.I)),
+    _Kind("programme promotion",  # a broadcaster's trail for its own programme, tonight
+          _words("番組 番組案内 番組情報 番組紹介 放送予定 programmes tv_programmes "
+                 "programme_guide tv_guide"),
+          _words("program programs programme programmes bangumi tv-guide programme-guide"),
+          re.compile(r"^\s*[【\[(（](?:番組|番組案内|番組情報|番組紹介|放送予定|放送|番宣)[】\])）]|"
+                     r"^\W*(?:tonight on|on tv tonight|watch tonight|tv tonight)\s*[:|–-]", re.I)),
+    _Kind("sponsored item",  # an advertorial filed as such ("Tanıtım", "Reklam")
+          _words("tanıtım reklam sponsorlu sponsorlu_içerik tanıtım_içeriği advertorial "
+                 "advertorials promoted"),
+          _words("tanitim reklam sponsorlu advertorial advertorials sponsored partner "
+                 "partner-content brand-studio publireportage"),
+          re.compile(r"^\W*(?:tanıtım|reklam|sponsorlu|advertorial)\s*[:|–-]", re.I)),
     _Kind("coverage schedule",
           _words("advisory advisories schedule news_schedule"),
           _words("advisory advisories schedule schedules"),
