@@ -361,6 +361,7 @@ _WIRE_ALONE_RE = re.compile(r"\)\.?$")
 # a lynx link marker inside a line (one opening the line stays, as the labels keep it)
 _REF_MARK_RE = re.compile(r"(?<=\s)\[\d{1,4}\](?=\w)")
 _MD_REF_LINK_RE = re.compile(r"\[([^\[\]\n]{1,200})\]\[\d{1,4}\]")  # html2text "[text][3]"
+_MD_LINK_RE = re.compile(r"(?<!!)\[([^\[\]\n]{1,300})\]\([^()\s]{1,800}\)")
 # html2text emphasis: **41 counties**, _thirty years_ (not snake_case names)
 _MD_EMPH_RE = re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*(?![\w*])|"
                          r"(?<![\w_])_(?=[^\W_])([^_\n]{1,200}?)(?<=[^\W_])_(?![\w_])")
@@ -370,8 +371,8 @@ def story_line(lines: list[Line], i: int, text: str, first: bool) -> str:
     """A story line as text: without lynx link markers in it ("the [14]library board"),
     html2text reference links ("[text][3]") or emphasis marks; the first one with a wire
     dateline put back (wire_lead)."""
-    if "[" in text:
-        text = _MD_REF_LINK_RE.sub(r"\1", _REF_MARK_RE.sub("", text))
+    if "[" in text:  # (and an inline "[text](url)": its text)
+        text = _MD_LINK_RE.sub(r"\1", _MD_REF_LINK_RE.sub(r"\1", _REF_MARK_RE.sub("", text)))
     if "*" in text or "_" in text:
         text = _MD_EMPH_RE.sub(lambda m: m.group(1) or m.group(2), text)
         text = text[2:] if text[:2] == "* " else text  # a Markdown list item's marker

@@ -22,7 +22,9 @@ _LINK_END_RE = re.compile(r"\]\([^()\s]{1,800}\)\n(?=[^\W\d_])")
 
 def _goes_on(m: re.Match[str]) -> str:
     s = m.string
-    return m.group(0)[:-1] + " " if s[m.end()].islower() else m.group(0)
+    # (a link ending a wrapped line after other words is the wrap's, left to the joiner)
+    alone = s[s.rfind("\n", 0, m.start()) + 1:][:1] == "["
+    return m.group(0)[:-1] + " " if alone and s[m.end()].islower() else m.group(0)
 
 
 def _spaced(m: re.Match[str]) -> str:
