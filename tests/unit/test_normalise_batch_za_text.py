@@ -30,3 +30,32 @@ def test_a_paragraph_opening_with_a_link_on_its_own_line_still_joins() -> None:
     assert body[1].startswith("Erzurum Büyükşehir Belediyesi ekipleri, kar")
     image = "![A photo](https://img.example/a.jpg)"
     assert image not in " ".join(extract_parts("\n\n".join(["# T", LEAD, image, LAST])).body)
+
+
+P1 = ("La Comisión Nacional del Agua anunció que del 14 al 17 de marzo realizará trabajos de "
+      "mantenimiento en la planta potabilizadora, por lo que habrá cortes en la capital.")
+P2 = ("El Sistema de Aguas de la Ciudad de México informó que el servicio se restablecerá de "
+      "manera gradual a partir del 18 de marzo y que podría tardar hasta 72 horas.")
+P3 = ("Durante el corte se enviarán pipas gratuitas a las zonas afectadas. Los vecinos pueden "
+      "solicitarlas a través de la línea telefónica o en las redes sociales del organismo.")
+
+
+def test_a_long_lead_in_keeps_its_short_list_under_a_read_also_line() -> None:
+    items = ["-   Álvaro Obregón", "-   Cuajimalpa de Morelos", "-   Miguel Hidalgo"]
+    lead = "En la capital, las alcaldías que registrarán baja presión o falta total de agua son:"
+    text = "\n\n".join(["# Cortes de agua en CDMX", P1, "**Lee también:** [Lluvias en la CDMX, "
+                        "cuándo llegan](https://x.example/a)", lead, "\n".join(items), P2, P3])
+    body = extract_parts(text).body
+    assert lead in body and "Miguel Hidalgo" in " ".join(body)
+
+
+def test_two_teaser_headlines_under_a_read_also_label_go_a_short_subhead_stays() -> None:
+    teasers = ["Calor extremo: veja como se proteger e quando procurar atendimento médico",
+               "Conta de luz deve subir com uso maior de ar-condicionado, diz Aneel"]
+    text = "\n".join(["Rio tem sensação térmica de 58,4°C", "", P1, "", "LEIA TAMBÉM", *teasers,
+                      "", P2, "", P3])
+    body = extract_parts(text).body
+    assert not set(teasers) & set(body) and P2 in body
+    sub = "\n".join(["Rio tem sensação térmica de 58,4°C", "", P1, "", "LEIA TAMBÉM",
+                     teasers[0], "O que muda", "", P2, "", P3])
+    assert "O que muda" in extract_parts(sub).body

@@ -95,10 +95,11 @@ def _lead_in(lines: list[Line], k: int) -> bool:
     if k < 1:
         return False
     ln = lines[k]
-    if ln.prose or not 2 <= ln.words <= 12:  # cheap tests first: this runs on every line
-        return False
+    if ln.prose or not (2 <= ln.words <= 12 or (ln.words <= 40 and ln.text[-1:] == ":")):
+        return False  # (cheap tests first: this runs on every line; a long lead-in has ":")
     if ln.text.endswith(":"):  # (over a read-also bar or an ad label, too)
-        back = k - 1 if _plain(lines[k - 1]) or lines[k - 1].words > 12 else k - 2
+        back = k - 1 if _plain(lines[k - 1]) or (lines[k - 1].words > 12
+                                                 and not lines[k - 1].strong) else k - 2
         return _plain(ln) and _prose_near(lines, back, -1)
     before = lines[k - 1]
     return not ln.sentence and (before.prose or before.sentence) and _plain(ln) \
@@ -116,7 +117,8 @@ def _unmarked_runs(lines: list[Line]) -> None:
             or 5 * sum(1 for ln in lines if ln.gap) < len(lines):
         return
     n, done = len(lines), 0
-    heads = [k for k, ln in enumerate(lines) if 2 <= ln.words <= 12 and not ln.prose]
+    heads = [k for k, ln in enumerate(lines) if not ln.prose and (
+        2 <= ln.words <= 12 or (ln.words <= 40 and ln.text[-1:] == ":"))]
     for k in heads:
         i = k + 1
         if i < done or i >= n or not _lead_in(lines, k):
@@ -261,7 +263,8 @@ def inline_boxes(lines: list[Line]) -> None:
             for h in range(i + 1, j):
                 x = lines[h]
                 if h == i + 1 or h < j - 1 or lines[h - 1].words <= 2 or (
-                        x.text[:2] == lines[i + 1].text[:2] and x.text[:2] in POINT_MARKS):
+                        x.text[:2] == lines[i + 1].text[:2] and x.text[:2] in POINT_MARKS) \
+                        or min(x.words, lines[i + 1].words) >= 8:  # two headlines' length
                     x.kind = x.kind or "bar"
 
 
