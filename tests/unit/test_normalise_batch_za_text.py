@@ -59,3 +59,17 @@ def test_two_teaser_headlines_under_a_read_also_label_go_a_short_subhead_stays()
     sub = "\n".join(["Rio tem sensação térmica de 58,4°C", "", P1, "", "LEIA TAMBÉM",
                      teasers[0], "O que muda", "", P2, "", P3])
     assert "O que muda" in extract_parts(sub).body
+
+
+def test_a_syndicated_copys_first_published_trailer_dates_it_and_goes() -> None:
+    from worker.events.models import Source
+    from worker.normalise.article import normalise
+
+    trailer = "This story was originally published March 13, 2025, 5:45 PM."
+    text = "\n\n".join(["Regulators approve smaller rate hike", P1, P2, P3, trailer])
+    art = normalise(text.encode(), source=Source(kind="file", location="a.txt"), kind="text")
+    assert str(art.published_at)[:10] == "2025-03-13"
+    assert trailer not in art.body
+    dated = "\n\n".join(["Regulators approve smaller rate hike", "March 20, 2025", P1, P2, trailer])
+    art = normalise(dated.encode(), source=Source(kind="file", location="a.txt"), kind="text")
+    assert str(art.published_at)[:10] == "2025-03-20"  # the page's own date comes first

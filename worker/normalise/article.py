@@ -166,11 +166,20 @@ def normalise_html(html: str | bytes, *, source: Source, url: str | None = None)
 
 # --- per-kind extraction -------------------------------------------------------------------
 
+# "This story was originally published March 13, 2025, 5:45 PM." under a syndicated copy
+_FIRST_PUBLISHED_RE = re.compile(r"^this (?:story|article|report) was (?:originally|first) "
+                                 r"published (?:on )?([^\n]{6,40}?)\.?[ \t]*$",
+                                 re.IGNORECASE | re.MULTILINE)
+
+
 def _from_text(text: str, *, source: Source, url: str | None) -> Article:
     parts = extract_parts(join_narrow_blocks(split_columns(text)))
     authors = [n for line in parts.authors for n in parse_byline(line)]
     lang = detect_language("\n".join(parts.body[:10]))
     published, updated = _dates_from_lines(parts.date_lines, dayfirst=lang not in (None, "en"))
+    if published is None and "published" in text[-3000:] \
+            and (m := _FIRST_PUBLISHED_RE.search(text, max(0, len(text) - 3000))):
+        published = parse_date_hint(m.group(1), keep_offset=True)  # a syndicated copy's trailer
     return _build(parts.title, parts.body, source=source, url=url, authors=authors,
                   published=published, updated=updated, site_name=parts.site_name,
                   images=parts.images, detected=lang)

@@ -63,7 +63,7 @@ STRONG_KEYS = _keyset(
     "cookie cookies advertisement reserved copyright c privacy terms read click download "
     "javascript browser unsubscribe inbox paywall trial listen share skip licensing anzeige "
     "werbung publicité publicidad pubblicità publicidade advertentie reklame aussi también "
-    "interesar thema interessant leggi leia lees droits rechte derechos views "
+    "interesar thema interessant leggi leia lees droits rechte derechos views originally "
     "necessarily contributed first amended corrected updated lesen siehe weiterlesen related see "
     "continued continues shared live here principles standards springen contenu contenido "
     "contenuto conteúdo inhoud compartir partager condividi compartilhar partilhar teilen delen "

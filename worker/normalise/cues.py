@@ -108,7 +108,7 @@ STRONG_RE = re.compile(
     # wire contributor lines and correction notes sit after the story, never in it
     r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b|"
     r"\b(?:writers?|reporters?|correspondents?) .{2,80}\bcontributed (?:from|reporting)\b|"
-    r"^this (?:report|story|article)\b.{0,60}\bwas first published\b|"
+    r"^this (?:report|story|article)\b.{0,60}\bwas (?:first|originally) published\b|"
     r"^(?:this|the) (?:article|story) (?:was|has been) (?:amended|corrected|updated)\b|"
     # editor's notes closing a breaking story or a live blog
     r"^(?:our|this) live (?:coverage|blog) (?:has|is now) (?:ended|closed|paused)\b|"
@@ -333,7 +333,7 @@ _OTHER_MONTH = (r"(?:märz?|mai|maio|okt(?:ober)?|dez(?:ember|embro)?|maart|mei|
                 r"يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|"
                 r"اكتوبر|نوفمبر|ديسمبر)\.?")
 DATE_LINE_RE = re.compile(
-    rf"\b\d{{1,2}}(?:\.\s*|\s+){_OTHER_MONTH}(?=[\s,]|\d|$)|"
+    rf"\b\d{{1,2}}(?:\.\s*|\s+){_OTHER_MONTH}(?=[\s,،]|\d|$)|"
     rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
     r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     r"\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]", re.IGNORECASE)  # CJK: 11月20日
