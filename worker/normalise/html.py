@@ -9,14 +9,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 import orjson
 
-from worker.normalise.cues import DATE_LINE_RE
 from worker.normalise.dates import parse_date_hint
-from worker.normalise.html_cleanup import clean_main_text, has_comments_head, is_date_line
+from worker.normalise.html_cleanup import clean_main_text, has_comments_head
+from worker.normalise.html_dates import UPDATED_LABEL_RE, date_by_headline, local_published
 from worker.normalise.html_layout import (
     date_over_story,
     date_under_title,
@@ -52,8 +51,6 @@ _BLOCK = _words(
     "title")
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "button",
          "select", "head")
-_UPDATED_LABEL_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|modifié|actualizado|"
-                               r"atualizado|aggiornato|bijgewerkt|更新", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -223,8 +220,10 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
         prev, parent = t.getprevious(), t.getparent()
         before = (prev.tail if prev is not None else parent.text if parent is not None
                   else None) or ""
-        (parts.updated if _UPDATED_LABEL_RE.search(before[-40:]) else parts.published).append(
+        (parts.updated if UPDATED_LABEL_RE.search(before[-40:]) else parts.published).append(
             t.get("datetime"))
+    if parts.published:  # a UTC machine date the page prints in its own zone
+        parts.published[0] = local_published(parts.published[0], root, found["time"])
     parts.language = root.get("lang") or meta.get("og:locale") or meta.get("language")
     parts.description = meta.get("description") or meta.get("og:description")
     canon = [ln.get("href") for ln in found["link"]
@@ -329,7 +328,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
             parts.authors = [a.strip() for a in doc.author.split(";") if a.strip()]
         # a date printed under the headline beats trafilatura's guess (which may be a
         # related story's date: "2025/02/21" in a list under a Basque "2025eko martxoaren 14a")
-        if not parts.published and (by_head := _date_by_headline(root)) \
+        if not parts.published and (by_head := date_by_headline(root)) \
                 and parse_date_hint(by_head[0], dayfirst=True) is not None:
             parts.date_lines = by_head
         elif doc.date and not doc.date.endswith("-01-01"):
@@ -340,7 +339,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         parts.tags = [t for v in parts.tags for t in _split_tags(v)]
         parts.language = parts.language or doc.language
     if not parts.published and not parts.date_lines:
-        parts.date_lines = _date_by_headline(root) or date_over_story(text) \
+        parts.date_lines = date_by_headline(root) or date_over_story(text) \
             or date_under_title(root, parts.title)
     words = sum(ln.count(" ") for ln in lines) + len(lines)  # spaced, non-empty lines
     # (or 250 characters: CJK text has no spaces to count words by)
@@ -360,32 +359,3 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
 
 
 _WORD_RE = re.compile(r"\w+")
-_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-
-
-def _date_by_headline(root: Any) -> list[str]:
-    """A date printed in one of the few elements under the headline (<p class="date">),
-    for pages with no date in their metadata or <time> elements."""
-    for h1 in islice(root.iter("h1"), 2):
-        sib, up = h1.getnext(), h1.getparent()
-        for _ in range(4):
-            if sib is None and up is not None:  # the h1 closes a header box: the box's
-                sib, up = up.getnext(), None    # next siblings (the byline and date row)
-            if sib is None:
-                break
-            text = " ".join(sib.text_content().split()) if isinstance(sib.tag, str) else ""
-            if 0 < len(text) <= 80 and _YEAR_RE.search(text) and DATE_LINE_RE.search(text):
-                return [text]
-            if 0 < len(text) <= 400:  # a byline box: author, dates, place
-                # (a month name of another language or other digits: the child first, as
-                # a byline glued to it reads "Mette Skov7. marts 2025")
-                for child in islice(sib.iterchildren("*"), 6):
-                    line = " ".join(child.text_content().split())
-                    if 0 < len(line) <= 80 and ((len(text) > 80 and _YEAR_RE.search(line)
-                                                and DATE_LINE_RE.search(line))
-                                                or is_date_line(line)):
-                        return [line]
-                if len(text) <= 80 and is_date_line(text):
-                    return [text]
-            sib = sib.getnext()
-    return []

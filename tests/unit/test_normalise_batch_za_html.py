@@ -1,0 +1,97 @@
+"""HTML pages of blind batch ``za``: UTC machine dates printed in the page's own zone,
+line-ups and results boxes inside the content, desk-credit datelines, highlights boxes,
+next-article teasers and donate boxes.
+
+Each test builds a small page of that shape and checks what the normaliser keeps; the
+labelled fixtures are tests/fixtures/articles/za1*.html and za2*.html.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from worker.events.models import Source
+from worker.normalise.article import normalise_html
+
+pytestmark = pytest.mark.timeout(120, method="thread")
+
+SRC = Source(kind="file", location="za.html")
+STORY = [
+    "The city council voted on Tuesday to close the old swimming hall at the end of the "
+    "summer, after an inspection found cracks in the roof over the main pool.",
+    "Repairs would have cost more than the building is worth, the council's property "
+    "manager said, and a new hall is already being built next to the school.",
+    "Swimming clubs will train in the neighbouring town until the new hall opens, and the "
+    "council will pay for the buses that take pupils there twice a week.",
+    "The new hall will have a 25-metre pool with six lanes and a teaching pool with a "
+    "floor that can be raised and lowered for younger children.",
+]
+
+
+def _page(body: str, head: str = "", h1: str = "Council closes old swimming hall",
+          under_h1: str = "") -> str:
+    return (f"<html><head><title>{h1}</title>{head}</head><body><nav><a href='/'>Home</a>"
+            f"</nav><article><h1>{h1}</h1>{under_h1}{body}</article><footer>Footer</footer>"
+            "</body></html>")
+
+
+def _story(extra: str = "", at: int = 4) -> str:
+    paras = [f"<p>{p}</p>" for p in STORY]
+    paras.insert(at, extra)
+    return "".join(paras)
+
+
+def _published(value: str) -> str:
+    return f'<meta property="article:published_time" content="{value}">'
+
+
+# --- a UTC machine date printed in the page's zone ----------------------------------------
+
+@pytest.mark.parametrize(("meta", "printed", "day", "offset"), [
+    # a <time> element's own text, no zone named: the wall-clock difference is the offset
+    ("2025-04-01T23:35:00Z",
+     '<time datetime="2025-04-01T23:35:00.000Z">00:35, 2 APR 2025</time>', 2, 1),
+    # the date row under the headline names its zone
+    ("2025-04-02T04:58:00Z", "<div class='date'>Published April 1, 2025 at 11:58 PM CDT</div>",
+     1, -5),
+    # no offset in the metadata at all; an unknown zone word
+    ("2025-04-02T01:20:00", "<span class='date'>1 Apr, 2025 10:20 p.m. AR</span>", 1, -3),
+    # a date without a time, one day after the UTC date: the smallest whole-hour offset
+    ("2025-04-01T22:15:00+00:00", "<span class='date'>2 April 2025</span>", 2, 2),
+])
+def test_utc_metadata_takes_the_printed_zone(meta: str, printed: str, day: int,
+                                             offset: int) -> None:
+    art = normalise_html(_page(_story(), head=_published(meta), under_h1=printed), source=SRC)
+    assert art.published_at is not None
+    assert art.published_at.day == day
+    assert art.published_at.utcoffset() == timedelta(hours=offset)
+
+
+@pytest.mark.parametrize(("meta", "printed", "day"), [
+    # the metadata names its own (non-UTC) offset: it stands
+    ("2025-04-01T23:35:00+02:00", "<span class='date'>2 April 2025, 08:35</span>", 1),
+    # the printed time is not the same instant at a half-hour step (another date)
+    ("2025-04-01T23:35:00Z", "<span class='date'>2 April 2025, 09:12</span>", 1),
+    # a printed date two days away is not this instant
+    ("2025-04-01T23:35:00Z", "<span class='date'>3 April 2025</span>", 1),
+    # an update line under the headline is not the publication
+    ("2025-04-01T23:35:00Z", "<span class='date'>Updated 2 April 2025</span>", 1),
+])
+def test_utc_metadata_left_alone(meta: str, printed: str, day: int) -> None:
+    art = normalise_html(_page(_story(), head=_published(meta), under_h1=printed), source=SRC)
+    assert art.published_at is not None
+    assert art.published_at.day == day
+
+
+def test_arabic_comma_after_the_month_is_a_date_line() -> None:
+    art = normalise_html(_page(_story(), head=_published("2025-03-12T22:15:00Z"),
+                               under_h1="<span class='date'>13 مارس، 2025</span>"), source=SRC)
+    assert art.published_at is not None and art.published_at.day == 13
+
+
+def test_a_printed_day_needing_an_offset_past_twelve_hours_is_not_the_zone() -> None:
+    art = normalise_html(_page(_story(), head=_published("2025-04-01T10:00:00Z"),
+                               under_h1="<span class='date'>2 April 2025</span>"), source=SRC)
+    assert art.published_at is not None and art.published_at.day == 1

@@ -1,0 +1,122 @@
+"""Dates a page prints near its headline, and the local zone of a UTC metadata date.
+
+Many CMSs write every machine date in UTC (``2025-04-01T23:35:00Z``) while the page prints the
+same instant in its own zone ("00:35, 2 APR 2025"): the reader's calendar date is the printed
+one, so ``local_published`` keeps the instant with the offset the page shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from itertools import islice
+from typing import Any
+
+from worker.normalise.cues import DATE_LINE_RE
+from worker.normalise.dates import parse_date_hint
+from worker.normalise.html_cleanup import is_date_line
+
+log = logging.getLogger(__name__)
+
+UPDATED_LABEL_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|modifié|actualizado|"
+                              r"atualizado|aggiornato|bijgewerkt|güncelleme|更新", re.IGNORECASE)
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# metadata with no offset or a zero one: the CMS's UTC, not the newsroom's clock
+_UTC_TAIL_RE = re.compile(r"(?:Z|[+-]00:?00)$|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?$")
+# a printed time of day: "00:35", "19h45", "11:58 PM", "10:20 p.m.", "18時05分"
+_TIME_RE = re.compile(r"(?<!\d)\d{1,2}(?::|h)\d{2}(?!\d)|\d\s?[ap]\.?m\b|\d\s*[時时시]",
+                      re.IGNORECASE)
+_MAX_OFFSET = timedelta(hours=14)
+# a printed date alone is weaker evidence: only the offsets of populated zones (-12..+12)
+_MAX_DAY_OFFSET = timedelta(hours=12)
+_STEP = timedelta(minutes=30)
+
+
+def date_by_headline(root: Any) -> list[str]:
+    """A date printed in one of the few elements under the headline (<p class="date">),
+    for pages with no date in their metadata or <time> elements."""
+    for h1 in islice(root.iter("h1"), 2):
+        sib, up = h1.getnext(), h1.getparent()
+        for _ in range(4):
+            if sib is None and up is not None:  # the h1 closes a header box: the box's
+                sib, up = up.getnext(), None    # next siblings (the byline and date row)
+            if sib is None:
+                break
+            text = " ".join(sib.text_content().split()) if isinstance(sib.tag, str) else ""
+            if 0 < len(text) <= 80 and _YEAR_RE.search(text) and DATE_LINE_RE.search(text):
+                return [text]
+            if 0 < len(text) <= 400:  # a byline box: author, dates, place
+                # (a month name of another language or other digits: the child first, as
+                # a byline glued to it reads "Mette Skov7. marts 2025")
+                for child in islice(sib.iterchildren("*"), 6):
+                    line = " ".join(child.text_content().split())
+                    if 0 < len(line) <= 80 and ((len(text) > 80 and _YEAR_RE.search(line)
+                                                and DATE_LINE_RE.search(line))
+                                                or is_date_line(line)):
+                        return [line]
+                if len(text) <= 80 and is_date_line(text):
+                    return [text]
+            sib = sib.getnext()
+    return []
+
+
+def local_published(value: str, root: Any, times: list[Any]) -> str:
+    """``value`` (a metadata date) in the zone the page prints it in, when the metadata is
+    UTC (or zoneless) and the page shows the same instant at another whole- or half-hour
+    offset within 14 hours ("00:35, 2 APR 2025" for 2025-04-01T23:35Z); else ``value``.
+    A printed date without a time one day off the UTC date takes the smallest whole-hour
+    offset (up to 12 hours) that puts the instant on it ("13 مارس 2025" for
+    2025-03-12T22:15Z)."""
+    if "T" not in value or not _UTC_TAIL_RE.search(value.strip()):
+        return value
+    instant = parse_date_hint(value, keep_offset=True)
+    if instant is None:
+        return value
+    instant = instant.astimezone(UTC).replace(second=0, microsecond=0)
+    for text in _printed(root, times, instant):
+        local = _local(instant, text)
+        if local is not None:
+            log.debug("metadata date %s printed as %r: %s", value, text, local)
+            return local.isoformat()
+    return value
+
+
+def _printed(root: Any, times: list[Any], instant: datetime) -> list[str]:
+    """The page's printed publication dates: a <time> element's text whose datetime is
+    the metadata's instant, then the date line under the headline."""
+    found = []
+    for t in times[:4]:
+        text = " ".join(t.text_content().split())
+        machine = parse_date_hint(t.get("datetime") or "", keep_offset=True)
+        if 0 < len(text) <= 80 and machine is not None \
+                and abs(machine - instant) < timedelta(minutes=1):
+            found.append(text)
+    found += date_by_headline(root)
+    return [t for t in found if not UPDATED_LABEL_RE.match(t)]
+
+
+def _local(instant: datetime, text: str) -> datetime | None:
+    printed = parse_date_hint(text, dayfirst=True, keep_offset=True)
+    if printed is None:
+        return None
+    if not _TIME_RE.search(text):  # a date only: the day the reader saw
+        shift = (printed.date() - instant.date()).days
+        minutes = instant.hour * 60 + instant.minute
+        if shift == 1:    # the smallest whole hour past midnight
+            hours = (24 * 60 - minutes + 59) // 60
+        elif shift == -1:  # ... or before it
+            hours = -(minutes // 60 + 1)
+        else:
+            return None
+        offset = timedelta(hours=hours)
+        return instant.astimezone(timezone(offset)) if abs(offset) <= _MAX_DAY_OFFSET else None
+    zone = printed.utcoffset()
+    if zone:  # the page names its zone ("11:58 PM CDT"): the same instant, or no match
+        same = abs(printed - instant) < timedelta(minutes=1)
+        return instant.astimezone(timezone(zone)) if same else None
+    wall = printed.replace(tzinfo=None, second=0, microsecond=0)
+    offset = wall - instant.replace(tzinfo=None)
+    if not offset or abs(offset) > _MAX_OFFSET or offset % _STEP:
+        return None
+    return instant.astimezone(timezone(offset))
