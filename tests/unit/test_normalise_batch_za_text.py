@@ -73,3 +73,17 @@ def test_a_syndicated_copys_first_published_trailer_dates_it_and_goes() -> None:
     dated = "\n\n".join(["Regulators approve smaller rate hike", "March 20, 2025", P1, P2, trailer])
     art = normalise(dated.encode(), source=Source(kind="file", location="a.txt"), kind="text")
     assert str(art.published_at)[:10] == "2025-03-20"  # the page's own date comes first
+
+
+def test_random_bytes_behind_a_utf16_mark_are_undecodable_real_utf16_is_text() -> None:
+    import pytest
+
+    from worker.errors import UndecodableInput
+    from worker.normalise.decode import decode_bytes
+
+    junk = b"\xff\xfe\xfa" * 10 + b"\x00\x81\x8d" * 50 + b"\xc3\x28" * 40
+    with pytest.raises(UndecodableInput, match="do not read as text"):
+        decode_bytes(junk)
+    ja = "東京都は十日、新しい計画を発表した。" * 5 + "\n" + "市民の反応はさまざまだ。" * 5
+    assert decode_bytes(b"\xff\xfe" + ja.encode("utf-16-le")) == ja
+    assert decode_bytes(("Ünïcode text, " * 10).encode("utf-16")) == "Ünïcode text, " * 10

@@ -63,6 +63,22 @@ def sniff_binary(raw: bytes) -> str | None:
     return None
 
 
+# Text of any script has spaces, line ends or punctuation; random bytes read as UTF-16 or
+# UTF-32 are a run of ideographs, specials and private-use code points without any.
+_TEXT_MARKS_RE = re.compile("[\\s.,;:!?\u3001\u3002\uff0c\uff0e\u060c\u0964]")
+_NOT_TEXT_RE = re.compile("[\ue000-\uf8ff\ufff0-\uffff\U000f0000-\U0010ffff]")
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether a UTF-16/32 decoding looks like text: marks of text in its first 2,000
+    characters, and few private-use or special code points."""
+    sample = text[:2000]
+    if len(sample) < 40:
+        return True
+    return len(_TEXT_MARKS_RE.findall(sample)) * 100 >= len(sample) \
+        and len(_NOT_TEXT_RE.findall(sample)) * 20 < len(sample)
+
+
 def _utf16_guess(head: bytes) -> str | None:
     """UTF-16 without BOM: ASCII-range text leaves NULs on every other byte."""
     n = len(head) // 2 * 2
@@ -161,6 +177,9 @@ def decode_bytes(raw: bytes) -> str:
             except UnicodeDecodeError:
                 raise UndecodableInput(
                     f"bytes after the {enc} byte-order mark are invalid") from None
+            if enc != "utf-8" and not _reads_as_text(text):
+                raise UndecodableInput(f"bytes after the {enc} byte-order mark do not read "
+                                       "as text")
             break
     if text is None:
         guess = _utf16_guess(raw[:8192])
@@ -168,6 +187,8 @@ def decode_bytes(raw: bytes) -> str:
             try:
                 text = raw[: len(raw) // 2 * 2].decode(guess)
             except UnicodeDecodeError:
+                text = None
+            if text is not None and not _reads_as_text(text):
                 text = None
     if text is None:
         try:
