@@ -87,3 +87,15 @@ def test_random_bytes_behind_a_utf16_mark_are_undecodable_real_utf16_is_text() -
     ja = "東京都は十日、新しい計画を発表した。" * 5 + "\n" + "市民の反応はさまざまだ。" * 5
     assert decode_bytes(b"\xff\xfe" + ja.encode("utf-16-le")) == ja
     assert decode_bytes(("Ünïcode text, " * 10).encode("utf-16")) == "Ünïcode text, " * 10
+
+
+def test_a_headline_under_a_reader_apps_summary_is_the_title() -> None:
+    summary = ("Bernie Halvorsen, the radio voice of the Moose Jaw Wheatkings for 40 years, died "
+               "at 81. He called more than 2,800 games and coined a famous call.")
+    head = "Bernie Halvorsen, longtime radio voice of the Moose Jaw Wheatkings, dies at 81"
+    story = ("MOOSE JAW, Sask. — Bernie Halvorsen, whose gravelly play-by-play carried junior "
+             "hockey into farm kitchens across the province, has died. He was 81.")
+    text = "\n\n".join(["Summary", summary, head, "By Jillian Moss, The Canadian Press",
+                        "Posted March 9, 2025 2:31 pm.", story, P1, P2])
+    parts = extract_parts(text)
+    assert parts.title == head and summary not in parts.body

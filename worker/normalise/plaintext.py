@@ -296,8 +296,9 @@ def extract_parts(text: str) -> TextParts:
         ln = lines[i]
         if ln.kind:
             continue
-        if i < skip_to:
-            _meta_line(ln, parts)
+        if i < skip_to:  # (a headline under a summary that opened the prose run is the title)
+            if not _meta_line(ln, parts) and not parts.title and title_score(ln, 0) > 0:
+                parts.title = ln.text
             continue
         if not body and i - a < 4 and not ln.prose and _meta_line(ln, parts):
             continue
