@@ -95,3 +95,57 @@ def test_a_printed_day_needing_an_offset_past_twelve_hours_is_not_the_zone() -> 
     art = normalise_html(_page(_story(), head=_published("2025-04-01T10:00:00Z"),
                                under_h1="<span class='date'>2 April 2025</span>"), source=SRC)
     assert art.published_at is not None and art.published_at.day == 1
+
+
+# --- line-ups, results and read-also inside the content -----------------------------------
+
+LINEUPS = ("<h3>Line-ups</h3><p><strong>Rovers:</strong> Smith – Jones, Brown, Hall – Lee, "
+           "Cole (Ward 46)</p><p><strong>United:</strong> Reed – Fox, Gray, Bell – Hart, "
+           "Kent</p><p><strong>Goals:</strong> Lee (22), Ward (61)</p>"
+           "<p><strong>Referee:</strong> M. Dean</p>")
+
+
+def test_labelled_paragraphs_closing_the_story_are_a_lineups_sheet() -> None:
+    content = f"<div class='entry-content'>{_story(LINEUPS)}</div>"
+    art = normalise_html(_page(content + "<div class='tags'><a>Football</a></div>"),
+                         source=SRC)
+    assert list(art.body) == STORY
+
+
+def test_labelled_paragraphs_with_story_after_them_stay() -> None:
+    art = normalise_html(_page(f"<div class='entry-content'>{_story(LINEUPS, at=2)}</div>"),
+                         source=SRC)
+    assert any(p.startswith("Goals:") for p in art.body)
+
+
+def test_an_interview_with_repeated_labels_stays() -> None:
+    qa = ("<h3>The interview</h3>" + "".join(
+        f"<p><strong>{who}:</strong> {STORY[k % 4]}</p>"
+        for k, who in enumerate(("Question", "Answer", "Question", "Answer"))))
+    art = normalise_html(_page(f"<div class='entry-content'>{_story(qa)}</div>"), source=SRC)
+    assert sum(p.startswith(("Question:", "Answer:")) for p in art.body) == 4
+
+
+RESULTS = ("<div class='results'><h3>Lakemont mayor</h3><table><thead><tr><th>Candidate</th>"
+           "<th>Votes</th><th>Pct.</th></tr></thead><tbody><tr><td>Ann Ruiz</td><td>11,482</td>"
+           "<td>54.4%</td></tr><tr><td>Tom Brennan</td><td>9,614</td><td>45.6%</td></tr>"
+           "</tbody></table><p>Source: County Clerk. Unofficial results.</p></div>")
+
+
+def test_a_titled_results_module_in_mid_story_goes() -> None:
+    art = normalise_html(_page(_story(f"<div class='embed'>{RESULTS}</div>", at=2)),
+                         source=SRC)
+    assert list(art.body) == STORY
+
+
+def test_a_table_with_a_paragraph_of_story_in_its_box_stays() -> None:
+    box = RESULTS.replace("<p>Source: County Clerk. Unofficial results.</p>",
+                          f"<p>{STORY[0]} {STORY[1]}</p>")
+    art = normalise_html(_page(_story(box, at=2)), source=SRC)
+    assert any("11,482" in p for p in art.body)
+
+
+def test_arabic_read_also_with_tanween() -> None:
+    read = "<p><strong>اقرأ أيضًا:</strong> <a href='/x'>ترتيب الدوري الممتاز</a></p>"
+    art = normalise_html(_page(_story(read, at=2)), source=SRC)
+    assert list(art.body) == STORY

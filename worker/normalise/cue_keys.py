@@ -22,8 +22,9 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              r"קראו (?:עוד|גם)|עוד (?:באתר|בנושא)|"
              r"관련\s?기사|(?:यह|ये) भी प(?:ढ|\u095d)|"
              # Serbian/Macedonian Cyrillic, Urdu, Arabic, Persian, Bengali (ড় written either
-             # way), Tagalog, Swahili, Galician, Basque, Catalan, Latvian
-             r"прочитајте (?:и|још)|یہ بھی پڑھیں|اقرأ أيضا|بیشتر بخوانید|"
+             # way), Tagalog, Swahili, Galician, Basque, Catalan, Latvian (Arabic with or without
+             # the tanween of "أيضًا")
+             r"прочитајте (?:и|још)|یہ بھی پڑھیں|اقرأ أيض\u064b?ا\u064b?|بیشتر بخوانید|"
              r"আর(?:ও|ো) প(?:ড\u09bc|\u09dc)ুন|basahin (?:din|rin)|soma pia|le tamén|"
              r"irakurri (?:ere|gehiago)|llegiu també|llegeix també|lasiet arī|soma zaidi|"
              r"อ่าน(?:ข่าว)?(?:ที่)?เกี่ยวข้อง|อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง")

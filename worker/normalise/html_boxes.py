@@ -9,6 +9,8 @@ before trafilatura reads it (called by ``html_layout``'s widget pass):
 - a labelled data box: a heading over three or more paragraphs that each open with a bold
   label ("<p><strong>ARBITRO:</strong> ...", "REFEREE:", "Scorers:"), as a match report's
   line-ups or a results sheet are printed;
+- a heading over such labelled paragraphs that close the story's container, not boxed
+  (WordPress content: "<h3>Line-ups</h3><p><strong>Home:</strong> ...</p>..." at the end);
 - a summary list over the story (``<ul class="summary">``, "key-points", "highlights"):
   a few short points the story then tells;
 - a summary box over the story: a "Key takeaways" / "In brief" / "要点" heading over a list
@@ -155,6 +157,27 @@ def labelled_box(box: Any, head: Any) -> bool:
         if not text.endswith(":") or len(text) > 40:
             return False
     return len(box.text_content()) < _BOX_CHARS
+
+
+def labelled_run(head: Any, text: str) -> list[Any]:
+    """The heading ``head`` (text ``text``) and the three or more paragraphs after it that
+    each open with a different short bold label ("Scorers:", "Referee:") and end the
+    container: a line-ups or results sheet printed after the story; else []. (An interview's
+    repeated "Q:" / "A:" labels are no such sheet.)"""
+    if head.tag[0] != "h" or len(text) > 40:
+        return []
+    run, labels = [head], set()
+    for p in head.itersiblings():
+        label = p[0].text_content().strip() if p.tag == "p" and len(p) \
+            and not (p.text and p.text.strip()) and p[0].tag in _LABEL_TAGS else ""
+        if not label.endswith(":") or len(label) > 40 or label in labels:
+            if p.tag == "p" or p.find(".//p") is not None:
+                return []  # story text after it: no closing sheet
+            continue
+        labels.add(label)
+        run.append(p)
+    return run if len(labels) >= 3 and sum(len(p.text_content()) for p in run) < _BOX_CHARS \
+        else []
 
 
 def summary_box(box: Any, text: str) -> bool:

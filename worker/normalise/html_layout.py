@@ -20,7 +20,7 @@ from typing import Any
 
 from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
-from worker.normalise.html_boxes import drop_boxes, head_box
+from worker.normalise.html_boxes import drop_boxes, head_box, labelled_run
 from worker.normalise.html_tables import drop_side_tables
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
@@ -237,6 +237,9 @@ def _drop_widgets(root: Any) -> None:
         if not _RELATED_BOX_RE.match(text):
             if head_box(box, head, text):  # a line-up's labelled box, a summary box
                 box.drop_tree()
+            else:  # ... or such paragraphs that end the story
+                for el in labelled_run(head, text):
+                    el.drop_tree()
             continue
         own = len(box.text_content()) - len(head.text_content())
         links = sum(map(len, link_texts(box))) if not nested_links(box) \

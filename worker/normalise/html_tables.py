@@ -7,6 +7,9 @@
   it): a match's statistics, a table of the league under the report. A table the story
   introduces with a sentence ("The table below shows ...", "Results:") follows a paragraph,
   not a heading, and stays;
+- a data widget in mid-story: a box holding a title heading, one table of figures and
+  at most a short source line ("Lakemont mayor" / candidates, votes, % / "Source: ..."),
+  an election-results or quote module dropped in among the paragraphs;
 - a release's info table over the text: a few label | value rows, one value a date
   ("發布日期 | 114-05-20", "Published | 2025-05-20").
 
@@ -21,6 +24,8 @@ from typing import Any
 _SPORTS_BOX_RE = re.compile(r"match-?box|score-?box|standings|league-?table", re.IGNORECASE)
 _HEADS = frozenset(("h2", "h3", "h4", "h5"))
 _CELLS = ("td", "th")
+_BOX_TAGS = frozenset(("div", "section", "aside"))
+_NOTE_TAGS = frozenset(("p", "div", "span", "small"))
 _DIGIT_RE = re.compile(r"\d")
 # a date value: "114-05-20" (a Taiwanese ROC year), "2025-05-20", "20.05.2025", "2025年5月20日"
 _DATE_VALUE_RE = re.compile(r"^\d{1,4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,4}日?$")
@@ -43,6 +48,8 @@ def drop_side_tables(tables: list[Any]) -> None:
             _drop(parent)
         elif _SPORTS_BOX_RE.search(cls) or _tail_table(table) or _info_table(table):
             _drop(table)
+        elif _widget_box(parent, table):
+            parent.drop_tree()
 
 
 def _drop(el: Any) -> None:
@@ -53,13 +60,33 @@ def _drop(el: Any) -> None:
     el.drop_tree()
 
 
+def _figures(table: Any) -> bool:
+    """Six or more cells, two in five of them with a figure."""
+    cells = [c.text_content() for c in table.iter(*_CELLS)]
+    return len(cells) >= 6 and 5 * sum(1 for c in cells if _DIGIT_RE.search(c)) >= 2 * len(cells)
+
+
+def _widget_box(box: Any, table: Any) -> bool:
+    """``box`` opens with a short title heading and holds ``table`` (of figures) and short
+    notes only: a data module placed in the story, not a table the story introduces."""
+    kids = list(box)
+    if box.tag not in _BOX_TAGS or box.getparent() is None or len(kids) < 2 \
+            or kids[0].tag not in _HEADS or len(kids[0].text_content()) > 80 \
+            or (box.text and box.text.strip()):
+        return False
+    for el in kids[1:]:
+        if el is not table and (el.tag not in _NOTE_TAGS or len(el.text_content()) > 200
+                                or el.find(".//table") is not None):
+            return False
+    return _figures(table) and len(box.text_content()) < _BOX_CHARS
+
+
 def _tail_table(table: Any) -> bool:
     """A table right under a heading, mostly figures, with no story paragraph after it."""
     prev = table.getprevious()
     if prev is None or prev.tag not in _HEADS or (prev.tail and prev.tail.strip()):
         return False
-    cells = [c.text_content() for c in table.iter(*_CELLS)]
-    if len(cells) < 6 or 5 * sum(1 for c in cells if _DIGIT_RE.search(c)) < 2 * len(cells):
+    if not _figures(table):
         return False
     return not any(sib.tag == "p" and len(sib.text_content().split()) >= _STORY_WORDS
                    for sib in table.itersiblings())
