@@ -149,3 +149,52 @@ def test_arabic_read_also_with_tanween() -> None:
     read = "<p><strong>اقرأ أيضًا:</strong> <a href='/x'>ترتيب الدوري الممتاز</a></p>"
     art = normalise_html(_page(_story(read, at=2)), source=SRC)
     assert list(art.body) == STORY
+
+
+# --- Hindi pages: desk credit, read-also, a headline cut after a vowel sign ---------------
+
+HI_STORY = [
+    "देश के कई हिस्सों में अप्रैल की शुरुआत में ही भीषण गर्मी पड़ने लगी है और मौसम विभाग ने "
+    "अगले पांच दिनों के लिए छह राज्यों में लू का अलर्ट जारी किया है।",
+    "मौसम विभाग के मुताबिक राजधानी में मंगलवार को अधिकतम तापमान बयालीस डिग्री सेल्सियस दर्ज "
+    "किया गया, जो इस मौसम के सामान्य तापमान से पांच डिग्री अधिक है।",
+    "विशेषज्ञों ने लोगों को दोपहर में घर से बाहर न निकलने, खूब पानी पीने और हल्के कपड़े पहनने "
+    "की सलाह दी है ताकि लू से बचा जा सके।",
+]
+HI_H1 = "Heatwave Alert: छह राज्यों में लू का अलर्ट, दिल्ली में पारा बयालीस डिग्री के पार; जारी की एडवाइजरी"
+
+
+def _hi(first: str, extra: str = "", head: str = "") -> str:
+    paras = [f"<p>{first}{HI_STORY[0]}</p>", extra] + [f"<p>{p}</p>" for p in HI_STORY[1:]]
+    return _page("".join(paras), head=head, h1=HI_H1)
+
+
+@pytest.mark.parametrize("credit", ["<strong>डिजिटल डेस्क, नई दिल्ली।</strong> ",
+                                    "राज्य ब्यूरो, नई दिल्ली। ", "नई दिल्ली। "])
+def test_a_desk_credit_before_the_place_is_no_dateline(credit: str) -> None:
+    art = normalise_html(_hi(credit), source=SRC)
+    assert art.dateline == "नई दिल्ली"
+    assert art.body[0] == HI_STORY[0]
+
+
+def test_a_first_sentence_with_a_comma_is_no_desk_credit() -> None:
+    first = "सरकार ने कहा, नई नीति। "
+    art = normalise_html(_hi(first), source=SRC)
+    assert art.dateline is None
+
+
+def test_hindi_read_also_link_goes() -> None:
+    read = ("<p><strong>यह भी पढ़ें:</strong> <a href='/x'>Weather Update: पहाड़ों पर "
+            "बारिश-बर्फबारी का अलर्ट, जानें अपने शहर का हाल</a></p>")
+    art = normalise_html(_hi("", read), source=SRC)
+    assert list(art.body) == HI_STORY
+
+
+def test_a_headline_cut_after_a_vowel_sign_gives_way_to_the_h1() -> None:
+    cut = HI_H1[:HI_H1.index("एडवा") + 4]
+    head = f'<meta property="og:title" content="{cut}">'
+    assert normalise_html(_hi("", head=head), source=SRC).title == HI_H1
+    # a headline that ends at a whole word and the h1 adds words: the metadata's
+    whole = HI_H1[:HI_H1.index(" जारी")]
+    head = f'<meta property="og:title" content="{whole}">'
+    assert normalise_html(_hi("", head=head), source=SRC).title == whole

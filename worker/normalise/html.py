@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -243,13 +244,18 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     return parts
 
 
+def _in_word(c: str) -> bool:
+    """A letter or digit, or a vowel sign or other mark (Indic words end in them)."""
+    return c.isalnum() or (c != "" and unicodedata.category(c)[0] == "M")
+
+
 def _same_story(h1: str, meta: str) -> bool:
     """An h1 that words the metadata headline slightly differently, or without its kicker
     ("Opinion | ...") or site; not one that adds a kicker of its own to it."""
     a, b = h1.lower().strip(), meta.lower().strip()
     if not a or a == b or len(a.split()) < 3:
         return False
-    if a.startswith(b) and b[-1:].isalnum() and a[len(b):len(b) + 1].isalnum():
+    if a.startswith(b) and _in_word(b[-1:]) and _in_word(a[len(b):len(b) + 1]):
         return True  # the metadata headline cut mid-word at a length limit
     if b in a:
         return False  # the h1 is the metadata title plus a label: keep the clean one

@@ -55,8 +55,9 @@ _REPOST_STARTS = ("this ", "republished", "originally", "the views", "dieser ", 
 _CJK_STARTS = frozenset(("本文", "文章", "来源", "文为"))
 _PICTURE_CREDIT_RE = re.compile(
     r"^[（(]?(?:图片|圖片|题图|題圖|配图|图|圖)(?:来源|來源|来自|來自|源)[：:]")
+# (the Hindi lead-in stops at its consonant, "यह भी पढ": its vowel signs come before the colon)
 _LEADIN_RE = re.compile(r"(?:" + RELATED_RE.pattern[1:] + r"|also read|[اإ]قرأ [أا]يضا\u064b?)"
-                        r"\s*[:|]\s*\S", re.IGNORECASE)
+                        r"[\u0900-\u0903\u093c-\u094f]*\s*[:|]\s*\S", re.IGNORECASE)
 _CONTACT_HEAD_RE = re.compile(
     r"^(?:enquiries|inquiries|(?:media|press) (?:enquiries|inquiries|contacts?)|contacts?|"
     r"for (?:more|further) information(?:,? (?:please )?contact)?|"

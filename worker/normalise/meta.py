@@ -270,7 +270,11 @@ _DASH_LOCAL_RE = re.compile(
     # a Catalan/Spanish agency's "ACN Girona.-El ple ..." (the agency before the place)
     rf"^[A-Z]{{2,6}} ([{_UP}][\w'’]+(?: [{_UP}][\w'’]+){{0,2}})\.[-–—]\s*(?=[{_UP}])")
 # ... or a colon: "சென்னை: ...", "मुंबई: ..." (Indic scripts, place of one or two words)
-_DANDA_LOCAL_RE = re.compile(r"^([\u0900-\u0dff]{2,}(?: [\u0900-\u0dff]{2,})?)[।:]\s+")
+# ... after a desk or agency credit: "डिजिटल डेस्क, नई दिल्ली।", "राज्य ब्यूरो, लखनऊ।"
+_DANDA_LOCAL_RE = re.compile(
+    r"^(?:(?:[\u0900-\u0dff]{2,} ){0,2}(?:डेस्क|ब्यूरो|संवाददाता|प्रतिनिधि|एजेंसी)|पीटीआई|"
+    r"एएनआई|आईएएनएस|यूएनआई), ([\u0900-\u0dff]{2,}(?: [\u0900-\u0dff]{2,})?)।\s+|"
+    r"^([\u0900-\u0dff]{2,}(?: [\u0900-\u0dff]{2,})?)[।:]\s+")
 # Labels that open a paragraph the same way and are no place
 _LABELS_NOT_PLACES = frozenset({
     "update", "updated", "breaking", "exclusive", "analysis", "opinion", "watch", "video", "live",
@@ -285,7 +289,7 @@ def local_dateline(para: str) -> tuple[str | None, str]:
     m = _LOCAL_RE.match(para)
     if m is None and ("।" in para[:30] or ":" in para[:30]) and len(para.split()) >= 15 \
             and (h := _DANDA_LOCAL_RE.match(para)) is not None:
-        return h.group(1), para[h.end():].strip()  # Hindi papers: "इंदौर। शहर में ..."
+        return h.group(1) or h.group(2), para[h.end():].strip()  # "इंदौर। शहर में ..."
     if m is None and " " in para[:40] and (d := _DASH_LOCAL_RE.match(para)) is not None:
         place = d.group(1) or d.group(4)
         if (cut := place.find(" ")) in (2, 3, 4, 5, 6) and place[:cut].isupper() \
