@@ -198,3 +198,54 @@ def test_a_headline_cut_after_a_vowel_sign_gives_way_to_the_h1() -> None:
     whole = HI_H1[:HI_H1.index(" जारी")]
     head = f'<meta property="og:title" content="{whole}">'
     assert normalise_html(_hi("", head=head), source=SRC).title == whole
+
+
+def test_the_printed_zone_keeps_the_metadata_seconds() -> None:
+    art = normalise_html(_page(_story(), head=_published("2025-04-01T23:35:12Z"), under_h1=(
+        '<time datetime="2025-04-01T23:35:12Z">00:35, 2 APR 2025</time>')), source=SRC)
+    assert art.published_at is not None
+    assert art.published_at.isoformat() == "2025-04-02T00:35:12+01:00"
+
+
+# --- pitches, read-also labels without a colon, jump lists --------------------------------
+
+@pytest.mark.parametrize("pitch", [
+    "<p><em>Vuoi restare aggiornato sulle notizie del Veneto? Iscriviti al nostro canale "
+    "<a href='/w'>WhatsApp</a>.</em></p>",
+    "<p>Join our WhatsApp channel for the latest updates.</p>",
+    "<div class='subscribe-box'><p>Haberleri ilk siz öğrenin. <a href='/abone'>ABONE OL</a>"
+    "</p></div>",
+    "<p><strong>LEGGI ANCHE</strong> <a href='/x'>Sciopero generale a marzo, tutte le date"
+    "</a></p>",
+])
+def test_pitches_and_read_also_without_colon_go(pitch: str) -> None:
+    art = normalise_html(_page(_story(pitch, at=2)), source=SRC)
+    assert list(art.body) == STORY
+
+
+@pytest.mark.parametrize("para", [
+    # the story reporting on a channel, and a sentence ending in the word with its stop
+    "The ministry said it would use a WhatsApp channel and text messages to warn residents "
+    "of closures before the new hall opens next spring.",
+    "Readers who want the weekly swimming timetable by e-mail can ask the council to subscribe.",
+    "Leggi anche il regolamento della piscina, che il consiglio ha pubblicato martedì sul sito.",
+])
+def test_story_sentences_about_channels_stay(para: str) -> None:
+    art = normalise_html(_page(_story(f"<p>{para}</p>", at=2)), source=SRC)
+    assert para in art.body
+
+
+JUMP = ("<div class='key-events'><h2>Key Events</h2><ul><li><a href='#entry-2'>9:15 pm The "
+        "governor's office said Friday night…</a></li><li><a href='#entry-1'>4:40 pm The "
+        "sheriff expanded the evacuation orders…</a></li></ul></div>")
+
+
+def test_a_list_of_links_into_the_page_goes_with_its_heading() -> None:
+    art = normalise_html(_page(_story(JUMP, at=1)), source=SRC)
+    assert list(art.body) == STORY
+
+
+def test_a_list_of_links_to_other_pages_under_a_story_heading_stays() -> None:
+    box = JUMP.replace("#entry-", "/fire/").replace("Key Events", "What residents can do")
+    art = normalise_html(_page(_story(box, at=1)), source=SRC)
+    assert "What residents can do" in art.body

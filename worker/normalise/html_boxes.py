@@ -11,6 +11,8 @@ before trafilatura reads it (called by ``html_layout``'s widget pass):
   line-ups or a results sheet are printed;
 - a heading over such labelled paragraphs that close the story's container, not boxed
   (WordPress content: "<h3>Line-ups</h3><p><strong>Home:</strong> ...</p>..." at the end);
+- a jump list: a heading over a list of links to anchors on the page itself (a live
+  blog's "Key Events", a contents box), no text of its own;
 - a summary list over the story (``<ul class="summary">``, "key-points", "highlights"):
   a few short points the story then tells;
 - a summary box over the story: a "Key takeaways" / "In brief" / "要点" heading over a list
@@ -178,6 +180,16 @@ def labelled_run(head: Any, text: str) -> list[Any]:
         run.append(p)
     return run if len(labels) >= 3 and sum(len(p.text_content()) for p in run) < _BOX_CHARS \
         else []
+
+
+def jump_list(box: Any, head: Any) -> bool:
+    """``box``, opened by the heading ``head``, holds a list whose two or more links all
+    point into the page ("#entry-8817")."""
+    if head.tag[0] != "h" or box[0] is not head or len(box) > 3 \
+            or (box.find("ul") is None and box.find("ol") is None):
+        return False
+    hrefs = [a.get("href") or "" for a in box.iter("a")]
+    return len(hrefs) >= 2 and all(h.startswith("#") and len(h) > 1 for h in hrefs)
 
 
 def summary_box(box: Any, text: str) -> bool:

@@ -31,7 +31,7 @@ from worker.normalise.html_labels import COMMENTS_RE, HEAD_FIRST, LABEL_PARA_RE
 from worker.normalise.html_layout import RELATED_RE, dek_after_headline
 from worker.normalise.lines import drop_pull_quotes
 from worker.normalise.local_dates import ASCII_DIGITS, named_date
-from worker.normalise.page_notes import PITCH_RE, TRAILER_RE
+from worker.normalise.page_notes import is_pitch
 from worker.normalise.title import PUNCT
 
 # Markdown table rows from trafilatura: "| a | b |" and the "|---|---|" rule under a header.
@@ -200,7 +200,7 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
         spaces = ln.count(" ")
         if spaces < 4 and RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
-        if spaces < 40 and (PITCH_RE.match(ln) or TRAILER_RE.match(ln)):
+        if spaces < 40 and is_pitch(ln, spaces):
             continue  # a newsletter's pitch: "Want stories like this in your inbox? Join ..."
         if spaces < 3 and ln[-1] == ":" and DATE_LABEL_RE.match(ln):
             continue  # "Last updated:" whose <time> trafilatura left out

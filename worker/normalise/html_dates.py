@@ -73,12 +73,13 @@ def local_published(value: str, root: Any, times: list[Any]) -> str:
     instant = parse_date_hint(value, keep_offset=True)
     if instant is None:
         return value
-    instant = instant.astimezone(UTC).replace(second=0, microsecond=0)
-    for text in _printed(root, times, instant):
-        local = _local(instant, text)
+    # (pages print minutes: compared to the minute, the seconds kept)
+    minute = instant.astimezone(UTC).replace(second=0, microsecond=0)
+    for text in _printed(root, times, minute):
+        local = _local(minute, text)
         if local is not None:
             log.debug("metadata date %s printed as %r: %s", value, text, local)
-            return local.isoformat()
+            return instant.astimezone(local.tzinfo).isoformat()
     return value
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
-from worker.normalise.html_boxes import drop_boxes, head_box, labelled_run
+from worker.normalise.html_boxes import drop_boxes, head_box, jump_list, labelled_run
 from worker.normalise.html_tables import drop_side_tables
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
@@ -234,7 +234,7 @@ def _drop_widgets(root: Any) -> None:
                 or box.getparent() is None:
             continue
         text = " ".join(head.text_content().split())
-        if not _RELATED_BOX_RE.match(text):
+        if not (_RELATED_BOX_RE.match(text) or jump_list(box, head)):  # (links in it, below)
             if head_box(box, head, text):  # a line-up's labelled box, a summary box
                 box.drop_tree()
             else:  # ... or such paragraphs that end the story

@@ -56,8 +56,10 @@ _CJK_STARTS = frozenset(("本文", "文章", "来源", "文为"))
 _PICTURE_CREDIT_RE = re.compile(
     r"^[（(]?(?:图片|圖片|题图|題圖|配图|图|圖)(?:来源|來源|来自|來自|源)[：:]")
 # (the Hindi lead-in stops at its consonant, "यह भी पढ": its vowel signs come before the colon)
+# ... or a label in capitals and no colon before the linked headline: "LEGGI ANCHE Sciopero ..."
 _LEADIN_RE = re.compile(r"(?:" + RELATED_RE.pattern[1:] + r"|also read|[اإ]قرأ [أا]يضا\u064b?)"
-                        r"[\u0900-\u0903\u093c-\u094f]*\s*[:|]\s*\S", re.IGNORECASE)
+                        r"[\u0900-\u0903\u093c-\u094f]*(?:\s*[:|]|(?-i:(?<=[A-ZÀ-Þ]) (?=[A-ZÀ-Þ0-9"
+                        r"\"“«])))\s*\S", re.IGNORECASE)
 _CONTACT_HEAD_RE = re.compile(
     r"^(?:enquiries|inquiries|(?:media|press) (?:enquiries|inquiries|contacts?)|contacts?|"
     r"for (?:more|further) information(?:,? (?:please )?contact)?|"
@@ -122,8 +124,8 @@ def drop_page_notes(lines: list[str]) -> list[str]:
         if k >= last and len(ln) < 120 and _CONTACT_LINE_RE.match(ln) and _REACH_RE.search(ln):
             continue
         # (a linked headline may ask or exclaim: "Read also: Will the river be navigable?")
-        if (":" in ln or "|" in ln) and ln[-1] != "." and ln.count(" ") < 20 \
-                and _LEADIN_RE.match(ln):
+        if (":" in ln or "|" in ln or ln[:3].isupper()) and ln[-1] != "." \
+                and ln.count(" ") < 20 and _LEADIN_RE.match(ln):
             continue
         out.append(ln)
     return out if len(out) < len(lines) else lines

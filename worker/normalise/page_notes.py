@@ -1,5 +1,6 @@
-"""Lines an HTML page's story text carries that are no story: a newsletter's pitch, a
-syndication note, "End of Article", a metered paywall's count.
+"""Lines an HTML page's story text carries that are no story: a newsletter's or channel's
+pitch, a sign-up line ending in its button, a syndication note, "End of Article", a metered
+paywall's count.
 
 A module of its own because ``html_cleanup`` is at its size limit.
 """
@@ -34,3 +35,28 @@ TRAILER_RE = re.compile(
     r"servizio)(?: de| by| von| di|:)? (?-i:[A-ZÀ-Þ])[^.;]{1,120};\s*(?:edit(?:ad[oa]|ing|é)|"
     r"edición|edição|édité|redigiert|bearbeitet|version française|"
     r"redacci[oó]n)\b", re.IGNORECASE)
+# A pitch for the site's channel on a messaging platform or news app: "Iscriviti al nostro
+# canale WhatsApp", "Join our WhatsApp channel", "Síguenos en nuestro canal de Telegram"
+_CHANNEL_PITCH_RE = re.compile(
+    r"\b(?:iscriviti|unisciti|segui(?:ci)?|join|follow|subscribe|abonnez-vous|rejoignez|"
+    r"suivez|[úu]nete|s[ií]guenos|siga|entre|folgen sie|abonnieren sie|katılın|takip edin)\b"
+    r".{0,40}(?:\b(?:canale|channel|canal|kanal|chaîne|kanalımız)\b.{0,30}"
+    r"\b(?:whats ?app|telegram|viber)\b|\b(?:whats ?app|telegram|viber)\b.{0,20}"
+    r"\b(?:canale|channel|canal|kanal|chaîne)\b)", re.IGNORECASE)
+_CHANNEL_WORDS = ("WhatsApp", "Whatsapp", "Telegram", "WHATSAPP", "TELEGRAM", "Viber")
+# A sign-up pitch ending in its button's words: "Haberleri ilk siz öğrenin. ABONE OL"
+_BUTTON_ENDS = ("abone ol", "subscribe now", "subscribe", "abonnieren", "s'abonner",
+                "suscríbete", "iscriviti", "inscreva-se", "assine já", "zapisz się")
+
+
+def is_pitch(line: str, spaces: int) -> bool:
+    """A newsletter's or channel's pitch or a syndication trailer (``spaces``: the line's
+    space count, its words less one)."""
+    if PITCH_RE.match(line) or TRAILER_RE.match(line):
+        return True
+    if spaces < 30 and any(w in line for w in _CHANNEL_WORDS) \
+            and _CHANNEL_PITCH_RE.search(line):
+        return True
+    # (no full stop after the button's words: a sentence that ends "... to subscribe." stays)
+    return spaces < 12 and line[-1:].isalpha() and line.lower().endswith(_BUTTON_ENDS) \
+        and any(c in line for c in ".!?")
