@@ -22,7 +22,7 @@ from worker.events.limits import capped
 from worker.events.models import Article, Image, Source, normalised_content_hash
 from worker.normalise.columns import split_columns
 from worker.normalise.cues import CJK_RE, is_label
-from worker.normalise.dates import parse_date_hint
+from worker.normalise.date_lines import dates_from_lines, first_date, trailer_date
 from worker.normalise.decode import clean_text, decode_bytes
 from worker.normalise.html import extract_html, html_to_paragraphs
 from worker.normalise.html_parse import declared_charset
@@ -52,11 +52,9 @@ _HTML_SNIFF_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
                             r"(?:<!doctype\s+html|<html\b|<head\b|<body\b)", re.I | re.S)
 _TAGS_RE = re.compile(r"<(?:p|div|article|section|h[1-6]|span|a|br|table|ul)\b", re.I)
 _BYLINE_START_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
-_UPDATED_RE = re.compile(r"updated|modified|aktualisiert|mis à jour|actualizado", re.I)
 _HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
 _ASCII_WS_RE = re.compile(r"[ \t\n\r\f\v]+")
 _MIN_WORDS = 12
-_DATE_PIECES_RE = re.compile(r"\s[|•·]\s|(?=\bupdated\b)|(?=\bpublished\b)", re.I)
 
 
 def _count_words(text: str) -> int:
@@ -166,20 +164,12 @@ def normalise_html(html: str | bytes, *, source: Source, url: str | None = None)
 
 # --- per-kind extraction -------------------------------------------------------------------
 
-# "This story was originally published March 13, 2025, 5:45 PM." under a syndicated copy
-_FIRST_PUBLISHED_RE = re.compile(r"^this (?:story|article|report) was (?:originally|first) "
-                                 r"published (?:on )?([^\n]{6,40}?)\.?[ \t]*$",
-                                 re.IGNORECASE | re.MULTILINE)
-
-
 def _from_text(text: str, *, source: Source, url: str | None) -> Article:
     parts = extract_parts(join_narrow_blocks(split_columns(text)))
     authors = [n for line in parts.authors for n in parse_byline(line)]
     lang = detect_language("\n".join(parts.body[:10]))
-    published, updated = _dates_from_lines(parts.date_lines, dayfirst=lang not in (None, "en"))
-    if published is None and "published" in text[-3000:] \
-            and (m := _FIRST_PUBLISHED_RE.search(text, max(0, len(text) - 3000))):
-        published = parse_date_hint(m.group(1), keep_offset=True)  # a syndicated copy's trailer
+    published, updated = dates_from_lines(parts.date_lines, dayfirst=lang not in (None, "en"))
+    published = published or trailer_date(text)
     return _build(parts.title, parts.body, source=source, url=url, authors=authors,
                   published=published, updated=updated, site_name=parts.site_name,
                   images=parts.images, detected=lang)
@@ -187,12 +177,12 @@ def _from_text(text: str, *, source: Source, url: str | None) -> Article:
 
 def _from_html(html: str, *, source: Source, url: str | None) -> Article:
     parts = extract_html(html, url)
-    published = _first_date(parts.published)
-    updated = _first_date(parts.updated)
+    published = first_date(parts.published)
+    updated = first_date(parts.updated)
     if parts.date_lines and published is None:
         # "03/02/2009 - 12:51" on a Spanish page is 3 February, as in text dumps
         lang = norm_language(parts.language) or detect_language("\n".join(parts.paragraphs[:10]))
-        published, updated = _dates_from_lines(parts.date_lines, dayfirst=lang not in (None, "en"))
+        published, updated = dates_from_lines(parts.date_lines, dayfirst=lang not in (None, "en"))
     authors = parts.authors or [n for ln in parts.byline_lines for n in parse_byline(ln)]
     return _build(parts.title, parts.paragraphs, source=source, url=url or parts.url,
                   authors=authors, published=published, updated=updated,
@@ -240,10 +230,10 @@ def _from_json(text: str, *, source: Source, url: str | None) -> Article:
                 authors += parse_byline(name) if _BYLINE_START_RE.match(name) else [name.strip()]
         if authors:
             break
-    published = _first_date([data.get(k) for k in (
+    published = first_date([data.get(k) for k in (
         "date_publish", "published", "published_at", "datePublished", "pubDate", "date",
         "publish_date", "created_at", "published_parsed")])
-    updated = _first_date([data.get(k) for k in (
+    updated = first_date([data.get(k) for k in (
         "date_modify", "updated", "updated_at", "dateModified", "modified")])
     tags: list[str] = []
     for key in ("tags", "keywords", "categories", "category"):
@@ -297,36 +287,6 @@ def _json_strings(value: Any) -> Iterator[str]:
 
 
 # --- assembly ------------------------------------------------------------------------------
-
-def _first_date(values: Iterable[Any]) -> datetime | None:
-    for v in values:
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            v = str(int(v))
-        if isinstance(v, str):
-            dt = parse_date_hint(v, keep_offset=True)  # the page's own calendar date
-            if dt is not None:
-                return dt
-    return None
-
-
-def _dates_from_lines(lines: list[str], *, dayfirst: bool = False,
-                      ) -> tuple[datetime | None, datetime | None]:
-    published: datetime | None = None
-    updated: datetime | None = None
-    for line in lines:
-        # "Published 3 March 2024 | Updated 4 March 2024": each labelled piece on its own.
-        for piece in _DATE_PIECES_RE.split(line):
-            dt = parse_date_hint(piece, dayfirst=dayfirst, keep_offset=True)
-            if dt is None:
-                continue
-            if _UPDATED_RE.search(piece):
-                updated = updated or dt
-            else:
-                published = published or dt
-    if published is None and updated is not None:
-        published = updated
-    return published, updated
-
 
 def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None,
            authors: list[str], published: datetime | None = None,
