@@ -343,3 +343,21 @@ def test_eighteenth_blind_set_floors() -> None:
     assert s["z"]["title_exact"] >= 0.93
     assert s["z"]["dateline_exact"] >= 0.93
     assert s["z"]["date_exact"] >= 0.93
+
+
+def test_nineteenth_blind_set_floors() -> None:
+    # za01..za24 (24 mainstream documents in 14 languages: 12 text dumps - MSN syndicated copy,
+    # en-IN select-all, html2text timeline, Safari Reader obituary, opinion with bio, es
+    # explainer, MarkDownload clip, pt-BR share sheet, fr stock portal, de match report, ja
+    # broadcaster, zh finance reprint - and 12 HTML pages: Reach, WP VIP live blog, Arc XP,
+    # it AMP, ko ND Soft, ru Nuxt, ar Jannah, hi AMP, id Next.js, tr TE Bilisim, pt-BR Drupal,
+    # Brightspot), written blind. Before any change: F1 0.971 (text 0.975, HTML 0.963), title
+    # 0.92, dateline 0.96, date 0.79. After general fixes (the page's own zone for a UTC
+    # metadata time, line-ups and results widgets, inline markdown links, list lead-ins,
+    # teaser headlines; README has the list): F1 0.993, title, dateline and date 1.00.
+    s = summary()
+    assert s["za"]["n"] >= 24
+    assert s["za"]["f1"] >= 0.97
+    assert s["za"]["title_exact"] >= 0.95
+    assert s["za"]["dateline_exact"] >= 0.95
+    assert s["za"]["date_exact"] >= 0.95
