@@ -9,6 +9,8 @@ from __future__ import annotations
 import html as htmllib
 import re
 
+from worker.feeds.cms_markup import clean_cms_markup, lead_note_texts
+
 # WordPress shortcodes ("[caption id=...]...[/caption]", "[vc_row]", "[adinserter block=”3″]")
 # reach feeds when a plugin does not render them. A bracketed word is a shortcode when the
 # entry also closes it ("[/vc_row]"), it has attributes ("name=..."), or its name has an
@@ -67,7 +69,7 @@ def drop_asides(markup: str) -> str:
 
 
 def clean_entry_markup(markup: str) -> str:
-    return drop_asides(drop_hidden(strip_shortcodes(markup)))
+    return clean_cms_markup(drop_asides(drop_hidden(strip_shortcodes(markup))))
 
 
 _HEADING_RE = re.compile(r"<h([1-6])\b[^>]*>(.{0,400}?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -89,12 +91,13 @@ def _spaced(fragment: str) -> str:
 
 
 def heading_texts(markup: str | None) -> frozenset[str]:
-    """The texts, spaced, of the markup's headings (h1-h6) and of the items of a
-    newsletter's contents list ("In today's edition:")."""
+    """The texts, spaced, of the markup's headings (h1-h6), of the items of a
+    newsletter's contents list ("In today's edition:") and of the italic notes over the
+    story (``lead_note_texts``)."""
     if not markup:
         return frozenset()
     low = markup.lower()
-    found: set[str] = set()
+    found: set[str] = set(lead_note_texts(markup))
     if "<h" in low:
         found.update(_spaced(m.group(2)) for m in _HEADING_RE.finditer(markup))
     if "<li" in low:
