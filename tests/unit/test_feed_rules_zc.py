@@ -6,6 +6,9 @@ fires on its case and leaves the look-alike alone.
 from __future__ import annotations
 
 from worker.feeds.cms_markup import clean_cms_markup, lead_note_texts
+from worker.feeds.entry_rules import leading_block
+from worker.feeds.lead_furniture import lead_box
+from worker.feeds.lead_lines import drop_lead_lines
 
 # --- markup from publishing software -------------------------------------------------------
 
@@ -62,3 +65,49 @@ def test_italic_notes_over_the_story() -> None:
     # a paragraph only partly in italics is a plain one
     assert lead_note_texts("<p><em>Subscribe</em> to nothing, <em>this</em> is the story, "
                            "told in a good many more words than twelve.</p>") == frozenset()
+
+
+def test_a_feed_generator_s_credit_goes() -> None:
+    footer = ('<p>Radni przyjęli budżet.</p><sub><i>(Feed generated with <a href="https://'
+              'fetchrss.com">FetchRSS</a>)</i></sub>')
+    assert "FetchRSS" not in clean_cms_markup(footer)
+    story = "<p>The (feed generated with care) by the farm's own mill.</p>"
+    assert clean_cms_markup(story) == story  # no single generator name in the brackets
+
+
+def test_an_epigraph_with_its_attribution_opens_no_post() -> None:
+    quote = ('<div class="body"><style>.a { color: red; }</style><blockquote><p>«No.»</p>'
+             "<figcaption>Luca M., economista</figcaption></blockquote><p>Text.</p></div>")
+    assert leading_block(quote) == "«No.» Luca M., economista"
+    # a quotation with no attribution may be what a link post is about
+    assert leading_block("<blockquote><p>«No.»</p></blockquote><p>Text.</p>") is None
+
+
+# --- lines over and after the story --------------------------------------------------------
+
+_LEAD = "Strażacy przez całą noc gasili pożar hali magazynowej przy ul. Kościuszki w Brzegu."
+
+
+def test_a_scraped_teaser_s_read_more_text_goes() -> None:
+    assert drop_lead_lines([_LEAD + " czytaj więcej »"]) == ([_LEAD], [])
+    assert drop_lead_lines(["The mayor said. Read more →"]) == (["The mayor said."], [])
+    # words of the story that end the same way stay
+    kept = ["Officials urged residents to read more", "Czytaj więcej książek, mówi minister."]
+    assert drop_lead_lines(kept[:1]) == (kept[:1], [])
+    assert drop_lead_lines(kept[1:]) == (kept[1:], [])
+
+
+def test_a_cjk_sentence_with_a_date_is_no_date_line() -> None:
+    lead = "【2025年3月5日 東京】日本政府は、バングラデシュ南西部に500万米ドルを拠出しました。"
+    assert drop_lead_lines([lead, "この支援により装置60基が設置されます。"])[0][0] == lead
+    # a date on a line of its own still goes
+    assert drop_lead_lines(["12 de marzo de 2025", "El pleno aprobó el plan."])[0] == \
+        ["El pleno aprobó el plan."]
+
+
+def test_a_sponsor_box_in_more_languages() -> None:
+    box = ["In collaborazione con Fintrade", "Investi in ETF da 1 euro. Apri un conto →",
+           "Da aprile la bolletta del gas aumenterà del 12%."]
+    assert lead_box(box) == 2
+    story = ["In collaborazione con il Comune, la Asl apre tre nuovi ambulatori.", *box[1:]]
+    assert lead_box(story) == 0

@@ -2,8 +2,9 @@
 (``clean_cms_markup``): a Drupal Views item's node fields before its body field (title,
 author, date, image and its credit), Ghost's widget cards (audio player, embed, bookmark,
 button, call to action, sign-up) and a callout card opening the post (a partnership or
-funding note); and the paragraphs that are a label or an editor's note over the story
-(``lead_note_texts``): wholly italic, before the first plain paragraph.
+funding note), a feed generator's credit; and the paragraphs that are a label or an
+editor's note over the story (``lead_note_texts``): wholly italic, before the first plain
+paragraph.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ _GHOST_WIDGET_RE = re.compile(
 _GHOST_CALLOUT_RE = re.compile(r"<(div)\b[^>]*\bclass\s*=\s*[\"'][^\"']*\bkg-callout-card\b"
                                r"[^>]*>", re.IGNORECASE)
 _P_RE = re.compile(r"<p\b", re.IGNORECASE)
+# A feed generator's credit appended to every item ("(Feed generated with FetchRSS)")
+# (the tool's name one capitalised word, "FetchRSS", "Feed43": not "(made with care)")
+_GENERATOR_RE = re.compile(r"(?i:\(\s*(?:feed|rss) (?:generated|created|made) (?:with|by)\s*"
+                           r"(?:<a\b[^>]*>)?)[A-Z][\w.-]{1,30}(?i:</a\s*>)?\s*\)")
 
 
 def _element_end(markup: str, tag: str, start: int) -> int:
@@ -58,6 +63,8 @@ def clean_cms_markup(markup: str) -> str:
     if "field--name-" in markup and (m := _DRUPAL_BODY_RE.search(markup)) \
             and "field--name-" in markup[:m.start()]:
         markup = markup[m.start():]  # title, author, date, image: the node's other fields
+    if "enerated" in markup or "reated" in markup or "ade with" in markup:
+        markup = _GENERATOR_RE.sub(" ", markup)
     if "kg-" in markup:
         markup = _drop_elements(markup, _GHOST_WIDGET_RE)
         if "kg-callout-card" in markup:

@@ -195,18 +195,25 @@ def unescape_residual(text: str) -> str:
 
 
 _TAG_RE = re.compile(r"<[^>]*>")
-# A heading or a code block that opens an entry's markup (Dev.to, Hashnode, Ghost posts)
-_LEAD_BLOCK_RE = re.compile(r"^\s*(?:<(?:div|section|figure)\b[^>]*>\s*)*<(h[1-6]|pre)\b[^>]*>"
-                            r"(.{0,3000}?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+# A heading or a code block that opens an entry's markup (Dev.to, Hashnode, Ghost posts),
+# or an epigraph: a quotation with its attribution (<figcaption>, <cite>, <footer>)
+# (a newsletter's <style> block may come first)
+_LEAD_BLOCK_RE = re.compile(r"^\s*(?:<(?:div|section|figure)\b[^>]*>\s*|<style\b[^>]*>"
+                            r"[^<]{0,3000}</style\s*>\s*)*<(h[1-6]|pre|"
+                            r"blockquote)\b[^>]*>(.{0,3000}?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_ATTRIBUTION_RE = re.compile(r"<(?:figcaption|cite|footer)\b", re.IGNORECASE)
 
 
 def leading_block(markup: str) -> str | None:
-    """The text, spaced, of a heading or a code block that opens ``markup``, or None."""
-    head = markup[:400].lower()
-    if not head.lstrip().startswith("<") or ("<h" not in head and "<pre" not in head):
+    """The text, spaced, of a heading, a code block or an epigraph that opens ``markup``,
+    or None. (A quotation with no attribution may be what a link post quotes.)"""
+    head = markup[:1000].lower()
+    if not head.lstrip().startswith("<") or ("<h" not in head and "<pre" not in head
+                                             and "<blockquote" not in head):
         return None
     m = _LEAD_BLOCK_RE.match(markup)
-    if m is None:
+    if m is None or (m.group(1).lower() == "blockquote"
+                     and not _ATTRIBUTION_RE.search(m.group(2))):
         return None
     return " ".join(htmllib.unescape(_TAG_RE.sub(" ", m.group(2))).split()) or None
 

@@ -108,7 +108,9 @@ _CONTENTS_RE = re.compile(
 _SPONSOR_BOX_RE = re.compile(
     r"^\W*(?:together with|presented by|in partnership with|sponsored by|brought to you by|"
     r"from our (?:sponsors?|partners?)|today['’]s sponsor|a word from our sponsors?|"
-    r"präsentiert von|unterstützt von|en partenariat avec)\b", re.IGNORECASE)
+    r"präsentiert von|unterstützt von|en partenariat avec|in collaborazione con|offerto da|"
+    r"en colaboración con|patrocinado por|em parceria com|in samenwerking met|"
+    r"i samarbete med|we współpracy z)\b", re.IGNORECASE)
 
 
 def lead_box(body: list[str]) -> int:

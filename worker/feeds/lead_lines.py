@@ -89,6 +89,25 @@ _TRAILER_RE = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|Learn more about your ad[- ]
                          r"(?: Visit \S+)?)\s*$", re.I)
 
 
+# A scraped teaser's read-more link text, left as text after its last sentence ("...
+# doszczętnie. czytaj więcej »", "... the city. Read more →")
+_READ_MORE_TAIL_RE = re.compile(
+    r"(?<=[.!?…\"”»)])\s+(?:czytaj (?:więcej|dalej)|read (?:more|on)|continue reading|"
+    r"weiterlesen|mehr lesen|lire la suite|leer más|seguir leyendo|leggi (?:tutto|di più)|"
+    r"lees (?:meer|verder)|läs mer|les mer|læs mere|leia mais|ler mais|čtěte dále|"
+    r"číst dál|читать далее|подробнее|докладніше|читати далі)\s*(?:»|›|>>|→|\.{3}|…)?\s*$",
+    re.IGNORECASE)
+_READ_MORE_WORDS = ("więcej", "dalej", "more", "on", "reading", "lesen", "suite", "más",
+                    "leyendo", "tutto", "più", "meer", "verder", "mer", "mere", "mais", "dále",
+                    "dál", "далее", "подробнее", "докладніше", "далі")
+
+
+def _read_more_tail(para: str) -> bool:
+    """Cheap first test for ``_READ_MORE_TAIL_RE``: a read-more word near the end."""
+    tail = para[-16:].casefold().rstrip(" »›>→.…")
+    return tail.endswith(_READ_MORE_WORDS)
+
+
 # A channel post forwarded from another (Telegram through RSSHub): its source is the credit
 _FORWARDED_RE = re.compile(r"^Forwarded From\s+(.{2,80})$")
 
@@ -114,8 +133,8 @@ def _furniture(para: str, words: int) -> bool:
         return True
     if words <= 30 and _CONTACT_RE.match(para):
         return True
-    if words <= 6 and any(c.isdigit() for c in para) and para[-1:] not in ".!?" \
-            and parse_date_hint(para) is not None:
+    if words <= 6 and len(para) <= 60 and any(c.isdigit() for c in para) \
+            and para[-1:] not in ".!?。" and parse_date_hint(para) is not None:
         return True  # a date line: "March 12, 2025", "12 de marzo de 2025"
     if words <= 30 and (_CORRECTS_RE.match(para) or _PLAYER_RE.match(para)
                         or _CHANNEL_RE.match(para) or _TRANSLATED_RE.match(para)):
@@ -146,6 +165,8 @@ def drop_lead_lines(body: list[str], title: str = "", headings: frozenset[str] =
         body = body[1:]
     if any(p[-1:] == "]" or "choices" in p for p in body):  # (cheap tests first)
         body = [t for p in body if (t := _TRAILER_RE.sub("", p))]
+    if any(map(_read_more_tail, body)):
+        body = [t for p in body if (t := _READ_MORE_TAIL_RE.sub("", p))]
     after_byline = False
     while len(body) > 1:
         words = len(body[0].split())
