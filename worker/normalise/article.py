@@ -68,17 +68,31 @@ def _ext(location: str) -> str:
     return tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
 
 
+def _json_start(text: str) -> int:
+    """Where a JSON document starts in ``text``: 0, or after a first line that is the
+    shell command which printed it ("$ curl ... | python3 -m json.tool"); -1 when none."""
+    head = text.lstrip()[:1]
+    if head in ("{", "["):
+        return 0
+    if head == "$" and (nl := text.find("\n")) > 0 and text[nl + 1:].lstrip()[:1] in ("{", "["):
+        return nl + 1
+    return -1
+
+
 def sniff_kind(text: str, location: str = "") -> str:
     kind = _EXT_KIND.get(_ext(location))
-    if kind:
+    if kind and kind != "text":
         return kind
-    head = text.lstrip()[:1]
-    if head in "{[" and head:
+    # (a .txt file may hold a tool's JSON output: the content decides)
+    if (start := _json_start(text)) >= 0:
         try:
-            orjson.loads(text)
+            orjson.loads(text[start:])
             return "json"
         except orjson.JSONDecodeError:
             pass
+    if kind:
+        return kind
+    head = text.lstrip()[:1]
     if _HTML_SNIFF_RE.match(text[:4096]) or (head == "<" and _TAGS_RE.search(text[:4096])):
         return "html"
     return "text"
@@ -165,6 +179,8 @@ def normalise_html(html: str | bytes, *, source: Source, url: str | None = None)
 # --- per-kind extraction -------------------------------------------------------------------
 
 def _from_text(text: str, *, source: Source, url: str | None) -> Article:
+    if _json_start(text) >= 0 and sniff_kind(text) == "json":
+        return _from_json(text, source=source, url=url)  # a tool's JSON output saved as text
     parts = extract_parts(join_narrow_blocks(split_columns(text)))
     authors = [n for line in parts.authors for n in parse_byline(line)]
     lang = detect_language("\n".join(parts.body[:10]))
@@ -203,11 +219,14 @@ def _text_field(obj: dict[str, Any], *keys: str) -> str | None:
 
 def _from_json(text: str, *, source: Source, url: str | None) -> Article:
     try:
-        data = orjson.loads(text)
+        data = orjson.loads(text[max(0, _json_start(text)):])
     except orjson.JSONDecodeError as exc:
         raise NotAnArticle(f"invalid JSON ({str(exc).split(':')[0]})") from None
-    if isinstance(data, dict) and isinstance(data.get("articles"), list):
-        data = data["articles"]
+    # an API's envelope: Diffbot's "objects", "data", "article", "results" ...
+    for key in ("articles", "objects", "article", "data", "results", "result", "items"):
+        if isinstance(data, dict) and isinstance(data.get(key), list | dict) \
+                and not _text_field(data, "title", "headline"):
+            data = data[key]
     if isinstance(data, list):
         data = next((d for d in data if isinstance(d, dict)), None)
     if not isinstance(data, dict):
@@ -217,7 +236,11 @@ def _from_json(text: str, *, source: Source, url: str | None) -> Article:
     raw_body: Any = next((data[k] for k in ("maintext", "text", "body", "content",
                                             "articleBody", "content_html", "summary_detail")
                           if data.get(k)), None)
-    paragraphs = _json_paragraphs(raw_body)
+    if isinstance(raw_body, str) and raw_body.lstrip()[:1] != "<" \
+            and _MARKDOWN_RE.search(raw_body):
+        paragraphs = extract_parts(raw_body).body  # a parser's Markdown: read as a text dump
+    else:
+        paragraphs = _json_paragraphs(raw_body)
     if not paragraphs and description:
         paragraphs = _json_paragraphs(description)
     authors: list[str] = []
@@ -231,7 +254,8 @@ def _from_json(text: str, *, source: Source, url: str | None) -> Article:
         if authors:
             break
     published = first_date([data.get(k) for k in (
-        "date_publish", "published", "published_at", "datePublished", "pubDate", "date",
+        "date_publish", "published", "published_at", "date_published", "datePublished",
+        "pubDate", "date",
         "publish_date", "created_at", "published_parsed")])
     updated = first_date([data.get(k) for k in (
         "date_modify", "updated", "updated_at", "dateModified", "modified")])
@@ -253,6 +277,11 @@ def _from_json(text: str, *, source: Source, url: str | None) -> Article:
                                         "publisher", "source"),
                   language=_text_field(data, "language", "lang", "inLanguage"),
                   description=description, tags=tags, images=images)
+
+
+# Markdown an extraction tool wrote (Postlight/Mercury, Jina, Firecrawl): links, images,
+# list items and headings on lines of their own
+_MARKDOWN_RE = re.compile(r"\]\(https?://|^(?:\*|-|#{1,6}) \S|^\*\*[^*\n]+\*\*$", re.MULTILINE)
 
 
 def _json_paragraphs(value: Any) -> list[str]:

@@ -35,8 +35,17 @@ def _joined(m: re.Match[str]) -> str:
     return m.group(0).replace("\n", "")
 
 
+# A Setext heading (Markdown's "Heading" over a line of "-" or "="): one line of up to 80
+# characters that ends no sentence, right over its rule
+_SETEXT_RE = re.compile(r"^([^\n]{2,80}?[^.!?:;,\s])[ \t]*\n[ \t]*(?:-{3,}|={3,})[ \t]*$",
+                        re.MULTILINE)
+
+
 def rejoin_markdown_links(text: str) -> str:
-    """Markdown links and images wrapped over lines, back on one line."""
+    """Markdown links and images wrapped over lines, back on one line; Setext headings as
+    ATX ones ("## Heading"), the rule under them gone."""
+    if ("\n---" in text or "\n===" in text) and "](" in text:
+        text = _SETEXT_RE.sub(r"## \1", text)
     if "](" not in text:
         return text
     text = _LINK_URL_RE.sub(_joined, text)
