@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from worker.feeds.cms_markup import clean_cms_markup, lead_note_texts
 from worker.feeds.entry_rules import leading_block
+from worker.feeds.item_kinds import not_news
 from worker.feeds.lead_furniture import lead_box
 from worker.feeds.lead_lines import drop_lead_lines
 
@@ -111,3 +112,35 @@ def test_a_sponsor_box_in_more_languages() -> None:
     assert lead_box(box) == 2
     story = ["In collaborazione con il Comune, la Asl apre tre nuovi ambulatori.", *box[1:]]
     assert lead_box(story) == 0
+
+
+# --- items that are no story ---------------------------------------------------------------
+
+def test_a_partner_s_material_filed_as_one() -> None:
+    url = "https://tv.example/material-partnera/rehabilitacja-bez-kolejek,a1"
+    assert not_news("Materiał partnera: Rehabilitacja bez kolejek", [], url) == "sponsored item"
+    # a story about partner material, or a label in a news section, is one signal
+    assert not_news("Materiał partnera: nowe przepisy", [], "https://tv.example/wiadomosci/a") \
+        is None
+    assert not_news("Rehabilitacja bez kolejek", [], url) is None
+
+
+def test_the_publisher_s_own_events() -> None:
+    assert not_news("Agenda : nos réunions publiques de mars à Crest", ["Agenda"],
+                    "https://asso.example/agenda-reunions-mars/") == "event listing"
+    # a paper's weekend listings filed under Agenda is a story
+    assert not_news("Agenda : nos idées de sorties pour le week-end", ["Agenda", "Sorties"],
+                    "https://paper.example/2025/05/30/agenda-sorties/") is None
+
+
+_CALL = ("<p>Ab sofort können sich junge Menschen bewerben. Bewerbungsschluss ist der 30. April."
+         "</p>")
+
+
+def test_a_recruitment_call_with_its_deadline() -> None:
+    title = "Karriere bei der Polizei: Bewerbungsphase für 2026 hat begonnen"
+    url = "https://polizei.example/pressemitteilungen/karriere-2026"
+    assert not_news(title, [], url, _CALL) == "job advertisement"
+    # the title alone, or the deadline under a news headline, is one signal
+    assert not_news(title, [], url, "<p>Die Polizei stellt 300 neue Beamte ein.</p>") is None
+    assert not_news("Polizei sucht Nachwuchs: 300 Stellen unbesetzt", [], url, _CALL) is None

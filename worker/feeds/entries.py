@@ -125,7 +125,7 @@ class FeedStream:
         promo = entry.promo or (entry.title and (
             ("sponsored item" if is_sponsored(entry.title, [*entry.tags, *entry.authors],
                                               entry.link, self._site_url) else None)
-            or not_news(entry.title, entry.tags, entry.link)))
+            or not_news(entry.title, entry.tags, entry.link, entry.html or entry.text)))
         if promo:
             if count:
                 self.skipped += 1

@@ -27,6 +27,7 @@ class _Kind(NamedTuple):
     tags: frozenset[str]  # categories, case-folded
     sections: frozenset[str]  # address path segments (not the item's own slug)
     title: re.Pattern[str]
+    body: re.Pattern[str] | None = None  # a fourth signal, read only when another agrees
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -43,13 +44,26 @@ _KINDS = (
                  "stellenmarkt karriere empleo emploi emplois vagas vacatures lavora-con-noi"),
           re.compile(r"^\W*(?:(?:vacancy|job(?: opening| vacancy| ad)?|career opportunity|"
                      r"stellenangebot|offre d['’]emploi|oferta de empleo|vaga|vacature)"
-                     r"\s*[:|–-]|we(?:'|’| a)re hiring\b|now hiring\b|join our team\b)", re.I)),
+                     r"\s*[:|–-]|we(?:'|’| a)re hiring\b|now hiring\b|join our team\b|"
+                     r"(?:karriere|careers?|carrière|carrera) (?:bei|at|with|à|en) (?:der|dem|"
+                     r"the|our|la|le|el|l['’])\b[^:]{0,40}:)", re.I),
+          # the call's own words: a closing date for applications, an application form
+          re.compile(r"\b(?:bewerbungsschluss|bewerbungsfrist|online-bewerbung|"
+                     r"bewerbungsformular|application deadline|closing date for applications|"
+                     r"apply online|application form|date limite de candidature|dépôt des "
+                     r"candidatures|plazo de (?:solicitud|presentación de solicitudes)|"
+                     r"scadenza (?:del bando|delle candidature)|sollicitatietermijn)\b", re.I)),
     _Kind("event listing",
           _words("events event what's_on whats_on what’s_on veranstaltungen événements "
-                 "evenements eventos eventi evenementen イベント 행사 活动"),
+                 "evenements eventos eventi evenementen agenda イベント 행사 活动"),
           _words("events event whats-on what-s-on whatson veranstaltungen evenements "
                  "evenementen eventos eventi"),
-          re.compile(r"^\W*(?:(?:event|what['’]?s on|veranstaltung|événement|evento)\s*[:|–-]|"
+          # (or the publisher's own: "nos réunions publiques de mars"; a paper's "Agenda :
+          # nos idées de sorties" is a story)
+          re.compile(r"\b(?:our|nos|unsere[nm]?|nuestr[oa]s|i nostri|le nostre) (?:\w+ )?"
+                     r"(?:events|meetings|réunions|rencontres|veranstaltungen|treffen|eventos|"
+                     r"reuniones|eventi|incontri|webinars)\b|"
+                     r"^\W*(?:(?:event|what['’]?s on|veranstaltung|événement|evento)\s*[:|–-]|"
                      r"[【\[](?:[^】\]]{0,8})(?:セミナー|イベント|ウェビナー)[】\]])", re.I)),
     _Kind("contest or giveaway",
           _words("contests contest giveaways giveaway sweepstakes gewinnspiel gewinnspiele "
@@ -126,8 +140,12 @@ _KINDS = (
           _words("tanıtım reklam sponsorlu sponsorlu_içerik tanıtım_içeriği advertorial "
                  "advertorials promoted"),
           _words("tanitim reklam sponsorlu advertorial advertorials sponsored partner "
-                 "partner-content brand-studio publireportage"),
-          re.compile(r"^\W*(?:tanıtım|reklam|sponsorlu|advertorial)\s*[:|–-]", re.I)),
+                 "partner-content brand-studio publireportage material-partnera "
+                 "artykul-sponsorowany sponsored-content"),
+          re.compile(r"^\W*(?:tanıtım|reklam|sponsorlu|advertorial|materiał partnera|artykuł "
+                     r"sponsorowany|partner content|sponsored content|contenu partenaire|"
+                     r"publireportage|contenuto sponsorizzato|contenido patrocinado)\s*[:|–-]",
+                     re.I)),
     _Kind("coverage schedule",
           _words("advisory advisories schedule news_schedule"),
           _words("advisory advisories schedule schedules"),
@@ -162,8 +180,10 @@ _SPONSOR_MESSAGE_RE = re.compile(r"^\W*a (?:quick )?(?:message|word|note) from (
                                  re.I)
 
 
-def not_news(title: str, tags: list[str], url: str | None) -> str | None:
-    """Why the item is no news story (its kind), or None when it may be one."""
+def not_news(title: str, tags: list[str], url: str | None, text: str | None = None
+             ) -> str | None:
+    """Why the item is no news story (its kind), or None when it may be one. ``text`` (the
+    entry's markup or text) is a signal for some kinds, read only when another agrees."""
     if _HOUSE_NOTE_RE.search(title):
         return "note about the publication"
     if title[:1] in "Aa" and _SPONSOR_MESSAGE_RE.match(title):
@@ -177,6 +197,8 @@ def not_news(title: str, tags: list[str], url: str | None) -> str | None:
     for kind in _KINDS:
         signals = (not kind.tags.isdisjoint(folded)) + (not kind.sections.isdisjoint(sections)) \
             + bool(kind.title.search(title))
+        if signals == 1 and kind.body is not None and text:
+            signals += kind.body.search(text[:20000]) is not None
         if signals >= 2:
             return kind.reason
     return None
