@@ -26,7 +26,12 @@ LABEL_PARA_RE = re.compile(
     r"^[\d.,]+\s?[kKmM]?\s+(?:followers|subscribers|abonnenten|abonnés|seguidores)$|"
     r"^\W{0,3}\d{1,3}\s*min(?:ute)?s?\.?\s+(?:read|de lecture|de lectura|de leitura)\W*$|"
     r"^(?:quelle|source|sources|fuente|fonte|fonti|bron|forrás|źródło|zdroj|kaynak|lähde|kilde|"
-    r"källa|sursa|sumber|джерело|источник|izvor|извор|iturria|ምንጭ|সূত্র|ذریعہ)\s*[:፡]\s*\S.{0,40}$|"
+    r"källa|sursa|sumber|джерело|источник|izvor|извор|iturria|ምንጭ|সূত্র|ذریعہ|المصدر|المصادر)"
+    r"\s*[:፡]\s*\S.{0,40}$|"
+    # the writer's and editor's credit line under the story: "Penulis : Jane Doe | Editor : X"
+    r"^(?:penulis|pewarta|penyunting|reporter|editor)\s?:\s?(?-i:[A-Z])[\w.'’ -]{1,40}"
+    r"(?:\s[|/]\s(?:penulis|pewarta|penyunting|reporter|editor|fotografer)\s?:\s?"
+    r"(?-i:[A-Z])[\w.'’ -]{1,40})*$|"
     # a wire's closing slug: agency / editor's initials / time ("BSS/MH/1030", "বাসস/এমএইচ/১০৩০")
     r"^[^\s/\d]{2,10}(?:/[^\s/\d]{1,8}){1,2}/\d{3,4}$|"
     # the reporter's sign-off after a dash: "— Ulat ni Jessa Dizon, Balita Nayon News"

@@ -21,6 +21,7 @@ from typing import Any
 from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
 from worker.normalise.html_boxes import drop_boxes, head_box, jump_list, labelled_run
+from worker.normalise.html_lists import lists_as_paragraphs
 from worker.normalise.html_tables import drop_side_tables
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
@@ -290,6 +291,7 @@ def prepare_tree(root: Any) -> None:
     if tables:
         drop_side_tables(tables)  # match boxes, standings, a release's info table
     _drop_widgets(root)
+    lists_as_paragraphs(root)
     # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
     # trafilatura drops it with the block; out of an ad wrapper around the slot, too
     for el in [el for el in root.iter("div", "aside", "figure") if el.tail

@@ -55,6 +55,16 @@ _REPOST_STARTS = ("this ", "republished", "originally", "the views", "dieser ", 
 _CJK_STARTS = frozenset(("本文", "文章", "来源", "文为"))
 _PICTURE_CREDIT_RE = re.compile(
     r"^[（(]?(?:图片|圖片|题图|題圖|配图|图|圖)(?:来源|來源|来自|來自|源)[：:]")
+# A Chinese photo caption set as a paragraph: it ends with the photographer's credit,
+# "……（无人机照片）。新华社记者 陈刚 摄", "（记者 张三 摄）"
+_CJK_CAPTION_RE = re.compile(r"(?:记者|記者|通讯员|通訊員)\s?[\u4e00-\u9fff·]{2,8}"
+                             r"(?:\s[\u4e00-\u9fff·]{2,4})?\s?[摄攝][）)]?$")
+# the editors' marks under a Chinese story, "【纠错】【责任编辑:王芳】", and the QR-code
+# prompt "扫一扫在手机打开当前页"
+_CJK_MARKS_RE = re.compile(r"^(?:【[^】]{0,20}】\s?)*【(?:纠错|糾錯|责任编辑|責任編輯|编辑|編輯)"
+                           r"[^】]{0,20}】(?:\s?【[^】]{0,20}】)*$|^(?:扫一扫|掃一掃|扫码|掃碼|"
+                           r"扫描二维码|掃描二維碼|长按二维码|長按二維碼).{0,20}(?:手机|手機|"
+                           r"二维码|二維碼|关注|關注|下载|下載|打开|打開|阅读|閱讀)")
 # (the Hindi lead-in stops at its consonant, "यह भी पढ": its vowel signs come before the colon)
 # ... or a label in capitals and no colon before the linked headline: "LEGGI ANCHE Sciopero ..."
 _LEADIN_RE = re.compile(r"(?:" + RELATED_RE.pattern[1:] + r"|also read|[اإ]قرأ [أا]يضا\u064b?)"
@@ -79,6 +89,7 @@ _REFS_HEAD_RE = re.compile(
     r"참고문헌|출처)\s*[:：]?$", re.IGNORECASE)
 _FIGURE_RE = re.compile(r"^(?:abb(?:ildung)?\.?|fig(?:ure|\.)?|grafik|kuva|rys\.?|obr\.?|рис\.?|"
                         r"ábra|图|圖)\s?\d{1,2}[a-z]?\s?[:.|–-]", re.IGNORECASE)
+_CJK_CAPTION_ENDS = frozenset("摄攝)）")
 _FIGURE_FIRST = frozenset("aAfFgGkKrRoOрРáÁ图圖")
 # "Written by" over an author box, in the languages BYLINE_RE's "By" misses
 _WRITTEN_BY_RE = re.compile(r"^(?:written by|kirjoittanut|geschrieben von|escrito por|écrit par|"
@@ -111,6 +122,10 @@ def drop_page_notes(lines: list[str]) -> list[str]:
         if (k < 2 or k >= last) and _repost(ln):
             continue
         if len(ln) < 40 and not ln.isascii() and _PICTURE_CREDIT_RE.match(ln):
+            continue
+        if len(ln) < 200 and ln[-1:] in _CJK_CAPTION_ENDS and _CJK_CAPTION_RE.search(ln):
+            continue
+        if len(ln) < 40 and ln[:1] in "【扫掃长長" and _CJK_MARKS_RE.match(ln):
             continue
         if ln[:1] in _FIGURE_FIRST and len(ln) < 400 and _FIGURE_RE.match(ln):
             continue

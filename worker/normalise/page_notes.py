@@ -43,6 +43,10 @@ _CHANNEL_PITCH_RE = re.compile(
     r".{0,40}(?:\b(?:canale|channel|canal|kanal|chaîne|kanalımız)\b.{0,30}"
     r"\b(?:whats ?app|telegram|viber)\b|\b(?:whats ?app|telegram|viber)\b.{0,20}"
     r"\b(?:canale|channel|canal|kanal|chaîne)\b)", re.IGNORECASE)
+_CHANNEL_NAMED_RE = re.compile(
+    r"(?:\b(?:whats ?app|telegram|viber) (?:channel|kanal|saluran)|\b(?:channel|canale|canal|"
+    r"kanal|chaîne|saluran)(?: (?:de|di|en|on|auf|sur|kami|resmi))? (?:whats ?app|telegram|"
+    r"viber))\s?[:：-]?\s?https?://", re.IGNORECASE)
 _CHANNEL_WORDS = ("WhatsApp", "Whatsapp", "Telegram", "WHATSAPP", "TELEGRAM", "Viber")
 # A sign-up pitch ending in its button's words: "Haberleri ilk siz öğrenin. ABONE OL"
 _BUTTON_ENDS = ("abone ol", "subscribe now", "subscribe", "abonnieren", "s'abonner",
@@ -56,6 +60,11 @@ def is_pitch(line: str, spaces: int) -> bool:
         return True
     if spaces < 30 and any(w in line for w in _CHANNEL_WORDS) \
             and _CHANNEL_PITCH_RE.search(line):
+        return True
+    # ... or one that gives the channel's address after its name: "... akses berita X
+    # WhatsApp Channel : https://..." (a story about a channel gives no link right there)
+    if spaces < 40 and "://" in line and any(w in line for w in _CHANNEL_WORDS) \
+            and _CHANNEL_NAMED_RE.search(line):
         return True
     # (no full stop after the button's words: a sentence that ends "... to subscribe." stays)
     return spaces < 12 and line[-1:].isalpha() and line.lower().endswith(_BUTTON_ENDS) \
