@@ -19,6 +19,7 @@ from worker.normalise.cues import (
 from worker.normalise.meta import split_dateline
 from worker.normalise.textfix import dehyphen, doc_vocab, joins_freely
 from worker.normalise.textparts import Line, TextParts
+from worker.normalise.wrap import columns, wrap_width
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +74,15 @@ def logical_lines(text: str) -> list[Line]:
             continue
         first = s.split(None, 1)[0]
         if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
-                and len(last) + 1 + len(first) > width
-                and len(raw[i - 1]) <= width + 8  # far longer than the column: not wrapped
-                and len(s) <= width + 8  # (nor is it the next line of one)
+                and columns(last) + 1 + columns(first) > width  # (as the wrapping tool counts)
+                and columns(raw[i - 1]) <= width + 8  # far longer than the column: not wrapped
+                and columns(s) <= width + 8  # (nor is it the next line of one)
                 # a sentence's end with room left for the next word ends the paragraph
-                and not (len(raw[i - 1]) + 1 + len(first) <= width
+                and not (columns(raw[i - 1]) + 1 + columns(first) <= width
                          and FULL_STOP_RE.search(raw[i - 1]))
                 and not (len(s) <= 40 and _stands_alone(last, s, raw, i))
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
+                and not (s[:1].isdigit() and _NUMBERED_RE.match(s))  # "1. [Headline](url)"
                 # a byline under the headline, a "Headline | Site" tab title: never wrapped
                 and " | " not in last and not BYLINE_RE.match(s)
                 and not (blank_seps < 3 and FULL_STOP_RE.search(last)
@@ -112,6 +114,7 @@ def paragraph_indents(split: list[str]) -> frozenset[int]:
 
 
 _GLUE = frozenset(",.;:)!?»”")
+_NUMBERED_RE = re.compile(r"\d{1,3}[.)] ")  # an ordered list's item: no wrapped text
 _PUNCT = frozenset(",.;:!?")
 
 
@@ -157,56 +160,6 @@ def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
     return len(s) > 1 and len(s.split()) <= 6 and not FULL_STOP_RE.search(s) and bool(nxt) \
         and (nxt[:1] in _GLUE or nxt[:1].islower()) and prev[-1:].islower()
 
-def wrap_width(lines: list[str]) -> int:
-    """The column a hard-wrapped dump is wrapped at, or 0 when it is not wrapped."""
-    lens = [len(s) for s in lines if s]
-    n = len(lens)
-    if n < 5:
-        return 0
-    hist = [0] * 102
-    for k in lens:
-        hist[min(k, 101)] += 1
-    upto = [0] * 102  # upto[w] = lines no longer than w
-    acc = 0
-    for w in range(102):
-        acc += hist[w]
-        upto[w] = acc
-    for width in range(45, 101):  # the narrowest width almost every line fits in
-        if n - upto[width] <= 0.1 * n:
-            # near-width lines dominate the longer lines (menus and link lists are short)
-            if upto[width] - upto[width - 12] >= max(3, 0.3 * (n - upto[width // 2])) \
-                    and _continues(lines, width - 12, width):
-                return max(w for w in range(width + 1) if hist[w])
-            # Fragment joining (``_fragment``) reads such a page better than a width guess,
-            # unless it has no blank line at all (then nothing else separates paragraphs).
-            if any(not s for s in lines[1:-1]):
-                return _cliff_width(lines, hist, upto)
-            break
-    return _cliff_width(lines, hist, upto)
-
-
-def _cliff_width(lines: list[str], hist: list[int], upto: list[int]) -> int:
-    """A wrapped story inside a page whose other lines (teasers, footer, an unwrapped
-    standfirst) run long: many lines end just under the width and almost none just over it,
-    whatever the far longer lines do. Narrow print columns are left to fragment joining."""
-    for width in range(50, 90):
-        near = upto[width] - upto[width - 12]
-        above = upto[min(width + 25, 100)] - upto[width]  # (101 counts every longer line)
-        if near >= 6 and 4 * above <= near \
-                and _continues(lines, width - 12, width):
-            return max(w for w in range(width + 1) if hist[w])
-    return 0
-
-
-def _continues(lines: list[str], lo: int, hi: int) -> bool:
-    """Wrapped prose: lines near the width often run on into a lower-case word (a list
-    of headlines of similar length never does)."""
-    near = low = 0
-    for i in range(len(lines) - 1):
-        if lo < len(lines[i]) <= hi and lines[i + 1]:
-            near += 1
-            low += lines[i + 1][:1].islower()
-    return low >= 0.25 * near
 
 _PULL_SPAN = 150  # paragraphs either side; real stories are shorter than this
 
