@@ -142,3 +142,51 @@ def test_story_about_a_channel_is_no_pitch() -> None:
     line = ("The ministry said its WhatsApp channel had reached two million followers, and its "
             "report is online at https://gov.example/report.")
     assert not is_pitch(line, line.count(" "))
+
+
+# --- a story split over sibling containers of one body class ------------------------------
+
+JA_TITLE = "北陸新幹線\u3000大雪で始発から一部運休\u3000金沢―敦賀間"
+JA = ["北陸地方を中心に降り続く大雪の影響で、JR西日本は5日、"
+      "北陸新幹線の一部の列車の運転を取りやめています。",
+      "JR西日本によりますと、5日は北陸新幹線の金沢と敦賀の間で、上下合わせて24本の列車が運休しました。",
+      "福井県内では4日夜から雪が強まり、5日午前5時の積雪は、福井市で38センチとなっています。",
+      "JR西日本は、線路の除雪作業に時間がかかっているためだとしていて、運転の再開は午前10時ごろの見通しです。",
+      "金沢駅では、運休を知らせる掲示を見た利用者が、振り替えについて駅員に尋ねる姿が見られました。"]
+
+
+def _ja_page(inner: str) -> str:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "'
+          + JA_TITLE + '", "datePublished": "2025-03-05T06:15:00+09:00"}</script>')
+    return (f"<html lang='ja'><head><title>{JA_TITLE} | NHK</title>{ld}</head><body>"
+            f"<nav><a href='/'>ホーム</a></nav><main><article class='detail'><section>"
+            f"<header><h1 class='content--title'><span>{JA_TITLE}</span></h1></header>"
+            f"<div class='detail-body'><p class='content--summary'>{JA[0]}</p>{inner}"
+            f"</div></section></article></main><footer>NHK</footer></body></html>")
+
+
+SPLIT = (f"<div class='more'><div class='body-text'><p>{JA[1]}<br><br>{JA[2]}</p></div>"
+         f"<section class='sect'><h2>除雪作業に時間</h2><div class='body-text'><p>{JA[3]}"
+         f"<br><br>{JA[4]}</p></div></section></div>")
+
+
+def test_a_story_split_over_sibling_body_containers_is_read_whole_and_in_order() -> None:
+    art = normalise_html(_ja_page(SPLIT), source=SRC)
+    body = art.body.split("\n\n") if isinstance(art.body, str) else list(art.body)
+    assert [b for b in body if b in JA] == JA
+    assert art.title == JA_TITLE  # the headline keeps its ideographic spaces
+
+
+def test_one_body_container_or_far_apart_ones_are_not_split_stories() -> None:
+    from worker.normalise.html_parse import parse_page
+    from worker.normalise.html_split import headline_after_story, split_containers
+
+    one = f"<div class='body-text'><p>{JA[1]}</p><p>{JA[2]}</p></div>"
+    assert split_containers(parse_page(_ja_page(one))) == []
+    far = ("<div><div><div><div class='body-text'><p>x</p></div></div></div></div>"
+           "<aside><div><div><div class='body-text'><p>y</p></div></div></div></aside>")
+    assert split_containers(parse_page(_ja_page(far))) == []
+    # the headline first, or repeated only after short kicker lines: no symptom
+    assert not headline_after_story(f"{JA_TITLE}\n{JA[0]}\n{JA[1]}", JA_TITLE)
+    assert not headline_after_story(f"ニュース\n{JA_TITLE}\n{JA[0]}", JA_TITLE)
+    assert headline_after_story(f"{JA[1]}\n{JA_TITLE}\n{JA[0]}", JA_TITLE)

@@ -31,6 +31,7 @@ from worker.normalise.html_parse import (
     parse_page,
     trafilatura_module,
 )
+from worker.normalise.html_split import headline_after_story, reread, split_containers
 from worker.normalise.lines import MAX_LINES
 from worker.normalise.plaintext import extract_parts, is_furniture
 
@@ -197,7 +198,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
             break
     # The visible headline beats a metadata variant of it (SEO rewording, a kicker prefix).
     visible = next((h for h in h1s[:5] if parts.title and _same_story(h, parts.title)), None)
-    if visible:
+    if visible and visible != " ".join(parts.title.split()):  # (one keeping U+3000 stays)
         parts.title = visible
     elif len(h1s) == 1 and parts.title and _story_h1(found["h1"][0], h1s[0], parts.title):
         parts.title = h1s[0]  # the page's own headline over an SEO rewording of it
@@ -324,6 +325,10 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     else:
         log.info("page has over %d elements: line classification only", MAX_ELEMENTS)
     text = getattr(doc, "text", None) or ""
+    if text and headline_after_story(text, parts.title) and (split := split_containers(root)):
+        opts = extractor_options(url, n_elements > FULL_ELEMENTS, need_meta)
+        doc = reread(root, split, lambda tree: trafilatura.bare_extraction(tree, options=opts))
+        text = getattr(doc, "text", None) or ""
     if doc is not None:  # before the cleanup, which drops the headline it repeats
         parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
     lines = drop_bold_signature(drop_page_notes(clean_main_text(
