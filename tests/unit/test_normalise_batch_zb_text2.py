@@ -3,9 +3,10 @@ as the wrapping tool counts them, and the plain-text rules listed with each test
 
 from __future__ import annotations
 
-from worker.events.models import Source
+from worker.events.models import Article, Source
 from worker.normalise.article import normalise
 from worker.normalise.lines import logical_lines
+from worker.normalise.textparts import Line
 from worker.normalise.wrap import columns, continues, wrap_width
 
 HI = ("राजस्थान की राजधानी जयपुर में पंद्रह अप्रैल से ई-रिक्शा के लिए नए रूट नियम लागू होंगे "
@@ -67,5 +68,114 @@ def test_markdown_link_lines_say_nothing_of_the_width() -> None:
     assert 66 <= wrap_width(raw) <= 72
 
 
-def _art(text: str):  # type: ignore[no-untyped-def]
+def _art(text: str) -> Article:
     return normalise(text.encode(), source=Source(kind="file", location="a.txt"), kind="text")
+
+
+STORY = [
+    "Water companies in England will have to publish live data on every sewage overflow "
+    "within an hour of it starting to discharge, under rules announced on Thursday.",
+    "The environment secretary said the requirement would cover all storm overflows by the "
+    "end of next year, giving swimmers and anglers a way to check a river before going in.",
+    "Companies already report the total number and duration of spills each year, and some "
+    "run live maps for parts of their networks, but the data is published with long delays.",
+    "Campaigners welcomed the move but said transparency alone would not reduce the number "
+    "of spills, and that the companies should be made to invest in their pipes instead.",
+]
+
+
+def test_a_jina_reader_header_names_the_headline_and_its_date_comes_last() -> None:
+    head = "Water firms told to publish live sewage data for every overflow"
+    text = "\n\n".join([
+        f"Title: {head} | Water | The Daily Ledger", "URL Source: https://example.org/a",
+        "Published Time: 2025-05-14T23:30:04.000Z", "Markdown Content:",
+        "[Skip to main content](https://example.org/a#main)",
+        "This article is more than 2 months old",
+        f"{head}\n{'=' * len(head)}", "Thu 15 May 2025 00.30 BST", *STORY])
+    art = _art(text)
+    assert art.title == head
+    assert str(art.published_at)[:10] == "2025-05-15"  # the page's own date line
+    assert art.body[0] == STORY[0]
+    from worker.normalise.dumps import tool_header
+    from worker.normalise.textparts import TextParts
+
+    parts = TextParts()
+    rest = tool_header(text, parts)
+    assert parts.title == head and "URL Source" not in rest and "Title:" not in rest
+    # the title's first part not on a line of the page: no title from the header
+    parts = TextParts()
+    tool_header(text.replace(f"{head}\n", "Sewage data for all\n"), parts)
+    assert parts.title == ""
+    parts = TextParts()  # no "Markdown Content:" mark: no reader header
+    assert tool_header(text.replace("Markdown Content:", "Content:"), parts).startswith("Title:")
+
+
+def test_setext_rules_mark_the_heading_level() -> None:
+    from worker.normalise.textfix import rejoin_markdown_links
+
+    text = "Headline here\n=============\n\n[a](b)\n\nSubhead\n-------\n"
+    assert rejoin_markdown_links(text).strip().split("\n\n") == ["# Headline here", "[a](b)",
+                                                                 "## Subhead"]
+
+
+def _lines(texts: list[str]) -> list[Line]:
+    """Lines as the classifier leaves them: a long sentence is prose."""
+    return [Line(t, True, words=len(t.split()), prose=len(t.split()) >= 12) for t in texts]
+
+
+def test_a_skip_past_promotion_is_one_box() -> None:
+    from worker.normalise.dump_boxes import skip_promos
+
+    box = ["[skip past newsletter promotion](https://example.org/a#skip)", "Sign up to Earth",
+           "The planet's most important stories, every week in your inbox.",
+           "Privacy Notice: Newsletters may contain info about charities and online ads.",
+           "after newsletter promotion"]
+    lines = _lines([STORY[0], *box, STORY[1]])
+    skip_promos(lines)
+    assert [bool(x.kind) for x in lines] == [False, *[True] * 5, False]
+    lines = _lines([STORY[0], box[0], STORY[1], STORY[2]])  # no closing mark: left alone
+    skip_promos(lines)
+    assert not any(x.kind for x in lines)
+
+
+def test_a_quoted_social_post_goes_but_a_quote_stays() -> None:
+    from worker.normalise.dump_boxes import quoted_posts
+
+    post = ["> Live data on every single overflow is a win for the volunteers who test rivers.",
+            ">", "> — Clean Rivers Now (@CleanRiversNow) [May 15, 2025](https://x.example/s/1)"]
+    lines = _lines([STORY[0], *post, STORY[1]])
+    quoted_posts(lines)
+    assert [bool(x.kind) for x in lines] == [False, True, True, True, False]
+    quote = ["> We will not accept another year of spills on our beaches.", ">",
+             "> — from the trust's annual report"]
+    lines = _lines([STORY[0], *quote, STORY[1]])
+    quoted_posts(lines)
+    assert not any(x.kind for x in lines)
+
+
+def test_a_support_appeal_under_the_story_is_a_box() -> None:
+    from worker.normalise.dump_boxes import support_appeals
+
+    appeal = ["I hope you appreciated this article. Before you move on, I was hoping you would "
+              "consider taking the step of supporting the Daily Ledger’s journalism.",
+              "A small number of billionaire owners have a powerful hold on so much of the "
+              "information that reaches the public about what is happening in the world.",
+              "If you can, please consider supporting us just once, or better yet, support us "
+              "every month with a little more. Thank you."]
+    lines = _lines([*STORY, *appeal])
+    support_appeals(lines)
+    assert [bool(x.kind) for x in lines] == [False] * 4 + [True] * 3
+    # one sentence of the story about an appeal: kept
+    own = ("The charity said it hoped readers would consider supporting its appeal for the "
+           "flood victims, which has raised more than two million pounds so far.")
+    lines = _lines([*STORY, own])
+    support_appeals(lines)
+    assert not any(x.kind for x in lines)
+
+
+def test_an_archive_age_notice_is_no_headline() -> None:
+    from worker.normalise.dump_boxes import age_notes
+
+    lines = _lines(["This article is more than 2 months old", "This story is older than we are"])
+    age_notes(lines)
+    assert [bool(x.kind) for x in lines] == [True, False]

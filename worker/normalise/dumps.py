@@ -68,6 +68,24 @@ _EDITED_RE = re.compile(r"[ \t]+\((?:edited|bearbeitet|modifié|editado|modifica
                         r"edytowano|изменено)\)[ \t]*$", re.MULTILINE)
 
 
+def _reader_header(text: str, parts: TextParts) -> str:
+    """Jina Reader's header ("Title:", "URL Source:", "Published Time:", "Markdown Content:"
+    over the page): the title is the page's <title>, so its headline part (before " | Section
+    | Site") is taken when the page repeats it on a line of its own. The rest goes on."""
+    end = text.find("\nMarkdown Content:", 0, 3000)
+    nl = text.find("\n")
+    title = text[len("Title:") : nl].strip()
+    body = text[text.find("\n", end + 1) + 1 :]
+    for head in dict.fromkeys((title.split(" | ")[0].strip(), title)):
+        if len(head) >= 10 and re.search(rf"^(?:#+ +)?{re.escape(head)}[ \t]*$", body[:20000],
+                                         re.MULTILINE):
+            parts.title = head
+            break
+    # ("Published Time:" stays: a date line, read like the page's own)
+    return "\n".join(x for x in text[nl + 1 : end].splitlines()
+                     if not x.startswith("URL Source:")) + "\n" + body
+
+
 def tool_header(text: str, parts: TextParts) -> str:
     """Take an extraction tool's metadata header off the top of a dump into ``parts`` (its
     keys are the page's own metadata, never story text) and return the rest; a newsletter's
@@ -76,6 +94,8 @@ def tool_header(text: str, parts: TextParts) -> str:
         text = _EDITED_RE.sub("", text)
     if "** " in text:
         text = _MC_HEAD_RE.sub(r"\1", text)
+    if text[:6] == "Title:" and "\nMarkdown Content:" in text[:3000]:
+        return _reader_header(text, parts)
     head = text[:8].lstrip()
     if head.startswith("---"):
         start = text.index("---")

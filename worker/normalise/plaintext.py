@@ -17,13 +17,10 @@ from collections import Counter
 from itertools import repeat
 
 from worker.normalise.blocks import (
-    embedded_posts,
-    framed_boxes,
     inline_boxes,
     lead_block,
     mark_items,
     question_heads,
-    sign_up_boxes,
     story_bars,
     tail_block,
 )
@@ -65,6 +62,7 @@ from worker.normalise.cues import (
     url_hint,
 )
 from worker.normalise.dates import DATE_LABEL_RE, ON_DATE_RE
+from worker.normalise.dump_boxes import page_boxes
 from worker.normalise.dumps import reader_comments, tool_header
 from worker.normalise.key_points import past_key_points
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
@@ -88,8 +86,10 @@ _MD_ONLY_RE = re.compile(r"^(?:[-*+•]\s+)?\[[^\]]{1,300}\]\([^)\s\]]*\)\W{0,3}
 _YEAR_RE = re.compile(r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년]))")  # Arabic-Indic digits too
 # a live-blog entry's contributor line: "From Aya Tanaka"
 _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
-# a read-later export's clipping date ("Saved on March 16, 2025"): no publication date
+# a read-later export's clipping date ("Saved on March 16, 2025"): no publication date; a
+# reader tool's "Published Time:" header (UTC): the page's own date line goes first
 _SAVED_RE = re.compile(r"^\W*(?:saved|clipped|archived|bookmarked|retrieved|accessed|"
+                       r"published time(?=:)|"
                        r"gespeichert|enregistré|guardado|salvato|opgeslagen)\b", re.IGNORECASE)
 # a page's briefs column under the story (print page dumps): other stories follow; or the
 # newsroom's "Get in touch" box
@@ -265,9 +265,7 @@ def extract_parts(text: str) -> TextParts:
     question_heads(lines)
     story_bars(lines)
     inline_boxes(lines)
-    embedded_posts(lines)
-    sign_up_boxes(lines)
-    framed_boxes(lines)
+    page_boxes(lines)
     a, b = _region(lines)
     if b < a:
         return parts

@@ -37,15 +37,20 @@ def _joined(m: re.Match[str]) -> str:
 
 # A Setext heading (Markdown's "Heading" over a line of "-" or "="): one line of up to 80
 # characters that ends no sentence, right over its rule
-_SETEXT_RE = re.compile(r"^([^\n]{2,80}?[^.!?:;,\s])[ \t]*\n[ \t]*(?:-{3,}|={3,})[ \t]*$",
+_SETEXT_RE = re.compile(r"^([^\n]{2,80}?[^.!?:;,\s])[ \t]*\n[ \t]*(-{3,}|={3,})[ \t]*$",
                         re.MULTILINE)
+
+
+def _atx(m: re.Match[str]) -> str:
+    """"===" under a heading marks the page's h1 ("# "), "---" an h2 ("## ")."""
+    return ("# " if m.group(2)[0] == "=" else "## ") + m.group(1)
 
 
 def rejoin_markdown_links(text: str) -> str:
     """Markdown links and images wrapped over lines, back on one line; Setext headings as
-    ATX ones ("## Heading"), the rule under them gone."""
+    ATX ones ("# Heading", "## Heading"), the rule under them gone."""
     if ("\n---" in text or "\n===" in text) and "](" in text:
-        text = _SETEXT_RE.sub(r"## \1", text)
+        text = _SETEXT_RE.sub(_atx, text)
     if "](" not in text:
         return text
     text = _LINK_URL_RE.sub(_joined, text)
