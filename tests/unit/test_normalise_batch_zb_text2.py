@@ -179,3 +179,41 @@ def test_an_archive_age_notice_is_no_headline() -> None:
     lines = _lines(["This article is more than 2 months old", "This story is older than we are"])
     age_notes(lines)
     assert [bool(x.kind) for x in lines] == [True, False]
+
+
+def test_a_caption_signed_by_photographer_and_agency_without_a_stop() -> None:
+    from worker.normalise.lines import signed_caption
+
+    assert signed_caption("Windräder bei Gerstetten auf der Schwäbischen Alb: Im Südwesten "
+                          "dauern Genehmigungen besonders lange Foto: Jonas Keller / dpa")
+    # no "Name / Agency" credit: a headline about photos, or a sentence
+    assert not signed_caption("Stadt zeigt alte Ansichten mit Fotos: Ein Blick zurück")
+    assert not signed_caption("Die Ausstellung zeigt Bilder aus dem Archiv mit Foto: Jonas Keller")
+
+
+DE = [
+    "Wer in Baden-Württemberg ein Windrad bauen will, soll künftig deutlich schneller eine "
+    "Genehmigung bekommen, hat das Landeskabinett am Dienstag in Stuttgart beschlossen.",
+    "Der Gemeindetag begrüßte das Ziel, kritisierte aber die Fristen, weil die unteren "
+    "Behörden in den Landratsämtern schon jetzt überlastet seien, sagte ein Sprecher.",
+    "Der Landtag soll sich noch vor der Sommerpause mit dem Gesetz befassen, das dann zum "
+    "ersten Januar des kommenden Jahres in Kraft treten könnte, hieß es aus dem Ministerium.",
+]
+COMMENTS = [
+    "Sieben Monate klingt gut. Aber wer prüft das dann, wenn im Landratsamt zwei Stellen "
+    "unbesetzt sind?",
+    "Endlich. Bei uns im Ort wartet ein Bürgerwindpark seit Jahren auf die Genehmigung.",
+    "Und wieder wird beim Artenschutz gespart. Der Rotmilan hat halt keine Lobby.",
+]
+
+
+def test_the_sign_off_ends_the_story_and_comments_under_it_go() -> None:
+    art = _art("\n".join(["Windkraft: Schneller genehmigen", *DE, "jkl/dpa/AFP", *COMMENTS]))
+    assert list(art.body) == DE
+    # "and/or" alone on a line is no sign-off; nor does one end a story most of which follows
+    from worker.normalise.dumps import signed_end
+
+    lines = _lines([*DE, "und/oder", *COMMENTS])
+    assert signed_end(lines, 0, len(lines) - 1) == len(lines) - 1
+    lines = _lines([DE[0], "sto/dpa", *DE[1:], *COMMENTS])
+    assert signed_end(lines, 0, len(lines) - 1) == len(lines) - 1

@@ -132,11 +132,32 @@ _HANDLE_RE = re.compile(r"^@\w{2,30}\b")
 _QUOTE_MARKS = frozenset('"“”„«»')
 
 
+# An editor's sign-off closing a story: initials, then agency or editor codes ("jkl/dpa/AFP",
+# "mrc/dpa", "(rzp/idn)")
+_SIGN_OFF_RE = re.compile(r"^\(?[a-zäöüß]{2,5}(?:/[A-Za-z]{2,8}){1,3}\)?$")
+_NOT_SIGN_OFF = frozenset(("and/or", "und/oder", "et/ou", "y/o", "e/o", "en/of", "och/eller"))
+
+
+def sign_off(t: str) -> bool:
+    return len(t) <= 24 and "/" in t and bool(_SIGN_OFF_RE.match(t)) and t not in _NOT_SIGN_OFF
+
+
+def signed_end(lines: list[Line], a: int, b: int) -> int:
+    """The story ends at its sign-off line when most of its prose is above it: what follows
+    (reader comments a tool appended, a tag list) is no story. Returns the new last line."""
+    for k in range(b, a, -1):
+        if sign_off(lines[k].text):
+            above = sum(x.words for x in lines[a:k] if x.prose)
+            below = sum(x.words for x in lines[k + 1 : b + 1] if x.prose)
+            return k - 1 if below < above else b
+    return b
+
+
 def reader_comments(lines: list[Line], a: int, b: int) -> int:
     """Reader comments pasted under the story with no head: a closing run of short one-line
     paragraphs, one of them a reply to a handle ("@dkramer The payroll tax, mostly."), under
-    the story's longer paragraphs. Returns the story's new last line."""
-    k = b
+    the story's longer paragraphs (or under its sign-off). Returns the story's new last line."""
+    k = b = signed_end(lines, a, b)
     while k > a and lines[k].words <= 22 and not lines[k].kind \
             and not _QUOTE_MARKS.intersection(lines[k].text):
         k -= 1

@@ -16,6 +16,7 @@ from worker.normalise.cues import (
     IMAGE_EXTS,
     IMAGE_RE,
 )
+from worker.normalise.dumps import sign_off
 from worker.normalise.meta import split_dateline
 from worker.normalise.textfix import dehyphen, doc_vocab, joins_freely
 from worker.normalise.textparts import Line, TextParts
@@ -213,6 +214,10 @@ _SIGNED_RE = re.compile(
     r"(?:photo|foto|ảnh|צילום|تصوير|φωτογραφία|撮影)s?\s*[:：/=]\s*[^\s.!?:][^.!?:]{1,50})"
     r"[)）\]]?$", re.IGNORECASE)
 
+# ... or straight after the caption's last word when the credit names photographer and
+# agency: "... besonders lange Foto: Jonas Keller / dpa"
+_AGENCY_SIGNED_RE = re.compile(r"\s(?:photo|foto|bild)s?\s*:\s*[^\s.!?:/][^.!?:/]{1,40}"
+                               r"\s/\s[^\s.!?:/][^.!?:/]{1,30}$", re.IGNORECASE)
 _LABELLED_CAPTION_RE = re.compile(r"^(?:photo|image|picture|foto|imagen|bild)\s*:\s.{10,300}"
                                   r"\((?:[^()]{2,40}[:/][^()]{2,40})\)$", re.IGNORECASE)
 
@@ -224,7 +229,7 @@ def signed_caption(text: str) -> bool:
         return True
     if text.isascii() and "photo" not in tail.lower() and "foto" not in tail.lower():
         return False  # (most lines: the regex is never tried)
-    m = _SIGNED_RE.search(tail)
+    m = _SIGNED_RE.search(tail) or _AGENCY_SIGNED_RE.search(tail)
     return m is not None and len(text) - len(tail) + m.start() >= 15
 
 _MD_IMAGE_RE = re.compile(r"^!\[[^\]]{0,300}\]\(([^)\s]{1,500})[^)]{0,200}\)$")
@@ -273,7 +278,8 @@ def claim_images(lines: list[Line], parts: TextParts) -> None:
             parts.images.append((ln.text, caption, credit))
         elif ln.words <= 60 and signed_caption(ln.text):
             ln.kind = "caption"
-        elif ln.credit and not ln.text.endswith(".") and not _mid_phrase(ln.text):
+        elif ln.credit and not ln.text.endswith(".") and not _mid_phrase(ln.text) \
+                and not sign_off(ln.text):  # ("jkl/dpa": the story's sign-off, no photo's)
             # A caption or bare credit without a file name: metadata, not story text.
             caption, credit = split_credit(ln.text)
             if credit and (ln.words <= 8 or "(" in ln.text[-len(credit) - 3:]
