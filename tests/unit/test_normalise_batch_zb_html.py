@@ -190,3 +190,123 @@ def test_one_body_container_or_far_apart_ones_are_not_split_stories() -> None:
     assert not headline_after_story(f"{JA_TITLE}\n{JA[0]}\n{JA[1]}", JA_TITLE)
     assert not headline_after_story(f"ニュース\n{JA_TITLE}\n{JA[0]}", JA_TITLE)
     assert headline_after_story(f"{JA[1]}\n{JA_TITLE}\n{JA[0]}", JA_TITLE)
+
+
+# --- boxes in and around the story ---------------------------------------------------------
+
+SIGNUP = ("<div data-component='{name}'><p>Sign up to Ledger Scotland</p><p>Free weekly "
+          "newsletter</p><p>Get the best of Scottish news, politics and culture from our team "
+          "in Edinburgh and Glasgow, every Friday</p><form><label>Enter your email address"
+          "</label><input type='email'><button>Sign up</button></form><p><strong>Privacy "
+          "Notice: </strong>Newsletters may contain info about charities, online ads, and "
+          "content funded by outside parties. For more information see our Privacy Policy. We "
+          "use Google reCaptcha to protect our website and the Google Privacy Policy and Terms "
+          "of Service apply.</p></div>")
+
+
+def test_a_named_newsletter_box_goes_with_its_privacy_notice() -> None:
+    body = _body(_page(_story(SIGNUP.format(name="newsletter-signup")), wrap="article"))
+    assert body == STORY
+
+
+def test_an_unnamed_long_box_with_an_email_form_is_not_dropped_whole() -> None:
+    body = _body(_page(_story(SIGNUP.format(name="story-tools")), wrap="article"))
+    assert any("Privacy Notice" in b for b in body)
+
+
+KEY = ("<div class='{cls}'><h2>Najważniejsze informacje</h2><ul><li>Ponad 1200 interwencji "
+       "straży pożarnej.</li><li>Około 38 tys. odbiorców bez prądu.</li><li>Ostrzeżenia "
+       "trzeciego stopnia do północy.</li></ul></div>")
+
+
+def test_a_key_points_box_named_by_its_class_goes() -> None:
+    body = _body(_page(_story(KEY.format(cls="key-points")), wrap="article"))
+    assert body == STORY
+
+
+def test_a_list_box_with_another_class_stays() -> None:
+    body = _body(_page(_story(KEY.format(cls="facts-list")), wrap="article"))
+    assert any("1200" in b for b in body)
+
+
+RELATED = ("<div><h2>More on this story</h2><ul>"
+           "<li><a href='/a'>Reservoir solar plan sparks row with anglers</a><span>Published"
+           "<span class='visually-hidden'>2 October 2024</span></span></li>"
+           "<li><a href='/b'>Why are solar farms springing up on Welsh farmland?</a><span>"
+           "Published<span class='visually-hidden'>14 August 2024</span></span></li>"
+           "</ul></div>")
+
+
+def test_a_related_list_with_dates_beside_its_links_goes() -> None:
+    body = _body(_page(_story(RELATED), wrap="article"))
+    assert body == STORY
+
+
+def test_dated_links_needs_one_link_and_a_short_label_per_item() -> None:
+    from worker.normalise.html_lists import dated_links
+    from worker.normalise.html_parse import parse_page
+
+    root = parse_page(f"<html><body>{RELATED}</body></html>")
+    assert dated_links(root.find(".//div"))
+    long = RELATED.replace("Published", "The council said the decision was final and that ")
+    root = parse_page(f"<html><body>{long}</body></html>")
+    assert not dated_links(root.find(".//div"))
+
+
+# --- a wire's closing lines, the zone of an update line, the outlet's bare credit ----------
+
+FUNDER = ("<p><i>The Associated Press receives support from the Walton Family Foundation for "
+          "coverage of water and environmental policy. The AP is solely responsible for all "
+          "content.</i></p>")
+
+
+def test_a_funder_disclosure_closing_the_story_goes() -> None:
+    body = _body(_page(_story(FUNDER, at=4), wrap="article"))
+    assert body == STORY
+
+
+def test_a_story_sentence_about_support_stays() -> None:
+    line = ("<p>The museum receives support from the city, its director said, but the board "
+            "is solely responsible for all content shown in the galleries.</p>")
+    body = _body(_page(_story(line, at=2), wrap="article"))
+    assert len(body) == 5
+
+
+def _dated(printed: str) -> str:
+    head = '<meta property="article:published_time" content="2025-05-15T00:05:11.000Z">'
+    return (f"<html><head><title>Utah orders water releases</title>{head}</head><body>"
+            f"<article><div class='headline'><h1>Utah orders water releases</h1></div>"
+            f"<div class='byline'><div class='authors'>By SAM WHITAKER</div><div>"
+            f"<span>{printed}</span></div></div>" + _story() + "</article></body></html>")
+
+
+def test_an_update_line_naming_its_zone_gives_the_page_zone() -> None:
+    art = normalise_html(_dated("Updated 10:22 PM EDT, May 14, 2025"), source=SRC)
+    assert art.published_at is not None and art.published_at.day == 14
+
+
+@pytest.mark.parametrize("printed", [
+    "Updated May 16, 2025",                 # no time, no zone: no zone to take
+    "Updated 10:22 PM EDT, May 12, 2025",   # before the publication: not this story's update
+])
+def test_an_update_line_without_a_zone_or_earlier_is_not_the_zone(printed: str) -> None:
+    art = normalise_html(_dated(printed), source=SRC)
+    assert art.published_at is not None and art.published_at.day == 15
+
+
+def test_the_outlet_name_alone_before_the_dash_is_no_dateline() -> None:
+    from worker.normalise.html_notes import drop_outlet_credit
+
+    para = "WNN — Fog rolling over mountain peaks is carrying tiny fragments of plastic far."
+    assert drop_outlet_credit(para, "WNN").startswith("Fog rolling")
+    assert drop_outlet_credit("BERLIN — " + para[6:], "WNN").startswith("BERLIN")
+    assert drop_outlet_credit("WNN — Short one.", "WNN").startswith("WNN")
+
+
+def test_a_sign_up_pitch_for_a_newsletter_is_a_pitch() -> None:
+    line = ("Sign up for WNN’s Wonder Theory science newsletter. Explore the universe with news "
+            "on fascinating discoveries, scientific advancements and more.")
+    assert is_pitch(line, line.count(" "))
+    story = ("Sign up for the free swimming courses opened on Monday, the council said, and "
+             "places are limited.")
+    assert not is_pitch(story, story.count(" "))

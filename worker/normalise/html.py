@@ -23,7 +23,7 @@ from worker.normalise.html_layout import (
     drop_note_marks,
     prepare_tree,
 )
-from worker.normalise.html_notes import drop_bold_signature, drop_page_notes
+from worker.normalise.html_notes import drop_bold_signature, drop_outlet_credit, drop_page_notes
 from worker.normalise.html_parse import (
     check_depth,
     count_nodes,
@@ -242,6 +242,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     if image:
         parts.images.append((image, meta.get("og:image:alt"), None))
     _main_text(html, url or parts.url, parts, root)
+    for k, para in enumerate(parts.paragraphs[:3]):  # (under a pitch or a caption)
+        parts.paragraphs[k] = drop_outlet_credit(para, parts.site_name)
     return parts
 
 

@@ -301,14 +301,19 @@ def _cut_tail(lines: list[str]) -> list[str]:
         above += len(ln)
     # a wire's rights line closing the story: "Copyright 2014 The AP. All rights reserved."
     # ... or a contributor line: "Staff writer Jane Doe contributed to this report."
-    while len(kept) > 2 and len(kept[-1]) <= 300 and (
-            _RIGHTS_RE.match(kept[-1]) or _CONTRIBUTED_RE.search(kept[-1])):
+    # ... or a funder's disclosure: "The AP receives support from X ... solely responsible"
+    while len(kept) > 2 and len(kept[-1]) <= 400 and (
+            _RIGHTS_RE.match(kept[-1]) or _CONTRIBUTED_RE.search(kept[-1])
+            or ("support" in kept[-1] and _FUNDER_RE.match(kept[-1]))):
         kept = kept[:-1]
     return kept
 
 
 _CONTRIBUTED_RE = re.compile(r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\W*$",
                              re.IGNORECASE)
+_FUNDER_RE = re.compile(r"^[^.]{2,80}\b(?:receives?|gets|is) (?:financial )?support(?:ed)? "
+                        r"(?:from|by)\b.{0,250}\b(?:is|are) solely responsible for all content",
+                        re.IGNORECASE)
 _RIGHTS_RE = re.compile(
     r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b.*\ball rights reserved\b", re.IGNORECASE)
 

@@ -31,6 +31,7 @@ _MAX_OFFSET = timedelta(hours=14)
 # a printed date alone is weaker evidence: only the offsets of populated zones (-12..+12)
 _MAX_DAY_OFFSET = timedelta(hours=12)
 _STEP = timedelta(minutes=30)
+_MAX_UPDATE = timedelta(days=7)
 
 
 def date_by_headline(root: Any) -> list[str]:
@@ -75,17 +76,27 @@ def local_published(value: str, root: Any, times: list[Any]) -> str:
         return value
     # (pages print minutes: compared to the minute, the seconds kept)
     minute = instant.astimezone(UTC).replace(second=0, microsecond=0)
-    for text in _printed(root, times, minute):
-        local = _local(minute, text)
+    printed = _printed(root, times, minute)
+    for text in printed:
+        local = None if UPDATED_LABEL_RE.match(text) else _local(minute, text)
         if local is not None:
             log.debug("metadata date %s printed as %r: %s", value, text, local)
             return instant.astimezone(local.tzinfo).isoformat()
+    # Only an update line under the headline, naming its zone ("Updated 10:22 PM EDT, May
+    # 14, 2025" over 2025-05-15T00:05Z): the page's zone, if it is a later time.
+    for text in printed:
+        label = UPDATED_LABEL_RE.search(text)  # (after a byline glued to it: "By X Updated")
+        if label is not None and _TIME_RE.search(text, label.end()):
+            later = parse_date_hint(text[label.start():], dayfirst=True, keep_offset=True)
+            zone = later.utcoffset() if later is not None else None
+            if later is not None and zone and timedelta(0) <= later - minute <= _MAX_UPDATE:
+                return instant.astimezone(timezone(zone)).isoformat()
     return value
 
 
 def _printed(root: Any, times: list[Any], instant: datetime) -> list[str]:
-    """The page's printed publication dates: a <time> element's text whose datetime is
-    the metadata's instant, then the date line under the headline."""
+    """The page's printed dates: a <time> element's text whose datetime is the metadata's
+    instant, then the date line under the headline (an update's among them)."""
     found = []
     for t in times[:4]:
         text = " ".join(t.text_content().split())
@@ -94,7 +105,7 @@ def _printed(root: Any, times: list[Any], instant: datetime) -> list[str]:
                 and abs(machine - instant) < timedelta(minutes=1):
             found.append(text)
     found += date_by_headline(root)
-    return [t for t in found if not UPDATED_LABEL_RE.match(t)]
+    return found
 
 
 def _local(instant: datetime, text: str) -> datetime | None:

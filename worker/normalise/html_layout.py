@@ -21,7 +21,7 @@ from typing import Any
 from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
 from worker.normalise.html_boxes import drop_boxes, head_box, jump_list, labelled_run
-from worker.normalise.html_lists import lists_as_paragraphs
+from worker.normalise.html_lists import dated_links, drop_key_points, lists_as_paragraphs
 from worker.normalise.html_tables import drop_side_tables
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
@@ -160,6 +160,8 @@ _AD_BOX_RE = re.compile(r"(?:^|[\s_-])(?:ad|ads|advert\w*|banner|publi\w*|werbun
 # every element's @class and @id took 25 us a page, these 3 us each.
 _WIDGET_XPATH = ("descendant-or-self::*/@class[contains(., 'scoreboard') or "
                  "contains(., 'ticker')]/..")
+_SIGNUP_BOX_RE = re.compile(r"newsletter|sign-?up|subscri|e-?mail-?(?:capture|form)",
+                            re.IGNORECASE)
 _WIDGET_RE = re.compile(r"(?:^|\s)(?:scoreboard|tickers?|(?:stock|market)-ticker)(?:$|\s)")
 _NOTES_XPATH = ("descendant-or-self::*/@class[contains(., 'note')]/.. | "
                 "descendant-or-self::*/@id[contains(., 'note')]/..")
@@ -210,6 +212,7 @@ def _drop_widgets(root: Any) -> None:
                 and _DONATE_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             el.drop_tree()
     drop_boxes(root, names)  # social embeds, info boxes, a line-up's labelled box
+    drop_key_points(root, names)
     # a photo's caption and credit written as <p>s ("photo-desc", "photo-source")
     for el in list(root.iter("p")) if any(k in names for k in _CAPTION_KEYS) else ():
         if el.getparent() is not None and len(el.text_content()) < 300 \
@@ -220,7 +223,9 @@ def _drop_widgets(root: Any) -> None:
         box = form.getparent()
         if box is not None and box.tag in ("div", "section", "aside") \
                 and box.getparent() is not None and form.find(".//input[@type='email']") \
-                is not None and len(box.text_content()) < 400:
+                is not None and len(box.text_content()) < (900 if _SIGNUP_BOX_RE.search(
+                    f"{box.get('class', '')} {box.get('id', '')} {box.get('data-component', '')}")
+                    else 400):  # (one named so may carry its privacy notice)
             box.drop_tree()
     # a bold label ("<b>Related stories</b><br><a>...") heads such a box on old pages
     # an essay's footnotes / endnotes block ("Notes", then the numbered notes): the text
@@ -245,7 +250,7 @@ def _drop_widgets(root: Any) -> None:
         own = len(box.text_content()) - len(head.text_content())
         links = sum(map(len, link_texts(box))) if not nested_links(box) \
             else sum(len(a.text_content()) for a in box.iter("a"))  # as each link reads
-        if 0 < own < 1500 and links >= 0.8 * own:
+        if 0 < own < 1500 and (links >= 0.8 * own or dated_links(box)):
             box.drop_tree()
 
 

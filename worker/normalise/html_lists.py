@@ -1,18 +1,45 @@
-"""A short list the story introduces with a colon ("Five streets are affected:" over
-``<ul><li>Jalan Pramuka</li>...``) becomes paragraphs before trafilatura reads the page:
-on pages where no container class names the story, trafilatura recovers only the loose
-``<p>``s and drops the list (blind batch zb: a Kompas-like page lost its five streets).
+"""Lists in a story's container:
 
-Only a list of plain text (no link: a list of links is a "related" box), of two to fifteen
-short items, right after a ``<p>`` that ends with a colon, among other paragraphs.
+- a key-points box over the story goes (its points sum the story up, they are no text);
+- a "Related" list whose items are each a link and its date is a related box;
+- a short list the story introduces with a colon ("Five streets are affected:" over
+  ``<ul><li>Jalan Pramuka</li>...``) becomes paragraphs before trafilatura reads the page:
+  on pages where no container class names the story, trafilatura recovers only the loose
+  ``<p>``s and drops the list (blind batch zb: a Kompas-like page lost its five streets).
+  Only a list of plain text (no link: a list of links is a "related" box), of two to
+  fifteen short items, right after a ``<p>`` that ends with a colon, among other paragraphs.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _MAX_ITEMS = 15
 _MAX_ITEM_WORDS = 40
+_LABEL_CHARS = 40  # a date and its label beside a related link
+# a key-points box's class or id: "key-points", "keypoints", "key_facts", "takeaways", "tldr"
+_KEY_BOX_RE = re.compile(r"(?:^|[\s_-])(?:key[-_]?(?:points?|facts|takeaways|moments)|"
+                         r"takeaways|tl-?dr|highlights)(?:$|[\s_-])", re.IGNORECASE)
+_KEY_NAMES = ("key", "Key", "KEY", "takeaway", "tldr", "highlights", "Highlights")
+
+
+def drop_key_points(root: Any, names: str) -> None:
+    """A box whose class or id names it a key-points box and holds a list of short points
+    and little else (a heading over it): ``names`` is the page's class and id values."""
+    if not any(k in names for k in _KEY_NAMES):
+        return
+    for box in [el for el in root.iter("div", "aside", "section")
+                if _KEY_BOX_RE.search(f"{el.get('class', '')} {el.get('id', '')}")]:
+        lists = box.findall(".//ul") + box.findall(".//ol")
+        if box.getparent() is None or len(lists) != 1 or box.find(".//p") is not None:
+            continue
+        items = lists[0].findall("li")
+        text = box.text_content()
+        if 2 <= len(items) <= 8 and len(text) < 1200 and all(
+                len(li.text_content().split()) <= _MAX_ITEM_WORDS for li in items) \
+                and lists[0].find(".//a") is None:
+            box.drop_tree()
 
 
 def lists_as_paragraphs(root: Any) -> None:
@@ -48,3 +75,22 @@ def _story_list(lst: Any) -> bool:
         if not text or len(text) > _MAX_ITEM_WORDS:
             return False
     return sum(1 for el in parent if el.tag == "p") >= 3
+
+
+def dated_links(box: Any) -> bool:
+    """``box`` (under a "Related" heading) holds a list of two or more items, each one link
+    and a short label beside it: its date ("Published 2 October 2024"), a duration."""
+    lists = box.findall(".//ul") + box.findall(".//ol")
+    if len(lists) != 1:
+        return False
+    items = lists[0].findall("li")
+    if len(items) < 2:
+        return False
+    for li in items:
+        links = li.findall(".//a")
+        if len(links) != 1:
+            return False
+        rest = len(li.text_content()) - len(links[0].text_content())
+        if rest > _LABEL_CHARS or len(links[0].text_content().strip()) < 10:
+            return False
+    return True

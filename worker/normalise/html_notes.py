@@ -211,3 +211,20 @@ def drop_bold_signature(lines: list[str], root: Any) -> list[str]:
                 and " ".join(p.text_content().split()) == last:
             return lines[:-1]
     return lines
+
+
+_OUTLET_DASHES = ("—", "–", "--", "-")
+
+
+def drop_outlet_credit(para: str, site: str | None) -> str:
+    """``para`` without the site's own name opening it before a dash, the credit of a
+    dateline whose place the page left empty ("WNN — Fog rolling ...", where others read
+    "Barcelona, Spain WNN — ..."): the name is no place."""
+    if not site or len(site) > 40 or not para.startswith(site):
+        return para
+    rest = para[len(site):].lstrip()
+    for dash in _OUTLET_DASHES:
+        if rest.startswith(dash + " "):
+            text = rest[len(dash):].lstrip()
+            return text if len(text.split()) >= 8 and text[:1].isupper() else para
+    return para

@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 PITCH_RE = re.compile(r"^(?:want|get|like|enjoy(?:ed)?|love)\b.{0,80}\b(?:in(?:to)? your inbox|"
                       r"newsletter)\b|"
+                      # "Sign up for X's Wonder Theory science newsletter. Explore ..."
+                      r"^sign up (?:for|to)\b.{0,80}\bnewsletters?\b|"
                       # "Recibe el boletín ... en tu bandeja de entrada", "Abonnez-vous à ..."
                       # (Galician: "Queres recibir as novas? Subscríbete ao noso boletín")
                       r"^(?:recib[ae]|sub?scr[ií]bete|receba|assine|inscreva-se|recevez|"
