@@ -217,3 +217,38 @@ def test_the_sign_off_ends_the_story_and_comments_under_it_go() -> None:
     assert signed_end(lines, 0, len(lines) - 1) == len(lines) - 1
     lines = _lines([DE[0], "sto/dpa", *DE[1:], *COMMENTS])
     assert signed_end(lines, 0, len(lines) - 1) == len(lines) - 1
+
+
+EN = [
+    "Texas lawmakers on Monday gave final approval to a plan that would set aside billions "
+    "over the next decade for new water projects, as the state braces for rapid growth.",
+    "Much of the money would go to repairing aging pipes, which the board says lose an "
+    "estimated 136 billion gallons of water a year, and to new supply projects.",
+    "Critics said the plan leaned too heavily on new supply and not enough on conservation, "
+    "and environmental groups questioned whether the state would have enough water.",
+]
+
+
+def test_a_get_text_dateline_over_three_lines_is_put_back() -> None:
+    head = "Texas lawmakers approve plan to shore up state’s water supply"
+    art = _art("\n".join([head, "Austin, Texas", "WNN", "—", *EN]))
+    assert art.dateline == "Austin" and art.body[0] == EN[0]
+    # a section label over a dash is no agency: nothing put back
+    art = _art("\n".join([head, "Austin, Texas", "Politics", "—", *EN]))
+    assert art.dateline is None and art.body[0] == EN[0]
+
+
+def test_an_inline_link_after_an_open_word_rejoins_its_sentence() -> None:
+    raw = ["The", "Texas Water Development Board",
+           "estimates the state will need to spend about $154 billion over the next 50 years.",
+           "The measure, which passed the", "Texas House",
+           "128-16 after clearing the Senate last month, now heads to the governor."]
+    assert [ln.text for ln in logical_lines("\n".join(raw))] == [
+        "The Texas Water Development Board estimates the state will need to spend about $154 "
+        "billion over the next 50 years.",
+        "The measure, which passed the Texas House 128-16 after clearing the Senate last "
+        "month, now heads to the governor."]
+    # a headline then a figure line: no open word, nothing joined
+    kept = ["Water board publishes its new estimate", "Texas Water Development Board",
+            "154 billion dollars over 50 years"]
+    assert [ln.text for ln in logical_lines("\n".join(kept))] == kept

@@ -141,7 +141,10 @@ def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
     """An inline link cut out of its sentence (``get_text("\\n")`` dumps): the sentence
     goes on in lower case or with its punctuation on the next line."""
     # the end of prev is enough for the end-anchored regexes (prev can be a long paragraph)
-    if len(prev) < 25 or FULL_STOP_RE.search(prev[-32:]) or prev.endswith(":") \
+    if s[:1].isdigit() and i > 1 and _link_after_open(raw[i - 2], raw[i - 1]):
+        return True  # "... passed the" / "Texas House" / "128-16 after ...": the link's line
+    if (len(prev) < 25 and not _open_end(prev)) or FULL_STOP_RE.search(prev[-32:]) \
+            or prev.endswith(":") \
             or " | " in prev:
         return False  # a finished sentence, or "Headline | Site" (a tab title, not prose)
     if prev.endswith("-"):  # a word hyphenated across a line break
@@ -159,7 +162,23 @@ def _fragment(prev: str, s: str, raw: list[str], i: int) -> bool:
     # only when the sentence visibly carries on after it
     nxt = raw[i + 1] if i + 1 < len(raw) else ""
     return len(s) > 1 and len(s.split()) <= 6 and not FULL_STOP_RE.search(s) and bool(nxt) \
-        and (nxt[:1] in _GLUE or nxt[:1].islower()) and prev[-1:].islower()
+        and (nxt[:1] in _GLUE or nxt[:1].islower()
+             or (nxt[:1].isdigit() and _open_end(prev))) and prev[-1:].islower()
+
+
+# words no sentence ends on: a line ending on one goes on in the next ("The" / "Texas Water
+# Development Board" / "estimates ...": an inline link cut out by get_text("\n"))
+_OPEN_WORDS = frozenset(("the", "a", "an", "of", "to", "for", "with", "by", "from", "at", "in",
+                         "on", "and", "or", "including", "into", "under", "about"))
+
+
+def _open_end(prev: str) -> bool:
+    return prev[-12:].rsplit(None, 1)[-1].lower() in _OPEN_WORDS if prev.strip() else False
+
+
+def _link_after_open(before: str, link: str) -> bool:
+    return 0 < len(link.split()) <= 6 and link[:1].isupper() and not FULL_STOP_RE.search(link) \
+        and _open_end(before)
 
 
 _PULL_SPAN = 150  # paragraphs either side; real stories are shorter than this
@@ -315,6 +334,7 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
 
 
 _WIRE_ALONE_RE = re.compile(r"\)\.?$")
+_DASHES = frozenset(("—", "–", "-", "--"))
 
 
 # a lynx link marker inside a line (one opening the line stays, as the labels keep it)
@@ -344,6 +364,12 @@ def wire_lead(lines: list[Line], i: int, text: str) -> str:
     if i == 0 or lines[i - 1].kind:
         return text
     head = lines[i - 1].text
+    if head in _DASHES and i >= 3:  # get_text("\n"): "Austin, Texas" / "CNN" / "—" / story
+        where, agency = lines[i - 3].text, lines[i - 2].text
+        if lines[i - 3].words <= 4 and agency.isupper() and agency.isalpha() \
+                and len(agency) <= 8 and where[:1].isupper() and not split_dateline(text)[0]:
+            lead = f"{where} ({agency}) — {text}"
+            return lead if split_dateline(lead) == (where.split(",")[0], text) else text
     if lines[i - 1].words > 8 or not _WIRE_ALONE_RE.search(head) or split_dateline(text)[0]:
         return text
     place, rest = split_dateline(f"{head} - {text}")  # an all-caps place, not a caption's
