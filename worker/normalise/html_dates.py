@@ -108,7 +108,15 @@ def _printed(root: Any, times: list[Any], instant: datetime) -> list[str]:
     return found
 
 
+# A machine timestamp printed as it is ("By X 2024-05-01T08:03:00+00:00"): read alone, on
+# the ISO fast path, not through dateutil's (~1 ms a line)
+_ISO_IN_TEXT_RE = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?"
+                             r"(?:Z|[+-]\d\d:?\d\d)")
+
+
 def _local(instant: datetime, text: str) -> datetime | None:
+    if "T" in text and (iso := _ISO_IN_TEXT_RE.search(text)) is not None:
+        text = iso.group(0)
     printed = parse_date_hint(text, dayfirst=True, keep_offset=True)
     if printed is None:
         return None

@@ -27,6 +27,9 @@ def headline_after_story(text: str, title: str) -> bool:
     if not title or len(title) < 8:
         return False
     want = " ".join(title.split())
+    key = max(want.split(" ")[:3], key=len)[:24]  # a word of it, whatever the spacing
+    if text.find(key, _STORY_LINE, 3000) < 0:  # (a cheap look first: most pages fail it)
+        return False
     head = text.split("\n", 12)[:12]
     for k, line in enumerate(head):
         if k and " ".join(line.split()) == want:
