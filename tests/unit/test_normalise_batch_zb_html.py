@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.story import STORY
 from worker.events.models import Source
 from worker.normalise.article import normalise_html
 from worker.normalise.html_labels import LABEL_PARA_RE
@@ -19,16 +20,6 @@ from worker.normalise.page_notes import is_pitch
 pytestmark = pytest.mark.timeout(120, method="thread")
 
 SRC = Source(kind="file", location="zb.html")
-STORY = [
-    "The city council voted on Tuesday to close the old swimming hall at the end of the "
-    "summer, after an inspection found cracks in the roof over the main pool.",
-    "Repairs would have cost more than the building is worth, the council's property "
-    "manager said, and a new hall is already being built next to the school.",
-    "Swimming clubs will train in the neighbouring town until the new hall opens, and the "
-    "council will pay for the buses that take pupils there twice a week.",
-    "The new hall will have a 25-metre pool with six lanes and a teaching pool with a "
-    "floor that can be raised and lowered for younger children.",
-]
 
 
 def _page(body: str, head: str = "", h1: str = "Council closes old swimming hall",
