@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-unit test-integration test-e2e lint typecheck eval bench faults fuzz docs clean \
-	compose-test
+	compose-test speedups clean-speedups
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -13,23 +13,34 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,monitoring]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The normaliser compiled with mypyc (tools/build_speedups.py): rebuilt when one of its sources
+# changes; without a C compiler, or with NEWSWORKER_PURE_PYTHON=1, it stays pure Python.
+SPEEDUPS := worker/normalise/speedups.sha256
+$(SPEEDUPS): $(STAMP) $(wildcard worker/normalise/*.py)
+	$(BIN)/python tools/build_speedups.py
+
+speedups: $(SPEEDUPS)
+
+clean-speedups:
+	rm -rf worker/normalise/*.so $(SPEEDUPS) build/speedups
+
+run: $(STAMP) $(SPEEDUPS)
 	$(BIN)/newsworker run $(ARGS)
 
 # The suite starts its own Redis when none answers on 127.0.0.1:6379 (see tests/conftest.py).
-test: $(STAMP)
+test: $(STAMP) $(SPEEDUPS)
 	$(BIN)/ruff check worker tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # One layer at a time (markers set from tests/unit, tests/integration, tests/e2e).
-test-unit: $(STAMP)
+test-unit: $(STAMP) $(SPEEDUPS)
 	$(BIN)/pytest -q -m unit $(PYTEST_ARGS)
 
-test-integration: $(STAMP)
+test-integration: $(STAMP) $(SPEEDUPS)
 	$(BIN)/pytest -q -m integration $(PYTEST_ARGS)
 
-test-e2e: $(STAMP)
+test-e2e: $(STAMP) $(SPEEDUPS)
 	$(BIN)/pytest -q -m e2e $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -41,14 +52,14 @@ docs: $(STAMP)
 	$(BIN)/python tools/gen_docs.py
 	$(BIN)/python tools/gen_schema.py
 
-eval: $(STAMP)
+eval: $(STAMP) $(SPEEDUPS)
 	$(BIN)/python tools/eval_normalise.py
 	$(BIN)/python tools/eval_stories.py --check
 
-bench: $(STAMP)
+bench: $(STAMP) $(SPEEDUPS)
 	$(BIN)/python -m benchmarks
 
-faults: $(STAMP)
+faults: $(STAMP) $(SPEEDUPS)
 	$(BIN)/python -m tests.faults
 
 # The compose stack on a real Docker Engine: build, healthy, 200 articles through the API while
@@ -61,10 +72,10 @@ compose-test: $(STAMP)
 
 # Property tests with fresh random examples (`make test` replays a fixed set).
 FUZZ_ROUNDS ?= 5
-fuzz: $(STAMP)
+fuzz: $(STAMP) $(SPEEDUPS)
 	for i in $$(seq $(FUZZ_ROUNDS)); do \
 	  HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider \
 	    tests/unit/test_normalise_props.py tests/unit/test_properties.py || exit 1; done
 
-clean:
+clean: clean-speedups
 	rm -rf $(VENV) .newsworker .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@ thing and its baseline interleaved so machine noise lands on both.
 
 from __future__ import annotations
 
+import sysconfig
 import time
 from collections.abc import Callable
 
@@ -37,7 +38,11 @@ def _interleaved(items: list[bytes], measured: Callable[[bytes], object],
 def bench_normalise(b: Bench) -> list[Row]:
     import trafilatura
 
+    from worker.normalise import article
     from worker.normalise.article import normalise
+
+    # mypyc's build (tools/build_speedups.py) or the plain modules
+    compiled = str(article.__file__).endswith(str(sysconfig.get_config_var("EXT_SUFFIX")))
 
     texts = [text_article(i) for i in range(b.n(3000, minimum=10))]
     src = Source(kind="file", location="/bench/article.txt")
@@ -65,7 +70,9 @@ def bench_normalise(b: Bench) -> list[Row]:
     return [
         # The trivial decode+split pass is a floor, not a target: its ratio is context only.
         row("normalise_text", text_rate, "articles/s", trivial_rate, ">= 2000/s (one core)",
-            articles=len(texts), avg_bytes=avg_text, baseline_is="bytes.decode + split"),
+            articles=len(texts), avg_bytes=avg_text, baseline_is="bytes.decode + split",
+            compiled=compiled),
         row("normalise_html", html_rate, "pages/s", bare_rate, "ratio >= 0.9",
-            pages=len(pages), avg_bytes=avg_html, baseline_is="trafilatura.extract"),
+            pages=len(pages), avg_bytes=avg_html, baseline_is="trafilatura.extract",
+            compiled=compiled),
     ]

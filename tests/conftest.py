@@ -185,6 +185,15 @@ def _misplaced(item: pytest.Item, layer: str | None) -> str | None:
     return None
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A compiled normaliser older than its sources would shadow them: stop, saying so."""
+    changed = load_tool("build_speedups").stale()
+    if changed:
+        raise pytest.UsageError(
+            "the compiled normaliser is stale for " + ", ".join(changed)
+            + ": run `make speedups` (or `make clean-speedups` to test pure Python)")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     problems = []
     for item in items:
