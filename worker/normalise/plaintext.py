@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
-from itertools import repeat
 
 from worker.normalise.blocks import (
     inline_boxes,
@@ -71,7 +69,7 @@ from worker.normalise.print_pages import next_story_bylines
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
 from worker.normalise.textparts import Line, TextParts
-from worker.normalise.title import PUNCT, pick_title, title_score
+from worker.normalise.title import pick_title, strip_words, title_score
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +98,10 @@ _BRIEFS_RE = re.compile(r"^\W*(?:get in touch|(?:(?:news|local|world|business|sp
 
 
 def _features(lines: list[Line]) -> None:
-    counts = Counter(ln.text.lower() for ln in lines)
+    counts: dict[str, int] = {}  # (a Counter's update is interpreted even when compiled)
+    for ln in lines:
+        key = ln.text.lower()
+        counts[key] = counts.get(key, 0) + 1
     for ln in lines:
         t = ln.text
         if "](" in t:  # html2text markdown: judge "[text](url)" by its text
@@ -113,8 +114,7 @@ def _features(lines: list[Line]) -> None:
         # a few huge "words" (a blob, a run of URLs) are no short furniture line either: no
         # word cues, which also keeps their alternations (~1 us a character) off such lines
         long_line = len(raw) > 60 or len(t) > 5000
-        # map/filter keep the per-word strip in C (a third of this loop's time as a genexpr)
-        toks = list(filter(None, map(str.strip, raw[:40] if long_line else raw, repeat(PUNCT))))
+        toks = strip_words(raw[:40] if long_line else raw)
         keys = _NO_KEYS if long_line else frozenset(toks)
         cjk = 0 if t.isascii() else dense_chars(t)
         n = ln.words = (len(raw) if long_line else len(toks)) + cjk // 2
@@ -147,7 +147,7 @@ def _features(lines: list[Line]) -> None:
                      and strong_match(t, n, keys)) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
             (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t))) or \
-            (12 <= n <= 150 and (not (_disjoint(raw, DISCLAIMER_KEYS) if long_line
+            (12 <= n <= 150 and (not (_disjoint(toks, raw, DISCLAIMER_KEYS) if long_line
                                       else keys.isdisjoint(DISCLAIMER_KEYS))
                                  or (cjk > 10 and any(m in t for m in CJK_DISCLAIMER_MARKS)))
              and bool(DISCLAIMER_RE.search(t)))
@@ -158,7 +158,7 @@ def _features(lines: list[Line]) -> None:
             or ((cjk > 0 or not keys.isdisjoint(TAIL_HEAD_KEYS))
                 and bool(TAIL_HEAD_RE.search(t)))
             or (n <= 3 and bool(_BRIEFS_RE.match(t))))
-        ln.repeated = n < 25 and counts[low] > 1
+        ln.repeated = n < 25 and counts.get(low, 0) > 1
         ln.meta = (n <= 12 and not keys.isdisjoint(COMMENT_KEYS)
                    and bool(COMMENT_META_RE.search(t))) or (n <= 5 and t[:5] == "From "
                                                              and bool(_CONTRIB_RE.match(t)))
@@ -176,9 +176,10 @@ def _features(lines: list[Line]) -> None:
                              and DATE_LINE_RE.search(t)))
 
 
-def _disjoint(words: list[str], keys: frozenset[str]) -> bool:
-    """The long-line prefilter: ``keys`` of a line over 60 words are not collected."""
-    return keys.isdisjoint(map(str.strip, words, repeat(PUNCT)))
+def _disjoint(toks: list[str], words: list[str], keys: frozenset[str]) -> bool:
+    """The long-line prefilter: ``keys`` of a line over 60 words are not collected (``toks``
+    holds its first 40 words, stripped)."""
+    return keys.isdisjoint(toks) and keys.isdisjoint(strip_words(words[40:]))
 
 
 def _weight(ln: Line) -> float:

@@ -26,6 +26,24 @@ from worker.normalise.textparts import Line, TextParts
 log = logging.getLogger(__name__)
 
 PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…¿¡·•›‹„"
+_PUNCT_CHARS = frozenset(PUNCT)
+
+
+def strip_words(words: list[str]) -> list[str]:
+    """Each (non-empty) word with ``PUNCT`` stripped from its ends; words of punctuation
+    only dropped. The ends are looked at first: most words have nothing to strip, and
+    ``strip(PUNCT)`` builds a filter of its 48 characters on every call. Compiled (mypyc),
+    this loop is a fifth of ``map(str.strip, ...)``'s instructions; as plain Python it is
+    about as fast (measured on the bench articles)."""
+    out = []
+    ends = _PUNCT_CHARS  # (a local: compiled, a global is a dict lookup per word)
+    for w in words:
+        if w[0] in ends or w[-1] in ends:
+            w = w.strip(PUNCT)
+            if not w:
+                continue
+        out.append(w)
+    return out
 _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
 _BULLETS = frozenset(("- ", "* ", "• ", "· ", "▪ ", "– "))
 # A photo caption: a sentence then its credit, "(Jane Doe / Agency)" or "| AGENCY"
