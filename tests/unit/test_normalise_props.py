@@ -51,3 +51,12 @@ def test_any_text(text: str) -> None:
     assert b == _outcome(normalise_text, text, source=SRC)
     if isinstance(b, Article):
         assert b.body and all(p.strip() for p in b.body)
+
+
+@FAST
+@given(st.text(alphabet=st.sampled_from("ab .\t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u2003\u3000é"),
+               max_size=60))
+def test_squeeze_is_split_and_join(text: str) -> None:
+    from worker.normalise.textfix import squeeze  # (its fast path skips the split)
+
+    assert squeeze(text) == " ".join(text.split())

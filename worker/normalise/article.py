@@ -38,6 +38,7 @@ from worker.normalise.meta import (
 )
 from worker.normalise.narrow import join_narrow_blocks
 from worker.normalise.plaintext import extract_parts, is_furniture
+from worker.normalise.textfix import squeeze
 from worker.normalise.title import unshout
 
 log = logging.getLogger(__name__)
@@ -327,7 +328,7 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
     already (HTML's are), so not split and joined again (a sixth of this function's time)."""
     # split() would also collapse U+3000, the separator CJK headlines keep (decode.clean_text)
     title = " ".join(_ASCII_WS_RE.split(title.strip()))
-    body = list(paragraphs) if spaced else [" ".join(p.split()) for p in paragraphs]
+    body = list(paragraphs) if spaced else [squeeze(p) for p in paragraphs]
     body = [p for p in body if p and not (len(p) <= 80 and is_label(p))]
     if body and title and body[0].lower() == " ".join(title.split()).lower():
         body.pop(0)

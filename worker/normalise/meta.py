@@ -93,7 +93,10 @@ def _host(host: str) -> str:
 # --- language ----------------------------------------------------------------------------
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
-_ASCII_WORD_RE = re.compile(r"[a-z]+")  # _WORD_RE on lower-case ASCII text
+# _WORD_RE on lower-case ASCII text: every other character a space, then split (the same
+# runs of a-z as findall(r"[a-z]+"), in half its time on the bench articles)
+_ASCII_NON_LETTERS = str.maketrans({chr(c): " " for c in range(128)
+                                    if not ord("a") <= c <= ord("z")})
 _SCRIPTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\u3040-\u30ff]"), "ja"), (re.compile(r"[\uac00-\ud7af]"), "ko"),
     (re.compile(r"[\u4e00-\u9fff]"), "zh"), (re.compile(r"[\u0400-\u04ff]"), "ru"),
@@ -117,7 +120,8 @@ def detect_language(text: str) -> str | None:
             if len(pattern.findall(sample)) > len(sample) * 0.15:
                 return lang
     # the same letter runs: the Unicode class costs ~50 us a sample, ASCII letters ~5 us
-    words = (_ASCII_WORD_RE if sample.isascii() else _WORD_RE).findall(sample.lower())
+    words = sample.lower().translate(_ASCII_NON_LETTERS).split() if sample.isascii() \
+        else _WORD_RE.findall(sample.lower())
     if len(words) < 5:
         return None
     # counted in C (a Python loop over the words was a tenth of plain-text time)
