@@ -26,12 +26,16 @@ print('\n'.join(p['dependencies'] + p['optional-dependencies']['monitoring']))" 
 COPY README.md ./
 
 # The normaliser compiled with mypyc (tools/build_speedups.py) in a throw-away stage, so the
-# compiler and mypy stay out of the image. Where no compiler can be had (no package mirror)
-# the stage leaves the sources as they are: the same code, in pure Python.
+# compiler and mypy stay out of the image. A Debian-packaged Python without its headers gets
+# them from python3-dev. Where no compiler can be had (no package mirror) the stage leaves
+# the sources as they are: the same code, in pure Python.
 FROM deps AS speedups
 COPY worker ./worker
 COPY tools/build_speedups.py ./tools/
 RUN (apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+     && { python -c "import pathlib, sys, sysconfig; sys.exit(not pathlib.Path( \
+            sysconfig.get_paths()['include'], 'Python.h').exists())" \
+          || apt-get install -y --no-install-recommends python3-dev; } \
      && pip install 'mypy>=1.10,<2' 'setuptools>=77' \
      && python tools/build_speedups.py) \
   || (python tools/build_speedups.py --clean \
