@@ -37,9 +37,13 @@ def link_post_target(markup: str | None) -> str | None:
 # ("PR:", "【PR】", "[AD]", "Sponsored:", "Anzeige:"). A marker alone is not enough (a story
 # about PR firms may start "PR: …"): the item must also be filed as an ad or leave the site.
 _AD_WORDS = (r"PR|AD|Ad|Sponsored|SPONSORED|Promoted|Advertisement|Anzeige|Werbung|תוכן שיווקי|"
-             r"Publicidad|Publicité|Pubblicità|Reklama|Mainos|Annonce|広告|プロモーション|광고|广告|推广")
+             r"Publicidad|Publicité|Pubblicità|Reklama|Mainos|Annonce|広告|プロモーション|광고|广告|推广|"
+             r"Publicitate|Komerční sdělení|Komerčné oznámenie|Reklam|Hirdetés|Διαφήμιση|Реклама|"
+             r"Quảng cáo|Iklan|Advertentie|Oglas|Reklāma|Reklaam|פרסומת")
 _AD_TITLE_RE = re.compile(rf"^\s*(?:[\[【(（]\s*(?:{_AD_WORDS})\s*[\]】)）]|"
                           rf"(?:{_AD_WORDS})\s*[:：])")
+# ... or the marker is the whole title ("Publicitate", "[Anzeige]"): no story is headed so
+_AD_ONLY_TITLE_RE = re.compile(rf"^\s*[\[【(（]?\s*(?:{_AD_WORDS})\s*[\]】)）]?\s*$")
 _AD_TAG_RE = re.compile(rf"^\s*(?:{_AD_WORDS}|sponsored(?: content| post)?|advertorial|"
                         r"paid (?:content|post)|promotion)\s*$", re.IGNORECASE)
 
@@ -63,8 +67,11 @@ _PAID_TAG_RE = re.compile(
 
 
 def is_sponsored(title: str, tags: list[str], url: str | None, site_url: str | None) -> bool:
-    """An injected ad: an ad marker opening the title, and an ad category or an off-site
-    link; or a category that only ads are filed under ("Sponsored content")."""
+    """An injected ad: a title that is only an ad marker; an ad marker opening the title, and
+    an ad category or an off-site link; or a category that only ads are filed under
+    ("Sponsored content")."""
+    if len(title) <= 40 and _AD_ONLY_TITLE_RE.match(title):
+        return True
     if not _AD_TITLE_RE.match(title):
         return bool(tags) and any(_PAID_TAG_RE.match(t) for t in tags)
     if any(_AD_TAG_RE.match(t) for t in tags):

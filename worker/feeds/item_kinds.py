@@ -1,15 +1,17 @@
 """Feed items that are no news story (``not_news``): a publisher's job advertisement, event
 listing, contest, fundraising appeal, a trail for its own programme, an advertorial filed
 as one, its wire desk's coverage schedule, and a match centre's automatic score alerts,
-all posted into the same feed as its stories; and a code forge's release notes (a
-project's releases feed: changelogs, no news).
+all posted into the same feed as its stories; a site generator's topic index page; a
+reader comment from the comment feed; and a code forge's release notes (a project's
+releases feed: changelogs, no news).
 
 Each kind has three signals: the item's category, a section of its address
 (``/jobs/``, ``/whats-on/``) and a marker opening its title ("Vacancy:", "Enter to win:").
 One signal is not enough (a story about a job fair is filed under "Jobs"; a story about a
 contest may open "Win"): an item is skipped when two signals of one kind agree. A score
-alert's title ("FT: Ashford Town 2-1 Kingsmere Rovers") and a release page's address
-(``/releases/tag/v3.0.0``) are specific enough on their own.
+alert's title ("FT: Ashford Town 2-1 Kingsmere Rovers"), a release page's address
+(``/releases/tag/v3.0.0``) and a comment's (``/post/#comment-12``) are specific enough on
+their own.
 """
 
 from __future__ import annotations
@@ -53,6 +55,15 @@ _KINDS = (
                      r"apply online|application form|date limite de candidature|dépôt des "
                      r"candidatures|plazo de (?:solicitud|presentación de solicitudes)|"
                      r"scadenza (?:del bando|delle candidature)|sollicitatietermijn)\b", re.I)),
+    # A taxonomy page a site generator lists in its feed (Eleventy, Hugo): "Topic: X" under
+    # /topics/ is the index of stories on X, no story itself
+    _Kind("topic index page", frozenset(),
+          _words("tag tags topic topics subject subjects aihe aiheet asiasana thema themen "
+                 "schlagwort stichwort sujet sujets theme themes tema temas temi argomenti "
+                 "etiqueta etiquetas onderwerp onderwerpen emne ämne tagi tematy téma témata"),
+          re.compile(r"^\W*(?:tag|topic|subject|aihe|asiasana|thema|schlagwort|stichwort|sujet|"
+                     r"th[èe]me|tema|argomento|etiqueta|onderwerp|emne|ämne|tag|temat|téma)"
+                     r"\s*[:|–]\s*\S", re.I)),
     _Kind("event listing",
           _words("events event what's_on whats_on what’s_on veranstaltungen événements "
                  "evenements eventos eventi evenementen agenda イベント 행사 活动"),
@@ -162,6 +173,11 @@ _SCORE_ALERT_RE = re.compile(r"^\W*(?:FT|HT|full[- ]time|half[- ]time|GOAL!?)\s*
 _RELEASE_PAGE_RE = re.compile(r"/(?:releases/tag|-/releases)/[^/]+/?$")
 
 
+# A comment feed's item in the main feed (WordPress, Drupal: "Comment on <post> by <name>"):
+# its link is the post's address with the comment's anchor, no story has one
+_COMMENT_ANCHOR_RE = re.compile(r"#comment[-_]?\d+$", re.I)
+
+
 def _sections(url: str | None) -> set[str]:
     try:
         path = urlsplit(url or "").path.lower()
@@ -192,6 +208,8 @@ def not_news(title: str, tags: list[str], url: str | None, text: str | None = No
         return "score alert"
     if url and "/releases/" in url and _RELEASE_PAGE_RE.search(url.split("?", 1)[0]):
         return "software release notes"
+    if url and "#" in url and _COMMENT_ANCHOR_RE.search(url):
+        return "reader comment"
     folded = {" ".join(t.split()).casefold() for t in tags}
     sections = _sections(url)
     for kind in _KINDS:

@@ -257,6 +257,16 @@ def _pick_link(e: Any, lang: str | None) -> str | None:
     return str((same or [ln for ln in alts if not ln.get("hreflang")] or alts)[0]["href"])
 
 
+def _author_name(author: dict[str, Any]) -> str:
+    """An author's name. feedparser reads "mail@host.example (Name)" with a top-level domain
+    of at most four letters: the address' tail and "(" end up in the name ("ple (Name"),
+    which is the name after that "(" then."""
+    name = str(author.get("name") or "")
+    if author.get("email") and "(" in name and ")" not in name:
+        return name.rsplit("(", 1)[1].strip()
+    return name
+
+
 def _xml_entry(e: Any, feed_authors: list[str], feed_lang: str | None) -> Entry:
     html, text = None, None
     contents = [c for c in e.get("content") or [] if c.get("value")]
@@ -285,7 +295,7 @@ def _xml_entry(e: Any, feed_authors: list[str], feed_lang: str | None) -> Entry:
                          or next((c.get("language") for c in contents), None))
     link = _pick_link(e, lang or feed_lang)
     guid = e.get("id") or None
-    authors = [str(a.get("name") or "") for a in e.get("authors") or [] if isinstance(a, dict)]
+    authors = [_author_name(a) for a in e.get("authors") or [] if isinstance(a, dict)]
     raw_author = str(e.get("author") or "")
     # feedparser mangles an address in the field ("mail@host.example (Name)", "Name
     # mail@host.example": its name keeps the address' tail); the raw string says it plainly.
