@@ -15,7 +15,8 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              r"ayrıca (?:bakınız|okuyun)|(?:i|İ|i̇)lginizi çekebilir|čtěte (?:také|též|rovněž)|"
              r"přečtěte si (?:také|též|rovněž)|čítajte (?:aj|tiež)|citește și|citeşte şi|"
              r"citiți și|citiţi şi|vezi și|vezi şi|olvassa el|ez is érdekelheti|"
-             r"(?:prze)?czytaj (?:też|także|również)|читайте (?:також|также|тоже)|"
+             r"(?:prze)?czytaj (?:też|także|również)|zobacz (?:też|także|również)|"
+             r"читайте (?:також|также|тоже)|"
              r"preberite še|pročitajte (?:i|još)|прочетете още|loe ka|skaitykite taip pat|"
              # (Hindi: "पढ़ें" ends in vowel signs, no \b after them: stop at the consonant)
              r"xem thêm|tin liên quan|διαβάστε (?:επίσης|ακόμη|ακόμα)|"
@@ -28,6 +29,15 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              r"আর(?:ও|ো) প(?:ড\u09bc|\u09dc)ুন|basahin (?:din|rin)|soma pia|le tamén|"
              r"irakurri (?:ere|gehiago)|llegiu també|llegeix també|lasiet arī|soma zaidi|"
              r"อ่าน(?:ข่าว)?(?:ที่)?เกี่ยวข้อง|อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง")
+# An ad slot's label standing alone, in the languages the detector knows
+AD_LABELS = (r"anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame|"
+             r"mainos|annons|annonse|annonce|reklama|reklam|hirdetés|iklan|publicitate|oglas|"
+             r"реклама|oglasno|reklāma|reklaam|tangazo|publicitat|patalastas|বিজ্ঞাপন|"
+             r"விளம்பரம்|โฆษณา|اشتہار|διαφήμιση|quảng cáo")
+# A tag list's label ("Tags: ...", "Tagi: ...", "Etiketler: ...")
+TAG_WORDS = ("tags|tagi|etiketler|etiquetas|etichette|schlagwörter|schlagworte|stichwörter|"
+             "mots-clés|címkék|štítky|теги|мітки|ετικέτες|avainsanat|nyckelord|emneord|"
+             "trefwoorden|từ khóa|태그")
 # "Comments" as a section head, in the languages of READ_ALSO and the dev set
 COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reactie|kommentarer|"
                  r"kommentit|komentarze|yorumlar|yorum|hozzászólások|komentáře|komentářů|"
@@ -38,7 +48,7 @@ COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reac
 READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi i̇lginizi ilgili i̇lgili "
                   "berita čtěte "
                   "přečtěte "
-                  "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj "
+                  "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj zobacz "
                   "przeczytaj читайте preberite pročitajte прочетете loe skaitykite "
                   "xem tin διαβάστε קראו באתר בנושא 관련기사 관련 पढ़ें \u095dें पढ़िए "
                   "прочитајте پڑھیں اقرأ بخوانید পড\u09bcুন প\u09dcুন basahin soma tamén "
@@ -74,7 +84,7 @@ STRONG_KEYS = _keyset(
     "comentarios commentaires subscrever subscreva inscreva-se iscriviti s'inscrire inschrijven "
     + READ_ALSO_KEYS + " mainos annons annonse annonce reklama reklam hirdetés iklan publicitate "
     "oglas реклама oglasno reklāma reklaam tangazo publicitat patalastas বিজ্ঞাপন விளம்பரம் "
-    "โฆษณา اشتہار further iratkozzon " + MORE_STRONG_WORDS)
+    "โฆษณา اشتہار διαφήμιση quảng further iratkozzon " + MORE_STRONG_WORDS)
 # cues.MORE_STRONG_RE's words (each of its phrases holds one)
 MORE_STRONG_KEYS = _keyset(MORE_STRONG_WORDS)
 # Rare words only (each notice has one): common ones would run the alternation on most prose.
@@ -86,13 +96,14 @@ DISCLAIMER_KEYS = _keyset(
 SHORT_KEYS = _keyset(
     "see related more follow sign log login you back min mins minute minutes comment "
     "comments podcast sponsored promo promoted watch listen also recommended trending "
-    "topics tags filed")
+    "topics filed " + TAG_WORDS.replace("|", " "))
 WEAK_KEYS = _keyset(
     "share tweet email e mail print facebook twitter linkedin whatsapp reddit pinterest "
     "instagram youtube tiktok telegram menu search home reply report like follow save copy "
     "next previous prev close open register top latest video audio gallery photo photos "
     "more section sections news opinion sport business weather contact about loading toggle "
-    "navigation accessibility edition account profile bookmark")
+    "navigation accessibility edition account profile bookmark partager teilen compartir "
+    "condividi compartilhar udostępnij paylaş")
 BOUNDARY_KEYS = _keyset(
     "comment comments response responses replies leave join related more recommended you "
     "most trending read what further about latest top popular copyright meistgelesen "

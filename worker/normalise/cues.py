@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
+from worker.normalise import cue_keys
 from worker.normalise.cue_keys import COMMENT_WORDS, MORE_STRONG_KEYS, READ_ALSO
 from worker.normalise.disclaimer_words import holds_word
 
@@ -18,7 +19,6 @@ log = logging.getLogger(__name__)
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ARABIC_RE = re.compile(r"[\u0600-\u06ff\u05d0-\u05ea]")  # (and Hebrew: both glue their particles)
-SENT_END_RE = re.compile(r"[.!?…。！？।॥۔؟։።။:;][\"'”’»)\]]*$")
 FULL_STOP_RE = re.compile(r"[.!?…。！？।॥۔؟։።။][\"'”’»)\] \u00a0\u202f]*$")  # (". »")
 
 
@@ -96,10 +96,7 @@ STRONG_RE = re.compile(
     r"\b(?:compartir|partager|condividi|compartilhar|partilhar|teilen|delen) (?:en|sur|su|no|"
     r"na|via|auf|op) (?:facebook|x|twitter|whatsapp|linkedin|telegram|bluesky)\b|"
     # the same furniture in the other languages the detector knows
-    r"^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame|"
-    r"mainos|annons|annonse|annonce|reklama|reklam|hirdetés|iklan|publicitate|oglas|реклама|"
-    r"oglasno|reklāma|reklaam|tangazo|publicitat|patalastas|বিজ্ঞাপন|விளம்பரம்|โฆษณา|اشتہار)"
-    r"(?:\s+[^\W\d_]+)?\W*$|"  # with its "ends" / "continues" ("Mainos päättyy")
+    r"^(?:" + cue_keys.AD_LABELS + r")(?:\s+[^\W\d_]+)?\W*$|"  # (and "ends": "Mainos päättyy")
     r"^\W{0,3}(?:lire aussi|à lire aussi|voir aussi|lea también|lee también|te puede interesar|"
     r"mehr zum thema|auch interessant|leggi anche|leia também|lees ook|" + READ_ALSO
     + r")\b|"
@@ -273,7 +270,8 @@ TAIL_HEAD_KEYS = frozenset(("about", "notes", "note", "media", "press", "subscri
 SHORT_CUE_RE = re.compile(
     r"\bsee also\b|^related\b|^more\b.{0,30}:|follow us|sign in|log ?in\b|you are here|"
     r"back to top|\bmin(?:ute)?s? read\b|\bcomments?\b|\bpodcast\b|sponsored|\bpromo|"
-    r"^(?:watch|listen|also read|more(?! than)|recommended|trending|topics|tags|filed under)\b\W",
+    r"^(?:watch|listen|also read|more(?! than)|recommended|trending|topics|filed under|"
+    + cue_keys.TAG_WORDS + r")\b\W",
     re.IGNORECASE,
 )
 # Weak cues: only count on short non-sentence lines (navigation / button labels).
@@ -282,7 +280,8 @@ WEAK_RE = re.compile(
     r"instagram|youtube|tiktok|telegram|menu|search|home|reply|report|like|follow|save|"
     r"copy link|next|previous|prev|close|open|register|top|latest|video|audio|gallery|"
     r"photos?|more(?! than)|sections?|news|opinion|sport|business|weather|contact|about us|"
-    r"loading|toggle|navigation|accessibility|edition|account|profile|bookmark)\b",
+    r"loading|toggle|navigation|accessibility|edition|account|profile|bookmark|partager|teilen|"
+    r"compartir|condividi|compartilhar|udostępnij|paylaş)\b",
     re.IGNORECASE,
 )
 # Lines that end the article when they stand alone: comment/related/footer headers.
@@ -342,7 +341,6 @@ KEY_POINTS_RE = re.compile(
     r"points? clés|l['’]essentiel|en bref|das wichtigste(?: in kürze)?|auf einen blick|"
     r"lo (?:esencial|más importante)|claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|"
     r"要点|要點|(?:この記事の)?ポイント|划重点)\W*$", re.IGNORECASE)
-BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
 DIGIT_RE = re.compile(r"\d")
 # Author bio after the story: "Jane Doe is a senior ...", "X es periodista", "X je novinarka"
 BIO_RE = re.compile(
@@ -354,7 +352,7 @@ BIO_RE = re.compile(
     r"autrice|escritora?|écrivaine?|columnista|chroniqueu(?:r|se)|scritt(?:ore|rice))s?\b|"
     r"(?:é|és|je|jest|er|är|ir|on|ni|ay)\s+(?:\w+\s+){0,2}(?:novinar|novinář|dopisni[kc]|uredni[kc]|"
     r"redaktor|dziennikar|toimittaja|žurnalist|žurnālist|ajakirjanik|mwandishi|kazetari|"
-    r"xornalista|mamamahayag|journalist|jornalista|periodista)\w*\b)|"
+    r"xornalista|mamamahayag|journalist|jornalista|periodista|reporter|korrespondent)\w*\b)|"
     r"^(?:[A-Z][\w'’.-]+\s+){2,3}(?:covers|reports on)\s[^.]{3,80}\bfor (?:the )?[A-Z]")
 # Cookie consent paragraphs are long, so they get their own cue without the length cap.
 CONSENT_RE = re.compile(

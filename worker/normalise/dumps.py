@@ -38,6 +38,15 @@ def _value(parts: TextParts, key: str, value: str) -> None:
         parts.site_name = value
 
 
+def _site_off(parts: TextParts) -> None:
+    """The header's title without the site name it repeats: "Headline | Site" (the page's
+    <title>, where the header has no headline of its own)."""
+    for sep in (" | ", " - ", " – ", " — "):
+        if parts.title and parts.site_name and parts.title.endswith(sep + parts.site_name):
+            parts.title = parts.title[: -len(sep + parts.site_name)].strip()
+            return
+
+
 # Mailchimp's plain-text part marks a heading "** Heading" over a rule of dashes
 _MC_HEAD_RE = re.compile(r"^\*\* ([^\n]+)\n-{20,}[ \t]*$", re.MULTILINE)
 
@@ -111,6 +120,7 @@ def tool_header(text: str, parts: TextParts) -> str:
         for m in matches:
             if m:
                 _value(parts, m.group(1), m.group(2))
+        _site_off(parts)
         close = text.find("\n", end + 1)
         return text[close + 1 :] if close >= 0 else ""
     if ("TEXT:" in text[:8000] or "Text:" in text[:8000]) \

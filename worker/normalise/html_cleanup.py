@@ -54,6 +54,9 @@ _LINK_LEADIN_RE = re.compile(r"^(?:related|read more|see also|also read|read als
                              r"this|further reading)\s*:\s*\S", re.IGNORECASE)
 
 
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\.?")
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split()).rstrip(".").lower()
 
@@ -200,6 +203,8 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
         spaces = ln.count(" ")
         if spaces < 4 and RELATED_RE.match(ln) and ln[-1] not in ".!?:":
             continue
+        if not spaces and "@" in ln and _EMAIL_RE.fullmatch(ln):
+            continue  # the reporter's address on its own line, under a Korean or Thai story
         if spaces < 40 and is_pitch(ln, spaces):
             continue  # a newsletter's pitch: "Want stories like this in your inbox? Join ..."
         if spaces < 3 and ln[-1] == ":" and DATE_LABEL_RE.match(ln):

@@ -100,9 +100,13 @@ def _printed(root: Any, times: list[Any], instant: datetime) -> list[str]:
     found = []
     for t in times[:4]:
         text = " ".join(t.text_content().split())
-        machine = parse_date_hint(t.get("datetime") or "", keep_offset=True)
+        stamp = (t.get("datetime") or "").strip()
+        machine = parse_date_hint(stamp, keep_offset=True)
+        # (a bare date, <time datetime="2025-03-12">: the day the page shows, either side
+        # of the UTC day)
         if 0 < len(text) <= 80 and machine is not None \
-                and abs(machine - instant) < timedelta(minutes=1):
+                and (abs(machine - instant) < timedelta(minutes=1) or (
+                    len(stamp) == 10 and abs((machine.date() - instant.date()).days) == 1)):
             found.append(text)
     found += date_by_headline(root)
     return found

@@ -287,10 +287,12 @@ def prepare_tree(root: Any) -> None:
     A section/article/main whose text starts loose (text, inline tags, then ``<br>``) loses
     that first run in trafilatura: it gets its own ``<p>``.
     A table that lays out the page is read as blocks, not as data (``html_layout``).
+    A drop cap rejoins its word (``join_drop_caps``).
     """
     from lxml import etree
 
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
+    join_drop_caps(root)
     tables = untable_layout(root)
     mark_line_breaks(root)
     if tables:
@@ -339,6 +341,24 @@ def prepare_tree(root: Any) -> None:
         for child in run:
             para.append(child)  # moves it, with its tail
         el.insert(0, para)
+
+
+_CAP_TAGS = frozenset(("span", "b", "strong", "big", "font", "em", "i"))
+
+
+def join_drop_caps(root: Any) -> None:
+    """A drop cap (a paragraph's first letter in an element of its own, often aria-hidden)
+    goes back into its word: trafilatura drops aria-hidden elements, and the story's first
+    word lost its letter ("<span aria-hidden>ה</span>בוקר" read "בוקר")."""
+    for p in root.iter("p"):
+        if not len(p) or (p.text and not p.text.isspace()):
+            continue
+        cap = p[0]
+        letter = (cap.text or "").strip()
+        if isinstance(cap.tag, str) and cap.tag in _CAP_TAGS and not len(cap) \
+                and 1 <= len(letter) <= 2 and letter.isalpha() and (cap.tail or "")[:1].isalpha():
+            p.text = letter + (cap.tail or "")
+            p.remove(cap)
 
 
 def _after_block(font: Any) -> bool:

@@ -1,5 +1,5 @@
 """Page dates in languages dateutil cannot read: month names of Nordic, Finnish, Baltic-adjacent,
-Slavic, Hungarian, Romanian, Turkish, Indonesian, Hindi and Greek pages ("12. marts 2025",
+Slavic, Hungarian, Romanian, Turkish, Indonesian, Hindi, Greek and Hebrew pages ("12. marts 2025",
 "14. května 2025", "17 aprilie 2025", "14 Ocak 2025", "2025. március 14.", "14 मार्च 2025",
 "14 Μαρτίου 2025"), and day-first dotted numbers ("14. 5. 2025", "14.01.2025 - Güncelleme :
 14.01.2025", "14.03.25, 10:21") that dateutil stumbles over."""
@@ -48,9 +48,13 @@ _MORE_NAMES = (
     "জুন جون ekaina ekainaren", "জুলাই جولائی uztaila uztailaren", "আগস্ট اگست abuztua abuztuaren",
     "সেপ্টেম্বর ستمبر iraila irailaren", "অক্টোবর اکتوبر urria urriaren",
     "নভেম্বর نومبر azaroa azaroaren", "ডিসেম্বর دسمبر abendua abenduaren")
+# Hebrew, alone and with its "in" prefix ("12 במרץ 2025")
+_HEBREW = ("ינואר", "פברואר", "מרץ מרס", "אפריל", "מאי", "יוני", "יולי", "אוגוסט", "ספטמבר",
+           "אוקטובר", "נובמבר", "דצמבר")
 _ALL_NAMES = [" ".join((a, b, b.replace("\u09df", "\u09af\u09bc"),
-                        b.replace("\u09af\u09bc", "\u09df")))
-              for a, b in zip(_NAMES, _MORE_NAMES, strict=True)]
+                        b.replace("\u09af\u09bc", "\u09df"), *(p + w for w in h.split()
+                                                                for p in ("", "ב"))))
+              for a, b, h in zip(_NAMES, _MORE_NAMES, _HEBREW, strict=True)]
 # Decimal digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, ..., Thai,
 # Myanmar, Khmer, full-width), as ASCII: the patterns here and dateutil read those only
 ASCII_DIGITS = {zero + k: 48 + k for zero in (

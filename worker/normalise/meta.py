@@ -208,8 +208,14 @@ _AR_CREDIT_DATELINE_RE = re.compile(
 _ETHIOPIC_DATELINE_RE = re.compile(
     r"^([\u1200-\u137f]+(?: [\u1200-\u137f]+){0,2})\s*[፤፣,]\s*[^()\n]{0,30}?"
     r"[(（][^()]{1,20}[)）]\s*(?:[፡፦:]-?|[-—–])\s*")
+# Taiwanese papers and wire: "〔記者蔡淑媛／台中報導〕", "（中央社記者林長順台北14日電）" (the
+# reporter's name taken whole first: most places are two characters)
+_TW_DATELINE_RE = re.compile(
+    r"^[〔［\[（(](?:記者[^／/〕］\]）)]{1,12}[／/]([\u4e00-\u9fff]{2,6}?)(?:報導|报道)|"
+    r"中央社(?:記者[\u4e00-\u9fff]{2,4})?([\u4e00-\u9fff]{2,4}?)\d{1,2}日[電电])[〕］\]）)]\s*")
 _MORE_DATELINE_RES = (_KO_DATELINE_RE, _JA_DATELINE_RE, _CYR_DATELINE_RE, _INDIC_DATELINE_RE,
-                      _CAPS_DATELINE_RE, _AR_CREDIT_DATELINE_RE, _ETHIOPIC_DATELINE_RE)
+                      _CAPS_DATELINE_RE, _AR_CREDIT_DATELINE_RE, _ETHIOPIC_DATELINE_RE,
+                      _TW_DATELINE_RE)
 _PR_DATE_RE = re.compile(_PR_DATE)
 # "عاجل - ..." (breaking), update, video, in pictures, exclusive: labels, not places
 _AR_NOT_PLACE = frozenset(("عاجل", "تحديث", "فيديو", "بالصور", "بالفيديو", "حصري", "خاص"))
@@ -236,7 +242,7 @@ def split_dateline(para: str) -> tuple[str | None, str]:
             for pattern in _MORE_DATELINE_RES:
                 m = pattern.match(para)
                 if m and len(para) - m.end() >= 20:
-                    return m.group(1), para[m.end():].strip()
+                    return next(g for g in m.groups() if g), para[m.end():].strip()
     for i, pattern in enumerate(_DATELINE_RES):
         m = pattern.match(para)
         if not m:

@@ -36,7 +36,14 @@ TRAILER_RE = re.compile(
     r"^\(?(?:reporte|información|reportaje|reportagem|reportage|reporting|bericht|"
     r"servizio)(?: de| by| von| di|:)? (?-i:[A-ZÀ-Þ])[^.;]{1,120};\s*(?:edit(?:ad[oa]|ing|é)|"
     r"edición|edição|édité|redigiert|bearbeitet|version française|"
-    r"redacci[oó]n)\b", re.IGNORECASE)
+    r"redacci[oó]n)\b|"
+    # an editor's or curator's credit alone ("Επιμέλεια: Ελένη Παππά"); a wire's slashed
+    # sign-off ("/ritzau/"); a Korean agency's tip line and rights notice ("<저작권자(c) ...>")
+    r"^(?:επιμέλεια|redakcja|edición|edição|redazione|curated by|edited by)\s*:\s*"
+    r"[^\W\d_][^.!?:]{2,40}$|^/[^\W\d_][\w .-]{1,25}/\W*$|^제보는 (?:카카오톡|이메일)|^<?저작권자|"
+    # Taiwanese papers' "continue reading" marker and app promotion (no sentence of a story)
+    r"^請?繼續(?:往下)?閱讀\W*$|^[^。]{0,60}(?:下載|下载)\s?APP[^。]*$",
+    re.IGNORECASE)
 # A pitch for the site's channel on a messaging platform or news app: "Iscriviti al nostro
 # canale WhatsApp", "Join our WhatsApp channel", "Síguenos en nuestro canal de Telegram"
 _CHANNEL_PITCH_RE = re.compile(
@@ -50,6 +57,20 @@ _CHANNEL_NAMED_RE = re.compile(
     r"kanal|chaîne|saluran)(?: (?:de|di|en|on|auf|sur|kami|resmi))? (?:whats ?app|telegram|"
     r"viber))\s?[:：-]?\s?https?://", re.IGNORECASE)
 _CHANNEL_WORDS = ("WhatsApp", "Whatsapp", "Telegram", "WHATSAPP", "TELEGRAM", "Viber")
+# "Receba notícias do X no seu WhatsApp", "Polub nas na Facebooku", "Google News üzerinden
+# bizi takip edin": the site's news on a platform, or "follow / like us" there
+_PLATFORM_PITCH_RE = re.compile(
+    r"^(?:receba|recebe|recibe|ricevi|recevez|receive|get)\s+(?:as |las |le |les |the )?"
+    r"(?:últimas |ultime |latest )?(?:notícias|noticias|notizie|news|nachrichten|actualités|"
+    r"informações|updates)\b.{0,60}\b(?:whats ?app|telegram|viber)\b|"
+    r"\b(?:polub nas|obserwuj nas|follow us|like us|folgen sie uns|suivez-nous|s[ií]guenos|"
+    r"siga-nos|seguici|volg ons|följ oss|følg os|seuraa meitä|kövess(?:en)? minket|sledujte "
+    r"nás|urmări(?:ți|ţi)-ne|bizi\b.{0,30}\btakip edin)\b.{0,60}\b(?:facebook\w*|instagram|"
+    r"twitter|tiktok|youtube|telegram|whats ?app|google news)\b|"
+    r"\b(?:facebook\w*|instagram|google news|telegram|whats ?app)\b.{0,30}\b(?:bizi takip "
+    r"edin|takip edin|follow us|obserwuj nas)\b", re.IGNORECASE)
+_PLATFORMS = ("WhatsApp", "Whatsapp", "Telegram", "Viber", "Facebook", "Instagram", "Google News",
+              "Twitter", "TikTok", "YouTube")
 # A sign-up pitch ending in its button's words: "Haberleri ilk siz öğrenin. ABONE OL"
 _BUTTON_ENDS = ("abone ol", "subscribe now", "subscribe", "abonnieren", "s'abonner",
                 "suscríbete", "iscriviti", "inscreva-se", "assine já", "zapisz się")
@@ -63,6 +84,8 @@ def is_pitch(line: str, spaces: int) -> bool:
     if spaces < 30 and any(w in line for w in _CHANNEL_WORDS) \
             and _CHANNEL_PITCH_RE.search(line):
         return True
+    if platform_pitch(line, spaces):
+        return True
     # ... or one that gives the channel's address after its name: "... akses berita X
     # WhatsApp Channel : https://..." (a story about a channel gives no link right there)
     if spaces < 40 and "://" in line and any(w in line for w in _CHANNEL_WORDS) \
@@ -71,3 +94,9 @@ def is_pitch(line: str, spaces: int) -> bool:
     # (no full stop after the button's words: a sentence that ends "... to subscribe." stays)
     return spaces < 12 and line[-1:].isalpha() and line.lower().endswith(_BUTTON_ENDS) \
         and any(c in line for c in ".!?")
+
+
+def platform_pitch(line: str, spaces: int) -> bool:
+    """The site's news offered on a platform, or "follow / like us" there (short lines)."""
+    return spaces < 30 and any(w in line for w in _PLATFORMS) \
+        and bool(_PLATFORM_PITCH_RE.search(line))

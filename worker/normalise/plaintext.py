@@ -65,6 +65,7 @@ from worker.normalise.dumps import reader_comments, tool_header
 from worker.normalise.key_points import past_key_points
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.narrow import dense_chars
+from worker.normalise.page_notes import platform_pitch
 from worker.normalise.print_pages import next_story_bylines
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
@@ -89,8 +90,7 @@ _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$
 _SAVED_RE = re.compile(r"^\W*(?:saved|clipped|archived|bookmarked|retrieved|accessed|"
                        r"published time(?=:)|"
                        r"gespeichert|enregistré|guardado|salvato|opgeslagen)\b", re.IGNORECASE)
-# a page's briefs column under the story (print page dumps): other stories follow; or the
-# newsroom's "Get in touch" box
+# a print page's briefs column under the story (other stories follow); a "Get in touch" box
 _BRIEFS_RE = re.compile(r"^\W*(?:get in touch|(?:(?:news|local|world|business|sports?) )?"
                         r"(?:in brief|briefs|"
                         r"briefly|en bref|kurz gemeldet|in kürze|in breve|en breve|kort nieuws|"
@@ -146,7 +146,8 @@ def _features(lines: list[Line]) -> None:
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
                      and strong_match(t, n, keys)) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
-            (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t))) or \
+            (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t))) or platform_pitch(t, n) \
+            or \
             (12 <= n <= 150 and (not (_disjoint(toks, raw, DISCLAIMER_KEYS) if long_line
                                       else keys.isdisjoint(DISCLAIMER_KEYS))
                                  or (cjk > 10 and any(m in t for m in CJK_DISCLAIMER_MARKS)))
@@ -344,7 +345,7 @@ def _standfirst_end(lines: list[Line], a: int, b: int) -> int:
     if lines[a].words > 60:
         return a  # a standfirst is a sentence or two, not a page of story
     for j in range(a + 1, min(b, a + 3) + 1):
-        t = lines[j].text
+        t = _MD_LINK_RE.sub("]", lines[j].text)  # (a link's address may carry a date too)
         # (an image's URL may carry a date: ".../uploads/2025/01/14/x.jpg")
         if lines[j].words <= 14 and not lines[j].prose and lines[j].kind != "image" and (
                 BYLINE_RE.match(t) or (_YEAR_RE.search(t) and DATE_LINE_RE.search(t))):

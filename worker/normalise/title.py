@@ -10,7 +10,6 @@ import logging
 import re
 
 from worker.normalise.cues import (
-    BY_INSIDE_RE,
     BYLINE_RE,
     DATE_HINT_RE,
     DATE_LINE_RE,
@@ -68,7 +67,7 @@ def title_score(ln: Line, distance: int) -> float:
         two = t.endswith(".") and ln.words <= 24 and _two_sentences(t)
         if not two:
             return -1.0
-    if _BUTTON_RE.match(t):  # "Gift this article", "Listen to this story"
+    if _BUTTON_RE.match(t) or _RIGHTS_TAIL_RE.search(t):  # "Gift this article", "© ..."
         return -1.0
     if (t.endswith((")", "）", "影")) or "|" in t or "Credit" in t) \
             and _CAPTION_TAIL_RE.search(t):
@@ -180,7 +179,17 @@ def _weak_for(ln: Line, tab: str) -> bool:
 
 
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b|(?:19|20)\d\d(?=[年년])")
-_NOT_TITLE_RE = re.compile(r"\b(?:ago|updated|published|posted)\b", re.IGNORECASE)
+BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
+# a date line's label, in the languages of the dev set ("Publié le ..., modifié le ...")
+_NOT_TITLE_RE = re.compile(
+    r"\b(?:ago|updated|published|posted|publié|modifié|mis à jour|veröffentlicht|aktualisiert|"
+    r"publicado|actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|"
+    r"opublikowano|zaktualizowano|publicerad|uppdaterad|julkaistu|päivitetty|publikováno|"
+    r"aktualizováno|опубликовано|обновлено|опубліковано|оновлено)\b", re.IGNORECASE)
+# a photo's rights line closing a caption ("... Cinquecento - RIPRODUZIONE RISERVATA")
+_RIGHTS_TAIL_RE = re.compile(r"(?:riproduzione riservata|all rights reserved|tous droits "
+                             r"réservés|todos los derechos reservados|alle rechte "
+                             r"vorbehalten)\W*$", re.IGNORECASE)
 
 
 def _carries_on(prev: Line, cur: Line) -> bool:
