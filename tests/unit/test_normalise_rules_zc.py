@@ -114,3 +114,21 @@ def test_an_address_alone_on_a_line_is_no_story_text() -> None:
             "<p>jieun@hanbitnews.example</p></article></body></html>")
     body = normalise(page.encode(), source=SRC, kind="html").body
     assert "jieun@hanbitnews.example" not in body and len(body) == 4
+
+
+def test_a_funding_credit_a_site_catch_line_and_an_arabic_sign_off_close_no_story() -> None:
+    funded = ("This story was produced by Ellie Thwaite, who is funded by the Local Democracy "
+              "Reporting Service, a partnership between the BBC and local news organisations.")
+    catch = ("Get Current Updates on India News, Mumbai News, Business News along with Latest "
+             "News and Top Headlines from India and around the world.")
+    for last in (funded, catch, "م ع / س ح"):
+        page = (f"<html><body><article><h1>Bridge repairs to start in spring</h1>{_paras()}"
+                f"<p>{last}</p></article></body></html>")
+        assert normalise(page.encode(), source=SRC, kind="html").body[-1] != last, last
+    assert is_pitch("م ع / س ح", 4)
+    # a story's own last paragraph about funding stays
+    own = ("This project was funded by the regional council, which approved a grant of two "
+           "million euros for the work on the river banks last year.")
+    page = (f"<html><body><article><h1>Bridge repairs to start in spring</h1>{_paras()}"
+            f"<p>{own}</p></article></body></html>")
+    assert normalise(page.encode(), source=SRC, kind="html").body[-1] == own

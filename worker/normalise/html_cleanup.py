@@ -309,7 +309,8 @@ def _cut_tail(lines: list[str]) -> list[str]:
     # ... or a funder's disclosure: "The AP receives support from X ... solely responsible"
     while len(kept) > 2 and len(kept[-1]) <= 400 and (
             _RIGHTS_RE.match(kept[-1]) or _CONTRIBUTED_RE.search(kept[-1])
-            or ("support" in kept[-1] and _FUNDER_RE.match(kept[-1]))):
+            or ("support" in kept[-1] and _FUNDER_RE.match(kept[-1]))
+            or (kept[-1][:5] in ("This ", "THIS ") and _FUNDED_RE.match(kept[-1]))):
         kept = kept[:-1]
     return kept
 
@@ -319,6 +320,11 @@ _CONTRIBUTED_RE = re.compile(r"\bcontributed (?:to )?(?:this|the) (?:report|stor
 _FUNDER_RE = re.compile(r"^[^.]{2,80}\b(?:receives?|gets|is) (?:financial )?support(?:ed)? "
                         r"(?:from|by)\b.{0,250}\b(?:is|are) solely responsible for all content",
                         re.IGNORECASE)
+# ... or how it was paid for: "This story was produced by X, who is funded by the Local
+# Democracy Reporting Service", "This article was produced with support from the Y Fund"
+_FUNDED_RE = re.compile(r"^this (?:story|article|report|piece) (?:was|is) (?:produced|written|"
+                        r"reported|made possible)\b.{0,160}\b(?:funded by|funding from|support "
+                        r"from|(?:a )?grant from)\b", re.IGNORECASE)
 _RIGHTS_RE = re.compile(
     r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b.*\ball rights reserved\b", re.IGNORECASE)
 

@@ -29,7 +29,8 @@ PITCH_RE = re.compile(r"^(?:want|get|like|enjoy(?:ed)?|love)\b.{0,80}\b(?:in(?:t
 TRAILER_RE = re.compile(
     r"^this (?:article|story|report) (?:was|is) (?:first|originally) published\b|"
     r"^\(?with inputs from\b[^.]{0,60}\)?\W*$|^end of (?:the )?article\W*$|"
-    r"^catch all the\b.{0,120}\bnews\b|^(?:you(?:'ve| have)? read|sie lesen|vous avez lu|"
+    r"^catch all the\b.{0,120}\bnews\b|^get (?:current|latest) (?:updates|news) on\b.{0,160}"
+    r"\b(?:news|headlines)\b|^(?:you(?:'ve| have)? read|sie lesen|vous avez lu|"
     r"has leído|hai letto|você leu) \d+ (?:of|von|sur|de|di) \d+ |"
     # a wire's sign-off: "Reporte de Jane Doe; Editado por John Roe", "(Reportage X; édité
     # par Y)", "Reportagem de X; Edição de Y"
@@ -42,7 +43,10 @@ TRAILER_RE = re.compile(
     r"^(?:επιμέλεια|redakcja|edición|edição|redazione|curated by|edited by)\s*:\s*"
     r"[^\W\d_][^.!?:]{2,40}$|^/[^\W\d_][\w .-]{1,25}/\W*$|^제보는 (?:카카오톡|이메일)|^<?저작권자|"
     # Taiwanese papers' "continue reading" marker and app promotion (no sentence of a story)
-    r"^請?繼續(?:往下)?閱讀\W*$|^[^。]{0,60}(?:下載|下载)\s?APP[^。]*$",
+    r"^請?繼續(?:往下)?閱讀\W*$|^[^。]{0,60}(?:下載|下载)\s?APP[^。]*$|"
+    # an Arabic wire editor's initials ("م ع / س ح")
+    r"^[\u0621-\u064a](?:[ .]?[\u0621-\u064a])?(?:\s*/\s*[\u0621-\u064a](?:[ .]?[\u0621-\u064a])?)"
+    r"{1,3}\W*$",
     re.IGNORECASE)
 # A pitch for the site's channel on a messaging platform or news app: "Iscriviti al nostro
 # canale WhatsApp", "Join our WhatsApp channel", "Síguenos en nuestro canal de Telegram"
