@@ -18,9 +18,11 @@ _AGENCIES_RE = re.compile(r"\s*(?:,|\band\b|\bwith\b|&|\bund\b|\bet\b|\by\b|\be\
 # (or a full-width comma) between names.
 _CJK_ROLE_RE = re.compile(r"^(?:(?:本报|本刊|特约|实习|首席|新华社|中新社|特派)?"
                           r"(?:记者|記者|通讯员|通訊員|编辑|編輯|撰文)\s*[:：/|]?|(?:文|图|圖)\s*[:：/|\s])\s*(?=[^\x00-\x7f])")
-_CJK_SEP_RE = re.compile(r"\s*[、，]\s*|(?<=[\uac00-\ud7a3])\s*[·ㆍ]\s*(?=[\uac00-\ud7a3])")
+_CJK_SEP_RE = re.compile(r"\s*[、，]\s*|(?<=[\uac00-\ud7a3])\s*[·ㆍ]\s*(?=[\uac00-\ud7a3])|"
+                         r"(?<=[\uac00-\ud7a3\u4e00-\u9fff]),\s*(?=[\uac00-\ud7a3\u4e00-\u9fff])")
 # Korean bylines end in the role: "김민서 기자" (reporter), "특파원" (correspondent). A middle
-# dot joins two names between Hangul only: Japanese writes foreign names with "・".
+# dot joins two names between Hangul only: Japanese writes foreign names with "・". A Latin
+# comma between two CJK names ("김민지, 박준호") parts them too.
 _KO_ROLE_RE = re.compile(r"\s*(?:선임|수석|객원|전문|인턴)?(?:기자|특파원)$")
 
 

@@ -26,13 +26,23 @@ def byline_names(line: str) -> str:
 _STAFF_RE = re.compile(r"^(?:[\w.'’&-]+\s+){0,3}staff$", re.IGNORECASE)
 
 
+# A newsroom's desk credit in the author field ("Redação", "Staff"): the byline over the
+# text names the people
+_DESK_RE = re.compile(r"^\s*(?:redação|redacción|redacció|redaktion|rédaction|redazione|"
+                      r"redactie|redakcja|redakce|szerkesztőség|toimitus|redaksjonen|"
+                      r"redaktionen|staff|newsroom|news desk|editorial|web desk)\s*$",
+                      re.IGNORECASE)
+
+
 def entry_authors(raw: list[str], byline: list[str], signed: str | None,
                   source: str | None = None) -> tuple[str, ...]:
-    """The entry's author fields, unless they are only CMS logins or placeholders ("Guest
-    User"): then the byline over the text, then the newsletter's sign-off. An aggregator's
+    """The entry's author fields, unless they are only CMS logins, placeholders ("Guest
+    User") or a desk ("Redação", "Staff") over a byline: then the byline over the text, then
+    the newsletter's sign-off. An aggregator's
     item (its ``source``: the outlet it comes from) that names no person, or only a staff
     credit, is credited to that outlet."""
-    named = () if byline and all(map(is_login, raw)) else clean_authors(raw)
+    named = () if byline and all(is_login(r) or _DESK_RE.match(r) for r in raw) \
+        else clean_authors(raw)
     if not named and byline:
         named = clean_authors([byline_names(b) for b in byline])
     named = named or (clean_authors([signed]) if signed else ())

@@ -106,11 +106,19 @@ _REMOVED = frozenset({"[removed]", "[deleted]", "[ removed by reddit ]", "[remov
 _ERID_RE = re.compile(r"\berid\s*[:=]\s*[0-9A-Za-z]{8,}")
 
 
+# A test post published by mistake ("Test", "테스트": "this is a test")
+_TEST_TITLE_RE = re.compile(r"^\W*(?:test(?:ing)?(?: post)?|teste|prueba|probe|testi|테스트|テスト|"
+                            r"测试|測試)\W*$", re.IGNORECASE)
+
+
 def not_an_article(url: str | None, body: list[str], title: str) -> str | None:
     """Why a built entry is no article (None when it is one): it links straight to an
-    image file and has no text of its own, or its text is a removed-post marker."""
+    image file and has no text of its own, or its text is a removed-post marker; a test
+    post."""
     if body and body[0][:1] == "[" and body[0].strip().casefold() in _REMOVED:
         return "removed post"
+    if len(title) <= 12 and _TEST_TITLE_RE.match(title) and sum(map(len, body)) < 200:
+        return "test post"
     # Russian law marks every ad with "Реклама" and its registry token ("erid: 2Vtz...")
     if body and "erid" in body[-1] and _ERID_RE.search(body[-1]):
         return "advertisement (erid)"
@@ -156,6 +164,8 @@ _ANCHOR_RE = re.compile(
     r"read the (?:full|whole|rest)\b|weiterlesen|mehr lesen|lire la suite|continuer la lecture|"
     r"leer más|seguir leyendo|continuar leyendo|continua a leggere|leggi tutto|continuar lendo|"
     r"leia mais|verder lezen|lees verder|läs mer|les mer|læs mere|czytaj dalej|читать далее|"
+    r"tovább olvasom|tovább|lue lisää|jatka lukemista|citește mai mult|devamını oku|"
+    r"прочети още|прочитај више|pročitaj više|preberi več|loe edasi|skaityti daugiau|"
     r"続きを読む|阅读全文|閱讀全文|阅读更多|더 보기|더보기|"
     r"\[(?:mehr|more|weiter|suite|plus|leggi|más|mais|далі|далее)\])[^<]{0,60}(?:<[^>]*>[^<]{0,20}){0,4}?"
     r"</a\s*>)", re.IGNORECASE)

@@ -95,11 +95,13 @@ _READ_MORE_TAIL_RE = re.compile(
     r"(?<=[.!?…\"”»)])\s+(?:czytaj (?:więcej|dalej)|read (?:more|on)|continue reading|"
     r"weiterlesen|mehr lesen|lire la suite|leer más|seguir leyendo|leggi (?:tutto|di più)|"
     r"lees (?:meer|verder)|läs mer|les mer|læs mere|leia mais|ler mais|čtěte dále|"
-    r"číst dál|читать далее|подробнее|докладніше|читати далі)\s*(?:»|›|>>|→|\.{3}|…)?\s*$",
+    r"číst dál|читать далее|подробнее|докладніше|читати далі|tovább olvasom|lue lisää|"
+    r"devamını oku)\s*(?:»|›|>>|→|\.{3}|…)?\s*$",
     re.IGNORECASE)
 _READ_MORE_WORDS = ("więcej", "dalej", "more", "on", "reading", "lesen", "suite", "más",
                     "leyendo", "tutto", "più", "meer", "verder", "mer", "mere", "mais", "dále",
-                    "dál", "далее", "подробнее", "докладніше", "далі")
+                    "dál", "далее", "подробнее", "докладніше", "далі", "olvasom", "lisää",
+                    "oku")
 
 
 def _read_more_tail(para: str) -> bool:
@@ -116,6 +118,9 @@ def _capital(word: str) -> bool:
     """Capitalised, or in a script without case (Hebrew, Arabic, CJK)."""
     c = word[:1]
     return c.isupper() or (c.isalpha() and not c.islower())
+
+
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def _repeats(para: str, title: str) -> bool:
@@ -160,7 +165,9 @@ def drop_lead_lines(body: list[str], title: str = "", headings: frozenset[str] =
     if len(body) > 1 and body[0][:1] == "F" and (m := _FORWARDED_RE.match(body[0])):
         body, byline = body[1:], [m.group(1)]
     # (the story goes on under it: not a quote post's attribution, "— J. T. Pollard, 1912")
-    if len(body) > 1 and title and len(body[0]) <= 300 and len(body[1].split()) >= 12 \
+    # (CJK text has no spaces: its length in characters counts)
+    if len(body) > 1 and title and len(body[0]) <= 300 and (len(body[1].split()) >= 12 or (
+            len(body[1]) >= 30 and _CJK_RE.search(body[1]) is not None)) \
             and body[1][:1] not in "—–-~" and _repeats(body[0], title):
         body = body[1:]
     if any(p[-1:] == "]" or "choices" in p for p in body):  # (cheap tests first)
