@@ -55,6 +55,8 @@ _TAGS_RE = re.compile(r"<(?:p|div|article|section|h[1-6]|span|a|br|table|ul)\b",
 _BYLINE_START_RE = re.compile(r"^(?:by|written by|von|par|por)\s+\S", re.IGNORECASE)
 _HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
 _ASCII_WS_RE = re.compile(r"[ \t\n\r\f\v]+")
+# pictographs opening a channel post's headline ("🚇⚡️ ...") are no words of it
+_EMOJI_LEAD_RE = re.compile(r"^[\s\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
 _MIN_WORDS = 12
 
 
@@ -327,7 +329,7 @@ def _build(title: str, paragraphs: list[str], *, source: Source, url: str | None
     """The article from its parts; ``spaced``: the paragraphs are whitespace-normalised
     already (HTML's are), so not split and joined again (a sixth of this function's time)."""
     # split() would also collapse U+3000, the separator CJK headlines keep (decode.clean_text)
-    title = " ".join(_ASCII_WS_RE.split(title.strip()))
+    title = " ".join(_ASCII_WS_RE.split(_EMOJI_LEAD_RE.sub("", title).strip()))
     body = list(paragraphs) if spaced else [squeeze(p) for p in paragraphs]
     body = [p for p in body if p and not (len(p) <= 80 and is_label(p))]
     if body and title and body[0].lower() == " ".join(title.split()).lower():

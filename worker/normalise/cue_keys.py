@@ -21,7 +21,7 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              # (Hindi: "पढ़ें" ends in vowel signs, no \b after them: stop at the consonant)
              r"xem thêm|tin liên quan|διαβάστε (?:επίσης|ακόμη|ακόμα)|"
              r"קראו (?:עוד|גם)|עוד (?:באתר|בנושא)|"
-             r"관련\s?기사|(?:यह|ये) भी प(?:ढ|\u095d)|"
+             r"관련\s?기사|(?:यह|ये) भी प(?:ढ|\u095d)|हेही वाचा|tengdar fréttir|sjá einnig|"
              # Serbian/Macedonian Cyrillic, Urdu, Arabic, Persian, Bengali (ড় written either
              # way), Tagalog, Swahili, Galician, Basque, Catalan, Latvian (Arabic with or without
              # the tanween of "أيضًا")
@@ -50,7 +50,7 @@ READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi i̇lgin
                   "přečtěte "
                   "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj zobacz "
                   "przeczytaj читайте preberite pročitajte прочетете loe skaitykite "
-                  "xem tin διαβάστε קראו באתר בנושא 관련기사 관련 पढ़ें \u095dें पढ़िए "
+                  "xem tin διαβάστε קראו באתר בנושא 관련기사 관련 पढ़ें \u095dें पढ़िए हेही tengdar sjá "
                   "прочитајте پڑھیں اقرأ بخوانید পড\u09bcুন প\u09dcুন basahin soma tamén "
                   "irakurri llegiu llegeix lasiet zaidi อ่านข่าวที่เกี่ยวข้อง อ่านเพิ่มเติม "
                   "ข่าวที่เกี่ยวข้อง")
@@ -116,4 +116,4 @@ COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag perma
 CREDIT_KEYS = _keyset(
     "photo photos image images picture pic foto photograph illustration graphic credit bild "
     "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua kuva kép "
-    "fotó zdjęcie snímek resim görsel gambar фото picha ภาพ")
+    "fotó zdjęcie snímek resim görsel gambar фото picha ภาพ ფოტო larawan ljósmynd")

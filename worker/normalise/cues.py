@@ -40,7 +40,9 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp",
                ".heic")
 CREDIT_RE = re.compile(
     r"[(\[]?\b(?:(?:photo|image|picture|pic|foto|photograph|illustration|graphic|credit|"
-    r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото|ภาพ)s?(?:\s+(?:credit|by))?"
+    r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото|ภาพ|ფოტო|larawan|picha|"
+    r"ljósmynd)s?"
+    r"(?:\s+(?:credit|by|mula sa))?"
     r"\s*[:/]|\w+ photo/|photo by\b|picha na\b)\s*(?:\(c\)|©)?\s*"
     r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"
     r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg|EFE|ANSA|Xinhua)"
@@ -52,7 +54,7 @@ CREDIT_RE = re.compile(
 # ~0.35 us a character, and a wire dateline's "(Reuters)" is one of its key words, so ASCII
 # lines without any of them skip it (``credit_cue``). Keep in step with CREDIT_RE.
 _CREDIT_NEEDS = ("photo", "image", "pic", "foto", "illustration", "graphic", "credit", "bild",
-                 "video", "via ", "kuva", "resim", "gambar")
+                 "video", "via ", "kuva", "resim", "gambar", "picha", "larawan", "ljósmynd")
 _CREDIT_ENDS = ("getty images", "shutterstock", "afp", "reuters", "ap", "epa", "alamy", "dpa",
                 "bloomberg", "efe", "ansa", "xinhua")
 

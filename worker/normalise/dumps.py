@@ -40,11 +40,15 @@ def _value(parts: TextParts, key: str, value: str) -> None:
 
 def _site_off(parts: TextParts) -> None:
     """The header's title without the site name it repeats: "Headline | Site" (the page's
-    <title>, where the header has no headline of its own)."""
+    <title>, where the header has no headline of its own); with no site name in the header,
+    a short name after the last " | " is one."""
     for sep in (" | ", " - ", " – ", " — "):
         if parts.title and parts.site_name and parts.title.endswith(sep + parts.site_name):
             parts.title = parts.title[: -len(sep + parts.site_name)].strip()
             return
+    head, bar, tail = (parts.title or "").rpartition(" | ")
+    if bar and not parts.site_name and len(tail.split()) <= 4 and len(head.split()) >= 3:
+        parts.title, parts.site_name = head.strip(), tail.strip()
 
 
 # Mailchimp's plain-text part marks a heading "** Heading" over a rule of dashes
@@ -125,6 +129,7 @@ def tool_header(text: str, parts: TextParts) -> str:
         return text[close + 1 :] if close >= 0 else ""
     if ("TEXT:" in text[:8000] or "Text:" in text[:8000]) \
             and (story := _labelled_dump(text, parts)) is not None:
+        _site_off(parts)
         return story
     if "date:" not in text[:1000] and "uthors:" not in text[:1000]:
         return text
@@ -134,6 +139,7 @@ def tool_header(text: str, parts: TextParts) -> str:
         return text
     for m in found:
         _value(parts, m.group(1), m.group(2))
+    _site_off(parts)
     # the lines go; the headline above them stays for the title picker
     return _N3K_RE.sub("", top) + text[1000:]
 

@@ -192,7 +192,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     headline = art.get("headline") if isinstance(art.get("headline"), str) else None
     publisher = _names(art.get("publisher"))
     parts.site_name = meta.get("og:site_name") or (publisher[0] if publisher else None)
-    for cand in (headline, og_title, h1s[0] if len(h1s) == 1 else None):
+    for cand in (headline, og_title, _microdata_headline(html, root),
+                 h1s[0] if len(h1s) == 1 else None):
         if cand and cand.strip():
             parts.title = _strip_site(cand.strip(), parts.site_name)
             break
@@ -245,6 +246,19 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     for k, para in enumerate(parts.paragraphs[:3]):  # (under a pitch or a caption)
         parts.paragraphs[k] = drop_outlet_credit(para, parts.site_name)
     return parts
+
+
+def _microdata_headline(html: str, root: Any) -> str | None:
+    """schema.org microdata's headline (``itemprop="headline"``): on pages without JSON-LD it
+    marks the story's own heading, where a lone <h1> may be the section's ("Vijesti iz
+    Splita" over an <h2 itemprop="headline">)."""
+    if 'itemprop="headline"' not in html:
+        return None
+    el = root.find('.//*[@itemprop="headline"]')
+    if el is None:
+        return None
+    text = el.get("content") if el.tag == "meta" else el.text_content()
+    return " ".join(text.split()) if text else None
 
 
 def _in_word(c: str) -> bool:

@@ -1,8 +1,9 @@
 """Page dates in languages dateutil cannot read: month names of Nordic, Finnish, Baltic-adjacent,
-Slavic, Hungarian, Romanian, Turkish, Indonesian, Hindi, Greek and Hebrew pages ("12. marts 2025",
-"14. května 2025", "17 aprilie 2025", "14 Ocak 2025", "2025. március 14.", "14 मार्च 2025",
-"14 Μαρτίου 2025"), and day-first dotted numbers ("14. 5. 2025", "14.01.2025 - Güncelleme :
-14.01.2025", "14.03.25, 10:21") that dateutil stumbles over."""
+Slavic, Hungarian, Romanian, Turkish, Indonesian, Hindi, Greek, Hebrew, Swahili, Georgian and
+Kazakh pages ("12. marts 2025", "14. května 2025", "17 aprilie 2025", "14 Ocak 2025", "2025.
+március 14.", "14 मार्च 2025", "14 Μαρτίου 2025", "Machi 12, 2025"), and day-first dotted
+numbers ("14. 5. 2025", "14.01.2025 - Güncelleme : 14.01.2025", "14.03.25, 10:21") that
+dateutil stumbles over."""
 
 from __future__ import annotations
 
@@ -48,13 +49,23 @@ _MORE_NAMES = (
     "জুন جون ekaina ekainaren", "জুলাই جولائی uztaila uztailaren", "আগস্ট اگست abuztua abuztuaren",
     "সেপ্টেম্বর ستمبر iraila irailaren", "অক্টোবর اکتوبر urria urriaren",
     "নভেম্বর نومبر azaroa azaroaren", "ডিসেম্বর دسمبر abendua abenduaren")
+# Swahili, Georgian (nominative and dative, "14 ოქტომბერს"), Kazakh and Croatian nominatives
+# ("13 Ožujak 2025"; its "listopad" is the Czech and Polish November above)
+_MORE_NAMES_2 = (
+    "januari იანვარი იანვარს қаңтар siječanj", "februari თებერვალი თებერვალს ақпан veljača",
+    "machi მარტი მარტს наурыз ožujak", "aprili აპრილი აპრილს сәуір travanj",
+    "mei მაისი მაისს мамыр svibanj", "juni ივნისი ივნისს маусым lipanj",
+    "julai ივლისი ივლისს шілде srpanj", "agosti აგვისტო აგვისტოს тамыз kolovoz",
+    "septemba სექტემბერი სექტემბერს қыркүйек rujan",
+    "oktoba ოქტომბერი ოქტომბერს қазан", "novemba ნოემბერი ნოემბერს қараша studeni",
+    "desemba დეკემბერი დეკემბერს желтоқсан prosinac")
 # Hebrew, alone and with its "in" prefix ("12 במרץ 2025")
 _HEBREW = ("ינואר", "פברואר", "מרץ מרס", "אפריל", "מאי", "יוני", "יולי", "אוגוסט", "ספטמבר",
            "אוקטובר", "נובמבר", "דצמבר")
 _ALL_NAMES = [" ".join((a, b, b.replace("\u09df", "\u09af\u09bc"),
-                        b.replace("\u09af\u09bc", "\u09df"), *(p + w for w in h.split()
-                                                                for p in ("", "ב"))))
-              for a, b, h in zip(_NAMES, _MORE_NAMES, _HEBREW, strict=True)]
+                        b.replace("\u09af\u09bc", "\u09df"), c, *(p + w for w in h.split()
+                                                                   for p in ("", "ב"))))
+              for a, b, c, h in zip(_NAMES, _MORE_NAMES, _MORE_NAMES_2, _HEBREW, strict=True)]
 # Decimal digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, ..., Thai,
 # Myanmar, Khmer, full-width), as ASCII: the patterns here and dateutil read those only
 ASCII_DIGITS = {zero + k: 48 + k for zero in (
@@ -66,6 +77,9 @@ _WORD = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
 _TIME = r"(?:\D{0,12}?(?<!\d)(\d{1,2})[:.](\d{2})(?!\d))?"
 # day month year: "12. marts 2025", "17 aprilie 2025", "14 Ocak 2025 Salı 09:41"
 _DMY_RE = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s*({_WORD})\.?,?\s+((?:19|20)\d\d)(?!\d){_TIME}",
+                     re.IGNORECASE)
+# month day, year (Swahili): "Machi 12, 2025"
+_MDY_RE = re.compile(rf"(?<!\w)({_WORD})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)(?!\d){_TIME}",
                      re.IGNORECASE)
 # year month day (Hungarian): "2025. március 14., 10:15"
 # ... and Basque, the year with its suffix: "2025eko martxoaren 14a"
@@ -99,6 +113,10 @@ def named_date(s: str) -> datetime | None:
     m = _YMD_RE.search(s)
     if m:
         return _make(m.group(1), _MONTH_OF[m.group(2).lower()], m.group(3), m.group(4),
+                     m.group(5))
+    m = _MDY_RE.search(s)
+    if m:
+        return _make(m.group(3), _MONTH_OF[m.group(1).lower()], m.group(2), m.group(4),
                      m.group(5))
     if _SPACED_RE.search(s):
         return dotted_date(s)

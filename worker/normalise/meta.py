@@ -155,7 +155,7 @@ _CITY = rf"[{_UP}][{_UP}.'’ -]{{1,38}}?"
 _PR_DATE = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+[A-Z][a-z]{2,8}\.?\s+\d{4})"
 # "(Reuters)", "/PRNewswire/", or a press release's "(April 9, 2024)"
 _AGENCY = rf"(?:\((?:[A-Za-z{_UP}][\w.&/ -]{{0,30}}|{_PR_DATE})\)|/\s?[A-Z][\w .-]{{1,30}}/)"
-_WHEN = (r"(?:,\s*(?:[A-Z][a-zé]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?[A-Za-zéû]{3,9}\.?)"
+_WHEN = (r"(?:,\s*(?:[A-Z][a-zé]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,10}\.?)"
          r"(?:,?\s+\d{4})?)?")
 _REGION = r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"  # ", Ill." / ", British Columbia"
 _DATELINE_RES = (
@@ -193,12 +193,15 @@ _CYR_DATELINE_RE = re.compile(
     r"^([А-ЯЁІЇЄҐ][А-ЯЁІЇЄҐ'’ -]{1,30}),\s*\d{1,2}\s+[а-яёіїєґ]{3,10}"
     r"(?:\.?\s*/[^/\n]{2,20}/\.?|\s+[-—–]\s+[^.\n]{2,20}\.)\s*")
 _INDIC_DATELINE_RE = re.compile(  # (Bengali wires add the year: "ঢাকা, ১৪ মার্চ, ২০২৫ (বাসস) :")
-    r"^([\u0900-\u0dff]+(?: [\u0900-\u0dff]+){0,2}),\s*\d{1,2}\s+[\u0900-\u0dff]+,?(?:\s*\d{4})?"
-    r"\s*[(（][^()]{2,20}[)）]\s*[-—–:]?\s*")
+    r"^([\u0900-\u0dff]+(?: [\u0900-\u0dff]+){0,2}),\s*(?:\d{1,2}\s+[\u0900-\u0dff]+,?"
+    r"(?:\s*\d{4})?\s*[(（][^()]{2,20}[)）]\s*[-—–:]?|ता\.\s*[\d०-९]{1,2}\s*[:：-])\s*")
+# (and Marathi papers' "पुणे, ता. ५ :", the day of the month only)
 # A place in capitals and a dash in Cyrillic or Greek ("ЗРЕЊАНИН – ", "ΑΘΗΝΑ — "), as the
 # Latin-script "WASHINGTON — "
 _CAPS = "А-ЯЁЂЈЉЊЋЏЄІЇҐΑ-ΩΆΈΉΊΌΎΏ"
-_CAPS_DATELINE_RE = re.compile(rf"^([{_CAPS}][{_CAPS}'’. -]{{1,30}}?)\s*(?:[—–]+|--|-(?=\s))\s+")
+_CAPS_DATELINE_RE = re.compile(  # (and an agency after a stop: "АЛМАТЫ. KAZINFORM — ")
+    rf"^([{_CAPS}][{_CAPS}'’. -]{{1,30}}?)(?:\.\s+[A-Z{_CAPS}][\w-]{{1,20}})?"
+    r"\s*(?:[—–]+|--|-(?=\s))\s+")
 # An Arabic-script place and the reporter's or agency's credit in brackets, no dash (Urdu
 # papers: "کراچی (اسٹاف رپورٹر) ...", "لاہور (نمائندہ خصوصی) ...")
 _AR_CREDIT_DATELINE_RE = re.compile(

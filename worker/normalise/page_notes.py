@@ -44,6 +44,9 @@ TRAILER_RE = re.compile(
     r"[^\W\d_][^.!?:]{2,40}$|^/[^\W\d_][\w .-]{1,25}/\W*$|^제보는 (?:카카오톡|이메일)|^<?저작권자|"
     # Taiwanese papers' "continue reading" marker and app promotion (no sentence of a story)
     r"^請?繼續(?:往下)?閱讀\W*$|^[^。]{0,60}(?:下載|下载)\s?APP[^。]*$|"
+    # Chinese portals' "original title" note, "open the app for the pictures", "(end)"; an
+    # Indian portal's English "Web Title:" line
+    r"^[（(]原标题[：:]|^打开.{1,12}查看(?:精彩)?图片|^[（(]完[）)]$|^web title\s*:|"
     # an Arabic wire editor's initials ("م ع / س ح")
     r"^[\u0621-\u064a](?:[ .]?[\u0621-\u064a])?(?:\s*/\s*[\u0621-\u064a](?:[ .]?[\u0621-\u064a])?)"
     r"{1,3}\W*$",
