@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from worker.events.models import Source
 from worker.normalise.article import normalise
+from worker.normalise.cues import credit_cue, strong_match
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.meta import split_dateline
 from worker.normalise.page_notes import is_pitch
@@ -62,3 +63,13 @@ def test_pictographs_and_a_site_name_leave_a_tool_header_title() -> None:
     post = ("🚇⚡️ Yerevan metro to get 12 new cars\n\n"
             + "\n\n".join(f"{STORY}Paragraph {k}." for k in range(4))).encode()
     assert normalise(post, source=SRC, kind="text").title == "Yerevan metro to get 12 new cars"
+
+
+def test_photo_credits_and_read_also_labels_of_more_languages() -> None:
+    for credit in ("Skemmtiferðaskip við bryggju. Ljósmynd/Hafnarfjarðarhöfn",
+                   "ფოტო: სოფლის მეურნეობის სამინისტროს პრესსამსახური", "Larawan: MMDA"):
+        assert credit_cue(credit), credit
+    assert not credit_cue("The ferry stops at Guadalupe station every hour")
+    for label in ("Tengdar fréttir", "Sjá einnig: Ný brú opnuð", "हेही वाचा : दगडूशेठ गणपती"):
+        assert strong_match(label, len(label.split())), label
+    assert not strong_match("Tengdar voru saman tvær brýr yfir ána í gær", 9)

@@ -21,7 +21,7 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              # (Hindi: "पढ़ें" ends in vowel signs, no \b after them: stop at the consonant)
              r"xem thêm|tin liên quan|διαβάστε (?:επίσης|ακόμη|ακόμα)|"
              r"קראו (?:עוד|גם)|עוד (?:באתר|בנושא)|"
-             r"관련\s?기사|(?:यह|ये) भी प(?:ढ|\u095d)|हेही वाचा|tengdar fréttir|sjá einnig|"
+             r"관련\s?기사|(?:यह|ये) भी प(?:ढ|\u095d)|हेही वाच|tengdar fréttir|sjá einnig|"
              # Serbian/Macedonian Cyrillic, Urdu, Arabic, Persian, Bengali (ড় written either
              # way), Tagalog, Swahili, Galician, Basque, Catalan, Latvian (Arabic with or without
              # the tanween of "أيضًا")
