@@ -3,6 +3,7 @@ look-alike alone (tests/fixtures/articles/README.md lists the batch and its scor
 
 from __future__ import annotations
 
+from tests.support.articles import STORY, story_html
 from worker.events.models import Source
 from worker.normalise.article import normalise
 from worker.normalise.cues import SHORT_CUE_RE, strong_match
@@ -13,12 +14,6 @@ from worker.normalise.meta import split_dateline
 from worker.normalise.page_notes import is_pitch, platform_pitch
 
 SRC = Source(kind="file", location="/t/page")
-STORY = ("The council approved the plan on Tuesday after a long debate about the costs of "
-         "the project and the needs of the residents who live near the river. ")
-
-
-def _paras(n: int = 4) -> str:
-    return "".join(f"<p>{STORY}Paragraph {k} adds more detail for readers.</p>" for k in range(n))
 
 
 def test_a_drop_cap_goes_back_into_its_word() -> None:
@@ -32,7 +27,7 @@ def test_a_drop_cap_goes_back_into_its_word() -> None:
     assert [len(p) for p in root.iter("p")][1:] == [1, 1]  # a bold word, a second letter
     page = (f'<html><head><title>T</title></head><body><article><h1>Flood plan</h1><p>'
             f'<span class="dropcap" aria-hidden="true">T</span>he council met. {STORY}</p>'
-            f"{_paras()}</article></body></html>")
+            f"{story_html()}</article></body></html>")
     assert normalise(page.encode(), source=SRC, kind="html").body[0].startswith("The council")
 
 
@@ -92,7 +87,7 @@ def test_a_bare_date_time_element_gives_the_page_s_day() -> None:
     page = ('<html><head><meta property="article:published_time" content="2025-03-11T22:30:00Z">'
             "</head><body><article><h1>The vanishing ground of the Dead Sea shore</h1>"
             '<div class="meta"><time datetime="2025-03-12">12 March 2025</time></div>'
-            f"{_paras()}</article></body></html>")
+            f"{story_html()}</article></body></html>")
     art = normalise(page.encode(), source=SRC, kind="html")
     assert art.published_at is not None and art.published_at.date().isoformat() == "2025-03-12"
     # the same instant when the page shows the UTC day
@@ -110,7 +105,7 @@ def test_a_tool_header_title_loses_the_site_name_it_repeats() -> None:
 
 
 def test_an_address_alone_on_a_line_is_no_story_text() -> None:
-    page = (f"<html><body><article><h1>Busan port opens a new terminal</h1>{_paras()}"
+    page = (f"<html><body><article><h1>Busan port opens a new terminal</h1>{story_html()}"
             "<p>jieun@hanbitnews.example</p></article></body></html>")
     body = normalise(page.encode(), source=SRC, kind="html").body
     assert "jieun@hanbitnews.example" not in body and len(body) == 4
@@ -122,13 +117,13 @@ def test_a_funding_credit_a_site_catch_line_and_an_arabic_sign_off_close_no_stor
     catch = ("Get Current Updates on India News, Mumbai News, Business News along with Latest "
              "News and Top Headlines from India and around the world.")
     for last in (funded, catch, "م ع / س ح"):
-        page = (f"<html><body><article><h1>Bridge repairs to start in spring</h1>{_paras()}"
+        page = (f"<html><body><article><h1>Bridge repairs to start in spring</h1>{story_html()}"
                 f"<p>{last}</p></article></body></html>")
         assert normalise(page.encode(), source=SRC, kind="html").body[-1] != last, last
     assert is_pitch("م ع / س ح", 4)
     # a story's own last paragraph about funding stays
     own = ("This project was funded by the regional council, which approved a grant of two "
            "million euros for the work on the river banks last year.")
-    page = (f"<html><body><article><h1>Bridge repairs to start in spring</h1>{_paras()}"
+    page = (f"<html><body><article><h1>Bridge repairs to start in spring</h1>{story_html()}"
             f"<p>{own}</p></article></body></html>")
     assert normalise(page.encode(), source=SRC, kind="html").body[-1] == own

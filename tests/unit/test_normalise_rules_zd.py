@@ -3,6 +3,7 @@ look-alike alone (tests/fixtures/articles/README.md lists the batch and its scor
 
 from __future__ import annotations
 
+from tests.support.articles import STORY, story_html
 from worker.events.models import Source
 from worker.normalise.article import normalise
 from worker.normalise.cues import credit_cue, strong_match
@@ -11,12 +12,6 @@ from worker.normalise.meta import split_dateline
 from worker.normalise.page_notes import is_pitch
 
 SRC = Source(kind="file", location="/t/page")
-STORY = ("The council approved the plan on Tuesday after a long debate about the costs of "
-         "the project and the needs of the residents who live near the river. ")
-
-
-def _paras(n: int = 4) -> str:
-    return "".join(f"<p>{STORY}Paragraph {k} adds more detail for readers.</p>" for k in range(n))
 
 
 def test_month_names_of_more_languages() -> None:
@@ -49,7 +44,7 @@ def test_chinese_portal_notes_and_a_web_title_line() -> None:
 def test_microdata_headline_over_a_section_h1() -> None:
     page = ('<html><head><title>Split limits cruise ships - Dalmatinski glas</title></head>'
             "<body><h1>News from Split</h1><article><h2 itemprop=\"headline\">Split limits "
-            f"cruise ships to two a day</h2>{_paras()}</article></body></html>")
+            f"cruise ships to two a day</h2>{story_html()}</article></body></html>")
     assert normalise(page.encode(), source=SRC, kind="html").title \
         == "Split limits cruise ships to two a day"
 

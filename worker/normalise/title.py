@@ -19,6 +19,7 @@ from worker.normalise.cues import (
     URL_RE,
     WORD_RE,
 )
+from worker.normalise.dates import DATE_LABELS
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textparts import Line, TextParts
 
@@ -180,12 +181,10 @@ def _weak_for(ln: Line, tab: str) -> bool:
 
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b|(?:19|20)\d\d(?=[年년])")
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
-# a date line's label, in the languages of the dev set ("Publié le ..., modifié le ...")
+# a date line's label anywhere in it ("Publié le ..., modifié le ...")
 _NOT_TITLE_RE = re.compile(
-    r"\b(?:ago|updated|published|posted|publié|modifié|mis à jour|veröffentlicht|aktualisiert|"
-    r"publicado|actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|"
-    r"opublikowano|zaktualizowano|publicerad|uppdaterad|julkaistu|päivitetty|publikováno|"
-    r"aktualizováno|опубликовано|обновлено|опубліковано|оновлено)\b", re.IGNORECASE)
+    rf"\b(?:ago|{DATE_LABELS}|modifié|julkaistu|päivitetty|publikováno|aktualizováno|"
+    r"опубликовано|обновлено|опубліковано|оновлено)\b", re.IGNORECASE)
 # a photo's rights line closing a caption ("... Cinquecento - RIPRODUZIONE RISERVATA")
 _RIGHTS_TAIL_RE = re.compile(r"(?:riproduzione riservata|all rights reserved|tous droits "
                              r"réservés|todos los derechos reservados|alle rechte "
