@@ -136,7 +136,9 @@ def clean_authors(raw: list[str]) -> tuple[str, ...]:
     out: dict[str, str] = {}
     for value in raw:
         value = " ".join(unescape_residual(value).split())
-        m = re.fullmatch(r"\S+@\S+\s*\((.+)\)", value)  # RSS 2.0: "mail@x.com (Name)"
+        # RSS 2.0: "mail@x.com (Name)" (feedparser adds the address again to an Atom name
+        # written so: "mail@x.com (Name) (mail@x.com)")
+        m = re.fullmatch(r"\S+@\S+\s*\(([^()]+)\)(?:\s*\(\S+@\S+\))?", value)
         value = m.group(1) if m else _EMAIL_RE.sub("", value).strip(" ()<>,")
         value = _HANDLE_RE.sub("", untex(value))  # forum handles: "/u/name" is the user
         head, bar, tail = value.partition(" | ")  # "Marta Ruiz | Laredo": her beat or town

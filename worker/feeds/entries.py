@@ -346,7 +346,9 @@ def clean_title(title: str, source: str | None = None, site: str | None = None) 
     if title[:1] == "[" or "+" in title[:14]:  # "[Photo] ...", "Hanse+ | ...": no headline words
         title = _TITLE_TAG_RE.sub("", title, count=1) or title
     src, site = " ".join((source or "").split()), " ".join((site or "").split()).casefold()
-    for sep in _SEPS:
+    for sep in _SEPS:  # (a source with the separator in it: "... - Haber Merkezi - İzmir")
+        if len(src) >= 2 and title.endswith(sep + src) and len(title) > len(src) + 12:
+            return title[:-len(sep + src)].rstrip()
         head, _, tail = title.rpartition(sep)
         # (the aggregator's own <source> may be short: "g1"; a guess from the site not)
         if len(head.split()) >= 2 and len(tail) >= 2 and (tail == src or (

@@ -62,15 +62,20 @@ _PAID_TAG_RE = re.compile(
     r"contenuto sponsorizzato|conte[úu]do patrocinado|gesponserte[rn]? (?:inhalt|beitrag)|"
     r"pubbliredazionale|publiredazionale|informazione pubblicitaria|messaggio promozionale|"
     r"партнерськ(?:ий|і) матеріал(?:и)?|партнерск(?:ий|ие) материал(?:ы)?|новини партнерів|"
-    r"новости партнеров|на правах реклам[иы]|artykuł sponsorowany|materiał partnera)\s*$",
+    r"новости партнеров|на правах реклам[иы]|artykuł sponsorowany|materiał partnera|"
+    r"sponsored|patrocinad[oa]|sponsoris[ée]e?|sponsorizzat[oa]|gesponsert)\s*$",
     re.IGNORECASE)
+# ... or a title that says it: "Publi-rédactionnel : ...", "Advertorial: ..."
+_PAID_TITLE_RE = re.compile(r"^\s*(?:publi-?r[ée]dactionnel|publireportage|advertorial|"
+                            r"sponsored content|contenido patrocinado|conte[úu]do patrocinado|"
+                            r"contenu sponsoris[ée]|publirreportaje)\s*[:：|–—-]", re.IGNORECASE)
 
 
 def is_sponsored(title: str, tags: list[str], url: str | None, site_url: str | None) -> bool:
     """An injected ad: a title that is only an ad marker; an ad marker opening the title, and
     an ad category or an off-site link; or a category that only ads are filed under
     ("Sponsored content")."""
-    if len(title) <= 40 and _AD_ONLY_TITLE_RE.match(title):
+    if (len(title) <= 40 and _AD_ONLY_TITLE_RE.match(title)) or _PAID_TITLE_RE.match(title):
         return True
     if not _AD_TITLE_RE.match(title):
         return bool(tags) and any(_PAID_TAG_RE.match(t) for t in tags)
@@ -108,7 +113,8 @@ _ERID_RE = re.compile(r"\berid\s*[:=]\s*[0-9A-Za-z]{8,}")
 
 # A test post published by mistake ("Test", "테스트": "this is a test")
 _TEST_TITLE_RE = re.compile(r"^\W*(?:test(?:ing)?(?: post)?|teste|prueba|probe|testi|테스트|テスト|"
-                            r"测试|測試)\W*$", re.IGNORECASE)
+                            r"测试|測試)(?:\W+(?:please )?(?:ignore(?: this)?|do not publish|"
+                            r"não publicar|no publicar|ignorar))?\W*$", re.IGNORECASE)
 
 
 def not_an_article(url: str | None, body: list[str], title: str) -> str | None:
@@ -117,7 +123,9 @@ def not_an_article(url: str | None, body: list[str], title: str) -> str | None:
     post."""
     if body and body[0][:1] == "[" and body[0].strip().casefold() in _REMOVED:
         return "removed post"
-    if len(title) <= 12 and _TEST_TITLE_RE.match(title) and sum(map(len, body)) < 200:
+    # (an untitled one is named by its text: "teste")
+    named = title or (body[0] if len(body) == 1 else "")
+    if len(named) <= 30 and _TEST_TITLE_RE.match(named) and sum(map(len, body)) < 200:
         return "test post"
     # Russian law marks every ad with "Реклама" and its registry token ("erid: 2Vtz...")
     if body and "erid" in body[-1] and _ERID_RE.search(body[-1]):

@@ -74,7 +74,8 @@ _NAME = r"[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,3}"
 _CREDIT_LINE_RE = re.compile(rf"^\(?(?:(?:photo|foto|image|picture|credit)s?:? )?{_NAME}"
                              rf"\s*/\s*[\w .&'’-]{{2,40}}\)?$", re.I)
 _CAPTION_CREDIT_RE = re.compile(rf"\s\|\s*{_NAME}$|[.!?]\s+\(?(?:photo|picture|image|"
-                                rf"foto|bild|imagem|imagen)s?(?: credit)?:\s*{_NAME}\)?$", re.I)
+                                rf"foto|bild|imagem|imagen)s?(?: credit)?(?::\s*{_NAME}|\s+"
+                                rf"{_NAME}\s?/\s?{_NAME})\)?$", re.I)  # ("Photo ÉDR/Marc Fabre")
 # Prefixes on the first paragraph: an index's announcement line (arXiv), a Korean paper's
 # bracketed byline or agency dateline ("[한빛일보 김민서 기자]", "(서울=연합뉴스) 이도윤 기자 ="),
 # a rerun's note ("This episode originally aired on May 1.").
