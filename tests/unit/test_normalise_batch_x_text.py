@@ -46,7 +46,7 @@ def test_suspended_hyphen_keeps_its_space() -> None:
 
 
 def test_a_wrap_width_stands_beside_long_markdown_link_lines() -> None:
-    from worker.normalise.lines import wrap_width
+    from worker.normalise.wrap import wrap_width
 
     prose = ("Auf die Leipziger Haushalte kommen höhere Kosten für die Müllabfuhr zu. Der "
              "Stadtrat hat am Montagabend mit großer Mehrheit eine neue Satzung beschlossen, "

@@ -409,9 +409,33 @@ def test_twenty_second_blind_set_floors() -> None:
     # an agency after a stop and Marathi's "ता.", microdata headlines, Chinese portal notes;
     # README has the list): F1 0.956 (text 0.957, HTML 0.955), title 0.67, dateline 0.88,
     # date 0.67.
+    # The next session's fixes for what it left: F1 0.969, title 0.79, dateline 0.92.
     s = summary()
     assert s["zd"]["n"] >= 24
-    assert s["zd"]["f1"] >= 0.94
-    assert s["zd"]["title_exact"] >= 0.62
-    assert s["zd"]["dateline_exact"] >= 0.83
+    assert s["zd"]["f1"] >= 0.96
+    assert s["zd"]["title_exact"] >= 0.75
+    assert s["zd"]["dateline_exact"] >= 0.875
     assert s["zd"]["date_exact"] >= 0.62
+
+
+def test_twenty_third_blind_set_floors() -> None:
+    # ze01..ze24 (24 documents in 19 languages: 12 text dumps - lynx wire copy, Chrome
+    # select-all tabloid, w3m dpa copy, html2text, Jina Reader, Safari Reader View,
+    # newspaper4k, Japanese select-all, links boxes, an Azerbaijani agency, a Nepali elinks
+    # dump, pdftotext of a print view - and 12 HTML pages: WordPress Gutenberg, Next.js text
+    # blocks, TYPO3, a paywall teaser, Arc XP, a textual Italian date, ruby furigana, a
+    # Korean portal, <br><br> paragraphs, Drupal with a <br> in the <h1>, a live blog, AMP),
+    # written blind. Before any change (datelines relabelled to the printed case, the dev
+    # set's convention, and a Japanese title to its U+3000): F1 0.959 (text 0.946, HTML
+    # 0.972), title 0.88, dateline 0.88 (text 0.75, HTML 1.00), date 0.92. After general
+    # fixes (ASCII boxes out of the wrap width, wrapping by code points, dated related lists
+    # over a subhead, a lone markdown h1 over a bold standfirst, quoted subheads, consent
+    # small print, app and follow pitches, full-width breadcrumbs, Baltic, Azerbaijani and
+    # Nepali datelines, Drupal's lead field, site rights lines, Korean spaced dates; README
+    # has the list): F1 0.998, title 1.00, dateline 1.00, date 0.96.
+    s = summary()
+    assert s["ze"]["n"] >= 24
+    assert s["ze"]["f1"] >= 0.99
+    assert s["ze"]["title_exact"] >= 0.95
+    assert s["ze"]["dateline_exact"] >= 0.95
+    assert s["ze"]["date_exact"] >= 0.95

@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import load_tool
 from worker.events.models import Source
 from worker.normalise.article import normalise_html, normalise_text
-from worker.normalise.lines import wrap_width
+from worker.normalise.wrap import wrap_width
 
 pytestmark = pytest.mark.timeout(120, method="thread")
 

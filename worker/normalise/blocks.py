@@ -235,12 +235,14 @@ def inline_boxes(lines: list[Line]) -> None:
         j = i + 1
         # the linked headline may read as prose ("Lyon : la rue ... piétonne ?"): no stop
         # (up to four lines: two linked headlines with a "Plus" / "Video" label between)
-        while j < n and j - i <= 5 and (not lines[j].prose or (
+        # (or two dated headlines, each over its date, and the next section's subhead)
+        while j < n and j - i <= 7 and (not lines[j].prose or (
                 j == i + 1 and not lines[j].text.endswith(".") and lines[j + 1 :][:1]
                 and lines[j + 1].prose)) and not lines[j].boundary and lines[j].words <= 16:
             j += 1
         # paragraphs end their sentences; teaser deks often do not
-        if j >= n or not lines[j].prose or not lines[j].sentence or j - i > 5 \
+        if j >= n or not lines[j].prose or not lines[j].sentence or j - i > 5 + 2 * (
+                sum(_dated(x) for x in lines[i + 1:j]) >= 2) \
                 or (j - i > 3 and lines[j].words < 20):
             continue
         k = j + 1  # a second paragraph, with only ad labels or credits between

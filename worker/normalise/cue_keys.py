@@ -18,6 +18,7 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              r"(?:prze)?czytaj (?:też|także|również)|zobacz (?:też|także|również)|"
              r"читайте (?:також|также|тоже)|"
              r"preberite še|pročitajte (?:i|još)|прочетете още|loe ka|skaitykite taip pat|"
+             r"taip pat skaitykite|həmçinin (?:oxuyun|bax)|यो पनि (?:पढ्नुहोस|हेर्नुहोस)|"
              # (Hindi: "पढ़ें" ends in vowel signs, no \b after them: stop at the consonant)
              r"xem thêm|tin liên quan|διαβάστε (?:επίσης|ακόμη|ακόμα)|"
              r"קראו (?:עוד|גם)|עוד (?:באתר|בנושא)|"
@@ -49,7 +50,8 @@ READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi i̇lgin
                   "berita čtěte "
                   "přečtěte "
                   "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj zobacz "
-                  "przeczytaj читайте preberite pročitajte прочетете loe skaitykite "
+                  "przeczytaj читайте preberite pročitajte прочетете loe skaitykite həmçinin "
+                  "पढ्नुहोस् हेर्नुहोस् "
                   "xem tin διαβάστε קראו באתר בנושא 관련기사 관련 पढ़ें \u095dें पढ़िए हेही tengdar sjá "
                   "прочитајте پڑھیں اقرأ بخوانید পড\u09bcুন প\u09dcুন basahin soma tamén "
                   "irakurri llegiu llegeix lasiet zaidi อ่านข่าวที่เกี่ยวข้อง อ่านเพิ่มเติม "
@@ -66,7 +68,7 @@ MORE_STRONG_WORDS = (
     "jog drepturile cipta права autor author autore auteur continue subscriber weiter gefällt "
     "weiterlesen artikel suite abonné leyendo suscriptor leggere abbonato verder abonnee vidare "
     "prenumerant abonnent videre tilaaja boîte postfach posteingang bandeja correo casella "
-    "email inbox mailbox")
+    "email inbox mailbox teisės tiesības õigused prava")
 
 
 STRONG_KEYS = _keyset(
@@ -103,7 +105,7 @@ WEAK_KEYS = _keyset(
     "next previous prev close open register top latest video audio gallery photo photos "
     "more section sections news opinion sport business weather contact about loading toggle "
     "navigation accessibility edition account profile bookmark partager teilen compartir "
-    "condividi compartilhar udostępnij paylaş")
+    "condividi compartilhar udostępnij paylaş सेयर शेयर फेसबुक ट्विटर")
 BOUNDARY_KEYS = _keyset(
     "comment comments response responses replies leave join related more recommended you "
     "most trending read what further about latest top popular copyright meistgelesen "
@@ -116,4 +118,4 @@ COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag perma
 CREDIT_KEYS = _keyset(
     "photo photos image images picture pic foto photograph illustration graphic credit bild "
     "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua kuva kép "
-    "fotó zdjęcie snímek resim görsel gambar фото picha ภาพ ფოტო larawan ljósmynd")
+    "fotó zdjęcie snímek resim görsel gambar фото picha ภาพ ფოტო larawan ljósmynd तस्बिर तस्वीर")

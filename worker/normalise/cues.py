@@ -32,7 +32,7 @@ def full_stop(text: str) -> bool:
 
 
 URL_RE = re.compile(r"https?://|www\.\w|\w\.(?:com|org|net|co\.uk|io)\b/?|\S@\w+\.\w")
-SEP_RE = re.compile(r"(?:^|\s)[|›»•·>/◦▸►→«‹](?:\s|$)")
+SEP_RE = re.compile(r"(?:^|\s)[|›»•·>/◦▸►→«‹＞](?:\s|$)")
 IMAGE_RE = re.compile(r"^[^\s/]?.{0,200}\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?|heic)$",
                        re.IGNORECASE)
 # Photo credits: "(Photo: Reuters)", "PHOTO: AFP", "Photograph: X/Getty Images", "(AP Photo/X)"
@@ -41,7 +41,7 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp",
 CREDIT_RE = re.compile(
     r"[(\[]?\b(?:(?:photo|image|picture|pic|foto|photograph|illustration|graphic|credit|"
     r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото|ภาพ|ფოტო|larawan|picha|"
-    r"ljósmynd)s?"
+    r"ljósmynd|तस्बिर|तस्वीर)s?"
     r"(?:\s+(?:credit|by|mula sa))?"
     r"\s*[:/]|\w+ photo/|photo by\b|picha na\b)\s*(?:\(c\)|©)?\s*"
     r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"
@@ -125,9 +125,8 @@ STRONG_RE = re.compile(
     re.IGNORECASE,
 )
 
-# More furniture phrases, in a second alternation (STRONG_RE's cost grows with every phrase
-# and it runs on every short line with a key word): tried only on a line that holds one of
-# cue_keys.MORE_STRONG_KEYS. Paywall prompts and copyright notices in more languages.
+# More furniture phrases (paywall prompts, copyright notices in more languages), apart from
+# STRONG_RE (whose cost grows with every phrase): tried on lines with a MORE_STRONG_KEYS word.
 MORE_STRONG_RE = re.compile(
     # paywall boxes: "continue reading with ...", "already a subscriber?" in more languages
     r"\bto continue reading\b|\bcontinue reading with\b|\balready a subscriber\b|"
@@ -144,8 +143,9 @@ MORE_STRONG_RE = re.compile(
     r"alle rettigheter reservert|alla rättigheter förbehållna|všechna práva vyhrazena|"
     r"všetky práva vyhradené|wszelkie prawa zastrzeżone|minden jog fenntartva|"
     r"toate drepturile rezervate|drepturile de proprietate intelectual|hak cipta dilindungi|"
-    r"все права защищены|усі права захищені|"
-    # a wire's staff trailer: "AGENCY (AS - autor: Jane Doe, editor: John Roe)"
+    r"все права защищены|усі права захищені|visos teisės saugomos|visas tiesības "
+    r"aizsargātas|kõik õigused kaitstud|sva prava (?:pridržana|zadržana)|"  # (and a wire's
+    # staff trailer: "AGENCY (AS - autor: Jane Doe, editor: John Roe)")
     r"\((?:[A-Z]{1,4}\s*-\s*)?(?:autor|author|autore|auteur)\s*:\s*[^()]{2,80}\beditor\b",
     re.IGNORECASE,
 )
@@ -283,7 +283,7 @@ WEAK_RE = re.compile(
     r"copy link|next|previous|prev|close|open|register|top|latest|video|audio|gallery|"
     r"photos?|more(?! than)|sections?|news|opinion|sport|business|weather|contact|about us|"
     r"loading|toggle|navigation|accessibility|edition|account|profile|bookmark|partager|teilen|"
-    r"compartir|condividi|compartilhar|udostępnij|paylaş)\b",
+    r"compartir|condividi|compartilhar|udostępnij|paylaş|सेयर|शेयर|फेसबुक|ट्विटर)\b",
     re.IGNORECASE,
 )
 # Lines that end the article when they stand alone: comment/related/footer headers.
@@ -355,12 +355,10 @@ BIO_RE = re.compile(
     r"(?:é|és|je|jest|er|är|ir|on|ni|ay)\s+(?:\w+\s+){0,2}(?:novinar|novinář|dopisni[kc]|uredni[kc]|"
     r"redaktor|dziennikar|toimittaja|žurnalist|žurnālist|ajakirjanik|mwandishi|kazetari|"
     r"xornalista|mamamahayag|journalist|jornalista|periodista|reporter|korrespondent)\w*\b)|"
-    r"^(?:[A-Z][\w'’.-]+\s+){2,3}(?:covers|reports on)\s[^.]{3,80}\bfor (?:the )?[A-Z]")
-# Cookie consent paragraphs are long, so they get their own cue without the length cap.
-CONSENT_RE = re.compile(
-    r"\bcookies?\b.{0,400}\b(?:consent|accept|agree|partners|withdraw|preferences|"
-    r"einverstanden|zustimm|einwilligung|acept|consiente|accepte[zr]?|consentement)",
-    re.IGNORECASE)
+    r"^(?:[A-Z][\w'’.-]+\s+){2,3}(?:covers|reports on)\s[^.]{3,80}\bfor (?:the )?[A-Z]|"
+    # ... or the name, a dash and the trade: "Federica Landi – Giornalista, si occupa di ..."
+    r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+\s+){2,3}[–—]\s+(?i:giornalista|journaliste?|periodista|"
+    r"jornalista|reporter|redakteurin?|dziennikar\w*|novinar\w*)\b")
 BULLET_RE = re.compile(r"^(?:[-*•–]|\d{1,2}[.)])\s")
 # The head ends in \S so a long blank run is tried once, not from each of its characters.
 TITLE_SUFFIX_RE = re.compile(r"^(.{14,}?\S)\s+[|–—-]\s+([^|–—-]{2,40})$")
@@ -376,7 +374,7 @@ def url_hint(low: str) -> bool:
     every line up to 40 words asks. Keep in step with URL_HINTS."""
     return ("http" in low or "www." in low or "@" in low or ".com" in low or ".org" in low
             or ".net" in low or ".co.uk" in low or ".io" in low)
-SEP_CHARS = frozenset("|›»•·>/◦▸►→«‹")
+SEP_CHARS = frozenset("|›»•·>/◦▸►→«‹＞")
 
 
 # Short CJK lines that label or credit the story, never part of it: "（编辑：周敏）",

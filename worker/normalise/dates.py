@@ -236,6 +236,9 @@ def parse_date(value: str, *, now: datetime | None = None) -> datetime | None:
     return parse_date_hint(value, now=now)
 
 
+_SPACED_YMD_RE = re.compile(r"\b((?:19|20)\d\d)\. (\d{1,2})\. (\d{1,2})\.?(?!\d)")
+
+
 def parse_date_hint(value: str, *, now: datetime | None = None,
                     dayfirst: bool = False, keep_offset: bool = False) -> datetime | None:
     """``parse_date`` with a hint for 01/02/2024: day first outside the US-English world.
@@ -257,6 +260,8 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
             return _settle(iso, value, now, keep_offset)
     if ":" in s and _GLUED_RE.search(s):
         s = _GLUED_RE.sub(" ", s)
+    if ". " in s:  # Korean and Hungarian dotted dates, year first and spaced: "2025. 3. 13."
+        s = _SPACED_YMD_RE.sub(r"\1-\2-\3", s)
     s = _LABEL_RE.sub("", s)
     head = _SECOND_LABEL_RE.split(s, 1)[0]
     if head != s and _HAS_YEAR_RE.search(head):

@@ -168,7 +168,7 @@ def _split_tags(value: str) -> list[str]:
 _TAG_SPLIT_RE = re.compile(r"[,;]")
 
 
-_META_TAGS = ("meta", "script", "h1", "time", "link")
+_META_TAGS = ("meta", "script", "h1", "time", "link", "title")
 _RDFA_DATE_RE = re.compile(
     r"<\w+[^>]*?\bproperty=\"dc:date[^\"]*\"[^>]*?\bcontent=\"([^\"]{10,40})\"|"
     r"<\w+[^>]*?\bcontent=\"([^\"]{10,40})\"[^>]*?\bproperty=\"dc:date")
@@ -201,7 +201,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     visible = next((h for h in h1s[:5] if parts.title and _same_story(h, parts.title)), None)
     if visible and visible != " ".join(parts.title.split()):  # (one keeping U+3000 stays)
         parts.title = visible
-    elif len(h1s) == 1 and parts.title and _story_h1(found["h1"][0], h1s[0], parts.title):
+    elif len(h1s) == 1 and parts.title and _story_h1(found["h1"][0], h1s[0], parts.title,
+                                                     found["title"][:1]):
         parts.title = h1s[0]  # the page's own headline over an SEO rewording of it
     parts.authors = _names(art.get("author")) or _split_tags(meta.get("author", ""))[:1]
     for key in ("datePublished", "dateCreated"):
@@ -283,17 +284,22 @@ def _same_story(h1: str, meta: str) -> bool:
 
 
 _HEADLINE_CLASS_RE = re.compile(r"title|headline|heading", re.IGNORECASE)
+_TAB_SEPARATORS = frozenset((" | ", " - ", " – ", " — ", " :: ", " · ", " • "))
 
 
-def _story_h1(h1: Any, text: str, meta: str) -> bool:
+def _story_h1(h1: Any, text: str, meta: str, doc_title: list[Any]) -> bool:
     """The page's only <h1>, in its <article> (or marked as the headline), words the same
-    story as the metadata title (three words of theirs shared) in other words: the
-    headline the reader sees, not a site name or section label."""
+    story as the metadata title (three words of theirs shared) in other words, or heads
+    the page's <title> ("<h1> — Новости — Site"): the headline the reader sees, not a site
+    name or section label."""
     if not 4 <= len(text.split()) <= 30 or meta.lower() in text.lower():
         return False  # (the metadata headline plus a label, "Live: ...": the clean one stays)
     marked = bool(_HEADLINE_CLASS_RE.search(h1.get("class") or ""))
     if not marked and not any(a.tag in ("article", "main") for a in h1.iterancestors()):
         return False
+    if doc_title and (tab := " ".join(doc_title[0].text_content().split())).startswith(text) \
+            and tab[len(text):len(text) + 3] in _TAB_SEPARATORS:
+        return True
     shared = {w for w in _WORD_RE.findall(text.lower()) if len(w) > 2} \
         & {w for w in _WORD_RE.findall(meta.lower()) if len(w) > 2}
     return len(shared) >= 3

@@ -41,7 +41,7 @@ _DEK_CLASS_RE = re.compile(
     r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
     r"chapeau|\bdeck\b|teaser-text|article-summary|subt[ií]tulo|sottotitolo|untertitel|"
     r"sous-titre|bajada|linha-fina|excerpt|intro-?text|ingress|\bsapo\b|"
-    r"(?:^|\s)description(?:\s|$)", re.IGNORECASE)
+    r"(?:^|\s)description(?:\s|$)|field-(?:lead|summary)\b", re.IGNORECASE)  # (Drupal's)
 
 
 _HEADS = ("h2", "h3", "h4", "h5", "h6")
@@ -51,7 +51,7 @@ _LINK_ROW_RE = re.compile(r"^[^\W\d][\w'’ -]{1,29}(?: \| [^\W\d][\w'’ -]{1,2
 _BYLINE_CLASS_RE = re.compile(r"byline|author", re.IGNORECASE)
 _BAR_BYLINE_RE = re.compile(r"[|·•]\s*(?:by|von|par|por|door|di|av)\s+\S", re.IGNORECASE)
 _LINK_LEADIN_RE = re.compile(r"^(?:related|read more|see also|also read|read also|more on "
-                             r"this|further reading)\s*:\s*\S", re.IGNORECASE)
+                             r"this|further reading)\s*:\s*(?-i:[A-Z“\"‘'$0-9])", re.IGNORECASE)
 
 
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\.?")
@@ -209,8 +209,9 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
             continue  # a newsletter's pitch: "Want stories like this in your inbox? Join ..."
         if spaces < 3 and ln[-1] == ":" and DATE_LABEL_RE.match(ln):
             continue  # "Last updated:" whose <time> trafilatura left out
-        if ":" in ln and _LINK_LEADIN_RE.match(ln) and spaces < 20 and ln[-1] not in ".!?":
-            continue  # "Related: <headline>", an inline link to another story
+        # "Related: <headline>", an inline link to another story ("... Here’s why." too)
+        if ":" in ln and spaces < 20 and _LINK_LEADIN_RE.match(ln):
+            continue
         if spaces < 12 and (LABEL_PARA_RE.match(ln) or (
                 not full_stop(ln) and _strong(ln)
                 and not TAIL_HEAD_RE.search(ln))):  # (a paywall heading cuts the tail)
@@ -300,8 +301,9 @@ def _cut_tail(lines: list[str]) -> list[str]:
     total = sum(map(len, kept))
     above = 0
     for k, ln in enumerate(kept):
-        if k and len(ln) <= 80 and 2 * above >= total and TAIL_HEAD_RE.search(ln):
-            kept = kept[:k]
+        if k and len(ln) <= 80 and 2 * above >= total and (
+                TAIL_HEAD_RE.search(ln) or _SITE_RIGHTS_RE.match(ln)):
+            kept = kept[:k]  # (the site's rights line, comments and more links under it)
             break
         above += len(ln)
     # a wire's rights line closing the story: "Copyright 2014 The AP. All rights reserved."
@@ -327,6 +329,8 @@ _FUNDED_RE = re.compile(r"^this (?:story|article|report|piece) (?:was|is) (?:pro
                         r"from|(?:a )?grant from)\b", re.IGNORECASE)
 _RIGHTS_RE = re.compile(
     r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b.*\ball rights reserved\b", re.IGNORECASE)
+_SITE_RIGHTS_RE = re.compile(
+    r"^(?:copyright|©|\(c\))\s*(?:©\s*)?[^.]{1,40}\.? all rights reserved\b", re.IGNORECASE)
 
 
 def has_comments_head(root: Any) -> bool:

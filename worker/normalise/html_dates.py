@@ -7,6 +7,7 @@ one, so ``local_published`` keeps the instant with the offset the page shows.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from datetime import UTC, datetime, timedelta, timezone
@@ -109,7 +110,19 @@ def _printed(root: Any, times: list[Any], instant: datetime) -> list[str]:
                     len(stamp) == 10 and abs((machine.date() - instant.date()).days) == 1)):
             found.append(text)
     found += date_by_headline(root)
+    if not found:  # (a headline in an <h3> under a portal's logo <h1>: the date's own box)
+        found = [text for el in islice(_date_boxes()(root), 4)
+                 if 6 <= len(text := " ".join(el.text_content().split())) <= 40
+                 and _TIME_RE.search(text)]
     return found
+
+
+@functools.cache
+def _date_boxes() -> Any:
+    """Leaf elements whose class names a date ("num_date", "article-date"), in page order."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    return etree.XPath("//*[not(*)][contains(@class, 'date')]")
 
 
 # A machine timestamp printed as it is ("By X 2024-05-01T08:03:00+00:00"): read alone, on

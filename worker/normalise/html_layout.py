@@ -22,6 +22,7 @@ from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
 from worker.normalise.html_boxes import drop_boxes, head_box, jump_list, labelled_run
 from worker.normalise.html_lists import dated_links, drop_key_points, lists_as_paragraphs
+from worker.normalise.html_runs import INLINE_TAGS, NOT_PARA_RE, wrap_leading_run
 from worker.normalise.html_tables import drop_side_tables
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
@@ -40,7 +41,7 @@ _OWN_PARTS = "./tr|./*/tr|./thead|./tbody|./tfoot"
 RELATED_RE = re.compile(
     r"^(?:related|more on this|see also|read (?:more|also)|noticias relacionadas|"
     r"relacionad[ao]s|te puede interesar|lee tambi[eé]n|mehr zum thema|lesen sie auch|"
-    r"[àa] lire aussi|sur le m[eê]me sujet|leggi anche|articoli correlati|"
+    r"(?:[àa] )?lire aussi|sur le m[eê]me sujet|leggi anche|articoli correlati|"
     r"leia tamb[eé]m|" + READ_ALSO + r")\b", re.IGNORECASE)
 _RELATED_BOX_RE = re.compile(
     f"{RELATED_RE.pattern}|^(?:(?:相关|相關)(?:新闻|阅读|文章|報導|报道)|推荐阅读|延伸阅读|関連記事|"
@@ -146,13 +147,6 @@ def date_under_title(root: Any, title: str) -> list[str]:
     return []
 
 
-# Inline elements that continue a container's own text run (wrapped with it into a <p>).
-_INLINE = frozenset(("a", "abbr", "b", "bdi", "cite", "code", "data", "dfn", "em", "i", "kbd",
-                     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
-                     "u", "var", "font"))
-# Class/id of a caption, credit or meta block: such a div stays a div (trafilatura's call).
-_NOT_PARA_RE = re.compile(r"caption|credit|unterschrift|legend|byline|author|meta|date|"
-                          r"share|tag|foot|note|disclaimer|promo|ad[-_]|related", re.IGNORECASE)
 # the elements of the class attributes (same nodes, same order): 3 us a page, not 18
 _AD_BOX_RE = re.compile(r"(?:^|[\s_-])(?:ad|ads|advert\w*|banner|publi\w*|werbung|anzeige)"
                         r"(?:$|[\s_-])", re.IGNORECASE)
@@ -312,19 +306,25 @@ def prepare_tree(root: Any) -> None:
                 at = up
             at.addnext(para)
     has_p: dict[Any, bool] = {}  # per parent, so wide parents are scanned once
+    leading = []
     for el in root.iter("div"):
         parent = el.getparent()
         text = el.text or ""
+        if len(el) and (text.strip() or el[0].tag in INLINE_TAGS):
+            leading.append(el)
         if parent is None or not text.strip() or (len(el) and any(
-                not isinstance(c.tag, str) or c.tag not in _INLINE for c in el.iterdescendants())):
+                not isinstance(c.tag, str) or c.tag not in INLINE_TAGS
+                for c in el.iterdescendants())):
             continue
         if parent not in has_p:
             has_p[parent] = parent.find("p") is not None  # a <p> child (in C)
         body = el.text_content()
         if has_p[parent] and len(body.split()) >= 8 and any(c in body for c in ".!?") \
-                and not _NOT_PARA_RE.search(f"{el.get('class', '')} {el.get('id', '')}") \
+                and not NOT_PARA_RE.search(f"{el.get('class', '')} {el.get('id', '')}") \
                 and not CREDIT_RE.search(body):
             el.tag = "p"  # a paragraph's worth: eight words or more and a sentence stop
+    for el in leading:
+        wrap_leading_run(el)
     for el in root.iter(*_LOOSE_TEXT_PARENTS):
         if not (el.text and el.text.strip()):
             continue
@@ -335,7 +335,7 @@ def prepare_tree(root: Any) -> None:
         el.text = None
         run = []
         for child in el:
-            if not isinstance(child.tag, str) or child.tag not in _INLINE:
+            if not isinstance(child.tag, str) or child.tag not in INLINE_TAGS:
                 break
             run.append(child)
         for child in run:

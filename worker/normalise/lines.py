@@ -20,7 +20,7 @@ from worker.normalise.dumps import sign_off
 from worker.normalise.meta import split_dateline
 from worker.normalise.textfix import dehyphen, doc_vocab, joins_freely
 from worker.normalise.textparts import Line, TextParts
-from worker.normalise.wrap import columns, wrap_width
+from worker.normalise.wrap import wrap_measure
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def logical_lines(text: str) -> list[Line]:
     split = text.replace("\f", "\n\n").split("\n")
     raw = [s.strip() for s in split]
     indents = paragraph_indents(split)
-    width = wrap_width(raw)
+    width, measure = wrap_measure(raw)
     vocab = doc_vocab(text) if "-\n" in text else frozenset()
     free = bool(vocab) and joins_freely(vocab)
     blank_seps = sum(1 for i in range(1, len(raw) - 1) if not raw[i] and raw[i - 1])
@@ -75,11 +75,11 @@ def logical_lines(text: str) -> list[Line]:
             continue
         first = s.split(None, 1)[0]
         if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
-                and columns(last) + 1 + columns(first) > width  # (as the wrapping tool counts)
-                and columns(raw[i - 1]) <= width + 8  # far longer than the column: not wrapped
-                and columns(s) <= width + 8  # (nor is it the next line of one)
+                and measure(last) + 1 + measure(first) > width  # (as the wrapping tool counts)
+                and measure(raw[i - 1]) <= width + 8  # far longer than the column: not wrapped
+                and measure(s) <= width + 8  # (nor is it the next line of one)
                 # a sentence's end with room left for the next word ends the paragraph
-                and not (columns(raw[i - 1]) + 1 + columns(first) <= width
+                and not (measure(raw[i - 1]) + 1 + measure(first) <= width
                          and FULL_STOP_RE.search(raw[i - 1]))
                 and not (len(s) <= 40 and _stands_alone(last, s, raw, i))
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
@@ -116,7 +116,7 @@ def paragraph_indents(split: list[str]) -> frozenset[int]:
 
 _GLUE = frozenset(",.;:)!?»”")
 _NUMBERED_RE = re.compile(r"\d{1,3}[.)] ")  # an ordered list's item: no wrapped text
-_PUNCT = frozenset(",.;:!?")
+_PUNCT = frozenset(",.;:!?।")
 
 
 def _stands_alone(last: str, s: str, raw: list[str], i: int) -> bool:
@@ -208,7 +208,9 @@ def drop_pull_quotes(body: list[str]) -> list[str]:
             q = body[j]
             if j == i or len(q) <= len(p):
                 continue
-            if mid in q and norm(i) in norm(j):
+            # (a subhead quoting four words of the paragraph under it, "« On déplace le
+            # problème »", is no pull quote: those are a sentence or a clause of one)
+            if mid in q and norm(i) in norm(j) and norm(i).count(" ") >= 4:
                 drop.add(i)
                 break
             if probe in q:

@@ -195,7 +195,10 @@ _CYR_DATELINE_RE = re.compile(
 _INDIC_DATELINE_RE = re.compile(  # (Bengali wires add the year: "ঢাকা, ১৪ মার্চ, ২০২৫ (বাসস) :")
     r"^([\u0900-\u0dff]+(?: [\u0900-\u0dff]+){0,2}),\s*(?:\d{1,2}\s+[\u0900-\u0dff]+,?"
     r"(?:\s*\d{4})?\s*[(（][^()]{2,20}[)）]\s*[-—–:]?|ता\.\s*[\d०-९]{1,2}\s*[:：-])\s*")
-# (and Marathi papers' "पुणे, ता. ५ :", the day of the month only)
+# (and Marathi papers' "पुणे, ता. ५ :", the day of the month only; Nepali papers put the
+# date first: "वैशाख ४, काठमाडौं — ...")
+_NE_DATELINE_RE = re.compile(
+    r"^[\u0900-\u097f]+ [\d०-९]{1,2}, ([\u0900-\u097f]+(?: [\u0900-\u097f]+)?) [—–-] ")
 # A place in capitals and a dash in Cyrillic or Greek ("ЗРЕЊАНИН – ", "ΑΘΗΝΑ — "), as the
 # Latin-script "WASHINGTON — "
 _CAPS = "А-ЯЁЂЈЉЊЋЏЄІЇҐΑ-ΩΆΈΉΊΌΎΏ"
@@ -217,6 +220,7 @@ _TW_DATELINE_RE = re.compile(
     r"^[〔［\[（(](?:記者[^／/〕］\]）)]{1,12}[／/]([\u4e00-\u9fff]{2,6}?)(?:報導|报道)|"
     r"中央社(?:記者[\u4e00-\u9fff]{2,4})?([\u4e00-\u9fff]{2,4}?)\d{1,2}日[電电])[〕］\]）)]\s*")
 _MORE_DATELINE_RES = (_KO_DATELINE_RE, _JA_DATELINE_RE, _CYR_DATELINE_RE, _INDIC_DATELINE_RE,
+                      _NE_DATELINE_RE,
                       _CAPS_DATELINE_RE, _AR_CREDIT_DATELINE_RE, _ETHIOPIC_DATELINE_RE,
                       _TW_DATELINE_RE)
 _PR_DATE_RE = re.compile(_PR_DATE)
@@ -273,12 +277,16 @@ _LOCAL_OPENERS = STOPWORDS["de"]
 
 # Indonesian and Latin American papers open with the place in title case and a dash:
 # "Jakarta - Dinas ...", "León, Gto.- El ..." (a state's abbreviation may follow the city);
-# Nigeria's agency with a date and its name: "Ilorin, Feb. 14, 2025 (NAN) The ...".
+# Nigeria's agency with a date and its name: "Ilorin, Feb. 14, 2025 (NAN) The ..."; the
+# Baltic agencies' "Vilnius, rugsėjo 18 d. (ELTA). ...", "Tallinn, 12. märts (BNS). ...";
+# an agency after the date, Azerbaijani style: "Bakı, 27 may, AZƏRTAC. ...".
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?")
 _DASH_LOCAL_RE = re.compile(
     rf"^([{_UP}][\w'’-]+(?: [{_UP}][\w'’-]+){{0,2}})(?:, [{_UP}][\w.]{{1,8}})?"
-    rf"(?:\.?\s?[-–—]{{1,2}}|(?:, ({_MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}))?"
-    rf" \([A-Z]{{2,8}}\)(?:\s?[-–—]{{1,2}})?|, (\d{{1,2}}\.? [^\W\d_]{{3,12}}\.? \d{{4}}) [-–—])"
+    rf"(?:\.?\s?[-–—]{{1,2}}|(?:, ({_MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}|"
+    rf"[^\W\d_]{{3,12}} \d{{1,2}} d\.|\d{{1,2}}\. [^\W\d_]{{3,12}}))?"
+    rf" \([A-Z]{{2,8}}\)(?:\.|\s?[-–—]{{1,2}})?|, (\d{{1,2}}\.? [^\W\d_]{{3,12}}\.? \d{{4}}) [-–—]|"
+    rf", \d{{1,2}}\.? [^\W\d_]{{3,12}}\.?, [{_UP}Ə]{{2,8}}\.)"
     rf"\s+(?=[{_UP}\"“«])|"
     # a Catalan/Spanish agency's "ACN Girona.-El ple ..." (the agency before the place)
     rf"^[A-Z]{{2,6}} ([{_UP}][\w'’]+(?: [{_UP}][\w'’]+){{0,2}})\.[-–—]\s*(?=[{_UP}])")

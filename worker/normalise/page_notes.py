@@ -29,8 +29,8 @@ PITCH_RE = re.compile(r"^(?:want|get|like|enjoy(?:ed)?|love)\b.{0,80}\b(?:in(?:t
 TRAILER_RE = re.compile(
     r"^this (?:article|story|report) (?:was|is) (?:first|originally) published\b|"
     r"^\(?with inputs from\b[^.]{0,60}\)?\W*$|^end of (?:the )?article\W*$|"
-    r"^catch all the\b.{0,120}\bnews\b|^get (?:current|latest) (?:updates|news) on\b.{0,160}"
-    r"\b(?:news|headlines)\b|^(?:you(?:'ve| have)? read|sie lesen|vous avez lu|"
+    r"^catch all the\b.{0,120}\bnews\b|^get (?:current|latest) (?:news )?(?:updates|news) on\b"
+    r".{0,160}\b(?:news|headlines)\b|^(?:you(?:'ve| have)? read|sie lesen|vous avez lu|"
     r"has leído|hai letto|você leu) \d+ (?:of|von|sur|de|di) \d+ |"
     # a wire's sign-off: "Reporte de Jane Doe; Editado por John Roe", "(Reportage X; édité
     # par Y)", "Reportagem de X; Edição de Y"
@@ -42,6 +42,10 @@ TRAILER_RE = re.compile(
     # sign-off ("/ritzau/"); a Korean agency's tip line and rights notice ("<저작권자(c) ...>")
     r"^(?:επιμέλεια|redakcja|edición|edição|redazione|curated by|edited by)\s*:\s*"
     r"[^\W\d_][^.!?:]{2,40}$|^/[^\W\d_][\w .-]{1,25}/\W*$|^제보는 (?:카카오톡|이메일)|^<?저작권자|"
+    # Lusa's editors' initials ("JRC // SSS"); a desk's appeal for tips with its address
+    r"^(?-i:[A-Z]{2,4}(?:\s?//\s?[A-Z]{2,4})+)\W*$|^.{0,90}\b(?:napisz do nas|write to us|"
+    r"e-?mail us|schreiben sie uns|écrivez-nous|escr[íi]banos|scrivici|escreva-nos|пишіть нам|"
+    r"пишите нам)\b.{0,30}@[\w-]+\.\w|"
     # Taiwanese papers' "continue reading" marker and app promotion (no sentence of a story)
     r"^請?繼續(?:往下)?閱讀\W*$|^[^。]{0,60}(?:下載|下载)\s?APP[^。]*$|"
     # Chinese portals' "original title" note, "open the app for the pictures", "(end)"; an
@@ -65,19 +69,24 @@ _CHANNEL_NAMED_RE = re.compile(
     r"viber))\s?[:：-]?\s?https?://", re.IGNORECASE)
 _CHANNEL_WORDS = ("WhatsApp", "Whatsapp", "Telegram", "WHATSAPP", "TELEGRAM", "Viber")
 # "Receba notícias do X no seu WhatsApp", "Polub nas na Facebooku", "Google News üzerinden
-# bizi takip edin": the site's news on a platform, or "follow / like us" there
+# bizi takip edin", "Подписывайтесь на X в Telegram и VK": the site's news on a platform, or
+# "follow / like us" there
 _PLATFORM_PITCH_RE = re.compile(
     r"^(?:receba|recebe|recibe|ricevi|recevez|receive|get)\s+(?:as |las |le |les |the )?"
-    r"(?:últimas |ultime |latest )?(?:notícias|noticias|notizie|news|nachrichten|actualités|"
+    r"(?:[^\W\d_]+ ){0,2}(?:notícias|noticias|notizie|news|nachrichten|actualités|"
     r"informações|updates)\b.{0,60}\b(?:whats ?app|telegram|viber)\b|"
     r"\b(?:polub nas|obserwuj nas|follow us|like us|folgen sie uns|suivez-nous|s[ií]guenos|"
     r"siga-nos|seguici|volg ons|följ oss|følg os|seuraa meitä|kövess(?:en)? minket|sledujte "
-    r"nás|urmări(?:ți|ţi)-ne|bizi\b.{0,30}\btakip edin)\b.{0,60}\b(?:facebook\w*|instagram|"
-    r"twitter|tiktok|youtube|telegram|whats ?app|google news)\b|"
+    r"nás|urmări(?:ți|ţi)-ne|bizi\b.{0,30}\btakip edin|подписывайтесь|подпишитесь|"
+    r"підписуйтесь|читайте нас|следите за нами|стежте за нами)\b.{0,60}\b(?:facebook\w*|"
+    r"instagram|twitter|tiktok|youtube|telegram|whats ?app|google news|vk|вконтакте|дзен)\b|"
     r"\b(?:facebook\w*|instagram|google news|telegram|whats ?app)\b.{0,30}\b(?:bizi takip "
-    r"edin|takip edin|follow us|obserwuj nas)\b", re.IGNORECASE)
+    r"edin|takip edin|follow us|obserwuj nas)\b|"
+    # a desk's own accounts: "Follow Meridian York on Facebook, X and Instagram."
+    r"^follow\b[^.]{0,60}\bon (?:facebook|x|twitter|instagram|tiktok|youtube|threads)\b",
+    re.IGNORECASE)
 _PLATFORMS = ("WhatsApp", "Whatsapp", "Telegram", "Viber", "Facebook", "Instagram", "Google News",
-              "Twitter", "TikTok", "YouTube")
+              "Twitter", "TikTok", "YouTube", "VK", "ВКонтакте", "Дзен")
 # A sign-up pitch ending in its button's words: "Haberleri ilk siz öğrenin. ABONE OL"
 _BUTTON_ENDS = ("abone ol", "subscribe now", "subscribe", "abonnieren", "s'abonner",
                 "suscríbete", "iscriviti", "inscreva-se", "assine já", "zapisz się")
@@ -107,3 +116,19 @@ def platform_pitch(line: str, spaces: int) -> bool:
     """The site's news offered on a platform, or "follow / like us" there (short lines)."""
     return spaces < 30 and any(w in line for w in _PLATFORMS) \
         and bool(_PLATFORM_PITCH_RE.search(line))
+
+
+# Consent notices are long, so they get their own cue without the length cap: a cookie
+# banner's, or a newsletter box's small print ("We use your sign-up to provide content in
+# ways you've consented to ... You can unsubscribe at any time. Read our Privacy Policy")
+_CONSENT_RE = re.compile(
+    r"\bcookies?\b.{0,400}\b(?:consent|accept|agree|partners|withdraw|preferences|"
+    r"einverstanden|zustimm|einwilligung|acept|consiente|accepte[zr]?|consentement)|"
+    r"\bwe use your sign-?up\b|\bunsubscribe at any time\b.{0,200}\bprivacy (?:policy|notice)",
+    re.IGNORECASE)
+
+
+def consent_notice(text: str, low: str) -> bool:
+    """A cookie banner's or a sign-up box's consent text (``low``: ``text`` lower-cased)."""
+    return ("cookie" in low or "unsubscribe" in low or "sign-up" in low) \
+        and bool(_CONSENT_RE.search(text))

@@ -39,7 +39,6 @@ from worker.normalise.cues import (
     BYLINE_RE,
     CJK_DISCLAIMER_MARKS,
     COMMENT_META_RE,
-    CONSENT_RE,
     CREDIT_RE,
     DATE_HINT_RE,
     DATE_LINE_RE,
@@ -65,7 +64,7 @@ from worker.normalise.dumps import reader_comments, tool_header
 from worker.normalise.key_points import past_key_points
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.narrow import dense_chars
-from worker.normalise.page_notes import platform_pitch
+from worker.normalise.page_notes import consent_notice, is_pitch
 from worker.normalise.print_pages import next_story_bylines
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
@@ -134,9 +133,10 @@ def _features(lines: list[Line]) -> None:
             (url_hint(low) and bool(URL_RE.search(t))
              and not (n >= 15 and ln.sentence and "http" not in low and "www." not in low
                       and "@" not in low))
-            # (French quotes « … » in a sentence are no breadcrumb separators)
-            or (not SEP_CHARS.isdisjoint(t) and len(SEP_RE.findall(t)) >= 2
-                and not (ln.sentence and n > 12 and "«" in t))
+            # (French quotes « … » in a sentence, or quoting a subhead, are no separators)
+            or (not SEP_CHARS.isdisjoint(t) and (seps := len(SEP_RE.findall(t))) >= 2
+                and not ("«" in t and ((ln.sentence and n > 12)
+                                       or (seps == 2 and -1 < t.find("«") < t.find("»")))))
             or (titleish and n <= 6 and not ln.sentence)
             or (t.isupper() and 3 < n < 20 and not ln.sentence)
             or (bracket and 4 * refs >= n)
@@ -146,7 +146,7 @@ def _features(lines: list[Line]) -> None:
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
                      and strong_match(t, n, keys)) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
-            (n <= 120 and "cookie" in low and bool(CONSENT_RE.search(t))) or platform_pitch(t, n) \
+            (n <= 120 and consent_notice(t, low)) or (n < 40 and is_pitch(t, n - 1)) \
             or \
             (12 <= n <= 150 and (not (_disjoint(toks, raw, DISCLAIMER_KEYS) if long_line
                                       else keys.isdisjoint(DISCLAIMER_KEYS))
@@ -380,8 +380,8 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
         nxt = lines[i + 1]
         if i + 1 < b and (nxt.meta or BYLINE_RE.match(nxt.text)) and nxt.words <= 8:
             nxt = lines[i + 2]
-        return (nxt.prose or nxt.item) and not (DIGIT_RE.search(ln.text)
-                                                and DATE_HINT_RE.search(ln.text))
+        return (nxt.prose or nxt.item) and not (DIGIT_RE.search(t) and (  # (no date line)
+            DATE_HINT_RE.search(t) or (ln.words <= 4 and DATE_LINE_RE.search(t))))
     return ln.words >= 15 and ln.stop >= 0.15
 
 

@@ -20,6 +20,17 @@ _LINK_URL_RE = re.compile(r"\]\([^()\s]{1,800}(?:\n[^()\s]{1,800}){1,4}\)")
 _LINK_END_RE = re.compile(r"\]\([^()\s]{1,800}\)\n(?=[^\W\d_])")
 
 
+# a link ending a wrapped line inside a sentence, after a word, the sentence going on below
+# ("eskasia baizik. [Helegitea aurkezteko aukera](https://...)\naztertzen ari ..."): its text
+# (its address made the wrapped line read as a link line)
+_MID_LINK_RE = re.compile(r"(?:(?<=\w )|(?<=\w[,;:.] ))\[([^\[\]\n]{1,300})\]\([^()\s]{1,800}\)"
+                          r"(?=\n\w)")
+
+
+def _mid_sentence(m: re.Match[str]) -> str:
+    return m.group(1) if m.string[m.end() + 1].islower() else m.group(0)
+
+
 def _goes_on(m: re.Match[str]) -> str:
     s = m.string
     # (a link ending a wrapped line after other words is the wrap's, left to the joiner)
@@ -54,7 +65,8 @@ def rejoin_markdown_links(text: str) -> str:
     if "](" not in text:
         return text
     text = _LINK_URL_RE.sub(_joined, text)
-    return _LINK_END_RE.sub(_goes_on, _LINK_TEXT_RE.sub(_spaced, text))
+    text = _LINK_END_RE.sub(_goes_on, _LINK_TEXT_RE.sub(_spaced, text))
+    return _MID_LINK_RE.sub(_mid_sentence, text)
 
 
 # --- print line breaks ---------------------------------------------------------------

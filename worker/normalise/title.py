@@ -57,7 +57,8 @@ def title_score(ln: Line, distance: int) -> float:
     t = ln.text
     if not 2 <= ln.words <= 30 or not 10 <= len(t) <= 250 or ln.kind or ln.boundary:
         return -1.0
-    if ln.strong or ln.weak or URL_RE.search(t) or BYLINE_RE.match(t):
+    if ln.strong or ln.weak or (ln.credit and _STOP_INSIDE_RE.search(t)) or URL_RE.search(t) \
+            or BYLINE_RE.match(t):  # (a caption: a sentence, then its credit)
         return -1.0
     if t[:2] in _BULLETS or (t[:1] == "[" and t.startswith(("[IMG]", "[INLINE]", "[BUTTON]"))):
         return -1.0  # a list item ("- 48 000 foyers sans ..."), a text browser's image alt
@@ -103,6 +104,7 @@ _BUTTON_RE = re.compile(r"^(?:(?:gift|share|save|listen to|print|e-?mail|bookmar
                         r"markeer alles als gelezen|alle als gelesen markieren|"
                         r"tout marquer comme lu|marcar todo como leído|visit (?:the )?website|"
                         r"website bezoeken|zur website|visiter le site)\W*$", re.IGNORECASE)
+_STOP_INSIDE_RE = re.compile(r"[.!?।。] ")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[a-z][.!?]) (?=[A-Z])")
 
 
@@ -193,9 +195,14 @@ _RIGHTS_TAIL_RE = re.compile(r"(?:riproduzione riservata|all rights reserved|tou
 
 def _carries_on(prev: Line, cur: Line) -> bool:
     first = cur.text[:1]
-    return (first.islower() or (not first.isalpha() and first not in "\"'“‘([")) \
-        and prev.words <= 8 and cur.words <= 8 and not prev.text.endswith(tuple(".:;!?,")) \
-        and title_score(prev, 0) > 0 and title_score(cur, 0) > 0 \
+    # (a markdown "# " heading is one line: a short line glued under one is its wrap,
+    # capitalised or not: "# ... Alde Zaharrean eta" / "Erdialdean")
+    md_wrap = prev.text.startswith("# ") and prev.words <= 16 and first.isalpha() \
+        and not cur.text.endswith(tuple(".:;!?,|")) and not cur.linky
+    return (md_wrap or first.islower() or (not first.isalpha() and first not in "\"'“‘([")) \
+        and (md_wrap or prev.words <= 8) and cur.words <= 8 \
+        and not prev.text.endswith(tuple(".:;!?,")) \
+        and title_score(prev, 0) > 0 and (md_wrap or title_score(cur, 0) > 0) \
         and not _NOT_TITLE_RE.search(cur.text)
 
 
@@ -239,6 +246,7 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
     # the best candidate with a byline or date under it, and where that line is: a line
     # between that block and the story is a photo caption, a video's title or a dek
     dated, dated_i, dated_meta = 0.0, None, a
+    h1s = sum(1 for ln in lines[lo:a] if ln.text.startswith("# "))
     for i in range(a - 1, lo - 1, -1):
         s = title_score(lines[i], a - 1 - i)
         meta = _meta_under(lines, i, a) if s > 0 else None
@@ -255,7 +263,9 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
             s += 6.0  # the page <title> usually opens a dump and the headline repeats it
             in_head = i
         if s > 0 and lines[i].text.startswith("# "):
-            s += 6.0  # html2text/markdown h1: the page's one top-level heading
+            # html2text/markdown h1: the page's one top-level heading (over a bold standfirst
+            # of two sentences, "**La métropole lance ... restent partagés.**", when alone)
+            s += 6.0 if h1s > 1 else 12.0
         if s > best:
             best, best_i = s, i
     if best_i is not None and dated_i is not None and best_i > dated_meta:
@@ -298,7 +308,8 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
     elif title[:1] in "*_" and title[-1:] == title[:1] and len(title) > 2:
         title = title.strip("*_ ")  # WhatsApp / Markdown bold or italic: "*Headline*"
     m = TITLE_SUFFIX_RE.match(title)
-    if m and len(m.group(2).split()) <= 4 and not _clause(m.group(2)):
+    if m and len(m.group(2).split()) <= 4 \
+            and not _clause(m.group(2), "|" not in title[len(m.group(1)):m.start(2)]):
         title, parts.site_name = m.group(1), m.group(2)
     if ":" in title[:40] and (m := _MAIL_LABELS_RE.match(title)) \
             and len(title[m.end():].split()) >= 3:
@@ -317,14 +328,16 @@ _MAIL_LABELS_RE = re.compile(
     r"pressmeddelande|tiedote|komunikat prasowy)\s*:\s*)?", re.IGNORECASE)
 
 
-def _clause(tail: str) -> bool:
+def _clause(tail: str, dash: bool = False) -> bool:
     """The words after a headline's dash read as its second clause, not a site's name: three
     or more words, two of them lower-case ("– Ilmajoella varaudutaan jo", "- borgere frygter
     længere ventetid"; a name is "La Voz de Galicia", "heise online")."""
     words = tail.split()
     if len(words) <= 2 and _SPEAKER_RE.match(tail):
         return True  # who said it: "… for rural schools – Commissioner", "– Police chief"
-    return len(words) >= 3 and sum(w[:1].islower() for w in words) >= 2
+    # (two lower-case words after a dash, "– perpus mažesnis", too: a pipe's are a site's,
+    # "| heise online")
+    return len(words) >= 2 + (not dash) and sum(w[:1].islower() for w in words) >= 2
 
 
 # The speaker a headline credits after its dash (Nigerian, Indian, Kenyan style): a role,

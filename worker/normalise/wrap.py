@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,29 @@ def continues(s: str) -> bool:
                            and not ("\u3000" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"))
 
 
-def wrap_width(lines: list[str]) -> int:
+def wrap_measure(lines: list[str]) -> tuple[int, Callable[[str], int]]:
+    """The wrap width and the measure the tool wrapped by: display columns (pandoc, w3m) or
+    code points (html2text; elinks on some builds). Text with combining marks is measured
+    both ways; the width more lines end near (within 8) wins."""
+    width = wrap_width(lines)
+    if all(s.isascii() or not _MARK_RE.search(s) for s in lines):
+        return width, columns
+    cp = wrap_width(lines, len)
+    if cp and (not width or _near(lines, cp, len) > _near(lines, width, columns)):
+        return cp, len
+    return width, columns
+
+
+def _near(lines: list[str], width: int, measure: Callable[[str], int]) -> int:
+    return sum(1 for s in lines if width - 8 <= measure(s) <= width)
+
+
+def wrap_width(lines: list[str], measure: Callable[[str], int] = columns) -> int:
     """The column a hard-wrapped dump is wrapped at, or 0 when it is not wrapped."""
-    # (a Markdown link line runs as long as its address: no wrapped text)
-    lens = [columns(s) for s in lines if s and "](" not in s]
+    # (a Markdown link line runs as long as its address: no wrapped text; a text browser's
+    # box, "+-----+" and "| Home | News |", is drawn as wide as the screen, not the text)
+    lens = [measure(s) for s in lines if s and "](" not in s
+            and not (s[0] in "+|" and s[-1] in "+|")]
     n = len(lens)
     if n < 5:
         return 0
@@ -64,17 +84,18 @@ def wrap_width(lines: list[str]) -> int:
         if n - upto[width] <= 0.1 * n:
             # near-width lines dominate the longer lines (menus and link lists are short)
             if upto[width] - upto[width - 12] >= max(3, 0.3 * (n - upto[width // 2])) \
-                    and _continues(lines, width - 12, width):
+                    and _continues(lines, width - 12, width, measure):
                 return max(w for w in range(width + 1) if hist[w])
             # Fragment joining (``lines._fragment``) reads such a page better than a width
             # guess, unless it has no blank line at all (nothing else separates paragraphs).
             if any(not s for s in lines[1:-1]):
-                return _cliff_width(lines, hist, upto)
+                return _cliff_width(lines, hist, upto, measure)
             break
-    return _cliff_width(lines, hist, upto)
+    return _cliff_width(lines, hist, upto, measure)
 
 
-def _cliff_width(lines: list[str], hist: list[int], upto: list[int]) -> int:
+def _cliff_width(lines: list[str], hist: list[int], upto: list[int],
+                 measure: Callable[[str], int]) -> int:
     """A wrapped story inside a page whose other lines (teasers, footer, an unwrapped
     standfirst) run long: many lines end just under the width and almost none just over it,
     whatever the far longer lines do. Narrow print columns are left to fragment joining."""
@@ -82,17 +103,17 @@ def _cliff_width(lines: list[str], hist: list[int], upto: list[int]) -> int:
         near = upto[width] - upto[width - 12]
         above = upto[min(width + 25, 100)] - upto[width]  # (101 counts every longer line)
         if near >= 6 and 4 * above <= near \
-                and _continues(lines, width - 12, width):
+                and _continues(lines, width - 12, width, measure):
             return max(w for w in range(width + 1) if hist[w])
     return 0
 
 
-def _continues(lines: list[str], lo: int, hi: int) -> bool:
+def _continues(lines: list[str], lo: int, hi: int, measure: Callable[[str], int]) -> bool:
     """Wrapped prose: lines near the width often run on into a lower-case word (a list
     of headlines of similar length never does)."""
     near = low = 0
     for i in range(len(lines) - 1):
-        if lines[i + 1] and lo < columns(lines[i]) <= hi and "](" not in lines[i]:
+        if lines[i + 1] and lo < measure(lines[i]) <= hi and "](" not in lines[i]:
             near += 1
             low += continues(lines[i + 1])
     return low >= 0.25 * near
