@@ -71,9 +71,12 @@ def test_a_subhead_quoting_four_words_is_no_pull_quote() -> None:
 def test_consent_small_print_and_app_and_follow_pitches() -> None:
     small = ("We use your sign-up to provide content in ways you've consented to and to improve "
              "our understanding of you. You can unsubscribe at any time. Read our Privacy Policy")
-    assert consent_notice(small, small.lower())
+    def words(t: str) -> frozenset[str]:
+        return frozenset(w.strip(".,'") for w in t.lower().split())
+    assert consent_notice(small, small.lower(), words(small))
+    assert consent_notice(small, small.lower(), frozenset())  # (a long line: no word set)
     prose = "Readers can unsubscribe from the council's alerts at any time, the mayor said."
-    assert not consent_notice(prose, prose.lower())
+    assert not consent_notice(prose, prose.lower(), words(prose))
     for pitch in ("Get Latest News Updates on The Deccan Ledger app. Download now for news.",
                   "Receba as principais notícias do Paraná no seu WhatsApp. Clique aqui.",
                   "Follow Meridian York & North Yorkshire on Facebook, X and Instagram."):

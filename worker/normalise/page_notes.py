@@ -42,10 +42,8 @@ TRAILER_RE = re.compile(
     # sign-off ("/ritzau/"); a Korean agency's tip line and rights notice ("<저작권자(c) ...>")
     r"^(?:επιμέλεια|redakcja|edición|edição|redazione|curated by|edited by)\s*:\s*"
     r"[^\W\d_][^.!?:]{2,40}$|^/[^\W\d_][\w .-]{1,25}/\W*$|^제보는 (?:카카오톡|이메일)|^<?저작권자|"
-    # Lusa's editors' initials ("JRC // SSS"); a desk's appeal for tips with its address
-    r"^(?-i:[A-Z]{2,4}(?:\s?//\s?[A-Z]{2,4})+)\W*$|^.{0,90}\b(?:napisz do nas|write to us|"
-    r"e-?mail us|schreiben sie uns|écrivez-nous|escr[íi]banos|scrivici|escreva-nos|пишіть нам|"
-    r"пишите нам)\b.{0,30}@[\w-]+\.\w|"
+    # Lusa's editors' initials ("JRC // SSS")
+    r"^(?-i:[A-Z]{2,4}(?:\s?//\s?[A-Z]{2,4})+)\W*$|"
     # Taiwanese papers' "continue reading" marker and app promotion (no sentence of a story)
     r"^請?繼續(?:往下)?閱讀\W*$|^[^。]{0,60}(?:下載|下载)\s?APP[^。]*$|"
     # Chinese portals' "original title" note, "open the app for the pictures", "(end)"; an
@@ -92,10 +90,18 @@ _BUTTON_ENDS = ("abone ol", "subscribe now", "subscribe", "abonnieren", "s'abonn
                 "suscríbete", "iscriviti", "inscreva-se", "assine já", "zapisz się")
 
 
+# A desk's appeal for tips with its address: "Masz informacje? Napisz do nas: x@y.pl"
+_TIP_RE = re.compile(r"\b(?:napisz do nas|write to us|e-?mail us|schreiben sie uns|écrivez-nous|"
+                     r"escr[íi]banos|scrivici|escreva-nos|пишіть нам|пишите нам)\b.{0,30}"
+                     r"@[\w-]+\.\w", re.IGNORECASE)
+
+
 def is_pitch(line: str, spaces: int) -> bool:
     """A newsletter's or channel's pitch or a syndication trailer (``spaces``: the line's
     space count, its words less one)."""
-    if PITCH_RE.match(line) or TRAILER_RE.match(line):
+    if trailer_or_sign_up(line):
+        return True
+    if "@" in line and spaces < 25 and _TIP_RE.search(line):
         return True
     if spaces < 30 and any(w in line for w in _CHANNEL_WORDS) \
             and _CHANNEL_PITCH_RE.search(line):
@@ -128,7 +134,16 @@ _CONSENT_RE = re.compile(
     re.IGNORECASE)
 
 
-def consent_notice(text: str, low: str) -> bool:
-    """A cookie banner's or a sign-up box's consent text (``low``: ``text`` lower-cased)."""
-    return ("cookie" in low or "unsubscribe" in low or "sign-up" in low) \
-        and bool(_CONSENT_RE.search(text))
+_CONSENT_KEYS = frozenset(("cookie", "cookies", "unsubscribe", "sign-up", "signup"))
+
+
+def consent_notice(text: str, low: str, words: frozenset[str]) -> bool:
+    """A cookie banner's or a sign-up box's consent text (``low``: lower-cased; ``words``:
+    its words, the cheap first test, or none for a long line)."""
+    return (not words.isdisjoint(_CONSENT_KEYS) if words else (
+        "cookie" in low or "unsubscribe" in low)) and bool(_CONSENT_RE.search(text))
+
+
+def trailer_or_sign_up(line: str) -> bool:
+    """A syndication trailer or a newsletter's sign-up line (``is_pitch``'s anchored part)."""
+    return bool(PITCH_RE.match(line) or TRAILER_RE.match(line))

@@ -64,7 +64,7 @@ from worker.normalise.dumps import reader_comments, tool_header
 from worker.normalise.key_points import past_key_points
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.narrow import dense_chars
-from worker.normalise.page_notes import consent_notice, is_pitch
+from worker.normalise.page_notes import consent_notice, platform_pitch, trailer_or_sign_up
 from worker.normalise.print_pages import next_story_bylines
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
@@ -146,8 +146,8 @@ def _features(lines: list[Line]) -> None:
         ln.strong = (n <= 40 and (not keys.isdisjoint(STRONG_KEYS) or "©" in t)
                      and strong_match(t, n, keys)) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
-            (n <= 120 and consent_notice(t, low)) or (n < 40 and is_pitch(t, n - 1)) \
-            or \
+            (n <= 120 and consent_notice(t, low, keys)) or platform_pitch(t, n) \
+            or (n < 40 and trailer_or_sign_up(t)) or \
             (12 <= n <= 150 and (not (_disjoint(toks, raw, DISCLAIMER_KEYS) if long_line
                                       else keys.isdisjoint(DISCLAIMER_KEYS))
                                  or (cjk > 10 and any(m in t for m in CJK_DISCLAIMER_MARKS)))
