@@ -24,15 +24,16 @@ def test_a_script_the_server_does_not_know_is_sent_whole(redis_url: str) -> None
 
 
 def test_a_connection_the_server_dropped_is_replaced(redis_url: str) -> None:
-    # Given a client whose pooled connection the server has closed
-    client = connect(redis_url)
+    # Given a client whose kept connection the server has closed
+    name = f"nw-state-{uuid.uuid4().hex[:8]}"
+    client = connect(redis_url, client_name=name)
     script = state.LuaScript.of("return 'pong'")
     assert state.run(client, script, [], []) == b"pong"
-    conn = client.connection_pool.get_connection()
-    conn.send_command("CLIENT", "ID")
-    own_id = conn.read_response()
-    client.connection_pool.release(conn)
-    assert connect(redis_url).client_kill_filter(_id=own_id) == 1
+    killer = connect(redis_url)
+    ids = [c["id"] for c in killer.client_list() if c.get("name") == name]
+    assert ids
+    for own_id in ids:
+        assert killer.client_kill_filter(_id=own_id) == 1
     # When run again, Then it answers on a fresh connection
     assert state.run(client, script, [], []) == b"pong"
     # And a script error is raised as redis-py raises it, leaving the connection usable
@@ -40,3 +41,20 @@ def test_a_connection_the_server_dropped_is_replaced(redis_url: str) -> None:
     with pytest.raises(redis.ResponseError):
         state.run(client, broken, [], [])
     assert state.run(client, script, [], []) == b"pong"
+    assert len([c for c in killer.client_list() if c.get("name") == name]) == 1
+
+
+def test_one_kept_connection_per_thread_given_back_when_the_pool_changes(
+        redis_url: str) -> None:
+    # Given two clients polled from one thread, one after the other
+    first, second = connect(redis_url), connect(redis_url)
+    script = state.LuaScript.of("return 1")
+    for _ in range(3):
+        assert state.run(first, script, [], []) == 1
+    # Then the first keeps one connection checked out, not one per call (redis-py's pool
+    # has no public count of its connections in use)
+    assert len(first.connection_pool._in_use_connections) == 1
+    # When the thread moves to the second client, Then the first's goes back to its pool
+    assert state.run(second, script, [], []) == 1
+    assert len(first.connection_pool._in_use_connections) == 0
+    assert len(second.connection_pool._in_use_connections) == 1
