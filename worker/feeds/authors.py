@@ -131,16 +131,25 @@ def is_login(value: str) -> bool:
     return _LOGIN_RE.fullmatch(value.strip()) is not None
 
 
+_QUALIFIER_RE = re.compile(r"\s*\((?:now|earlier|later|before|until \w+|from \w+)\)",
+                           re.IGNORECASE)
+_ROLE_TAIL_RE = re.compile(r"(?<=[a-z]) (?:[A-Z][a-z]+ )?(?:[a-z]+ ){0,2}(?:correspondent|editor|"
+                           r"reporter|writer|columnist|critic)$")
+
+
 def clean_authors(raw: list[str]) -> tuple[str, ...]:
     """Person names from feed author fields: no emails, "By", placeholders; lists split."""
     out: dict[str, str] = {}
     for value in raw:
-        value = " ".join(unescape_residual(value).split())
+        # (a live blog's "Ann Lee (now) and Tom Roe (earlier)": the names)
+        value = _QUALIFIER_RE.sub("", " ".join(unescape_residual(value).split()))
         # RSS 2.0: "mail@x.com (Name)" (feedparser adds the address again to an Atom name
         # written so: "mail@x.com (Name) (mail@x.com)")
         m = re.fullmatch(r"\S+@\S+\s*\(([^()]+)\)(?:\s*\(\S+@\S+\))?", value)
         value = m.group(1) if m else _EMAIL_RE.sub("", value).strip(" ()<>,")
         value = _HANDLE_RE.sub("", untex(value))  # forum handles: "/u/name" is the user
+        if "," not in value:  # "Priya Kaul Home affairs correspondent" (no comma before it)
+            value = _ROLE_TAIL_RE.sub("", value)
         head, bar, tail = value.partition(" | ")  # "Marta Ruiz | Laredo": her beat or town
         if bar and len(head.split()) >= 2 and len(tail.split()) <= 3:
             value = head

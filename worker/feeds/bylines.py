@@ -43,6 +43,8 @@ def entry_authors(raw: list[str], byline: list[str], signed: str | None,
     credit, is credited to that outlet."""
     named = () if byline and all(is_login(r) or _DESK_RE.match(r) for r in raw) \
         else clean_authors(raw)
+    if len(named) > 1 and not all(_DESK_RE.match(n) for n in named):
+        named = tuple(n for n in named if not _DESK_RE.match(n))  # (a desk beside people)
     if not named and byline:
         named = clean_authors([byline_names(b) for b in byline])
     named = named or (clean_authors([signed]) if signed else ())

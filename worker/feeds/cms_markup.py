@@ -57,14 +57,20 @@ def _drop_elements(markup: str, opener: re.Pattern[str], *, before: int | None =
     return " ".join(out) if len(out) > 1 else markup
 
 
+_AUTOBR_RE = re.compile(r"<br\s+class=(['\"])autobr\1\s*/?>\s*", re.IGNORECASE)
+
+
 def clean_cms_markup(markup: str) -> str:
     """Entry markup without a Drupal node's fields before its body and Ghost's widget
-    cards (a callout card only when it comes before the first paragraph)."""
+    cards (a callout card only when it comes before the first paragraph); SPIP's soft
+    line breaks as spaces."""
     if "field--name-" in markup and (m := _DRUPAL_BODY_RE.search(markup)) \
             and "field--name-" in markup[:m.start()]:
         markup = markup[m.start():]  # title, author, date, image: the node's other fields
     if "enerated" in markup or "reated" in markup or "ade with" in markup:
         markup = _GENERATOR_RE.sub(" ", markup)
+    if "autobr" in markup:  # SPIP's soft line break inside a paragraph: a space
+        markup = _AUTOBR_RE.sub(" ", markup)
     if "kg-" in markup:
         markup = _drop_elements(markup, _GHOST_WIDGET_RE)
         if "kg-callout-card" in markup:

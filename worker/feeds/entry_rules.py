@@ -67,8 +67,9 @@ _PAID_TAG_RE = re.compile(
     re.IGNORECASE)
 # ... or a title that says it: "Publi-rédactionnel : ...", "Advertorial: ..."
 _PAID_TITLE_RE = re.compile(r"^\s*(?:publi-?r[ée]dactionnel|publireportage|advertorial|"
-                            r"sponsored content|contenido patrocinado|conte[úu]do patrocinado|"
-                            r"contenu sponsoris[ée]|publirreportaje)\s*[:：|–—-]", re.IGNORECASE)
+                            r"sponsored(?: content)?|paid post|contenido patrocinado|"
+                            r"conte[úu]do patrocinado|contenu sponsoris[ée]|publirreportaje)"
+                            r"\s*[:：|–—-]", re.IGNORECASE)
 
 
 def is_sponsored(title: str, tags: list[str], url: str | None, site_url: str | None) -> bool:
@@ -112,9 +113,20 @@ _ERID_RE = re.compile(r"\berid\s*[:=]\s*[0-9A-Za-z]{8,}")
 
 
 # A test post published by mistake ("Test", "테스트": "this is a test")
-_TEST_TITLE_RE = re.compile(r"^\W*(?:test(?:ing)?(?: post)?|teste|prueba|probe|testi|테스트|テスト|"
-                            r"测试|測試)(?:\W+(?:please )?(?:ignore(?: this)?|do not publish|"
-                            r"não publicar|no publicar|ignorar))?\W*$", re.IGNORECASE)
+_TEST_TITLE_RE = re.compile(r"^\W*(?:(?:test(?:ing)?(?: post)?|teste|prueba|probe|testi|테스트|"
+                            r"テスト|测试|測試)(?:\W+(?:please )?(?:ignore(?: this)?|do not "
+                            r"publish|não publicar|no publicar|ignorar)(?:\W.{0,20})?)?|"
+                            # a blog engine's first post, never replaced
+                            r"hello,? world|¡?hola,? mundo|olá,? mundo|bonjour tout le monde|"
+                            r"hallo welt|ciao mondo)\W*$", re.IGNORECASE)
+# Placeholder text: a template or test post's body
+_LOREM_RE = re.compile(r"^\W*lorem ipsum dolor sit amet", re.IGNORECASE)
+# The site's notice about itself, not news: "In eigener Sache: ...", "【お知らせ】...",
+# "Appel à dons : ...", "Sign up for the Morning Briefing: ..."
+_HOUSE_NOTICE_RE = re.compile(
+    r"^\W*(?:in eigener sache|【お知らせ】|お知らせ[:：]|\[(?:notice|site notice|aviso)\]|"
+    r"site notice|appel à dons|faire un don|sign up (?:for|to) (?:the|our) [^:]{1,40}"
+    r"(?:newsletter|briefing|bulletin))", re.IGNORECASE)
 
 
 def not_an_article(url: str | None, body: list[str], title: str) -> str | None:
@@ -125,8 +137,11 @@ def not_an_article(url: str | None, body: list[str], title: str) -> str | None:
         return "removed post"
     # (an untitled one is named by its text: "teste")
     named = title or (body[0] if len(body) == 1 else "")
-    if len(named) <= 30 and _TEST_TITLE_RE.match(named) and sum(map(len, body)) < 200:
+    if (len(named) <= 40 and _TEST_TITLE_RE.match(named) and sum(map(len, body)) < 200) \
+            or (body and body[0][:1] in "Ll" and _LOREM_RE.match(body[0])):
         return "test post"
+    if _HOUSE_NOTICE_RE.match(title):
+        return "the site's own notice"
     # Russian law marks every ad with "Реклама" and its registry token ("erid: 2Vtz...")
     if body and "erid" in body[-1] and _ERID_RE.search(body[-1]):
         return "advertisement (erid)"

@@ -71,8 +71,8 @@ _TRANSLATED_RE = re.compile(
 # A photo's credit on a line of its own under the caption ("(Maya Torres / KXRV)") or at
 # the end of the caption ("... de La Salvé. | Pedro Sainz").
 _NAME = r"[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,3}"
-_CREDIT_LINE_RE = re.compile(rf"^\(?(?:(?:photo|foto|image|picture|credit)s?:? )?{_NAME}"
-                             rf"\s*/\s*[\w .&'’-]{{2,40}}\)?$", re.I)
+_CREDIT_LINE_RE = re.compile(rf"^\(?(?:(?:photo|foto|image|picture|credit)s?(?: credit)?:? )?"
+                             rf"{_NAME}\s*/\s*[\w .&'’-]{{2,40}}\)?$", re.I)
 _CAPTION_CREDIT_RE = re.compile(rf"\s\|\s*{_NAME}$|[.!?]\s+\(?(?:photo|picture|image|"
                                 rf"foto|bild|imagem|imagen)s?(?: credit)?(?::\s*{_NAME}|\s+"
                                 rf"{_NAME}\s?/\s?{_NAME})\)?$", re.I)  # ("Photo ÉDR/Marc Fabre")
@@ -97,9 +97,11 @@ _READ_MORE_TAIL_RE = re.compile(
     r"weiterlesen|mehr lesen|lire la suite|leer más|seguir leyendo|leggi (?:tutto|di più)|"
     r"lees (?:meer|verder)|läs mer|les mer|læs mere|leia mais|ler mais|čtěte dále|"
     r"číst dál|читать далее|подробнее|докладніше|читати далі|tovább olvasom|lue lisää|"
-    r"devamını oku)\s*(?:»|›|>>|→|\.{3}|…)?\s*$",
+    r"devamını oku)\s*(?:»|›|>>|→|\.{3}|…)?\s*$|"
+    r"(?<=[.!?…\"”»)])\s+\[(?:mehr|more|weiter|plus|más|meer|mer)\]\s*$",  # "... [mehr]"
     re.IGNORECASE)
-_READ_MORE_WORDS = ("więcej", "dalej", "more", "on", "reading", "lesen", "suite", "más",
+_READ_MORE_WORDS = ("więcej", "dalej", "more", "on", "reading", "lesen", "suite", "más", "[mehr]",
+                    "[more]", "[weiter]", "[plus]", "[más]", "[meer]", "[mer]",
                     "leyendo", "tutto", "più", "meer", "verder", "mer", "mere", "mais", "dále",
                     "dál", "далее", "подробнее", "докладніше", "далі", "olvasom", "lisää",
                     "oku")

@@ -90,10 +90,13 @@ def _spaced(fragment: str) -> str:
     return " ".join(htmllib.unescape(_TAG_RE.sub(" ", fragment)).split())
 
 
+_ALT_RE = re.compile(r"<img\b[^>]*?\balt=(['\"])([^'\"<>]{12,300})\1", re.IGNORECASE)
+
+
 def heading_texts(markup: str | None) -> frozenset[str]:
     """The texts, spaced, of the markup's headings (h1-h6), of the items of a
-    newsletter's contents list ("In today's edition:") and of the italic notes over the
-    story (``lead_note_texts``)."""
+    newsletter's contents list ("In today's edition:"), of the italic notes over the
+    story (``lead_note_texts``) and of its images' alt texts."""
     if not markup:
         return frozenset()
     low = markup.lower()
@@ -103,5 +106,7 @@ def heading_texts(markup: str | None) -> frozenset[str]:
     if "<li" in low:
         for m in _CONTENTS_LIST_RE.finditer(markup):
             found.update(_spaced(i) for i in _ITEM_RE.findall(m.group(2)))
+    if "<img" in low:  # an image's alt text repeated as its caption over the story
+        found.update(_spaced(m.group(2)) for m in _ALT_RE.finditer(markup))
     found.discard("")
     return frozenset(found)

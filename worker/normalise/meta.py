@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 _TRACKING_RE = re.compile(
     r"^(utm_\w*|fbclid|gclid|gclsrc|dclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid|"
     r"mkt_tok|oly_anon_id|oly_enc_id|vero_id|wickedid|__s|_hsenc|_hsmi|hsctatracking|"
-    r"ref_src|ref_url|cmpid|ocid|sr_share|s_cid|icid|ncid)$",
+    r"ref_src|ref_url|cmpid|cmp|ocid|sr_share|s_cid|icid|ncid)$",
     re.IGNORECASE,
 )
 
@@ -58,6 +58,12 @@ def canonical_url(url: str) -> str:
         pairs = parse_qsl(query, keep_blank_values=True)
         kept = [(k, v) for k, v in pairs if not _TRACKING_RE.match(k)]
         query = clean_query(urlencode(kept) if len(kept) != len(pairs) else query)
+        # a bare key is often the page itself (SPIP's "spip.php?article1287"): courlan
+        # drops keys without a value, so they are put back, sorted, after the others
+        bare = sorted(seg for seg in parts.query.split("&")
+                      if seg and "=" not in seg and not _TRACKING_RE.match(seg))
+        if bare:
+            query = "&".join(([query] if query else []) + bare)
     path = _PCT_RE.sub(_pct, parts.path)
     path = quote(path, safe="/%:@!$&'()*+,;=~") or ("/" if query else "")
     return urlunsplit((scheme, netloc, path, query, ""))
