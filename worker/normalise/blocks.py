@@ -297,7 +297,8 @@ _SIGN_UP_RE = re.compile(r"subscr|sign up|newsletter|abonn|suscr|assine|inbox|yo
 def sign_up_boxes(lines: list[Line]) -> None:
     """A subscribe box inside the page: its short lines ("Thousands of paid subscribers",
     the publication's one-line pitch) between two sign-up lines are part of it."""
-    marks = [i for i, ln in enumerate(lines) if ln.strong and _SIGN_UP_RE.search(ln.text)]
+    marks = [i for i, ln in enumerate(lines)  # (its form, "[Email] [Sign Up]", closes it too)
+             if (ln.strong or ln.linky) and _SIGN_UP_RE.search(ln.text)]
     for i, j in pairwise(marks):
         if 1 < j - i <= 5 and all(x.words <= 15 and not x.item for x in lines[i + 1 : j]):
             for x in lines[i : j + 1]:

@@ -56,9 +56,9 @@ _AMPM_RE = re.compile(r"\b([ap])\.\s?m\.?(?=\W|$)", re.IGNORECASE)
 _H_TIME_RE = re.compile(r"\b(\d{1,2})\s?h\s?(\d{2})\b")
 _DOT_TIME_RE = re.compile(r"(?<=\d{4}),?\s+(\d{1,2})\.(\d{2})\b")
 # "Published X. Updated Y" on one line: the first date is the publication date
-_SECOND_LABEL_RE = re.compile(r"[,;|·]?\s+(?:last\s+)?(?:updated|modified|mis à jour|modifié|"
-                              r"aktualisiert|actualizado|aggiornato|atualizado|bijgewerkt)\b",
-                              re.IGNORECASE)
+_SECOND_LABEL_RE = re.compile(r"[,;|·]?\s+\(?(?:last\s+)?(?:updated|modified|mis à jour|modifié|"
+                              r"aktualisiert|actualizado|aggiornato|atualizado|bijgewerkt|"
+                              r"modifica|modificato)\b", re.IGNORECASE)
 # Page text copied without the spaces between elements: "May 16, 20249:12 PM GMTUpdated 2
 # years ago" (the year glued to the time, the time zone to the next label)
 _GLUED_RE = re.compile(r"(?<=(?<!\d)(?:19|20)\d\d)(?=\d{1,2}:\d\d(?!\d))|"

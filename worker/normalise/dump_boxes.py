@@ -26,6 +26,7 @@ def page_boxes(lines: list[Line]) -> None:
     support_appeals(lines)
     age_notes(lines)
     framed_boxes(lines)
+    sponsor_boxes(lines)
 
 
 def _bar(lines: list[Line], i: int, j: int) -> None:
@@ -118,3 +119,23 @@ def age_notes(lines: list[Line]) -> None:
     for ln in lines:
         if ln.words <= 10 and ln.text.endswith("old") and _AGE_RE.match(ln.text):
             ln.kind = ln.kind or "bar"
+
+
+_RULE_RE = re.compile(r"^[-=_*~]{20,}$")
+_SPONSOR_LABEL_RE = re.compile(r"^(?:sponsored by|presented by|brought to you by|a message from|"
+                               r"partner content|paid (?:content|post)|advertisement)\b",
+                               re.IGNORECASE)
+
+
+def sponsor_boxes(lines: list[Line]) -> None:
+    """A sponsor's message a plain-text newsletter rules off inside the story ("-----" /
+    "SPONSORED BY X" / its pitch / "-----"): not the story, whatever its sentences say."""
+    n = len(lines)
+    for i in range(n - 2):
+        if lines[i].text[:1] not in "-=_*~" or not _RULE_RE.match(lines[i].text) \
+                or not _SPONSOR_LABEL_RE.match(lines[i + 1].text):
+            continue
+        j = next((k for k in range(i + 2, min(n, i + 8)) if _RULE_RE.match(lines[k].text)), None)
+        if j is not None:
+            for ln in lines[i:j + 1]:
+                ln.kind = ln.kind or "bar"

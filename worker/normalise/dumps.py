@@ -99,6 +99,31 @@ def _reader_header(text: str, parts: TextParts) -> str:
                      if not x.startswith("URL Source:")) + "\n" + body
 
 
+# A chat app's export, one message a line: WhatsApp's "[14:33, 12-3-2025] Marieke: ..." and
+# Android's "12/03/2025, 14:33 - Marieke: ..." (a message's further lines carry no prefix)
+_CHAT_LINE_RE = re.compile(r"^(?:\[\d{1,2}:\d\d(?::\d\d)?,? \d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\]|"
+                           r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4},? \d{1,2}:\d\d(?: [AP]M)? -) "
+                           r"([^:\n]{1,40}): ", re.MULTILINE)
+
+
+def chat_story(text: str) -> str | None:
+    """A story shared in a chat export: the longest message, with the messages its sender
+    posted just before it (the forwarded headline and link); the chat around it goes."""
+    starts = list(_CHAT_LINE_RE.finditer(text[:200_000]))
+    if len(starts) < 3 or starts[0].start() > 0:
+        return None
+    ends = [m.start() for m in starts[1:]] + [len(text)]
+    msgs = [(m.group(1), text[m.end():end].strip("\n"))
+            for m, end in zip(starts, ends, strict=True)]
+    k = max(range(len(msgs)), key=lambda i: len(msgs[i][1]))
+    if len(msgs[k][1]) < 500:
+        return None  # a conversation, not a shared story
+    j = k
+    while j > 0 and msgs[j - 1][0] == msgs[k][0]:
+        j -= 1
+    return "\n".join(body for _, body in msgs[j:k + 1])
+
+
 def tool_header(text: str, parts: TextParts) -> str:
     """Take an extraction tool's metadata header off the top of a dump into ``parts`` (its
     keys are the page's own metadata, never story text) and return the rest; a newsletter's
@@ -107,6 +132,8 @@ def tool_header(text: str, parts: TextParts) -> str:
         text = _EDITED_RE.sub("", text)
     if "** " in text:
         text = _MC_HEAD_RE.sub(r"\1", text)
+    if text[:1] == "[" or text[:1].isdigit():
+        text = chat_story(text) or text
     if text[:6] == "Title:" and "\nMarkdown Content:" in text[:3000]:
         return _reader_header(text, parts)
     head = text[:8].lstrip()

@@ -28,6 +28,7 @@ from worker.normalise.html_parse import (
     check_depth,
     count_nodes,
     extractor_options,
+    h1_text,
     parse_page,
     trafilatura_module,
 )
@@ -188,7 +189,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     ld = _ld_articles(found["script"])
     art = ld[0] if ld else {}
     og_title = meta.get("og:title") or meta.get("twitter:title")
-    h1s = [" ".join(h.text_content().split()) for h in found["h1"]]
+    h1s = [h1_text(h) for h in found["h1"]]
     headline = art.get("headline") if isinstance(art.get("headline"), str) else None
     publisher = _names(art.get("publisher"))
     parts.site_name = meta.get("og:site_name") or (publisher[0] if publisher else None)

@@ -88,6 +88,29 @@ def drop_boxes(root: Any, names: str) -> None:
                         and len(head.text_content()) < 40:
                     head.drop_tree()
                 el.drop_tree()
+    if "synopsis" in low or "summary" in low or "highlight" in low:
+        for el in list(root.iter("ul", "ol")):
+            if el.getparent() is not None and (box := labelled_points(el)) is not None:
+                box.drop_tree()
+
+
+def labelled_points(lst: Any) -> Any:
+    """The box that holds ``lst`` (a list of short points, no links) under a summary label
+    that is no heading ("<div>Highlights</div><div><ul>...</ul></div>"), or None."""
+    if lst.find(".//a") is not None or not 2 <= len(lst) <= 8 \
+            or any(len(li.text_content().split()) >= _POINT_WORDS for li in lst):
+        return None
+    child, box = lst, lst.getparent()
+    for _ in range(2):
+        if box is None or box.tag not in _BOX_TAGS:
+            return None
+        label = box[0]
+        if label is not child and isinstance(label.tag, str) and label.tag not in _HEAD_TAGS \
+                and _SUMMARY_HEAD_RE.match(label.text_content()) \
+                and len(box.text_content()) < _BOX_CHARS:
+            return box
+        child, box = box, box.getparent()
+    return None
 
 
 def drop_wiki_lists(root: Any) -> None:

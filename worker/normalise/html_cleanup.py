@@ -223,8 +223,11 @@ def clean_main_text(text: str, root: Any, description: str | None, title: str,
     if lines and title:
         want = _norm(title)
         # lines are spaced: _norm(ln) is ln.rstrip(".").lower(), without a split and a join
-        at = next((k for k, ln in enumerate(lines[:4]) if ln.rstrip(".").lower() == want), None)
+        at = next((k for k, ln in enumerate(lines[:4]) if ln.rstrip(".").lower() == want or (
+            ln.lower().endswith(" " + want) and ln.count(" ") - want.count(" ") <= 6)), None)
         if at is not None and all(ln.count(" ") < 6 for ln in lines[:at]):
+            if lines[at].lower().endswith(" " + want):  # (its kicker off: "Studie zu ... Mieten")
+                lines[at] = lines[at][len(lines[at]) - len(want):]
             del lines[:at]
             first = 1
             while len(lines) > first + 1 and lines[first].count(" ") < 8 \

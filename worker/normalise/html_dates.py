@@ -109,12 +109,21 @@ def _printed(root: Any, times: list[Any], instant: datetime) -> list[str]:
                 and (abs(machine - instant) < timedelta(minutes=1) or (
                     len(stamp) == 10 and abs((machine.date() - instant.date()).days) == 1)):
             found.append(text)
+        elif machine is not None and 16 <= len(stamp) <= 19 and "T" in stamp \
+                and _zoneless_wall(machine, instant):
+            found.append(stamp)  # <time datetime="2025-03-13T08:10">: the page's wall clock
     found += date_by_headline(root)
     if not found:  # (a headline in an <h3> under a portal's logo <h1>: the date's own box)
         found = [text for el in islice(_date_boxes()(root), 4)
                  if 6 <= len(text := " ".join(el.text_content().split())) <= 40
                  and _TIME_RE.search(text)]
     return found
+
+
+def _zoneless_wall(machine: datetime, instant: datetime) -> bool:
+    """A zoneless machine time that is the instant at a whole or half hour's offset."""
+    offset = machine.replace(second=0, microsecond=0) - instant
+    return bool(offset) and abs(offset) <= _MAX_OFFSET and not offset % _STEP
 
 
 @functools.cache
@@ -134,6 +143,8 @@ _ISO_IN_TEXT_RE = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,6})?
 def _local(instant: datetime, text: str) -> datetime | None:
     if "T" in text and (iso := _ISO_IN_TEXT_RE.search(text)) is not None:
         text = iso.group(0)
+    if (label := UPDATED_LABEL_RE.search(text, 4)) is not None:
+        text = text[:label.start()]  # "March 12, 2025Updated 9:42 p.m. ET": the first date
     printed = parse_date_hint(text, dayfirst=True, keep_offset=True)
     if printed is None:
         return None

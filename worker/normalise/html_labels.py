@@ -13,8 +13,8 @@ COMMENTS_RE = re.compile(r"^(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|rep
                          # South Slavic, Baltic, Basque, Catalan, Urdu, Bengali, Swahili
                          r"komentari|коментари|komentarji|komentarai|komentāri|kommentaarid|"
                          r"iruzkinak|comentaris|تبصرے|মন্তব্য|maoni)"
-                         r"(?:\s*\(\d+\))?:?$|^(?:leave a (?:comment|reply)|join the "
-                         r"(?:conversation|discussion))\b|"
+                         r"(?:\s*\(\d+\))?:?$|^(?:leave a (?:comment|reply)|"
+                         r"(?:join|start) (?:the|a) (?:conversation|discussion))\b|"
                          # words that head other lists too count only with a count:
                          # "Vastaukset (27)", "Ý kiến (18)"
                          r"^(?:vastaukset|válaszok|respostas|respuestas|réponses|risposte|"
@@ -60,4 +60,4 @@ LABEL_PARA_RE = re.compile(
 # What COMMENTS_RE's match can start with: a digit (\d: any decimal digit) or the first
 # letter of a word; no other character matches these under IGNORECASE (all code points
 # checked in the tests).
-HEAD_FIRST = frozenset("cCrRlLjJkKyYhHкКbBvVáÁaAoOýÝоОвВ\u212a\u1c80\u1c82iIİ\u0131mMتম")
+HEAD_FIRST = frozenset("cCrRlLjJkKyYhHкКbBvVáÁaAoOýÝоОвВ\u212a\u1c80\u1c82iIİ\u0131mMتমsS")

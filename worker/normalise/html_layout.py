@@ -22,7 +22,12 @@ from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
 from worker.normalise.html_boxes import drop_boxes, head_box, jump_list, labelled_run
 from worker.normalise.html_lists import dated_links, drop_key_points, lists_as_paragraphs
-from worker.normalise.html_runs import INLINE_TAGS, NOT_PARA_RE, wrap_leading_run
+from worker.normalise.html_runs import (
+    INLINE_TAGS,
+    NOT_PARA_RE,
+    br_paragraphs,
+    wrap_leading_run,
+)
 from worker.normalise.html_tables import drop_side_tables
 
 # A data cell holds a figure or a few words; a cell this long holds a story.
@@ -293,6 +298,9 @@ def prepare_tree(root: Any) -> None:
         drop_side_tables(tables)  # match boxes, standings, a release's info table
     _drop_widgets(root)
     lists_as_paragraphs(root)
+    for el in [el for el in root.iter("div")
+               if len(el) >= 4 and el.find("p") is None and el.find("br") is not None]:
+        br_paragraphs(el)
     # A sentence left loose after a block (the tail of an ad slot's <div>): its own <p>, or
     # trafilatura drops it with the block; out of an ad wrapper around the slot, too
     for el in [el for el in root.iter("div", "aside", "figure") if el.tail

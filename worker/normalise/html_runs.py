@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from itertools import pairwise
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -44,3 +45,49 @@ def wrap_leading_run(div: Any) -> None:
     for child in run:
         para.append(child)  # moves it, with its tail
     div.insert(0, para)
+
+
+def br_paragraphs(div: Any) -> None:
+    """A story <div> written as loose text parted by ``<br><br>``, with no <p> (TOI, old CMSs):
+    each run becomes a <p>, the blocks between them (a read-also box, an ad slot) staying
+    where they are. trafilatura reads such a div by its own rules and dropped some runs (the
+    first, under a bold dateline <span>; those after a box)."""
+    from lxml import etree
+
+    kids = list(div)
+    breaks = sum(1 for a, b in pairwise(kids)
+                 if a.tag == "br" and b.tag == "br" and not (a.tail or "").strip())
+    if breaks < 2 or div.find("p") is not None \
+            or NOT_PARA_RE.search(f"{div.get('class', '')} {div.get('id', '')}"):
+        return
+    loose = (div.text or "") + " ".join((c.tail or "") for c in kids)
+    if len(loose.split()) < 40:
+        return
+    out: list[Any] = []
+    cur = etree.Element("p")
+    cur.text, div.text = div.text, None
+    i = 0
+    while i < len(kids):
+        c = kids[i]
+        if c.tag == "br" and i + 1 < len(kids) and kids[i + 1].tag == "br" \
+                and not (c.tail or "").strip():
+            out.append(cur)  # a paragraph break: the text after the second <br> opens the next
+            cur = etree.Element("p")
+            cur.text = kids[i + 1].tail
+            i += 2
+            continue
+        if isinstance(c.tag, str) and (c.tag in INLINE_TAGS or c.tag == "br"):
+            cur.append(c)  # (moves it, with its tail)
+        else:
+            out.append(cur)
+            tail, c.tail = c.tail, None
+            out.append(c)
+            cur = etree.Element("p")
+            cur.text = tail
+        i += 1
+    out.append(cur)
+    for child in list(div):
+        div.remove(child)
+    for node in out:
+        if node.tag != "p" or "".join(node.itertext()).strip():
+            div.append(node)

@@ -52,6 +52,10 @@ def logical_lines(text: str) -> list[Line]:
             gap, indented = True, False
             cur = None
             continue
+        if s[0] in "-=_*~" and len(s) >= 10 and _RULE_RE.fullmatch(s):
+            out.append(Line(s, True))  # a rule: no wrapped text on either side of it
+            gap, indented, cur, last = True, False, None, s
+            continue
         if out and len(last) == 1 and last.isupper() and s[:1].islower() and not gap:
             out[-1].text = last = cur = last + s  # drop cap: "T" + "he first thing ..."
             continue
@@ -76,14 +80,16 @@ def logical_lines(text: str) -> list[Line]:
         first = s.split(None, 1)[0]
         if (cur is not None and width and not gap and len(cur) < _MAX_JOIN
                 and measure(last) + 1 + measure(first) > width  # (as the wrapping tool counts)
-                and measure(raw[i - 1]) <= width + 8  # far longer than the column: not wrapped
+                # far longer than the column: not wrapped (unless a link's address made it so)
+                and (measure(raw[i - 1]) <= width + 8 or "](" in raw[i - 1])
                 and measure(s) <= width + 8  # (nor is it the next line of one)
                 # a sentence's end with room left for the next word ends the paragraph
                 and not (measure(raw[i - 1]) + 1 + measure(first) <= width
                          and FULL_STOP_RE.search(raw[i - 1]))
                 and not (len(s) <= 40 and _stands_alone(last, s, raw, i))
                 and not IMAGE_RE.match(s) and not s.startswith(("-", "*", "•"))
-                and not (s[:1].isdigit() and _NUMBERED_RE.match(s))  # "1. [Headline](url)"
+                # "1. [Headline](url)" (not "... linee 9, 15 e" / "19. La giunta ...")
+                and not (s[:1].isdigit() and _NUMBERED_RE.match(s) and not last[-1:].islower())
                 # a byline under the headline, a "Headline | Site" tab title: never wrapped
                 and " | " not in last and not BYLINE_RE.match(s)
                 and not (blank_seps < 3 and FULL_STOP_RE.search(last)
@@ -115,6 +121,7 @@ def paragraph_indents(split: list[str]) -> frozenset[int]:
 
 
 _GLUE = frozenset(",.;:)!?»”")
+_RULE_RE = re.compile(r"([-=_*~])\1+")
 _NUMBERED_RE = re.compile(r"\d{1,3}[.)] ")  # an ordered list's item: no wrapped text
 _PUNCT = frozenset(",.;:!?।")
 
@@ -239,6 +246,11 @@ _SIGNED_RE = re.compile(
 # agency: "... besonders lange Foto: Jonas Keller / dpa"
 _AGENCY_SIGNED_RE = re.compile(r"\s(?:photo|foto|bild)s?\s*:\s*[^\s.!?:/][^.!?:/]{1,40}"
                                r"\s/\s[^\s.!?:/][^.!?:/]{1,30}$", re.IGNORECASE)
+_CAPS_NAME_RE = re.compile(r"[a-zà-ÿ\d][.!?] (?:[A-ZÀ-Þ]{2,}[ -]){1,3}[A-ZÀ-Þ]{2,}$")
+# ... photographer and outlet in brackets: "(Ann Ruiz / Chicago Ledger)", "(CBN News: Lu Carter)"
+_NAME_OUTLET_RE = re.compile(r"[.!?]\s?\((?:(?:[A-ZÀ-Þ][\w'’-]+ ){1,3}/ [A-ZÀ-Þ][\w .&'’-]{1,40}|"
+                             r"(?:[A-ZÀ-Þ][\w'’-]+ ){0,3}[A-ZÀ-Þ][\w'’-]+: "
+                             r"(?:[A-ZÀ-Þ][\w'’-]+ ?){1,3})\)$")
 _LABELLED_CAPTION_RE = re.compile(r"^(?:photo|image|picture|foto|imagen|bild)\s*:\s.{10,300}"
                                   r"\((?:[^()]{2,40}[:/][^()]{2,40})\)$", re.IGNORECASE)
 
@@ -246,8 +258,11 @@ _LABELLED_CAPTION_RE = re.compile(r"^(?:photo|image|picture|foto|imagen|bild)\s*
 def signed_caption(text: str) -> bool:
     """A sentence or two about a photo, then its photographer's credit."""
     tail = text[-70:]
-    if text[-1:] == ")" and _LABELLED_CAPTION_RE.match(text):  # "Photo: ... (ABC: Lucy Murray)"
+    if text[-1:] == ")" and (_LABELLED_CAPTION_RE.match(text)  # "Photo: ... (ABC: Lucy Murray)"
+                             or _NAME_OUTLET_RE.search(tail)):  # "... evening. (Ann Ruiz / X)"
         return True
+    if text[-1:].isupper() and len(text) < 300 and _CAPS_NAME_RE.search(tail):
+        return True  # "... en julio de 2024. PACO HERRERA": the photographer in capitals
     if text.isascii() and "photo" not in tail.lower() and "foto" not in tail.lower():
         return False  # (most lines: the regex is never tried)
     m = _SIGNED_RE.search(tail) or _AGENCY_SIGNED_RE.search(tail)
@@ -339,13 +354,15 @@ _WIRE_ALONE_RE = re.compile(r"\)\.?$")
 _DASHES = frozenset(("—", "–", "-", "--"))
 
 
-# a lynx link marker inside a line (one opening the line stays, as the labels keep it)
-_REF_MARK_RE = re.compile(r"(?<=\s)\[\d{1,4}\](?=\w)")
+# a lynx link marker inside a line (one opening the line stays, as the labels keep it), or
+# a plain-text newsletter's note mark after a word ("associations[1] still require")
+_REF_MARK_RE = re.compile(r"(?<=\s)\[\d{1,4}\](?=\w)|(?<=\w)\[\d{1,3}\](?=[\s.,;:!?)]|$)")
 _MD_REF_LINK_RE = re.compile(r"\[([^\[\]\n]{1,200})\]\[\d{1,4}\]")  # html2text "[text][3]"
 _MD_LINK_RE = re.compile(r"(?<!!)\[([^\[\]\n]{1,300})\]\([^()\s]{1,800}\)")
 # html2text emphasis: **41 counties**, _thirty years_ (not snake_case names)
 _MD_EMPH_RE = re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*(?![\w*])|"
-                         r"(?<![\w_])_(?=[^\W_])([^_\n]{1,200}?)(?<=[^\W_])_(?![\w_])")
+                         r"(?<![\w_])_(?=[^\W_]|[«“‘\"])([^_\n]{1,200}?)(?<=[^\W_]|[»”’\"])_"
+                         r"(?![\w_])")  # (a quote in italics: "_« ... »_")
 
 
 def story_line(lines: list[Line], i: int, text: str, first: bool) -> str:
@@ -357,6 +374,8 @@ def story_line(lines: list[Line], i: int, text: str, first: bool) -> str:
     if "*" in text or "_" in text:
         text = _MD_EMPH_RE.sub(lambda m: m.group(1) or m.group(2), text)
         text = text[2:] if text[:2] == "* " else text  # a Markdown list item's marker
+        if len(text) > 2 and text[0] == "*" == text[-1] and text[1] not in "* ":
+            text = text[1:-1]  # a chat app's bold line: a subhead ("*Tekort aan technici*")
     return wire_lead(lines, i, text) if first else text
 
 

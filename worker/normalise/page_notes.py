@@ -42,8 +42,8 @@ TRAILER_RE = re.compile(
     # sign-off ("/ritzau/"); a Korean agency's tip line and rights notice ("<저작권자(c) ...>")
     r"^(?:επιμέλεια|redakcja|edición|edição|redazione|curated by|edited by)\s*:\s*"
     r"[^\W\d_][^.!?:]{2,40}$|^/[^\W\d_][\w .-]{1,25}/\W*$|^제보는 (?:카카오톡|이메일)|^<?저작권자|"
-    # Lusa's editors' initials ("JRC // SSS")
-    r"^(?-i:[A-Z]{2,4}(?:\s?//\s?[A-Z]{2,4})+)\W*$|"
+    # Lusa's editors' initials ("JRC // SSS"); a broadcaster's "we reported this on air" note
+    r"^(?-i:[A-Z]{2,4}(?:\s?//\s?[A-Z]{2,4})+)\W*$|^über dieses thema berichtete\b|"
     # Taiwanese papers' "continue reading" marker and app promotion (no sentence of a story)
     r"^請?繼續(?:往下)?閱讀\W*$|^[^。]{0,60}(?:下載|下载)\s?APP[^。]*$|"
     # Chinese portals' "original title" note, "open the app for the pictures", "(end)"; an

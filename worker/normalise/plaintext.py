@@ -368,12 +368,12 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
         return True
     if ln.words >= 5 and ln.stop >= 0.15 and BULLET_RE.match(ln.text):
         return True  # a list item inside the story
-    t = ln.text
-    if t.endswith(";") and ln.stop > 0 and ln.words >= 3:
+    if (t := ln.text).endswith(";") and ln.stop > 0 and ln.words >= 3:
         return True  # one item of a run-on list ("Ann (Bob) Lee of Akron;")
     if t.endswith(":") and ln.words >= 3 and i < b and not _is_junk(lines[i + 1]) and (
             (ln.stop >= 0.15 and ln.words >= 4 and lines[i + 1].text.endswith((";", ",")))
-            or bool(BULLET_RE.match(lines[i + 1].text))):
+            or lines[i + 1].item or bool(BULLET_RE.match(lines[i + 1].text)) or (i + 2 <= b and all(
+                not x.gap and x.sentence and x.words <= 20 for x in lines[i + 1:i + 3]))):
         return True  # the lead-in of such a list, or of a bullet list
     # Subhead: a short title-like line directly followed by prose (or by a byline over it).
     if 2 <= ln.words <= 12 and not ln.text.endswith((":", ",")) and i < b and not ln.credit:

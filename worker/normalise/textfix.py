@@ -60,7 +60,8 @@ def _atx(m: re.Match[str]) -> str:
 def rejoin_markdown_links(text: str) -> str:
     """Markdown links and images wrapped over lines, back on one line; Setext headings as
     ATX ones ("# Heading", "## Heading"), the rule under them gone."""
-    if ("\n---" in text or "\n===" in text) and "](" in text:
+    # (a plain-text "===" under a headline too: newsletters underline theirs so)
+    if "\n===" in text or ("\n---" in text and "](" in text):
         text = _SETEXT_RE.sub(_atx, text)
     if "](" not in text:
         return text

@@ -69,7 +69,8 @@ def title_score(ln: Line, distance: int) -> float:
         two = t.endswith(".") and ln.words <= 24 and _two_sentences(t)
         if not two:
             return -1.0
-    if _BUTTON_RE.match(t) or _RIGHTS_TAIL_RE.search(t):  # "Gift this article", "© ..."
+    # "Gift this article", "Live: Follow our coverage of ...", "© ..."
+    if _BUTTON_RE.match(t) or _RIGHTS_TAIL_RE.search(t):
         return -1.0
     if (t.endswith((")", "）", "影")) or "|" in t or "Credit" in t) \
             and _CAPTION_TAIL_RE.search(t):
@@ -99,7 +100,10 @@ def title_score(ln: Line, distance: int) -> float:
     return score - 3.0 if two else score
 
 
-_BUTTON_RE = re.compile(r"^(?:(?:gift|share|save|listen to|print|e-?mail|bookmark|read)(?: "
+# (and a live coverage banner: "Live: Follow our emergency coverage of ...")
+_BUTTON_RE = re.compile(r"^(?:(?:live|watch|listen)\s*:\s*(?:follow|watch|listen to|get) "
+                        r"(?:our|the latest)\b.*|"
+                        r"(?:gift|share|save|listen to|print|e-?mail|bookmark|read)(?: "
                         r"\w+)?(?: this)? (?:article|story|page|post)|mark all as read|"
                         r"markeer alles als gelezen|alle als gelesen markieren|"
                         r"tout marquer comme lu|marcar todo como leído|visit (?:the )?website|"
@@ -266,6 +270,9 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
             # html2text/markdown h1: the page's one top-level heading (over a bold standfirst
             # of two sentences, "**La métropole lance ... restent partagés.**", when alone)
             s += 6.0 if h1s > 1 else 12.0
+        elif s > 0 and lines[i].text[:1] == "*" and lines[i].text[1:2] not in "* " \
+                and lines[i].text[-1:] == "*":
+            s += 6.0  # a chat app's bold line: the headline of a story shared there
         if s > best:
             best, best_i = s, i
     if best_i is not None and dated_i is not None and best_i > dated_meta:
