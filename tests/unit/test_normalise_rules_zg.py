@@ -3,24 +3,22 @@ README.md has its row): each fires on its case and leaves the look-alike alone."
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.support.articles import STORY, story_html
-from worker.events.models import Source
+from tests.support.articles import (
+    FIXTURES,
+    RULE_SRC,
+    STORY,
+    STORY_PARAS,
+    day,
+    page_article,
+    story_html,
+    text_article,
+)
 from worker.normalise.article import normalise
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.dumps import chat_story
 from worker.normalise.lines import logical_lines, signed_caption, story_line
 from worker.normalise.page_notes import is_pitch
 from worker.normalise.textfix import rejoin_markdown_links
-
-SRC = Source(kind="file", location="/t/page")
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
-PARAS = "\n\n".join(f"{STORY}Paragraph {k}." for k in range(4))
-
-
-def _text(raw: str) -> object:
-    return normalise(raw.encode(), source=SRC, kind="text")
 
 
 def test_a_wrapped_line_made_long_by_a_link_address_still_wraps() -> None:
@@ -59,13 +57,13 @@ def test_a_plain_text_underlined_headline_and_a_ruled_sponsor_box() -> None:
             + f"\n\nBy Reid Callahan\n\n{STORY}One.\n\n{STORY}Two.\n\n{rule}\nSPONSORED BY "
             "SONORAN SOLAR CO.\n\nCut your summer power bill in half. Book a free rooftop "
             f"assessment today.\n{rule}\n\n{STORY}Three.\n\n{STORY}Four.")
-    art = _text(text)
-    assert art.title == "Phoenix will pay homeowners up to $4,000 to tear out lawns"  # type: ignore[attr-defined]
-    assert len(art.body) == 4  # type: ignore[attr-defined]
+    art = text_article(text)
+    assert art.title == "Phoenix will pay homeowners up to $4,000 to tear out lawns"
+    assert len(art.body) == 4
     # a story's own rules and "sponsored by" prose stay
     plain = (f"{STORY}One.\n\n{rule}\n\nThe festival, sponsored by the city, opens on Friday "
              f"with a parade through the old town.\n\n{STORY}Two.\n\n{STORY}Three.")
-    assert len(_text("A headline about the festival\n\n" + plain).body) == 4  # type: ignore[attr-defined]
+    assert len(text_article("A headline about the festival\n\n" + plain).body) == 4
 
 
 def test_a_story_shared_in_a_chat_export() -> None:
@@ -77,8 +75,8 @@ def test_a_story_shared_in_a_chat_export() -> None:
     story = chat_story(chat)
     assert story is not None and story.startswith("Doorgestuurd\n*Kabinet")
     assert "Eindelijk" not in story and story.endswith("Paragraph 3.")
-    art = _text(chat)
-    assert art.title == "Kabinet trekt 480 miljoen uit voor dijken"  # type: ignore[attr-defined]
+    art = text_article(chat)
+    assert art.title == "Kabinet trekt 480 miljoen uit voor dijken"
     # a conversation, with no long message, is left as it is
     talk = "\n".join(f"[14:3{k}, 12-3-2025] Ann: message {k}" for k in range(5))
     assert chat_story(talk) is None
@@ -100,7 +98,7 @@ def test_a_list_lead_in_over_short_sentence_lines_and_a_newsletter_form() -> Non
             f"applies during breaks as well.\n\n{STORY}Two.\n\nSign up for our newsletter\n\n"
             "The Morning Commute\nTransit news every weekday morning.\n\n"
             f"[Enter your email ] [Sign Up]\n\n{STORY}Three.")
-    body = _text(text).body  # type: ignore[attr-defined]
+    body = text_article(text).body
     assert "Under the decision the rules are these:" in body
     assert not any("Morning Commute" in p or "weekday morning" in p for p in body)
 
@@ -109,40 +107,36 @@ def test_a_broadcasters_on_air_note_and_a_live_banner_over_the_headline() -> Non
     note = "Über dieses Thema berichtete die tagesschau am 12. März 2025 um 12:00 Uhr."
     assert is_pitch(note, note.count(" "))
     text = ("Live: Follow our emergency coverage of the rain event\nFlood warnings across "
-            "south-east Queensland as Brisbane braces for rain\nBy Jess Tran\n\n" + PARAS)
-    assert _text(text).title.startswith("Flood warnings")  # type: ignore[attr-defined]
+            "south-east Queensland as Brisbane braces for rain\nBy Jess Tran\n\n" + STORY_PARAS)
+    assert text_article(text).title.startswith("Flood warnings")
 
-
-def _html(article: str, head: str = "") -> object:
-    page = f"<html><head>{head}</head><body><article>{article}</article></body></html>"
-    return normalise(page.encode(), source=SRC, kind="html")
 
 
 def test_a_kicker_inside_the_h1_is_no_part_of_the_headline() -> None:
     h1 = ('<h1><span class="seitenkopf__topline">Studie zu Angebotsmieten </span><span>Mieten '
           "in Großstädten steigen weiter</span></h1>")
-    assert _html(h1 + story_html()).title == "Mieten in Großstädten steigen weiter"  # type: ignore[attr-defined]
+    assert page_article(h1 + story_html()).title == "Mieten in Großstädten steigen weiter"
     plain = "<h1><span>Mieten in Großstädten</span> <span>steigen weiter</span></h1>"
-    assert _html(plain + story_html()).title == "Mieten in Großstädten steigen weiter"  # type: ignore[attr-defined]
+    assert page_article(plain + story_html()).title == "Mieten in Großstädten steigen weiter"
 
 
 def test_printed_local_days_for_a_utc_time() -> None:
     head = '<meta property="article:published_time" content="2025-03-13T01:15:03.000Z">'
     nyt = ('<h1>Colorado River talks stall again</h1><time datetime="2025-03-13T01:15:03.000Z">'
            "<span>March 12, 2025</span><span>Updated 9:42 p.m. ET</span></time>")
-    assert _html(nyt + story_html(), head).published_at.date().isoformat() == "2025-03-12"  # type: ignore[attr-defined]
+    assert day(page_article(nyt + story_html(), head)) == "2025-03-12"
     head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": ' \
            '"2025-03-12T23:10:00Z"}</script>'
     nhk = ('<h1>北海道　大雪で列車の運休相次ぐ</h1><p class="date">'
            '<time datetime="2025-03-13T08:10">3月13日 8時10分</time></p>')
-    assert _html(nhk + story_html(), head).published_at.date().isoformat() == "2025-03-13"  # type: ignore[attr-defined]
+    assert day(page_article(nhk + story_html(), head)) == "2025-03-13"
 
 
 def test_a_br_body_with_a_bold_dateline_and_boxes_between_its_runs() -> None:
     # (trafilatura dropped this page's first run, under its bold dateline <span>: the
     # synthetic look-alikes it reads whole)
     raw = (FIXTURES / "zg16_en-IN_toi_brbody.html").read_bytes()
-    art = normalise(raw, source=SRC, kind="html")
+    art = normalise(raw, source=RULE_SRC, kind="html")
     assert art.dateline == "NEW DELHI"
     assert art.body[0].startswith("Delhi recorded its warmest mid-March day")
     assert art.body[-1].startswith("Experts said the early onset of heat")  # (no comments)
@@ -151,11 +145,12 @@ def test_a_br_body_with_a_bold_dateline_and_boxes_between_its_runs() -> None:
 def test_a_highlights_list_under_a_label_that_is_no_heading() -> None:
     box = ('<div class="art_synopsis"><div class="_2R6rk">Highlights</div><div><ul>'
            "<li>Safdarjung logged 35.4°C.</li><li>Yellow alert for Thursday.</li></ul></div></div>")
-    art = _html("<h1>Delhi sizzles at 35.4°C, warmest mid-March day</h1>" + box + story_html())
-    assert not any("Safdarjung logged" in p for p in art.body)  # type: ignore[attr-defined]
+    art = page_article("<h1>Delhi sizzles at 35.4°C, warmest mid-March day</h1>" + box
+                       + story_html())
+    assert not any("Safdarjung logged" in p for p in art.body)
     # a list under a story's own label stays
     own = ('<div class="art_synopsis"><div>What changes</div><ul><li>Buses run later on '
            "Fridays.</li><li>Night trams return.</li></ul></div>")
-    art = _html("<h1>Delhi changes its bus timetable this spring</h1>" + story_html(2) + own
+    art = page_article("<h1>Delhi changes its bus timetable this spring</h1>" + story_html(2) + own
                 + story_html(2))
-    assert any("Night trams return" in p for p in art.body)  # type: ignore[attr-defined]
+    assert any("Night trams return" in p for p in art.body)
