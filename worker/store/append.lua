@@ -24,15 +24,26 @@
 -- never lags or leads the stream. An article whose state was lost gets a version again: the
 -- reader keeps, per version, the later entry (worker.store.history), so nothing is removed
 -- here and the push is the whole cost (the sorted set it replaces cost ~8% of appends/s).
+-- A call whose articles are all new (no state hash exists: one EXISTS over them) skips their
+-- HMGETs: a command less per article, -7% of Redis's instructions per append (callgrind,
+-- 3,000 new ~4 KB articles); any existing state and every article is read as before.
 local KEYS, ARGV, call = KEYS, ARGV, redis.call  -- locals: no global lookup per use
 local out = {}
 local n = 0
 local counts = {}
 local strict = ARGV[1] == '1'
-for i = 1, (#KEYS - 2) / 2 do
+local articles = (#KEYS - 2) / 2
+local states = {}
+for i = 1, articles do
+  states[i] = KEYS[1 + 2 * i]
+end
+local none = {}  -- what HMGET gives for a missing hash (its nils: absent table entries)
+local all_new = call('EXISTS', unpack(states)) == 0
+for i = 1, articles do
   local a = 1 + 10 * (i - 1)
   local key = KEYS[1 + 2 * i]
-  local cur = call('HMGET', key, 'version', 'content_hash', 'entry_id', 'event_id', 'origin')
+  local cur = all_new and none
+    or call('HMGET', key, 'version', 'content_hash', 'entry_id', 'event_id', 'origin')
   local version = cur[1] or '0'
   local origin = ARGV[a + 10]
   if strict and version ~= '0' and cur[5] and cur[5] ~= origin then
