@@ -26,6 +26,7 @@ from worker.normalise.html_layout import (
 from worker.normalise.html_notes import drop_bold_signature, drop_outlet_credit, drop_page_notes
 from worker.normalise.html_parse import (
     check_depth,
+    chrome_out,
     count_nodes,
     extractor_options,
     h1_text,
@@ -343,8 +344,9 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     n_elements = 0 if 4 * html.count("<") + 16 <= FULL_ELEMENTS else count_nodes(root)
     if n_elements <= MAX_ELEMENTS:
         comments_head = has_comments_head(root)  # read while the tree is in the caches
-        doc = trafilatura.bare_extraction(
-            root, options=extractor_options(url, n_elements > FULL_ELEMENTS, need_meta))
+        with chrome_out(root):  # (what its cleaning drops: its fallbacks skip it too)
+            doc = trafilatura.bare_extraction(
+                root, options=extractor_options(url, n_elements > FULL_ELEMENTS, need_meta))
     else:
         log.info("page has over %d elements: line classification only", MAX_ELEMENTS)
     text = getattr(doc, "text", None) or ""

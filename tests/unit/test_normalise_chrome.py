@@ -1,0 +1,59 @@
+"""trafilatura reads the page without its <nav> and <footer> (html_parse.chrome_out): the text
+around them stays in place, the tree is put back exactly, and on the labelled pages the text
+trafilatura returns is the same as with them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from worker.normalise.html_layout import prepare_tree
+from worker.normalise.html_parse import (
+    chrome_out,
+    extractor_options,
+    parse_page,
+    trafilatura_module,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
+PAGE = ("<html><body><div>lead<nav>menu<footer>inner</footer></nav>after one"
+        "<nav>second</nav>after two<p>story</p><footer>rights</footer>end</div>"
+        "<article><footer>by line</footer>closing</article></body></html>")
+
+
+def test_chrome_leaves_and_comes_back_exactly() -> None:
+    root = lxml.html.document_fromstring(PAGE)
+    before = lxml.html.tostring(root)
+    with chrome_out(root):
+        # Then no <nav> or <footer> is left, and every text outside them is, in order
+        assert not list(root.iter("nav", "footer"))
+        assert root.text_content() == "leadafter oneafter twostoryendclosing"
+    assert lxml.html.tostring(root) == before
+
+
+def test_chrome_comes_back_after_an_error() -> None:
+    root = lxml.html.document_fromstring(PAGE)
+    before = lxml.html.tostring(root)
+    with pytest.raises(RuntimeError), chrome_out(root):
+        raise RuntimeError("extraction failed")
+    assert lxml.html.tostring(root) == before
+
+
+def test_labelled_pages_give_trafilatura_the_same_text_and_come_back_whole() -> None:
+    traf = trafilatura_module()
+    pages = sorted(FIXTURES.glob("*.html"))
+    assert len(pages) >= 200
+    with_chrome = 0
+    for path in pages:
+        root = parse_page(path.read_text(encoding="utf-8", errors="replace"))
+        prepare_tree(root)
+        before = lxml.html.tostring(root)
+        with_chrome += next(root.iter("nav", "footer"), None) is not None
+        whole = traf.bare_extraction(root, options=extractor_options(None, False, False))
+        with chrome_out(root):
+            cut = traf.bare_extraction(root, options=extractor_options(None, False, False))
+        assert getattr(cut, "text", None) == getattr(whole, "text", None), path.name
+        assert lxml.html.tostring(root) == before, path.name
+    assert with_chrome >= 50  # (the pages this is about are many among them)
