@@ -1,4 +1,4 @@
-"""trafilatura reads the page without its <nav> and <footer> (html_parse.chrome_out): the text
+"""trafilatura reads the page without its <nav>, <footer> and <aside> (html_parse.chrome_out): the text
 around them stays in place, the tree is put back exactly, and on the labelled pages the text
 trafilatura returns is the same as with them."""
 
@@ -20,7 +20,7 @@ from worker.normalise.html_parse import (
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 PAGE = ("<html><body><div>lead<nav>menu<footer>inner</footer></nav>after one"
         "<nav>second</nav>after two<p>story</p><footer>rights</footer>end</div>"
-        "<article><footer>by line</footer>closing</article></body></html>")
+        "<article><footer>by line</footer>closing<aside>related</aside></article></body></html>")
 
 
 def test_chrome_leaves_and_comes_back_exactly() -> None:
@@ -28,7 +28,7 @@ def test_chrome_leaves_and_comes_back_exactly() -> None:
     before = lxml.html.tostring(root)
     with chrome_out(root):
         # Then no <nav> or <footer> is left, and every text outside them is, in order
-        assert not list(root.iter("nav", "footer"))
+        assert not list(root.iter("nav", "footer", "aside"))
         assert root.text_content() == "leadafter oneafter twostoryendclosing"
     assert lxml.html.tostring(root) == before
 
@@ -50,7 +50,7 @@ def test_labelled_pages_give_trafilatura_the_same_text_and_come_back_whole() -> 
         root = parse_page(path.read_text(encoding="utf-8", errors="replace"))
         prepare_tree(root)
         before = lxml.html.tostring(root)
-        with_chrome += next(root.iter("nav", "footer"), None) is not None
+        with_chrome += next(root.iter("nav", "footer", "aside"), None) is not None
         whole = traf.bare_extraction(root, options=extractor_options(None, False, False))
         with chrome_out(root):
             cut = traf.bare_extraction(root, options=extractor_options(None, False, False))
