@@ -1,6 +1,7 @@
-"""trafilatura reads the page without its <nav>, <footer> and <aside> (html_parse.chrome_out): the text
-around them stays in place, the tree is put back exactly, and on the labelled pages the text
-trafilatura returns is the same as with them."""
+"""trafilatura reads the page without its <nav>, <footer> and <aside> (html_parse.chrome_out):
+the text around them stays in place, the tree is put back exactly, and on the labelled pages
+the text trafilatura returns is the same as with them. Without metadata to extract, the
+<head> goes too, but its JSON-LD."""
 
 from __future__ import annotations
 
@@ -57,3 +58,15 @@ def test_labelled_pages_give_trafilatura_the_same_text_and_come_back_whole() -> 
         assert getattr(cut, "text", None) == getattr(whole, "text", None), path.name
         assert lxml.html.tostring(root) == before, path.name
     assert with_chrome >= 50  # (the pages this is about are many among them)
+
+
+def test_the_head_goes_but_its_json_ld() -> None:
+    root = lxml.html.document_fromstring(
+        "<html><head><title>T</title><meta name='a' content='b'><script>var x;</script>"
+        "<script type='application/ld+json'>{\"articleBody\": \"x\"}</script></head>"
+        "<body><p>story</p><footer>f</footer></body></html>")
+    before = lxml.html.tostring(root)
+    with chrome_out(root, head=True):
+        assert [el.get("type") for el in root.find("head")] == ["application/ld+json"]
+        assert root.find("body/footer") is None
+    assert lxml.html.tostring(root) == before

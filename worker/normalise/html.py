@@ -344,7 +344,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     n_elements = 0 if 4 * html.count("<") + 16 <= FULL_ELEMENTS else count_nodes(root)
     if n_elements <= MAX_ELEMENTS:
         comments_head = has_comments_head(root)  # read while the tree is in the caches
-        with chrome_out(root):  # (what its cleaning drops: its fallbacks skip it too)
+        with chrome_out(root, head=not need_meta):  # (what its cleaning drops)
             doc = trafilatura.bare_extraction(
                 root, options=extractor_options(url, n_elements > FULL_ELEMENTS, need_meta))
     else:
