@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 
 from worker.normalise.html_layout import prepare_tree
