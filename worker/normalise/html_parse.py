@@ -197,11 +197,15 @@ def chrome_out(root: Any, head: bool = False) -> Iterator[None]:
     tail text stays where it was), then every one back as it was. ``head``: the <head>'s
     elements too, but its JSON-LD (trafilatura's last fallback reads an articleBody there)."""
     undo: list[tuple[Any, int, Any, Any, str | None, bool]] = []
+    found = [el for el in root.iter(*CHROME_TAGS)
+             if next(el.iterancestors(*CHROME_TAGS), None) is None]
     top = root.find("head") if head else None
-    found = [el for el in (top if top is not None else ())
-             if el.tag != "script" or "json" not in (el.get("type") or "")]
-    found += [el for el in root.iter(*CHROME_TAGS)
-              if next(el.iterancestors(*CHROME_TAGS), None) is None]
+    stub = None
+    if top is not None:  # a stand-in with copies of its JSON-LD: one swap each way
+        stub = root.makeelement("head")
+        stub.extend(copy.copy(el) for el in top.iter("script")
+                    if "json" in (el.get("type") or ""))
+        root.replace(top, stub)
     try:
         for el in reversed(found):  # last first: an earlier one's index stays right
             parent = el.getparent()
@@ -223,3 +227,5 @@ def chrome_out(root: Any, head: bool = False) -> Iterator[None]:
             elif moved:
                 parent.text = old
             parent.insert(index, el)
+        if stub is not None:
+            root.replace(stub, top)
