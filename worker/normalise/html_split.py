@@ -31,8 +31,9 @@ def headline_after_story(text: str, title: str) -> bool:
     if text.find(key, _STORY_LINE, 3000) < 0:  # (a cheap look first: most pages fail it)
         return False
     head = text.split("\n", 12)[:12]
-    for k, line in enumerate(head):
-        if k and " ".join(line.split()) == want:
+    first = want.split(" ", 1)[0]  # (a line that is the headline starts with its first word:
+    for k, line in enumerate(head):  # most are ruled out without a split and a join)
+        if k and line.lstrip().startswith(first) and " ".join(line.split()) == want:
             return any(len(ln) >= _STORY_LINE for ln in head[:k])
     return False
 
