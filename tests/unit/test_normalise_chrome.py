@@ -70,3 +70,16 @@ def test_the_head_goes_but_its_json_ld() -> None:
         assert [el.get("type") for el in root.find("head")] == ["application/ld+json"]
         assert root.find("body/footer") is None
     assert lxml.html.tostring(root) == before
+
+
+def test_a_site_header_goes_a_story_header_stays() -> None:
+    root = lxml.html.document_fromstring(
+        "<html><body><header>Site<nav>menu</nav></header>one<main><header><p>dek</p></header>"
+        "<p>story</p></main><header><h1>Headline</h1></header><article><header>by</header>"
+        "</article></body></html>")
+    before = lxml.html.tostring(root)
+    with chrome_out(root):
+        assert [" ".join(h.text_content().split()) for h in root.iter("header")] == [
+            "dek", "Headline", "by"]
+        assert root.find("body").text == "one"
+    assert lxml.html.tostring(root) == before
