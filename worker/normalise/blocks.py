@@ -224,13 +224,21 @@ def inline_boxes(lines: list[Line]) -> None:
         if ln.words > 6 or not any(x.prose for x in lines[max(0, i - 3):i]) \
                 or not _INLINE_LABEL_RE.match(ln.text):
             continue
-        # one linked headline, then the story's own list: "The four roads are:", "1. ..."
-        k = _after_list(lines, i + 2)
+        # one linked headline (or a numbered run of them: "1. ...", "2. ..."), then the
+        # story's own list ("The four roads are:", "• ..."), ad labels, and the story
+        h = i + 2
+        if _ITEM_RE.match(lines[i + 1].text if i + 1 < n else ""):
+            while h < n and h - i <= 5 and not lines[h].prose and _ITEM_RE.match(lines[h].text):
+                h += 1
+        k = _after_list(lines, h)
+        while k is not None and k < n - 1 and k - h <= 16 and _label(lines[k]):
+            k += 1
         if k is not None and not lines[i + 1].prose and lines[k].prose and lines[k].words >= 20:
             ln.boundary, ln.kind = False, ln.kind or "bar"
-            lines[i + 1].kind = lines[i + 1].kind or "bar"
-            for x in lines[i + 2:k]:  # (mark_items, before, saw the box as the list's edge)
-                x.item = x.item or not x.prose
+            for x in lines[i + 1:h]:
+                x.kind = x.kind or "bar"
+            for x in lines[h:k]:  # (mark_items, before, saw the box as the list's edge)
+                x.item = x.item or not (x.prose or _label(x))
             continue
         j = i + 1
         # the linked headline may read as prose ("Lyon : la rue ... piétonne ?"): no stop
@@ -287,7 +295,8 @@ def _label(ln: Line) -> bool:
     """An ad label, a credit or a button between two paragraphs ("Advertisement", "Ad
     Feedback", "Story continues below advertisement"), not a teaser's headline."""
     return bool(ln.kind or ln.strong or ln.credit or ln.repeated or ln.weak
-                or (ln.linky and ln.words <= 3))
+                or (ln.linky and ln.words <= 3)
+                or (ln.text[:1] == "[" and ln.text[-1:] == "]" and ln.words <= 12))  # lynx's [alt]
 
 
 _SIGN_UP_RE = re.compile(r"subscr|sign up|newsletter|abonn|suscr|assine|inbox|your email",

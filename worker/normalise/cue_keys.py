@@ -118,4 +118,5 @@ COMMENT_KEYS = _keyset("says said wrote replied ago reply report like flag perma
 CREDIT_KEYS = _keyset(
     "photo photos image images picture pic foto photograph illustration graphic credit bild "
     "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua kuva kép "
-    "fotó zdjęcie snímek resim görsel gambar фото picha ภาพ ფოტო larawan ljósmynd तस्बिर तस्वीर")
+    "fotó zdjęcie snímek resim görsel gambar фото picha ภาพ ფოტო larawan ljósmynd तस्बिर तस्वीर "
+    "copyright")  # ("Copyright: Jana Doe" under a German paper's photo)

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ARABIC_RE = re.compile(r"[\u0600-\u06ff\u05d0-\u05ea]")  # (and Hebrew: both glue their particles)
-FULL_STOP_RE = re.compile(r"[.!?…。！？।॥۔؟։።။][\"'”’»)\] \u00a0\u202f]*$")  # (". »")
+# (closing quotes: German „…“ and ‚…‘, Danish »…«, Japanese 「…」 too)
+FULL_STOP_RE = re.compile(r"[.!?…。！？।॥۔؟։።။][\"'”’»“‘«」』)\] \u00a0\u202f]*$")  # (". »")
 
 
 def full_stop(text: str) -> bool:
@@ -27,7 +28,7 @@ def full_stop(text: str) -> bool:
     then closing quotes or brackets only), not scanning the line; keep the two in step."""
     if text.endswith("\n"):  # "$" also matches before a final newline
         return bool(FULL_STOP_RE.search(text))
-    end = text.rstrip("\"'”’»)] \u00a0\u202f")  # French spaces its quotes: "porte. »"
+    end = text.rstrip("\"'”’»“‘«」』)] \u00a0\u202f")  # French spaces its quotes: "porte. »"
     return bool(end) and end[-1] in ".!?…。！？।॥۔؟։።။"
 
 
@@ -43,7 +44,7 @@ CREDIT_RE = re.compile(
     r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото|ภาพ|ფოტო|larawan|picha|"
     r"ljósmynd|तस्बिर|तस्वीर)s?"
     r"(?:\s+(?:credit|by|mula sa))?"
-    r"\s*[:/]|\w+ photo/|photo by\b|picha na\b)\s*(?:\(c\)|©)?\s*"
+    r"\s*[:/]|copyright:(?!\s*(?:©|\(c\)|\d))|\w+ photo/|photo by\b|picha na\b)\s*(?:\(c\)|©)?\s*"
     r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"
     r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg|EFE|ANSA|Xinhua)"
     r"(?:\s+via [^)]*)?"
@@ -54,7 +55,8 @@ CREDIT_RE = re.compile(
 # ~0.35 us a character, and a wire dateline's "(Reuters)" is one of its key words, so ASCII
 # lines without any of them skip it (``credit_cue``). Keep in step with CREDIT_RE.
 _CREDIT_NEEDS = ("photo", "image", "pic", "foto", "illustration", "graphic", "credit", "bild",
-                 "video", "via ", "kuva", "resim", "gambar", "picha", "larawan", "ljósmynd")
+                 "video", "via ", "kuva", "resim", "gambar", "picha", "larawan", "ljósmynd",
+                 "copyright:")
 _CREDIT_ENDS = ("getty images", "shutterstock", "afp", "reuters", "ap", "epa", "alamy", "dpa",
                 "bloomberg", "efe", "ansa", "xinhua")
 

@@ -278,7 +278,11 @@ def split_dateline(para: str) -> tuple[str | None, str]:
 # "Frankfurt am Main. Die ...", "Neustadt a. d. Weinstraße. Der ..."
 _LOCAL_RE = re.compile(rf"^([{_UP}][\w'’-]+(?:\s(?:[{_UP}][\w'’-]+|am|an der|im|in der|ob der|"
                        rf"bei|vor der|a\.|i\.|d\.|a\. ?d\.)){{0,3}})\.\s+([{_UP}][\w'’]*)\s")
-_LOCAL_OPENERS = STOPWORDS["de"]
+# (and the question words, numbers and time words German local stories also open with)
+_LOCAL_OPENERS = STOPWORDS["de"] | {
+    "wer", "was", "wo", "wann", "warum", "wenn", "weil", "seit", "ob", "nachdem", "während",
+    "trotz", "dieser", "diese", "dieses", "viele", "alle", "kein", "keine", "zwei", "drei",
+    "vier", "fünf", "rund", "fast", "knapp", "nun", "jetzt", "heute", "gestern", "schon"}
 
 
 # Indonesian and Latin American papers open with the place in title case and a dash:

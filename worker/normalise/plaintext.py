@@ -218,7 +218,7 @@ def _region(lines: list[Line]) -> tuple[int, int]:
     total = sum(ln.words for ln in lines[a : b + 1] if ln.prose)
     seen = 0
     for i in range(a, b + 1):
-        if (lines[i].boundary or lines[i].bio) and seen >= 0.4 * total:
+        if ((lines[i].boundary and not lines[i].kind) or lines[i].bio) and seen >= 0.4 * total:
             return a, i - 1
         if lines[i].prose:
             seen += lines[i].words
