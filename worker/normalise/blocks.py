@@ -230,15 +230,15 @@ def inline_boxes(lines: list[Line]) -> None:
         if _ITEM_RE.match(lines[i + 1].text if i + 1 < n else ""):
             while h < n and h - i <= 5 and not lines[h].prose and _ITEM_RE.match(lines[h].text):
                 h += 1
-        k = _after_list(lines, h)
+        k = end = _after_list(lines, h)
         while k is not None and k < n - 1 and k - h <= 16 and _label(lines[k]):
             k += 1
         if k is not None and not lines[i + 1].prose and lines[k].prose and lines[k].words >= 20:
             ln.boundary, ln.kind = False, ln.kind or "bar"
             for x in lines[i + 1:h]:
                 x.kind = x.kind or "bar"
-            for x in lines[h:k]:  # (mark_items, before, saw the box as the list's edge)
-                x.item = x.item or not (x.prose or _label(x))
+            for x in lines[h:end]:  # (mark_items, before, saw the box as the list's edge)
+                x.item = x.item or not x.prose
             continue
         j = i + 1
         # the linked headline may read as prose ("Lyon : la rue ... piétonne ?"): no stop

@@ -17,6 +17,7 @@ import orjson
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.html_cleanup import clean_main_text, has_comments_head
 from worker.normalise.html_dates import UPDATED_LABEL_RE, date_by_headline, local_published
+from worker.normalise.html_embedded import app_body
 from worker.normalise.html_layout import (
     date_over_story,
     date_under_title,
@@ -246,6 +247,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     if image:
         parts.images.append((image, meta.get("og:image:alt"), None))
     _main_text(html, url or parts.url, parts, root)
+    if body := app_body(html, found["script"], parts.paragraphs):  # (the page: a preview)
+        parts.paragraphs = html_to_paragraphs(body)
     for k, para in enumerate(parts.paragraphs[:3]):  # (under a pitch or a caption)
         parts.paragraphs[k] = drop_outlet_credit(para, parts.site_name)
     return parts

@@ -1,0 +1,102 @@
+"""Rules from blind batch ``zh`` (tests/fixtures/articles/zh*): related-link boxes of several
+numbered headlines inside a story, lynx's ``[alt]`` image lines with a "Copyright:" credit,
+German closing quotes, "Köln. Wer ..." local datelines, a Next.js page whose body is only in
+its ``__NEXT_DATA__``.
+
+Each test builds a small page of that shape and checks what the normaliser keeps.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support.story import STORY
+from worker.events.models import Source
+from worker.normalise.article import normalise
+from worker.normalise.cues import full_stop
+from worker.normalise.html_embedded import app_body
+from worker.normalise.meta import local_dateline
+
+pytestmark = pytest.mark.timeout(120, method="thread")
+
+
+def _text(text: str) -> list[str]:
+    art = normalise(text.encode(), source=Source(kind="file", location="zh.txt"), kind="text")
+    return list(art.body)
+
+
+def _page(lines: list[str]) -> str:
+    return "\n\n".join(["Home | News | Regional | Sport", "Council closes old swimming hall",
+                        "By Jane Doe", "Tuesday, 7 Nov 2023 14:32", *lines,
+                        "Tags: #council #pool", "Copyright © 2023 Example News. All rights "
+                        "reserved."])
+
+
+def test_a_related_box_of_numbered_headlines_inside_the_story_does_not_end_it() -> None:
+    box = ["Read also:", "1. Council to vote on the pool budget\n2. Swimming clubs look for "
+           "new halls\n3. School buses to run twice a week", "The clubs will move to these "
+           "pools from September:", "• Riverside Leisure Centre\n• Northgate Baths\n"
+           "• Hillview School Pool", "ADVERTISEMENT"]
+    body = _text(_page([STORY[0], STORY[1], *box, STORY[2], STORY[3]]))
+    assert body[:2] == STORY[:2]
+    assert body[-2:] == STORY[2:]  # the story goes on under the box
+    assert not any("Council to vote" in p or p == "Read also:" for p in body)
+    assert "• Northgate Baths" in body  # the story's own list stays
+
+
+def test_a_related_box_at_the_story_end_still_ends_it() -> None:
+    box = ["Read also:", "1. Council to vote on the pool budget\n2. Swimming clubs look for "
+           "new halls\n3. School buses to run twice a week"]
+    body = _text(_page([*STORY, *box]))
+    assert body == STORY
+
+
+def test_a_lynx_image_with_a_copyright_credit_between_paragraphs() -> None:
+    image = ("[Swimmers at the old hall]\nSwimmers at the old hall on Tuesday afternoon.\n"
+             "Copyright: Peter Ostendorf")
+    box = ["Mehr zum Thema", "* Pool budget: what the repairs would have cost the town\n"
+           "* Swimming clubs look for new halls in the neighbouring towns"]
+    body = _text(_page([STORY[0], STORY[1], *box, "Clubs move to Riverside", STORY[2], image,
+                        STORY[3]]))
+    assert body == [STORY[0], STORY[1], "Clubs move to Riverside", STORY[2], STORY[3]]
+
+
+@pytest.mark.parametrize("line", ["„Wir wollen mehr Platz.“", "Er sagte: ‚Gut so.‘",
+                                  "»Das reicht.«", "「来週から運行します。」"])
+def test_a_sentence_closed_by_its_quote_marks_ends_with_a_stop(line: str) -> None:
+    assert full_stop(line)
+
+
+def test_a_german_local_dateline_before_a_question_word() -> None:
+    para = ("Köln. Wer in Ehrenfeld oder Nippes wohnt und sein Auto auf der Straße abstellt, "
+            "braucht dafür bald einen Bewohnerparkausweis.")
+    assert local_dateline(para) == ("Köln", para[len("Köln. "):])
+    # ... but not before a short paragraph, nor before a word no sentence opens with
+    assert local_dateline("Köln. Wer hier parkt, zahlt bald mehr.")[0] is None
+    assert local_dateline("Köln. Ehrenfeld und Nippes bekommen in diesem Sommer neue Zonen "
+                          "für das Bewohnerparken, sagt die Stadtverwaltung.")[0] is None
+
+
+def _next_page(body_html: str, preview: str) -> str:
+    state = {"props": {"pageProps": {"story": {"headline": "Ferries to run until midnight",
+                                               "body": body_html}}}}
+    return (f"<html><head><title>Ferries to run until midnight</title></head><body>"
+            f"<div id='__next'><nav><a href='/'>Home</a></nav><article><h1>Ferries to run "
+            f"until midnight</h1><p>{preview}</p></article></div>"
+            f"<script id='__NEXT_DATA__' type='application/json'>{json.dumps(state)}"
+            f"</script></body></html>")
+
+
+def test_a_nextjs_page_whose_body_is_only_in_its_page_state() -> None:
+    body_html = "".join(f"<p>{p}</p>" for p in STORY)
+    html = _next_page(body_html, STORY[0][:60] + "…")
+    art = normalise(html.encode(), source=Source(kind="file", location="n.html"), kind="html")
+    assert list(art.body) == STORY
+
+
+def test_a_page_showing_its_whole_story_keeps_it_over_the_page_state() -> None:
+    shown = [p + " " + p for p in STORY] * 3  # the page shows more than a preview
+    state_body = "".join(f"<p>{p}</p>" for p in STORY[:3])
+    assert app_body(_next_page(state_body, ""), [], shown) is None
