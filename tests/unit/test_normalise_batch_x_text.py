@@ -81,7 +81,8 @@ def test_labelled_items_with_blank_lines_between_and_turkish_read_also() -> None
 
 
 def test_fact_check_summary_box_mailchimp_heads_and_japanese_caption_rules() -> None:
-    from worker.normalise.cues import CJK_CAPTION_RE, KEY_POINTS_RE
+    from worker.normalise.cjk_cues import CJK_CAPTION_RE
+    from worker.normalise.cues import KEY_POINTS_RE
     from worker.normalise.dumps import tool_header
     from worker.normalise.textparts import TextParts
 

@@ -100,3 +100,22 @@ def test_a_page_showing_its_whole_story_keeps_it_over_the_page_state() -> None:
     shown = [p + " " + p for p in STORY] * 3  # the page shows more than a preview
     state_body = "".join(f"<p>{p}</p>" for p in STORY[:3])
     assert app_body(_next_page(state_body, ""), [], shown) is None
+
+
+def test_japanese_captions_related_links_and_paywall_lines_are_no_story() -> None:
+    story = ["静岡県西部を走る第三セクターの赤石鉄道について、沿線の３町村と県は３日、来年３月末で"
+             "全線を廃止し、バスに転換することで合意した。",
+             "同日、赤石町役場で開かれた法定協議会で、廃止の方針が正式に確認された。鉄道の存続を"
+             "求める声もあったが、復旧費の負担が重すぎると判断した。",
+             "協議会の会長を務める赤石町の佐藤和夫町長は「地域の足を守るための苦渋の決断だ」と"
+             "述べた。転換後のバスは約３０カ所に停留所を設ける予定だ。",
+             "一方、沿線の住民団体は「鉄道がなくなれば町の衰退が進む」として、廃止の撤回を求める"
+             "署名活動を続けている。会社の社員の雇用は維持されるという。"]
+    text = "\n\n".join(["ニュース", "赤石鉄道、来春で全線廃止へ", "2025年4月3日 18時05分",
+                        story[0], story[1],
+                        "法定協議会で廃止方針を確認する沿線の首長ら＝2025年4月3日午後、静岡県赤石町、"
+                        "山田健一撮影",
+                        story[2], "【関連】ローカル線の再構築、国が支援拡充へ",
+                        story[3], "この記事は有料記事です。残り６１２文字",
+                        "有料会員になると続きをお読みいただけます。", "関連ニュース"])
+    assert _text(text) == story

@@ -264,6 +264,8 @@ TAIL_HEAD_RE = re.compile(
     r"assine para (?:continuar|ler)|jetzt weiterlesen|"
     r"подпишитесь на (?:рассылку|наш)|"
     r"■?(?:会社|企業|商品|製品|団体|開催|イベント|サービス)概要$|(?:本件に関する)?お問い合わせ|関連記事|关于我们|媒体联系|相关阅读|相关新闻|"
+    # a Japanese paywall's "この記事は有料記事です。残り612文字"
+    r"この記事は(?:有料|会員限定|会員)記事です|残り[\d０-９,，]+文字|有料会員(?:になると|登録)|"
     r"推荐阅读|延伸阅读|related (?:stories|articles|links|coverage|content)\W*$)", re.IGNORECASE)
 TAIL_HEAD_KEYS = frozenset(("about", "notes", "note", "media", "press", "subscribe", "this",
                             "related",
@@ -366,8 +368,6 @@ BULLET_RE = re.compile(r"^(?:[-*•–]|\d{1,2}[.)])\s")
 TITLE_SUFFIX_RE = re.compile(r"^(.{14,}?\S)\s+[|–—-]\s+([^|–—-]{2,40})$")
 
 # Photo captions in CJK pages: "写真：…", "图片：…", "사진=…"; a label over a table or a video
-CJK_CAPTION_RE = re.compile(r"^(?:[(（\[【]?(?:写真|画像|図|图|图片|圖片|照片|사진)\s*[:：=]|"
-                            r"【(?:表|図|图|写真|画像|動画|グラフ|图表|视频|視頻)】)")
 URL_HINTS = ("http", "www.", "@", ".com", ".org", ".net", ".co.uk", ".io")
 
 

@@ -1,6 +1,6 @@
 """A "Key points" box over a plain-text story (``past_key_points``): its bullets or short
 sentences sum the story up and are not its text. ``POINT_MARKS`` are the bullet marks that
-open such points (and a related box's linked headlines, ``blocks.inline_boxes``)."""
+open such points (and a related box's linked headlines, ``related_boxes.inline_boxes``)."""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 import re
 
+from worker.normalise.cjk_cues import CJK_CAPTION_RE
 from worker.normalise.cues import (
     BYLINE_RE,
-    CJK_CAPTION_RE,
     CREDIT_RE,
     DATE_LINE_RE,
     DIGIT_RE,

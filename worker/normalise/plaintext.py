@@ -15,13 +15,13 @@ import logging
 import re
 
 from worker.normalise.blocks import (
-    inline_boxes,
     lead_block,
     mark_items,
     question_heads,
     story_bars,
     tail_block,
 )
+from worker.normalise.cjk_cues import cjk_related
 from worker.normalise.cue_keys import (
     BOUNDARY_KEYS,
     COMMENT_KEYS,
@@ -66,6 +66,7 @@ from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines
 from worker.normalise.narrow import dense_chars
 from worker.normalise.page_notes import consent_notice, platform_pitch, trailer_or_sign_up
 from worker.normalise.print_pages import next_story_bylines
+from worker.normalise.related_boxes import inline_boxes
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
 from worker.normalise.textparts import Line, TextParts
@@ -147,7 +148,7 @@ def _features(lines: list[Line]) -> None:
                      and strong_match(t, n, keys)) or \
             (n <= 12 and not keys.isdisjoint(SHORT_KEYS) and bool(SHORT_CUE_RE.search(t))) or \
             (n <= 120 and consent_notice(t, low, keys)) or platform_pitch(t, n) \
-            or (n < 40 and trailer_or_sign_up(t)) or \
+            or (n < 40 and trailer_or_sign_up(t)) or (cjk > 0 and cjk_related(t)) or \
             (12 <= n <= 150 and (not (_disjoint(toks, raw, DISCLAIMER_KEYS) if long_line
                                       else keys.isdisjoint(DISCLAIMER_KEYS))
                                  or (cjk > 10 and any(m in t for m in CJK_DISCLAIMER_MARKS)))
@@ -163,8 +164,7 @@ def _features(lines: list[Line]) -> None:
         ln.meta = (n <= 12 and not keys.isdisjoint(COMMENT_KEYS)
                    and bool(COMMENT_META_RE.search(t))) or (n <= 5 and t[:5] == "From "
                                                              and bool(_CONTRIB_RE.match(t)))
-        ln.credit = n <= 60 and (not keys.isdisjoint(CREDIT_KEYS) or "/" in t) \
-            and credit_cue(t)
+        ln.credit = n <= 60 and (not keys.isdisjoint(CREDIT_KEYS) or "/" in t) and credit_cue(t)
         ln.bio = 8 <= n <= 80 and (b := t.strip("_*"))[:1].isupper() and bool(BIO_RE.match(b))
         ln.prose = (not ln.linky and not ln.strong and not ln.repeated and not ln.bio
                     and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
