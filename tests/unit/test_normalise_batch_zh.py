@@ -119,3 +119,72 @@ def test_japanese_captions_related_links_and_paywall_lines_are_no_story() -> Non
                         story[3], "この記事は有料記事です。残り６１２文字",
                         "有料会員になると続きをお読みいただけます。", "関連ニュース"])
     assert _text(text) == story
+
+
+PRINT_PAGE = """  THE NAIROBI OBSERVER   Tuesday, June 10, 2025                     NEWS    3
+
+
+  AGRICULTURE
+
+  Tea farmers to get
+  Sh3.1bn second
+  payment by August
+
+  BY WANJIKU MWANGI
+
+     Small-scale  tea farmers in the East
+  of    the Rift region    will receive a
+  second  payment worth Sh3.1  billion by
+  the   end of August,  the Highlands Tea
+  Growers Agency has said.
+     The  payment, commonly known  as the
+  bonus,   will  be  shared  among  about
+  210,000  growers delivering green  leaf
+  to  27  factories in  Kiambu, Murang’a,
+  Nyeri,   Kirinyaga,   Embu   and   Meru
+  counties.
+     Agency chief executive Daniel Kipro-
+  tich said on Monday that the payout had
+  been  delayed by two weeks as factories
+  waited  for  proceeds from  the Mombasa
+  auction,  where prices dropped  sharply
+  in the first quarter of the year.
+     “We  know farmers have  been waiting
+  anxiously,  especially with school fees
+  due  next month. I  want to assure them
+  that  the money is  secured and will be
+  in   their accounts before   the end of
+  August,” he said.
+     Farmers  will  be paid  between Sh18
+  and  Sh27 per kilogramme  of green leaf
+
+
+  Tea pickers at a farm in Kangema, Murang’a
+  County. Farmers will be paid between Sh18
+  and Sh27 per kilo. PHOTO | FILE
+
+
+         “I want to assure them
+          that the money is
+          secured”
+          DANIEL KIPROTICH, HTGA CHIEF
+          EXECUTIVE
+
+
+  delivered  over the year,  depending on
+  the  performance of their factory. Last
+  year,   the rates ranged   from Sh20 to
+  Sh32.
+"""
+
+
+def test_a_print_page_with_a_wrapped_headline_a_picture_and_a_pull_quote() -> None:
+    art = normalise(PRINT_PAGE.encode(), source=Source(kind="file", location="p.txt"),
+                    kind="text")
+    assert art.title == "Tea farmers to get Sh3.1bn second payment by August"
+    body = list(art.body)
+    assert "Farmers will be paid between Sh18 and Sh27 per kilogramme of green leaf delivered "\
+        "over the year, depending on the performance of their factory. Last year, the rates "\
+        "ranged from Sh20 to Sh32." in body  # one paragraph again, the picture cut out
+    assert not any("PHOTO" in p or "CHIEF" in p or p.startswith('"I want') for p in body)
+    assert len(body) == 5

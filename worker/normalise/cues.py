@@ -44,7 +44,7 @@ CREDIT_RE = re.compile(
     r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото|ภาพ|ფოტო|larawan|picha|"
     r"ljósmynd|तस्बिर|तस्वीर)s?"
     r"(?:\s+(?:credit|by|mula sa))?"
-    r"\s*[:/]|copyright:(?!\s*(?:©|\(c\)|\d))|\w+ photo/|photo by\b|picha na\b)\s*(?:\(c\)|©)?\s*"
+    r"\s*[:/|]|copyright:(?!\s*(?:©|\(c\)|\d))|\w+ photo/|photo by\b|picha na\b)\s*(?:\(c\)|©)?\s*"
     r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"
     r"|\b(Getty Images|Shutterstock|AFP|Reuters|AP|EPA|Alamy|dpa|Bloomberg|EFE|ANSA|Xinhua)"
     r"(?:\s+via [^)]*)?"

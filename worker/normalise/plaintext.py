@@ -65,7 +65,7 @@ from worker.normalise.key_points import past_key_points
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.narrow import dense_chars
 from worker.normalise.page_notes import consent_notice, platform_pitch, trailer_or_sign_up
-from worker.normalise.print_pages import next_story_bylines
+from worker.normalise.print_pages import BRIEFS_RE, cut_paragraphs, next_story_bylines, pull_quotes
 from worker.normalise.related_boxes import inline_boxes
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
@@ -90,12 +90,6 @@ _CONTRIB_RE = re.compile(r"^From\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$
 _SAVED_RE = re.compile(r"^\W*(?:saved|clipped|archived|bookmarked|retrieved|accessed|"
                        r"published time(?=:)|"
                        r"gespeichert|enregistré|guardado|salvato|opgeslagen)\b", re.IGNORECASE)
-# a print page's briefs column under the story (other stories follow); a "Get in touch" box
-_BRIEFS_RE = re.compile(r"^\W*(?:get in touch|(?:(?:news|local|world|business|sports?) )?"
-                        r"(?:in brief|briefs|"
-                        r"briefly|en bref|kurz gemeldet|in kürze|in breve|en breve|kort nieuws|"
-                        r"i korthet|lyhyesti|w skrócie|коротко|кратко))\W*$", re.IGNORECASE)
-
 
 def _features(lines: list[Line]) -> None:
     counts: dict[str, int] = {}  # (a Counter's update is interpreted even when compiled)
@@ -159,7 +153,7 @@ def _features(lines: list[Line]) -> None:
             ((not keys.isdisjoint(BOUNDARY_KEYS) or "©" in t) and bool(BOUNDARY_RE.search(t)))
             or ((cjk > 0 or not keys.isdisjoint(TAIL_HEAD_KEYS))
                 and bool(TAIL_HEAD_RE.search(t)))
-            or (n <= 3 and bool(_BRIEFS_RE.match(t))))
+            or (n <= 3 and bool(BRIEFS_RE.match(t))))
         ln.repeated = n < 25 and counts.get(low, 0) > 1
         ln.meta = (n <= 12 and not keys.isdisjoint(COMMENT_KEYS)
                    and bool(COMMENT_META_RE.search(t))) or (n <= 5 and t[:5] == "From "
@@ -263,6 +257,8 @@ def extract_parts(text: str) -> TextParts:
     _inline_leadins(lines)
     next_story_bylines(lines)
     claim_images(lines, parts)
+    pull_quotes(lines)
+    _features([lines[i] for i in cut_paragraphs(lines)])  # (the halves read as one)
     mark_items(lines)
     question_heads(lines)
     story_bars(lines)

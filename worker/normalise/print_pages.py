@@ -6,11 +6,17 @@ story has begun, marks where the next story starts."""
 from __future__ import annotations
 
 import logging
+import re
 
 from worker.normalise.textparts import Line
 
 log = logging.getLogger(__name__)
 
+# a print page's briefs column under the story (other stories follow); a "Get in touch" box
+BRIEFS_RE = re.compile(r"^\W*(?:get in touch|(?:(?:news|local|world|business|sports?) )?"
+                        r"(?:in brief|briefs|"
+                        r"briefly|en bref|kurz gemeldet|in kürze|in breve|en breve|kort nieuws|"
+                        r"i korthet|lyhyesti|w skrócie|коротко|кратко))\W*$", re.IGNORECASE)
 _MAX_WORDS = 4  # a byline: a name or a desk
 _MIN_PROSE = 40  # words of prose between the two copies: a story, not a header's repeat
 
@@ -44,3 +50,68 @@ def next_story_bylines(lines: list[Line]) -> None:
             continue
         if sum(x.words for x in lines[f + 1:i] if x.prose) >= _MIN_PROSE:
             lines[i - 1].boundary = ln.boundary = True
+
+
+# --- a print page's column furniture (pdftotext -layout) ----------------------------------
+
+_OPENING = ("“", '"', "«", "„")
+_CLOSING = ("”", '"', "»", "“")
+_MAX_QUOTE_LINES = 6  # a pull quote set in a narrow box: a few short lines
+_MAX_CUT = 8  # lines a picture's caption and a pull quote take between a paragraph's halves
+
+
+def _plain_words(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def pull_quotes(lines: list[Line]) -> None:
+    """A pull quote a print page sets in a box (short lines, in quotes, a name in capitals
+    under it) repeating words of the story: its lines are not kept."""
+    n = len(lines)
+    i = 0
+    while i < n:
+        if lines[i].text[:1] not in _OPENING or lines[i].words > 8 or lines[i].kind:
+            i += 1
+            continue
+        j = i
+        while j < n and j - i < _MAX_QUOTE_LINES and lines[j].words <= 8 and (
+                j == i or not lines[j].gap) and not lines[j].text.endswith(_CLOSING):
+            j += 1
+        if j >= n or j - i >= _MAX_QUOTE_LINES or not lines[j].text.endswith(_CLOSING) \
+                or (j > i and lines[j].gap):
+            i += 1
+            continue
+        quote = _plain_words(" ".join(x.text for x in lines[i:j + 1]))
+        if len(quote.split()) < 4 or not any(
+                x.prose and quote in _plain_words(x.text) for x in lines if x is not lines[i]):
+            i += 1
+            continue
+        k = j + 1  # and the speaker's name and title in capitals under it
+        while k < n and k - j <= 2 and not lines[k].gap and lines[k].words <= 6 \
+                and lines[k].text.isupper():
+            k += 1
+        for x in lines[i:k]:
+            x.kind = "bar"
+        log.debug("pull quote over lines %d-%d", i, k - 1)
+        i = k
+
+
+def cut_paragraphs(lines: list[Line]) -> list[int]:
+    """A paragraph a column's picture (its caption, its credit) or a pull quote cut in two:
+    the line that stops mid-sentence takes the line, after those, that carries on in lower
+    case. Returns the indices of the lines that grew (their features are to be read again)."""
+    grew: list[int] = []
+    for i, ln in enumerate(lines):
+        t = ln.text
+        if ln.kind or ln.words < 6 or not t[-1:].isalpha() or not t[:1].isupper():
+            continue
+        j = i + 1
+        while j < len(lines) and j - i <= _MAX_CUT and lines[j].kind:
+            j += 1
+        if j == i + 1 or j >= len(lines) or j - i > _MAX_CUT or lines[j].words < 3 \
+                or not lines[j].text[:1].islower():
+            continue
+        ln.text = f"{t} {lines[j].text}"
+        lines[j].kind = "bar"
+        grew.append(i)
+    return grew

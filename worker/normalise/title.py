@@ -203,7 +203,10 @@ def _carries_on(prev: Line, cur: Line) -> bool:
     # capitalised or not: "# ... Alde Zaharrean eta" / "Erdialdean")
     md_wrap = prev.text.startswith("# ") and prev.words <= 16 and first.isalpha() \
         and not cur.text.endswith(tuple(".:;!?,|")) and not cur.linky
-    return (md_wrap or first.islower() or (not first.isalpha() and first not in "\"'“‘([")) \
+    # (or an amount in a currency written with letters: "Tea farmers to get" / "Sh3.1bn second")
+    lead = cur.text.split(" ", 1)[0]
+    return (md_wrap or first.islower() or (not first.isalpha() and first not in "\"'“‘([")
+            or (len(lead) <= 12 and any(c.isdigit() for c in lead))) \
         and (md_wrap or prev.words <= 8) and cur.words <= 8 \
         and not prev.text.endswith(tuple(".:;!?,")) \
         and title_score(prev, 0) > 0 and (md_wrap or title_score(cur, 0) > 0) \
