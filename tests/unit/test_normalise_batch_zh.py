@@ -188,3 +188,51 @@ def test_a_print_page_with_a_wrapped_headline_a_picture_and_a_pull_quote() -> No
         "ranged from Sh20 to Sh32." in body  # one paragraph again, the picture cut out
     assert not any("PHOTO" in p or "CHIEF" in p or p.startswith('"I want') for p in body)
     assert len(body) == 5
+
+
+def test_a_story_that_jumps_to_another_page_is_followed_there() -> None:
+    text = PRINT_PAGE + """
+  Turn to Page 6
+
+
+  IN BRIEF
+
+  KISII
+  Motorists warned over
+  bridge repairs
+
+     Motorists using the Kisii-Kilgoris road have been asked to use alternative
+  routes from Thursday to allow repairs on the Gucha bridge, officials said.
+
+  3                      THE NAIROBI OBSERVER  |  www.nairobiobserver.example
+  6    NEWS                        THE NAIROBI OBSERVER   Tuesday, June 10, 2025
+
+  From Page 3
+
+  Farmers decry rising
+  costs as bonus drops
+
+     She asked the Ministry of Agricul-
+  ture to speed up the review of the tea
+  regulations, which farmers say would
+  allow them to sell part of their pro-
+  duce directly to buyers, after public partici-
+  pation in every county.
+
+  TRANSPORT
+
+  Matatu operators threaten
+  strike over new fees
+
+  BY OTIENO ODHIAMBO
+
+     Matatu owners in Nairobi have threatened to pull their vehicles off the road
+  next week if the county goes ahead with new parking and loading fees.
+"""
+    body = list(normalise(text.encode(), source=Source(kind="file", location="p.txt"),
+                          kind="text").body)
+    assert body[-1] == ("She asked the Ministry of Agriculture to speed up the review of the "
+                        "tea regulations, which farmers say would allow them to sell part of "
+                        "their produce directly to buyers, after public participation in every "
+                        "county.")
+    assert not any("Motorists" in p or "Matatu" in p or "Page" in p for p in body)

@@ -65,7 +65,7 @@ from worker.normalise.key_points import past_key_points
 from worker.normalise.lines import claim_images, drop_pull_quotes, logical_lines, story_line
 from worker.normalise.narrow import dense_chars
 from worker.normalise.page_notes import consent_notice, platform_pitch, trailer_or_sign_up
-from worker.normalise.print_pages import BRIEFS_RE, cut_paragraphs, next_story_bylines, pull_quotes
+from worker.normalise.print_pages import BRIEFS_RE, next_story_bylines, print_layout
 from worker.normalise.related_boxes import inline_boxes
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
@@ -257,8 +257,7 @@ def extract_parts(text: str) -> TextParts:
     _inline_leadins(lines)
     next_story_bylines(lines)
     claim_images(lines, parts)
-    pull_quotes(lines)
-    _features([lines[i] for i in cut_paragraphs(lines)])  # (the halves read as one)
+    _features([lines[i] for i in print_layout(lines)])  # (a cut paragraph's halves as one)
     mark_items(lines)
     question_heads(lines)
     story_bars(lines)

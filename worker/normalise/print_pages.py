@@ -115,3 +115,43 @@ def cut_paragraphs(lines: list[Line]) -> list[int]:
         lines[j].kind = "bar"
         grew.append(i)
     return grew
+
+
+# A story that jumps to another page: "Turn to Page 6" ... "From Page 3" (and its jump
+# headline): what lies between (the page's briefs, adverts, the page footer and header) is
+# no story, and the jumped part is. The next story on that page starts at its own byline.
+_JUMP_OUT_RE = re.compile(r"^\W*(?:turn to|continued on|continues on|cont(?:inued|'d|\.)? on|"
+                          r"see|more on) (?:page|p\.?) ?(\d{1,3})\W*$", re.IGNORECASE)
+_JUMP_IN_RE = re.compile(r"^\W*(?:from|continued from|cont(?:inued|'d|\.)? from) (?:page|p\.?) ?"
+                         r"(\d{1,3})\W*$", re.IGNORECASE)
+_PRINT_BYLINE_RE = re.compile(r"^(?:BY|By) [A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}$")
+
+
+def page_jumps(lines: list[Line]) -> None:
+    """Join a story to the part it jumps to (see above)."""
+    out = next((i for i, ln in enumerate(lines) if ln.words <= 6 and _JUMP_OUT_RE.match(ln.text)),
+               None)
+    if out is None:
+        return
+    into = next((i for i in range(out + 1, len(lines)) if lines[i].words <= 6
+                 and _JUMP_IN_RE.match(lines[i].text)), None)
+    if into is None:
+        return
+    k = into + 1
+    while k < len(lines) and k - into <= 4 and not lines[k].prose:  # the jump headline
+        k += 1
+    for x in lines[out:k]:
+        x.kind, x.boundary = "bar", False
+    for j in range(k, len(lines) - 1):  # the page's next story, under its own byline
+        if _PRINT_BYLINE_RE.match(lines[j].text) and lines[j + 1].prose \
+                and not lines[j - 1].prose:
+            lines[j - 1].boundary = lines[j].boundary = True
+            break
+
+
+def print_layout(lines: list[Line]) -> list[int]:
+    """A print page's pull quotes, page jumps and cut paragraphs (after the captions are
+    claimed); returns the indices of the lines that grew (``cut_paragraphs``)."""
+    pull_quotes(lines)
+    page_jumps(lines)
+    return cut_paragraphs(lines)

@@ -73,7 +73,10 @@ def rejoin_markdown_links(text: str) -> str:
 # --- print line breaks ---------------------------------------------------------------
 
 _SUFFIX_RE = re.compile(r"(?:ings?|ment|ments|tions?|sions?|tures?|ly|ed|[a-z]?ers?|ity|ness|ance|"
-                        r"ence|able|ible|ous|ive|al)\b")
+                        r"ence|able|ible|ous|ive|al|"
+                        # ("finan-" + "cial", "partici-" + "pation", "polit-" + "ical")
+                        r"[a-z]?ations?|[a-z]?itions?|[cst]ials?|[a-z]?ically|ical|ious|ency|"
+                        r"ancy)\b")
 _HEAD_RE = re.compile(r"(?:^|\W)\w{1,3}-$")
 _CHAIN_RE = re.compile(r"[^\W\d_]-[^\W\d_]{1,12}-$")
 
