@@ -31,9 +31,9 @@ article containers, run-together dates) are the tenth blind set for issue 17 (``
 ``<br><br>`` paragraphs inside ``<font>``, lynx dumps, wire copy, footnoted essays) are the
 eleventh (``r``); ``s01_`` .. ``s99_`` (24 pages in 9 languages: select-all, lynx, html2text
 and wire dumps, Next.js, table-layout, AMP, live-blog, long-form and list HTML) are the twelfth
-(``s``); ``u``, ``v``, ``w``, ``x``, ``y``, ``z`` and ``za`` to ``ze`` and ``zg`` (24 pages each,
-12 to 24 languages) are the later blind batches (tests/fixtures/articles/README.md has their rows);
-``overall`` is every document.
+(``s``); ``u``, ``v``, ``w``, ``x``, ``y``, ``z`` and ``za`` to ``ze``, ``zg`` and ``zh`` (24
+pages each, 12 to 24 languages) are the later blind batches (tests/fixtures/articles/README.md
+has their rows); ``overall`` is every document.
 
 Every score is also reported per language (the expected file's ``language``; ``unknown`` when
 missing) and per page shape (its ``shape``, set by the batches from ``n`` on).
@@ -62,11 +62,11 @@ KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
 # Blind batches, by file-name prefix letter (b01_..., c01_...): the group they report in.
-_BATCH_RE = re.compile(r"(z[a-eg]|[bcdegkmnpqrsuvwxyz])\d\d_")
+_BATCH_RE = re.compile(r"(z[a-eg-h]|[bcdegkmnpqrsuvwxyz])\d\d_")
 BATCH_GROUPS = {"b": "blind", "c": "c", "d": "d", "e": "e", "g": "g", "k": "k", "m": "m",
                 "n": "n", "p": "p", "q": "q", "r": "r", "s": "s", "u": "u", "v": "v", "w": "w",
                 "x": "x", "y": "y", "z": "z", "za": "za", "zb": "zb", "zc": "zc",
-                "zd": "zd", "ze": "ze", "zg": "zg"}
+                "zd": "zd", "ze": "ze", "zg": "zg", "zh": "zh"}
 
 
 def group(name: str, kind: str) -> str:
@@ -150,7 +150,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
                  "c", "d", "e", "g", "k", "m", "n", "p", "q", "r", "s", "u", "v", "w", "x", "y",
-                 "z", "za", "zb", "zc", "zd", "ze", "zg", "overall"):
+                 "z", "za", "zb", "zc", "zd", "ze", "zg", "zh", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if sel:

@@ -43,9 +43,10 @@ BYLINE_RE = re.compile(r"^(?:(?:an?|ein|eine|une?|un|una)\s+(?:kommentar|analyse
                        r"(?:(by|written by)|von|par|por|door|av|af|מאת|بقلم)[:\s]\s*",
                        re.IGNORECASE)
 # (and Russian/Bulgarian "и", Ukrainian "і"/"та", Turkish "ve", Polish/Croatian "i",
-# Hungarian "és", Finnish "ja", Greek "και": "Дмитрий Орлов и Анна Белова")
-AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en|и|і|та|ve|i|és|ja|oraz|και)\s)"
-                    r"\s*", re.IGNORECASE)
+# Hungarian "és", Finnish "ja", Greek "και": "Дмитрий Орлов и Анна Белова"; Hindi "और",
+# Bengali "এবং"/"ও", Tamil, Indonesian/Malay "dan", Vietnamese "và", Swahili "na", Tagalog "at")
+AND_RE = re.compile(r"\s*(?:;|&|\s(?:and|und|et|y|e|og|och|en|и|і|та|ve|i|és|ja|oraz|και|"
+                    r"और|এবং|ও|மற்றும்|dan|và|va|na|at)\s)\s*", re.IGNORECASE)
 # "Sam Jones in Madrid": a reporter's location appended to the byline.
 _IN_PLACE_RE = re.compile(r"^((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*)\s+in\s+"
                           r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}$")

@@ -28,6 +28,7 @@ from worker.feeds.entry_rules import (
     not_an_article,
     page_link,
     past_points_box,
+    similar_titles,
     story_key,
     strip_markup,
     tidy_feed_markup,
@@ -89,6 +90,7 @@ class FeedStream:
         # (URL, title) -> the first key listing it: the same story again under another id
         # (a repost, an alert through a second redirect) is a duplicate, the first one kept.
         stories: dict[tuple[str, str], str] = {}
+        titled: dict[str, list[tuple[str, str]]] = {}  # URL -> (title, key) of those kept
         stamps: dict[str, datetime | None] = {}  # key -> date of the copy kept
         for i, entry in enumerate(entries()):
             key = self._key(entry, count=True)
@@ -96,9 +98,14 @@ class FeedStream:
                 continue
             url = self._url(entry)
             story = story_key(url, entry.title) if url and entry.title else None
-            if story and key not in self._span and stories.setdefault(story, key) != key:
+            if story and key not in self._span and (
+                    stories.setdefault(story, key) != key
+                    or any(k != key and similar_titles(t, entry.title)  # its title reworded
+                           for t, k in titled.setdefault(story[0], []))):
                 self.duplicates += 1
                 continue
+            if story:
+                titled.setdefault(story[0], []).append((entry.title, key))
             # A later copy wins (an update), unless it is dated before the copy kept: a feed
             # listing one link twice, newest first (a link aggregator's resubmission).
             stamp, kept = entry.updated or entry.published, stamps.get(key)
@@ -126,6 +133,9 @@ class FeedStream:
             ("sponsored item" if is_sponsored(entry.title, [*entry.tags, *entry.authors],
                                               entry.link, self._site_url) else None)
             or not_news(entry.title, entry.tags, entry.link, entry.html or entry.text)))
+        if not promo and not (entry.html or entry.text or "").strip() and not entry.images \
+                and self._url(entry) is None:
+            promo = "entry with neither a link nor text"  # a CMS stub, a "Breaking" placeholder
         if promo:
             if count:
                 self.skipped += 1

@@ -39,7 +39,8 @@ def link_post_target(markup: str | None) -> str | None:
 _AD_WORDS = (r"PR|AD|Ad|Sponsored|SPONSORED|Promoted|Advertisement|Anzeige|Werbung|תוכן שיווקי|"
              r"Publicidad|Publicité|Pubblicità|Reklama|Mainos|Annonce|広告|プロモーション|광고|广告|推广|"
              r"Publicitate|Komerční sdělení|Komerčné oznámenie|Reklam|Hirdetés|Διαφήμιση|Реклама|"
-             r"Quảng cáo|Iklan|Advertentie|Oglas|Reklāma|Reklaam|פרסומת")
+             r"Quảng cáo|Iklan|Advertentie|Oglas|Reklāma|Reklaam|פרסומת|Annons|Annonse|Reklame|"
+             r"Sponsrat|Sponset|Sponsoreret")
 _AD_TITLE_RE = re.compile(rf"^\s*(?:[\[【(（]\s*(?:{_AD_WORDS})\s*[\]】)）]|"
                           rf"(?:{_AD_WORDS})\s*[:：])")
 # ... or the marker is the whole title ("Publicitate", "[Anzeige]"): no story is headed so
@@ -161,6 +162,20 @@ def story_key(url: str, title: str) -> tuple[str, str] | None:
     return url, " ".join(title.split()).casefold()
 
 
+_TITLE_WORD_RE = re.compile(r"\w+")
+
+
+def similar_titles(a: str, b: str) -> bool:
+    """One story's title reworded ("Sjukhuset & regionen i ny tvist om ambulansflyget" after
+    "Sjukhuset och regionen i tvist om ambulansflyget"): most words shared, three at least. A
+    live blog's entries under one link ("Election live: polls close", "... results in")
+    share fewer."""
+    x = set(_TITLE_WORD_RE.findall(a.casefold()))
+    y = set(_TITLE_WORD_RE.findall(b.casefold()))
+    shared = len(x & y)
+    return shared >= 3 and shared >= 0.6 * min(len(x), len(y))
+
+
 # A lone newline inside marked-up text is source wrapping (hard-wrapped Markdown, hand
 # written XHTML), not a break: only block elements and blank lines break paragraphs.
 _WRAP_RE = re.compile(r"(?<![\n \t])[ \t]*\n(?![ \t]*\n)[ \t]*")
@@ -168,8 +183,10 @@ _PRE_RE = re.compile(r"(<pre\b.*?</pre\s*>)", re.IGNORECASE | re.DOTALL)
 
 
 def unwrap_source_lines(markup: str) -> str:
-    """Join source-wrapped lines of HTML that has paragraph markup (never inside <pre>)."""
-    if "\n" not in markup or "<p" not in markup.lower():
+    """Join source-wrapped lines of HTML (never inside <pre>): with paragraph markup, or
+    bare text under an image ("<img ...>" then text wrapped over lines): in HTML a newline
+    is a space."""
+    if "\n" not in markup or ("<p" not in markup.lower() and "<img" not in markup.lower()):
         return markup
     if "<pre" not in markup.lower():
         return _WRAP_RE.sub(" ", markup)
@@ -189,7 +206,8 @@ _ANCHOR_RE = re.compile(
     r"leia mais|verder lezen|lees verder|läs mer|les mer|læs mere|czytaj dalej|читать далее|"
     r"tovább olvasom|tovább|lue lisää|jatka lukemista|citește mai mult|devamını oku|"
     r"прочети още|прочитај више|pročitaj više|preberi več|loe edasi|skaityti daugiau|"
-    r"続きを読む|阅读全文|閱讀全文|阅读更多|더 보기|더보기|"
+    r"続きを読む|阅读全文|閱讀全文|阅读更多|더 보기|더보기|(?:और|आगे) प(?:ढ\u093c|\u095d)ें|"
+    r"আরও পড়ুন|مزید پڑھیں|اقرأ المزيد|baca selengkapnya|đọc tiếp|"
     r"\[(?:mehr|more|weiter|suite|plus|leggi|más|mais|далі|далее)\])[^<]{0,60}(?:<[^>]*>[^<]{0,20}){0,4}?"
     r"</a\s*>)", re.IGNORECASE)
 _IN_PAGE_RE = re.compile(r"\bhref\s*=\s*[\"']?#")
@@ -204,9 +222,17 @@ def _drop_anchor(m: re.Match[str]) -> str:
     return text if numeric and not _IN_PAGE_RE.search(m.group(1)) else ""
 
 
+# An image's caption set in italics right under it, before any text ("<img ...><br><em>File
+# photo</em>"): no paragraph of the story
+_IMG_CAPTION_RE = re.compile(r"(<img\b[^>]*>)\s*(?:<br\s*/?>\s*)*<(em|i|small)\b[^>]*>[^<]{1,150}"
+                             r"</\2\s*>", re.IGNORECASE)
+
+
 def tidy_feed_markup(markup: str) -> str:
-    """Entry HTML ready for paragraphs: footnote marks and read-more links dropped,
-    source-wrapped lines joined."""
+    """Entry HTML ready for paragraphs: footnote marks, read-more links and image captions
+    dropped, source-wrapped lines joined."""
+    if "<img" in markup:
+        markup = _IMG_CAPTION_RE.sub(r"\1", markup)
     if "<a" in markup:
         markup = _ANCHOR_RE.sub(_drop_anchor, markup)
     if "<sup" in markup:
