@@ -236,3 +236,15 @@ def test_a_story_that_jumps_to_another_page_is_followed_there() -> None:
                         "their produce directly to buyers, after public participation in every "
                         "county.")
     assert not any("Motorists" in p or "Matatu" in p or "Page" in p for p in body)
+
+
+def test_a_place_set_apart_from_the_lead_by_css_only_is_the_dateline() -> None:
+    lead = ("Sở Giao thông Vận tải dự kiến đưa 120 xe buýt điện vào vận hành trên 5 tuyến "
+            "nội đô từ ngày 1/7, thay thế dần các xe chạy dầu diesel đã khai thác hơn 10 năm.")
+    rest = "".join(f"<p>{p}</p>" for p in STORY)
+    html = (f"<html><head><title>Xe buýt điện</title></head><body><article><h1>Hà Nội thí "
+            f"điểm xe buýt điện</h1><p><span class='location-stamp'>Hà Nội</span>{lead}</p>"
+            f"{rest}</article></body></html>")
+    art = normalise(html.encode(), source=Source(kind="file", location="v.html"), kind="html")
+    assert art.dateline == "Hà Nội"
+    assert art.body[0] == lead

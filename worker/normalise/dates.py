@@ -111,7 +111,8 @@ _FOREIGN_RE = re.compile(r"\b(" + "|".join(_FOREIGN_MONTHS) + r")\b|\bde\b|\bdel
 # A date line's label ("Published", "mis à jour", "Aktualisiert"), line-initial here
 DATE_LABELS = (r"published|posted|updated|modified|last updated|publié|mis à jour|veröffentlicht|"
                r"aktualisiert|publicado|actualizado|atualizado|pubblicato|aggiornato|"
-               r"gepubliceerd|bijgewerkt|opublikowano|zaktualizowano|publicerad|uppdaterad")
+               r"gepubliceerd|bijgewerkt|opublikowano|zaktualizowano|publicerad|uppdaterad|"
+               r"نُ?شر(?: في)?|تاريخ النشر|آخر تحديث")  # (Arabic: "published on", "last update")
 DATE_LABEL_RE = re.compile(rf"^(?:{DATE_LABELS})\b", re.IGNORECASE)
 # a byline that ends in its date: "... — Written by Jane Doe on June 3, 2025"
 ON_DATE_RE = re.compile(r"\bon (?:[A-Z][a-z]+,? )?(?:[A-Z][a-z]{2,8}\.? \d{1,2},?|\d{1,2}\.? "

@@ -180,7 +180,7 @@ _RDFA_DATE_RE = re.compile(
 def extract_html(html: str, url: str | None = None) -> HtmlParts:
     check_depth(html)
     root = parse_page(html)
-    prepare_tree(root)
+    prepare_tree(root, html)
     if "<sup" in html:
         drop_note_marks(root)
     parts = HtmlParts()

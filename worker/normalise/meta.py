@@ -304,7 +304,7 @@ _DASH_LOCAL_RE = re.compile(
 # ... after a desk or agency credit: "डिजिटल डेस्क, नई दिल्ली।", "राज्य ब्यूरो, लखनऊ।"
 _DANDA_LOCAL_RE = re.compile(
     r"^(?:(?:[\u0900-\u0dff]{2,} ){0,2}(?:डेस्क|ब्यूरो|संवाददाता|प्रतिनिधि|एजेंसी)|पीटीआई|"
-    r"एएनआई|आईएएनएस|यूएनआई), ([\u0900-\u0dff]{2,}(?: [\u0900-\u0dff]{2,})?)।\s+|"
+    r"एएनआई|आईएएनएस|यूएनआई), ([\u0900-\u0dff]{2,}(?: [\u0900-\u0dff]{2,})?)[।:]\s+|"
     r"^([\u0900-\u0dff]{2,}(?: [\u0900-\u0dff]{2,})?)[।:]\s+")
 # Labels that open a paragraph the same way and are no place
 _LABELS_NOT_PLACES = frozenset({

@@ -60,7 +60,8 @@ def title_score(ln: Line, distance: int) -> float:
     if ln.strong or ln.weak or (ln.credit and _STOP_INSIDE_RE.search(t)) or URL_RE.search(t) \
             or BYLINE_RE.match(t):  # (a caption: a sentence, then its credit)
         return -1.0
-    if t[:2] in _BULLETS or (t[:1] == "[" and t.startswith(("[IMG]", "[INLINE]", "[BUTTON]"))):
+    if t[:2] in _BULLETS or (t[:1] == "[" and (t[-1:] == "]" or t.startswith(
+            ("[IMG]", "[INLINE]", "[BUTTON]")))):
         return -1.0  # a list item ("- 48 000 foyers sans ..."), a text browser's image alt
     title_case = ln.words >= 6 and _title_case(t)
     two = False  # an opinion headline of two short sentences ("... Don't close it on Sundays.")
@@ -185,7 +186,7 @@ def _weak_for(ln: Line, tab: str) -> bool:
     return shared < 0.5 and (ln.words <= 4 or ln.stop == 0)
 
 
-_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b|(?:19|20)\d\d(?=[年년])")
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b|(?:19|20)\d\d(?=[年년]|-\d\d-\d\d)")  # ("송고2025-03-14")
 BY_INSIDE_RE = re.compile(r"\b(?:by|von|par|por)\s+(?:Dr\.?\s+)?[A-Z][a-z]+\s+[A-Z]")
 # a date line's label anywhere in it ("Publié le ..., modifié le ...")
 _NOT_TITLE_RE = re.compile(
