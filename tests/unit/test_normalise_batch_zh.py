@@ -248,3 +248,24 @@ def test_a_place_set_apart_from_the_lead_by_css_only_is_the_dateline() -> None:
     art = normalise(html.encode(), source=Source(kind="file", location="v.html"), kind="html")
     assert art.dateline == "Hà Nội"
     assert art.body[0] == lead
+
+
+def test_a_links_dump_sidebar_drawn_with_box_characters_is_no_story() -> None:
+    box = ("┌─────┬──────────────────────────────┐\n│     │ LES PLUS LUS                 │\n"
+           "├─────┼──────────────────────────────┤\n│ 1.  │ Tempête : alerte orange sur  │\n"
+           "│     │ toute la Belgique pour jeudi │\n└─────┴──────────────────────────────┘")
+    body = _text(_page([*STORY, box]))
+    assert body == STORY
+
+
+def test_photo_credit_lines_in_more_languages() -> None:
+    from worker.normalise.html_notes import drop_page_notes
+
+    paras = [*STORY[:2],
+             "3月4日，农民在江苏省泰州市一处农田驾驶农机作业。新华社发（陈立新摄）",
+             "21일 오전 서울 노원구의 아파트에서 직원이 계량기를 교체하고 있다. [사진=예시일보]",
+             *STORY[2:], "홍길동 기자 hong@example.com",
+             "이 기사는 언론사에서 사회 섹션으로 분류했습니다."]
+    assert drop_page_notes(paras) == STORY
+    caption = "صورة أرشيفية لأحد الأسواق الشعبية في القاهرة (تصوير: أحمد فتحي)"
+    assert _text(_page([STORY[0], STORY[1], caption, STORY[2], STORY[3]])) == STORY

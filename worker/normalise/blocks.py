@@ -236,9 +236,14 @@ _FRAME_RE = re.compile(r"^\+[-=+]{8,}\+$")
 
 def framed_boxes(lines: list[Line]) -> None:
     """A box a text browser drew with +----+ rules and | sides (a deal, an info box) inside
-    the story: one aside, weighing nothing either way, and not kept."""
+    the story, or with box-drawing characters: one aside, weighing nothing either way, and
+    not kept."""
     n, i = len(lines), 0
     while i < n:
+        if "\u2500" <= lines[i].text[:1] <= "\u257f":  # links' Unicode frames: ┌ │ ├ └
+            lines[i].kind = lines[i].kind or "bar"
+            i += 1
+            continue
         if lines[i].text[:1] != "+" or not _FRAME_RE.match(lines[i].text):
             i += 1
             continue

@@ -26,7 +26,7 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              # Serbian/Macedonian Cyrillic, Urdu, Arabic, Persian, Bengali (ড় written either
              # way), Tagalog, Swahili, Galician, Basque, Catalan, Latvian (Arabic with or without
              # the tanween of "أيضًا")
-             r"прочитајте (?:и|још)|یہ بھی پڑھیں|اقرأ أيض\u064b?ا\u064b?|بیشتر بخوانید|"
+             r"прочитајте (?:и|још)|یہ بھی پڑھیں|(?:اقرأ|شاهد) أيض\u064b?ا\u064b?|بیشتر بخوانید|"
              r"আর(?:ও|ো) প(?:ড\u09bc|\u09dc)ুন|basahin (?:din|rin)|soma pia|le tamén|"
              r"irakurri (?:ere|gehiago)|llegiu també|llegeix també|lasiet arī|soma zaidi|"
              r"อ่าน(?:ข่าว)?(?:ที่)?เกี่ยวข้อง|อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง")
@@ -53,7 +53,7 @@ READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi i̇lgin
                   "przeczytaj читайте preberite pročitajte прочетете loe skaitykite həmçinin "
                   "पढ्नुहोस् हेर्नुहोस् "
                   "xem tin διαβάστε קראו באתר בנושא 관련기사 관련 पढ़ें \u095dें पढ़िए हेही tengdar sjá "
-                  "прочитајте پڑھیں اقرأ بخوانید পড\u09bcুন প\u09dcুন basahin soma tamén "
+                  "прочитајте پڑھیں اقرأ شاهد بخوانید পড\u09bcুন প\u09dcুন basahin soma tamén "
                   "irakurri llegiu llegeix lasiet zaidi อ่านข่าวที่เกี่ยวข้อง อ่านเพิ่มเติม "
                   "ข่าวที่เกี่ยวข้อง")
 
@@ -119,4 +119,4 @@ CREDIT_KEYS = _keyset(
     "photo photos image images picture pic foto photograph illustration graphic credit bild "
     "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua kuva kép "
     "fotó zdjęcie snímek resim görsel gambar фото picha ภาพ ფოტო larawan ljósmynd तस्बिर तस्वीर "
-    "copyright")  # ("Copyright: Jana Doe" under a German paper's photo)
+    "copyright تصوير")  # ("Copyright: Jana Doe" under a German paper's photo)

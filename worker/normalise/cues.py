@@ -42,7 +42,7 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp",
 CREDIT_RE = re.compile(
     r"[(\[]?\b(?:(?:photo|image|picture|pic|foto|photograph|illustration|graphic|credit|"
     r"bild|video|kuva|kép|fotó|zdjęcie|snímek|resim|görsel|gambar|фото|ภาพ|ფოტო|larawan|picha|"
-    r"ljósmynd|तस्बिर|तस्वीर)s?"
+    r"ljósmynd|तस्बिर|तस्वीर|تصوير)s?"
     r"(?:\s+(?:credit|by|mula sa))?"
     r"\s*[:/|]|copyright:(?!\s*(?:©|\(c\)|\d))|\w+ photo/|photo by\b|picha na\b)\s*(?:\(c\)|©)?\s*"
     r"([^()\[\]]{1,80}(?:\([^()]{1,30}\))?)[)\]]?$"

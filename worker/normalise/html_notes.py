@@ -57,8 +57,15 @@ _PICTURE_CREDIT_RE = re.compile(
     r"^[（(]?(?:图片|圖片|题图|題圖|配图|图|圖)(?:来源|來源|来自|來自|源)[：:]")
 # A Chinese photo caption set as a paragraph: it ends with the photographer's credit,
 # "……（无人机照片）。新华社记者 陈刚 摄", "（记者 张三 摄）"
-_CJK_CAPTION_RE = re.compile(r"(?:记者|記者|通讯员|通訊員)\s?[\u4e00-\u9fff·]{2,8}"
-                             r"(?:\s[\u4e00-\u9fff·]{2,4})?\s?[摄攝][）)]?$")
+_CJK_CAPTION_RE = re.compile(r"(?:(?:记者|記者|通讯员|通訊員)\s?[\u4e00-\u9fff·]{2,8}"
+                             r"(?:\s[\u4e00-\u9fff·]{2,4})?\s?[摄攝][）)]?|"
+                             # "……。新华社发（陈立新摄）": the photographer in brackets
+                             r"[（(][\u4e00-\u9fff·]{2,8}[摄攝][）)])$")
+# A Korean photo caption ends in its credit, "... [사진=연합뉴스]", "(그래픽=OO 제공)"; a
+# portal's reporter line with an address, and its "classified by the press" note
+_KO_NOTE_RE = re.compile(r"(?:[\[(](?:사진|그래픽|자료사진|사진제공|영상|이미지)\s?[=:][^\])]{1,40}"
+                         r"[\])]$)|^[가-힣]{2,4}\s?(?:기자|특파원)\s+\S+@\S+$|"
+                         r"^이 기사는 언론사에서 .{1,20} 섹션으로 분류했습니다\.?$")
 # the editors' marks under a Chinese story, "【纠错】【责任编辑:王芳】", and the QR-code
 # prompt "扫一扫在手机打开当前页"
 _CJK_MARKS_RE = re.compile(r"^(?:【[^】]{0,20}】\s?)*【(?:纠错|糾錯|责任编辑|責任編輯|编辑|編輯)"
@@ -124,6 +131,9 @@ def drop_page_notes(lines: list[str]) -> list[str]:
         if len(ln) < 40 and not ln.isascii() and _PICTURE_CREDIT_RE.match(ln):
             continue
         if len(ln) < 200 and ln[-1:] in _CJK_CAPTION_ENDS and _CJK_CAPTION_RE.search(ln):
+            continue
+        if len(ln) < 300 and not ln.isascii() and (ln[-1:] in "])" or "\uac00" <= ln[:1]
+                                                    <= "\ud7af") and _KO_NOTE_RE.search(ln):
             continue
         if len(ln) < 40 and ln[:1] in "【扫掃长長" and _CJK_MARKS_RE.match(ln):
             continue
