@@ -269,3 +269,21 @@ def test_photo_credit_lines_in_more_languages() -> None:
     assert drop_page_notes(paras) == STORY
     caption = "صورة أرشيفية لأحد الأسواق الشعبية في القاهرة (تصوير: أحمد فتحي)"
     assert _text(_page([STORY[0], STORY[1], caption, STORY[2], STORY[3]])) == STORY
+
+
+def test_a_list_item_wrapped_under_its_marker_is_one_item() -> None:
+    items = ("As amended Thursday, the bill would:\n\n"
+             "  * Limit annual rate increases to 9% unless the utility commission\n"
+             "    approves a larger increase after a public review.\n"
+             "  * Allow customers to request a payment plan of up to 12 months,\n"
+             "    without late fees, when a bill rises by more than 15%.\n"
+             "  * Exempt increases tied directly to federal or state environmental\n"
+             "    orders, such as lead service line replacement mandates.")
+    body = _text(_page([STORY[0], STORY[1], items, STORY[2], STORY[3]]))
+    assert "Allow customers to request a payment plan of up to 12 months, without late " \
+        "fees, when a bill rises by more than 15%." in body
+    # a comment's header over its text is not one item with it
+    from worker.normalise.wrap import hangs_under_item
+
+    comment = [" * M9031877 • 12/03/2025 à 10:05", "   Enfin une valeur française qui monte."]
+    assert not hangs_under_item(comment, 1)

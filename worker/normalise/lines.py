@@ -20,7 +20,7 @@ from worker.normalise.dumps import sign_off
 from worker.normalise.meta import split_dateline
 from worker.normalise.textfix import dehyphen, doc_vocab, joins_freely
 from worker.normalise.textparts import Line, TextParts
-from worker.normalise.wrap import wrap_measure
+from worker.normalise.wrap import hangs_under_item, wrap_measure
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def logical_lines(text: str) -> list[Line]:
             last = s
             continue
         if out and not gap and len(out[-1].text) < _MAX_JOIN \
-                and _fragment(out[-1].text, s, raw, i):
+                and (_fragment(out[-1].text, s, raw, i) or hangs_under_item(split, i)):
             joined = out[-1].text
             out[-1].text = last = dehyphen(joined, s, vocab, free) if joined.endswith("-") else \
                 joined + ("" if s[:1] in _GLUE else " ") + s

@@ -117,3 +117,21 @@ def _continues(lines: list[str], lo: int, hi: int, measure: Callable[[str], int]
             near += 1
             low += continues(lines[i + 1])
     return low >= 0.25 * near
+
+
+_MARKER_RE = re.compile(r"^(\s*)(?:[-*•+]|\d{1,2}[.)])\s+(?=\S)")
+
+
+def hangs_under_item(split: list[str], i: int) -> bool:
+    """Line ``i`` is indented under a list item's text, past its marker ("  * Allow ...,"
+    / "    without late fees ..."), and the line above stops mid-sentence: the item wrapped,
+    whatever the width (a comment's "* Name • 12/03/2025 à 10:05" over its text is no item)."""
+    end = split[i - 1].rstrip()[-1:]
+    if not (end.islower() or end in ",;-–("):
+        return False
+    ind = len(split[i]) - len(split[i].lstrip())
+    j = i - 1
+    while j > 0 and split[j].strip() and len(split[j]) - len(split[j].lstrip()) == ind:
+        j -= 1  # (the item's earlier wrapped lines)
+    m = _MARKER_RE.match(split[j])
+    return m is not None and m.end() == ind and not _MARKER_RE.match(split[i])
