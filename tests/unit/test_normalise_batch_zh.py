@@ -287,3 +287,9 @@ def test_a_list_item_wrapped_under_its_marker_is_one_item() -> None:
 
     comment = [" * M9031877 • 12/03/2025 à 10:05", "   Enfin une valeur française qui monte."]
     assert not hangs_under_item(comment, 1)
+
+
+def test_a_crosshead_in_capitals_is_kept_and_an_ad_label_in_capitals_is_not() -> None:
+    body = _text(_page([STORY[0], STORY[1], "WHO WILL PAY FOR IT?", STORY[2],
+                        "SCROLL TO CONTINUE WITH CONTENT", STORY[3]]))
+    assert body == [STORY[0], STORY[1], "WHO WILL PAY FOR IT?", STORY[2], STORY[3]]

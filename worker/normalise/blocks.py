@@ -308,3 +308,11 @@ def tail_block(lines: list[Line], b: int) -> int:
             break
         k += 1
     return k
+
+
+def caps_head(ln: Line, nxt: Line) -> bool:
+    """A crosshead in capitals ("WHO WILL PAY FOR IT?") over a paragraph, inside the story
+    (text browsers and e-mail alerts print subheads so; menus have no paragraph under them)."""
+    return ln.text.isupper() and 2 <= ln.words <= 10 and nxt.prose and nxt.words >= 15 \
+        and not (ln.strong or ln.repeated or ln.meta or ln.boundary or ln.credit or ln.kind
+                 or (ln.weak and ln.words < 3) or URL_RE.search(ln.text))

@@ -65,9 +65,9 @@ def _keyset(words: str) -> frozenset[str]:
 
 MORE_STRONG_WORDS = (
     "diritti direitos rechten hakları oikeudet rettigheder rettigheter rättigheter práva prawa "
-    "jog drepturile cipta права autor author autore auteur continue subscriber weiter gefällt "
-    "weiterlesen artikel suite abonné leyendo suscriptor leggere abbonato verder abonnee vidare "
-    "prenumerant abonnent videre tilaaja boîte postfach posteingang bandeja correo casella "
+    "jog drepturile cipta права autor author autore auteur continue scroll subscriber weiter "
+    "gefällt weiterlesen artikel suite abonné leyendo suscriptor leggere abbonato verder abonnee "
+    "vidare prenumerant abonnent videre tilaaja boîte postfach posteingang bandeja correo casella "
     "email inbox mailbox teisės tiesības õigused prava")
 
 

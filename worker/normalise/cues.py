@@ -137,7 +137,7 @@ MORE_STRONG_RE = re.compile(
     r"\b(?:pour )?lire la suite\b|\bdéjà abonné|\b(?:sigue|para seguir) leyendo\b|"
     r"\bya eres suscriptor|\bcontinua a leggere\b|\bsei già abbonato|\blees verder met\b|"
     r"\bal abonnee\b|\bläs vidare\b|\bredan prenumerant|\ballerede abonnent|"
-    r"\bles videre\b|\bjo tilaaja|"
+    r"\bles videre\b|\bjo tilaaja|^scroll (?:down )?to continue\b|"
     r"\b(?:dans votre boîte (?:mail|e-mail|aux lettres)|in ihr(?:em|en)? (?:postfach|posteingang)|"
     r"en tu (?:bandeja|correo)|nella tua (?:casella|email|inbox)|in je (?:inbox|mailbox))\b|"
     r"tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|"

@@ -15,6 +15,7 @@ import logging
 import re
 
 from worker.normalise.blocks import (
+    caps_head,
     lead_block,
     mark_items,
     question_heads,
@@ -356,6 +357,8 @@ def _standfirst_end(lines: list[Line], a: int, b: int) -> int:
 def _keep(lines: list[Line], i: int, b: int) -> bool:
     ln = lines[i]
     if ln.prose or ln.item:
+        return True
+    if ln.linky and i < b and caps_head(ln, lines[i + 1]):
         return True
     if _is_junk(ln):
         return False
