@@ -293,3 +293,17 @@ def test_a_crosshead_in_capitals_is_kept_and_an_ad_label_in_capitals_is_not() ->
     body = _text(_page([STORY[0], STORY[1], "WHO WILL PAY FOR IT?", STORY[2],
                         "SCROLL TO CONTINUE WITH CONTENT", STORY[3]]))
     assert body == [STORY[0], STORY[1], "WHO WILL PAY FOR IT?", STORY[2], STORY[3]]
+
+
+def test_a_kicker_the_metadata_puts_before_the_headline_the_page_sets_apart() -> None:
+    from worker.normalise.html_parse import parse_page, unkicked
+
+    page = parse_page("<html><body><article><header><h2><span>Gesundheitsversorgung</span>"
+                      "<span>Kreistag stoppt Klinik-Fusion nach Marathonsitzung</span></h2>"
+                      "</header><p>Text.</p></article></body></html>")
+    title = "Gesundheitsversorgung: Kreistag stoppt Klinik-Fusion nach Marathonsitzung"
+    assert unkicked(title, page) == "Kreistag stoppt Klinik-Fusion nach Marathonsitzung"
+    # a headline with a colon of its own, shown whole, keeps it
+    whole = parse_page("<html><body><h1>Grève du 28 mars : les écoles seront fermées</h1>"
+                       "</body></html>")
+    assert unkicked("Streik: Schulen bleiben am Donnerstag geschlossen", whole) is None

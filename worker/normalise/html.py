@@ -33,6 +33,7 @@ from worker.normalise.html_parse import (
     h1_text,
     parse_page,
     trafilatura_module,
+    unkicked,
 )
 from worker.normalise.html_split import headline_after_story, reread, split_containers
 from worker.normalise.lines import MAX_LINES
@@ -201,7 +202,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
             parts.title = _strip_site(cand.strip(), parts.site_name)
             break
     # The visible headline beats a metadata variant of it (SEO rewording, a kicker prefix).
-    visible = next((h for h in h1s[:5] if parts.title and _same_story(h, parts.title)), None)
+    visible = next((h for h in h1s[:5] if parts.title and _same_story(h, parts.title)),
+                   unkicked(parts.title, root))  # (or the headline the kicker stood before)
     if visible and visible != " ".join(parts.title.split()):  # (one keeping U+3000 stays)
         parts.title = visible
     elif len(h1s) == 1 and parts.title and _story_h1(found["h1"][0], h1s[0], parts.title,
@@ -331,13 +333,11 @@ def _strip_site(title: str, site: str | None) -> str:
 
 def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     trafilatura = trafilatura_module()
-    # The tree we already parsed (trafilatura copies it, so ours stays intact for the
-    # fallback). Its metadata pass is ~20% of the time: skipped when the page's own
-    # meta / JSON-LD already named the title, a date, an author and the site.
+    # Our parsed tree (trafilatura copies it). Its metadata pass (~20% of the time) is
+    # skipped when the page's meta / JSON-LD named the title, a date, an author, the site.
     need_meta = not (parts.title and parts.published and parts.authors and parts.site_name)
-    # Full extraction (trafilatura's own extractor compared with its readability and jusText
-    # fallbacks): the held-out quality bar is trafilatura's default, so we don't trade it
-    # for speed with fast=True, except on trees far bigger than real pages.
+    # Full extraction (with its readability and jusText fallbacks): the held-out bar is
+    # trafilatura's default; fast=True only on trees far bigger than real pages.
     doc: Any = None
     comments_head: bool | None = None
     # Each node starts at a "<" of the page but those the parser implies (html, body, a <p>

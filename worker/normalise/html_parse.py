@@ -242,3 +242,16 @@ def chrome_out(root: Any, head: bool = False) -> Iterator[None]:
             parent.insert(index, el)
         if stub is not None:
             root.replace(stub, top)
+
+
+def unkicked(title: str, root: Any) -> str | None:
+    """The headline without the kicker the metadata puts before it ("Gesundheitsversorgung:
+    Kreistag stoppt ...") when the page sets the headline apart in a heading or a span of
+    its own: what the reader sees as the headline. None otherwise (no kicker, or none the
+    page shows apart)."""
+    head, sep, tail = title.partition(": ")
+    if not sep or not 1 <= len(head.split()) <= 3 or len(tail.split()) < 4:
+        return None
+    found = root.xpath("(//h1|//h2|//header//span|//article//span)[normalize-space(.)=$t][1]",
+                       t=tail)
+    return tail if found else None
