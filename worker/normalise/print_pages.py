@@ -69,6 +69,7 @@ def pull_quotes(lines: list[Line]) -> None:
     under it) repeating words of the story: its lines are not kept."""
     n = len(lines)
     i = 0
+    prose: list[tuple[int, str]] | None = None  # the story's lines as _plain_words
     while i < n:
         if lines[i].text[:1] not in _OPENING or lines[i].words > 8 or lines[i].kind:
             i += 1
@@ -82,8 +83,9 @@ def pull_quotes(lines: list[Line]) -> None:
             i += 1
             continue
         quote = _plain_words(" ".join(x.text for x in lines[i:j + 1]))
-        if len(quote.split()) < 4 or not any(
-                x.prose and quote in _plain_words(x.text) for x in lines if x is not lines[i]):
+        if prose is None:  # (read once, on the page's first candidate)
+            prose = [(k, _plain_words(x.text)) for k, x in enumerate(lines) if x.prose]
+        if len(quote.split()) < 4 or not any(k != i and quote in p for k, p in prose):
             i += 1
             continue
         k = j + 1  # and the speaker's name and title in capitals under it
