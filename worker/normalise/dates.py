@@ -68,6 +68,7 @@ _HAS_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 _ISO_RE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d{1,6})?)?)?"
                      r"(?:Z|[+-]\d\d(?::?\d\d)?)?", re.ASCII)
 _NOISE_RE = re.compile(r"[|·•]|\bat\b|\bUm\b|\bà\b|\bàs\b|\bom\b", re.IGNORECASE)
+_NOISE_WORDS = frozenset(("at", "um", "à", "às", "om"))
 _FOREIGN_MONTHS = {
     "januar": "january", "februar": "february", "märz": "march", "mai": "may",
     "juni": "june", "juli": "july", "oktober": "october", "dezember": "december",
@@ -107,6 +108,8 @@ _HAS_DAY_RE = re.compile(
 )
 _FOREIGN_RE = re.compile(r"\b(" + "|".join(_FOREIGN_MONTHS) + r")\b|\bde\b|\bdel\b",
                          re.IGNORECASE)
+_FOREIGN_WORDS = frozenset([*_FOREIGN_MONTHS, "de", "del"])
+_WORD_RE = re.compile(r"\w+")
 # "Published ..." labels in the dev set's languages (a longer line with one is still a date line)
 # A date line's label ("Published", "mis à jour", "Aktualisiert"), line-initial here
 DATE_LABELS = (r"published|posted|updated|modified|last updated|publié|mis à jour|veröffentlicht|"
@@ -144,6 +147,16 @@ def _foreign(m: re.Match[str]) -> str:
     return _FOREIGN_MONTHS.get(word, " ")
 
 
+def _english_months(s: str) -> str:
+    """Foreign month names as English ones, "de"/"del" dropped. ``_FOREIGN_RE`` (an
+    alternation of ~90 words tried at every word start) costs ~20 us on a 22-character date
+    line; the word lookup that decides whether to run it ~1 us (measured on the bench's
+    "May 01, 2024 08:00 UTC")."""
+    if _FOREIGN_WORDS.isdisjoint(_WORD_RE.findall(s.lower())):
+        return s
+    return _FOREIGN_RE.sub(_foreign, s)
+
+
 def _parse_any(s: str, dayfirst: bool) -> datetime | None:
     if s.isdigit() and 9 <= len(s) <= 13:  # epoch seconds or milliseconds
         n = int(s)
@@ -159,7 +172,7 @@ def _parse_any(s: str, dayfirst: bool) -> datetime | None:
             return parsedate_to_datetime(s)
         except (TypeError, ValueError, IndexError):
             pass
-    s = _FOREIGN_RE.sub(_foreign, s)
+    s = _english_months(s)
     fast = _fast_date(s)
     if fast is not None:
         return fast
@@ -280,13 +293,17 @@ def parse_date_hint(value: str, *, now: datetime | None = None,
         # RFC 2822 ("Wed, 03 Jul ...") wants +0800; elsewhere +0800 would send it down that path
         sep = "" if "," in s[:5] else ":"
         s = _GMT_OFFSET_RE.sub(lambda m: _gmt_offset(m, sep), s)
-    s = _NOISE_RE.sub(" ", s).strip(" ,;-–—")
+    # (the regex, ~6 us a line, only where one of its words or marks is there)
+    if "|" in s or "·" in s or "•" in s or not _NOISE_WORDS.isdisjoint(
+            _WORD_RE.findall(s.lower())):
+        s = _NOISE_RE.sub(" ", s)
+    s = s.strip(" ,;-–—")
     try:
         dt = named_date(s) or (None if s.isascii() else script_month_date(s)) \
             or _parse_any(s, dayfirst) or dotted_date(s)
         if dt is None and len(s) > 24:  # a date inside other words: a print page header
             found = _EMBEDDED_RE.findall(s)  # two dates ("June 4, 1931 - March 2, 2024") are a span
-            dt = _fast_date(_FOREIGN_RE.sub(_foreign, found[0])) if len(found) == 1 else None
+            dt = _fast_date(_english_months(found[0])) if len(found) == 1 else None
     except (ValueError, OverflowError, OSError, TypeError):
         dt = None
     except Exception:  # dateutil has odd corners; a bad date must never fail an article

@@ -82,7 +82,7 @@ def _reads_as_text(text: str) -> bool:
 def _utf16_guess(head: bytes) -> str | None:
     """UTF-16 without BOM: ASCII-range text leaves NULs on every other byte."""
     n = len(head) // 2 * 2
-    if n < 16:  # too little to tell
+    if n < 16 or 0 not in head:  # too little to tell; no NUL (one memchr) is no UTF-16
         return None
     even_zero = head[0:n:2].count(0)
     odd_zero = head[1:n:2].count(0)
