@@ -62,11 +62,11 @@ KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _TOKEN_RE = re.compile(r"\w+")
 _HARD_RE = re.compile(r"h(\d\d)_")
 # Blind batches, by file-name prefix letter (b01_..., c01_...): the group they report in.
-_BATCH_RE = re.compile(r"(z[a-eg-h]|[bcdegkmnpqrsuvwxyz])\d\d_")
+_BATCH_RE = re.compile(r"(z[a-eg-i]|[bcdegkmnpqrsuvwxyz])\d\d_")
 BATCH_GROUPS = {"b": "blind", "c": "c", "d": "d", "e": "e", "g": "g", "k": "k", "m": "m",
                 "n": "n", "p": "p", "q": "q", "r": "r", "s": "s", "u": "u", "v": "v", "w": "w",
                 "x": "x", "y": "y", "z": "z", "za": "za", "zb": "zb", "zc": "zc",
-                "zd": "zd", "ze": "ze", "zg": "zg", "zh": "zh"}
+                "zd": "zd", "ze": "ze", "zg": "zg", "zh": "zh", "zi": "zi"}
 
 
 def group(name: str, kind: str) -> str:
@@ -150,7 +150,7 @@ def summarise(docs: list[dict[str, Any]]) -> dict[str, Any]:
     dev = {"text", "html", "json"}
     for kind in ("all", "text", "html", "json", "text-hard", "html-hard", "fresh", "blind",
                  "c", "d", "e", "g", "k", "m", "n", "p", "q", "r", "s", "u", "v", "w", "x", "y",
-                 "z", "za", "zb", "zc", "zd", "ze", "zg", "zh", "overall"):
+                 "z", "za", "zb", "zc", "zd", "ze", "zg", "zh", "zi", "overall"):
         sel = [d for d in docs if kind == "overall" or d["group"] == kind
                or (kind == "all" and d["group"] in dev)]
         if sel:

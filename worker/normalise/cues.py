@@ -171,7 +171,6 @@ def strong_match(text: str, words: int, keys: frozenset[str] = frozenset()) -> b
 
 _OWN_NEWSLETTER_RE = re.compile(r"\b(?:this|my) newsletter\b")
 
-
 # Legal, health, finance and affiliate notices: long, well-formed sentences that read as
 # prose but frame the story (count against lines up to ~150 words). Phrases, not single words:
 # a story about affiliate marketing or medical advice must not trip them.
@@ -323,8 +322,9 @@ COMMENT_META_RE = re.compile(
     r"^[@\w/.-]{2,40}\s*(?:[·•|-]\s*)?\d+\s*(?:m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr)s?\.?\s+ago\b",
     re.IGNORECASE,
 )
-BYLINE_RE = re.compile(r"^(?:by|written by|words by|von|par|por|di|door|av|מאת|بقلم|โดย)"
-                       r"(?::\s*|\s+)(?=\S)", re.IGNORECASE)
+BYLINE_RE = re.compile(r"^(?:(?:by|written by|words by|von|par|por|di|door|av|מאת|بقلم|โดย)"
+                       r"(?::\s*|\s+)|(?:author|autora?|autorka|auteur|autore|szerző|författare|"
+                       r"forfatter|kirjoittaja|yazar|penulis|автор|συντάκτης)\s*:\s*)(?=\S)", re.I)
 DATE_HINT_RE = re.compile(
     r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년])).*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
     r"dec)[a-z]*\.? \d", re.IGNORECASE)

@@ -27,6 +27,31 @@ def page_boxes(lines: list[Line]) -> None:
     age_notes(lines)
     framed_boxes(lines)
     sponsor_boxes(lines)
+    form_boxes(lines)
+
+
+_CONTROLS = ("( ) ", "(*) ", "(o) ", "[ ] ", "[X] ", "[x] ")
+
+
+def form_boxes(lines: list[Line]) -> None:
+    """A poll or a form as a text browser draws it: radio buttons and check boxes ("( ) Ano,
+    denně", "[ ] Subscribe"), the question over them and the one-word button under them."""
+    i = 0
+    while i < len(lines):
+        if not lines[i].text.startswith(_CONTROLS):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and lines[j + 1].text.startswith(_CONTROLS):
+            j += 1
+        if j > i:  # (one alone may be a story's own "[ ]")
+            if i and lines[i - 1].words <= 25 and lines[i - 1].text.endswith(("?", ":")):
+                i -= 1
+            if j + 1 < len(lines) and lines[j + 1].words <= 3 \
+                    and not lines[j + 1].text.endswith((".", "!", "?")):
+                j += 1
+            _bar(lines, i, j)
+        i = j + 1
 
 
 def _bar(lines: list[Line], i: int, j: int) -> None:

@@ -136,6 +136,7 @@ def tool_header(text: str, parts: TextParts) -> str:
         text = chat_story(text) or text
     if text[:6] == "Title:" and "\nMarkdown Content:" in text[:3000]:
         return _reader_header(text, parts)
+    _reader_view(text, parts)
     head = text[:8].lstrip()
     if head.startswith("---"):
         start = text.index("---")
@@ -169,6 +170,21 @@ def tool_header(text: str, parts: TextParts) -> str:
     _site_off(parts)
     # the lines go; the headline above them stays for the title picker
     return _N3K_RE.sub("", top) + text[1000:]
+
+
+# Firefox Reader View copied as text: the site's domain, the headline, the byline (when the
+# page has one) and the reading time in the browser's language ("5–6 minutes", "4–5 λεπτά")
+_DOMAIN_RE = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,24}$")
+_READING_TIME_RE = re.compile(r"^\d{1,3}(?:\s?[–-]\s?\d{1,3})?\s?\w{1,12}$")
+
+
+def _reader_view(text: str, parts: TextParts) -> None:
+    if "." not in text[:80]:
+        return
+    head = [ln.strip() for ln in text[:1500].lstrip("\n").split("\n", 5)[:4]]
+    if len(head) == 4 and _DOMAIN_RE.match(head[0]) and len(head[1].split()) >= 3 \
+            and any(_READING_TIME_RE.match(t) for t in head[2:4]):
+        parts.title = head[1]
 
 
 _HANDLE_RE = re.compile(r"^@\w{2,30}\b")

@@ -239,8 +239,11 @@ _SIGNED_RE = re.compile(
     r"(?:(?:[\s（(]|记者|記者|摄影|攝影|通讯员)\s*[\u4e00-\u9fff·]{2,5}\s*[摄攝]"
     # after a sentence, a bracket or a separator ("... With Beach Photos: 'X'" is a headline)
     r"|[.!?。)\]\"”’|–—-]\s*[(\[（]?(?:\w[\w.]*\s+){0,2}"
-    r"(?:photo|foto|ảnh|צילום|تصوير|φωτογραφία|撮影)s?\s*[:：/=]\s*[^\s.!?:][^.!?:]{1,50})"
+    r"(?:photo|foto|ảnh|צילום|تصوير|φωτογραφία|撮影|source|πηγή|quelle|fuente|fonte|źródło|"
+    r"forrás|kaynak|sumber|источник)s?\s*[:：/=]\s*[^\s.!?:][^.!?:]{1,50})"
     r"[)）\]]?$", re.IGNORECASE)
+
+_SIGNED_WORDS = ("photo", "foto", "source", "quelle", "fuente", "fonte", "kaynak", "sumber")
 
 # ... or straight after the caption's last word when the credit names photographer and
 # agency: "... besonders lange Foto: Jonas Keller / dpa"
@@ -263,7 +266,7 @@ def signed_caption(text: str) -> bool:
         return True
     if text[-1:].isupper() and len(text) < 300 and _CAPS_NAME_RE.search(tail):
         return True  # "... en julio de 2024. PACO HERRERA": the photographer in capitals
-    if text.isascii() and "photo" not in tail.lower() and "foto" not in tail.lower():
+    if text.isascii() and not any(w in tail.lower() for w in _SIGNED_WORDS):
         return False  # (most lines: the regex is never tried)
     m = _SIGNED_RE.search(tail) or _AGENCY_SIGNED_RE.search(tail)
     return m is not None and len(text) - len(tail) + m.start() >= 15

@@ -127,21 +127,43 @@ def platform_pitch(line: str, spaces: int) -> bool:
 # Consent notices are long, so they get their own cue without the length cap: a cookie
 # banner's, or a newsletter box's small print ("We use your sign-up to provide content in
 # ways you've consented to ... You can unsubscribe at any time. Read our Privacy Policy")
+# (the cookie's name in languages that do not borrow the English word, stems: "sütiket",
+# "çerezleri", "evästeitä", "informasjonskapsler", "ciasteczek", "kolačiće", "бисквитки")
+_COOKIE = (r"(?:\bcookies?\b|süti|çerez|eväste|\bkakor\b|informasjonskapsl|ciastecz|küpsis|"
+           r"sīkdatn|slapuk|piškot|kolačić|бисквитк|\bкуки\b|עוגיות|کوکی|クッキー|쿠키|คุกกี้|vafrakök)")
 _CONSENT_RE = re.compile(
-    r"\bcookies?\b.{0,400}\b(?:consent|accept|agree|partners|withdraw|preferences|"
-    r"einverstanden|zustimm|einwilligung|acept|consiente|accepte[zr]?|consentement)|"
+    _COOKIE + r".{0,400}(?:\b(?:consent|accept|agree|partners|withdraw|preferences|"
+    r"einverstanden|zustimm|einwilligung|acept|consiente|accepte[zr]?|consentement|elfogad|"
+    r"hozzájárul|kabul|onay|hyväksy|suostum|zgod|akceptuj|souhlas|prihvać|suglas|съглас|прием|"
+    r"согла|принима|akkoord|toestemming|godkänn|samtyck|samtykk|consenso|accett|aceit|"
+    r"consentimento|nõustu|sutink|piekrīt|strinja|soglas|αποδοχ|αποδέχ|συναίνεσ|đồng ý|"
+    r"chấp nhận|setuju|menerima|persetujuan)|מסכים|אישור|موافق|قبول|موافقت|پذیرش|同意|동의|"
+    r"ยอมรับ|ยินยอม)|"
     r"\bwe use your sign-?up\b|\bunsubscribe at any time\b.{0,200}\bprivacy (?:policy|notice)",
     re.IGNORECASE)
 
 
-_CONSENT_KEYS = frozenset(("cookie", "cookies", "unsubscribe", "sign-up", "signup"))
+_CONSENT_KEYS = frozenset((
+    "cookie", "cookies", "unsubscribe", "sign-up", "signup", "süti", "sütik", "sütiket",
+    "sütikről", "çerez", "çerezler", "çerezleri", "çerezlerin", "evästeet", "evästeitä",
+    "evästeiden", "kakor", "informasjonskapsler", "ciasteczka", "ciasteczek", "küpsised",
+    "küpsiseid", "sīkdatnes", "sīkdatņu", "slapukai", "slapukus", "slapukų", "piškotke",
+    "piškotki", "piškotkov", "kolačiće", "kolačići", "kolačića", "бисквитки", "бисквитките",
+    "куки", "עוגיות", "کوکی", "کوکی‌ها", "vafrakökur"))
+# cookies in scripts written without spaces (a line of them is one "word")
+_CJK_COOKIE = ("クッキー", "쿠키", "คุกกี้", "Cookie")
 
 
 def consent_notice(text: str, low: str, words: frozenset[str]) -> bool:
     """A cookie banner's or a sign-up box's consent text (``low``: lower-cased; ``words``:
     its words, the cheap first test, or none for a long line)."""
-    return (not words.isdisjoint(_CONSENT_KEYS) if words else (
-        "cookie" in low or "unsubscribe" in low)) and bool(_CONSENT_RE.search(text))
+    if words:
+        hit = not words.isdisjoint(_CONSENT_KEYS) or (
+            not text.isascii() and any(c in text for c in _CJK_COOKIE))
+    else:
+        hit = "cookie" in low or "unsubscribe" in low or any(
+            k in low for k in ("süti", "çerez", "eväste", "ciastecz", "kolačić", "бисквитк"))
+    return hit and bool(_CONSENT_RE.search(text))
 
 
 def trailer_or_sign_up(line: str) -> bool:

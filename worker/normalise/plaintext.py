@@ -71,7 +71,7 @@ from worker.normalise.related_boxes import inline_boxes
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textfix import lower_share, rejoin_markdown_links
 from worker.normalise.textparts import Line, TextParts
-from worker.normalise.title import pick_title, strip_words, title_score
+from worker.normalise.title import pick_title, printed_headline, strip_words, title_score
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +270,8 @@ def extract_parts(text: str) -> TextParts:
     a = past_key_points(lines, a, b)
     b = reader_comments(lines, a, tail_block(lines, b))
     title_i = pick_title(lines, a, parts)
-    parts.title = head_title or parts.title
+    parts.title = (printed_headline(lines, a, head_title) if parts.site_name else None) \
+        or head_title or parts.title
     for i in range((title_i - 3 if title_i is not None else a - 4), a):
         if i >= 0 and i != title_i and not lines[i].kind:
             _meta_line(lines[i], parts)

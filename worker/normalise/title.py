@@ -214,9 +214,20 @@ def _carries_on(prev: Line, cur: Line) -> bool:
         and not _NOT_TITLE_RE.search(cur.text)
 
 
+def _wrapped_tail(lines: list[Line], i: int) -> bool:
+    """The line under a long headline line is the rest of it, wrapped by a text browser
+    ("Stavba terminálu ... v lednu, autobusy" / "MHD pojedou objížďkou")."""
+    if i + 1 >= len(lines):
+        return False
+    head, tail = lines[i], lines[i + 1]
+    return len(head.text) >= 50 and not tail.gap and tail.words <= 8 and not tail.sentence \
+        and not head.text.endswith(tuple(".:;!?")) and title_score(tail, 0) > 0
+
+
 def _meta_under(lines: list[Line], i: int, a: int) -> int | None:
     """Index of a byline or date line right under line ``i``, or under the dek below it."""
-    for j in range(i + 1, min(i + 3, a)):
+    start = i + 2 if i + 2 < a and _wrapped_tail(lines, i) else i + 1
+    for j in range(start, min(start + 2, a)):
         if _is_meta(lines[j]):
             return j  # (a bare time is a video's length: "02:31 - Source: CNN")
         # a bare author or agency name over the date ("Lusa" / "15 de julho de 2024, 14:03")
@@ -379,3 +390,19 @@ def unshout(title: str, body: list[str]) -> str:
     out = _TITLE_WORD_RE.sub(lambda m: forms.get(m.group(0).lower(), m.group(0).lower()),
                              title)
     return out[:1].upper() + out[1:]
+
+
+def printed_headline(lines: list[Line], a: int, head: str | None) -> str | None:
+    """A tool's header took the page's tab title ("Headline | AP News", the site cut off),
+    but the page prints a headline of its own, worded otherwise, over its byline or date
+    above the story: that one is the story's title."""
+    if not head:
+        return None
+    words = set(WORD_RE.findall(head.lower()))
+    for j in range(a - 1, max(0, a - 12), -1):
+        if _is_meta(lines[j]):
+            cand = lines[j - 1]
+            if cand.text != head and cand.words >= 5 and title_score(cand, 0) > 0 \
+                    and len(words & set(WORD_RE.findall(cand.text.lower()))) >= 3:
+                return cand.text
+    return None
