@@ -27,8 +27,60 @@ _MIN_LINE = 40  # only lines this long can hold two columns of prose
 _MAX_DEPTH = 2  # a column may split once more (three-column pages)
 
 
+_BOX_LEFT = frozenset("│┌└├╭╰┃┏┗┣║╔╚╠")
+_BOX_RIGHT = tuple("│┐┘┤╮╯┃┓┛┫║╗╝╣")
+_MIN_BOX_ROWS = 4
+
+
+def side_boxes(text: str) -> str:
+    """A box a text browser (links, elinks) draws beside the story ("│ Most read │", its
+    "┌───┐" borders) cut off the lines it shares with the story: the story's column stays,
+    the box (a sidebar: most read, weather, a sign-up form) goes. Only a box whose left
+    border keeps one column on several rows, with the story's text or blank left of it."""
+    if "│" not in text and "┃" not in text and "║" not in text:
+        return text
+    lines = text.split("\n")
+    cols: Counter[int] = Counter()
+    for line in lines:
+        col = _box_col(line)
+        if col is not None:
+            cols[col] += 1
+    if not cols:
+        return text
+    col, rows = cols.most_common(1)[0]
+    if rows < _MIN_BOX_ROWS or col < _MIN_LINE // 2:
+        return text
+    cut = [_box_col(line) == col for line in lines]
+    out: list[str] = []
+    width = max(len(line[:col].rstrip()) for line, c in zip(lines, cut, strict=True) if c)
+    for k, line in enumerate(lines):
+        t = line[:col].rstrip() if cut[k] else line
+        prev = out[-1].strip() if out else ""
+        word = t.split(None, 1)[0] if t.strip() else ""
+        # the story's column is narrower than the page: its wrapped lines joined here, as
+        # a line that stops where the next word would not have fitted the column
+        if (cut[k] or (k and cut[k - 1])) and prev and word and prev[:1] != "[" \
+                and word[:1] != "[" and len(out[-1]) + 1 + len(word) > width:
+            out[-1] = f"{out[-1]} {t.strip()}"
+        else:
+            out.append(t)
+    return "\n".join(out)
+
+
+def _box_col(line: str) -> int | None:
+    end = line.rstrip()
+    if not end.endswith(_BOX_RIGHT):
+        return None
+    for k, c in enumerate(end):
+        if c in _BOX_LEFT:
+            return k if (k >= 2 and end[k - 2 : k] == "  ") or not end[:k].strip() else None
+    return None
+
+
 def split_columns(text: str, depth: int = 0) -> str:
     """Return ``text`` with each side-by-side column region read one column after the other."""
+    if depth == 0:
+        text = side_boxes(text)
     # cheap gate: two-column text has a mid-line 3-space run on most of its rows
     if text.count("   ") < _MIN_ROWS or depth > _MAX_DEPTH:
         return text

@@ -195,9 +195,11 @@ _KO_DATELINE_RE = re.compile(
     r"(?:[^=\s]{1,10}(?:\s[^=\s]{1,10}){0,2}\s*(?:기자|특파원)\s*)?=?\s*")
 _JA_DATELINE_RE = re.compile(
     r"^【([\u3040-\u30ff\u4e00-\u9fff]{1,8}?)(?:共同|時事|ロイター|AFP=時事|AFP|AP|新華社|聯合)】\s*")
-_CYR_DATELINE_RE = re.compile(
-    r"^([А-ЯЁІЇЄҐ][А-ЯЁІЇЄҐ'’ -]{1,30}),\s*\d{1,2}\s+[а-яёіїєґ]{3,10}"
-    r"(?:\.?\s*/[^/\n]{2,20}/\.?|\s+[-—–]\s+[^.\n]{2,20}\.)\s*")
+_CYR_DATELINE_RE = re.compile(  # (and BTA's "Пловдив, 23 април (БТА) – ")
+    r"^([А-ЯЁІЇЄҐ][А-ЯЁІЇЄҐ'’ -]{1,30}|"
+    r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]{1,20}(?: [А-ЯЁІЇЄҐ][а-яёіїєґ'’-]{1,20})?)"
+    r",\s*\d{1,2}\s+[а-яёіїєґ]{3,10}(?:\.?\s*/[^/\n]{2,20}/\.?|\s+[-—–]\s+[^.\n]{2,20}\.|"
+    r"\s*\([А-ЯЁІЇЄҐA-Z][^()\n]{1,20}\)\s*[-—–])\s*")
 _INDIC_DATELINE_RE = re.compile(  # (Bengali wires add the year: "ঢাকা, ১৪ মার্চ, ২০২৫ (বাসস) :")
     r"^([\u0900-\u0dff]+(?: [\u0900-\u0dff]+){0,2}),\s*(?:\d{1,2}\s+[\u0900-\u0dff]+,?"
     r"(?:\s*\d{4})?\s*[(（][^()]{2,20}[)）]\s*[-—–:]?|ता\.\s*[\d०-९]{1,2}\s*[:：-])\s*")
@@ -225,8 +227,13 @@ _ETHIOPIC_DATELINE_RE = re.compile(
 _TW_DATELINE_RE = re.compile(
     r"^[〔［\[（(](?:記者[^／/〕］\]）)]{1,12}[／/]([\u4e00-\u9fff]{2,6}?)(?:報導|报道)|"
     r"中央社(?:記者[\u4e00-\u9fff]{2,4})?([\u4e00-\u9fff]{2,4}?)\d{1,2}日[電电])[〕］\]）)]\s*")
-_MORE_DATELINE_RES = (_KO_DATELINE_RE, _JA_DATELINE_RE, _CYR_DATELINE_RE, _INDIC_DATELINE_RE,
-                      _NE_DATELINE_RE,
+# Persian agencies: place, agency, each closed by a dash ("تهران- ایرنا- ", "تبریز- آوا- ")
+_FA_LETTERS = "[\u0621-\u06d3\u200c]"
+_FA_DATELINE_RE = re.compile(
+    rf"^({_FA_LETTERS}{{2,}}(?: {_FA_LETTERS}{{2,}})?) ?[-–—] ?"
+    rf"{_FA_LETTERS}{{2,20}}(?: {_FA_LETTERS}{{2,20}})? ?[-–—]\s*")
+_MORE_DATELINE_RES = (_KO_DATELINE_RE, _FA_DATELINE_RE, _JA_DATELINE_RE, _CYR_DATELINE_RE,
+                      _INDIC_DATELINE_RE, _NE_DATELINE_RE,
                       _CAPS_DATELINE_RE, _AR_CREDIT_DATELINE_RE, _ETHIOPIC_DATELINE_RE,
                       _TW_DATELINE_RE)
 _PR_DATE_RE = re.compile(_PR_DATE)

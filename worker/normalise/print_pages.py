@@ -99,24 +99,42 @@ def pull_quotes(lines: list[Line]) -> None:
 
 
 def cut_paragraphs(lines: list[Line]) -> list[int]:
-    """A paragraph a column's picture (its caption, its credit) or a pull quote cut in two:
-    the line that stops mid-sentence takes the line, after those, that carries on in lower
-    case. Returns the indices of the lines that grew (their features are to be read again)."""
+    """A paragraph a column's picture (its caption, its credit), a pull quote or a page
+    break (the browser's print footer and header: address, "1/3", date, tab title) cut in
+    two: the line that stops mid-sentence or mid-word ("... in den Schul-") takes the line,
+    after those, that carries on in lower case. Returns the indices of the lines that grew
+    (their features are to be read again)."""
     grew: list[int] = []
     for i, ln in enumerate(lines):
         t = ln.text
-        if ln.kind or ln.words < 6 or not t[-1:].isalpha() or not t[:1].isupper():
+        split_word = t[-1:] == "-" and t[-2:-1].islower()
+        if ln.kind or ln.words < 6 or not (t[-1:].isalpha() or split_word) \
+                or not t[:1].isupper():
             continue
         j = i + 1
-        while j < len(lines) and j - i <= _MAX_CUT and lines[j].kind:
+        while j < len(lines) and j - i <= _MAX_CUT and (lines[j].kind or _page_edge(lines[j])):
             j += 1
         if j == i + 1 or j >= len(lines) or j - i > _MAX_CUT or lines[j].words < 3 \
                 or not lines[j].text[:1].islower():
             continue
-        ln.text = f"{t} {lines[j].text}"
+        ln.text = f"{t[:-1]}{lines[j].text}" if split_word else f"{t} {lines[j].text}"
+        for x in lines[i + 1 : j + 1]:
+            x.kind = x.kind or "bar"
         lines[j].kind = "bar"
         grew.append(i)
     return grew
+
+
+# a printed page's number: "1/3", "2 of 5", "Seite 2 von 4", "- 3 -"
+_PAGE_NO_RE = re.compile(r"^(?:\d{1,3} ?(?:/|of|von|de|sur|di|z|из) ?\d{1,3}|(?:page|seite|"
+                         r"página|pagina|strona) \d{1,3}(?: (?:/|of|von|de) \d{1,3})?|"
+                         r"- ?\d{1,3} ?-)$", re.IGNORECASE)
+
+
+def _page_edge(ln: Line) -> bool:
+    """A line of a print page's running header or footer (each page repeats it)."""
+    return (ln.repeated and ln.words <= 20 and not ln.sentence) \
+        or (ln.words <= 5 and bool(_PAGE_NO_RE.match(ln.text)))
 
 
 # A story that jumps to another page: "Turn to Page 6" ... "From Page 3" (and its jump
