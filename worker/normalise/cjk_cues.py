@@ -17,6 +17,13 @@ CJK_RELATED_RE = re.compile(r"^[【\[](?:関連|関連記事|あわせて読み�
                             r"相关新闻|延伸阅读|推荐阅读|相關|延伸閱讀)[】\]]")
 
 
+# A share or font-size bar: "字号：大 中 小  分享到：微信 微博 QQ空间", "シェア ポスト LINE"
+_CJK_TOOLS_RE = re.compile(r"(?:分享到|分享至|字号|字體|字体)\s*[:：]|^シェア|공유하기")
+
+
 def cjk_related(text: str) -> bool:
-    """A "【関連】..." related-story line (a cheap first-character test before the regex)."""
-    return text[:1] in "【[" and CJK_RELATED_RE.match(text) is not None
+    """A "【関連】..." related-story line (a cheap first-character test before the regex),
+    or a share bar (a short line without a sentence's stop)."""
+    if text[:1] in "【[" and CJK_RELATED_RE.match(text) is not None:
+        return True
+    return len(text) <= 80 and "。" not in text and _CJK_TOOLS_RE.search(text) is not None

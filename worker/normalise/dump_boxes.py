@@ -28,6 +28,31 @@ def page_boxes(lines: list[Line]) -> None:
     framed_boxes(lines)
     sponsor_boxes(lines)
     form_boxes(lines)
+    editor_notes(lines)
+
+
+# A newsletter's note from its editor over the stories: a greeting, a few sentences, the
+# editor's sign-off ("- Rohan Deshpande, Editor")
+_GREETING_RE = re.compile(
+    r"^(?:good (?:morning|afternoon|evening)|hello|hi|hey|dear (?:readers?|subscribers?)|"
+    r"welcome (?:to|back)|guten (?:morgen|tag|abend)|liebe leser|bonjour|bonsoir|chers lecteurs|"
+    r"buenos días|buenas (?:tardes|noches)|bom dia|boa (?:tarde|noite)|buongiorno|buonasera|"
+    r"goedemorgen|goedemiddag|god morgon|god morgen|dzień dobry|günaydın|selamat pagi)\b",
+    re.IGNORECASE)
+_SIGNED_RE = re.compile(r"^(?:[-—–]{1,2}\s*|(?:cheers|best|thanks|regards|bis morgen|à demain),"
+                        r"\s*)[A-ZÀ-Þ][\w.'’-]+(?: [A-ZÀ-Þ][\w.'’-]+){0,3}(?:,\s*[\w ]{2,30})?$",
+                        re.IGNORECASE)
+
+
+def editor_notes(lines: list[Line]) -> None:
+    """A newsletter's note from its editor (see above) at the top: no story."""
+    for i, ln in enumerate(lines[:30]):
+        if ln.text[:1].isalpha() and _GREETING_RE.match(ln.text):
+            end = next((k for k in range(i + 1, min(i + 4, len(lines)))
+                        if lines[k].words <= 8 and _SIGNED_RE.match(lines[k].text)), None)
+            if end is not None:
+                _bar(lines, i, end)
+            return
 
 
 _CONTROLS = ("( ) ", "(*) ", "(o) ", "[ ] ", "[X] ", "[x] ")

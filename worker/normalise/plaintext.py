@@ -69,7 +69,7 @@ from worker.normalise.page_notes import consent_notice, platform_pitch, trailer_
 from worker.normalise.print_pages import BRIEFS_RE, next_story_bylines, print_layout
 from worker.normalise.related_boxes import inline_boxes
 from worker.normalise.stopwords import ALL_STOPWORDS
-from worker.normalise.textfix import lower_share, rejoin_markdown_links
+from worker.normalise.textfix import lower_share, rejoin_markdown_links, shouted
 from worker.normalise.textparts import Line, TextParts
 from worker.normalise.title import pick_title, printed_headline, strip_words, title_score
 
@@ -119,7 +119,7 @@ def _features(lines: list[Line]) -> None:
         elif n >= 12 and ln.stop < 0.15 and len(ARABIC_RE.findall(t)) > 40:
             ln.stop = 0.15  # Arabic and Hebrew glue particles to words: few stand-alone stop words
         # CJK prose has no spaces but does have sentence stops; headlines and captions don't
-        ln.sentence = (full_stop(t) and not t.isupper()) or (cjk > 10 and (any(
+        ln.sentence = (full_stop(t) and not shouted(t)) or (cjk > 10 and (any(
             c in t for c in "。！？") or (cjk > 36 and "\u0e00" <= t[-1] <= "\u0eff")))  # (Thai)
         # (capitals counted only for short lines without stop words; map keeps it in C)
         titleish = n <= 8 and len(toks) >= 2 and ln.stop < 0.15 \
@@ -134,7 +134,7 @@ def _features(lines: list[Line]) -> None:
                 and not ("«" in t and ((ln.sentence and n > 12)
                                        or (seps == 2 and -1 < t.find("«") < t.find("»")))))
             or (titleish and n <= 6 and not ln.sentence)
-            or (t.isupper() and 3 < n < 20 and not ln.sentence)
+            or (shouted(t) and 3 < n < 20 and not ln.sentence)
             or (bracket and 4 * refs >= n)
             or (t[:1] == "[" and t[-1:] == "]")  # w3m/lynx image alt or button label
             or (n <= 12 and "      " in t)  # a page header/footer laid out in columns

@@ -130,6 +130,12 @@ def dehyphen(cur: str, s: str, vocab: frozenset[str] = frozenset(), free: bool =
     return cur + s
 
 
+def shouted(t: str) -> bool:
+    """The line is in capitals: ``str.isupper``, but a Thai or Arabic line naming "PM2.5" or
+    "COVID" is not (its letters have no case; half of them must be capitals)."""
+    return t.isupper() and (t.isascii() or 2 * sum(map(str.isupper, t)) >= len(t) - t.count(" "))
+
+
 def lower_share(t: str) -> float:
     """The share of a line's words that start lower-case, or with a letter of a script
     without case (Tamil, Bengali, Amharic: their particles are suffixes, so stop words are

@@ -85,7 +85,7 @@ def title_score(ln: Line, distance: int) -> float:
     toks = t.split() if DIGIT_RE.search(t) else []
     nums = sum(1 for w in toks if w.strip(PUNCT).replace(".", "").replace(",", "")
                .rstrip("%").isdigit())
-    if (nums >= 2 and 3 * nums >= len(toks)) or (nums and len(toks) <= 4
+    if (nums >= 2 and 3 * nums >= max(len(toks), ln.words)) or (nums and len(toks) <= 4
                                                   and toks[-1].strip(PUNCT).isdigit()):
         return -1.0  # a table row or score line ("Shots on target 6 3", "Rovers 1")
     score = 10.0 - 0.7 * distance
@@ -324,6 +324,9 @@ def pick_title(lines: list[Line], a: int, parts: TextParts) -> int | None:
         top -= 1
     while end + 1 < a and not lines[end + 1].gap and _carries_on(lines[end], lines[end + 1]):
         end += 1
+    if end == best_i and end + 1 < a and lines[end + 1].text[:1].islower() \
+            and _wrapped_tail(lines, end):
+        end += 1  # "PMC to dig 200 rainwater recharge pits along flood-prone nullahs before"
     title = " ".join(_MD_HEAD_RE.sub("", lines[j].text) for j in range(top, end + 1))
     if title[:2] in ("**", "=="):  # a text browser's heading rule: "****** Headline ******"
         title = title.strip("*= ")
