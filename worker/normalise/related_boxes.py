@@ -48,6 +48,8 @@ def inline_boxes(lines: list[Line]) -> None:
             while h < n and h - i <= 5 and not lines[h].prose and _ITEM_RE.match(lines[h].text):
                 h += 1
         k = end = _after_list(lines, h)
+        if k is None and h > i + 2:  # two or more bulleted headlines, the story under them
+            k = end = h
         while k is not None and k < n - 1 and k - h <= 16 and _label(lines[k]):
             k += 1
         if k is not None and not lines[i + 1].prose and lines[k].prose and lines[k].words >= 20:
