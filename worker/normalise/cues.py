@@ -338,8 +338,8 @@ _OTHER_MONTH = (r"(?:märz?|mai|maio|okt(?:ober)?|dez(?:ember|embro)?|maart|mei|
                 r"يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|"
                 r"اكتوبر|نوفمبر|ديسمبر)\.?")
 DATE_LINE_RE = re.compile(
-    rf"\b\d{{1,2}}(?:\.\s*|\s+){_OTHER_MONTH}(?=[\s,،]|\d|$)|"
-    rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
+    rf"\b\d{{1,2}}(?:\.\s*|\s+(?:de\s+)?){_OTHER_MONTH}(?=[\s,،]|\d|$)|"
+    rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th|\s+de)?\.?\s+{MONTH}(?:\s|$)|\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]"
     r"\d{2,4}\b|\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     r"\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]", re.IGNORECASE)  # CJK: 11月20日
 KEY_POINTS_RE = re.compile(
