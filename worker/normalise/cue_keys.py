@@ -29,7 +29,8 @@ READ_ALSO = (r"lue myös|(?:i|İ|i̇)lgili haber(?:ler)?|berita terkait|læs ogs
              r"прочитајте (?:и|још)|یہ بھی پڑھیں|(?:اقرأ|شاهد) أيض\u064b?ا\u064b?|بیشتر بخوانید|"
              r"আর(?:ও|ো) প(?:ড\u09bc|\u09dc)ুন|basahin (?:din|rin)|soma pia|le tamén|"
              r"irakurri (?:ere|gehiago)|llegiu també|llegeix també|lasiet arī|soma zaidi|"
-             r"อ่าน(?:ข่าว)?(?:ที่)?เกี่ยวข้อง|อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง")
+             r"อ่าน(?:ข่าว)?(?:ที่)?เกี่ยวข้อง|อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง|"
+             r"mohlo by vás (?:zajímat|zaujmout)|unaweza pia kusoma|habari zinazohusiana")
 # An ad slot's label standing alone, in the languages the detector knows
 AD_LABELS = (r"anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie|reklame|"
              r"mainos|annons|annonse|annonce|reklama|reklam|hirdetés|iklan|publicitate|oglas|"
@@ -46,7 +47,7 @@ COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reac
                  r"komentari|коментари|komentarji|komentarai|komentāri|kommentaarid|iruzkinak|"
                  r"comentaris|تبصرے|মন্তব্য|maoni")
 # A word of each READ_ALSO lead-in, for the key-word prefilters below
-READ_ALSO_KEYS = ("lue læs også läs lees baca bacaan ayrıca ilginizi i̇lginizi ilgili i̇lgili "
+READ_ALSO_KEYS = ("mohlo kusoma zinazohusiana lue læs også läs lees baca bacaan ayrıca ilginizi i̇lginizi ilgili i̇lgili "
                   "berita čtěte "
                   "přečtěte "
                   "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj zobacz "
@@ -68,7 +69,8 @@ MORE_STRONG_WORDS = (
     "jog drepturile cipta права autor author autore auteur continue scroll subscriber weiter "
     "gefällt weiterlesen artikel suite abonné leyendo suscriptor leggere abbonato verder abonnee "
     "vidare prenumerant abonnent videre tilaaja boîte postfach posteingang bandeja correo casella "
-    "email inbox mailbox teisės tiesības õigused prava")
+    "email inbox mailbox teisės tiesības õigused prava článek článok pokračuje geht continúa "
+    "sigue continua prosegue matéria reportagem notícia dalej dalsza gaat folytatódik devamı")
 
 
 STRONG_KEYS = _keyset(
@@ -120,3 +122,36 @@ CREDIT_KEYS = _keyset(
     "video getty shutterstock afp reuters ap epa alamy dpa bloomberg efe ansa xinhua kuva kép "
     "fotó zdjęcie snímek resim görsel gambar фото picha ภาพ ფოტო larawan ljósmynd तस्बिर तस्वीर "
     "copyright تصوير")  # ("Copyright: Jana Doe" under a German paper's photo)
+
+# cues.MORE_STRONG_RE's phrases (see there)
+MORE_STRONG = (
+    # paywall boxes: "continue reading with ...", "already a subscriber?" in more languages
+    r"\bto continue reading\b|\bcontinue reading with\b|\balready a subscriber\b|"
+    r"^lesen sie (?:jetzt |hier )?(?:mit \S+ )?weiter\b|\bjetzt weiterlesen\b|"
+    r"^ihnen gefällt dieser artikel\b|\blesen sie alle artikel\b|"
+    r"\b(?:pour )?lire la suite\b|\bdéjà abonné|\b(?:sigue|para seguir) leyendo\b|"
+    r"\bya eres suscriptor|\bcontinua a leggere\b|\bsei già abbonato|\blees verder met\b|"
+    r"\bal abonnee\b|\bläs vidare\b|\bredan prenumerant|\ballerede abonnent|"
+    r"\bles videre\b|\bjo tilaaja|^scroll (?:down )?to continue\b|"
+    r"\b(?:dans votre boîte (?:mail|e-mail|aux lettres)|in ihr(?:em|en)? (?:postfach|posteingang)|"
+    r"en tu (?:bandeja|correo)|nella tua (?:casella|email|inbox)|in je (?:inbox|mailbox))\b|"
+    r"tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|"
+    r"tüm hakları saklıdır|kaikki oikeudet pidätetään|alle rettigheder forbeholdes|"
+    r"alle rettigheter reservert|alla rättigheter förbehållna|všechna práva vyhrazena|"
+    r"všetky práva vyhradené|wszelkie prawa zastrzeżone|minden jog fenntartva|"
+    r"toate drepturile rezervate|drepturile de proprietate intelectual|hak cipta dilindungi|"
+    r"все права защищены|усі права захищені|visos teisės saugomos|visas tiesības "
+    r"aizsargātas|kõik õigused kaitstud|sva prava (?:pridržana|zadržana)|"  # (and a wire's
+    # staff trailer: "AGENCY (AS - autor: Jane Doe, editor: John Roe)")
+    r"\((?:[A-Z]{1,4}\s*-\s*)?(?:autor|author|autore|auteur)\s*:\s*[^()]{2,80}\beditor\b"
+    # "the story continues below the advert" in more languages
+    r"|^(?:článek|článok) pokračuje pod (?:reklamou|inzerátem)$|"
+    r"^(?:der )?artikel geht (?:unter|nach) der (?:werbung|anzeige) weiter$|"
+    r"^(?:l'article|la suite) (?:continue )?(?:ci-dessous|après (?:la|cette) publicité)$|"
+    r"^(?:el artículo|la noticia) (?:continúa|sigue) (?:debajo|abajo|tras la publicidad)$|"
+    r"^(?:l'articolo|la notizia) (?:continua|prosegue) (?:sotto|dopo la pubblicità)$|"
+    r"^(?:a )?(?:matéria|reportagem|notícia) continua (?:abaixo|após (?:a )?publicidade)$|"
+    r"^(?:dalsza część|dalej) (?:artykułu|tekstu) pod reklamą$|"
+    r"^het artikel gaat verder (?:onder|na) de advertentie$|"
+    r"^a cikk a hirdetés után folytatódik$|^haberin devamı reklamdan sonra$"
+)

@@ -129,28 +129,7 @@ STRONG_RE = re.compile(
 
 # More furniture phrases (paywall prompts, copyright notices in more languages), apart from
 # STRONG_RE (whose cost grows with every phrase): tried on lines with a MORE_STRONG_KEYS word.
-MORE_STRONG_RE = re.compile(
-    # paywall boxes: "continue reading with ...", "already a subscriber?" in more languages
-    r"\bto continue reading\b|\bcontinue reading with\b|\balready a subscriber\b|"
-    r"^lesen sie (?:jetzt |hier )?(?:mit \S+ )?weiter\b|\bjetzt weiterlesen\b|"
-    r"^ihnen gefällt dieser artikel\b|\blesen sie alle artikel\b|"
-    r"\b(?:pour )?lire la suite\b|\bdéjà abonné|\b(?:sigue|para seguir) leyendo\b|"
-    r"\bya eres suscriptor|\bcontinua a leggere\b|\bsei già abbonato|\blees verder met\b|"
-    r"\bal abonnee\b|\bläs vidare\b|\bredan prenumerant|\ballerede abonnent|"
-    r"\bles videre\b|\bjo tilaaja|^scroll (?:down )?to continue\b|"
-    r"\b(?:dans votre boîte (?:mail|e-mail|aux lettres)|in ihr(?:em|en)? (?:postfach|posteingang)|"
-    r"en tu (?:bandeja|correo)|nella tua (?:casella|email|inbox)|in je (?:inbox|mailbox))\b|"
-    r"tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|"
-    r"tüm hakları saklıdır|kaikki oikeudet pidätetään|alle rettigheder forbeholdes|"
-    r"alle rettigheter reservert|alla rättigheter förbehållna|všechna práva vyhrazena|"
-    r"všetky práva vyhradené|wszelkie prawa zastrzeżone|minden jog fenntartva|"
-    r"toate drepturile rezervate|drepturile de proprietate intelectual|hak cipta dilindungi|"
-    r"все права защищены|усі права захищені|visos teisės saugomos|visas tiesības "
-    r"aizsargātas|kõik õigused kaitstud|sva prava (?:pridržana|zadržana)|"  # (and a wire's
-    # staff trailer: "AGENCY (AS - autor: Jane Doe, editor: John Roe)")
-    r"\((?:[A-Z]{1,4}\s*-\s*)?(?:autor|author|autore|auteur)\s*:\s*[^()]{2,80}\beditor\b",
-    re.IGNORECASE,
-)
+MORE_STRONG_RE = re.compile(cue_keys.MORE_STRONG, re.IGNORECASE)
 
 
 def strong_match(text: str, words: int, keys: frozenset[str] = frozenset()) -> bool:
