@@ -47,7 +47,8 @@ COMMENT_WORDS = (r"commentaires?|comentarios?|commenti|kommentare?|reacties|reac
                  r"komentari|коментари|komentarji|komentarai|komentāri|kommentaarid|iruzkinak|"
                  r"comentaris|تبصرے|মন্তব্য|maoni")
 # A word of each READ_ALSO lead-in, for the key-word prefilters below
-READ_ALSO_KEYS = ("mohlo kusoma zinazohusiana lue læs også läs lees baca bacaan ayrıca ilginizi i̇lginizi ilgili i̇lgili "
+READ_ALSO_KEYS = ("mohlo kusoma zinazohusiana "
+                  "lue læs også läs lees baca bacaan ayrıca ilginizi i̇lginizi ilgili i̇lgili "
                   "berita čtěte "
                   "přečtěte "
                   "čítajte citește citeşte citiți citiţi vezi olvassa érdekelheti czytaj zobacz "
