@@ -303,7 +303,9 @@ COMMENT_META_RE = re.compile(
 )
 BYLINE_RE = re.compile(r"^(?:(?:by|written by|words by|von|par|por|di|door|av|מאת|بقلم|โดย)"
                        r"(?::\s*|\s+)|(?:author|autora?|autorka|auteur|autore|szerző|författare|"
-                       r"forfatter|kirjoittaja|yazar|penulis|автор|συντάκτης)\s*:\s*)(?=\S)", re.I)
+                       r"forfatter|kirjoittaja|yazar|penulis|автор|συντάκτης)\s*:\s*|"
+                       # BBC's labels for screen readers: "Author, Jane Doe", "Role, BBC News"
+                       r"(?:author|role|mwandishi|nafasi|autor|auteur),\s)(?=\S)", re.I)
 DATE_HINT_RE = re.compile(
     r"\b(?:19|20|١٩|٢٠)\d\d(?:\b|(?=[年년])).*|\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
     r"dec)[a-z]*\.? \d", re.IGNORECASE)
@@ -363,7 +365,10 @@ SEP_CHARS = frozenset("|›»•·>/◦▸►→«‹＞")
 _CJK_LABEL_RE = re.compile(
     r"^[（(【\[]?(?:(?:责任)?编辑|責任編輯|編集|監修|记者|記者|撰文|作者|摄影|攝影|校对|审核)[：:]"
     r"[^。！？]{1,30}[)）】\]]?$|^[【\[(（]?(?:广告|廣告|広告|推广|PR)[】\])）]?$|"
-    r"^※?.{0,30}アフィリエイト(?:広告|リンク|プログラム)")
+    r"^※?.{0,30}アフィリエイト(?:広告|リンク|プログラム)|"
+    # the wire's credit closing a syndicated story, a date stamp's "配信" left on its own
+    r"^[（(](?:共同通信|時事通信|ロイター|AFP=時事|AFPBB News|新华社|新華社|聯合ニュース|"
+    r"中央社|연합뉴스|共同|時事)[)）]$|^(?:配信|更新|발행|发布)$")
 # A gallery's "3 / 6" counter and its "Foto: Rui Farinha" / "Texto: Marta Sequeira ·" credits
 _GALLERY_LABEL_RE = re.compile(
     r"^\d{1,3}\s*(?:/|de|of|von|sur|di)\s*\d{1,3}$|^(?:fotos?|photos?|images?|bild|imagen|"
