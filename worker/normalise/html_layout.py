@@ -212,8 +212,9 @@ def _drop_widgets(root: Any) -> None:
             el.drop_tree()
     drop_boxes(root, names)  # social embeds, info boxes, a line-up's labelled box
     drop_key_points(root, names)
-    # a photo's caption and credit written as <p>s ("photo-desc", "photo-source")
-    for el in list(root.iter("p")) if any(k in names for k in _CAPTION_KEYS) else ():
+    # a photo's caption and credit written as <p>s ("photo-desc", "photo-source"), or as
+    # the cell under the picture (Blogger's "tr-caption")
+    for el in list(root.iter("p", "td")) if any(k in names for k in _CAPTION_KEYS) else ():
         if el.getparent() is not None and len(el.text_content()) < 300 \
                 and _CAPTION_P_RE.search(el.get("class") or ""):
             el.drop_tree()

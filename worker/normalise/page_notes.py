@@ -22,7 +22,9 @@ PITCH_RE = re.compile(r"^(?:want|get|like|enjoy(?:ed)?|love)\b.{0,80}\b(?:in(?:t
                       r"queres|quieres|"
                       r"abonnez-vous|inscrivez-vous|abonnieren sie|erhalten sie|ricevi|"
                       r"iscriviti)\b.{0,100}\b(?:bolet[ií]n|newsletter|bandeja de entrada|"
-                      r"caixa de entrada|bo[iî]te (?:mail|de r[ée]ception)|postfach|casella)\b",
+                      r"caixa de entrada|bo[iî]te (?:mail|de r[ée]ception)|postfach|casella)\b|"
+                      # a blog's call to pass the post on and comment under it
+                      r"^please (?:share|forward) this (?:post|article|story|page)\b",
                       re.IGNORECASE)
 # syndication notes, "End of Article", a metered paywall's count ("You have read 3 of 5
 # free articles", "Sie lesen 3 von 5 kostenlosen Artikeln")
@@ -81,10 +83,15 @@ _PLATFORM_PITCH_RE = re.compile(
     r"\b(?:facebook\w*|instagram|google news|telegram|whats ?app)\b.{0,30}\b(?:bizi takip "
     r"edin|takip edin|follow us|obserwuj nas)\b|"
     # a desk's own accounts: "Follow Meridian York on Facebook, X and Instagram."
-    r"^follow\b[^.]{0,60}\bon (?:facebook|x|twitter|instagram|tiktok|youtube|threads)\b",
+    r"^follow\b[^.]{0,60}\bon (?:facebook|x|twitter|instagram|tiktok|youtube|threads)\b|"
+    # Hebrew, Arabic, Persian: "join the WhatsApp group / Telegram channel of ..."
+    r"(?:הצטרפו|הצטרפי|הצטרף) ל(?:קבוצת|ערוץ|קבוצה|ערוץ ה)|"
+    r"(?:انضم|انضموا|انضمي|اشترك|تابعونا|تابعوا) .{0,30}(?:قناة|مجموعة|قناتنا)|"
+    r"(?:عضو|بپیوندید) .{0,30}(?:کانال|گروه)",
     re.IGNORECASE)
 _PLATFORMS = ("WhatsApp", "Whatsapp", "Telegram", "Viber", "Facebook", "Instagram", "Google News",
-              "Twitter", "TikTok", "YouTube", "VK", "ВКонтакте", "Дзен")
+              "Twitter", "TikTok", "YouTube", "VK", "ВКонтакте", "Дзен", "ווטסאפ", "וואטסאפ",
+              "טלגרם", "واتساب", "واتس اب", "تيليجرام", "تلغرام", "تلگرام", "واتس‌اپ")
 # A sign-up pitch ending in its button's words: "Haberleri ilk siz öğrenin. ABONE OL"
 _BUTTON_ENDS = ("abone ol", "subscribe now", "subscribe", "abonnieren", "s'abonner",
                 "suscríbete", "iscriviti", "inscreva-se", "assine já", "zapisz się")
