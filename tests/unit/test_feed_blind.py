@@ -76,7 +76,7 @@ from worker.feeds.entries import _entry_url, _is_link_list, clean_title
 from worker.feeds.entry_rules import unescape_residual
 from worker.feeds.lead_lines import drop_lead_lines
 from worker.feeds.parse import articles_from_feed_bytes, parse_feed
-from worker.normalise.dates import parse_feed_date, parse_rfc822, parse_w3dtf
+from worker.normalise.feed_dates import parse_feed_date, parse_rfc822, parse_w3dtf
 from worker.settings import Settings, load_settings
 
 SETTINGS = load_settings()

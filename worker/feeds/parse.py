@@ -40,7 +40,7 @@ from worker.feeds import rss_stream
 from worker.feeds.entries import Entry, FeedStream
 from worker.feeds.entry_fields import full_text, section_tags
 from worker.feeds.entry_rules import strip_markup
-from worker.normalise.dates import parse_feed_date
+from worker.normalise.feed_dates import parse_feed_date
 from worker.normalise.meta import norm_language
 from worker.settings import Settings
 

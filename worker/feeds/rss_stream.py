@@ -26,7 +26,7 @@ from worker.errors import FeedNeedsFullParser
 from worker.events.models import Image
 from worker.feeds.entries import Entry
 from worker.feeds.entry_rules import strip_markup
-from worker.normalise.dates import parse_rfc822, parse_w3dtf
+from worker.normalise.feed_dates import parse_rfc822, parse_w3dtf
 from worker.normalise.meta import norm_language
 
 log = logging.getLogger(__name__)

@@ -38,8 +38,7 @@ from worker.normalise.meta import (
 )
 from worker.normalise.narrow import join_narrow_blocks
 from worker.normalise.plaintext import extract_parts, is_furniture
-from worker.normalise.textfix import squeeze
-from worker.normalise.title import unshout
+from worker.normalise.textfix import squeeze, unshout
 
 log = logging.getLogger(__name__)
 

@@ -162,3 +162,25 @@ def squeeze(text: str) -> str:
             and not any(c in text for c in _ASCII_SPACES):
         return text
     return " ".join(text.split())
+
+
+_TITLE_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def unshout(title: str, body: list[str]) -> str:
+    """An all-capitals headline ("ANUNCIAN TANDEOS EN 120 COLONIAS DE ... GUADALAJARA") in
+    sentence case, each word as the story writes it ("Guadalajara", "EU"), or lower case."""
+    letters = [c for c in title if c.isalpha()]
+    if len(title.split()) < 3 or len(letters) < 12 or not title.isupper():
+        return title
+    forms: dict[str, str] = {}
+    for para in body[:30]:
+        for w in _TITLE_WORD_RE.findall(para):
+            low = w.lower()
+            if w == low:
+                forms[low] = low  # written lower case somewhere: a common word
+            elif low not in forms:
+                forms[low] = w
+    out = _TITLE_WORD_RE.sub(lambda m: forms.get(m.group(0).lower(), m.group(0).lower()),
+                             title)
+    return out[:1].upper() + out[1:]

@@ -373,28 +373,6 @@ _SPEAKER_RE = re.compile(
     r"spokes(?:man|woman|person)|residents|stakeholders|union|report|study|survey)$", re.I)
 
 
-_TITLE_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
-
-
-def unshout(title: str, body: list[str]) -> str:
-    """An all-capitals headline ("ANUNCIAN TANDEOS EN 120 COLONIAS DE ... GUADALAJARA") in
-    sentence case, each word as the story writes it ("Guadalajara", "EU"), or lower case."""
-    letters = [c for c in title if c.isalpha()]
-    if len(title.split()) < 3 or len(letters) < 12 or not title.isupper():
-        return title
-    forms: dict[str, str] = {}
-    for para in body[:30]:
-        for w in _TITLE_WORD_RE.findall(para):
-            low = w.lower()
-            if w == low:
-                forms[low] = low  # written lower case somewhere: a common word
-            elif low not in forms:
-                forms[low] = w
-    out = _TITLE_WORD_RE.sub(lambda m: forms.get(m.group(0).lower(), m.group(0).lower()),
-                             title)
-    return out[:1].upper() + out[1:]
-
-
 def printed_headline(lines: list[Line], a: int, head: str | None) -> str | None:
     """A tool's header took the page's tab title ("Headline | AP News", the site cut off),
     but the page prints a headline of its own, worded otherwise, over its byline or date
