@@ -217,3 +217,19 @@ def test_date_lines_read_the_same_with_the_regex_prefilters(
         value: str, want: tuple[int, int, int]) -> None:
     got = parse_date_hint(value, dayfirst=True, keep_offset=True)
     assert got is not None and (got.year, got.month, got.day) == want
+
+
+def test_a_key_takeaways_callout_and_a_sponsored_offers_table_are_dropped() -> None:
+    takeaways = ('<div class="callout"><div class="callout-heading"><h3>Key Takeaways</h3></div>'
+                 '<div class="callout-body"><ul><li>The Fed cut its rate again.</li>'
+                 '<li>Savings yields will keep falling.</li></ul></div></div>')
+    offers = ('<div class="offers"><span>Compare accounts</span><table><tr><td>Northpoint</td>'
+              '<td>5.05%</td><td><a rel="sponsored nofollow" href="/out/1">Learn More</a></td>'
+              '</tr><tr><td>Lakeshore</td><td>4.85%</td><td><a rel="sponsored nofollow" '
+              'href="/out/2">Learn More</a></td></tr></table><p>The offers that appear in this '
+              'table are from partnerships from which we receive compensation.</p></div>')
+    paras = [f"<p>{p}</p>" for p in STORY]
+    html = (f"<html><head><title>Council closes old swimming hall</title></head><body><article>"
+            f"<h1>Council closes old swimming hall</h1>{takeaways}{paras[0]}{paras[1]}{offers}"
+            f"{paras[2]}{paras[3]}</article></body></html>")
+    assert _html(html) == STORY

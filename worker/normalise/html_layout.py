@@ -21,7 +21,7 @@ from typing import Any
 from worker.normalise.cue_keys import READ_ALSO
 from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
 from worker.normalise.html_boxes import drop_boxes, head_box, jump_list, labelled_run
-from worker.normalise.html_lists import dated_links, drop_key_points, lists_as_paragraphs
+from worker.normalise.html_lists import dated_links, drop_list_boxes, lists_as_paragraphs
 from worker.normalise.html_runs import (
     INLINE_TAGS,
     NOT_PARA_RE,
@@ -211,7 +211,7 @@ def _drop_widgets(root: Any) -> None:
                 and _DONATE_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             el.drop_tree()
     drop_boxes(root, names)  # social embeds, info boxes, a line-up's labelled box
-    drop_key_points(root, names)
+    drop_list_boxes(root, names)  # a key-points box, an affiliate offers table
     # a photo's caption and credit written as <p>s ("photo-desc", "photo-source"), or as
     # the cell under the picture (Blogger's "tr-caption")
     for el in list(root.iter("p", "td")) if any(k in names for k in _CAPTION_KEYS) else ():

@@ -24,13 +24,34 @@ _KEY_BOX_RE = re.compile(r"(?:^|[\s_-])(?:key[-_]?(?:points?|facts|takeaways|mom
 _KEY_NAMES = ("key", "Key", "KEY", "takeaway", "tldr", "highlights", "Highlights")
 
 
+# ... or whose heading says so ("Key Takeaways" in a "callout" box)
+_KEY_HEAD_RE = re.compile(r"^(?:key (?:takeaways|points|facts)|takeaways|highlights|at a glance|"
+                          r"das wichtigste(?: in kürze)?|l'essentiel|points clés|puntos clave|"
+                          r"lo (?:esencial|más importante)|in breve|pontos-chave)\W*$",
+                          re.IGNORECASE)
+
+
+def drop_list_boxes(root: Any, names: str) -> None:
+    """The boxes of lists that are no story text (``drop_key_points``, ``drop_offer_tables``)."""
+    drop_key_points(root, names)
+    drop_offer_tables(root)
+
+
 def drop_key_points(root: Any, names: str) -> None:
-    """A box whose class or id names it a key-points box and holds a list of short points
-    and little else (a heading over it): ``names`` is the page's class and id values."""
-    if not any(k in names for k in _KEY_NAMES):
-        return
-    for box in [el for el in root.iter("div", "aside", "section")
-                if _KEY_BOX_RE.search(f"{el.get('class', '')} {el.get('id', '')}")]:
+    """A box whose class or id names it a key-points box, or whose heading does, and that
+    holds a list of short points and little else (the heading over it): ``names`` is the
+    page's class and id values."""
+    boxes = [el for el in root.iter("div", "aside", "section")
+             if _KEY_BOX_RE.search(f"{el.get('class', '')} {el.get('id', '')}")] \
+        if any(k in names for k in _KEY_NAMES) else []
+    for head in root.iter("h2", "h3", "h4"):
+        if len(head.text_content()) < 40 and _KEY_HEAD_RE.match(head.text_content().strip()):
+            box = head.getparent()
+            if box is not None and len(box) == 1:  # the heading's own wrapper
+                box = box.getparent()
+            if box is not None and box.tag in ("div", "aside", "section"):
+                boxes.append(box)
+    for box in boxes:
         lists = box.findall(".//ul") + box.findall(".//ol")
         if box.getparent() is None or len(lists) != 1 or box.find(".//p") is not None:
             continue
@@ -39,6 +60,21 @@ def drop_key_points(root: Any, names: str) -> None:
         if 2 <= len(items) <= 8 and len(text) < 1200 and all(
                 len(li.text_content().split()) <= _MAX_ITEM_WORDS for li in items) \
                 and lists[0].find(".//a") is None:
+            box.drop_tree()
+
+
+def drop_offer_tables(root: Any) -> None:
+    """An affiliate offers table in mid-story: every link in it is marked ``rel="sponsored"``
+    (Google's rule for paid links), with its heading and compensation footnote around it."""
+    for table in root.xpath(".//table[.//a[contains(@rel, 'sponsored')]]"):
+        links = table.findall(".//a")
+        if len(links) < 2 or not all("sponsored" in (a.get("rel") or "") for a in links):
+            continue
+        box, parent = table, table.getparent()
+        if parent is not None and parent.tag == "div" and parent.getparent() is not None \
+                and len(parent.text_content()) <= len(table.text_content()) + 500:
+            box = parent
+        if box.getparent() is not None:
             box.drop_tree()
 
 
