@@ -17,6 +17,7 @@ from worker.normalise.article import normalise
 from worker.normalise.columns import side_boxes
 from worker.normalise.cues import BYLINE_RE, DATE_LINE_RE, is_label, strong_match
 from worker.normalise.dates import parse_date_hint
+from worker.normalise.html_lists import drop_list_boxes
 from worker.normalise.meta import split_dateline
 from worker.normalise.page_notes import consent_notice, is_pitch, platform_pitch
 from worker.normalise.textfix import shouted
@@ -233,3 +234,21 @@ def test_a_key_takeaways_callout_and_a_sponsored_offers_table_are_dropped() -> N
             f"<h1>Council closes old swimming hall</h1>{takeaways}{paras[0]}{paras[1]}{offers}"
             f"{paras[2]}{paras[3]}</article></body></html>")
     assert _html(html) == STORY
+
+
+def test_an_article_subhead_dek_is_dropped() -> None:
+    html = ('<html><head><title>Council closes old swimming hall</title></head><body><main>'
+            '<h1>Council closes old swimming hall</h1><p class="article__subhead"><em>Clubs '
+            'will train in the next town until the new hall opens</em></p><div class="wysiwyg">'
+            + "".join(f"<p>{p}</p>" for p in STORY) + "</div></main></body></html>")
+    assert _html(html) == STORY
+
+
+def test_screen_reader_labels_are_dropped() -> None:
+    from lxml import html as lxml_html  # type: ignore[import-untyped]
+
+    root = lxml_html.fromstring(
+        '<div><p class="screen-reader-text">List of 3 items</p><ul><li>One</li></ul>'
+        '<span class="sr-only">End of list</span><p>Story text stays.</p></div>')
+    drop_list_boxes(root, "screen-reader-text sr-only")
+    assert root.text_content() == "OneStory text stays."

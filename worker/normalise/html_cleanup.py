@@ -41,7 +41,7 @@ _DEK_CLASS_RE = re.compile(
     r"standfirst|\bdek\b|[-_]dek\b|subtitle|sub-?headline|entradilla|sumario|"
     r"chapeau|\bdeck\b|teaser-text|article-summary|subt[ií]tulo|sottotitolo|untertitel|"
     r"sous-titre|bajada|linha-fina|excerpt|intro-?text|ingress|\bsapo\b|"
-    r"(?:^|\s)description(?:\s|$)|field-(?:lead|summary)\b", re.IGNORECASE)  # (Drupal's)
+    r"(?:^|\s)description(?:\s|$)|field-(?:lead|summary)\b|article__subhead", re.I)
 
 
 _HEADS = ("h2", "h3", "h4", "h5", "h6")

@@ -211,7 +211,7 @@ def _drop_widgets(root: Any) -> None:
                 and _DONATE_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             el.drop_tree()
     drop_boxes(root, names)  # social embeds, info boxes, a line-up's labelled box
-    drop_list_boxes(root, names)  # a key-points box, an affiliate offers table
+    drop_list_boxes(root, names)  # key points, an affiliate offers table, screen-reader labels
     # a photo's caption and credit written as <p>s ("photo-desc", "photo-source"), or as
     # the cell under the picture (Blogger's "tr-caption")
     for el in list(root.iter("p", "td")) if any(k in names for k in _CAPTION_KEYS) else ():

@@ -32,9 +32,12 @@ _KEY_HEAD_RE = re.compile(r"^(?:key (?:takeaways|points|facts)|takeaways|highlig
 
 
 def drop_list_boxes(root: Any, names: str) -> None:
-    """The boxes of lists that are no story text (``drop_key_points``, ``drop_offer_tables``)."""
+    """The boxes of lists that are no story text (``drop_key_points``, ``drop_offer_tables``)
+    and the labels only screen readers speak around them (``drop_screen_reader_labels``)."""
     drop_key_points(root, names)
     drop_offer_tables(root)
+    if "screen-reader" in names or "sr-only" in names or "visually-hidden" in names:
+        drop_screen_reader_labels(root)
 
 
 def drop_key_points(root: Any, names: str) -> None:
@@ -76,6 +79,18 @@ def drop_offer_tables(root: Any) -> None:
             box = parent
         if box.getparent() is not None:
             box.drop_tree()
+
+
+_SR_ONLY_RE = re.compile(r"(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden)(?:$|\s)")
+
+
+def drop_screen_reader_labels(root: Any) -> None:
+    """Labels only a screen reader speaks ("نشر في" before a date, "List of 3 items", "End of
+    list" around a related box): short, and never the story's words."""
+    for el in [el for el in root.iter("span", "p", "div", "h2", "h3", "label")
+               if _SR_ONLY_RE.search(el.get("class") or "")]:
+        if el.getparent() is not None and len(el.text_content()) < 80:
+            el.drop_tree()
 
 
 def lists_as_paragraphs(root: Any) -> None:
