@@ -252,3 +252,12 @@ def test_screen_reader_labels_are_dropped() -> None:
         '<span class="sr-only">End of list</span><p>Story text stays.</p></div>')
     drop_list_boxes(root, "screen-reader-text sr-only")
     assert root.text_content() == "OneStory text stays."
+
+
+def test_a_headline_whose_h1_reads_the_same_keeps_its_dash_tail() -> None:
+    head = "Storm in the north: floods in Nahariya, Route 4 closed – live updates"
+    html = (f'<html><head><title>{head} - Galilee News</title><meta property="og:title" '
+            f'content="{head}"></head><body><article><h1>{head}</h1>'
+            + "".join(f"<p>{p}</p>" for p in STORY) + "</article></body></html>")
+    art = normalise(html.encode(), source=Source(kind="file", location="zi.html"), kind="html")
+    assert art.title == head

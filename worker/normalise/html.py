@@ -32,6 +32,7 @@ from worker.normalise.html_parse import (
     extractor_options,
     h1_text,
     parse_page,
+    strip_site,
     trafilatura_module,
     unkicked,
 )
@@ -198,8 +199,9 @@ def extract_html(html: str, url: str | None = None) -> HtmlParts:
     parts.site_name = meta.get("og:site_name") or (publisher[0] if publisher else None)
     for cand in (headline, og_title, _microdata_headline(html, root),
                  h1s[0] if len(h1s) == 1 else None):
-        if cand and cand.strip():
-            parts.title = _strip_site(cand.strip(), parts.site_name)
+        if cand and cand.strip():  # (the page's own <h1> reads the same: no site to cut)
+            parts.title = cand.strip() if " ".join(cand.split()) in h1s \
+                else strip_site(cand.strip(), parts.site_name)
             break
     # The visible headline beats a metadata variant of it (SEO rewording, a kicker prefix).
     visible = next((h for h in h1s[:5] if parts.title and _same_story(h, parts.title)),
@@ -312,25 +314,6 @@ def _story_h1(h1: Any, text: str, meta: str, doc_title: list[Any]) -> bool:
     return len(shared) >= 3
 
 
-def _strip_site(title: str, site: str | None) -> str:
-    for sep in (" | ", " - ", " – ", " — ", " -- ", " :: "):
-        head, _, tail = title.rpartition(sep)
-        # (a lower-case tail is the headline's own last words, "– igen", unless it is the
-        # site's name or a domain)
-        if head and ((site and tail.strip().lower() == site.lower()) or (len(tail.split()) <= 3
-                     and len(head) > 2 * len(tail)
-                     and (not tail.strip()[:1].islower() or "." in tail))):
-            return head.strip()
-    # the site first: "Pacific Newswire :: Headline" (a "Section | Headline" kicker stays)
-    head, sep, tail = title.partition(" :: ")
-    if not sep:
-        head, sep, tail = title.partition(" | ")
-    if sep and tail and ((site and head.strip().lower() == site.lower())
-                         or (sep == " :: " and len(head.split()) <= 3 < len(tail.split()))):
-        return tail.strip()
-    return title
-
-
 def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
     trafilatura = trafilatura_module()
     # Our parsed tree (trafilatura copies it). Its metadata pass (~20% of the time) is
@@ -358,7 +341,7 @@ def _main_text(html: str, url: str | None, parts: HtmlParts, root: Any) -> None:
         doc = reread(root, split, lambda tree: trafilatura.bare_extraction(tree, options=opts))
         text = getattr(doc, "text", None) or ""
     if doc is not None:  # before the cleanup, which drops the headline it repeats
-        parts.title = parts.title or _strip_site(doc.title or "", doc.sitename)
+        parts.title = parts.title or strip_site(doc.title or "", doc.sitename)
     lines = drop_bold_signature(drop_page_notes(clean_main_text(
         text, root, parts.description, parts.title, comments_head)), root)
     if doc is not None:

@@ -255,3 +255,23 @@ def unkicked(title: str, root: Any) -> str | None:
     found = root.xpath("(//h1|//h2|//header//span|//article//span)[normalize-space(.)=$t][1]",
                        t=tail)
     return tail if found else None
+
+
+def strip_site(title: str, site: str | None) -> str:
+    """A title without the site name a page's <title> or og:title adds to its headline."""
+    for sep in (" | ", " - ", " – ", " — ", " -- ", " :: "):
+        head, _, tail = title.rpartition(sep)
+        # (a lower-case tail is the headline's own last words, "– igen", unless it is the
+        # site's name or a domain)
+        if head and ((site and tail.strip().lower() == site.lower()) or (len(tail.split()) <= 3
+                     and len(head) > 2 * len(tail)
+                     and (not tail.strip()[:1].islower() or "." in tail))):
+            return head.strip()
+    # the site first: "Pacific Newswire :: Headline" (a "Section | Headline" kicker stays)
+    head, sep, tail = title.partition(" :: ")
+    if not sep:
+        head, sep, tail = title.partition(" | ")
+    if sep and tail and ((site and head.strip().lower() == site.lower())
+                         or (sep == " :: " and len(head.split()) <= 3 < len(tail.split()))):
+        return tail.strip()
+    return title
