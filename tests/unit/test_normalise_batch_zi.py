@@ -261,3 +261,14 @@ def test_a_headline_whose_h1_reads_the_same_keeps_its_dash_tail() -> None:
             + "".join(f"<p>{p}</p>" for p in STORY) + "</article></body></html>")
     art = normalise(html.encode(), source=Source(kind="file", location="zi.html"), kind="html")
     assert art.title == head
+
+
+def test_a_syndicated_copy_dates_by_its_original_publication_day() -> None:
+    html = ('<html><head><title>Ferry fleet stretched</title><script type="application/ld+json">'
+            '{"@type": "NewsArticle", "headline": "Ferry fleet stretched", "datePublished": '
+            '"2025-03-03T05:42:11Z"}</script></head><body><article><h1>Ferry fleet stretched</h1>'
+            + "".join(f"<p>{p}</p>" for p in STORY)
+            + "<p>This story was originally published March 2, 2025 at 9:30 PM.</p></article>"
+            "</body></html>")
+    art = normalise(html.encode(), source=Source(kind="file", location="zi.html"), kind="html")
+    assert art.published_at is not None and art.published_at.date().isoformat() == "2025-03-02"

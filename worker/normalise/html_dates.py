@@ -117,7 +117,24 @@ def _printed(root: Any, times: list[Any], instant: datetime) -> list[str]:
         found = [text for el in islice(_date_boxes()(root), 4)
                  if 6 <= len(text := " ".join(el.text_content().split())) <= 40
                  and _TIME_RE.search(text)]
-    return found
+    return found or _syndicated_day(root)
+
+
+# a syndicated copy's trailer: "This story was originally published March 2, 2025 at 9:30 PM."
+_ORIGINALLY_RE = re.compile(r"\boriginally published (?:on )?((?:[A-Z][a-z]{2,8}\.? \d{1,2}, "
+                            r"|\d{1,2} [A-Z][a-z]{2,8},? )(?:19|20)\d\d)\b")
+
+
+def _syndicated_day(root: Any) -> list[str]:
+    """The day the original publisher printed, from a syndicated copy's trailer (its day
+    only: the copy's metadata keeps the syndication's own later time)."""
+    for p in root.iter("p"):
+        text = p.text_content()
+        if "originally published" in text and len(text) < 300:
+            m = _ORIGINALLY_RE.search(text)
+            if m is not None:
+                return [m.group(1)]
+    return []
 
 
 def _zoneless_wall(machine: datetime, instant: datetime) -> bool:
