@@ -272,3 +272,16 @@ def test_a_syndicated_copy_dates_by_its_original_publication_day() -> None:
             "</body></html>")
     art = normalise(html.encode(), source=Source(kind="file", location="zi.html"), kind="html")
     assert art.published_at is not None and art.published_at.date().isoformat() == "2025-03-02"
+
+
+def test_a_channels_relayed_story_over_two_posts() -> None:
+    other = "🌡️ PRONÓSTICO | Martes caluroso en la costa: máxima de 31°.\n👁 9.8K  21:05"
+    teaser = ("🚨 PARO DE GUARDAVIDAS: 48 HORAS SIN SERVICIO\n\n▪️ El gremio anunció la medida.\n"
+              "👁 12.3K  14:32")
+    first = "\n\n".join(["Council closes old swimming hall", "10 de febrero de 2026 · 13:58",
+                         STORY[0], STORY[1], STORY[2], "(sigue 👇)"]) + "\n👁 11.9K  14:33"
+    second = STORY[3] + "\n\n📲 Seguinos en Telegram 👉 t.me/costanoticias\n👁 11.1K  14:33"
+    title, body = _text("\n\n".join(["Costa Noticias 🌊", "48.213 suscriptores", other, teaser,
+                                     first, second, "🌊 ¿Cómo está el mar hoy?\n👁 7.4K  16:10"]))
+    assert title == "Council closes old swimming hall"
+    assert body == STORY

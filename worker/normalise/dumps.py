@@ -124,6 +124,32 @@ def chat_story(text: str) -> str | None:
     return "\n".join(body for _, body in msgs[j:k + 1])
 
 
+# A Telegram channel's web view copied as text: each post closes with its views and time
+# ("👁 12.3K  14:32"); a story split over posts says so ("(sigue 👇)", "(continued)")
+_POST_END_RE = re.compile(r"^\s*👁\s*[\d.,]+\s?[KkMm]?\s+\d{1,2}:\d\d\s*$", re.MULTILINE)
+_GOES_ON_RE = re.compile(r"\((?:sigue|continúa|contin[uú]a|continued|cont\.|suite|fortsetzung|"
+                         r"segue|продолжение)\b[^)\n]{0,8}\)\s*$", re.IGNORECASE)
+
+
+def channel_story(text: str) -> str | None:
+    """The story a channel relays: its longest post, with the posts it says go on from it
+    (its "(sigue 👇)" line dropped); the channel's other posts go."""
+    ends = list(_POST_END_RE.finditer(text[:200_000]))
+    if len(ends) < 3:
+        return None
+    starts = [0] + [m.end() for m in ends]
+    posts = [text[a:m.start()].strip("\n") for a, m in zip(starts, ends, strict=False)]
+    k = max(range(len(posts)), key=lambda i: len(posts[i]))
+    if len(posts[k]) < 500:
+        return None
+    story = [posts[k]]
+    while k + 1 < len(posts) and _GOES_ON_RE.search(story[-1]):
+        story[-1] = _GOES_ON_RE.sub("", story[-1]).rstrip()
+        k += 1
+        story.append(posts[k])
+    return "\n\n".join(story)
+
+
 def tool_header(text: str, parts: TextParts) -> str:
     """Take an extraction tool's metadata header off the top of a dump into ``parts`` (its
     keys are the page's own metadata, never story text) and return the rest; a newsletter's
@@ -134,6 +160,8 @@ def tool_header(text: str, parts: TextParts) -> str:
         text = _MC_HEAD_RE.sub(r"\1", text)
     if text[:1] == "[" or text[:1].isdigit():
         text = chat_story(text) or text
+    if "👁" in text:
+        text = channel_story(text) or text
     if text[:6] == "Title:" and "\nMarkdown Content:" in text[:3000]:
         return _reader_header(text, parts)
     _reader_view(text, parts)
