@@ -31,8 +31,8 @@ article containers, run-together dates) are the tenth blind set for issue 17 (``
 ``<br><br>`` paragraphs inside ``<font>``, lynx dumps, wire copy, footnoted essays) are the
 eleventh (``r``); ``s01_`` .. ``s99_`` (24 pages in 9 languages: select-all, lynx, html2text
 and wire dumps, Next.js, table-layout, AMP, live-blog, long-form and list HTML) are the twelfth
-(``s``); ``u``, ``v``, ``w``, ``x``, ``y``, ``z`` and ``za`` to ``ze``, ``zg``, ``zh`` and ``zi`` (24
-pages each, 12 to 24 languages) are the later blind batches (tests/fixtures/articles/README.md
+(``s``); ``u``, ``v``, ``w``, ``x``, ``y``, ``z``, ``za`` to ``ze``, ``zg``, ``zh``, ``zi``
+(24 pages each, 12 to 24 languages) are the later blind batches (tests/fixtures/articles/README.md
 has their rows); ``overall`` is every document.
 
 Every score is also reported per language (the expected file's ``language``; ``unknown`` when
