@@ -250,7 +250,7 @@ def test_screen_reader_labels_are_dropped() -> None:
     root = lxml_html.fromstring(
         '<div><p class="screen-reader-text">List of 3 items</p><ul><li>One</li></ul>'
         '<span class="sr-only">End of list</span><p>Story text stays.</p></div>')
-    drop_list_boxes(root, "screen-reader-text sr-only")
+    drop_list_boxes(root, "screen-reader-text sr-only", "")
     assert root.text_content() == "OneStory text stays."
 
 

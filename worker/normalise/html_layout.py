@@ -192,7 +192,7 @@ def _xpaths() -> tuple[Any, Any, Any, Any, Any]:
             etree.XPath(".//a//text()", smart_strings=False), etree.XPath("boolean(.//a//a)"))
 
 
-def _drop_widgets(root: Any) -> None:
+def _drop_widgets(root: Any, html: str) -> None:
     """Data widgets (a live blog's scoreboard, a market ticker strip) and a "Related news"
     box (its heading and nothing but links under it: trafilatura drops the heading and keeps
     the link paragraphs) are not the story. ``drop_tree`` keeps the tail text.
@@ -211,7 +211,7 @@ def _drop_widgets(root: Any) -> None:
                 and _DONATE_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             el.drop_tree()
     drop_boxes(root, names)  # social embeds, info boxes, a line-up's labelled box
-    drop_list_boxes(root, names)  # key points, an affiliate offers table, screen-reader labels
+    drop_list_boxes(root, names, html)  # key points, an offers table, screen-reader labels
     # a photo's caption and credit written as <p>s ("photo-desc", "photo-source"), or as
     # the cell under the picture (Blogger's "tr-caption")
     for el in list(root.iter("p", "td")) if any(k in names for k in _CAPTION_KEYS) else ():
@@ -314,7 +314,7 @@ def prepare_tree(root: Any, html: str = "") -> None:
     mark_line_breaks(root)
     if tables:
         drop_side_tables(tables)  # match boxes, standings, a release's info table
-    _drop_widgets(root)
+    _drop_widgets(root, html)
     lists_as_paragraphs(root)
     for el in [el for el in root.iter("div")
                if len(el) >= 4 and el.find("p") is None and el.find("br") is not None]:
