@@ -200,9 +200,26 @@ def test_streaming_rss_path_gives_what_feedparser_gives(
     # Then every article field, count and rejection is identical
     assert fast == slow
     stream = open_feed(raw, source=Source(kind="feed", location=location), settings=SETTINGS)
-    used = isinstance(stream._entries, feedfast.FastRss)
+    used = stream.parser == "lxml-stream"
     # and the plain feeds really took the fast path; DOCTYPE/XXE/Atom/broken ones did not
     assert used == (name in ("plain", "duplicate_guids.xml"))
+
+
+@pytest.mark.parametrize("name", ["plain", "duplicate_guids.xml"])
+def test_held_entries_and_a_second_parse_give_the_same_articles(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from worker.feeds import parse
+    from worker.feeds import rss_stream as feedfast
+
+    raw = PLAIN_RSS if name == "plain" else (FIX / name).read_bytes()
+    monkeypatch.setattr(feedfast, "MIN_BYTES", 0)
+    # Given a small feed (its entries held between FeedStream's passes)
+    held = _dump(raw, "/srv/f.rss")
+    # and the same feed over the size that parses it again for the second pass
+    monkeypatch.setattr(parse, "HELD_FEED_BYTES", 0)
+    streamed = _dump(raw, "/srv/f.rss")
+    # Then both give the same articles, duplicates and rejections
+    assert held == streamed
 
 
 def test_large_entity_feed_never_takes_the_streaming_path() -> None:
