@@ -26,6 +26,7 @@ from worker.normalise.date_lines import dates_from_lines, first_date, trailer_da
 from worker.normalise.decode import clean_text, decode_bytes
 from worker.normalise.html import extract_html, html_to_paragraphs
 from worker.normalise.html_parse import declared_charset
+from worker.normalise.line_cues import is_furniture
 from worker.normalise.lines import MAX_LINES
 from worker.normalise.meta import (
     canonical_url,
@@ -37,7 +38,7 @@ from worker.normalise.meta import (
     split_dateline,
 )
 from worker.normalise.narrow import join_narrow_blocks
-from worker.normalise.plaintext import extract_parts, is_furniture
+from worker.normalise.plaintext import extract_parts
 from worker.normalise.textfix import squeeze, unshout
 
 log = logging.getLogger(__name__)

@@ -37,8 +37,9 @@ from worker.normalise.html_parse import (
     unkicked,
 )
 from worker.normalise.html_split import headline_after_story, reread, split_containers
+from worker.normalise.line_cues import is_furniture
 from worker.normalise.lines import MAX_LINES
-from worker.normalise.plaintext import extract_parts, is_furniture
+from worker.normalise.plaintext import extract_parts
 
 log = logging.getLogger(__name__)
 
