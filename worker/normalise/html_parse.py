@@ -62,7 +62,7 @@ def check_depth(html: str) -> None:
 _PARSERS = threading.local()  # lxml parsers are not to be shared between threads
 
 
-def _parser() -> Any:
+def html_parser() -> Any:
     """lxml.html's parser, its element classes found in C: lxml.html's own lookup is a
     Python method called for each element Python touches (ours and trafilatura's, ~230 a
     page, ~20 us). The same classes: HtmlElement, and the form elements' own."""
@@ -93,7 +93,7 @@ def parse_page(html: str) -> Any:
     if html.lstrip().startswith("<?xml"):
         html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
     try:
-        return lxml.html.document_fromstring(html, parser=_parser())
+        return lxml.html.document_fromstring(html, parser=html_parser())
     # ParserError ("Document is empty", e.g. only "</script>") is an LxmlError, not a ValueError
     except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
         raise NotAnArticle(f"HTML could not be parsed ({exc})") from None
