@@ -65,13 +65,14 @@ def check_path(path: Path | str, settings: Settings) -> Path:
 
 def read_file(path: Path | str, settings: Settings) -> tuple[Source, bytes]:
     resolved = check_path(path, settings)
-    source = file_source(resolved)
+    # (resolved already: file_source would resolve it again, ~20 us a file of 110)
+    source = Source(kind="file", location=str(resolved))
     try:
-        size = resolved.stat().st_size
-        if size > settings.max_file_bytes:
-            raise TooLarge(f"file is {size} bytes, over the {settings.max_file_bytes}-byte cap",
-                           location=source.location)
-        with resolved.open("rb") as fh:
+        with open(resolved, "rb") as fh:  # the size from the open file: one stat, not two
+            size = os.fstat(fh.fileno()).st_size
+            if size > settings.max_file_bytes:
+                raise TooLarge(f"file is {size} bytes, over the {settings.max_file_bytes}-byte "
+                               "cap", location=source.location)
             raw = fh.read(settings.max_file_bytes + 1)
     except PermissionError:
         raise RejectedInput("permission denied", location=source.location) from None
