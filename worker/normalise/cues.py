@@ -344,6 +344,10 @@ BIO_RE = re.compile(
     # ... or the name, a dash and the trade: "Federica Landi – Giornalista, si occupa di ..."
     r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+\s+){2,3}[–—]\s+(?i:giornalista|journaliste?|periodista|"
     r"jornalista|reporter|redakteurin?|dziennikar\w*|novinar\w*)\b")
+# BIO_RE's verbs and dashes: one is the 2nd to 5th word of any line it matches (its names
+# are 1-4 words without spaces), so a line without one skips the regex (~1 us a line)
+BIO_VERBS = frozenset(("is", "was", "ist", "es", "est", "è", "é", "és", "je", "jest", "er",
+                       "är", "ir", "on", "ni", "ay", "covers", "reports", "–", "—"))
 BULLET_RE = re.compile(r"^(?:[-*•–]|\d{1,2}[.)])\s")
 # The head ends in \S so a long blank run is tried once, not from each of its characters.
 TITLE_SUFFIX_RE = re.compile(r"^(.{14,}?\S)\s+[|–—-]\s+([^|–—-]{2,40})$")

@@ -39,6 +39,7 @@ _GREETING_RE = re.compile(
     r"buenos días|buenas (?:tardes|noches)|bom dia|boa (?:tarde|noite)|buongiorno|buonasera|"
     r"goedemorgen|goedemiddag|god morgon|god morgen|dzień dobry|günaydın|selamat pagi)\b",
     re.IGNORECASE)
+_GREETING_FIRST = frozenset("ghdwlbcs")  # the first letters of _GREETING_RE's words
 _SIGNED_RE = re.compile(r"^(?:[-—–]{1,2}\s*|(?:cheers|best|thanks|regards|bis morgen|à demain),"
                         r"\s*)[A-ZÀ-Þ][\w.'’-]+(?: [A-ZÀ-Þ][\w.'’-]+){0,3}(?:,\s*[\w ]{2,30})?$",
                         re.IGNORECASE)
@@ -47,7 +48,7 @@ _SIGNED_RE = re.compile(r"^(?:[-—–]{1,2}\s*|(?:cheers|best|thanks|regards|bi
 def editor_notes(lines: list[Line]) -> None:
     """A newsletter's note from its editor (see above) at the top: no story."""
     for i, ln in enumerate(lines[:30]):
-        if ln.text[:1].isalpha() and _GREETING_RE.match(ln.text):
+        if ln.text[:1].lower() in _GREETING_FIRST and _GREETING_RE.match(ln.text):
             end = next((k for k in range(i + 1, min(i + 4, len(lines)))
                         if lines[k].words <= 8 and _SIGNED_RE.match(lines[k].text)), None)
             if end is not None:

@@ -24,6 +24,7 @@ from worker.normalise.cue_keys import (
 from worker.normalise.cues import (
     ARABIC_RE,
     BIO_RE,
+    BIO_VERBS,
     BOUNDARY_RE,
     CJK_DISCLAIMER_MARKS,
     COMMENT_META_RE,
@@ -146,7 +147,8 @@ def features(lines: list[Line], *, full: bool = True) -> None:
             continue
         ln.repeated = n < 25 and counts.get(low, 0) > 1
         ln.credit = n <= 60 and (not keys.isdisjoint(CREDIT_KEYS) or "/" in t) and credit_cue(t)
-        ln.bio = 8 <= n <= 80 and (b := t.strip("_*"))[:1].isupper() and bool(BIO_RE.match(b))
+        ln.bio = 8 <= n <= 80 and (b := t.strip("_*"))[:1].isupper() \
+            and not BIO_VERBS.isdisjoint(b.split(None, 5)[1:5]) and bool(BIO_RE.match(b))
         ln.prose = (not ln.linky and not ln.strong and not ln.repeated and not ln.bio
                     and ((n >= 8 and ln.sentence and ln.stop >= 0.1)
                          or (n >= 20 and ln.stop >= 0.2)
