@@ -22,10 +22,10 @@ from itertools import pairwise
 
 from worker.normalise.cues import (
     BYLINE_RE,
-    DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
     URL_RE,
+    date_line,
 )
 from worker.normalise.textparts import Line
 
@@ -158,7 +158,7 @@ _NOTE_RE = re.compile(r"\b(?:edited|condensed) for (?:length|clarity|brevity)\b"
 def dated(ln: Line) -> bool:
     t = ln.text
     return ln.words <= 20 and bool(BYLINE_RE.match(t) or (DIGIT_RE.search(t)
-                                                          and DATE_LINE_RE.search(t)))
+                                                          and date_line(t)))
 
 
 def question_heads(lines: list[Line]) -> None:

@@ -15,13 +15,13 @@ from worker.normalise.cue_keys import MORE_STRONG_KEYS, STRONG_KEYS
 from worker.normalise.cues import (
     BIO_RE,
     BYLINE_RE,
-    DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
     KEY_POINTS_RE,
     MORE_STRONG_RE,
     STRONG_RE,
     TAIL_HEAD_RE,
+    date_line,
     disclaimer_cue,
     disclaimer_free,
     full_stop,
@@ -288,7 +288,7 @@ def is_date_line(text: str, need_year: bool = True) -> bool:
     probe = text if text.isascii() else text.translate(ASCII_DIGITS)
     if need_year and not _YEAR_RE.search(probe):
         return False
-    return bool(DATE_LINE_RE.search(probe)) or named_date(probe) is not None
+    return bool(date_line(probe)) or named_date(probe) is not None
 
 
 def _cut_tail(lines: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
 
-from worker.normalise.cues import DATE_LINE_RE
+from worker.normalise.cues import date_line
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.html_cleanup import is_date_line
 
@@ -46,7 +46,7 @@ def date_by_headline(root: Any) -> list[str]:
             if sib is None:
                 break
             text = " ".join(sib.text_content().split()) if isinstance(sib.tag, str) else ""
-            if 0 < len(text) <= 80 and _YEAR_RE.search(text) and DATE_LINE_RE.search(text):
+            if 0 < len(text) <= 80 and _YEAR_RE.search(text) and date_line(text):
                 return [text]
             if 0 < len(text) <= 400:  # a byline box: author, dates, place
                 # (a month name of another language or other digits: the child first, as
@@ -54,7 +54,7 @@ def date_by_headline(root: Any) -> list[str]:
                 for child in islice(sib.iterchildren("*"), 6):
                     line = " ".join(child.text_content().split())
                     if 0 < len(line) <= 80 and ((len(text) > 80 and _YEAR_RE.search(line)
-                                                and DATE_LINE_RE.search(line))
+                                                and date_line(line))
                                                 or is_date_line(line)):
                         return [line]
                 if len(text) <= 80 and is_date_line(text):

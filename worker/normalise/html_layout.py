@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from worker.normalise.cue_keys import READ_ALSO
-from worker.normalise.cues import CREDIT_RE, DATE_LINE_RE, FULL_STOP_RE
+from worker.normalise.cues import CREDIT_RE, FULL_STOP_RE, date_line
 from worker.normalise.html_boxes import drop_boxes, head_box, jump_list, labelled_run
 from worker.normalise.html_lists import dated_links, drop_list_boxes, lists_as_paragraphs
 from worker.normalise.html_runs import (
@@ -119,7 +119,7 @@ def date_over_story(text: str) -> list[str]:
         words = line.count(" ") + 1
         if words >= STORY_LINE_WORDS or k == HEAD_LINES:
             break  # the story has begun
-        if words <= 12 and YEAR_RE.search(line) and DATE_LINE_RE.search(line) \
+        if words <= 12 and YEAR_RE.search(line) and date_line(line) \
                 and not FULL_STOP_RE.search(line):
             return [line]
     return []
@@ -146,7 +146,7 @@ def date_under_title(root: Any, title: str) -> list[str]:
             after += 1
             if after > HEAD_LINES or line.count(" ") + 1 >= STORY_LINE_WORDS:
                 return []
-            if YEAR_RE.search(line) and DATE_LINE_RE.search(line) \
+            if YEAR_RE.search(line) and date_line(line) \
                     and not FULL_STOP_RE.search(line):
                 return [line]
     return []

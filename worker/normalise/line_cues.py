@@ -28,7 +28,6 @@ from worker.normalise.cues import (
     BOUNDARY_RE,
     CJK_DISCLAIMER_MARKS,
     COMMENT_META_RE,
-    DATE_LINE_RE,
     DISCLAIMER_RE,
     IMAGE_RE,
     SEP_CHARS,
@@ -39,6 +38,7 @@ from worker.normalise.cues import (
     URL_RE,
     WEAK_RE,
     credit_cue,
+    date_line,
     full_stop,
     strong_match,
     url_hint,
@@ -157,7 +157,7 @@ def features(lines: list[Line], *, full: bool = True) -> None:
                              and lower_share(t) >= 0.6))
                     # "Published Feb. 23, 2024 at 5:48 p.m. Updated ..." reads like a sentence
                     and not (n <= 20 and DATE_LABEL_RE.match(t) and YEAR_RE.search(t)
-                             and DATE_LINE_RE.search(t)))
+                             and date_line(t)))
 
 
 def long_disjoint(toks: list[str], words: list[str], keys: frozenset[str]) -> bool:

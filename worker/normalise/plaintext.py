@@ -26,9 +26,9 @@ from worker.normalise.cues import (
     BULLET_RE,
     BYLINE_RE,
     DATE_HINT_RE,
-    DATE_LINE_RE,
     DIGIT_RE,
     FULL_STOP_RE,
+    date_line,
 )
 from worker.normalise.dates import DATE_LABEL_RE, ON_DATE_RE
 from worker.normalise.dump_boxes import page_boxes
@@ -153,7 +153,7 @@ def extract_parts(text: str) -> TextParts:
             t = lines[i].text
             if (lines[i].words <= 14 or (lines[i].words <= 30 and (
                     DATE_LABEL_RE.match(t) or ON_DATE_RE.search(t)))) \
-                    and YEAR_RE.search(t) and DATE_LINE_RE.search(t):
+                    and YEAR_RE.search(t) and date_line(t):
                 parts.date_lines.append(t)
                 break
     body: list[str] = []
@@ -204,7 +204,7 @@ def _entry_head(lines: list[Line], a: int, title_i: int | None) -> int:
     if 2 <= head.words <= 12 and not _is_junk(head) and not head.sentence \
             and not DIGIT_RE.search(head.text[:1]) and stamp.words <= 8 \
             and bool(re.search(r"\b\d{1,2}[:.]\d\d\b", stamp.text)) \
-            and bool(DATE_LINE_RE.search(stamp.text)) and not head.text.endswith(":"):
+            and bool(date_line(stamp.text)) and not head.text.endswith(":"):
         return j
     return a
 
@@ -218,7 +218,7 @@ def _standfirst_end(lines: list[Line], a: int, b: int) -> int:
         t = MD_LINK_RE.sub("]", lines[j].text)  # (a link's address may carry a date too)
         # (an image's URL may carry a date: ".../uploads/2025/01/14/x.jpg")
         if lines[j].words <= 14 and not lines[j].prose and lines[j].kind != "image" and (
-                BYLINE_RE.match(t) or (YEAR_RE.search(t) and DATE_LINE_RE.search(t))):
+                BYLINE_RE.match(t) or (YEAR_RE.search(t) and date_line(t))):
             k = j + 1
             while k <= b and not lines[k].prose and (lines[k].words <= 14 or _is_junk(lines[k])):
                 k += 1
@@ -253,5 +253,5 @@ def _keep(lines: list[Line], i: int, b: int) -> bool:
         if i + 1 < b and (nxt.meta or BYLINE_RE.match(nxt.text)) and nxt.words <= 8:
             nxt = lines[i + 2]
         return (nxt.prose or nxt.item) and not (DIGIT_RE.search(t) and (  # (no date line)
-            DATE_HINT_RE.search(t) or (ln.words <= 4 and DATE_LINE_RE.search(t))))
+            DATE_HINT_RE.search(t) or (ln.words <= 4 and date_line(t))))
     return ln.words >= 15 and ln.stop >= 0.15

@@ -12,12 +12,12 @@ import re
 from worker.normalise.cues import (
     BYLINE_RE,
     DATE_HINT_RE,
-    DATE_LINE_RE,
     DIGIT_RE,
     SEP_RE,
     TITLE_SUFFIX_RE,
     URL_RE,
     WORD_RE,
+    date_line,
 )
 from worker.normalise.dates import DATE_LABELS
 from worker.normalise.stopwords import ALL_STOPWORDS
@@ -78,7 +78,7 @@ def title_score(ln: Line, distance: int) -> float:
         return -1.0
     # a date line; a long headline may name a date ("dal 15 giugno orari estivi: ...")
     if (DIGIT_RE.search(t) and ((DATE_HINT_RE.search(t) and ln.words <= 8)
-                                 or (DATE_LINE_RE.search(t) and (
+                                 or (date_line(t) and (
                                      ln.words <= 12 or "|" in t or "·" in t
                                      or _NOT_TITLE_RE.search(t))))) or BY_INSIDE_RE.search(t):
         return -1.0
@@ -150,7 +150,7 @@ def _title_context(lines: list[Line], i: int, a: int) -> float:
     for j in range(i + 1, min(i + 3, a)):
         t = lines[j].text
         if lines[j].words <= 20 and (BYLINE_RE.match(t) or (
-                DIGIT_RE.search(t) and DATE_LINE_RE.search(t))):
+                DIGIT_RE.search(t) and date_line(t))):
             adj += 3.0
             break
     menu = _menu_block(lines, i)
@@ -241,7 +241,7 @@ def _meta_under(lines: list[Line], i: int, a: int) -> int | None:
 def _is_meta(ln: Line) -> bool:
     t = ln.text
     return ln.words <= 20 and bool(BYLINE_RE.match(t) or (
-        _YEAR_RE.search(t) and DATE_LINE_RE.search(t)))
+        _YEAR_RE.search(t) and date_line(t)))
 
 
 def _short_name(ln: Line) -> bool:
