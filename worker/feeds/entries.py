@@ -159,7 +159,7 @@ class FeedStream:
     def chunks(self, size: int = 500) -> Iterator[list[Article]]:
         """Articles in order, about ``size`` at a time (NotAnArticle when none is usable)."""
         firsts = {f: key for key, (f, last, _) in self._span.items() if f != last}
-        # The first pass judged every entry (``_key``: promo rules, ~100 us an entry): the
+        # The first pass judged every entry (``_key``: promo rules, ~50 us an entry): the
         # second looks its kept copies up by position instead of judging them again.
         kept_at = {last: key for key, (_, last, _) in self._span.items()}
         window: list[Article | str | None] = []  # Article, None (skipped) or a reserved key

@@ -52,7 +52,7 @@ _SINGLE_BYTE_RE = re.compile(r"^(?:iso[-_]?8859[-_]?\d+|latin[-_]?\d|l\d|windows
                              r"cp125\d|us-ascii|ascii)$", re.IGNORECASE)
 _JSONFEED = "https://jsonfeed.org/version/"
 # A feed up to this size keeps its parsed entries for FeedStream's second pass instead of
-# parsing again (~60 us an entry, an eighth of a 5,000-entry poll). Entries take ~1.8x the
+# parsing again (35-60 us an entry, an eighth of a 5,000-entry poll). Entries take ~1.8x the
 # feed's bytes (tracemalloc, bench feeds): at most ~15 MB; real feeds, full-content ones
 # included, run 50 KB to a few MB. Larger feeds stream in two parses: memory stays flat.
 HELD_FEED_BYTES = 8 << 20
