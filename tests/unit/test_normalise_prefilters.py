@@ -44,6 +44,13 @@ def test_date_line_says_what_the_regex_says(fixture_lines: list[str]) -> None:
     assert sum(found) > 1000  # (the check saw real date lines, not only misses)
 
 
+@pytest.mark.parametrize("line", [
+    "Marktforschungsunternehmensberaterinnen 12 sagen ...",  # "mar" + 36 more letters
+    "Published Sept.\u00a0 5, 2024", "(Decemberish 7)", "éMay 5", "ſeptember 3"])
+def test_date_line_on_long_month_words_and_odd_letters(line: str) -> None:
+    assert date_line(line) == (DATE_LINE_RE.search(line) is not None)
+
+
 def test_every_bio_line_has_a_bio_verb_among_its_first_words(fixture_lines: list[str]) -> None:
     bios = [b for ln in fixture_lines if BIO_RE.match(b := ln.strip().strip("_*"))]
     assert bios  # the fixtures hold author bios
