@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from worker.normalise.cues import BIO_RE, BIO_VERBS, DATE_LINE_RE, date_line
+from worker.normalise.cues import BIO_RE, BIO_VERBS, DATE_LINE_RE
+from worker.normalise.date_cues import date_line
 from worker.normalise.line_cues import is_furniture
 
 pytestmark = pytest.mark.timeout(120, method="thread")

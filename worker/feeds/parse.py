@@ -51,10 +51,9 @@ _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECAS
 _SINGLE_BYTE_RE = re.compile(r"^(?:iso[-_]?8859[-_]?\d+|latin[-_]?\d|l\d|windows[-_]?125\d|"
                              r"cp125\d|us-ascii|ascii)$", re.IGNORECASE)
 _JSONFEED = "https://jsonfeed.org/version/"
-# A feed up to this size keeps its parsed entries for FeedStream's second pass instead of
-# parsing again (35-60 us an entry, an eighth of a 5,000-entry poll). Entries take ~1.8x the
-# feed's bytes (tracemalloc, bench feeds): at most ~15 MB; real feeds, full-content ones
-# included, run 50 KB to a few MB. Larger feeds stream in two parses: memory stays flat.
+# A feed up to this size keeps its parsed entries for FeedStream's second pass, not parsing
+# again (35-60 us an entry). Entries take ~1.8x the feed's bytes (tracemalloc): <= ~15 MB;
+# real feeds run 50 KB to a few MB. Larger ones parse twice: memory stays flat.
 HELD_FEED_BYTES = 8 << 20
 
 

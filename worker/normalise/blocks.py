@@ -25,8 +25,8 @@ from worker.normalise.cues import (
     DIGIT_RE,
     FULL_STOP_RE,
     URL_RE,
-    date_line,
 )
+from worker.normalise.date_cues import date_line
 from worker.normalise.textparts import Line
 
 log = logging.getLogger(__name__)

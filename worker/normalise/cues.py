@@ -329,30 +329,6 @@ KEY_POINTS_RE = re.compile(
     r"lo (?:esencial|más importante)|claves|em resumo|pontos[- ]chave|in sintesi|i punti chiave|"
     r"要点|要點|(?:この記事の)?ポイント|划重点)\W*$", re.IGNORECASE)
 DIGIT_RE = re.compile(r"\d")
-# What MONTH's "[a-z]*" takes under IGNORECASE: ASCII letters, and İ ı ſ and the Kelvin sign
-_MONTH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\u0130\u0131"
-                           "\u017f\u212a")
-
-
-def date_line(text: str) -> bool:
-    """``DATE_LINE_RE.search(text)``, begun at the first digit or at the month word before
-    it: every match holds a digit, and starts at one or at a month word ([a-z]* after its
-    stem, a dot, blanks) right before one. A headline's "(5)" or a long line's late figure
-    no longer has every alternative tried at each character before it (~2.6 k instructions
-    a character)."""
-    m = DIGIT_RE.search(text)
-    if m is None:
-        return False
-    k = m.start()
-    while k > 0 and text[k - 1].isspace():
-        k -= 1
-    if k > 0 and text[k - 1] == ".":
-        k -= 1
-    while k > 0 and text[k - 1] in _MONTH_LETTERS:
-        k -= 1
-    return DATE_LINE_RE.search(text, k) is not None  # (pos: its \b still sees text[k - 1])
-
-
 # Author bio after the story: "Jane Doe is a senior ...", "X es periodista", "X je novinarka"
 BIO_RE = re.compile(
     r"^(?:[A-ZÀ-ÞĀ-Ž][\w'’.-]+\s+){1,4}(?:(?:(?:is|was)\s+(?:an?|the|(?:senior|deputy|associate|"

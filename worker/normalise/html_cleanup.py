@@ -21,11 +21,11 @@ from worker.normalise.cues import (
     MORE_STRONG_RE,
     STRONG_RE,
     TAIL_HEAD_RE,
-    date_line,
     disclaimer_cue,
     disclaimer_free,
     full_stop,
 )
+from worker.normalise.date_cues import date_line
 from worker.normalise.dates import DATE_LABEL_RE
 from worker.normalise.html_labels import COMMENTS_RE, HEAD_FIRST, LABEL_PARA_RE
 from worker.normalise.html_layout import RELATED_RE, dek_after_headline

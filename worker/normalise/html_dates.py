@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
 
-from worker.normalise.cues import date_line
+from worker.normalise.date_cues import date_line
 from worker.normalise.dates import parse_date_hint
 from worker.normalise.html_cleanup import is_date_line
 

@@ -19,7 +19,8 @@ from itertools import islice
 from typing import Any
 
 from worker.normalise.cue_keys import READ_ALSO
-from worker.normalise.cues import CREDIT_RE, FULL_STOP_RE, date_line
+from worker.normalise.cues import CREDIT_RE, FULL_STOP_RE
+from worker.normalise.date_cues import date_line
 from worker.normalise.html_boxes import drop_boxes, head_box, jump_list, labelled_run
 from worker.normalise.html_lists import dated_links, drop_list_boxes, lists_as_paragraphs
 from worker.normalise.html_runs import (

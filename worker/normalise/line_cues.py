@@ -38,11 +38,11 @@ from worker.normalise.cues import (
     URL_RE,
     WEAK_RE,
     credit_cue,
-    date_line,
     full_stop,
     strong_match,
     url_hint,
 )
+from worker.normalise.date_cues import date_line
 from worker.normalise.dates import DATE_LABEL_RE
 from worker.normalise.narrow import dense_chars
 from worker.normalise.page_notes import consent_notice, platform_pitch, trailer_or_sign_up

@@ -14,8 +14,8 @@ from worker.normalise.cues import (
     FULL_STOP_RE,
     IMAGE_EXTS,
     IMAGE_RE,
-    date_line,
 )
+from worker.normalise.date_cues import date_line
 from worker.normalise.dumps import sign_off
 from worker.normalise.meta import split_dateline
 from worker.normalise.textfix import dehyphen, doc_vocab, joins_freely

@@ -28,8 +28,8 @@ from worker.normalise.cues import (
     DATE_HINT_RE,
     DIGIT_RE,
     FULL_STOP_RE,
-    date_line,
 )
+from worker.normalise.date_cues import date_line
 from worker.normalise.dates import DATE_LABEL_RE, ON_DATE_RE
 from worker.normalise.dump_boxes import page_boxes
 from worker.normalise.dumps import reader_comments, tool_header

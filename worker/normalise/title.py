@@ -17,8 +17,8 @@ from worker.normalise.cues import (
     TITLE_SUFFIX_RE,
     URL_RE,
     WORD_RE,
-    date_line,
 )
+from worker.normalise.date_cues import date_line
 from worker.normalise.dates import DATE_LABELS
 from worker.normalise.stopwords import ALL_STOPWORDS
 from worker.normalise.textparts import Line, TextParts
