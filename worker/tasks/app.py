@@ -32,6 +32,7 @@ from worker.tasks.backend import SubmitOnlyRedisBackend
 from worker.tasks.broker import LEDGER_HEADER, Entry, Keeper, SubmissionLedger, queue_keys
 from worker.tasks.recovery import Roster, Watchman
 from worker.tasks.transport import LEDGER_PREFIX_OPTION, committed
+from worker.tasks.warm import warm_and_freeze
 
 log = logging.getLogger(__name__)
 
@@ -328,6 +329,7 @@ def flush_durations(sender: Any = None, **_: Any) -> None:
 
 def connect_signals() -> None:
     """Idempotent (dispatch_uid): many apps in one process share one receiver each."""
+    signals.worker_init.connect(warm_and_freeze, weak=False, dispatch_uid="newsworker.warm")
     signals.worker_ready.connect(start_keeper, weak=False, dispatch_uid="newsworker.keeper")
     signals.worker_ready.connect(start_watchman, weak=False, dispatch_uid="newsworker.watchman")
     signals.worker_ready.connect(announce_ready, weak=False, dispatch_uid="newsworker.ready")
