@@ -157,8 +157,7 @@ _NOTE_RE = re.compile(r"\b(?:edited|condensed) for (?:length|clarity|brevity)\b"
 
 def dated(ln: Line) -> bool:
     t = ln.text
-    return ln.words <= 20 and bool(BYLINE_RE.match(t) or (DIGIT_RE.search(t)
-                                                          and date_line(t)))
+    return ln.words <= 20 and bool(BYLINE_RE.match(t) or date_line(t))
 
 
 def question_heads(lines: list[Line]) -> None:

@@ -17,7 +17,8 @@ _MONTH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 def date_line(text: str) -> bool:
     """``DATE_LINE_RE.search(text) is not None``, begun at the first digit or at the month
     word before it ([a-z]* after its stem, a dot, blanks): a headline's "(5)" or a long
-    line's late figure no longer has every alternative tried at each character before it."""
+    line's late figure no longer has every alternative tried at each character before it.
+    No digit, no search: callers need not ask DIGIT_RE first."""
     m = DIGIT_RE.search(text)
     if m is None:
         return False

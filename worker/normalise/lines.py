@@ -10,7 +10,6 @@ from worker.normalise.cjk_cues import CJK_CAPTION_RE
 from worker.normalise.cues import (
     BYLINE_RE,
     CREDIT_RE,
-    DIGIT_RE,
     FULL_STOP_RE,
     IMAGE_EXTS,
     IMAGE_RE,
@@ -129,12 +128,12 @@ _PUNCT = frozenset(",.;:!?।")
 def _stands_alone(last: str, s: str, raw: list[str], i: int) -> bool:
     """A short line under a headline is no wrapped text of it: a date/time line ("10-04-2025
     13:22"), or a label without punctuation ("Coastal Press Agency") over a date or a gap."""
-    if DIGIT_RE.search(s) and date_line(s) and not FULL_STOP_RE.search(s):
+    if date_line(s) and not FULL_STOP_RE.search(s):
         return len(s.split()) <= 5
     if len(s.split()) > 4 or not _PUNCT.isdisjoint(s) or not _PUNCT.isdisjoint(last):
         return False
     nxt = raw[i + 1] if i + 1 < len(raw) else ""
-    return not nxt or bool(DIGIT_RE.search(nxt) and date_line(nxt))
+    return not nxt or date_line(nxt)
 # Lines classified per document (~30 us each): an article dump has a few thousand at most, so
 # a longer one is read from its top rather than for tens of seconds.
 MAX_LINES = 20_000

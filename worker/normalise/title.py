@@ -149,8 +149,7 @@ def _title_context(lines: list[Line], i: int, a: int) -> float:
     adj = 0.0
     for j in range(i + 1, min(i + 3, a)):
         t = lines[j].text
-        if lines[j].words <= 20 and (BYLINE_RE.match(t) or (
-                DIGIT_RE.search(t) and date_line(t))):
+        if lines[j].words <= 20 and (BYLINE_RE.match(t) or date_line(t)):
             adj += 3.0
             break
     menu = _menu_block(lines, i)
